@@ -1,0 +1,95 @@
+/**
+ * The executor interface: local processes and Slurm implement the same small
+ * contract so a run moves between them by changing `--executor`.
+ * Executors hold no state of their own that the ledger does not also hold:
+ * a job is found again from its handle (job id + output path).
+ */
+
+export interface ResourceRequest {
+  cpus?: number;
+  /** Memory in MiB. */
+  memMb?: number;
+  gpus?: number;
+  /** Wall-clock limit in seconds (0 or undefined: executor default). */
+  timeLimitSec?: number;
+  partition?: string;
+  gres?: string;
+  account?: string;
+  qos?: string;
+  constraint?: string;
+  requeue?: boolean;
+}
+
+export interface JobSpec {
+  runId: string;
+  attempt: number;
+  /** `<run id>#<attempt>`: the same key never launches twice. */
+  idempotencyKey: string;
+  argv: string[];
+  cwd: string;
+  /** Pinned, absolute: stdout/stderr, pid and exit-code files live here. */
+  outputDir: string;
+  env: Record<string, string>;
+  resources: ResourceRequest;
+}
+
+export interface JobHandle {
+  executor: string;
+  jobId: string;
+  /** Absolute path of the captured stdout+stderr. */
+  outputPath: string;
+  host?: string;
+  submittedAt: string;
+  /** Executor-specific facts worth recording (partition, pgid, ...). */
+  extra?: Record<string, string>;
+}
+
+/** What the executor can see of a job, normalised across executors. */
+export type JobPhase =
+  | 'queued'
+  | 'running'
+  | 'completed'
+  | 'failed'
+  | 'canceled'
+  | 'timed_out'
+  | 'preempted'
+  | 'node_failure'
+  | 'oom'
+  | 'unknown'; // the executor no longer knows the job (→ lost)
+
+export interface JobObservation {
+  jobId: string;
+  phase: JobPhase;
+  exitCode?: number;
+  signal?: string;
+  /** Scheduler reason (Slurm Reason, ...). */
+  reason?: string;
+  /** True when the reason means the job will never start by itself. */
+  neverStarts?: boolean;
+  startedAt?: string;
+  endedAt?: string;
+  node?: string;
+  /** A short line quoting what the state was read from. */
+  evidence: string;
+  /** Number of times the scheduler requeued the job. */
+  restarts?: number;
+}
+
+export interface PollResult {
+  jobs: Map<string, JobObservation>;
+  /** Executor client calls made in this pass (benchmarks assert on it). */
+  calls: number;
+  /** Transport trouble: the state is unknown, not changed. */
+  transportError?: string;
+}
+
+export interface Executor {
+  readonly name: string;
+  /** Reasons the request cannot run on this target; empty when it can. */
+  preflight(spec: JobSpec): Promise<string[]>;
+  submit(spec: JobSpec): Promise<JobHandle>;
+  /** One pass over many jobs: one executor query, never one per job. */
+  poll(handles: JobHandle[]): Promise<PollResult>;
+  /** Ask the job to stop; resolves when the executor confirms it ended. */
+  cancel(handle: JobHandle, opts?: { graceMs?: number }): Promise<JobObservation>;
+}
