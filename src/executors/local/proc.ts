@@ -1,0 +1,110 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * What the kernel says about local processes. Reads /proc directly: a poll
+ * pass must not spawn `ps`, and /proc gives the start time that tells a live
+ * job from an unrelated process that got the same pid.
+ */
+
+interface ProcStat {
+  /** R, S, D, Z, ... */
+  state: string;
+  pgrp: number;
+  /** Clock ticks after boot; a string because it can exceed 2^53 in theory. */
+  startTicks: string;
+}
+
+const hasProc = existsSync('/proc/self/stat');
+
+function readProcStat(pid: number): ProcStat | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name in parentheses may itself contain spaces and parentheses.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const [state, , pgrp] = fields;
+  const startTicks = fields[19];
+  if (state === undefined || pgrp === undefined || startTicks === undefined) return undefined;
+  return { state, pgrp: Number(pgrp), startTicks };
+}
+
+const isDead = (state: string) => state === 'Z' || state === 'X';
+
+export function currentBootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export function startTicksOf(pid: number): string | undefined {
+  return readProcStat(pid)?.startTicks;
+}
+
+export interface Liveness {
+  alive: boolean;
+  evidence: string;
+}
+
+/** Whether `pid` is still the process that was recorded at launch. */
+export function checkProcess(pid: number, recorded: { startTicks?: string; bootId?: string }, bootId = currentBootId()): Liveness {
+  if (recorded.bootId !== undefined && bootId !== undefined && recorded.bootId !== bootId) {
+    return { alive: false, evidence: `host rebooted since launch (boot id ${recorded.bootId} → ${bootId})` };
+  }
+  if (!hasProc) {
+    try {
+      process.kill(pid, 0);
+      return { alive: true, evidence: `pid ${pid} answers signal 0` };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EPERM') return { alive: true, evidence: `pid ${pid} exists (another user's)` };
+      return { alive: false, evidence: `pid ${pid} is gone` };
+    }
+  }
+  const stat = readProcStat(pid);
+  if (stat === undefined) return { alive: false, evidence: `pid ${pid} is gone` };
+  if (isDead(stat.state)) return { alive: false, evidence: `pid ${pid} has exited (state ${stat.state})` };
+  if (recorded.startTicks !== undefined && stat.startTicks !== recorded.startTicks) {
+    return {
+      alive: false,
+      evidence: `pid ${pid} now belongs to another process (start ${stat.startTicks}, recorded ${recorded.startTicks})`,
+    };
+  }
+  return { alive: true, evidence: `pid ${pid} alive (start ${stat.startTicks})` };
+}
+
+/**
+ * Live members of a process group. Zombies do not count: orphans re-parented
+ * to an init that never reaps them would otherwise keep a group "alive".
+ */
+export function groupMembers(pgid: number): number[] {
+  if (!hasProc) {
+    try {
+      process.kill(-pgid, 0);
+      return [pgid];
+    } catch {
+      return [];
+    }
+  }
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProcStat(Number(entry));
+    if (stat !== undefined && stat.pgrp === pgid && !isDead(stat.state)) members.push(Number(entry));
+  }
+  return members;
+}
+
+/** Signal a whole process group; false when it no longer exists. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
