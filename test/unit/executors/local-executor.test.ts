@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -274,6 +274,18 @@ describe('LocalExecutor', () => {
     expect(b.jobId).toBe(a.jobId);
     expect(c.jobId).toBe(a.jobId);
     expect((await waitForEnd(a)).phase).toBe('completed');
+    expect(await readFile(counter, 'utf8')).toBe('x');
+  });
+
+  it('launches once when a submit that stopped after writing its intent is retried', async () => {
+    const counter = join(dir, 'starts');
+    const s = spec('interrupted', node(`require('fs').appendFileSync(${JSON.stringify(counter)}, 'x');`));
+    // What a CLI killed between recording its intent and spawning leaves behind.
+    await mkdir(s.outputDir, { recursive: true });
+    await writeFile(join(s.outputDir, 'intent.json'), JSON.stringify({ schema: 1, idempotencyKey: s.idempotencyKey, runId: s.runId, attempt: 1, argv: s.argv, cwd: s.cwd, submittedAt: new Date().toISOString() }));
+    const handle = await submit(s);
+    expect((await waitForEnd(handle)).phase).toBe('completed');
+    expect((await submit(s)).jobId).toBe(handle.jobId);
     expect(await readFile(counter, 'utf8')).toBe('x');
   });
 
