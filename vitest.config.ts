@@ -8,6 +8,5 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { FORCE_COLOR: '0', TZ: 'UTC' },
-    globalSetup: ['test/support/global-setup.ts'],
   },
 });
