@@ -65,6 +65,9 @@ export interface WritePassportOptions {
   skipDirs?: string[];
 }
 
+/** Keys writePassport computes itself; `extra` may not override them. */
+const OWNED_KEYS = new Set(['schema_version', 'generated_by', 'generated_at', 'provenance', 'weight_integrity', 'runlog']);
+
 export const utcSeconds = (date = new Date()): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Python's sorted() orders str by code point; JS's default sort uses UTF-16 units, which differ above U+FFFF. */
@@ -216,9 +219,14 @@ export async function writePassport(root: string, opts: WritePassportOptions): P
   if (!opts.provenance.training_repo_commit.trim()) {
     throw usageError('PASSPORT_COMMIT_REQUIRED', 'provenance.training_repo_commit is empty; validators reject a passport without it', 'pass the commit the checkpoint was trained from');
   }
+  const owned = Object.keys(opts.extra ?? {}).filter((k) => OWNED_KEYS.has(k));
+  if (owned.length > 0) {
+    throw usageError('PASSPORT_EXTRA_RESERVED', `extra sections may not set ${owned.join(', ')}`, 'pass those through generatedBy, provenance and runlog instead');
+  }
   const existing = await readExisting(root);
   const weightFiles = await buildWeightManifest(root, { skipDirs: opts.skipDirs });
 
+  // Format keys lead a new passport; an existing one keeps its own key order.
   const merged: Record<string, unknown> = {
     schema_version: SCHEMA_VERSION,
     generated_by: opts.generatedBy,

@@ -132,6 +132,13 @@ describe('writePassport', () => {
     expect(passport.weight_integrity?.weight_files).toHaveLength(4);
   });
 
+  it('refuses extra sections that would override what it computes', async () => {
+    await makePackage();
+    const err = await errorOf(writePassport(root, { ...writeOpts, extra: { schema_version: '9.9' } }));
+    expect(err.code).toBe('PASSPORT_EXTRA_RESERVED');
+    await expect(stat(path.join(root, 'MODEL_PASSPORT.json'))).rejects.toThrow();
+  });
+
   it('refuses to overwrite a passport it cannot parse', async () => {
     await put('MODEL_PASSPORT.json', '{not json');
     const err = await errorOf(writePassport(root, writeOpts));
