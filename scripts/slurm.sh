@@ -133,7 +133,11 @@ EOF
   else
     printf 'JobAcctGatherType=jobacct_gather/none\nAccountingStorageType=accounting_storage/none\n' >>"$conf"
   fi
-  printf 'NodeName=%s NodeAddr=127.0.0.1 %s State=UNKNOWN\n' "$NODE" "$hw" >>"$conf"
+  # one countable, file-less GRES so GRES requests and the scarce-hardware policy
+  # can be exercised without GPUs
+  printf 'GresTypes=token\n' >>"$conf"
+  printf 'NodeName=%s Name=token Count=2\n' "$NODE" >"$SB/gres.conf"
+  printf 'NodeName=%s NodeAddr=127.0.0.1 %s Gres=token:2 State=UNKNOWN\n' "$NODE" "$hw" >>"$conf"
   printf 'PartitionName=debug Nodes=%s Default=YES MaxTime=INFINITE State=UP\n' "$NODE" >>"$conf"
   if [ -e "$SB/slurm.conf" ] && cmp -s "$conf" "$SB/slurm.conf"; then rm -f "$conf"; return 0; fi
   # daemons read the config only at start: a changed one means a restart
