@@ -1,0 +1,92 @@
+/**
+ * The one place that turns results and errors into output and exit codes,
+ * so `--json` and human mode behave alike (CLI.md "Every command").
+ */
+import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
+import { RunlogError, toRunlogError, usageError } from '../errors.js';
+import { openLedger, type Ledger } from '../git/ledger-repo.js';
+import { Transaction, type TxResult } from '../git/transaction.js';
+import type { Operation } from '../ledger/operation.js';
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof RunlogCommand)['baseFlags'] & T['flags']>;
+
+export abstract class RunlogCommand extends Command {
+  static enableJsonFlag = true;
+
+  static baseFlags = {
+    ledger: Flags.string({ description: 'ledger root (default: nearest ancestor with runlog.config.yaml)', helpGroup: 'GLOBAL' }),
+    push: Flags.boolean({ description: 'push after committing; --no-push commits locally only', allowNo: true, default: true, helpGroup: 'GLOBAL' }),
+  };
+
+  private pushError?: RunlogError;
+
+  protected openLedger(flags: { ledger?: string }): Ledger {
+    return openLedger({ ledger: flags.ledger });
+  }
+
+  /** Run one operation through the git transaction. */
+  protected async commit<R>(ledger: Ledger, op: Omit<Operation, 'v'>, push: boolean): Promise<TxResult<R> & { out: { commit: string | null; pushed: boolean } }> {
+    const { applyOperation } = await import('../ledger/ops/index.js');
+    const tx = await new Transaction(ledger, applyOperation).run<R>({ v: 1, ...op }, { push });
+    this.notePushError(tx.pushError);
+    return { ...tx, out: { commit: tx.commit, pushed: tx.pushed } };
+  }
+
+  protected notePushError(e: RunlogError | undefined): void {
+    if (e) this.pushError = e;
+  }
+
+  /** Human output goes to stdout only when --json is off. */
+  protected say(text: string): void {
+    if (!this.jsonEnabled()) this.log(text);
+  }
+
+  protected warn2(text: string): void {
+    process.stderr.write(`warning: ${text}\n`);
+  }
+
+  protected async finally(err: Error | undefined): Promise<unknown> {
+    // A push that failed after a good local commit: the result was printed, now say what is pending.
+    if (!err && this.pushError) {
+      const e = this.pushError;
+      if (!this.jsonEnabled()) process.stderr.write(`error[${e.code}]: ${e.message}\nhint: ${e.hint}\n`);
+      process.exitCode = e.exitCode;
+    }
+    return super.finally(err);
+  }
+
+  protected toJson<T extends object>(result: T): T & { error?: { code: string; message: string; hint: string } } {
+    const e = this.pushError;
+    return e ? { ...result, error: { code: e.code, message: e.message, hint: e.hint } } : result;
+  }
+
+  protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    if (err instanceof Errors.ExitError) throw err;
+    const e = fromOclif(err);
+    if (this.jsonEnabled()) {
+      this.logJson({ error: { code: e.code, message: e.message, hint: e.hint, ...(e.details ?? {}) } });
+    } else {
+      process.stderr.write(`error[${e.code}]: ${e.message}\nhint: ${e.hint}\n`);
+      if (e.kind === 'internal' && process.env['RUNLOG_DEBUG']) process.stderr.write(`${(e.cause as Error | undefined)?.stack ?? ''}\n`);
+    }
+    process.exitCode = e.exitCode;
+    return this.exit(e.exitCode);
+  }
+}
+
+/** oclif's parse errors are usage errors (exit 2) with a hint. */
+function fromOclif(err: Error): RunlogError {
+  if (err instanceof RunlogError) return err;
+  const name = err.constructor?.name ?? '';
+  const msg = err.message.split('\n')[0] ?? err.message;
+  const help = 'see `runlog <command> --help`';
+  if (name === 'NonExistentFlagsError' || /Nonexistent flags?/i.test(err.message)) return usageError('UNKNOWN_FLAG', msg, help);
+  if (name === 'RequiredArgsError' || /Missing \d+ required arg/i.test(err.message)) return usageError('MISSING_ARGUMENT', err.message.replace(/\n+See more help.*$/s, '').replace(/\n/g, ' '), help);
+  if (name === 'UnexpectedArgsError' || /Unexpected argument/i.test(err.message)) return usageError('UNEXPECTED_ARGUMENT', msg, `${help}; quote a message that has spaces`);
+  if (/Missing required flag/i.test(err.message)) return usageError('MISSING_FLAG', err.message.replace(/\n+See more help.*$/s, '').replace(/\n/g, ' '), help);
+  if (name === 'FailedFlagValidationError' || /Expected .* to be one of|Expected an integer|must also be provided|cannot also be provided|Parsing --/i.test(err.message)) {
+    return usageError('BAD_FLAG', err.message.replace(/\n+See more help.*$/s, '').replace(/\n/g, ' '), help);
+  }
+  if (err instanceof Errors.CLIError) return usageError('USAGE', msg, help);
+  return toRunlogError(err);
+}

@@ -1,0 +1,17 @@
+import { Flags } from '@oclif/core';
+import { IndexCommand } from '../cli/index-command.js';
+import type { IndexResult } from '../schemas/output.js';
+
+export default class Experiments extends IndexCommand {
+  static summary = "Rebuild each folder's experiments.md rows (status, val_loss) from its experiment runs; keeps your columns and notes.";
+  static examples = ['<%= config.bin %> experiments', '<%= config.bin %> experiments --check'];
+  static flags = {
+    group: Flags.string({ description: 'only this group' }),
+    check: Flags.boolean({ description: 'report stale files, change nothing (exit 1 when stale)' }),
+  };
+
+  async run(): Promise<IndexResult> {
+    const { flags } = await this.parse(Experiments);
+    return this.rebuild('experiments', flags);
+  }
+}

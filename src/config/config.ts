@@ -1,0 +1,77 @@
+/**
+ * runlog.config.yaml: the ledger's settings. Unknown keys are kept (later
+ * features add their own sections); known ones are validated here.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { RunlogError, notFound } from '../errors.js';
+
+export const CONFIG_FILE = 'runlog.config.yaml';
+
+export const ConfigSchema = z
+  .object({
+    schema_version: z.literal(1).default(1),
+    /** Git remote name used for sync and push. */
+    remote: z.string().default('origin'),
+    /** `auto`: push after every commit; `never`: commit only (sync pushes later). */
+    push: z.enum(['auto', 'never']).default('auto'),
+    /** Ledger-local template overrides (relative to the ledger root). */
+    templates_dir: z.string().default('.runlog/templates'),
+    runs_dir: z.string().default('run_logs'),
+    push_retries: z.number().int().min(0).max(50).default(12),
+    scrub: z
+      .object({ rules: z.array(z.object({ kind: z.string(), pattern: z.string(), flags: z.string().optional() })).default([]) })
+      .default({ rules: [] }),
+  })
+  .passthrough();
+export type LedgerConfig = z.infer<typeof ConfigSchema>;
+
+export const DEFAULT_CONFIG_TEXT = `# runlog ledger settings (see the runlog README, "Configuration")
+schema_version: 1
+# git remote that every update is pushed to
+remote: origin
+# auto: push after every commit; never: commit only, \`runlog sync\` pushes later
+push: auto
+# extra secret patterns for the scrubber: [{kind: name, pattern: regex}]
+scrub:
+  rules: []
+`;
+
+/** The nearest ancestor holding runlog.config.yaml, or the explicit --ledger dir. */
+export function findLedgerRoot(start: string, explicit?: string): string {
+  if (explicit) {
+    const dir = resolve(explicit);
+    if (!existsSync(join(dir, CONFIG_FILE))) {
+      throw notFound('NO_LEDGER', `${dir} has no ${CONFIG_FILE}`, 'run `runlog init` there first, or point --ledger at a ledger root');
+    }
+    return dir;
+  }
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, CONFIG_FILE))) return dir;
+    const up = dirname(dir);
+    if (up === dir) {
+      throw notFound('NO_LEDGER', `no ${CONFIG_FILE} in ${resolve(start)} or any parent directory`, 'run `runlog init` at your repo root, or pass --ledger <dir>');
+    }
+    dir = up;
+  }
+}
+
+export function loadConfig(root: string): LedgerConfig {
+  const path = join(root, CONFIG_FILE);
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8')) ?? {};
+  } catch (err) {
+    const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw new RunlogError('failed', 'BAD_CONFIG', `${CONFIG_FILE}${line ? `:${line}` : ''}: ${(err as Error).message.split('\n')[0]}`, `fix the YAML in ${CONFIG_FILE}`);
+  }
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new RunlogError('failed', 'BAD_CONFIG', `${CONFIG_FILE}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, `fix ${CONFIG_FILE}; see README "Configuration"`);
+  }
+  return parsed.data;
+}

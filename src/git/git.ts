@@ -1,0 +1,126 @@
+/**
+ * Git behind a small typed interface. Every call names its cwd and passes an
+ * argv array; nothing goes through a shell, nothing chdirs.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+import { failed } from '../errors.js';
+
+/**
+ * Variables that point git at another repository (set inside git hooks, for
+ * instance) must not leak into calls that name their own cwd.
+ */
+const REPO_LOCATING = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|PREFIX|COMMON_DIR|NAMESPACE)$/;
+
+const ENV: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !REPO_LOCATING.test(e[0]))),
+  GIT_TERMINAL_PROMPT: '0',
+  LC_ALL: 'C',
+  LANG: 'C',
+};
+
+export class GitError extends Error {
+  constructor(
+    readonly args: string[],
+    readonly stderr: string,
+  ) {
+    super(`git ${args[0]} failed: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  }
+}
+
+export class Git {
+  private readonly sg: SimpleGit;
+
+  constructor(readonly cwd: string) {
+    // simple-git drops ambient GIT_* variables unless allowed; a git user expects theirs (GIT_SSH_COMMAND, ...) honoured.
+    this.sg = simpleGit({ baseDir: cwd, trimmed: false, maxConcurrentProcesses: 1, allowEnvironment: Object.keys(ENV) }).env(ENV);
+  }
+
+  async run(args: string[]): Promise<string> {
+    try {
+      return await this.sg.raw(args);
+    } catch (err) {
+      throw new GitError(args, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  async tryRun(args: string[]): Promise<{ ok: true; out: string } | { ok: false; err: GitError }> {
+    try {
+      return { ok: true, out: await this.run(args) };
+    } catch (err) {
+      if (err instanceof GitError) return { ok: false, err };
+      throw err;
+    }
+  }
+
+  async head(): Promise<string | null> {
+    const r = await this.tryRun(['rev-parse', '--verify', '-q', 'HEAD']);
+    return r.ok ? r.out.trim() : null;
+  }
+
+  async branch(): Promise<string> {
+    const r = await this.tryRun(['symbolic-ref', '--short', '-q', 'HEAD']);
+    if (!r.ok || r.out.trim() === '') {
+      throw failed('DETACHED_HEAD', 'the ledger repo is not on a branch', 'check out a branch (e.g. `git switch main`) before recording runs');
+    }
+    return r.out.trim();
+  }
+
+  async remoteUrl(remote: string): Promise<string | null> {
+    const r = await this.tryRun(['remote', 'get-url', remote]);
+    return r.ok ? r.out.trim() : null;
+  }
+
+  /** Paths (relative to cwd) that differ from HEAD in the index or the work tree. */
+  async dirtyPaths(paths: string[]): Promise<string[]> {
+    if (paths.length === 0) return [];
+    const out = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=no', '--', ...paths]);
+    return out
+      .split('\0')
+      .filter((l) => l.length > 3)
+      .map((l) => l.slice(3));
+  }
+
+  async isAncestor(a: string, b: string): Promise<boolean> {
+    return (await this.tryRun(['merge-base', '--is-ancestor', a, b])).ok;
+  }
+
+  async revList(range: string): Promise<string[]> {
+    const out = await this.run(['rev-list', '--reverse', range]);
+    return out.split('\n').filter(Boolean);
+  }
+
+  async commitMessage(sha: string): Promise<string> {
+    return this.run(['log', '-1', '--format=%B', sha]);
+  }
+
+  async showFile(rev: string, path: string): Promise<string | null> {
+    const r = await this.tryRun(['show', `${rev}:${path}`]);
+    return r.ok ? r.out : null;
+  }
+}
+
+/** The repository's git dir (`.git`, or the one a worktree's `.git` file names), found without spawning git. */
+export function findGitDir(start: string): { top: string; gitDir: string } | null {
+  let dir = resolve(start);
+  for (;;) {
+    const dotgit = join(dir, '.git');
+    if (existsSync(dotgit)) {
+      if (statSync(dotgit).isDirectory()) return { top: dir, gitDir: dotgit };
+      const m = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotgit, 'utf8'));
+      if (m) return { top: dir, gitDir: isAbsolute(m[1]!) ? m[1]! : resolve(dir, m[1]!) };
+    }
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+export function isPushRejected(err: GitError): boolean {
+  return /\[rejected\]|non-fast-forward|fetch first|\(stale info\)|failed to update ref|cannot lock ref|updates were rejected/i.test(err.stderr);
+}
+
+export function isMissingRemoteBranch(err: GitError): boolean {
+  return /couldn't find remote ref|no such ref/i.test(err.stderr);
+}

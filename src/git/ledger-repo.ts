@@ -1,0 +1,23 @@
+/**
+ * A ledger opened for work: its root, settings and the git repository it
+ * lives in (the ledger may be a subfolder of a bigger repo).
+ */
+import { findLedgerRoot, loadConfig, type LedgerConfig } from '../config/config.js';
+import { failed } from '../errors.js';
+import { Git, findGitDir } from './git.js';
+
+export interface Ledger {
+  root: string;
+  config: LedgerConfig;
+  gitTop: string;
+  gitDir: string;
+  git: Git;
+}
+
+export function openLedger(opts: { cwd?: string; ledger?: string } = {}): Ledger {
+  const root = findLedgerRoot(opts.cwd ?? process.cwd(), opts.ledger);
+  const config = loadConfig(root);
+  const found = findGitDir(root);
+  if (!found) throw failed('NOT_A_GIT_REPO', `${root} is not inside a git repository`, 'run `runlog init` (it creates the repository) or `git init` there');
+  return { root, config, gitTop: found.top, gitDir: found.gitDir, git: new Git(root) };
+}

@@ -1,0 +1,320 @@
+/**
+ * The git transaction every write goes through:
+ * lock → sync with the remote → apply the operation to the current files →
+ * atomic write → commit `<run>: <what>` with the operation as a trailer → push.
+ * A rejected push fetches, moves to the remote head and re-applies the
+ * operations (never a text merge), with bounded, jittered retries.
+ * An unreachable remote keeps the local commit; `runlog sync` pushes it later.
+ */
+import { existsSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { RunlogError, failed } from '../errors.js';
+import { atomicWrite } from '../util/fs.js';
+import { GitError, isMissingRemoteBranch, isPushRejected, type Git } from './git.js';
+import { acquireLedgerLock } from './lock.js';
+import type { Ledger } from './ledger-repo.js';
+import { decodeTrailer, encodeTrailer, type Applied, type LedgerView, type Operation } from '../ledger/operation.js';
+
+export type ApplyOperation = (view: LedgerView, op: Operation) => Promise<Applied>;
+
+export interface TxResult<R = unknown> {
+  result: R;
+  subject: string;
+  /** Null when the operation changed nothing (nothing to commit). */
+  commit: string | null;
+  pushed: boolean;
+  /** Set when the push failed: the local commit is kept. */
+  pushError?: RunlogError;
+  /** Operations re-applied on top of a moved remote. */
+  replayed: number;
+}
+
+interface Journal {
+  head: string | null;
+  paths: string[];
+  created: string[];
+}
+
+export class Transaction {
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly apply: ApplyOperation,
+  ) {}
+
+  private get git(): Git {
+    return this.ledger.git;
+  }
+
+  private journalPath(): string {
+    return join(this.ledger.gitDir, 'runlog', 'journal.json');
+  }
+
+  async run<R>(op: Operation, opts: { push: boolean }): Promise<TxResult<R>> {
+    const release = await acquireLedgerLock(this.ledger.gitDir);
+    try {
+      await this.recover();
+      const push = opts.push && this.ledger.config.push === 'auto' && (await this.git.remoteUrl(this.ledger.config.remote)) !== null;
+      let offline: string | undefined;
+      let replayed = 0;
+      if (push) {
+        const synced = await this.syncWithRemote();
+        offline = synced.offline;
+        replayed = synced.replayed;
+      }
+      const done = await this.applyAndCommit(op);
+      const base: TxResult<R> = { result: done.applied.result as R, subject: done.applied.subject, commit: done.commit, pushed: false, replayed };
+      if (!push) return base;
+      if (done.commit === null && replayed === 0 && !(await this.hasUnpushed())) return base;
+      if (offline) return { ...base, pushError: this.pushError(done.commit, offline) };
+      const pushed = await this.pushWithReplay();
+      return { ...base, pushed: pushed.ok, replayed: replayed + pushed.replayed, pushError: pushed.ok ? undefined : this.pushError(done.commit, pushed.reason) };
+    } finally {
+      await release();
+    }
+  }
+
+  /** `runlog sync`: push what is committed but not on the remote, replaying onto a moved remote. */
+  async sync(): Promise<{ pushed: number; pending: number; replayed: number; offline?: string }> {
+    const release = await acquireLedgerLock(this.ledger.gitDir);
+    try {
+      await this.recover();
+      if ((await this.git.remoteUrl(this.ledger.config.remote)) === null) {
+        throw failed('NO_REMOTE', `the ledger repo has no remote named ${this.ledger.config.remote}`, 'add one with `git remote add origin <url>` or `runlog init --remote <url>`');
+      }
+      const synced = await this.syncWithRemote();
+      const before = await this.unpushedCount();
+      if (synced.offline) return { pushed: 0, pending: before, replayed: synced.replayed, offline: synced.offline };
+      if (before === 0) return { pushed: 0, pending: 0, replayed: synced.replayed };
+      const pushed = await this.pushWithReplay();
+      if (!pushed.ok) return { pushed: 0, pending: await this.unpushedCount(), replayed: synced.replayed + pushed.replayed, offline: pushed.reason };
+      return { pushed: before, pending: 0, replayed: synced.replayed + pushed.replayed };
+    } finally {
+      await release();
+    }
+  }
+
+  private pushError(commit: string | null, reason: string): RunlogError {
+    return new RunlogError(
+      'push',
+      'PUSH_FAILED',
+      `${commit ? `committed ${commit.slice(0, 12)} locally, but ` : ''}could not update the remote ${this.ledger.config.remote}: ${reason}`,
+      'the commit is kept; `runlog sync` will push it when the remote is reachable',
+      { details: { commit } },
+    );
+  }
+
+  private remoteRef(branch: string): string {
+    return `refs/remotes/${this.ledger.config.remote}/${branch}`;
+  }
+
+  /** Fetch; fast-forward when behind; replay local operations when diverged. */
+  private async syncWithRemote(): Promise<{ offline?: string; replayed: number }> {
+    const branch = await this.git.branch();
+    const fetched = await this.fetch(branch);
+    if (fetched === 'offline') return { offline: this.lastFetchError, replayed: 0 };
+    if (fetched === 'empty') return { replayed: 0 };
+    const remote = this.remoteRef(branch);
+    const head = await this.git.head();
+    if (head === null) {
+      await this.git.run(['reset', '-q', '--keep', remote]);
+      return { replayed: 0 };
+    }
+    if (await this.git.isAncestor('HEAD', remote)) {
+      await this.git.run(['merge', '-q', '--ff-only', remote]);
+      return { replayed: 0 };
+    }
+    if (await this.git.isAncestor(remote, 'HEAD')) return { replayed: 0 };
+    return { replayed: await this.replayOnto(remote) };
+  }
+
+  private lastFetchError = '';
+
+  private async fetch(branch: string): Promise<'ok' | 'empty' | 'offline'> {
+    const r = await this.git.tryRun(['fetch', '-q', '--no-tags', this.ledger.config.remote, `+refs/heads/${branch}:${this.remoteRef(branch)}`]);
+    if (r.ok) return 'ok';
+    if (isMissingRemoteBranch(r.err)) return 'empty';
+    this.lastFetchError = firstLine(r.err);
+    return 'offline';
+  }
+
+  private async hasUnpushed(): Promise<boolean> {
+    return (await this.unpushedCount()) > 0;
+  }
+
+  private async unpushedCount(): Promise<number> {
+    const branch = await this.git.branch();
+    const remote = this.remoteRef(branch);
+    if ((await this.git.tryRun(['rev-parse', '--verify', '-q', remote])).ok === false) return (await this.git.revList('HEAD')).length;
+    return (await this.git.revList(`${remote}..HEAD`)).length;
+  }
+
+  private async pushWithReplay(): Promise<{ ok: boolean; reason: string; replayed: number }> {
+    const branch = await this.git.branch();
+    const retries = this.ledger.config.push_retries;
+    let replayed = 0;
+    for (let attempt = 0; ; attempt++) {
+      const r = await this.git.tryRun(['push', '-q', '--no-verify', this.ledger.config.remote, `HEAD:refs/heads/${branch}`]);
+      if (r.ok) {
+        await this.git.tryRun(['update-ref', this.remoteRef(branch), 'HEAD']);
+        return { ok: true, reason: '', replayed };
+      }
+      if (!isPushRejected(r.err)) return { ok: false, reason: firstLine(r.err), replayed };
+      if (attempt >= retries) return { ok: false, reason: `the remote kept moving; gave up after ${retries + 1} attempts`, replayed };
+      const fetched = await this.fetch(branch);
+      if (fetched === 'offline') return { ok: false, reason: this.lastFetchError, replayed };
+      replayed += await this.replayOnto(this.remoteRef(branch));
+      // Jittered exponential backoff: writers that collided spread out.
+      const cap = Math.min(2000, 40 * 2 ** attempt);
+      await new Promise((res) => setTimeout(res, cap / 2 + Math.random() * cap));
+    }
+  }
+
+  /**
+   * Move to `onto` and apply again, in order, the operations of every local
+   * commit the remote does not have. The old commits stay reachable under
+   * refs/runlog/replayed/ until the push succeeds, so nothing can be lost.
+   */
+  private async replayOnto(onto: string): Promise<number> {
+    const local = await this.git.revList(`${onto}..HEAD`);
+    if (local.length === 0) {
+      await this.git.run(['reset', '-q', '--keep', onto]);
+      return 0;
+    }
+    const ops: { sha: string; op: Operation }[] = [];
+    for (const sha of local) {
+      const op = decodeTrailer(await this.git.commitMessage(sha));
+      if (!op) {
+        throw failed(
+          'CANNOT_REPLAY',
+          `local commit ${sha.slice(0, 12)} was not made by runlog, and the remote has moved`,
+          `integrate it by hand (\`git pull --rebase ${this.ledger.config.remote}\`), then run \`runlog sync\``,
+        );
+      }
+      ops.push({ sha, op });
+    }
+    const backup = `refs/runlog/replayed/${Date.now()}-${process.pid}`;
+    await this.git.run(['update-ref', backup, 'HEAD']);
+    await this.git.run(['reset', '-q', '--keep', onto]);
+    const conflicts: string[] = [];
+    for (const { sha, op } of ops) {
+      try {
+        await this.applyAndCommit(op);
+      } catch (err) {
+        await this.git.run(['update-ref', `refs/runlog/conflicts/${sha}`, sha]);
+        conflicts.push(`${sha.slice(0, 12)} (${op.kind}${op.run ? ` ${op.run}` : ''}): ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    if (conflicts.length > 0) {
+      throw failed(
+        'REPLAY_CONFLICT',
+        `${conflicts.length} local operation(s) no longer apply on top of the remote: ${conflicts.join('; ')}`,
+        'the original commits are kept under refs/runlog/conflicts/; inspect them with `git show`, redo what still matters, then delete the refs',
+      );
+    }
+    await this.git.run(['update-ref', '-d', backup]);
+    return ops.length;
+  }
+
+  private view(): LedgerView {
+    const root = this.ledger.root;
+    return {
+      root,
+      config: this.ledger.config,
+      read: (p) => {
+        try {
+          return readFileSync(join(root, p), 'utf8');
+        } catch {
+          return null;
+        }
+      },
+    };
+  }
+
+  private async applyAndCommit(op: Operation): Promise<{ applied: Applied; commit: string | null }> {
+    const view = this.view();
+    const applied = await this.apply(view, op);
+    const writes = applied.writes.filter((w) => view.read(w.path) !== w.content);
+    if (writes.length === 0) return { applied, commit: null };
+    const paths = writes.map((w) => w.path);
+    const existing = paths.filter((p) => view.read(p) !== null);
+    const dirty = await this.git.dirtyPaths(existing);
+    if (dirty.length > 0) {
+      throw failed('UNCOMMITTED_CHANGES', `${dirty.join(', ')} has uncommitted changes`, 'commit or stash your edits to that file first (`git commit -- <file>`), then run the command again');
+    }
+    const head = await this.git.head();
+    const created = paths.filter((p) => !existing.includes(p));
+    this.writeJournal({ head, paths, created });
+    for (const w of writes) atomicWrite(join(this.ledger.root, w.path), w.content);
+    await this.git.run(['add', '--', ...paths]);
+    await this.git.run(['commit', '-q', '--no-verify', '-m', applied.subject, '-m', encodeTrailer(op), '--', ...paths]);
+    const commit = await this.git.head();
+    this.clearJournal();
+    return { applied, commit };
+  }
+
+  private writeJournal(j: Journal): void {
+    writeFileSync(this.journalPath(), JSON.stringify(j));
+  }
+
+  private clearJournal(): void {
+    try {
+      unlinkSync(this.journalPath());
+    } catch {
+      // already gone
+    }
+  }
+
+  /**
+   * A writer killed mid-transaction leaves a journal. Either its commit
+   * happened (HEAD moved: keep it) or it did not (put the files back as HEAD
+   * has them). Atomic writes mean no file is ever half-written.
+   */
+  private async recover(): Promise<void> {
+    const path = this.journalPath();
+    if (!existsSync(path)) return;
+    let j: Journal;
+    try {
+      j = JSON.parse(readFileSync(path, 'utf8')) as Journal;
+    } catch {
+      this.clearJournal();
+      return;
+    }
+    const indexLock = join(this.ledger.gitDir, 'index.lock');
+    if (existsSync(indexLock)) unlinkSync(indexLock);
+    for (const p of j.paths) removeTempSiblings(join(this.ledger.root, p));
+    const head = await this.git.head();
+    if (head === j.head) {
+      const tracked = j.paths.filter((p) => !j.created.includes(p));
+      if (tracked.length > 0) await this.git.run(['checkout', '-q', 'HEAD', '--', ...tracked]);
+      for (const p of j.created) {
+        await this.git.tryRun(['rm', '-q', '--cached', '--ignore-unmatch', '--', p]);
+        try {
+          unlinkSync(join(this.ledger.root, p));
+        } catch {
+          // never written
+        }
+      }
+    } else if (head !== null) {
+      await this.git.tryRun(['reset', '-q', 'HEAD', '--', ...j.paths]);
+    }
+    this.clearJournal();
+  }
+}
+
+function removeTempSiblings(file: string): void {
+  const dir = dirname(file);
+  const prefix = `.${basename(file)}.`;
+  try {
+    for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name.endsWith('.tmp')) unlinkSync(join(dir, name));
+  } catch {
+    // the directory itself is gone: nothing to clean
+  }
+}
+
+function firstLine(err: GitError): string {
+  const lines = err.stderr
+    .split('\n')
+    .map((l) => l.replace(/^(fatal|error):\s*/, '').trim())
+    .filter(Boolean);
+  return lines.find((l) => !/^(To |hint:)/.test(l)) ?? err.message;
+}

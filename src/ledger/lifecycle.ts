@@ -1,0 +1,92 @@
+/**
+ * The one state machine every executor shares (DESIGN.md "Lifecycle").
+ * Status entries, front matter, supervisors and operators all go through
+ * `checkTransition`, so an illegal move is caught in one place.
+ */
+import { failed, usageError } from '../errors.js';
+
+export const STATES = [
+  'pending',
+  'validating',
+  'queued',
+  'running',
+  'stalled',
+  'lost',
+  'completed',
+  'validation_failed',
+  'command_failed',
+  'canceled',
+  'timed_out',
+  'worker_lost',
+  'retry_exhausted',
+] as const;
+export type RunState = (typeof STATES)[number];
+
+export const TERMINAL: ReadonlySet<RunState> = new Set([
+  'completed',
+  'validation_failed',
+  'command_failed',
+  'canceled',
+  'timed_out',
+  'worker_lost',
+  'retry_exhausted',
+]);
+
+/** Recoverable states carry a deadline after which they become terminal. */
+export const RECOVERABLE: ReadonlySet<RunState> = new Set(['stalled', 'lost']);
+
+const ENDINGS: RunState[] = ['completed', 'command_failed', 'canceled', 'timed_out', 'worker_lost', 'retry_exhausted'];
+
+const NEXT: Record<RunState, RunState[]> = {
+  pending: ['validating', 'queued', 'running', 'validation_failed', 'canceled', 'command_failed'],
+  validating: ['queued', 'running', 'validation_failed', 'canceled'],
+  queued: ['running', 'lost', ...ENDINGS],
+  running: ['stalled', 'lost', ...ENDINGS],
+  stalled: ['running', 'lost', ...ENDINGS],
+  lost: ['running', 'queued', 'stalled', ...ENDINGS],
+  completed: [],
+  validation_failed: [],
+  command_failed: [],
+  canceled: [],
+  timed_out: [],
+  worker_lost: [],
+  retry_exhausted: [],
+};
+
+/** A new attempt (resume, retry, restart) may leave any ending but retry_exhausted. */
+const NEW_ATTEMPT_FROM: ReadonlySet<RunState> = new Set(STATES.filter((s) => s !== 'retry_exhausted'));
+const NEW_ATTEMPT_TO: RunState[] = ['pending', 'validating', 'queued', 'running'];
+
+export function isState(s: string): s is RunState {
+  return (STATES as readonly string[]).includes(s);
+}
+
+export function parseState(value: string, flag = '--state'): RunState {
+  if (!isState(value)) {
+    throw usageError('BAD_STATE', `${flag} ${JSON.stringify(value)} is not a run state`, `use one of: ${STATES.join(', ')}`);
+  }
+  return value;
+}
+
+export function legalNext(from: RunState, opts: { newAttempt?: boolean } = {}): RunState[] {
+  const base = NEXT[from];
+  if (!opts.newAttempt || !NEW_ATTEMPT_FROM.has(from)) return base;
+  return [...new Set([...base, ...NEW_ATTEMPT_TO])];
+}
+
+export function canTransition(from: RunState, to: RunState, opts: { newAttempt?: boolean } = {}): boolean {
+  return from === to ? !TERMINAL.has(from) : legalNext(from, opts).includes(to);
+}
+
+export function checkTransition(from: RunState, to: RunState, opts: { newAttempt?: boolean } = {}): void {
+  if (canTransition(from, to, opts)) return;
+  const legal = legalNext(from, opts);
+  throw failed(
+    'ILLEGAL_TRANSITION',
+    `cannot go from ${from} to ${to}`,
+    legal.length > 0
+      ? `from ${from} the legal next states are: ${legal.join(', ')}`
+      : `${from} is terminal${from === 'retry_exhausted' ? '' : '; start a new attempt with `runlog resume` or `runlog retry`'}`,
+    { details: { from, to, legal } },
+  );
+}

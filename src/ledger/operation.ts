@@ -1,0 +1,52 @@
+/**
+ * An operation is what a command means to do, as data: it is applied to the
+ * files as they are *now*, and recorded in the commit so it can be applied
+ * again on top of a remote that moved (never a text merge).
+ */
+import type { LedgerConfig } from '../config/config.js';
+
+export interface Operation {
+  v: 1;
+  kind: string;
+  run?: string;
+  args: Record<string, unknown>;
+}
+
+export interface Write {
+  /** Relative to the ledger root, POSIX separators. */
+  path: string;
+  content: string;
+}
+
+export interface Applied<R = unknown> {
+  writes: Write[];
+  /** `<run id>: <what happened>`. */
+  subject: string;
+  result: R;
+}
+
+export interface LedgerView {
+  root: string;
+  config: LedgerConfig;
+  /** Current content of a ledger file, or null when absent. */
+  read(path: string): string | null;
+}
+
+export type Apply<A, R> = (ledger: LedgerView, args: A) => Promise<Applied<R>> | Applied<R>;
+
+export const TRAILER = 'Runlog-Op';
+
+export function encodeTrailer(op: Operation): string {
+  return `${TRAILER}: ${JSON.stringify(op)}`;
+}
+
+export function decodeTrailer(message: string): Operation | null {
+  const line = message.split('\n').reverse().find((l) => l.startsWith(`${TRAILER}: `));
+  if (!line) return null;
+  try {
+    const op = JSON.parse(line.slice(TRAILER.length + 2)) as Operation;
+    return op && op.v === 1 && typeof op.kind === 'string' ? op : null;
+  } catch {
+    return null;
+  }
+}

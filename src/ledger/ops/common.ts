@@ -1,0 +1,37 @@
+/** What every record operation needs: the run's document and the ledger's settings. */
+import { notFound } from '../../errors.js';
+import { RunLogDoc } from '../../markdown/runlog.js';
+import { compileRules, scrub } from '../../publish/scrub.js';
+import type { LedgerView } from '../operation.js';
+
+export function runPath(view: LedgerView, id: string): string {
+  return `${view.config.runs_dir}/${id}.md`;
+}
+
+export function loadRunDoc(view: LedgerView, id: string): { doc: RunLogDoc; path: string } {
+  const path = runPath(view, id);
+  const text = view.read(path);
+  if (text === null) throw notFound('RUN_NOT_FOUND', `no run log at ${path}`, 'see `runlog list` for the runs in this ledger');
+  return { doc: new RunLogDoc(text, path), path };
+}
+
+/** The one scrubber, with the ledger's own extra rules. */
+export function scrubber(view: LedgerView): (text: string) => string {
+  const extra = compileRules(view.config.scrub.rules);
+  return (text) => scrub(text, extra);
+}
+
+/** Collapse a free-text flag to one line: a status entry is one list item. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+export function groupOf(id: string): string | null {
+  const i = id.lastIndexOf('/');
+  return i === -1 ? null : id.slice(0, i);
+}
+
+export function folderOf(view: LedgerView, id: string): string {
+  const g = groupOf(id);
+  return g ? `${view.config.runs_dir}/${g}` : view.config.runs_dir;
+}

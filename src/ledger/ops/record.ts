@@ -1,0 +1,308 @@
+/**
+ * The record operations: new, append, complete, fail, cancel, resume.
+ * Each is a pure function of (the files as they are now, its arguments), so
+ * the transaction can apply it again on top of a remote that moved.
+ */
+import { failed, usageError } from '../../errors.js';
+import { renderFrontMatter } from '../../markdown/frontmatter.js';
+import { RunLogDoc } from '../../markdown/runlog.js';
+import { applyEdits, type Edit } from '../../markdown/source.js';
+import { formatStatusLine } from '../../markdown/status-line.js';
+import { dateOnly, humanDate, isoSeconds, runtime, statusStamp } from '../../util/time.js';
+import { checkTransition, TERMINAL, type RunState } from '../lifecycle.js';
+import type { Applied, LedgerView, Write } from '../operation.js';
+import { loadTemplate, renderTemplate } from '../templates.js';
+import { folderOf, groupOf, loadRunDoc, oneLine, runPath, scrubber } from './common.js';
+import { experimentsUpsert } from './experiments.js';
+import { timelineAdd } from './timeline.js';
+
+export interface EntryResult {
+  id: string;
+  path: string;
+  state: RunState;
+  previousState: RunState;
+  entry: { at: string; state: string; step: number | null; metrics: Record<string, number>; message: string };
+}
+
+// ---- new ------------------------------------------------------------------
+
+export interface NewArgs {
+  task: string;
+  type: 'replication' | 'experiment' | 'pipeline';
+  subtype?: string;
+  objective: string;
+  group?: string;
+  script?: string;
+  config?: string;
+  dataset?: string;
+  settings: string[];
+  date: string;
+  at: string;
+}
+
+export async function applyNew(view: LedgerView, a: NewArgs): Promise<Applied<{ id: string; path: string; state: RunState }>> {
+  const clean = scrubber(view);
+  const id = `${a.group ? `${a.group}/` : ''}${a.date}_${a.task}`;
+  const path = runPath(view, id);
+  if (view.read(path) !== null) {
+    throw failed('RUN_EXISTS', `${path} already exists`, `pick another task name or --date; to run the same config again use \`runlog resume ${id}\``);
+  }
+  const at = new Date(a.at);
+  const runTypeLabel = a.subtype ? `${a.type} (${oneLine(clean(a.subtype))})` : a.type;
+  const fm = renderFrontMatter({ schema_version: 1, id, state: 'pending', run_type: a.type, subtype: a.subtype ? oneLine(clean(a.subtype)) : undefined, campaign: null, attempt: 1 });
+  const objective = oneLine(clean(a.objective));
+  const code = (v: string | undefined) => (v ? `\`${oneLine(clean(v))}\`` : 'n/a');
+  const content = renderTemplate(loadTemplate('run-log.md', { root: view.root, templatesDir: view.config.templates_dir }), {
+    front_matter: fm,
+    task: a.task,
+    description: objective,
+    run_type_label: runTypeLabel,
+    objective,
+    script: code(a.script),
+    config: code(a.config),
+    dataset: code(a.dataset),
+    settings: a.settings.length > 0 ? a.settings.map((s) => oneLine(clean(s))).join(', ') : 'n/a',
+    created_iso: isoSeconds(at),
+    created_human: humanDate(at),
+    first_entry: formatStatusLine({ at, state: 'pending', message: 'run log created' }),
+  });
+  const writes: Write[] = [{ path, content }];
+  const folder = folderOf(view, id);
+  const file = `${a.date}_${a.task}.md`;
+  writes.push(timelineAdd(view, folder, a.group ?? null, file));
+  if (a.type === 'experiment') {
+    writes.push(await experimentsUpsert(view, folder, [{ run: `${a.date}_${a.task}`, description: objective, status: 'pending', val_loss: '', notes: '' }], []));
+  }
+  return { writes, subject: `${id}: new ${a.type} run`, result: { id, path, state: 'pending' } };
+}
+
+// ---- append ---------------------------------------------------------------
+
+export interface AppendArgs {
+  run: string;
+  message: string;
+  state?: RunState;
+  step?: number;
+  metrics: Record<string, number>;
+  at: string;
+}
+
+function entryEdits(doc: RunLogDoc, at: Date, state: RunState, step: number | null | undefined, metrics: Record<string, number>, message: string, extra: Record<string, string> = {}): Edit[] {
+  const edits: Edit[] = [doc.appendStatusEdit(formatStatusLine({ at, state, step, metrics, message }))];
+  if (doc.view.hasFrontMatter && doc.view.frontMatter?.state !== state) {
+    const e = doc.frontMatterEdit('state', state);
+    if (e) edits.push(e);
+  }
+  for (const [k, v] of Object.entries(extra)) {
+    const e = doc.view.hasFrontMatter ? doc.frontMatterEdit(k, v) : null;
+    if (e) edits.push(e);
+  }
+  return edits;
+}
+
+export function applyAppend(view: LedgerView, a: AppendArgs): Applied<EntryResult> {
+  const clean = scrubber(view);
+  const { doc, path } = loadRunDoc(view, a.run);
+  doc.assertWritable();
+  const from = doc.view.state;
+  const to = a.state ?? from;
+  if (a.state) checkTransition(from, to);
+  const at = new Date(a.at);
+  const message = oneLine(clean(a.message));
+  const content = applyEdits(doc.src.text, entryEdits(doc, at, to, a.step, a.metrics, message));
+  return {
+    writes: [{ path, content }],
+    subject: `${a.run}: log status${to !== from ? ` (${to})` : ''}`,
+    result: { id: a.run, path, state: to, previousState: from, entry: { at: isoSeconds(at), state: to, step: a.step ?? null, metrics: a.metrics, message } },
+  };
+}
+
+// ---- complete / fail / cancel ----------------------------------------------
+
+/** End the latest Job block: end time, human date, runtime from its start. */
+function endJobEdits(doc: RunLogDoc, at: Date): Edit[] {
+  const job = doc.section('Job', 'last');
+  if (!job) return [];
+  const fields = doc.view.jobs[doc.view.jobs.length - 1]?.fields ?? {};
+  const startRaw = fields['start'] ?? fields['submitted/start'] ?? fields['started'] ?? fields['submitted'];
+  const start = startRaw ? new Date(startRaw.replace(/`/g, '').replace(' UTC', 'Z').replace(' ', 'T')) : null;
+  const out: [string, string][] = [
+    ['end', `\`${isoSeconds(at)}\``],
+    ['end_human', `\`${humanDate(at)}\``],
+  ];
+  if (start && !Number.isNaN(start.getTime())) out.push(['runtime', `\`${runtime(at.getTime() - start.getTime())}\``]);
+  return doc.fieldEdits(job, out);
+}
+
+export interface CompleteArgs {
+  run: string;
+  exitCode?: number;
+  finalStep?: number;
+  metrics: Record<string, number>;
+  checkpoint?: string;
+  summary?: string;
+  at: string;
+}
+
+function seriesEnds(doc: RunLogDoc, names: string[]): { first?: number; last?: number } {
+  let first: number | undefined;
+  let last: number | undefined;
+  for (const e of doc.view.status) {
+    for (const n of names) {
+      const v = e.metrics[n];
+      if (v === undefined) continue;
+      if (first === undefined) first = v;
+      last = v;
+      break;
+    }
+  }
+  return { first, last };
+}
+
+export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<Applied<EntryResult & { results: Record<string, string> }>> {
+  const clean = scrubber(view);
+  const { doc, path } = loadRunDoc(view, a.run);
+  doc.assertWritable();
+  if (a.exitCode !== undefined && a.exitCode !== 0) {
+    throw usageError('NONZERO_EXIT', `exit code ${a.exitCode} is not a completion`, `record a failure instead: runlog fail ${a.run} --class <class> --reason <text>`);
+  }
+  const from = doc.view.state;
+  checkTransition(from, 'completed');
+  const at = new Date(a.at);
+  const lastStep = [...doc.view.status].reverse().find((e) => e.step !== null)?.step ?? null;
+  const finalStep = a.finalStep ?? lastStep;
+  const summary = a.summary ? oneLine(clean(a.summary)) : '';
+  const message = [`exit code ${a.exitCode ?? 0}`, summary].filter(Boolean).join('; ');
+  const edits = entryEdits(doc, at, 'completed', finalStep, a.metrics, message);
+  edits.push(...endJobEdits(doc, at));
+
+  const results: [string, string][] = [];
+  const job = doc.view.jobs[doc.view.jobs.length - 1]?.fields ?? {};
+  if (job['runtime']) results.push(['runtime', `\`${job['runtime']}\``]);
+  if (finalStep !== null) results.push(['final step', String(finalStep)]);
+  const train = seriesEnds(doc, ['train_loss', 'loss']);
+  const val = seriesEnds(doc, ['val_loss', 'eval_loss']);
+  const endTrain = a.metrics['train_loss'] ?? a.metrics['loss'] ?? train.last;
+  const endVal = a.metrics['val_loss'] ?? a.metrics['eval_loss'] ?? val.last;
+  if (train.first !== undefined) results.push(['start_train_loss', `\`${train.first}\``]);
+  if (endTrain !== undefined) results.push(['end_train_loss', `\`${endTrain}\``]);
+  if (val.first !== undefined) results.push(['start_val_loss', `\`${val.first}\``]);
+  if (endVal !== undefined) results.push(['end_val_loss', `\`${endVal}\``]);
+  for (const [k, v] of Object.entries(a.metrics)) if (!['train_loss', 'loss', 'val_loss', 'eval_loss'].includes(k)) results.push([k, `\`${v}\``]);
+  if (summary) results.push(['loss_one_liner', summary]);
+  if (a.checkpoint) results.push(['checkpoint', `\`${oneLine(clean(a.checkpoint))}\``]);
+  const snapshot = job['config_snapshot'] ?? job['config snapshot'];
+  if (snapshot) results.push(['config_snapshot', `\`${snapshot}\``]);
+  const resultsSection = doc.section('Results', 'first');
+  if (resultsSection && results.length > 0) edits.push(...doc.fieldEdits(resultsSection, results));
+
+  const writes: Write[] = [{ path, content: applyEdits(doc.src.text, edits) }];
+  if (doc.view.runType === 'experiment') {
+    writes.push(await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: 'completed', val_loss: endVal !== undefined ? String(endVal) : undefined }]));
+  }
+  return {
+    writes,
+    subject: `${a.run}: complete`,
+    result: {
+      id: a.run,
+      path,
+      state: 'completed',
+      previousState: from,
+      entry: { at: isoSeconds(at), state: 'completed', step: finalStep, metrics: a.metrics, message },
+      results: Object.fromEntries(results.map(([k, v]) => [k, v.replace(/`/g, '')])),
+    },
+  };
+}
+
+export interface FailArgs {
+  run: string;
+  failureClass: string;
+  reason: string;
+  at: string;
+  /** The ending to record; `fail` is command_failed, the supervisor names others. */
+  state?: RunState;
+}
+
+export async function applyFail(view: LedgerView, a: FailArgs): Promise<Applied<EntryResult & { failureClass: string }>> {
+  const clean = scrubber(view);
+  const { doc, path } = loadRunDoc(view, a.run);
+  doc.assertWritable();
+  const from = doc.view.state;
+  const to = a.state ?? 'command_failed';
+  checkTransition(from, to);
+  const at = new Date(a.at);
+  const message = `${a.failureClass}: ${oneLine(clean(a.reason))}`;
+  const edits = entryEdits(doc, at, to, undefined, {}, message, { failure_class: a.failureClass });
+  edits.push(...endJobEdits(doc, at));
+  const writes: Write[] = [{ path, content: applyEdits(doc.src.text, edits) }];
+  if (doc.view.runType === 'experiment') writes.push(await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: to }]));
+  return {
+    writes,
+    subject: `${a.run}: ${to === 'command_failed' ? 'fail' : to} (${a.failureClass})`,
+    result: { id: a.run, path, state: to, previousState: from, failureClass: a.failureClass, entry: { at: isoSeconds(at), state: to, step: null, metrics: {}, message } },
+  };
+}
+
+export interface CancelArgs {
+  run: string;
+  reason: string;
+  at: string;
+}
+
+export async function applyCancel(view: LedgerView, a: CancelArgs): Promise<Applied<EntryResult>> {
+  const clean = scrubber(view);
+  const { doc, path } = loadRunDoc(view, a.run);
+  doc.assertWritable();
+  const from = doc.view.state;
+  checkTransition(from, 'canceled');
+  const at = new Date(a.at);
+  const message = oneLine(clean(a.reason));
+  const edits = entryEdits(doc, at, 'canceled', undefined, {}, message);
+  edits.push(...endJobEdits(doc, at));
+  const writes: Write[] = [{ path, content: applyEdits(doc.src.text, edits) }];
+  if (doc.view.runType === 'experiment') writes.push(await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: 'canceled' }]));
+  return { writes, subject: `${a.run}: cancel`, result: { id: a.run, path, state: 'canceled', previousState: from, entry: { at: isoSeconds(at), state: 'canceled', step: null, metrics: {}, message } } };
+}
+
+// ---- resume ---------------------------------------------------------------
+
+export interface ResumeArgs {
+  run: string;
+  from?: string;
+  at: string;
+  /** `resumed` (operator resume) or `retry N` (supervisor retry). */
+  label?: string;
+  /** Extra Job fields (execution id, command, ...) when known at resume time. */
+  fields?: [string, string][];
+}
+
+export function applyResume(view: LedgerView, a: ResumeArgs): Applied<EntryResult & { attempt: number; heading: string }> {
+  const clean = scrubber(view);
+  const { doc, path } = loadRunDoc(view, a.run);
+  doc.assertWritable();
+  const from = doc.view.state;
+  if (!TERMINAL.has(from) && from !== 'stalled' && from !== 'lost' && from !== 'pending') {
+    throw failed('RUN_ACTIVE', `${a.run} is ${from}; only an ended, stalled or lost run can be resumed`, `stop it first (\`runlog stop ${a.run}\`) or wait for it to end`);
+  }
+  checkTransition(from, 'pending', { newAttempt: true });
+  const at = new Date(a.at);
+  const attempt = doc.view.attempt + 1;
+  const heading = `Job (${a.label ?? 'resumed'})`;
+  const fields: [string, string][] = [
+    ['execution_id', '(not submitted)'],
+    ['attempt', String(attempt)],
+    ['submitted', `\`${statusStamp(at)}\``],
+    ['submitted_human', `\`${humanDate(at)}\``],
+  ];
+  if (a.from) fields.push(['resumed from', `\`${oneLine(clean(a.from))}\``]);
+  for (const [k, v] of a.fields ?? []) fields.push([k, oneLine(clean(v))]);
+  const message = `${a.label ?? 'resumed'} as attempt ${attempt}${a.from ? ` from ${oneLine(clean(a.from))}` : ''}`;
+  const edits: Edit[] = [doc.jobBlockEdit(heading, fields), ...entryEdits(doc, at, 'pending', undefined, {}, message, { attempt: String(attempt) })];
+  return {
+    writes: [{ path, content: applyEdits(doc.src.text, edits) }],
+    subject: `${a.run}: ${a.label?.startsWith('retry') ? 'log retry' : 'log resume'}`,
+    result: { id: a.run, path, state: 'pending', previousState: from, attempt, heading, entry: { at: isoSeconds(at), state: 'pending', step: null, metrics: {}, message } },
+  };
+}
+
+export { dateOnly, groupOf };

@@ -1,0 +1,101 @@
+/**
+ * Finding run logs under `run_logs/` and resolving a `<run>` ref to one.
+ * A run's id is its path under run_logs/ without `.md`.
+ */
+import { readdirSync, realpathSync, existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { notFound, usageError } from '../errors.js';
+
+export interface RunFile {
+  id: string;
+  /** Path relative to the ledger root, POSIX separators. */
+  path: string;
+  abs: string;
+  group: string | null;
+}
+
+/** Markdown in run_logs/ that is not a run: indexes, model-card drafts, write-ups. */
+const NOT_A_RUN = /^(timeline|experiments|readme|index|summary)\.md$|^_|^hf_(readme|training_log)\.md$/i;
+const DATED = /^\d{4}-\d{2}-\d{2}_.+\.md$|^.+_\d{4}-\d{2}-\d{2}\.md$/;
+
+export function isRunFileName(name: string): boolean {
+  return name.endsWith('.md') && !NOT_A_RUN.test(name) && DATED.test(name);
+}
+
+export function listRunFiles(root: string, runsDir: string): RunFile[] {
+  const base = join(root, runsDir);
+  if (!existsSync(base)) return [];
+  const out: RunFile[] = [];
+  const walk = (dir: string, rel: string) => {
+    for (const ent of readdirSync(dir, { withFileTypes: true })) {
+      if (ent.name.startsWith('.')) continue;
+      if (ent.isDirectory()) walk(join(dir, ent.name), rel ? `${rel}/${ent.name}` : ent.name);
+      else if (ent.isFile() && isRunFileName(ent.name)) {
+        const idRel = rel ? `${rel}/${ent.name}` : ent.name;
+        out.push({ id: idRel.slice(0, -3), path: `${runsDir}/${idRel}`, abs: join(dir, ent.name), group: rel || null });
+      }
+    }
+  };
+  walk(base, '');
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export function runFileFromId(root: string, runsDir: string, id: string): RunFile {
+  const slash = id.lastIndexOf('/');
+  return { id, path: `${runsDir}/${id}.md`, abs: join(root, runsDir, `${id}.md`), group: slash === -1 ? null : id.slice(0, slash) };
+}
+
+/**
+ * A ref is an id, a path (relative to the cwd or the ledger), or a unique
+ * suffix. Anything that would resolve outside run_logs/ is refused.
+ */
+export function resolveRun(root: string, runsDir: string, ref: string, cwd = process.cwd()): RunFile {
+  const bad = (why: string) =>
+    usageError('BAD_RUN_REF', `run ref ${JSON.stringify(ref)} ${why}`, `name a run by its id (e.g. group/2026-03-22_train), its file path under ${runsDir}/, or a unique suffix`);
+  if (ref.trim() === '' || /[\0\r\n]/.test(ref)) throw bad('is empty or has control characters');
+  const base = join(root, runsDir);
+  const segments = ref.split(/[\\/]/);
+  if (segments.includes('..')) throw bad('leaves the ledger (`..` is not allowed)');
+
+  if (isAbsolute(ref) || ref.endsWith('.md')) {
+    const abs = isAbsolute(ref) ? ref : existsSync(join(cwd, ref)) ? join(cwd, ref) : join(root, ref);
+    return fileWithin(root, runsDir, abs, bad);
+  }
+  const runs = listRunFiles(root, runsDir);
+  const exact = runs.find((r) => r.id === ref || r.id === ref.replace(new RegExp(`^${runsDir}/`), ''));
+  if (exact) return checkInside(base, exact, bad);
+  // A suffix that starts at a path segment beats one that starts mid-name.
+  const matches = runs.filter((r) => r.id.endsWith(ref));
+  const atSegment = matches.filter((r) => r.id.endsWith(`/${ref}`));
+  const candidates = atSegment.length > 0 ? atSegment : matches;
+  if (candidates.length === 1) return checkInside(base, candidates[0]!, bad);
+  if (candidates.length > 1) {
+    throw usageError('AMBIGUOUS_RUN', `run ref ${JSON.stringify(ref)} matches ${candidates.length} runs`, `use one of: ${candidates.map((c) => c.id).join(', ')}`, {
+      candidates: candidates.map((c) => c.id),
+    });
+  }
+  const near = runs.filter((r) => r.id.includes(ref.split('/').pop()!.slice(0, 6))).slice(0, 5);
+  throw notFound('RUN_NOT_FOUND', `no run matches ${JSON.stringify(ref)}`, near.length > 0 ? `did you mean: ${near.map((c) => c.id).join(', ')}` : 'see `runlog list` for the runs in this ledger', {
+    candidates: near.map((c) => c.id),
+  });
+}
+
+function fileWithin(root: string, runsDir: string, abs: string, bad: (why: string) => Error): RunFile {
+  const base = join(root, runsDir);
+  const rel = relative(base, abs);
+  if (rel.startsWith('..') || isAbsolute(rel)) throw bad(`is outside ${runsDir}/`);
+  if (!existsSync(abs)) throw notFound('RUN_NOT_FOUND', `no run log at ${relative(root, abs) || abs}`, 'see `runlog list` for the runs in this ledger');
+  if (!statSync(abs).isFile()) throw bad('is not a file');
+  const id = rel.split(sep).join('/').replace(/\.md$/, '');
+  return checkInside(base, runFileFromId(root, runsDir, id), bad);
+}
+
+/** Symlinks may not lead out of run_logs/. */
+function checkInside(base: string, run: RunFile, bad: (why: string) => Error): RunFile {
+  if (!existsSync(run.abs)) return run;
+  const real = realpathSync(run.abs);
+  const realBase = realpathSync(base);
+  const rel = relative(realBase, real);
+  if (rel.startsWith('..') || isAbsolute(rel)) throw bad(`resolves (through a symlink) outside ${base}`);
+  return run;
+}

@@ -1,0 +1,66 @@
+/**
+ * Run-log front matter: a small YAML block for what machines query fast.
+ * gray-matter would *evaluate* `---js` front matter; a run log may come from
+ * anyone's clone, so the JavaScript engines are replaced by ones that throw.
+ */
+import matter from 'gray-matter';
+import { z } from 'zod';
+import { STATES } from '../ledger/lifecycle.js';
+
+export const RUN_TYPES = ['replication', 'experiment', 'pipeline'] as const;
+
+export const FrontMatterSchema = z
+  .object({
+    schema_version: z.literal(1),
+    id: z.string().min(1),
+    state: z.enum(STATES),
+    run_type: z.enum(RUN_TYPES),
+    subtype: z.string().optional(),
+    campaign: z.string().nullable().optional(),
+    attempt: z.number().int().min(1),
+    failure_class: z.string().optional(),
+  })
+  .passthrough();
+export type FrontMatter = z.infer<typeof FrontMatterSchema>;
+
+const refuse = () => {
+  throw new Error('executable front matter (---js) is not allowed in a run log');
+};
+
+export type FrontMatterResult =
+  | { ok: true; data: FrontMatter }
+  | { ok: false; message: string; line?: number };
+
+/** Parse a fenced block (`---` … `---`); `firstLine` is the line of the opening fence. */
+export function parseFrontMatter(fenced: string, firstLine = 1): FrontMatterResult {
+  let data: Record<string, unknown>;
+  const block = fenced.replace(/^---[^\n]*\n/, '').replace(/\n(?:---|\.\.\.)[ \t]*\r?\n?$/, '\n');
+  try {
+    data = matter(fenced, { engines: { js: refuse, javascript: refuse } } as unknown as Parameters<typeof matter>[1]).data;
+  } catch (err) {
+    const mark = (err as { mark?: { line?: number } }).mark;
+    const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    return { ok: false, message: `front matter is not valid YAML: ${msg}`, line: mark?.line !== undefined ? firstLine + 1 + mark.line : firstLine };
+  }
+  const parsed = FrontMatterSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = issue.path.join('.');
+    return { ok: false, message: `front matter field ${key || '(root)'}: ${issue.message}`, line: firstLine + lineOfKey(block, key) };
+  }
+  return { ok: true, data: parsed.data };
+}
+
+function lineOfKey(block: string, key: string): number {
+  const top = key.split('.')[0];
+  const idx = block.split('\n').findIndex((l) => l.startsWith(`${top}:`));
+  return idx === -1 ? 0 : idx + 1;
+}
+
+/** The front matter block runlog writes for a new run log. */
+export function renderFrontMatter(fm: FrontMatter): string {
+  const lines = ['---', `schema_version: ${fm.schema_version}`, `id: ${fm.id}`, `state: ${fm.state}`, `run_type: ${fm.run_type}`];
+  if (fm.subtype) lines.push(`subtype: ${JSON.stringify(fm.subtype)}`);
+  lines.push(`campaign: ${fm.campaign ?? 'null'}`, `attempt: ${fm.attempt}`, '---', '');
+  return lines.join('\n');
+}

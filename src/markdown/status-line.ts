@@ -1,0 +1,154 @@
+/**
+ * Status entries: the line runlog writes (CLI.md) and the many shapes people
+ * write by hand (REAL-LEDGERS.md): with or without a time, with or without a
+ * zone, approximate (`~15:00`), `NN:XX`, em dash or hyphen, and undated
+ * continuation lines under a dated one.
+ */
+import { statusStamp } from '../util/time.js';
+
+export interface StatusEntry {
+  /** 1-based line in the file. */
+  line: number;
+  /** ISO-8601 when the time is known; date-only stamps give `YYYY-MM-DD`. */
+  at: string | null;
+  /** The stamp as written. */
+  stamp: string | null;
+  state: string | null;
+  step: number | null;
+  metrics: Record<string, number>;
+  message: string;
+  /** The whole text after the stamp (or the whole item when undated). */
+  text: string;
+  /** Undated lines are continuation facts of the entry above. */
+  continuation: boolean;
+}
+
+const DATED =
+  /^ {0,3}[-*+][ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+(~?)(\d{1,2}):([0-9X]{2})(?::(\d{2}))?)?(?:[ \t]*(UTC|Z|GMT|[A-Z]{2,5}))?[ \t]+(?:—|–|-{1,2})[ \t]+(.*)$/;
+const ITEM = /^ {0,3}[-*+][ \t]+(.*)$/;
+
+/** Words people use for states, mapped onto the lifecycle (first word of an entry). */
+const STATE_WORDS: Record<string, string> = {
+  pending: 'pending',
+  validating: 'validating',
+  queued: 'queued',
+  submitted: 'queued',
+  resubmitted: 'queued',
+  pd: 'queued',
+  running: 'running',
+  r: 'running',
+  started: 'running',
+  completed: 'completed',
+  complete: 'completed',
+  finished: 'completed',
+  done: 'completed',
+  succeeded: 'completed',
+  validation_failed: 'validation_failed',
+  command_failed: 'command_failed',
+  failed: 'command_failed',
+  crashed: 'command_failed',
+  canceled: 'canceled',
+  cancelled: 'canceled',
+  timed_out: 'timed_out',
+  timeout: 'timed_out',
+  worker_lost: 'worker_lost',
+  node_fail: 'worker_lost',
+  retry_exhausted: 'retry_exhausted',
+  stalled: 'stalled',
+  lost: 'lost',
+};
+
+export function stateFromWord(word: string): string | null {
+  return STATE_WORDS[word.toLowerCase().replace(/[^a-z_]/g, '')] ?? null;
+}
+
+const METRIC_TOKEN = /^([A-Za-z_][\w./-]*)[ =:]\s*(-?(?:\d+(?:\.\d+)?(?:e[-+]?\d+)?|nan|inf|-inf))$/i;
+
+export function parseStatusLine(text: string, line: number): StatusEntry | null {
+  const dated = DATED.exec(text);
+  if (!dated) {
+    const item = ITEM.exec(text);
+    if (!item) return null;
+    return { line, at: null, stamp: null, state: null, step: null, metrics: {}, message: item[1]!.trim(), text: item[1]!.trim(), continuation: true };
+  }
+  const [, date, , hh, mm, ss, zone, rest] = dated;
+  let at: string = date!;
+  if (hh !== undefined && mm !== undefined && !mm.includes('X')) {
+    const utc = !zone || zone === 'UTC' || zone === 'Z' || zone === 'GMT';
+    if (utc) at = `${date}T${hh.padStart(2, '0')}:${mm}:${ss ?? '00'}Z`;
+  }
+  const stampEnd = text.indexOf(rest!, text.indexOf(date!));
+  const stamp = text.slice(text.indexOf(date!), stampEnd).replace(/[ \t]+(?:—|–|-{1,2})[ \t]+$/, '');
+  const body = rest!.trim();
+  const parsed = parseEntryBody(body);
+  return { line, at, stamp, ...parsed, text: body, continuation: false };
+}
+
+/** `running, step 2400, train_loss 0.085 — message` → fields; prose stays the message. */
+export function parseEntryBody(body: string): { state: string | null; step: number | null; metrics: Record<string, number>; message: string } {
+  const dash = body.search(/[ \t](?:—|–)[ \t]/);
+  const head = dash === -1 ? body : body.slice(0, dash);
+  const tail = dash === -1 ? '' : body.slice(dash).replace(/^[ \t](?:—|–)[ \t]/, '');
+  const tokens = head.split(/,[ \t]*/);
+  let state: string | null = null;
+  let step: number | null = null;
+  const metrics: Record<string, number> = {};
+  let used = 0;
+  for (const [k, raw] of tokens.entries()) {
+    const tok = raw.trim();
+    if (k === 0) {
+      const firstWord = tok.split(/[ \t(:]/)[0] ?? '';
+      const s = stateFromWord(firstWord);
+      if (s) {
+        state = s;
+        if (tok !== firstWord) break;
+        used = 1;
+        continue;
+      }
+    }
+    const stepM = /^step[ =:]\s*(\d[\d,_]*)(?:\s*\/\s*[\d,_]+)?$/i.exec(tok);
+    if (stepM) {
+      step = Number(stepM[1]!.replace(/[,_]/g, ''));
+      used = k + 1;
+      continue;
+    }
+    const mm = METRIC_TOKEN.exec(tok);
+    if (mm) {
+      metrics[mm[1]!] = toNumber(mm[2]!);
+      used = k + 1;
+      continue;
+    }
+    break;
+  }
+  // Only a fully structured head is split off; anything else is prose, kept whole.
+  const message = used === tokens.length ? tail : body;
+  // Prose like "running on nid001, step 2400" still yields a state and step.
+  if (step === null) {
+    const s = /\bstep[ =:]?\s*(\d[\d,]*)/i.exec(body);
+    if (s) step = Number(s[1]!.replace(/,/g, ''));
+  }
+  return { state, step, metrics, message: message.trim() };
+}
+
+function toNumber(v: string): number {
+  const l = v.toLowerCase();
+  if (l === 'nan') return Number.NaN;
+  if (l === 'inf') return Number.POSITIVE_INFINITY;
+  if (l === '-inf') return Number.NEGATIVE_INFINITY;
+  return Number(v);
+}
+
+function formatNumber(n: number): string {
+  if (Number.isNaN(n)) return 'nan';
+  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
+  return String(n);
+}
+
+/** The entry line runlog writes: `- 2026-03-11 15:00 UTC — running, step 2400, train_loss 0.085 — message`. */
+export function formatStatusLine(e: { at: Date; state: string; step?: number | null; metrics?: Record<string, number>; message?: string }): string {
+  const parts = [e.state];
+  if (e.step !== undefined && e.step !== null) parts.push(`step ${e.step}`);
+  for (const [k, v] of Object.entries(e.metrics ?? {})) parts.push(`${k} ${formatNumber(v)}`);
+  const msg = (e.message ?? '').trim();
+  return `- ${statusStamp(e.at)} — ${parts.join(', ')}${msg ? ` — ${msg}` : ''}`;
+}

@@ -1,0 +1,63 @@
+/**
+ * GFM tables, located with the remark tree and edited as strings: a table's
+ * rows are found from the parse, cells are split on unescaped pipes, and only
+ * the cells an operation means to change are rewritten. Unknown columns and
+ * the user's column order are kept.
+ */
+import { Source } from './source.js';
+
+export interface TableRow {
+  /** Index into source.lines. */
+  lineIndex: number;
+  cells: string[];
+}
+
+export interface Table {
+  header: string[];
+  headerLine: number;
+  delimiterLine: number;
+  rows: TableRow[];
+}
+
+export async function findTables(src: Source): Promise<Table[]> {
+  const [{ unified }, { default: remarkParse }, { default: remarkGfm }] = await Promise.all([
+    import('unified'),
+    import('remark-parse'),
+    import('remark-gfm'),
+  ]);
+  const tree = unified().use(remarkParse).use(remarkGfm).parse(src.text);
+  const tables: Table[] = [];
+  for (const node of tree.children) {
+    if (node.type !== 'table' || !node.position) continue;
+    const startLine = node.position.start.line - 1;
+    const endLine = node.position.end.line - 1;
+    const header = splitRow(src.lines[startLine]!.text);
+    const rows: TableRow[] = [];
+    for (let i = startLine + 2; i <= endLine; i++) rows.push({ lineIndex: i, cells: splitRow(src.lines[i]!.text) });
+    tables.push({ header, headerLine: startLine, delimiterLine: startLine + 1, rows });
+  }
+  return tables;
+}
+
+export function splitRow(line: string): string[] {
+  let t = line.trim();
+  if (t.startsWith('|')) t = t.slice(1);
+  if (t.endsWith('|') && !t.endsWith('\\|')) t = t.slice(0, -1);
+  const cells: string[] = [];
+  let cur = '';
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === '\\' && t[i + 1] === '|') {
+      cur += '\\|';
+      i++;
+    } else if (t[i] === '|') {
+      cells.push(cur.trim());
+      cur = '';
+    } else cur += t[i];
+  }
+  cells.push(cur.trim());
+  return cells;
+}
+
+export function formatRow(cells: string[]): string {
+  return `| ${cells.map((c) => c.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
+}
