@@ -1,10 +1,14 @@
 /**
  * Git behind a small typed interface. Every call names its cwd and passes an
  * argv array; nothing goes through a shell, nothing chdirs.
+ *
+ * Why execFile and not simple-git: measured here, simple-git's task pipeline
+ * added 5-50 ms to each call (`git status` 55 ms through it, 2 ms direct),
+ * and an append makes five git calls; the append budget is ~30 ms over node.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { execFile } from 'node:child_process';
 import { failed } from '../errors.js';
 
 /**
@@ -30,19 +34,15 @@ export class GitError extends Error {
 }
 
 export class Git {
-  private readonly sg: SimpleGit;
+  constructor(readonly cwd: string) {}
 
-  constructor(readonly cwd: string) {
-    // simple-git drops ambient GIT_* variables unless allowed; a git user expects theirs (GIT_SSH_COMMAND, ...) honoured.
-    this.sg = simpleGit({ baseDir: cwd, trimmed: false, maxConcurrentProcesses: 1, allowEnvironment: Object.keys(ENV) }).env(ENV);
-  }
-
-  async run(args: string[]): Promise<string> {
-    try {
-      return await this.sg.raw(args);
-    } catch (err) {
-      throw new GitError(args, err instanceof Error ? err.message : String(err));
-    }
+  run(args: string[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile('git', args, { cwd: this.cwd, env: ENV, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+        if (err) reject(new GitError(args, `${stderr || err.message}`));
+        else resolve(stdout);
+      });
+    });
   }
 
   async tryRun(args: string[]): Promise<{ ok: true; out: string } | { ok: false; err: GitError }> {

@@ -1,0 +1,34 @@
+/**
+ * The command table for oclif's explicit strategy: the CLI ships as one
+ * bundled module (see scripts/bundle.mjs), so oclif must not look commands up
+ * file by file.
+ */
+import Append from './append.js';
+import Cancel from './cancel.js';
+import Complete from './complete.js';
+import Experiments from './experiments.js';
+import Fail from './fail.js';
+import History from './history.js';
+import Init from './init.js';
+import List from './list.js';
+import New from './new.js';
+import Resume from './resume.js';
+import Show from './show.js';
+import Sync from './sync.js';
+import Timeline from './timeline.js';
+
+export const COMMANDS = {
+  append: Append,
+  cancel: Cancel,
+  complete: Complete,
+  experiments: Experiments,
+  fail: Fail,
+  history: History,
+  init: Init,
+  list: List,
+  new: New,
+  resume: Resume,
+  show: Show,
+  sync: Sync,
+  timeline: Timeline,
+};
