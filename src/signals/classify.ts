@@ -28,6 +28,8 @@ export interface FailureClassification {
 }
 
 const EVIDENCE_MAX = 200;
+/** Rules see at most this much of a line: a runaway line must not make matching slow. */
+const LINE_MAX = 4096;
 const SIGNALS: Record<string, string> = { '1': 'SIGHUP', '2': 'SIGINT', '6': 'SIGABRT', '9': 'SIGKILL', '11': 'SIGSEGV', '15': 'SIGTERM' };
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
@@ -72,7 +74,8 @@ export function classifyFailure(input: FailureInput, rules: readonly FailureRule
   const lines = input.tail
     .replace(ANSI, '')
     .split(/\r?\n|\r/)
-    .filter((l) => l.trim() !== '');
+    .filter((l) => l.trim() !== '')
+    .map((l) => (l.length > LINE_MAX ? l.slice(0, LINE_MAX) : l));
   const status = [exitCode !== undefined ? `exit code ${exitCode}` : '', signal ? `signal ${signal}` : ''].filter(Boolean).join(', ');
   const reason = input.executorReason?.trim() ?? '';
 

@@ -53,8 +53,12 @@ const CODE_EXCEPTIONS = [
   'FileNotFoundError',
 ];
 
-/** The path that ends the line has a checkpoint-looking last or second-to-last component. */
-const CHECKPOINT_PATH_AT_END = String.raw`['"]?(?:[^'"\s]*\/)?[^'"\s/]*(?:checkpoint|ckpt|metadata\.json|safetensors|\.pth?\b|\.distcp|state_dict|step[-_]?\d+)[^'"\s/]*(?:\/[^'"\s/]+)?\/?['"]?\.?\s*$`;
+/**
+ * A checkpoint-looking token in the last or second-to-last component of the
+ * path that ends the line. The lookahead runs only where a token matched,
+ * which keeps the match linear on long lines.
+ */
+const CHECKPOINT_PATH_AT_END = String.raw`(?:checkpoint|ckpt|metadata\.json|safetensors|\.pth?\b|\.distcp|state_dict|step[-_]?\d+)(?=[^'"\s/]*(?:\/[^'"\s/]+)?\/?['"]?\.?\s*$)`;
 
 const SPECS: RuleSpec[] = [
   // The executor's own verdict.
@@ -142,7 +146,7 @@ const SPECS: RuleSpec[] = [
     id: 'checkpoint-missing',
     class: 'checkpoint_error',
     source: 'tail',
-    pattern: new RegExp(String.raw`(?:FileNotFoundError|No such file or directory)\b.*?${CHECKPOINT_PATH_AT_END}|checkpoint[^\n]*\b(?:not found|does not exist|no such file)`, 'i'),
+    pattern: new RegExp(String.raw`(?:FileNotFoundError|No such file or directory)\b[^\n]*?${CHECKPOINT_PATH_AT_END}|checkpoint[^\n]*\b(?:not found|does not exist|no such file)`, 'i'),
     description: 'the checkpoint to resume from is missing',
   },
   {

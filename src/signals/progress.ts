@@ -107,6 +107,8 @@ export function compileProgressPatterns(patterns: readonly ProgressPattern[]): C
 }
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
+/** Progress lines are short; a runaway line is cut so parsing stays fast. */
+const SEGMENT_MAX = 4096;
 
 const STEP_KEYS = new Set(['step', 'global_step', 'train/global_step', 'trainer/global_step', 'train/step', 'iter', 'iteration']);
 const LOSS_KEYS = new Set(['loss', 'train/loss', 'train_loss', 'training_loss', 'train_loss_step', 'train/loss_step']);
@@ -166,6 +168,12 @@ function fromLiteral(segment: string, line: number): ProgressRecord | undefined 
   const metrics = Object.fromEntries(literal.numbers);
   const record: ProgressRecord = { metrics, line, raw: segment, format: literal.quote === "'" ? 'python_dict' : 'json' };
   assignKnown(record, literal.numbers);
+  // Without a TTY, HF Trainer prints its dict right after the bar it interrupted: the bar has the step.
+  const bar = record.step === undefined ? fromBar(segment.slice(0, segment.indexOf('{')), line) : undefined;
+  if (bar) {
+    record.step = bar.step;
+    record.total = bar.total;
+  }
   return hasSignal(record) ? record : undefined;
 }
 
@@ -229,7 +237,8 @@ function fromBar(segment: string, line: number): ProgressRecord | undefined {
   return record;
 }
 
-const KV = new RegExp(String.raw`(?<key>[A-Za-z_][\w./-]*)\s*(?<sep>[=:]|\s)\s*(?<value>${NUMBER_SOURCE})(?:\s*\/\s*(?<total>\d+))?`, 'gi');
+// One way to split the separator's whitespace, so long runs of spaces cannot backtrack quadratically.
+const KV = new RegExp(String.raw`(?<key>[A-Za-z_][\w./-]*)(?<sep>\s*[=:]\s*|\s+)(?<value>${NUMBER_SOURCE})(?:\s*\/\s*(?<total>\d+))?`, 'gi');
 const RATE = new RegExp(
   String.raw`(?<value>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(?<unit>tokens?|tok|samples?|examples?|seqs?|sequences?|images?|img|steps?|it|iters?)\s*\/\s*(?:s|sec|second)\b|(?<sec>\d+(?:\.\d+)?)\s*s\s*\/\s*(?:it|iter)\b`,
   'i',
@@ -250,7 +259,7 @@ function fromKeyValues(segment: string, line: number): ProgressRecord | undefine
     if (value === undefined) continue;
     const isKnown = isKnownKey(key!);
     // A bare space separates too many ordinary words from numbers; only trust it for known keys.
-    if (!isKnown && /\s/.test(sep!)) continue;
+    if (!isKnown && !/[=:]/.test(sep!)) continue;
     record.metrics[key!] = value;
     if (isKnown) {
       known.push([key!, value]);
@@ -303,7 +312,7 @@ export function parseProgress(text: string, extra: readonly (ProgressPattern | C
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     for (const piece of lines[i]!.split('\r')) {
-      const segment = piece.replace(ANSI, '').trim();
+      const segment = piece.slice(0, SEGMENT_MAX).replace(ANSI, '').trim();
       if (!segment || isNonTrainingBar(segment)) continue;
       let record: ProgressRecord | undefined;
       for (const pattern of patterns) {

@@ -316,6 +316,19 @@ describe('classifyFailure: precedence', () => {
   });
 });
 
+describe('classifyFailure: executor phases as reasons', () => {
+  it.each([
+    ['timed_out', 'walltime'],
+    ['preempted', 'preemption'],
+    ['node_failure', 'node_failure'],
+    ['oom', 'oom_host'],
+    ['canceled', 'cancelled'],
+    ['failed', 'unknown'],
+  ] as const)('%s → %s', (phase, cls) => {
+    expect(classifyFailure({ exitCode: 1, tail: 'step=5', executorReason: phase })?.class).toBe(cls);
+  });
+});
+
 describe('classifyFailure: outcomes that are not rule matches', () => {
   it('returns null for exit 0 without a signal', () => {
     expect(classifyFailure({ exitCode: 0, tail: 'Traceback (most recent call last):\nValueError: logged and handled' })).toBeNull();
@@ -364,5 +377,18 @@ describe('failure classes', () => {
     expect(FailureClassSchema.parse('oom_gpu')).toBe('oom_gpu');
     expect(FailureClassSchema.safeParse('oom').success).toBe(false);
     expect([...RETRYABLE_CLASSES].sort()).toEqual(['network_transient', 'nccl_timeout', 'node_failure', 'preemption'].sort());
+  });
+});
+
+describe('classifyFailure: cost', () => {
+  it('stays fast on runaway lines that tempt regex backtracking', () => {
+    const tails = [
+      `FileNotFoundError: No such file or directory: '${'a/'.repeat(30000)}`,
+      `FileNotFoundError ${'ckpt'.repeat(15000)}`,
+      `Traceback (most recent call last)\n${'  File "x.py", line 1, in f\n'.repeat(2500)}`,
+    ];
+    const started = performance.now();
+    for (const tail of tails) expect(classifyFailure({ exitCode: 1, tail })).not.toBeNull();
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -79,6 +79,15 @@ describe('parseProgress: Hugging Face Trainer dicts', () => {
   });
 });
 
+describe('parseProgress: Hugging Face Trainer without a TTY', () => {
+  it('takes the step from the bar the dict was printed after', () => {
+    const text = "\r  9%|▉         | 99/1000 [00:29<04:30,  3.33it/s]\r 10%|█         | 100/1000 [00:30<04:30,  3.33it/s]{'loss': 0.53, 'grad_norm': 1.2, 'learning_rate': 5e-05, 'epoch': 0.1}\n";
+    const records = parseProgress(text);
+    expect(records.at(-1)).toMatchObject({ step: 100, total: 1000, loss: 0.53, format: 'python_dict' });
+    expect(records.at(-1)!.stepCounted).toBeUndefined();
+  });
+});
+
 describe('parseProgress: PyTorch Lightning bars', () => {
   const line =
     '\rEpoch 0:  44%|████▍     | 440/1000 [00:29<00:37, 15.0it/s, loss=0.55, v_num=0]' +
@@ -192,5 +201,14 @@ describe('readTail', () => {
 
   it('throws OUTPUT_LOG_NOT_FOUND for a missing file', async () => {
     await expect(readTail(join(dir, 'missing.log'))).rejects.toMatchObject({ code: 'OUTPUT_LOG_NOT_FOUND' });
+  });
+});
+
+describe('parseProgress: cost', () => {
+  it('stays fast on runaway lines that tempt regex backtracking', () => {
+    const started = performance.now();
+    expect(parseProgress(`loss ${' '.repeat(60000)}x`)).toEqual([]);
+    expect(parseProgress(`step=1 ${'a=1 '.repeat(15000)}`)[0]?.step).toBe(1);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });
