@@ -59,7 +59,7 @@ export interface CompiledProgressPattern {
 export interface ProgressSummary {
   /** The last record that carries a step. */
   latest?: ProgressRecord;
-  /** The first finite-or-not loss in the text (for Results; only as early as the text reaches). */
+  /** The first loss in the text, NaN included (for Results: only as early as the text reaches, so pass the whole log or a head). */
   firstLoss?: number;
   lastLoss?: number;
   records: number;
