@@ -1,8 +1,15 @@
-// Bundle the CLI into one ESM file: start-up cost is dominated by resolving
-// and compiling hundreds of small modules; one file cuts it several-fold.
+// Bundle the CLI into one ESM entry plus lazily loaded chunks: start-up cost is
+// dominated by resolving and compiling hundreds of small modules.
+//
+// Chunks have content-hashed names and are written before the entry, which is
+// renamed into place last: a CLI started during a rebuild sees either the old
+// entry (whose chunks are still there) or the new one, never a half-written
+// bundle.
 import { build } from 'esbuild';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
-await build({
+const result = await build({
   entryPoints: ['src/cli/entry.ts'],
   bundle: true,
   platform: 'node',
@@ -20,6 +27,15 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
+  write: false,
   // CommonJS dependencies inside an ESM bundle need require().
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
+
+const isEntry = (p) => p.endsWith('/runlog.mjs');
+for (const f of [...result.outputFiles.filter((f) => !isEntry(f.path)), ...result.outputFiles.filter((f) => isEntry(f.path))]) {
+  mkdirSync(dirname(f.path), { recursive: true });
+  const tmp = `${f.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, f.contents);
+  renameSync(tmp, f.path);
+}
