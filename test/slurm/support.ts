@@ -9,7 +9,7 @@ import type { SlurmExecutor } from '../../src/executors/slurm/index.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SLURM_SCRIPT = join(REPO, 'scripts', 'slurm.sh');
-const required = process.env.RUNLOG_REQUIRE_SLURM === '1';
+export const slurmRequired = process.env.RUNLOG_REQUIRE_SLURM === '1';
 
 function onPath(cmd: string): boolean {
   return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', cmd], { stdio: 'ignore' }).status === 0;
@@ -23,7 +23,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
  * install and start one. With RUNLOG_REQUIRE_SLURM=1 nothing is skipped and
  * a missing Slurm fails in beforeAll instead.
  */
-export const slurmSkipped = !required && !(process.env.SLURM_CONF || (isRoot && onPath('apt-get') && existsSync(SLURM_SCRIPT)));
+export const slurmSkipped = !slurmRequired && !(process.env.SLURM_CONF || (isRoot && onPath('apt-get') && existsSync(SLURM_SCRIPT)));
 
 export interface SlurmSetup {
   env: Record<string, string>;
