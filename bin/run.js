@@ -1,4 +1,9 @@
 #!/usr/bin/env node
-import { execute } from '../dist/bundle/runlog.mjs';
-
-await execute({ dir: import.meta.url });
+// Hot commands (append, show, list) take a lean path that skips loading oclif;
+// everything else, and anything the lean path does not fully understand, runs through oclif.
+const argv = process.argv.slice(2);
+const fast = await import('../dist/bundle/fast.mjs');
+if (!(await fast.runFast(argv))) {
+  const { execute } = await import('../dist/bundle/runlog.mjs');
+  await execute({ dir: import.meta.url });
+}

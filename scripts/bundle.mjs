@@ -10,13 +10,13 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const result = await build({
-  entryPoints: ['src/cli/entry.ts'],
+  entryPoints: { runlog: 'src/cli/entry.ts', fast: 'src/cli/fast.ts' },
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
   outdir: 'dist/bundle',
-  entryNames: 'runlog',
+  entryNames: '[name]',
   outExtension: { '.js': '.mjs' },
   // Dynamic imports (remark, octokit, executors) become chunks loaded only by the commands that need them.
   splitting: true,
@@ -32,7 +32,7 @@ const result = await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 
-const isEntry = (p) => p.endsWith('/runlog.mjs');
+const isEntry = (p) => p.endsWith('/runlog.mjs') || p.endsWith('/fast.mjs');
 for (const f of [...result.outputFiles.filter((f) => !isEntry(f.path)), ...result.outputFiles.filter((f) => isEntry(f.path))]) {
   mkdirSync(dirname(f.path), { recursive: true });
   const tmp = `${f.path}.${process.pid}.tmp`;

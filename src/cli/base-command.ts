@@ -7,6 +7,7 @@ import { RunlogError, toRunlogError, usageError } from '../errors.js';
 import { openLedger, type Ledger } from '../git/ledger-repo.js';
 import { Transaction, type TxResult } from '../git/transaction.js';
 import type { Operation } from '../ledger/operation.js';
+import type { ActionOutput } from './actions/types.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof RunlogCommand)['baseFlags'] & T['flags']>;
 
@@ -34,6 +35,14 @@ export abstract class RunlogCommand extends Command {
 
   protected notePushError(e: RunlogError | undefined): void {
     if (e) this.pushError = e;
+  }
+
+  /** Print an action's output the same way the fast entry does, and return its JSON result. */
+  protected present<R extends object>(out: ActionOutput<R>): R {
+    this.notePushError(out.pushError);
+    if (!this.jsonEnabled()) for (const line of out.human) this.log(line);
+    for (const line of out.stderr ?? []) process.stderr.write(`${line}\n`);
+    return this.toJson(out.result);
   }
 
   /** Human output goes to stdout only when --json is off. */

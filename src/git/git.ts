@@ -59,6 +59,29 @@ export class Git {
     return r.ok ? r.out.trim() : null;
   }
 
+  /**
+   * HEAD's commit read from the files git keeps (loose ref, then packed-refs),
+   * saving a process spawn on every write; anything unusual falls back to git.
+   */
+  async headFast(gitDir: string): Promise<string | null> {
+    try {
+      const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
+      if (/^[0-9a-f]{40}$/.test(head)) return head;
+      const ref = /^ref: (refs\/heads\/[^\s]+)$/.exec(head)?.[1];
+      if (ref && !existsSync(join(gitDir, 'commondir'))) {
+        const loose = join(gitDir, ref);
+        if (existsSync(loose)) return readFileSync(loose, 'utf8').trim();
+        const packed = join(gitDir, 'packed-refs');
+        if (!existsSync(packed)) return null;
+        const line = readFileSync(packed, 'utf8').split('\n').find((l) => l.endsWith(` ${ref}`));
+        return line ? line.slice(0, 40) : null;
+      }
+    } catch {
+      // fall through to git itself
+    }
+    return this.head();
+  }
+
   async branch(): Promise<string> {
     const r = await this.tryRun(['symbolic-ref', '--short', '-q', 'HEAD']);
     if (!r.ok || r.out.trim() === '') {
@@ -72,14 +95,20 @@ export class Git {
     return r.ok ? r.out.trim() : null;
   }
 
-  /** Paths (relative to cwd) that differ from HEAD in the index or the work tree. */
-  async dirtyPaths(paths: string[]): Promise<string[]> {
-    if (paths.length === 0) return [];
-    const out = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=no', '--', ...paths]);
-    return out
-      .split('\0')
-      .filter((l) => l.length > 3)
-      .map((l) => l.slice(3));
+  /**
+   * One `git status` for the paths an operation touches: which differ from
+   * HEAD (dirty) and which exist but are not tracked.
+   */
+  async pathStatus(paths: string[]): Promise<{ dirty: string[]; untracked: string[] }> {
+    if (paths.length === 0) return { dirty: [], untracked: [] };
+    const out = await this.run(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...paths]);
+    const dirty: string[] = [];
+    const untracked: string[] = [];
+    for (const entry of out.split('\0')) {
+      if (entry.length <= 3) continue;
+      (entry.startsWith('??') ? untracked : dirty).push(entry.slice(3));
+    }
+    return { dirty, untracked };
   }
 
   async isAncestor(a: string, b: string): Promise<boolean> {

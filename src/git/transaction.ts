@@ -237,17 +237,19 @@ export class Transaction {
     if (writes.length === 0) return { applied, commit: null };
     const paths = writes.map((w) => w.path);
     const existing = paths.filter((p) => view.read(p) !== null);
-    const dirty = await this.git.dirtyPaths(existing);
+    const { dirty, untracked } = await this.git.pathStatus(existing);
     if (dirty.length > 0) {
       throw failed('UNCOMMITTED_CHANGES', `${dirty.join(', ')} has uncommitted changes`, 'commit or stash your edits to that file first (`git commit -- <file>`), then run the command again');
     }
-    const head = await this.git.head();
+    const head = await this.git.headFast(this.ledger.gitDir);
     const created = paths.filter((p) => !existing.includes(p));
     this.writeJournal({ head, paths, created });
     for (const w of writes) atomicWrite(join(this.ledger.root, w.path), w.content);
-    await this.git.run(['add', '--', ...paths]);
+    // `git commit -- <paths>` stages tracked files itself; only new files need adding first.
+    const toAdd = [...created, ...untracked];
+    if (toAdd.length > 0) await this.git.run(['add', '--', ...toAdd]);
     await this.git.run(['commit', '-q', '--no-verify', '-m', applied.subject, '-m', encodeTrailer(op), '--', ...paths]);
-    const commit = await this.git.head();
+    const commit = await this.git.headFast(this.ledger.gitDir);
     this.clearJournal();
     return { applied, commit };
   }

@@ -1,0 +1,41 @@
+/** `runlog append`: the command body, shared by the oclif command and the fast entry. */
+import { parseMetrics, nonNegativeInt } from '../parse.js';
+import { parseState } from '../../ledger/lifecycle.js';
+import type { AppendArgs, EntryResult } from '../../ledger/ops/record.js';
+import { resolveRun } from '../../ledger/runs.js';
+import { openLedger } from '../../git/ledger-repo.js';
+import { Transaction } from '../../git/transaction.js';
+import { applyOperation } from '../../ledger/ops/index.js';
+import { parseIsoFlag } from '../../util/time.js';
+import type { ActionOutput } from './types.js';
+import type { AppendResult } from '../../schemas/output.js';
+
+export interface AppendInput {
+  run: string;
+  message: string;
+  state?: string;
+  step?: number;
+  metric?: string[];
+  at?: string;
+  ledger?: string;
+  push: boolean;
+}
+
+export async function appendAction(input: AppendInput): Promise<ActionOutput<AppendResult>> {
+  const a: Omit<AppendArgs, 'run'> = {
+    message: input.message,
+    state: input.state === undefined ? undefined : parseState(input.state),
+    step: nonNegativeInt(input.step, '--step'),
+    metrics: parseMetrics(input.metric),
+    at: (input.at ? parseIsoFlag(input.at, '--at') : new Date()).toISOString(),
+  };
+  const ledger = openLedger({ ledger: input.ledger });
+  const run = resolveRun(ledger.root, ledger.config.runs_dir, input.run);
+  const tx = await new Transaction(ledger, applyOperation).run<EntryResult>({ v: 1, kind: 'append', run: run.id, args: { ...a, run: run.id } }, { push: input.push });
+  const e = tx.result.entry;
+  return {
+    result: { id: run.id, entry: e, state: tx.result.state, previousState: tx.result.previousState, commit: tx.commit, pushed: tx.pushed },
+    human: [`${run.id}: ${e.at} — ${e.state}${e.step !== null ? `, step ${e.step}` : ''}${e.message ? ` — ${e.message}` : ''}`],
+    pushError: tx.pushError,
+  };
+}

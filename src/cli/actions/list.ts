@@ -1,0 +1,17 @@
+/** `runlog list`: the command body, shared by the oclif command and the fast entry. */
+import { openLedger } from '../../git/ledger-repo.js';
+import { listRuns } from '../../ledger/queries.js';
+import type { ListResult } from '../../schemas/output.js';
+import type { ActionOutput } from './types.js';
+
+export async function listAction(input: { state?: string; group?: string; type?: string; class?: string; ledger?: string; json: boolean }): Promise<ActionOutput<ListResult>> {
+  const ledger = openLedger({ ledger: input.ledger });
+  const { runs, diagnostics } = listRuns(ledger, { state: input.state, group: input.group, type: input.type, failureClass: input.class });
+  const human: string[] = [];
+  if (!input.json) {
+    const w = Math.max(10, ...runs.map((r) => r.id.length));
+    for (const r of runs) human.push(`${r.id.padEnd(w)}  ${(r.state + (r.stateInferred ? '*' : '')).padEnd(18)} ${(r.runType ?? '-').padEnd(12)} ${r.updated}`);
+    if (runs.some((r) => r.stateInferred)) human.push('* state inferred from the body (no front matter)');
+  }
+  return { result: { runs }, human, stderr: diagnostics.map((d) => `${d.file}:${d.line}: ${d.severity}: ${d.message} [${d.rule}]`) };
+}

@@ -1,0 +1,38 @@
+/** `runlog show`: the command body, shared by the oclif command and the fast entry. */
+import { openLedger } from '../../git/ledger-repo.js';
+import { showRun } from '../../ledger/queries.js';
+import type { ShowResult } from '../../schemas/output.js';
+import { renderRun } from '../render.js';
+import type { ActionOutput } from './types.js';
+
+export async function showAction(input: { run: string; ledger?: string; json: boolean }): Promise<ActionOutput<ShowResult>> {
+  const ledger = openLedger({ ledger: input.ledger });
+  const { id, path, doc } = showRun(ledger, input.run);
+  const v = doc.view;
+  const result: ShowResult = {
+    id,
+    path,
+    state: v.state,
+    stateInferred: v.stateInferred,
+    runType: v.runType,
+    subtype: v.subtype,
+    objective: v.objective,
+    title: v.title,
+    attempt: v.attempt,
+    failureClass: v.failureClass,
+    hasFrontMatter: v.hasFrontMatter,
+    config: v.config,
+    jobs: v.jobs,
+    status: v.status.map((e) => ({ line: e.line, at: e.at, stamp: e.stamp, state: e.state, step: e.step, metrics: e.metrics, message: e.message, continuation: e.continuation })),
+    results: v.results,
+    wandb: v.wandb,
+    next: v.next,
+    sections: v.sections,
+    diagnostics: doc.diagnostics,
+  };
+  return {
+    result,
+    human: input.json ? [] : [renderRun(result)],
+    stderr: doc.diagnostics.map((d) => `${d.file}:${d.line}: ${d.severity}: ${d.message} [${d.rule}]`),
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The fast entry for the commands people and agents run in tight loops
+ * (append, show, list): same flags, same actions, same output as the oclif
+ * commands, without loading oclif (~50 ms of a ~100 ms budget).
+ *
+ * It handles only well-formed invocations. Anything else (help, an unknown
+ * flag, a missing argument, a value oclif would reject) returns false and the
+ * caller runs oclif, so usage errors are reported in exactly one way.
+ * test/unit/cli/fast-flags.test.ts keeps these specs equal to the commands'.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { RunlogError, toRunlogError } from '../errors.js';
+import { printError, withPushError } from './output.js';
+import type { ActionOutput } from './actions/types.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const GLOBAL: Options = {
+  json: { type: 'boolean' },
+  ledger: { type: 'string' },
+  push: { type: 'boolean' },
+  'no-push': { type: 'boolean' },
+};
+
+export interface FastSpec {
+  args: string[];
+  options: Options;
+  integers?: string[];
+  choices?: Record<string, readonly string[]>;
+  run: (input: Record<string, unknown>, json: boolean) => Promise<ActionOutput<object>>;
+}
+
+export const FAST: Record<string, () => Promise<FastSpec>> = {
+  append: async () => ({
+    args: ['run', 'message'],
+    options: { state: { type: 'string' }, step: { type: 'string' }, metric: { type: 'string', multiple: true }, at: { type: 'string' } },
+    integers: ['step'],
+    run: async (i) => (await import('./actions/append.js')).appendAction(i as never),
+  }),
+  show: async () => ({
+    args: ['run'],
+    options: {},
+    run: async (i, json) => (await import('./actions/show.js')).showAction({ ...(i as { run: string }), json }),
+  }),
+  list: async () => {
+    const [{ STATES }, { FAILURE_CLASSES }] = await Promise.all([import('../ledger/lifecycle.js'), import('../ledger/failure-classes.js')]);
+    return {
+      args: [],
+      options: { state: { type: 'string' }, group: { type: 'string' }, type: { type: 'string' }, class: { type: 'string' } },
+      choices: { state: STATES, type: ['replication', 'experiment', 'pipeline'], class: FAILURE_CLASSES },
+      run: async (i, json) => (await import('./actions/list.js')).listAction({ ...(i as object), json }),
+    };
+  },
+};
+
+/** Run `argv` on the fast path; false when oclif must handle it. */
+export async function runFast(argv: string[]): Promise<boolean> {
+  const [name, ...rest] = argv;
+  const load = name ? FAST[name] : undefined;
+  if (!load || rest.some((a) => a === '--help' || a === '-h' || a === '--')) return false;
+  const spec = await load();
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...GLOBAL, ...spec.options }, allowPositionals: true, strict: true });
+  } catch {
+    return false;
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== spec.args.length) return false;
+  if (values['push'] && values['no-push']) return false;
+  const input: Record<string, unknown> = { push: !values['no-push'] };
+  for (const [k, v] of Object.entries(values)) if (k !== 'push' && k !== 'no-push' && k !== 'json') input[k] = v;
+  for (const k of spec.integers ?? []) {
+    if (input[k] === undefined) continue;
+    if (!/^-?\d+$/.test(String(input[k]))) return false;
+    input[k] = Number(input[k]);
+  }
+  for (const [k, allowed] of Object.entries(spec.choices ?? {})) if (input[k] !== undefined && !allowed.includes(String(input[k]))) return false;
+  spec.args.forEach((a, idx) => (input[a] = positionals[idx]));
+
+  const json = values['json'] === true;
+  try {
+    const out = await spec.run(input, json);
+    if (json) process.stdout.write(`${JSON.stringify(withPushError(out.result, out.pushError), null, 2)}\n`);
+    else if (out.human.length > 0) process.stdout.write(`${out.human.join('\n')}\n`);
+    for (const line of out.stderr ?? []) process.stderr.write(`${line}\n`);
+    if (out.pushError) {
+      if (!json) process.stderr.write(`error[${out.pushError.code}]: ${out.pushError.message}\nhint: ${out.pushError.hint}\n`);
+      process.exitCode = out.pushError.exitCode;
+    }
+  } catch (err) {
+    const e: RunlogError = toRunlogError(err);
+    printError(e, json);
+    process.exitCode = e.exitCode;
+  }
+  return true;
+}
