@@ -6,6 +6,7 @@ import { failed } from '../../errors.js';
 import type { Applied, LedgerView, Operation } from '../operation.js';
 import { applyAppend, applyCancel, applyComplete, applyFail, applyNew, applyResume } from './record.js';
 import { applyInit, applyRebuildExperiments, applyRebuildTimeline } from './index-files.js';
+import { applyPassportRecord, applyPruneRecord, applySealRecord, applySignoffRecord, applyWandbRecord } from './artifacts.js';
 
 type AnyApply = (view: LedgerView, args: never) => Promise<Applied> | Applied;
 
@@ -19,6 +20,11 @@ const REGISTRY: Record<string, AnyApply> = {
   resume: applyResume,
   timeline: applyRebuildTimeline,
   experiments: applyRebuildExperiments,
+  'ckpt-prune': applyPruneRecord,
+  'ckpt-passport': applyPassportRecord,
+  'ckpt-signoff': applySignoffRecord,
+  seal: applySealRecord,
+  wandb: applyWandbRecord,
 };
 
 export function registerOperation(kind: string, apply: AnyApply): void {

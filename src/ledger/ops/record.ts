@@ -13,6 +13,7 @@ import { checkTransition, TERMINAL, type RunState } from '../lifecycle.js';
 import type { Applied, LedgerView, Write } from '../operation.js';
 import { loadTemplate, renderTemplate } from '../templates.js';
 import { folderOf, groupOf, loadRunDoc, oneLine, runPath, scrubber } from './common.js';
+import { gateEdits } from './artifacts.js';
 import { experimentsUpsert } from './experiments.js';
 import { timelineAdd } from './timeline.js';
 
@@ -195,6 +196,7 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
   if (snapshot) results.push(['config_snapshot', `\`${snapshot}\``]);
   const resultsSection = doc.section('Results', 'first');
   if (resultsSection && results.length > 0) edits.push(...doc.fieldEdits(resultsSection, results));
+  if (a.checkpoint) edits.push(...gateEdits(doc, 'passport', oneLine(clean(a.checkpoint)), a.run));
 
   const writes: Write[] = [{ path, content: applyEdits(doc.src.text, edits) }];
   if (doc.view.runType === 'experiment') {
