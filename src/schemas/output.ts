@@ -79,3 +79,133 @@ export type ListResult = z.infer<typeof ListOutput>;
 export type IndexResult = z.infer<typeof IndexOutput>;
 export type HistoryResult = z.infer<typeof HistoryOutput>;
 export type SyncResult = z.infer<typeof SyncOutput>;
+
+// ---- checkpoints, publish, seal, W&B, lint (ISSUE 7) ----
+
+const Checkpoint = z.object({
+  path: z.string(),
+  step: z.number().int(),
+  complete: z.boolean(),
+  kind: z.enum(['dir', 'file']),
+  sizeBytes: z.number().int().optional(),
+  lineage: z.array(z.enum(['launch_source', 'recovery_source', 'milestone', 'rejected'])),
+});
+
+export const CkptListOutput = z.object({ root: z.string(), run: z.string().nullable(), checkpoints: z.array(Checkpoint) });
+export const CkptPickOutput = z.object({
+  root: z.string(),
+  run: z.string().nullable(),
+  checkpoint: Checkpoint,
+  skipped: z.array(z.object({ path: z.string(), step: z.number().int(), reason: z.enum(['incomplete', 'rejected_lineage']) })),
+});
+export const CkptPruneOutput = z.object({
+  root: z.string(),
+  run: z.string().nullable(),
+  dryRun: z.boolean(),
+  delete: z.array(z.object({ path: z.string(), step: z.number().int(), complete: z.boolean() })),
+  keep: z.array(z.object({ path: z.string(), step: z.number().int(), reasons: z.array(z.string()) })),
+  removed: z.array(z.object({ path: z.string(), step: z.number().int() })),
+  unmatchedProtect: z.array(z.string()),
+  ...Committed,
+});
+export const CkptPassportOutput = z.object({
+  file: z.string(),
+  checkpoint: z.string(),
+  run: z.string(),
+  step: z.number().int().nullable(),
+  sha256: z.string(),
+  weightFiles: z.number().int(),
+  provenance: z.record(z.string(), z.string()),
+  ...Committed,
+}).passthrough();
+const VerifyIssue = z.object({ check: z.string(), message: z.string(), path: z.string().optional() });
+export const CkptSignoffOutput = z.object({
+  file: z.string(),
+  checkpoint: z.string(),
+  run: z.string().nullable(),
+  verdict: z.enum(['pass', 'soft_signal']),
+  verdict_reason: z.string().nullable(),
+  artifacts: z.number().int(),
+  sha256: z.string(),
+  warnings: z.array(VerifyIssue),
+  ...Committed,
+}).passthrough();
+export const CkptVerifyOutput = z.object({
+  ok: z.boolean(),
+  root: z.string(),
+  failures: z.array(VerifyIssue),
+  warnings: z.array(VerifyIssue),
+  signoff: z.object({ verdict: z.string(), verdict_reason: z.string().nullable().optional(), signed_at: z.string(), signed_by: z.object({ tool: z.string(), version: z.string() }) }).optional(),
+});
+
+const Removal = z.object({ rule: z.string(), count: z.number().int() });
+const Leak = z.object({ file: z.string(), line: z.number().int(), rule: z.string() });
+export const PublishOutput = z.object({
+  out: z.string(),
+  run: z.string().nullable(),
+  check: z.boolean(),
+  files: z.array(z.string()),
+  removed: z.array(Removal),
+  leaks: z.array(Leak),
+});
+
+export const SealOutput = z.object({
+  run: z.string(),
+  tag: z.string(),
+  target: z.string(),
+  sealCommit: z.string().nullable(),
+  created: z.boolean(),
+  tagPushed: z.boolean(),
+  recorded: z.boolean(),
+  message: z.string(),
+  ...Committed,
+});
+
+const WandbRunOut = z.object({
+  id: z.string(),
+  path: z.string(),
+  offline: z.boolean(),
+  startedAt: z.string(),
+  sizeBytes: z.number().int(),
+  config: z.record(z.string(), z.unknown()).optional(),
+  summary: z.record(z.string(), z.unknown()).optional(),
+  bloat: z.object({ flagged: z.boolean(), bytes: z.number().int(), thresholdBytes: z.number(), offenders: z.array(z.object({ path: z.string(), sizeBytes: z.number().int(), kind: z.string() })) }),
+  warnings: z.array(z.string()),
+});
+export const WandbShowOutput = z.object({
+  run: z.string().nullable(),
+  dirs: z.array(z.string()),
+  runs: z.array(WandbRunOut),
+  staging: z.object({ path: z.string(), flagged: z.boolean(), bytes: z.number().int() }).passthrough().nullable(),
+  bloatFlagged: z.boolean(),
+});
+export const WandbSyncOutput = z.object({
+  run: z.string().nullable(),
+  dryRun: z.boolean(),
+  argv: z.array(z.string()),
+  keySource: z.string(),
+  runs: z.array(z.object({ id: z.string(), path: z.string(), url: z.string() })),
+  urls: z.array(z.string()),
+  bloatFlagged: z.boolean(),
+  recorded: z.boolean(),
+  ...Committed,
+});
+
+export const LintOutput = z.object({
+  files: z.number().int(),
+  errors: z.number().int(),
+  warnings: z.number().int(),
+  findings: z.array(z.object({ rule: z.string(), severity: z.enum(['error', 'warning']), file: z.string(), line: z.number().int(), message: z.string() })),
+});
+
+export type CkptListResult = z.infer<typeof CkptListOutput>;
+export type CkptPickResult = z.infer<typeof CkptPickOutput>;
+export type CkptPruneResult = z.infer<typeof CkptPruneOutput>;
+export type CkptPassportResult = z.infer<typeof CkptPassportOutput>;
+export type CkptSignoffResult = z.infer<typeof CkptSignoffOutput>;
+export type CkptVerifyResult = z.infer<typeof CkptVerifyOutput>;
+export type PublishResult = z.infer<typeof PublishOutput>;
+export type SealResult = z.infer<typeof SealOutput>;
+export type WandbShowResult = z.infer<typeof WandbShowOutput>;
+export type WandbSyncResult = z.infer<typeof WandbSyncOutput>;
+export type LintResult = z.infer<typeof LintOutput>;
