@@ -6,6 +6,7 @@ import { failed } from '../../errors.js';
 import type { Applied, LedgerView, Operation } from '../operation.js';
 import { applyAppend, applyCancel, applyComplete, applyFail, applyNew, applyResume } from './record.js';
 import { applyInit, applyRebuildExperiments, applyRebuildTimeline } from './index-files.js';
+import { JOB_OPERATIONS } from './jobs.js';
 import { applyPassportRecord, applyPruneRecord, applySealRecord, applySignoffRecord, applyWandbRecord } from './artifacts.js';
 
 type AnyApply = (view: LedgerView, args: never) => Promise<Applied> | Applied;
@@ -25,6 +26,7 @@ const REGISTRY: Record<string, AnyApply> = {
   'ckpt-signoff': applySignoffRecord,
   seal: applySealRecord,
   wandb: applyWandbRecord,
+  ...JOB_OPERATIONS,
 };
 
 export function registerOperation(kind: string, apply: AnyApply): void {

@@ -1,0 +1,162 @@
+/**
+ * An attempt as the ledger records it: the latest Job block read back into
+ * the facts the supervisor needs (executor, job id, output directory, clocks,
+ * retry budget). The supervisor keeps no state of its own: everything here is
+ * parsed from the run log, so a restarted supervisor knows what the last one
+ * knew.
+ */
+import type { JobHandle } from '../executors/types.js';
+import type { RunLogDoc } from '../markdown/runlog.js';
+import type { StallAction } from './settings.js';
+
+/** Job block keys written by runlog's job operations. */
+export const F = {
+  executionId: 'execution_id',
+  executor: 'executor',
+  cluster: 'cluster',
+  attempt: 'attempt',
+  idempotencyKey: 'idempotency_key',
+  outputDir: 'output_dir',
+  outputLog: 'output_log',
+  submitted: 'submitted',
+  submittedHuman: 'submitted_human',
+  start: 'start',
+  startHuman: 'start_human',
+  worker: 'worker',
+  pid: 'pid',
+  timeout: 'timeout',
+  heartbeat: 'heartbeat',
+  retries: 'retry_budget',
+  stallAction: 'stall_action',
+  notBefore: 'not_before',
+  lastStep: 'last_step',
+  lastStepAt: 'last_step_at',
+  stalledSince: 'stalled_since',
+  lostSince: 'lost_since',
+  handle: 'executor_handle',
+  exitCode: 'exit_code',
+  signal: 'signal',
+  terminalState: 'terminal_state',
+  failureClass: 'failure_class',
+  evidence: 'evidence',
+} as const;
+
+export interface AttemptRecord {
+  heading: string;
+  attempt: number;
+  executor?: string;
+  cluster?: string;
+  jobId?: string;
+  idempotencyKey?: string;
+  outputDir?: string;
+  outputLog?: string;
+  submittedAt?: string;
+  startedAt?: string;
+  host?: string;
+  timeoutMs?: number;
+  heartbeatMs?: number;
+  retries?: number;
+  stallAction?: StallAction;
+  notBefore?: string;
+  lastStep?: number;
+  lastStepAt?: string;
+  stalledSince?: string;
+  lostSince?: string;
+  handleExtra?: Record<string, string>;
+  terminalState?: string;
+  fields: Record<string, string>;
+}
+
+const NOT_SUBMITTED = /^\(?not submitted\)?$/i;
+
+function num(v: string | undefined): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v.replace(/\s*ms$/, ''));
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Clocks are written as `<ms> ms (<human>)`; only the number is read back. */
+function ms(v: string | undefined): number | undefined {
+  const m = v === undefined ? null : /^(\d+)\s*ms\b/.exec(v.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+const str = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+
+/** The latest Job block, or undefined for a run log without one. */
+export function latestAttempt(doc: RunLogDoc): AttemptRecord | undefined {
+  const block = doc.view.jobs.at(-1);
+  if (!block) return undefined;
+  const f = block.fields;
+  const jobId = str(f[F.executionId]);
+  let handleExtra: Record<string, string> | undefined;
+  try {
+    handleExtra = f[F.handle] ? (JSON.parse(f[F.handle]) as Record<string, string>) : undefined;
+  } catch {
+    handleExtra = undefined;
+  }
+  const action = f[F.stallAction];
+  const stallAction: StallAction | undefined = action === 'retry' || action === 'fail' ? action : undefined;
+  return {
+    heading: block.heading,
+    attempt: num(f[F.attempt]) ?? Math.max(1, doc.view.jobs.length),
+    executor: str(f[F.executor]),
+    cluster: str(f[F.cluster]),
+    jobId: jobId && !NOT_SUBMITTED.test(jobId) ? jobId : undefined,
+    idempotencyKey: str(f[F.idempotencyKey]),
+    outputDir: str(f[F.outputDir]),
+    outputLog: str(f[F.outputLog]),
+    submittedAt: str(f[F.submitted]),
+    startedAt: str(f[F.start]),
+    host: str(f[F.worker]),
+    timeoutMs: ms(f[F.timeout]),
+    heartbeatMs: ms(f[F.heartbeat]),
+    retries: num(f[F.retries]),
+    stallAction,
+    notBefore: str(f[F.notBefore]),
+    lastStep: num(f[F.lastStep]),
+    lastStepAt: str(f[F.lastStepAt]),
+    stalledSince: str(f[F.stalledSince]),
+    lostSince: str(f[F.lostSince]),
+    handleExtra,
+    terminalState: str(f[F.terminalState]),
+    fields: f,
+  };
+}
+
+/** The executor handle rebuilt from the Job block: enough to poll or cancel the job from any process. */
+export function handleOf(a: AttemptRecord): JobHandle | undefined {
+  if (!a.jobId || !a.executor || !a.outputLog) return undefined;
+  return {
+    executor: a.executor,
+    jobId: a.jobId,
+    outputPath: a.outputLog,
+    host: a.host,
+    submittedAt: a.submittedAt ?? '',
+    extra: { ...(a.outputDir ? { outputDir: a.outputDir } : {}), ...a.handleExtra },
+  };
+}
+
+export const idempotencyKey = (runId: string, attempt: number) => `${runId}#${attempt}`;
+
+export const clock = (msValue: number) => `${msValue} ms (${humanDuration(msValue)})`;
+
+export function humanDuration(msValue: number): string {
+  const s = Math.round(msValue / 1000);
+  if (s < 120) return `${s}s`;
+  const m = Math.round(s / 60);
+  if (m < 120) return `${m}m`;
+  const h = Math.floor(m / 60);
+  return m % 60 === 0 ? `${h}h` : `${h}h${m % 60}m`;
+}
+
+/** A value for a `- key: value` line: one line, inline code unless it holds a backtick. */
+export function code(value: string): string {
+  const one = value.replace(/\s+/g, ' ').trim();
+  return one.includes('`') ? one : `\`${one}\``;
+}
+
+/** argv as JSON (exact, reversible), with backticks escaped so it stays inline code. */
+export function argvField(argv: readonly string[]): string {
+  return `\`${JSON.stringify(argv).replace(/`/g, '\\u0060')}\``;
+}
