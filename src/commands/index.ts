@@ -5,6 +5,12 @@
  */
 import Append from './append.js';
 import Cancel from './cancel.js';
+import CkptList from './ckpt/list.js';
+import CkptPassport from './ckpt/passport.js';
+import CkptPick from './ckpt/pick.js';
+import CkptPrune from './ckpt/prune.js';
+import CkptSignoff from './ckpt/signoff.js';
+import CkptVerify from './ckpt/verify.js';
 import Complete from './complete.js';
 import Experiments from './experiments.js';
 import Fail from './fail.js';
@@ -20,6 +26,12 @@ import Timeline from './timeline.js';
 export const COMMANDS = {
   append: Append,
   cancel: Cancel,
+  'ckpt:list': CkptList,
+  'ckpt:passport': CkptPassport,
+  'ckpt:pick': CkptPick,
+  'ckpt:prune': CkptPrune,
+  'ckpt:signoff': CkptSignoff,
+  'ckpt:verify': CkptVerify,
   complete: Complete,
   experiments: Experiments,
   fail: Fail,
