@@ -7,6 +7,7 @@ import type { Applied, LedgerView, Operation } from '../operation.js';
 import { applyAppend, applyCancel, applyComplete, applyFail, applyNew, applyResume } from './record.js';
 import { applyInit, applyRebuildExperiments, applyRebuildTimeline } from './index-files.js';
 import { JOB_OPERATIONS } from './jobs.js';
+import { LOGBOOK_OPERATIONS } from './logbook.js';
 import { applyPassportRecord, applyPruneRecord, applySealRecord, applySignoffRecord, applyWandbRecord } from './artifacts.js';
 
 type AnyApply = (view: LedgerView, args: never) => Promise<Applied> | Applied;
@@ -26,6 +27,7 @@ const REGISTRY: Record<string, AnyApply> = {
   'ckpt-signoff': applySignoffRecord,
   seal: applySealRecord,
   wandb: applyWandbRecord,
+  ...LOGBOOK_OPERATIONS,
   ...JOB_OPERATIONS,
 };
 

@@ -1,0 +1,209 @@
+/**
+ * Operations on logbooks (`.agents/logbooks/<slug>.md`): start a hero-run
+ * logbook, add an event (by hand or from the babysitter), record a launched
+ * instance, and mark events mirrored to the issue. Each is pure over (files
+ * now, args); every entry carries its event id, so applying the same
+ * operation twice (a re-run cycle, a replay) writes it once.
+ */
+import { failed, notFound } from '../../errors.js';
+import { LogbookDoc, type MirrorState } from '../../markdown/logbook.js';
+import { formatInZone } from '../../markdown/logbook.js';
+import { applyEdits, type Edit } from '../../markdown/source.js';
+import type { Applied, LedgerView, Write } from '../operation.js';
+import { loadTemplate, renderTemplate } from '../templates.js';
+import { oneLine, scrubber } from './common.js';
+import { applyNew, type NewArgs } from './record.js';
+
+export type Field = [string, string];
+
+export interface EntryArgs {
+  at: string;
+  title: string;
+  fields: Field[];
+  eventId: string;
+  mirror: Extract<MirrorState, 'pending' | 'none'>;
+}
+
+export interface LogbookWriteResult {
+  slug: string;
+  path: string;
+  eventId: string;
+  /** False when an entry with this event id was already in the logbook. */
+  written: boolean;
+  mirror: MirrorState;
+}
+
+function loadLogbook(view: LedgerView, path: string): LogbookDoc {
+  const text = view.read(path);
+  if (text === null) throw notFound('LOGBOOK_NOT_FOUND', `no logbook at ${path}`, 'start it with `runlog hero init <run> …`, or check the name');
+  return new LogbookDoc(text, path);
+}
+
+function cleanEntry(view: LedgerView, doc: LogbookDoc, e: EntryArgs) {
+  const clean = scrubber(view);
+  const fields = e.fields.map(([k, v]): Field => [/^next$/i.test(k) ? doc.nextKey : k, oneLine(clean(v))]);
+  return { at: new Date(e.at), title: oneLine(clean(e.title)), fields, eventId: e.eventId, mirror: e.mirror };
+}
+
+function entryEdit(view: LedgerView, doc: LogbookDoc, e: EntryArgs): Edit | null {
+  if (doc.findEvent(e.eventId)) return null;
+  return doc.appendEntryEdit(cleanEntry(view, doc, e));
+}
+
+// ---- hero-event / babysit-event --------------------------------------------
+
+export interface LogbookEventArgs extends EntryArgs {
+  slug: string;
+  path: string;
+}
+
+function applyEvent(what: (a: LogbookEventArgs) => string) {
+  return (view: LedgerView, a: LogbookEventArgs): Applied<LogbookWriteResult> => {
+    const doc = loadLogbook(view, a.path);
+    const existing = doc.findEvent(a.eventId);
+    const edit = existing ? null : entryEdit(view, doc, a);
+    return {
+      writes: edit ? [{ path: a.path, content: applyEdits(doc.src.text, [edit]) }] : [],
+      subject: `${a.slug}: ${what(a)}`,
+      result: { slug: a.slug, path: a.path, eventId: a.eventId, written: edit !== null, mirror: existing?.mirror ?? a.mirror },
+    };
+  };
+}
+
+export const applyHeroEvent = applyEvent(() => 'log event');
+export const applyBabysitEvent = applyEvent((a) => `log babysit ${a.mirror === 'pending' ? oneLine(a.title).slice(0, 60) : 'check'}`);
+
+// ---- mirror-posted: pending markers resolved ---------------------------------
+
+export interface MirrorPostedArgs {
+  slug: string;
+  path: string;
+  events: { eventId: string; state: Extract<MirrorState, 'posted'> }[];
+}
+
+export function applyMirrorPosted(view: LedgerView, a: MirrorPostedArgs): Applied<{ slug: string; path: string; marked: string[] }> {
+  const doc = loadLogbook(view, a.path);
+  const edits: Edit[] = [];
+  const marked: string[] = [];
+  for (const e of a.events) {
+    const edit = doc.findEvent(e.eventId)?.mirror === 'pending' ? doc.mirrorStateEdit(e.eventId, e.state) : null;
+    if (edit) {
+      edits.push(edit);
+      marked.push(e.eventId);
+    }
+  }
+  return {
+    writes: edits.length > 0 ? [{ path: a.path, content: applyEdits(doc.src.text, edits) }] : [],
+    subject: `${a.slug}: mirror ${marked.length} event(s) to the issue`,
+    result: { slug: a.slug, path: a.path, marked },
+  };
+}
+
+// ---- hero-init ---------------------------------------------------------------
+
+export interface HeroInitArgs {
+  slug: string;
+  path: string;
+  at: string;
+  dri: string;
+  goal: string;
+  stopCriteria: string;
+  finalStep: number;
+  retention: string;
+  outputRoot: string;
+  wandb: string;
+  cadence: string;
+  /** The issue's web URL, or null when no GitHub issue is linked. */
+  issueUrl: string | null;
+  eventId: string;
+  /** A run log to create for the executor's Job blocks, or the id of one that exists. */
+  runLog: { create: NewArgs } | { link: string; path: string } | null;
+}
+
+export interface HeroInitResult {
+  slug: string;
+  path: string;
+  issueUrl: string | null;
+  runLog: { id: string; path: string } | null;
+  created: string[];
+}
+
+export async function applyHeroInit(view: LedgerView, a: HeroInitArgs): Promise<Applied<HeroInitResult>> {
+  if (view.read(a.path) !== null) {
+    throw failed('LOGBOOK_EXISTS', `${a.path} already exists`, `use it as it is: \`runlog hero event ${a.slug} …\` or \`runlog hero launch ${a.slug} …\`; pick another run name for a new run`);
+  }
+  const clean = (v: string) => oneLine(scrubber(view)(v));
+  const writes: Write[] = [];
+  let runLog: HeroInitResult['runLog'] = null;
+  if (a.runLog && 'create' in a.runLog) {
+    const made = await applyNew(view, a.runLog.create);
+    writes.push(...made.writes);
+    runLog = { id: made.result.id, path: made.result.path };
+  } else if (a.runLog) {
+    runLog = { id: a.runLog.link, path: a.runLog.path };
+  }
+  const at = new Date(a.at);
+  const t = formatInZone(at, 'UTC');
+  const issue = a.issueUrl ?? 'none (no GitHub issue linked)';
+  const content = renderTemplate(loadTemplate('logbook.md', { root: view.root, templatesDir: view.config.templates_dir }), {
+    run: a.slug,
+    issue_front: a.issueUrl ?? 'null',
+    issue,
+    dri: clean(a.dri),
+    goal: clean(a.goal),
+    stop_criteria: clean(a.stopCriteria),
+    wandb: clean(a.wandb),
+    output_root: clean(a.outputRoot),
+    final_step: String(a.finalStep),
+    retention: clean(a.retention),
+    cadence: clean(a.cadence),
+    run_log: runLog ? `\`${runLog.path}\`` : 'none',
+    created_stamp: `${t.date} ${t.time} ${t.zone}`,
+    created_marker: `<!-- runlog:event=${a.eventId} mirror=none -->`,
+  });
+  writes.push({ path: a.path, content });
+  return {
+    writes,
+    subject: `${a.slug}: start hero-run logbook`,
+    result: { slug: a.slug, path: a.path, issueUrl: a.issueUrl, runLog, created: writes.map((w) => w.path) },
+  };
+}
+
+// ---- hero-launch ---------------------------------------------------------------
+
+export interface HeroLaunchArgs {
+  slug: string;
+  path: string;
+  at: string;
+  relaunch: boolean;
+  instance: { title: string; fields: Field[] };
+  entry: EntryArgs;
+  /** Extra files written in the same commit (the resolved config snapshot). */
+  files: { path: string; content: string }[];
+}
+
+export function applyHeroLaunch(view: LedgerView, a: HeroLaunchArgs): Applied<LogbookWriteResult & { instance: string; relaunch: boolean }> {
+  const doc = loadLogbook(view, a.path);
+  const what = a.relaunch ? 'log relaunch' : 'log launch';
+  const result = { slug: a.slug, path: a.path, eventId: a.entry.eventId, instance: a.instance.title, relaunch: a.relaunch };
+  if (doc.findEvent(a.entry.eventId)) {
+    return { writes: [], subject: `${a.slug}: ${what}`, result: { ...result, written: false, mirror: doc.findEvent(a.entry.eventId)!.mirror ?? 'none' } };
+  }
+  const clean = scrubber(view);
+  const at = new Date(a.at);
+  const edits: Edit[] = [
+    doc.appendInstanceEdit({ at, title: oneLine(clean(a.instance.title)), fields: a.instance.fields.map(([k, v]): Field => [k, oneLine(clean(v))]) }),
+    doc.appendEntryEdit(cleanEntry(view, doc, a.entry)),
+  ];
+  const writes: Write[] = [{ path: a.path, content: applyEdits(doc.src.text, edits) }];
+  for (const f of a.files) writes.push({ path: f.path, content: clean(f.content) });
+  return { writes, subject: `${a.slug}: ${what}`, result: { ...result, written: true, mirror: a.entry.mirror } };
+}
+
+export const LOGBOOK_OPERATIONS = {
+  'hero-init': applyHeroInit,
+  'hero-event': applyHeroEvent,
+  'hero-launch': applyHeroLaunch,
+  'babysit-event': applyBabysitEvent,
+  'mirror-posted': applyMirrorPosted,
+} as const;
