@@ -6,6 +6,7 @@ import { CLI, freshLedger, median, report, run } from './lib.mjs';
 const RUNS = Number(process.env.RUNS ?? 10000);
 const N = Number(process.env.N ?? 7);
 const dir = freshLedger();
+if (process.env.KEEP) console.log(`ledger: ${dir}`);
 const states = ['running', 'completed', 'command_failed', 'pending', 'queued'];
 for (let g = 0; g < 100; g++) {
   const folder = join(dir, 'run_logs', `group${g}`);

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import jsYaml from 'js-yaml';
 // zod's v3 API (shipped in the zod package) bundles to 60 KB against 800 KB: this module is on every command's start-up path.
 import { z } from 'zod/v3';
 import { RunlogError, notFound } from '../errors.js';
@@ -64,10 +64,12 @@ export function loadConfig(root: string): LedgerConfig {
   const path = join(root, CONFIG_FILE);
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(path, 'utf8')) ?? {};
+    // js-yaml 4: data-only types; the core schema keeps dates as strings.
+    raw = jsYaml.load(readFileSync(path, 'utf8'), { schema: jsYaml.CORE_SCHEMA }) ?? {};
   } catch (err) {
-    const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new RunlogError('failed', 'BAD_CONFIG', `${CONFIG_FILE}${line ? `:${line}` : ''}: ${(err as Error).message.split('\n')[0]}`, `fix the YAML in ${CONFIG_FILE}`);
+    const line = (err as { mark?: { line?: number } }).mark?.line;
+    const reason = (err as { reason?: string }).reason ?? (err as Error).message.split('\n')[0];
+    throw new RunlogError('failed', 'BAD_CONFIG', `${CONFIG_FILE}${line !== undefined ? `:${line + 1}` : ''}: ${reason}`, `fix the YAML in ${CONFIG_FILE}`);
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -1,9 +1,11 @@
 /** Read-only questions about the ledger: list, show, history. No lock, no commit. */
-import { closeSync, openSync, readSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Ledger } from '../git/ledger-repo.js';
 import { RunLogDoc, type Diagnostic } from '../markdown/runlog.js';
 import type { StatusEntry } from '../markdown/status-line.js';
 import { listRunFiles, resolveRun, type RunFile } from './runs.js';
+import { RunIndex, type RunSummary } from './run-index.js';
+import { FAILURE_CLASSES } from './failure-classes.js';
 
 export interface ListFilter {
   state?: string;
@@ -23,35 +25,6 @@ export type ListedRun = {
   stateInferred: boolean;
 };
 
-const HEAD_BYTES = 1024;
-
-function readHead(abs: string): string {
-  const fd = openSync(abs, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(HEAD_BYTES);
-    const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
-    return buf.toString('utf8', 0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * A cheap, exact pre-filter: a YAML value `running` cannot be in a front
- * matter block whose text does not contain "running". Files that pass are
- * parsed in full, so the answer never depends on the shortcut.
- */
-function mayMatch(head: string, filter: ListFilter): boolean {
-  if (!head.startsWith('---')) return true;
-  const close = head.indexOf('\n---', 3);
-  if (close === -1) return true;
-  const fm = head.slice(0, close);
-  if (filter.state && !fm.includes(filter.state)) return false;
-  if (filter.type && !fm.includes(filter.type)) return false;
-  if (filter.failureClass && !fm.includes(filter.failureClass)) return false;
-  return true;
-}
-
 function lastStamp(entries: StatusEntry[]): string | null {
   for (let i = entries.length - 1; i >= 0; i--) {
     const at = entries[i]!.at;
@@ -63,33 +36,43 @@ function lastStamp(entries: StatusEntry[]): string | null {
 export function listRuns(ledger: Ledger, filter: ListFilter): { runs: ListedRun[]; diagnostics: Diagnostic[] } {
   const runs: ListedRun[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const f of listRunFiles(ledger.root, ledger.config.runs_dir)) {
+  const index = RunIndex.open(ledger.gitDir);
+  const files = listRunFiles(ledger.root, ledger.config.runs_dir);
+  for (const f of files) {
     if (filter.group && f.group !== filter.group && !(f.group ?? '').startsWith(`${filter.group}/`)) continue;
-    if (!mayMatch(readHead(f.abs), filter)) continue;
-    const doc = new RunLogDoc(readFileSync(f.abs, 'utf8'), f.path);
-    const v = doc.view;
+    const v = index.get(f.path, f.abs, () => summarize(f.abs, f.path));
     if (filter.state && v.state !== filter.state) continue;
     if (filter.type && v.runType !== filter.type) continue;
-    if (filter.failureClass && v.failureClass !== filter.failureClass && !lastFailureMentions(v.status, filter.failureClass)) continue;
-    diagnostics.push(...doc.errors);
+    if (filter.failureClass && v.failureClass !== filter.failureClass) continue;
+    diagnostics.push(...v.errors);
     runs.push({
       id: f.id,
       path: f.path,
       state: v.state,
       runType: v.runType,
-      updated: lastStamp(v.status) ?? statSync(f.abs).mtime.toISOString(),
+      updated: v.updated ?? statSync(f.abs).mtime.toISOString(),
       group: f.group,
       failureClass: v.failureClass,
       stateInferred: v.stateInferred,
     });
   }
+  index.save(new Set(files.map((f) => f.path)));
   return { runs, diagnostics };
 }
 
-/** Hand-kept logs carry the class only in prose: `command_failed — oom_gpu: …`. */
-function lastFailureMentions(status: StatusEntry[], cls: string): boolean {
-  const last = [...status].reverse().find((e) => !e.continuation);
-  return last !== undefined && new RegExp(`\\b${cls}\\b`).test(last.text);
+function summarize(abs: string, path: string): RunSummary {
+  const doc = new RunLogDoc(readFileSync(abs, 'utf8'), path);
+  const v = doc.view;
+  const last = [...v.status].reverse().find((e) => !e.continuation);
+  return {
+    state: v.state,
+    runType: v.runType,
+    // Hand-kept logs carry the class only in prose: `command_failed — oom_gpu: …`.
+    failureClass: v.failureClass ?? (last ? (FAILURE_CLASSES.find((c) => new RegExp(`\\b${c}\\b`).test(last.text)) ?? null) : null),
+    updated: lastStamp(v.status),
+    stateInferred: v.stateInferred,
+    errors: doc.errors,
+  };
 }
 
 export interface ShownRun {
