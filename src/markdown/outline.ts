@@ -1,14 +1,21 @@
 import type { Line, Source } from './source.js';
 
 /**
- * The outline of a Markdown document: front matter and ATX/setext headings,
- * with fenced code blocks and HTML comments skipped the way CommonMark does.
+ * The outline of a Markdown document: front matter and the top-level
+ * ATX/setext headings, with fenced and indented code, HTML blocks (comments
+ * included), list items and block quotes skipped the way CommonMark does.
  *
  * Why not the full remark tree here: a run log with 5,000 status entries takes
  * remark ~750 ms to parse, and `show`/`append`/`list` must stay within 2x of
  * `cat`. Headings, fences and comments are line-level constructs, so a line
  * scan finds the same sections; test/unit/markdown/outline.test.ts checks it
- * against remark on every fixture.
+ * against remark (+ gfm + frontmatter) on every fixture and on tricky inputs.
+ *
+ * Only top-level headings are sections: a heading inside a list item or a
+ * block quote is part of that container, not a section of the run log.
+ * Known simplifications (not seen in run logs, and checked in the test where
+ * they matter): tab stops count as 4 columns, and containers nested two deep
+ * are treated as one.
  */
 
 export interface FrontMatterBlock {
@@ -27,19 +34,22 @@ export interface FrontMatterBlock {
 
 export interface Section {
   depth: number;
+  /** The heading's text, trimmed; a multi-line setext heading's lines joined by one space. */
   title: string;
-  /** Index into source.lines of the heading line. */
+  /** Index into source.lines of the heading's first line. */
   headingIndex: number;
   /** 1-based line of the heading. */
   line: number;
   /** Offset of the heading line's start. */
   start: number;
-  /** Offset where the body starts (just past the heading line). */
+  /** Offset where the body starts (just past the heading, or past a setext underline). */
   bodyStart: number;
   /** Offset where the section ends: the next heading of depth <= this one, or EOF. */
   end: number;
-  /** Line indexes of the body (exclusive of the heading), up to the next heading of any depth. */
+  /** Every line of the body (exclusive of the heading), up to the next heading of any depth. */
   bodyLines: Line[];
+  /** bodyLines without the lines inside code blocks and HTML blocks (comments): what the text says. */
+  contentLines: Line[];
 }
 
 export interface Outline {
@@ -47,20 +57,105 @@ export interface Outline {
   /** Set when a front matter block is opened but never closed. */
   unclosedFrontMatterLine?: number;
   sections: Section[];
-  /** Lines that belong to the body and are not inside code or comments, by index. */
+  /** Index of the first body line (past the front matter). */
   contentStart: number;
+  /** Per line index: inside front matter, a code block or an HTML block (comment). */
+  hidden: boolean[];
 }
 
 const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
-const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+const FENCE_CLOSE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
+const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
+const THEMATIC = /^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$/;
+const LIST_ITEM = /^( {0,3})([-*+]|\d{1,9}[.)])(?:([ \t]+)(.*))?$/;
+const QUOTE = /^ {0,3}>/;
+const BLOCK_NAMES =
+  'address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul';
+const ATTR = `(?:[ \\t]+[A-Za-z_:][\\w.:-]*(?:[ \\t]*=[ \\t]*(?:[^"'=<>\`\\s]+|'[^']*'|"[^"]*"))?)`;
+
+/** CommonMark's seven kinds of HTML block: how one starts, and what ends it (`blank`: a blank line). */
+const HTML_STARTS: { start: RegExp; end: RegExp | 'blank'; interrupts: boolean }[] = [
+  { start: /^ {0,3}<(?:pre|script|style|textarea)(?:[ \t>]|$)/i, end: /<\/(?:pre|script|style|textarea)>/i, interrupts: true },
+  { start: /^ {0,3}<!--/, end: /-->/, interrupts: true },
+  { start: /^ {0,3}<\?/, end: /\?>/, interrupts: true },
+  { start: /^ {0,3}<![A-Za-z]/, end: />/, interrupts: true },
+  { start: /^ {0,3}<!\[CDATA\[/, end: /\]\]>/, interrupts: true },
+  { start: new RegExp(`^ {0,3}</?(?:${BLOCK_NAMES})(?:[ \\t]|/?>|$)`, 'i'), end: 'blank', interrupts: true },
+  { start: new RegExp(`^ {0,3}(?:<[A-Za-z][A-Za-z0-9-]*${ATTR}*[ \\t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \\t]*>)[ \\t]*$`), end: 'blank', interrupts: false },
+];
+
+interface HtmlBlock {
+  end: RegExp | 'blank';
+  inItem: boolean;
+}
+
+interface Fence {
+  marker: string;
+  inItem: boolean;
+}
+
+/** Leading whitespace in columns (a tab advances to the next multiple of 4). */
+function indentOf(text: string): number {
+  let col = 0;
+  for (const ch of text) {
+    if (ch === ' ') col++;
+    else if (ch === '\t') col += 4 - (col % 4);
+    else break;
+  }
+  return col;
+}
+
+/** Remove up to `cols` columns of leading spaces (tabs count as 4). */
+function dedent(text: string, cols: number): string {
+  let col = 0;
+  let i = 0;
+  while (i < text.length && col < cols && (text[i] === ' ' || text[i] === '\t')) {
+    col += text[i] === '\t' ? 4 - (col % 4) : 1;
+    i++;
+  }
+  return text.slice(i);
+}
+
+function htmlStart(text: string, interruptingParagraph: boolean): HtmlBlock | undefined {
+  const h = HTML_STARTS.find((k) => !(interruptingParagraph && !k.interrupts) && k.start.test(text));
+  return h ? { end: h.end, inItem: false } : undefined;
+}
+
+/** A line that starts a block of its own (so it cannot be a lazy paragraph continuation). */
+function startsBlock(text: string): boolean {
+  return (
+    ATX.test(text) ||
+    FENCE_OPEN.test(text) ||
+    THEMATIC.test(text) ||
+    QUOTE.test(text) ||
+    /^ {0,3}(?:[-*+]|1[.)])(?:[ \t]+\S)/.test(text) ||
+    HTML_STARTS.slice(0, 6).some((h) => h.start.test(text))
+  );
+}
+
+function listItem(text: string): { content: number; rest: string } | null {
+  const m = LIST_ITEM.exec(text);
+  if (!m) return null;
+  const lead = indentOf(m[1]!);
+  const marker = m[2]!.length;
+  const gap = m[3] ?? '';
+  const rest = m[4] ?? '';
+  if (gap === '' && rest === '' && m[0].length !== m[1]!.length + marker) return null;
+  const gapCols = indentOf(gap);
+  // Content that starts 5+ columns after the marker is indented code: the item's content column is marker + 1.
+  const content = rest.trim() === '' || gapCols > 4 ? lead + marker + 1 : lead + marker + gapCols;
+  return { content, rest };
+}
 
 export function outline(src: Source): Outline {
   const lines = src.lines;
+  const hidden: boolean[] = new Array<boolean>(lines.length).fill(false);
   let i = 0;
   let frontMatter: FrontMatterBlock | undefined;
   let unclosedFrontMatterLine: number | undefined;
   if (lines.length > 0 && /^---[ \t]*$/.test(lines[0]!.text) && lines[0]!.start <= 1) {
-    const close = lines.findIndex((l, idx) => idx > 0 && /^(---|\.\.\.)[ \t]*$/.test(l.text));
+    const close = lines.findIndex((l, idx) => idx > 0 && /^---[ \t]*$/.test(l.text));
     if (close === -1) {
       unclosedFrontMatterLine = 1;
     } else {
@@ -75,53 +170,141 @@ export function outline(src: Source): Outline {
         openLine: open.number,
         closeLine: closeLine.number,
       };
+      for (let k = 0; k <= close; k++) hidden[k] = true;
       i = close + 1;
     }
   }
   const contentStart = i;
 
-  const headings: { depth: number; title: string; index: number }[] = [];
-  let fence: string | undefined;
-  let inComment = false;
-  let prevParagraph = false;
+  const headings: { depth: number; title: string; index: number; underline: number }[] = [];
+  let fence: Fence | undefined;
+  let html: HtmlBlock | undefined;
+  /** The open top-level list item: its content column, and whether its last line was paragraph text. */
+  let item: { content: number; paragraph: boolean } | undefined;
+  /** The open top-level paragraph (a setext underline turns it into a heading). */
+  let paragraph: number | undefined;
+  let quoteParagraph = false;
+
   for (; i < lines.length; i++) {
     const text = lines[i]!.text;
+    const blank = text.trim() === '';
+    const indent = indentOf(text);
+
+    if (item && !blank && indent < item.content && !(item.paragraph && !fence && !html && !startsBlock(text))) {
+      item = undefined;
+      if (fence?.inItem) fence = undefined;
+      if (html?.inItem) html = undefined;
+    }
+    // Inside an item, the item's own indentation is not part of its blocks.
+    const inner = item && indent >= item.content ? dedent(text, item.content) : text;
+
     if (fence) {
-      const m = FENCE.exec(text);
-      if (m && m[1]![0] === fence[0] && m[1]!.length >= fence.length && text.trim() === m[1]) fence = undefined;
-      prevParagraph = false;
+      hidden[i] = true;
+      const m = FENCE_CLOSE.exec(inner);
+      if (m && m[1]![0] === fence.marker[0] && m[1]!.length >= fence.marker.length) fence = undefined;
       continue;
     }
-    if (inComment) {
-      if (text.includes('-->')) inComment = false;
-      prevParagraph = false;
+    if (html) {
+      if (html.end === 'blank' ? blank : html.end.test(text)) {
+        if (html.end !== 'blank') hidden[i] = true;
+        html = undefined;
+      } else hidden[i] = true;
       continue;
     }
-    const f = FENCE.exec(text);
-    if (f && !(f[1]![0] === '`' && text.slice(f.index + f[1]!.length).includes('`'))) {
-      fence = f[1];
-      prevParagraph = false;
+    if (blank) {
+      paragraph = undefined;
+      quoteParagraph = false;
+      if (item) item.paragraph = false;
       continue;
     }
-    if (/^ {0,3}<!--/.test(text) && !text.includes('-->')) {
-      inComment = true;
-      prevParagraph = false;
+
+    if (item) {
+      // Inside a list item: track its code and HTML blocks (to hide them), never its headings.
+      const nested = listItem(inner);
+      const body = nested ? dedent(inner, nested.content) : inner;
+      const f = FENCE_OPEN.exec(body);
+      if (f && !(f[1]![0] === '`' && f[2]!.includes('`'))) {
+        fence = { marker: f[1]!, inItem: true };
+        hidden[i] = !nested;
+        item.paragraph = false;
+      } else {
+        const h = htmlStart(body, item.paragraph);
+        if (h) {
+          hidden[i] = !nested;
+          if (!(h.end !== 'blank' && endsOnStartLine(body, h.end))) html = { ...h, inItem: true };
+          item.paragraph = false;
+        } else {
+          item.paragraph = !ATX.test(body) && !THEMATIC.test(body) && !(indentOf(body) >= 4 && !item.paragraph) && body.trim() !== '';
+        }
+      }
+      continue;
+    }
+
+    if (quoteParagraph && !startsBlock(text)) {
+      continue;
+    }
+    quoteParagraph = false;
+
+    if (indent >= 4 && paragraph === undefined) {
+      // Indented code.
+      hidden[i] = true;
+      continue;
+    }
+    const f = FENCE_OPEN.exec(text);
+    if (f && !(f[1]![0] === '`' && f[2]!.includes('`'))) {
+      fence = { marker: f[1]!, inItem: false };
+      hidden[i] = true;
+      paragraph = undefined;
+      continue;
+    }
+    const h = htmlStart(text, paragraph !== undefined);
+    if (h) {
+      hidden[i] = true;
+      if (!(h.end !== 'blank' && endsOnStartLine(text, h.end))) html = h;
+      paragraph = undefined;
       continue;
     }
     const atx = ATX.exec(text);
     if (atx) {
-      headings.push({ depth: atx[1]!.length, title: (atx[2] ?? '').trim(), index: i });
-      prevParagraph = false;
+      headings.push({ depth: atx[1]!.length, title: (atx[2] ?? '').trim(), index: i, underline: i });
+      paragraph = undefined;
       continue;
     }
-    // Setext headings: a paragraph line followed by === or ---.
-    if (prevParagraph && /^ {0,3}(=+|-+)[ \t]*$/.test(text)) {
-      const depth = text.trim()[0] === '=' ? 1 : 2;
-      headings.push({ depth, title: lines[i - 1]!.text.trim(), index: i - 1 });
-      prevParagraph = false;
+    if (paragraph !== undefined && SETEXT.test(text)) {
+      const title = lines
+        .slice(paragraph, i)
+        .map((l) => l.text.trim())
+        .join(' ');
+      headings.push({ depth: text.trim()[0] === '=' ? 1 : 2, title, index: paragraph, underline: i });
+      paragraph = undefined;
       continue;
     }
-    prevParagraph = text.trim() !== '' && !/^ {0,3}([-*+]|\d+[.)])[ \t]/.test(text) && !/^ {4}/.test(text);
+    if (THEMATIC.test(text)) {
+      paragraph = undefined;
+      continue;
+    }
+    if (QUOTE.test(text)) {
+      paragraph = undefined;
+      quoteParagraph = !/^ {0,3}>[ \t]*$/.test(text);
+      continue;
+    }
+    const li = listItem(text);
+    // An empty item, or an ordered one not starting at 1, cannot interrupt a paragraph.
+    if (li && (paragraph === undefined || (li.rest.trim() !== '' && /^ {0,3}(?:[-*+]|1[.)])/.test(text)))) {
+      paragraph = undefined;
+      item = { content: li.content, paragraph: false };
+      // The item's first line may itself open a code or HTML block.
+      const bodyText = li.rest;
+      const ff = FENCE_OPEN.exec(bodyText);
+      if (ff && !(ff[1]![0] === '`' && ff[2]!.includes('`'))) fence = { marker: ff[1]!, inItem: true };
+      else {
+        const hh = htmlStart(bodyText, false);
+        if (hh && !(hh.end !== 'blank' && endsOnStartLine(bodyText, hh.end))) html = { ...hh, inItem: true };
+        else item.paragraph = bodyText.trim() !== '' && !ATX.test(bodyText) && !THEMATIC.test(bodyText);
+      }
+      continue;
+    }
+    if (paragraph === undefined) paragraph = i;
   }
 
   const sections: Section[] = headings.map((h, k) => {
@@ -134,24 +317,26 @@ export function outline(src: Source): Outline {
       }
     }
     const nextAny = k + 1 < headings.length ? headings[k + 1]!.index : lines.length;
-    const bodyFrom = isSetext(lines, h.index) ? h.index + 2 : h.index + 1;
+    const bodyLines = lines.slice(h.underline + 1, nextAny);
     return {
       depth: h.depth,
       title: h.title,
       headingIndex: h.index,
       line: line.number,
       start: line.start,
-      bodyStart: lines[bodyFrom - 1]!.next,
+      bodyStart: lines[h.underline]!.next,
       end: endIdx < lines.length ? lines[endIdx]!.start : src.text.length,
-      bodyLines: lines.slice(bodyFrom, nextAny),
+      bodyLines,
+      contentLines: bodyLines.filter((l) => !hidden[l.number - 1]),
     };
   });
-  return { frontMatter, unclosedFrontMatterLine, sections, contentStart };
+  return { frontMatter, unclosedFrontMatterLine, sections, contentStart, hidden };
 }
 
-function isSetext(lines: Line[], index: number): boolean {
-  const next = lines[index + 1];
-  return !ATX.test(lines[index]!.text) && next !== undefined && /^ {0,3}(=+|-+)[ \t]*$/.test(next.text);
+/** Kinds 1-5 end on the line holding their end marker, which may be the start line itself. */
+function endsOnStartLine(text: string, end: RegExp): boolean {
+  const open = /<(?:!--|\?|!\[CDATA\[|!|[A-Za-z]+)/.exec(text);
+  return end.test(text.slice(open ? open.index + open[0].length : 0));
 }
 
 /** Sections whose title starts with the given word (`Job`, `Job (resumed)`, `Job — x`). */
