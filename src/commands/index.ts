@@ -14,6 +14,8 @@ import CkptVerify from './ckpt/verify.js';
 import Complete from './complete.js';
 import Experiments from './experiments.js';
 import Fail from './fail.js';
+import HeroEvent from './hero/event.js';
+import HeroInit from './hero/init.js';
 import History from './history.js';
 import Init from './init.js';
 import List from './list.js';
@@ -35,6 +37,8 @@ export const COMMANDS = {
   complete: Complete,
   experiments: Experiments,
   fail: Fail,
+  'hero:event': HeroEvent,
+  'hero:init': HeroInit,
   history: History,
   init: Init,
   list: List,

@@ -209,3 +209,94 @@ export type SealResult = z.infer<typeof SealOutput>;
 export type WandbShowResult = z.infer<typeof WandbShowOutput>;
 export type WandbSyncResult = z.infer<typeof WandbSyncOutput>;
 export type LintResult = z.infer<typeof LintOutput>;
+
+// ---- hero runs, logbooks, babysitting (issue 6) ------------------------------
+
+const MirrorPending = z.object({ path: z.string(), eventId: z.string(), code: z.string(), reason: z.string(), retryAt: z.string().optional() });
+const MirrorPosted = z.object({ path: z.string(), eventId: z.string(), commentUrl: z.string() });
+const MirrorState = z.enum(['pending', 'posted', 'none']);
+
+export const HeroInitOutput = z.object({
+  slug: z.string(),
+  path: z.string(),
+  issueUrl: z.string().nullable(),
+  runLog: z.object({ id: z.string(), path: z.string() }).nullable(),
+  created: z.array(z.string()),
+  issue: z
+    .object({ url: z.string(), number: z.number().int(), repo: z.string(), status: z.enum(['created', 'adopted']), bodyLink: z.enum(['linked', 'already_linked', 'pending']), pendingReason: z.string().optional() })
+    .nullable(),
+  ...Committed,
+}).passthrough();
+
+export const HeroEventOutput = z.object({
+  slug: z.string(),
+  path: z.string(),
+  eventId: z.string(),
+  written: z.boolean(),
+  mirror: MirrorState,
+  why: z.string(),
+  pending: z.array(MirrorPending),
+  posted: z.array(MirrorPosted),
+  ...Committed,
+}).passthrough();
+
+export const ChecklistItem = z.object({
+  item: z.string(),
+  value: z.string(),
+  /** Where the value came from; `inferred` values are labelled so in the logbook. */
+  source: z.enum(['flag', 'contract', 'config', 'git', 'checkpoint', 'previous', 'inferred']),
+  ok: z.boolean(),
+  reason: z.string().optional(),
+});
+
+export const HeroLaunchOutput = z.object({
+  slug: z.string(),
+  path: z.string(),
+  relaunch: z.boolean(),
+  instance: z.string(),
+  checklist: z.array(ChecklistItem),
+  blocked: z.array(z.string()),
+  dryRun: z.boolean(),
+  drift: z.array(z.object({ key: z.string(), before: z.unknown(), after: z.unknown(), critical: z.boolean() })),
+  submitted: z.object({ run: z.string(), executor: z.string(), jobId: z.string(), outputPath: z.string() }).passthrough().nullable(),
+  eventId: z.string().nullable(),
+  mirror: MirrorState.nullable(),
+  pending: z.array(MirrorPending),
+  posted: z.array(MirrorPosted),
+  ...Committed,
+}).passthrough();
+
+const Finding = z.object({ detector: z.string(), severity: z.enum(['info', 'warn', 'alert']), kind: z.enum(['run_unhealthy', 'monitor_stale', 'artifact']), message: z.string(), evidence: z.string(), next: z.string() });
+
+export const BabysitCycle = z.object({
+  at: z.string(),
+  eventId: z.string(),
+  written: z.boolean(),
+  interesting: z.boolean(),
+  title: z.string(),
+  /** `ok`, `monitor_stale` (our monitoring failed) or `run_unhealthy` (the run itself), kept apart. */
+  health: z.enum(['ok', 'monitor_stale', 'run_unhealthy']),
+  job: z.object({ run: z.string().nullable(), jobId: z.string().nullable(), phase: z.string(), evidence: z.string() }).nullable(),
+  progress: z.object({ step: z.number().nullable(), loss: z.number().nullable(), throughput: z.string().nullable(), finalStep: z.number().nullable() }),
+  checkpoints: z.object({ complete: z.number().int(), newestStep: z.number().nullable() }).nullable(),
+  wandb: z.object({ id: z.string(), step: z.number().nullable() }).nullable(),
+  findings: z.array(Finding),
+  mirror: MirrorState,
+  commit: z.string().nullable(),
+});
+
+export const BabysitOutput = z.object({
+  slug: z.string(),
+  path: z.string(),
+  cycles: z.array(BabysitCycle),
+  pending: z.array(MirrorPending),
+  posted: z.array(MirrorPosted),
+  pushed: z.boolean(),
+}).passthrough();
+
+export type HeroInitResult = z.infer<typeof HeroInitOutput>;
+export type HeroEventResult = z.infer<typeof HeroEventOutput>;
+export type HeroLaunchResult = z.infer<typeof HeroLaunchOutput>;
+export type ChecklistEntry = z.infer<typeof ChecklistItem>;
+export type BabysitResult = z.infer<typeof BabysitOutput>;
+export type BabysitCycleResult = z.infer<typeof BabysitCycle>;

@@ -1,0 +1,43 @@
+/** `runlog hero event`: one Event Log entry, by hand, in any logbook (hero or hand-kept). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Ledger } from '../git/ledger-repo.js';
+import { LogbookDoc } from '../markdown/logbook.js';
+import { eventId, mirrorDecision, type EventKind } from './events.js';
+import { resolveLogbook } from './logbooks.js';
+import { recordEvent, type RecordedEvent } from './record.js';
+
+export interface HeroEventOptions {
+  ref: string;
+  text: string;
+  status?: string;
+  evidence?: string;
+  decision?: string;
+  next?: string;
+  kind: EventKind;
+  /** true: always post; false: never; undefined: the mirror policy decides. */
+  post?: boolean;
+  at: Date;
+  apiUrl?: string;
+  env?: NodeJS.ProcessEnv;
+  push: boolean;
+}
+
+export interface HeroEventOutcome extends RecordedEvent {
+  why: string;
+}
+
+export async function heroEvent(ledger: Ledger, o: HeroEventOptions): Promise<HeroEventOutcome> {
+  const { slug, path } = resolveLogbook(ledger.root, o.ref);
+  const doc = new LogbookDoc(readFileSync(join(ledger.root, path), 'utf8'), path);
+  const decision = mirrorDecision(doc, o.kind, o.at, o.post);
+  const fields: [string, string][] = [
+    ['Status', o.status ?? ''],
+    ['Evidence', o.evidence ?? ''],
+    ['Decision', o.decision ?? ''],
+    ['Next', o.next ?? ''],
+  ];
+  const id = eventId(slug, o.at, o.kind, o.text, ...fields.map(([, v]) => v));
+  const r = await recordEvent(ledger, 'hero-event', { slug, path, at: o.at.toISOString(), title: o.text, fields, eventId: id, mirror: decision.mirror }, o);
+  return { ...r, why: decision.why };
+}

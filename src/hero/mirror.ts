@@ -1,0 +1,146 @@
+/**
+ * The logbook → issue mirror: entries marked `mirror=pending` are posted as
+ * 🤖 comments (idempotent by event id, see src/github/mirror.ts), then marked
+ * `posted` in one commit. GitHub down or rate limited leaves them pending in
+ * the logbook, where the next cycle or `runlog sync` finds them again.
+ */
+import { RunlogError } from '../errors.js';
+import type { Ledger } from '../git/ledger-repo.js';
+import type { GitHubConfig, GitHubMirror, IssueRef } from '../github/index.js';
+import { LogbookDoc, type LogbookEntry } from '../markdown/logbook.js';
+import { scrub } from '../publish/scrub.js';
+import { listLogbooks, slugOf } from './logbooks.js';
+import { commitOp } from './tx.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface MirrorOptions {
+  /** `--github-api`: wins over `github.apiUrl` in runlog.config.yaml. */
+  apiUrl?: string;
+  env?: NodeJS.ProcessEnv;
+  push: boolean;
+}
+
+export interface PendingEvent {
+  eventId: string;
+  code: string;
+  reason: string;
+  retryAt?: string;
+}
+
+export interface FlushResult {
+  /** Logbook path → event ids posted (or found already posted) in this pass. */
+  posted: { path: string; eventId: string; commentUrl: string }[];
+  pending: (PendingEvent & { path: string })[];
+  commits: string[];
+  pushed: boolean;
+  pushError?: RunlogError;
+}
+
+/** The `github:` section, validated; null when the ledger has none. */
+export async function githubConfig(ledger: Ledger): Promise<GitHubConfig | null> {
+  const raw = (ledger.config as Record<string, unknown>)['github'];
+  if (raw === undefined || raw === null) return null;
+  const { GitHubConfigSchema } = await import('../github/config.js');
+  const parsed = GitHubConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new RunlogError('usage', 'BAD_CONFIG', `runlog.config.yaml: github.${issue.path.join('.')}: ${issue.message}`, 'fix the github: section (repo: owner/name, optional apiUrl, labels)');
+  }
+  return parsed.data;
+}
+
+/** A mirror with a resolved token; throws GITHUB_TOKEN_MISSING (with its hint) when there is none. */
+export async function openMirror(ledger: Ledger, opts: Pick<MirrorOptions, 'apiUrl' | 'env'>): Promise<{ mirror: GitHubMirror; config: GitHubConfig | null; apiUrl: string }> {
+  const gh = await import('../github/index.js');
+  const config = await githubConfig(ledger);
+  const apiUrl = gh.resolveApiUrl(opts.apiUrl, config ?? undefined);
+  const token = await gh.requireGitHubToken(opts.env ?? process.env, apiHostname(apiUrl));
+  const client = new gh.GitHubClient({ token, baseUrl: apiUrl, retries: config?.retries, maxRateLimitWaitMs: (config?.maxRateLimitWaitSec ?? 60) * 1000 });
+  return { mirror: new gh.GitHubMirror(client), config, apiUrl };
+}
+
+function apiHostname(apiUrl: string): { hostname?: string } {
+  const host = new URL(apiUrl).hostname;
+  return host === 'api.github.com' ? {} : { hostname: host };
+}
+
+/** The issue a logbook links (front matter `issue:` or the contract's Issue field), or null. */
+export async function linkedIssue(doc: LogbookDoc, config: GitHubConfig | null): Promise<IssueRef | null> {
+  const ref = doc.issue;
+  if (!ref) return null;
+  const { parseIssueRef } = await import('../github/mirror.js');
+  return parseIssueRef(ref, config?.repo);
+}
+
+/** The comment for one entry: concise, with the logbook path; formatEventComment adds 🤖 and the marker. */
+export function entryComment(slug: string, path: string, e: LogbookEntry): string {
+  const when = [e.date, e.time, e.zone].filter(Boolean).join(' ');
+  const lines = [`**${slug}: ${e.title}** (${when})`, ''];
+  for (const [k, v] of Object.entries(e.fields)) if (v) lines.push(`- ${k}: ${v}`);
+  lines.push('', `Logbook: \`${path}\``);
+  return scrub(lines.join('\n'));
+}
+
+/**
+ * Posts every pending entry of one logbook and marks the posted ones in one
+ * commit. Never throws for GitHub being unreachable or rate limited: those
+ * stay pending with the reason. A missing token or a missing issue link
+ * leaves everything pending too, with that reason.
+ */
+export async function flushLogbook(ledger: Ledger, path: string, opts: MirrorOptions): Promise<FlushResult> {
+  const out: FlushResult = { posted: [], pending: [], commits: [], pushed: false };
+  const doc = new LogbookDoc(readFileSync(join(ledger.root, path), 'utf8'), path);
+  const pending = doc.pending;
+  if (pending.length === 0) return out;
+  const slug = slugOf(path);
+  const keepAll = (code: string, reason: string) => {
+    for (const e of pending) out.pending.push({ path, eventId: e.eventId!, code, reason });
+    return out;
+  };
+  let opened: Awaited<ReturnType<typeof openMirror>>;
+  try {
+    opened = await openMirror(ledger, opts);
+  } catch (err) {
+    if (err instanceof RunlogError) return keepAll(err.code, err.message);
+    throw err;
+  }
+  const issue = await linkedIssue(doc, opened.config);
+  if (!issue) return keepAll('NO_ISSUE', `${path} links no GitHub issue (front matter issue: or the Run Contract's Issue field)`);
+  const repo = `${issue.owner}/${issue.repo}`;
+  const posted: string[] = [];
+  for (const e of pending) {
+    const r = await opened.mirror.postEvent({ repo, issueNumber: issue.number, eventId: e.eventId!, body: entryComment(slug, path, e) });
+    if (r.status === 'pending') {
+      out.pending.push({ path, eventId: e.eventId!, code: r.code, reason: r.reason, ...(r.retryAt ? { retryAt: r.retryAt } : {}) });
+      // One refusal means the rest would be refused too; keep them for the next pass.
+      for (const rest of pending.slice(pending.indexOf(e) + 1)) out.pending.push({ path, eventId: rest.eventId!, code: r.code, reason: r.reason });
+      break;
+    }
+    posted.push(e.eventId!);
+    out.posted.push({ path, eventId: e.eventId!, commentUrl: r.commentUrl });
+  }
+  if (posted.length > 0) {
+    const tx = await commitOp(ledger, { kind: 'mirror-posted', run: slug, args: { slug, path, events: posted.map((eventId) => ({ eventId, state: 'posted' })) } }, opts.push);
+    if (tx.commit) out.commits.push(tx.commit);
+    out.pushed = tx.pushed;
+    out.pushError = tx.pushError;
+  }
+  return out;
+}
+
+/** `runlog sync`'s hook: post what every logbook still has pending. */
+export async function flushPendingMirror(ledger: Ledger, opts: Partial<MirrorOptions> = {}): Promise<FlushResult> {
+  const total: FlushResult = { posted: [], pending: [], commits: [], pushed: false };
+  for (const path of listLogbooks(ledger.root)) {
+    const text = readFileSync(join(ledger.root, path), 'utf8');
+    if (!text.includes('mirror=pending')) continue;
+    const r = await flushLogbook(ledger, path, { push: opts.push ?? true, apiUrl: opts.apiUrl, env: opts.env });
+    total.posted.push(...r.posted);
+    total.pending.push(...r.pending);
+    total.commits.push(...r.commits);
+    total.pushed ||= r.pushed;
+    total.pushError ??= r.pushError;
+  }
+  return total;
+}
