@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { usageError } from '../../errors.js';
-import type { JobSpec } from '../types.js';
+import type { JobSpec, ResourceRequest } from '../types.js';
 import { shellQuote, shellQuoteArgv } from './shell-quote.js';
 
 export interface SlurmProfile {
@@ -14,6 +14,18 @@ export interface SlurmProfile {
   extraArgs?: string[];
   /** GRES names (e.g. `gpu`) that light work must not tie up. */
   scarceGres?: string[];
+  /** Resources a job gets when its own request does not say. */
+  defaults?: ResourceRequest;
+}
+
+/** The request with the profile's defaults under it: what preflight checks and sbatch gets. */
+export function withProfileDefaults(spec: JobSpec, profile: SlurmProfile): JobSpec {
+  if (!profile.defaults) return spec;
+  const resources: ResourceRequest = { ...profile.defaults };
+  // A GPU count from the job replaces the profile's GRES rather than mixing with it.
+  if (spec.resources.gres !== undefined || spec.resources.gpus !== undefined) delete resources.gres;
+  for (const [k, v] of Object.entries(spec.resources)) if (v !== undefined) (resources as Record<string, unknown>)[k] = v;
+  return { ...spec, resources };
 }
 
 export const OUTPUT_PATTERN = 'slurm-%j.out';

@@ -9,6 +9,7 @@ import {
   outputPathFor,
   renderBatchScript,
   scriptProblems,
+  withProfileDefaults,
   type SlurmProfile,
 } from './batch-script.js';
 import { SlurmClient, SlurmCommandError, SlurmTransportError } from './client.js';
@@ -78,10 +79,11 @@ export class SlurmExecutor implements Executor {
   }
 
   preflight(spec: JobSpec): Promise<string[]> {
-    return slurmPreflight(this.client, spec, this.profile);
+    return slurmPreflight(this.client, withProfileDefaults(spec, this.profile), this.profile);
   }
 
-  async submit(spec: JobSpec): Promise<JobHandle> {
+  async submit(requested: JobSpec): Promise<JobHandle> {
+    const spec = withProfileDefaults(requested, this.profile);
     const problems = scriptProblems(spec, this.profile);
     if (problems.length > 0) {
       throw rejected('SLURM_SCRIPT_INVALID', `cannot write a batch script for ${spec.runId}: ${problems.join('; ')}`, 'fix the request (run preflight to see every reason) and launch again', { problems });
