@@ -1,0 +1,101 @@
+/**
+ * Preflight: every check that can refuse a launch before compute is used
+ * (seed 000, "Validation before launch"). All rules run, so a rejection lists
+ * every reason at once instead of one per attempt.
+ */
+import type { Executor, JobSpec } from '../executors/types.js';
+import type { PolicySettings } from '../supervise/settings.js';
+import { checkCheckpoint } from './checkpoint.js';
+import { checkConfig } from './config-file.js';
+import { inspectTree } from './git-tree.js';
+import { decidePlacement } from './policy.js';
+import { checkScript, scriptOf } from './script.js';
+import type { PreflightFacts, PreflightReason, PreflightReport } from './types.js';
+
+export type { PreflightFacts, PreflightReason, PreflightReport, PreflightRule } from './types.js';
+export { ledgerExcludes } from './git-tree.js';
+export { snapshotConfig } from './config-file.js';
+export { decidePlacement, lightType, scarceParts } from './policy.js';
+
+export interface PreflightInput {
+  spec: JobSpec;
+  executor: Executor;
+  /** Where the job runs, for the placement record (host name, cluster profile). */
+  target: string;
+  runType: string | null;
+  subtype: string | null;
+  /** From the run log's Config section. */
+  declaredScript?: string;
+  configPath?: string;
+  initFrom?: string;
+  allowDirty: boolean;
+  overridePolicy?: string;
+  policy: PolicySettings;
+  /** Pathspecs the dirty check leaves out (the ledger's own records). */
+  dirtyExcludes: string[];
+}
+
+export interface PreflightResult extends PreflightReport {
+  /** The dirty patch, to save next to the output when the launch goes ahead. */
+  patch: string;
+  configAbs?: string;
+}
+
+const declared = (v: string | undefined) => (v === undefined || v === '' || v === 'n/a' ? undefined : v);
+
+export async function runPreflight(input: PreflightInput): Promise<PreflightResult> {
+  const { spec } = input;
+  const reasons: PreflightReason[] = [];
+  const facts: PreflightFacts = {};
+
+  const tree = await inspectTree(spec.cwd, input.dirtyExcludes);
+  if (tree) {
+    facts.gitTop = tree.top;
+    facts.gitSha = tree.sha ?? undefined;
+    facts.dirty = tree.dirtyPaths.length > 0;
+    facts.dirtyPaths = tree.dirtyPaths;
+    facts.patchSha256 = tree.patchSha256;
+    if (tree.sha === null) reasons.push({ rule: 'git', message: `${tree.top} has no commit yet; commit the code before launching from it` });
+    if (facts.dirty && !input.allowDirty) {
+      const shown = tree.dirtyPaths.slice(0, 5).join(', ') + (tree.dirtyPaths.length > 5 ? `, … (${tree.dirtyPaths.length} files)` : '');
+      reasons.push({ rule: 'dirty_tree', message: `the working tree has uncommitted changes (${shown}); commit or stash them, or pass --allow-dirty to record the patch` });
+    }
+  } else {
+    reasons.push({ rule: 'git', message: `${spec.cwd} is not inside a git repository, so the launched code cannot be traced` });
+  }
+
+  const script = scriptOf(spec.argv, declared(input.declaredScript));
+  if (script !== undefined) {
+    facts.script = script;
+    reasons.push(...(await checkScript(script, spec.cwd, tree && { top: tree.top, sha: tree.sha })));
+  }
+
+  let configAbs: string | undefined;
+  const configPath = declared(input.configPath);
+  if (configPath !== undefined) {
+    const c = checkConfig(configPath, spec.cwd);
+    reasons.push(...c.reasons);
+    facts.config = configPath;
+    facts.configSha256 = c.sha256;
+    configAbs = c.abs;
+  }
+
+  if (input.initFrom !== undefined) {
+    const c = checkCheckpoint(input.initFrom, spec.cwd);
+    reasons.push(...c.reasons);
+    facts.initFrom = c.abs ?? input.initFrom;
+    facts.initFromStep = c.step;
+  }
+
+  for (const message of await input.executor.preflight(spec)) reasons.push({ rule: 'target', message });
+
+  const placement = decidePlacement(
+    { executor: input.executor.name, target: input.target, runType: input.runType, subtype: input.subtype, resources: spec.resources, overrideReason: input.overridePolicy },
+    input.policy,
+  );
+  reasons.push(...placement.reasons);
+  facts.placement = placement.placement;
+  facts.policyOverride = placement.override;
+
+  return { ok: reasons.length === 0, reasons, facts, patch: tree?.patch ?? '', configAbs };
+}

@@ -1,0 +1,67 @@
+/**
+ * What every supervise function shares: the ledger, its settings, a way to
+ * commit operations through the git transaction, and executors built once
+ * per process. Time comes from `now()` so decisions are made against one
+ * clock per pass.
+ */
+import type { Ledger } from '../git/ledger-repo.js';
+import { Transaction } from '../git/transaction.js';
+import type { RunlogError } from '../errors.js';
+import type { Operation } from '../ledger/operation.js';
+import type { Executor } from '../executors/types.js';
+import { getExecutor, type ExecutorContext } from '../executors/registry.js';
+import { jobSettings, policySettings, type JobSettings, type PolicySettings } from './settings.js';
+
+export interface Committed<R> {
+  result: R;
+  commit: string | null;
+}
+
+export interface SuperviseContext {
+  ledger: Ledger;
+  settings: JobSettings;
+  policy: PolicySettings;
+  push: boolean;
+  now(): Date;
+  executor(name: string, cluster?: string): Promise<Executor>;
+  commit<R>(op: Omit<Operation, 'v'>): Promise<Committed<R>>;
+  /** The last push failure (local commits are kept; `runlog sync` pushes later). */
+  pushError?: RunlogError;
+  /** Commits made through this context, in order. */
+  commits: string[];
+}
+
+export interface ContextOptions {
+  push: boolean;
+  now?: () => Date;
+  localOptions?: ExecutorContext['localOptions'];
+}
+
+export function createContext(ledger: Ledger, opts: ContextOptions): SuperviseContext {
+  const executors = new Map<string, Promise<Executor>>();
+  const ctx: SuperviseContext = {
+    ledger,
+    settings: jobSettings(ledger.root, ledger.config),
+    policy: policySettings(ledger.config),
+    push: opts.push,
+    now: opts.now ?? (() => new Date()),
+    commits: [],
+    executor(name, cluster) {
+      const key = `${name}\0${cluster ?? ''}`;
+      let e = executors.get(key);
+      if (!e) {
+        e = getExecutor(name, { root: ledger.root, config: ledger.config, cluster, localOptions: opts.localOptions });
+        executors.set(key, e);
+      }
+      return e;
+    },
+    async commit<R>(op: Omit<Operation, 'v'>): Promise<Committed<R>> {
+      const { applyOperation } = await import('../ledger/ops/index.js');
+      const tx = await new Transaction(ledger, applyOperation).run<R>({ v: 1, ...op }, { push: opts.push });
+      if (tx.pushError) ctx.pushError = tx.pushError;
+      if (tx.commit) ctx.commits.push(tx.commit);
+      return { result: tx.result, commit: tx.commit };
+    },
+  };
+  return ctx;
+}

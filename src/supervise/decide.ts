@@ -1,0 +1,220 @@
+/**
+ * What one observation of one attempt means for the ledger. Pure: the pass
+ * gathers the facts (executor phase, output tail, clocks) and this decides
+ * the transition, so every rule is testable without processes or git.
+ *
+ * Two clocks (seed 002): the wall-clock timeout from the attempt's start,
+ * and the progress heartbeat from the last new step. A job the executor
+ * cannot see is lost, then worker_lost after its grace.
+ */
+import type { JobObservation } from '../executors/types.js';
+import type { RunState } from '../ledger/lifecycle.js';
+import type { JobField } from '../ledger/ops/jobs.js';
+import { classifyFailure, isRetryable, type FailureClass } from '../signals/classify.js';
+import type { ProgressSummary } from '../signals/progress.js';
+import { code, F, humanDuration, type AttemptRecord } from './attempt.js';
+import type { JobSettings } from './settings.js';
+
+export type EndState = 'completed' | 'command_failed' | 'canceled' | 'timed_out' | 'worker_lost' | 'retry_exhausted';
+
+export type Decision =
+  | { kind: 'none'; why: string }
+  | { kind: 'update'; state?: RunState; step?: number; metrics: Record<string, number>; message: string; fields: JobField[] }
+  | {
+      kind: 'end';
+      state: EndState;
+      failureClass?: FailureClass;
+      reason: string;
+      step?: number;
+      metrics: Record<string, number>;
+      fields: JobField[];
+      /** The job is still alive: stop it before recording the end. */
+      stopFirst: boolean;
+      /** Schedule the next attempt (retry budget left for a transient class). */
+      retry: boolean;
+    };
+
+export interface ProgressMemo {
+  step: number;
+  seenAt: number;
+}
+
+export interface DecideInput {
+  state: RunState;
+  attempt: AttemptRecord;
+  now: Date;
+  settings: JobSettings;
+  /** Undefined when the executor could not be asked this pass (state unknown, not changed). */
+  observation?: JobObservation;
+  progress: ProgressSummary;
+  tail: string;
+  /** Last modification of the output log, ms since epoch. */
+  logMtimeMs?: number;
+  /** The supervisor's own memory of when it first saw the current step. */
+  memo?: ProgressMemo;
+  /** Retries this run has already used (Job (retry N) blocks before this one). */
+  retriesUsed: number;
+}
+
+const ACTIVE: ReadonlySet<RunState> = new Set(['queued', 'running', 'stalled', 'lost', 'validating']);
+
+function ms(iso: string | undefined): number | undefined {
+  if (!iso) return undefined;
+  const t = Date.parse(iso.replace(' UTC', 'Z').replace(' ', 'T'));
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** Status metrics from a progress record: loss, and throughput under a key the status line can carry. */
+export function progressMetrics(p: ProgressSummary): Record<string, number> {
+  const out: Record<string, number> = {};
+  const latest = p.latest;
+  if (latest?.loss !== undefined) out['train_loss'] = latest.loss;
+  else if (p.lastLoss !== undefined) out['train_loss'] = p.lastLoss;
+  if (latest?.throughput) out[`${latest.throughput.unit.replace(/\/s$/, '').replace(/[^A-Za-z0-9_]/g, '_')}_per_s`] = latest.throughput.value;
+  return out;
+}
+
+/** When the current step was first seen, as well as the ledger, the supervisor's memory and the log file tell. */
+export function progressAnchor(input: DecideInput, startMs: number): number {
+  const step = input.progress.latest?.step;
+  if (step === undefined) return startMs;
+  if (input.memo && input.memo.step === step) return input.memo.seenAt;
+  if (input.attempt.lastStep === step) return ms(input.attempt.lastStepAt) ?? startMs;
+  // A step the ledger has not recorded: it was printed no later than the log's last write.
+  return Math.max(startMs, input.logMtimeMs ?? input.now.getTime());
+}
+
+function failureEnd(input: DecideInput, cls: FailureClass, reason: string, fields: JobField[], stopFirst: boolean, baseState: EndState): Decision {
+  const budget = input.attempt.retries ?? input.settings.retries;
+  const retryable = isRetryable(cls);
+  if (retryable && input.retriesUsed < budget) {
+    return { kind: 'end', state: baseState, failureClass: cls, reason: `${reason} (retry ${input.retriesUsed + 1} of ${budget})`, metrics: {}, fields, stopFirst, retry: true };
+  }
+  const exhausted = retryable && budget > 0;
+  return {
+    kind: 'end',
+    state: exhausted ? 'retry_exhausted' : baseState,
+    failureClass: cls,
+    reason: exhausted ? `${reason} (retry budget of ${budget} spent)` : reason,
+    metrics: {},
+    fields,
+    stopFirst,
+    retry: false,
+  };
+}
+
+function ended(input: DecideInput, obs: JobObservation): Decision {
+  const fields: JobField[] = [[F.evidence, code(obs.evidence)]];
+  if (obs.exitCode !== undefined) fields.push([F.exitCode, String(obs.exitCode)]);
+  if (obs.signal) fields.push([F.signal, obs.signal]);
+  if (obs.endedAt) fields.push(['ended_at', code(obs.endedAt)]);
+  if (obs.node) fields.push([F.worker, code(obs.node)]);
+  const step = input.progress.latest?.step;
+  if (obs.phase === 'completed') {
+    return { kind: 'end', state: 'completed', reason: `exit code 0${step !== undefined ? ` at step ${step}` : ''}`, step, metrics: progressMetrics(input.progress), fields, stopFirst: false, retry: false };
+  }
+  if (obs.phase === 'canceled') {
+    return { kind: 'end', state: 'canceled', failureClass: 'cancelled', reason: `stopped: ${obs.evidence}`, metrics: {}, fields, stopFirst: false, retry: false };
+  }
+  const executorReason = obs.phase === 'failed' ? obs.reason : [obs.phase.toUpperCase(), obs.reason].filter(Boolean).join(' ');
+  const c = classifyFailure({ exitCode: obs.exitCode ?? null, signal: obs.signal ?? null, tail: input.tail, executorReason });
+  const cls: FailureClass = c?.class ?? 'unknown';
+  const evidence = c?.evidence ?? obs.evidence;
+  fields.push(['classifier_rule', c?.rule ?? 'none']);
+  const status = obs.exitCode !== undefined ? `exit code ${obs.exitCode}` : obs.signal ? `signal ${obs.signal}` : obs.phase;
+  const reason = `${status}${step !== undefined ? ` at step ${step}` : ''}; evidence: ${evidence}`;
+  const base: EndState = obs.phase === 'timed_out' ? 'timed_out' : 'command_failed';
+  return failureEnd(input, cls, reason, fields, false, base);
+}
+
+function lost(input: DecideInput, obs: JobObservation): Decision {
+  const now = input.now.getTime();
+  const since = ms(input.attempt.lostSince);
+  if (input.state !== 'lost' || since === undefined) {
+    return { kind: 'update', state: 'lost', metrics: {}, message: `the executor cannot see the job: ${obs.evidence}`, fields: [[F.lostSince, code(input.now.toISOString())]] };
+  }
+  const grace = input.settings.lostGraceMs;
+  if (now - since < grace) return { kind: 'none', why: `lost for ${humanDuration(now - since)} of ${humanDuration(grace)}` };
+  return failureEnd(input, 'node_failure', `the executor has not seen the job for ${humanDuration(now - since)}: ${obs.evidence}`, [[F.evidence, code(obs.evidence)]], false, 'worker_lost');
+}
+
+function alive(input: DecideInput, obs: JobObservation): Decision {
+  const now = input.now.getTime();
+  const a = input.attempt;
+  const startMs = ms(obs.startedAt) ?? ms(a.startedAt) ?? ms(a.submittedAt) ?? now;
+  const step = input.progress.latest?.step;
+  const metrics = progressMetrics(input.progress);
+  const stepFields = (): JobField[] => (step === undefined ? [] : [[F.lastStep, String(step)], [F.lastStepAt, code(input.now.toISOString())]]);
+
+  if (obs.phase === 'queued') {
+    if (input.state === 'lost') return { kind: 'update', state: 'queued', metrics: {}, message: `the executor sees the job again: ${obs.evidence}`, fields: [] };
+    return { kind: 'none', why: 'queued' };
+  }
+  if (input.state === 'queued' || input.state === 'lost' || input.state === 'validating') {
+    const fields: JobField[] = [...stepFields()];
+    if (obs.startedAt && !a.startedAt) fields.push([F.start, code(obs.startedAt)]);
+    return { kind: 'update', state: 'running', step, metrics, message: input.state === 'lost' ? `the executor sees the job again: ${obs.evidence}` : `started: ${obs.evidence}`, fields };
+  }
+
+  const timeout = a.timeoutMs ?? input.settings.timeoutMs;
+  if (now - startMs >= timeout) {
+    return {
+      kind: 'end',
+      state: 'timed_out',
+      failureClass: 'walltime',
+      reason: `wall-clock limit ${humanDuration(timeout)} reached (running since ${new Date(startMs).toISOString()})${step !== undefined ? ` at step ${step}` : ''}`,
+      step,
+      metrics: {},
+      fields: [[F.evidence, code(`wall clock ${humanDuration(now - startMs)} >= timeout ${humanDuration(timeout)}`)]],
+      stopFirst: true,
+      retry: false,
+    };
+  }
+
+  const heartbeat = a.heartbeatMs ?? input.settings.heartbeatMs;
+  const anchor = progressAnchor(input, startMs);
+  const quiet = now - anchor;
+  const lastSeen = step === undefined ? 'no step printed yet' : `last step ${step}`;
+  if (quiet >= heartbeat) {
+    const stalledSince = ms(a.stalledSince);
+    if (input.state !== 'stalled' || stalledSince === undefined) {
+      return { kind: 'update', state: 'stalled', step, metrics: {}, message: `no new step for ${humanDuration(quiet)} (heartbeat ${humanDuration(heartbeat)}; ${lastSeen})`, fields: [[F.stalledSince, code(input.now.toISOString())]] };
+    }
+    const grace = input.settings.stallGraceMs;
+    if (now - stalledSince < grace) return { kind: 'none', why: `stalled for ${humanDuration(now - stalledSince)} of ${humanDuration(grace)}` };
+    const reason = `stalled: no new step for ${humanDuration(quiet)} (${lastSeen}); remediation ${a.stallAction ?? input.settings.stallAction}`;
+    const fields: JobField[] = [[F.evidence, code(`progress heartbeat: ${lastSeen}, quiet ${humanDuration(quiet)}`)]];
+    const budget = a.retries ?? input.settings.retries;
+    if ((a.stallAction ?? input.settings.stallAction) === 'retry') {
+      if (input.retriesUsed < budget) return { kind: 'end', state: 'timed_out', failureClass: 'unknown', reason: `${reason} (retry ${input.retriesUsed + 1} of ${budget})`, step, metrics: {}, fields, stopFirst: true, retry: true };
+      if (budget > 0) return { kind: 'end', state: 'retry_exhausted', failureClass: 'unknown', reason: `${reason} (retry budget of ${budget} spent)`, step, metrics: {}, fields, stopFirst: true, retry: false };
+    }
+    return { kind: 'end', state: 'timed_out', failureClass: 'unknown', reason, step, metrics: {}, fields, stopFirst: true, retry: false };
+  }
+  if (input.state === 'stalled') {
+    return { kind: 'update', state: 'running', step, metrics, message: `progress resumed (step ${step ?? '?'})`, fields: [...stepFields(), [F.stalledSince, '']] };
+  }
+  if (step !== undefined && step !== a.lastStep) {
+    const sinceRecorded = now - (ms(a.lastStepAt) ?? startMs);
+    const steps = step - (a.lastStep ?? 0);
+    if (steps >= input.settings.cadenceSteps || sinceRecorded >= input.settings.cadenceEveryMs) {
+      return { kind: 'update', step, metrics, message: 'progress', fields: stepFields() };
+    }
+  }
+  return { kind: 'none', why: step === undefined ? 'running, no step yet' : `running at step ${step}` };
+}
+
+export function decide(input: DecideInput): Decision {
+  if (!ACTIVE.has(input.state)) return { kind: 'none', why: `${input.state} is not supervised` };
+  const obs = input.observation;
+  if (!obs) return { kind: 'none', why: 'the executor did not answer this pass' };
+  switch (obs.phase) {
+    case 'queued':
+    case 'running':
+      return alive(input, obs);
+    case 'unknown':
+      return lost(input, obs);
+    default:
+      return ended(input, obs);
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * Launching an attempt: preflight, then record the intent (validating, with
+ * provenance and the idempotency key), then submit, then record the launch.
+ * A crash between intent and launch leaves a validating attempt whose key
+ * the next pass submits again; executors adopt a job already launched under
+ * that key, so an attempt never runs twice.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { failed, rejected, RunlogError } from '../errors.js';
+import type { JobHandle, JobSpec } from '../executors/types.js';
+import { resourceRequest, type ResourceFlags } from '../executors/registry.js';
+import type { JobField, JobOpResult } from '../ledger/ops/jobs.js';
+import { RunLogDoc } from '../markdown/runlog.js';
+import { ledgerExcludes, runPreflight, snapshotConfig, type PreflightReason } from '../preflight/index.js';
+import { humanDate, isoSeconds } from '../util/time.js';
+import { code, F, idempotencyKey, latestAttempt } from './attempt.js';
+import type { SuperviseContext } from './context.js';
+import { argvForScript, savePlan, type LaunchPlan } from './plan.js';
+import { envField, planFields, runtimeVersions } from './provenance.js';
+import { attemptDir, type StallAction } from './settings.js';
+
+export interface LaunchOutcome {
+  id: string;
+  attempt: number;
+  key: string;
+  previousState: string;
+  state: string;
+  executor: string;
+  outputDir: string;
+  jobId?: string;
+  outputLog?: string;
+  host?: string;
+  pid?: string;
+  reasons?: PreflightReason[];
+  commits: string[];
+}
+
+export function readRunDoc(ctx: SuperviseContext, runId: string): RunLogDoc {
+  const rel = `${ctx.ledger.config.runs_dir}/${runId}.md`;
+  return new RunLogDoc(readFileSync(join(ctx.ledger.root, rel), 'utf8'), rel);
+}
+
+function jobEnv(spec: Pick<JobSpec, 'runId' | 'attempt' | 'outputDir'>): Record<string, string> {
+  return { RUNLOG_RUN_ID: spec.runId, RUNLOG_ATTEMPT: String(spec.attempt), RUNLOG_OUTPUT_DIR: spec.outputDir };
+}
+
+/** The output root relative to the ledger, when it lives inside it (then .gitignore must list it). */
+function ignoredRoot(ctx: SuperviseContext): string | undefined {
+  const rel = relative(ctx.ledger.root, ctx.settings.outputRoot);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
+}
+
+function launchFields(handle: JobHandle, at: Date, running: boolean): JobField[] {
+  const { outputDir: _outputDir, ...extra } = handle.extra ?? {};
+  const fields: JobField[] = [
+    [F.executionId, code(handle.jobId)],
+    [F.outputLog, code(handle.outputPath)],
+    [F.handle, code(JSON.stringify(extra))],
+  ];
+  if (handle.host) fields.push([F.worker, code(handle.host)]);
+  if (extra['pid']) fields.push([F.pid, extra['pid']]);
+  if (running) fields.push([F.start, code(isoSeconds(at))], [F.startHuman, code(humanDate(at))]);
+  return fields;
+}
+
+function rejection(outcome: LaunchOutcome): RunlogError {
+  const reasons = outcome.reasons ?? [];
+  return rejected(
+    'VALIDATION_FAILED',
+    `${outcome.id} was not launched: ${reasons.map((r) => `[${r.rule}] ${r.message}`).join('; ')}`,
+    'fix every reason listed, then start a new attempt with `runlog retry <run>` (the rejection is recorded as validation_failed)',
+    { id: outcome.id, reasons, commit: outcome.commits.at(-1) ?? null },
+  );
+}
+
+export async function launchAttempt(ctx: SuperviseContext, runId: string, plan: LaunchPlan): Promise<LaunchOutcome> {
+  const doc = readRunDoc(ctx, runId);
+  const from = doc.view.state;
+  const latest = latestAttempt(doc);
+  const attempt = latest?.idempotencyKey ? latest.attempt : doc.view.attempt;
+  const key = idempotencyKey(runId, attempt);
+  if (latest?.idempotencyKey !== undefined && latest.idempotencyKey !== key) {
+    throw failed('ATTEMPT_MISMATCH', `${runId}'s latest Job block is attempt ${latest.idempotencyKey}, not ${key}`, 'fix the Job block by hand or start a new attempt with `runlog retry`');
+  }
+  const adopting = from === 'validating' && latest?.jobId === undefined;
+  if (from !== 'pending' && !adopting) {
+    throw failed('RUN_NOT_PENDING', `${runId} is ${from}; only a pending attempt can be launched`, `see \`runlog show ${runId}\`; use \`runlog retry\` or \`runlog restart\` for a new attempt`);
+  }
+  const outputDir = attemptDir(ctx.settings.outputRoot, runId, attempt);
+  const executor = await ctx.executor(plan.executor, plan.cluster);
+  const spec: JobSpec = {
+    runId,
+    attempt,
+    idempotencyKey: key,
+    argv: plan.argv,
+    cwd: plan.cwd,
+    outputDir,
+    env: jobEnv({ runId, attempt, outputDir }),
+    resources: resourceRequest(plan.resources as ResourceFlags),
+  };
+  const outcome: LaunchOutcome = { id: runId, attempt, key, previousState: from, state: from, executor: plan.executor, outputDir, commits: [] };
+
+  if (!adopting) {
+    const pre = await runPreflight({
+      spec,
+      executor,
+      target: plan.executor === 'local' ? hostname() : plan.cluster ?? plan.executor,
+      runType: doc.view.runType,
+      subtype: doc.view.subtype,
+      declaredScript: doc.view.config['script'],
+      configPath: doc.view.config['config'],
+      initFrom: plan.initFrom,
+      allowDirty: plan.allowDirty,
+      overridePolicy: plan.overridePolicy,
+      policy: ctx.policy,
+      dirtyExcludes: dirtyExcludes(ctx, plan.cwd),
+    });
+    if (pre.ok) {
+      try {
+        savePlan(outputDir, plan);
+        if (pre.configAbs) pre.facts.configSnapshot = snapshotConfig(pre.configAbs, outputDir);
+        if (pre.patch !== '') {
+          pre.facts.patchPath = join(outputDir, 'dirty.patch');
+          writeFileSync(pre.facts.patchPath, pre.patch, { mode: 0o600 });
+        }
+      } catch (err) {
+        pre.reasons.push({ rule: 'target', message: `output directory ${outputDir} cannot be written: ${(err as Error).message}` });
+        pre.ok = false;
+      }
+    }
+    const at = ctx.now();
+    const fields = planFields(plan, pre.facts, {
+      attempt,
+      outputDir,
+      dataset: doc.view.config['dataset'],
+      versions: await runtimeVersions(plan.argv, plan.cwd),
+      env: envField({ ...process.env, ...spec.env }, ctx.settings.envAllow),
+      at,
+    });
+    if (!pre.ok) {
+      const c = await ctx.commit<JobOpResult>({ kind: 'job-reject', run: runId, args: { run: runId, key, at: at.toISOString(), reasons: pre.reasons.map((r) => `[${r.rule}] ${r.message}`), fields } });
+      if (c.commit) outcome.commits.push(c.commit);
+      throw rejection({ ...outcome, state: 'validation_failed', reasons: pre.reasons });
+    }
+    const c = await ctx.commit<JobOpResult>({ kind: 'job-intent', run: runId, args: { run: runId, key, attempt, at: at.toISOString(), fields, ignore: ignoredRoot(ctx) } });
+    if (c.commit) outcome.commits.push(c.commit);
+  }
+
+  let handle: JobHandle;
+  try {
+    handle = await executor.submit(spec);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const c = await ctx.commit<JobOpResult>({ kind: 'job-reject', run: runId, args: { run: runId, key, at: ctx.now().toISOString(), reasons: [`[target] the executor refused the job: ${message}`], fields: [] } });
+    if (c.commit) outcome.commits.push(c.commit);
+    if (err instanceof RunlogError && err.kind === 'rejected') throw rejection({ ...outcome, reasons: [{ rule: 'target', message }] });
+    throw err;
+  }
+  const at = ctx.now();
+  const running = plan.executor === 'local';
+  const state = running ? 'running' : 'queued';
+  const where = handle.host ? ` on ${handle.host}` : '';
+  const pid = handle.extra?.['pid'];
+  const c = await ctx.commit<JobOpResult>({
+    kind: 'job-launch',
+    run: runId,
+    args: {
+      run: runId,
+      key,
+      at: at.toISOString(),
+      state,
+      fields: launchFields(handle, at, running),
+      message: `${adopting ? 'adopted' : 'launched'} ${plan.executor} job ${handle.jobId}${where}${pid ? ` (pid ${pid})` : ''}; output ${handle.outputPath}`,
+    },
+  });
+  if (c.commit) outcome.commits.push(c.commit);
+  return { ...outcome, state, jobId: handle.jobId, outputLog: handle.outputPath, host: handle.host, pid };
+}
+
+function dirtyExcludes(ctx: SuperviseContext, cwd: string): string[] {
+  const top = ctx.ledger.gitTop;
+  return existsSync(cwd) ? ledgerExcludes(ctx.ledger.root, top, ctx.ledger.config.runs_dir) : [];
+}
+
+export interface SubmitRequest {
+  run: string;
+  argv?: string[];
+  cwd: string;
+  executor: string;
+  cluster?: string;
+  timeoutMs?: number;
+  heartbeatMs?: number;
+  retries?: number;
+  stallAction?: StallAction;
+  initFrom?: string;
+  allowDirty: boolean;
+  overridePolicy?: string;
+  image?: string;
+  resources: ResourceFlags;
+}
+
+export async function submitRun(ctx: SuperviseContext, req: SubmitRequest): Promise<LaunchOutcome> {
+  const doc = readRunDoc(ctx, req.run);
+  const latest = latestAttempt(doc);
+  if (doc.view.state !== 'pending' || latest?.idempotencyKey !== undefined) {
+    throw failed(
+      'ALREADY_SUBMITTED',
+      `${req.run} is ${doc.view.state}${latest?.idempotencyKey ? ` (attempt ${latest.idempotencyKey} was already submitted)` : ''}`,
+      `a run is submitted once; start a new attempt with \`runlog retry ${req.run}\` (or \`runlog restart ${req.run}\` if it is still running)`,
+    );
+  }
+  const s = ctx.settings;
+  const plan: LaunchPlan = {
+    schema: 1,
+    executor: req.executor,
+    cluster: req.cluster,
+    argv: req.argv && req.argv.length > 0 ? req.argv : argvForScript(doc.view.config['script'], req.run),
+    cwd: req.cwd,
+    resources: Object.fromEntries(Object.entries(req.resources).filter(([, v]) => v !== undefined)) as LaunchPlan['resources'],
+    initFrom: req.initFrom,
+    allowDirty: req.allowDirty,
+    overridePolicy: req.overridePolicy,
+    image: req.image,
+    timeoutMs: req.timeoutMs ?? s.timeoutMs,
+    heartbeatMs: req.heartbeatMs ?? s.heartbeatMs,
+    retries: req.retries ?? s.retries,
+    stallAction: req.stallAction ?? s.stallAction,
+  };
+  return launchAttempt(ctx, req.run, plan);
+}

@@ -1,0 +1,245 @@
+/**
+ * One supervision pass over every active run: one executor query per
+ * executor (never one per run), then each run's output tail is read and
+ * `decide` names the transition, which is committed. Commits happen only on
+ * state changes and at the progress cadence, so a quiet pass commits
+ * nothing. The pass keeps no state: a run's facts come from its Job block,
+ * its executor and its output; `memo` only sharpens the heartbeat clock.
+ */
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import type { JobHandle, JobObservation } from '../executors/types.js';
+import { TERMINAL, type RunState } from '../ledger/lifecycle.js';
+import type { JobOpResult } from '../ledger/ops/jobs.js';
+import { listRunFiles, type RunFile } from '../ledger/runs.js';
+import { RunLogDoc } from '../markdown/runlog.js';
+import { compileProgressPatterns, latestProgress, readTail, type CompiledProgressPattern } from '../signals/progress.js';
+import { backoffMs } from './backoff.js';
+import { clock, code, F, handleOf, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
+import type { SuperviseContext } from './context.js';
+import { decide, type Decision, type ProgressMemo } from './decide.js';
+import { launchAttempt } from './launch.js';
+import { loadPlan, savePlan } from './plan.js';
+import { attemptDir } from './settings.js';
+
+export interface PassChange {
+  id: string;
+  attempt: number;
+  from: string;
+  to: string;
+  action: 'progress' | 'state' | 'end' | 'retry_scheduled' | 'launch' | 'error';
+  message: string;
+  jobId?: string;
+  commit: string | null;
+}
+
+export interface PassReport {
+  at: string;
+  /** Runs that were looked at (active, or with a launch due). */
+  runs: number;
+  /** Executor client calls in this pass: one per executor in use. */
+  executorQueries: number;
+  transportErrors: string[];
+  changes: PassChange[];
+  durationMs: number;
+}
+
+export interface PassOptions {
+  /** Only these run ids. */
+  runs?: string[];
+  memo?: Map<string, ProgressMemo>;
+  onChange?: (change: PassChange) => void;
+}
+
+interface Watched {
+  file: RunFile;
+  doc: RunLogDoc;
+  attempt: AttemptRecord;
+  handle: JobHandle;
+  group: string;
+}
+
+const SUPERVISED: ReadonlySet<RunState> = new Set(['validating', 'queued', 'running', 'stalled', 'lost']);
+const STATE_LINE = /^state:\s*([a-z_]+)\s*$/m;
+const HEAD_BYTES = 2048;
+
+/** Front matter that says terminal is enough to skip a run without parsing it. */
+function skipByHead(abs: string): boolean {
+  const fd = openSync(abs, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(HEAD_BYTES);
+    const head = buf.toString('utf8', 0, readSync(fd, buf, 0, HEAD_BYTES, 0));
+    if (!head.startsWith('---')) return false;
+    const end = head.indexOf('\n---', 3);
+    const state = end === -1 ? undefined : STATE_LINE.exec(head.slice(0, end))?.[1];
+    return state !== undefined && TERMINAL.has(state as RunState);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Retries the supervisor scheduled for this run; operator retries do not spend the budget. */
+export function retriesUsed(doc: RunLogDoc): number {
+  return doc.view.jobs.filter((j) => (j.fields['scheduled_by'] ?? '').replace(/`/g, '') === 'supervisor').length;
+}
+
+function mtimeMs(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+async function tailOf(path: string): Promise<string> {
+  try {
+    return await readTail(path);
+  } catch {
+    return '';
+  }
+}
+
+export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): Promise<PassReport> {
+  const started = Date.now();
+  const now = ctx.now();
+  const report: PassReport = { at: now.toISOString(), runs: 0, executorQueries: 0, transportErrors: [], changes: [], durationMs: 0 };
+  const note = (c: PassChange) => {
+    report.changes.push(c);
+    opts.onChange?.(c);
+  };
+  const only = opts.runs ? new Set(opts.runs) : undefined;
+  const patterns: CompiledProgressPattern[] = compileProgressPatterns(ctx.settings.progressPatterns as never);
+
+  const watched: Watched[] = [];
+  const launches: { id: string; attempt: AttemptRecord; adopting: boolean }[] = [];
+  for (const file of listRunFiles(ctx.ledger.root, ctx.ledger.config.runs_dir)) {
+    if (only && !only.has(file.id)) continue;
+    if (skipByHead(file.abs)) continue;
+    const doc = new RunLogDoc(readFileSync(file.abs, 'utf8'), file.path);
+    const state = doc.view.state;
+    const attempt = latestAttempt(doc);
+    if (!attempt?.idempotencyKey) continue;
+    if (state === 'pending' && !attempt.jobId && attempt.notBefore) {
+      report.runs++;
+      if (Date.parse(attempt.notBefore) <= now.getTime()) launches.push({ id: file.id, attempt, adopting: false });
+      continue;
+    }
+    if (!SUPERVISED.has(state)) continue;
+    report.runs++;
+    const handle = handleOf(attempt);
+    if (!handle) {
+      if (state === 'validating') launches.push({ id: file.id, attempt, adopting: true });
+      continue;
+    }
+    watched.push({ file, doc, attempt, handle, group: `${handle.executor}\0${attempt.cluster ?? ''}` });
+  }
+
+  const observations = new Map<Watched, JobObservation | undefined>();
+  const groups = new Map<string, Watched[]>();
+  for (const w of watched) groups.set(w.group, [...(groups.get(w.group) ?? []), w]);
+  for (const [, members] of groups) {
+    const first = members[0]!;
+    const executor = await ctx.executor(first.handle.executor, first.attempt.cluster);
+    const result = await executor.poll(members.map((m) => m.handle));
+    report.executorQueries += result.calls;
+    if (result.transportError) report.transportErrors.push(`${executor.name}: ${result.transportError}`);
+    for (const m of members) observations.set(m, result.transportError ? undefined : result.jobs.get(m.handle.jobId));
+  }
+
+  for (const w of watched) {
+    const obs = observations.get(w);
+    const readOutput = obs !== undefined && obs.phase !== 'queued';
+    const tail = readOutput ? await tailOf(w.handle.outputPath) : '';
+    const progress = latestProgress(tail, patterns);
+    const step = progress.latest?.step;
+    const memoKey = w.attempt.idempotencyKey!;
+    const memo = opts.memo?.get(memoKey);
+    const decision = decide({
+      state: w.doc.view.state,
+      attempt: w.attempt,
+      now,
+      settings: ctx.settings,
+      observation: obs,
+      progress,
+      tail,
+      logMtimeMs: readOutput ? mtimeMs(w.handle.outputPath) : undefined,
+      memo,
+      retriesUsed: retriesUsed(w.doc),
+    });
+    if (opts.memo && step !== undefined && memo?.step !== step) opts.memo.set(memoKey, { step, seenAt: now.getTime() });
+    await act(ctx, w, decision, note);
+  }
+
+  for (const l of launches) await launchDue(ctx, l.id, l.attempt, l.adopting, note);
+  report.durationMs = Date.now() - started;
+  return report;
+}
+
+async function act(ctx: SuperviseContext, w: Watched, d: Decision, note: (c: PassChange) => void): Promise<void> {
+  const id = w.file.id;
+  const from = w.doc.view.state;
+  const key = w.attempt.idempotencyKey!;
+  const at = ctx.now().toISOString();
+  if (d.kind === 'none') return;
+  try {
+    if (d.kind === 'update') {
+      const c = await ctx.commit<JobOpResult>({ kind: 'job-update', run: id, args: { run: id, key, at, state: d.state, step: d.step, metrics: d.metrics, message: d.message, fields: d.fields } });
+      note({ id, attempt: w.attempt.attempt, from, to: d.state ?? from, action: d.state && d.state !== from ? 'state' : 'progress', message: d.message, jobId: w.handle.jobId, commit: c.commit });
+      return;
+    }
+    if (d.stopFirst) {
+      const executor = await ctx.executor(w.handle.executor, w.attempt.cluster);
+      await executor.cancel(w.handle, { graceMs: ctx.settings.killGraceMs });
+    }
+    let retry: { key: string; label: string; notBefore: string; fields: [string, string][] } | undefined;
+    if (d.retry) {
+      const next = w.doc.view.attempt + 1;
+      const used = retriesUsed(w.doc) + 1;
+      const plan = w.attempt.outputDir ? loadPlan(w.attempt.outputDir) : undefined;
+      if (plan) {
+        const notBefore = new Date(ctx.now().getTime() + backoffMs(used, ctx.settings.backoffBaseMs, ctx.settings.backoffMaxMs));
+        const dir = attemptDir(ctx.settings.outputRoot, id, next);
+        savePlan(dir, plan);
+        retry = {
+          key: idempotencyKey(id, next),
+          label: `retry ${used}`,
+          notBefore: notBefore.toISOString(),
+          fields: [
+            ['scheduled_by', 'supervisor'],
+            ['retry_after', d.failureClass ?? 'unknown'],
+            [F.notBefore, code(notBefore.toISOString())],
+            [F.executor, plan.executor],
+            [F.outputDir, code(dir)],
+            [F.timeout, clock(plan.timeoutMs)],
+            [F.heartbeat, clock(plan.heartbeatMs)],
+            [F.retries, String(plan.retries)],
+            [F.stallAction, plan.stallAction],
+          ],
+        };
+      }
+    }
+    const c = await ctx.commit<JobOpResult>({
+      kind: 'job-end',
+      run: id,
+      args: { run: id, key, at, state: d.state, failureClass: d.failureClass, reason: d.reason, step: d.step, metrics: d.metrics, fields: d.fields, retry },
+    });
+    note({ id, attempt: w.attempt.attempt, from, to: d.state, action: 'end', message: d.reason, jobId: w.handle.jobId, commit: c.commit });
+    if (retry) note({ id, attempt: w.attempt.attempt + 1, from: d.state, to: 'pending', action: 'retry_scheduled', message: `${retry.label} launches after ${retry.notBefore}`, commit: c.commit });
+  } catch (err) {
+    note({ id, attempt: w.attempt.attempt, from, to: from, action: 'error', message: err instanceof Error ? err.message : String(err), jobId: w.handle.jobId, commit: null });
+  }
+}
+
+async function launchDue(ctx: SuperviseContext, id: string, attempt: AttemptRecord, adopting: boolean, note: (c: PassChange) => void): Promise<void> {
+  const from = adopting ? 'validating' : 'pending';
+  const plan = attempt.outputDir ? loadPlan(attempt.outputDir) : undefined;
+  if (!plan) {
+    note({ id, attempt: attempt.attempt, from, to: from, action: 'error', message: `no launch plan in ${attempt.outputDir ?? '(no output_dir)'}; relaunch with \`runlog retry ${id} -- <command>\``, commit: null });
+    return;
+  }
+  try {
+    const out = await launchAttempt(ctx, id, plan);
+    note({ id, attempt: out.attempt, from, to: out.state, action: 'launch', message: `${adopting ? 'adopted' : 'launched'} ${out.jobId ?? ''}`.trim(), jobId: out.jobId, commit: out.commits.at(-1) ?? null });
+  } catch (err) {
+    note({ id, attempt: attempt.attempt, from, to: 'validation_failed', action: 'error', message: err instanceof Error ? err.message : String(err), commit: ctx.commits.at(-1) ?? null });
+  }
+}
