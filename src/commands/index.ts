@@ -20,6 +20,7 @@ import History from './history.js';
 import Init from './init.js';
 import List from './list.js';
 import New from './new.js';
+import Publish from './publish.js';
 import Resume from './resume.js';
 import Show from './show.js';
 import Sync from './sync.js';
@@ -43,6 +44,7 @@ export const COMMANDS = {
   init: Init,
   list: List,
   new: New,
+  publish: Publish,
   resume: Resume,
   show: Show,
   sync: Sync,
