@@ -300,3 +300,79 @@ export type HeroLaunchResult = z.infer<typeof HeroLaunchOutput>;
 export type ChecklistEntry = z.infer<typeof ChecklistItem>;
 export type BabysitResult = z.infer<typeof BabysitOutput>;
 export type BabysitCycleResult = z.infer<typeof BabysitCycle>;
+
+// ---- jobs: submit, poll, supervise, stop, retry, restart ------------------
+
+const Launched = {
+  commits: z.array(z.string()),
+  commit: z.string().nullable(),
+  pushed: z.boolean(),
+};
+
+export const SubmitOutput = z
+  .object({
+    id: z.string(),
+    attempt: z.number().int(),
+    key: z.string(),
+    previousState: z.string(),
+    state: z.string(),
+    executor: z.string(),
+    outputDir: z.string(),
+    jobId: z.string().optional(),
+    outputLog: z.string().optional(),
+    host: z.string().optional(),
+    pid: z.string().optional(),
+    ...Launched,
+  })
+  .passthrough();
+
+export const PassChangeOutput = z.object({
+  id: z.string(),
+  attempt: z.number().int(),
+  from: z.string(),
+  to: z.string(),
+  action: z.enum(['progress', 'state', 'end', 'retry_scheduled', 'launch', 'error']),
+  message: z.string(),
+  jobId: z.string().optional(),
+  commit: z.string().nullable(),
+});
+
+export const PollOutput = z
+  .object({
+    at: z.string(),
+    runs: z.number().int(),
+    executorQueries: z.number().int(),
+    transportErrors: z.array(z.string()),
+    changes: z.array(PassChangeOutput),
+    durationMs: z.number(),
+    pushed: z.boolean(),
+  })
+  .passthrough();
+
+export const SuperviseOutput = z
+  .object({
+    passes: z.number().int(),
+    executorQueries: z.number().int(),
+    changes: z.array(PassChangeOutput),
+    stoppedBy: z.enum(['signal', 'idle', 'max_passes']),
+    pushed: z.boolean(),
+  })
+  .passthrough();
+
+export const OperatorOutput = z
+  .object({
+    id: z.string(),
+    action: z.enum(['stop', 'retry', 'restart']),
+    before: z.string(),
+    after: z.string(),
+    attempt: z.number().int(),
+    jobIds: z.array(z.string()),
+    message: z.string(),
+    ...Launched,
+  })
+  .passthrough();
+
+export type SubmitResult = z.infer<typeof SubmitOutput>;
+export type PollResultOut = z.infer<typeof PollOutput>;
+export type SuperviseResult = z.infer<typeof SuperviseOutput>;
+export type OperatorResultOut = z.infer<typeof OperatorOutput>;
