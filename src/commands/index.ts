@@ -20,9 +20,15 @@ import History from './history.js';
 import Init from './init.js';
 import List from './list.js';
 import New from './new.js';
+import Poll from './poll.js';
 import Publish from './publish.js';
+import Restart from './restart.js';
 import Resume from './resume.js';
+import Retry from './retry.js';
 import Show from './show.js';
+import Stop from './stop.js';
+import Submit from './submit.js';
+import Supervise from './supervise.js';
 import Sync from './sync.js';
 import Timeline from './timeline.js';
 
@@ -44,9 +50,15 @@ export const COMMANDS = {
   init: Init,
   list: List,
   new: New,
+  poll: Poll,
   publish: Publish,
+  restart: Restart,
   resume: Resume,
+  retry: Retry,
   show: Show,
+  stop: Stop,
+  submit: Submit,
+  supervise: Supervise,
   sync: Sync,
   timeline: Timeline,
 };

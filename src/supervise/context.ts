@@ -29,6 +29,8 @@ export interface SuperviseContext {
   pushError?: RunlogError;
   /** Commits made through this context, in order. */
   commits: string[];
+  /** Commits that were not pushed (no remote, --no-push, or a push failure). */
+  unpushed: number;
 }
 
 export interface ContextOptions {
@@ -46,6 +48,7 @@ export function createContext(ledger: Ledger, opts: ContextOptions): SuperviseCo
     push: opts.push,
     now: opts.now ?? (() => new Date()),
     commits: [],
+    unpushed: 0,
     executor(name, cluster) {
       const key = `${name}\0${cluster ?? ''}`;
       let e = executors.get(key);
@@ -60,6 +63,7 @@ export function createContext(ledger: Ledger, opts: ContextOptions): SuperviseCo
       const tx = await new Transaction(ledger, applyOperation).run<R>({ v: 1, ...op }, { push: opts.push });
       if (tx.pushError) ctx.pushError = tx.pushError;
       if (tx.commit) ctx.commits.push(tx.commit);
+      if (tx.commit && !tx.pushed) ctx.unpushed++;
       return { result: tx.result, commit: tx.commit };
     },
   };
