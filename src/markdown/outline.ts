@@ -339,8 +339,12 @@ function endsOnStartLine(text: string, end: RegExp): boolean {
   return end.test(text.slice(open ? open.index + open[0].length : 0));
 }
 
-/** Sections whose title starts with the given word (`Job`, `Job (resumed)`, `Job — x`). */
+/**
+ * Sections named `name`, alone or qualified the ways people qualify them:
+ * `Job (resumed)`, `Job — variant`, `Results — step 9,999`, `Job: retry`,
+ * `Job 2`. `Status notes` is another section, not a Status.
+ */
 export function sectionsNamed(o: Outline, name: string, depth = 2): Section[] {
-  const re = new RegExp(`^${name}(?![A-Za-z0-9_])`, 'i');
+  const re = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:[ \t]*$|[ \t]*[(—–:-]|[ \t]+\d)`, 'i');
   return o.sections.filter((s) => s.depth === depth && re.test(s.title));
 }

@@ -64,6 +64,11 @@ export class RunLogDoc {
     this.view = this.read();
   }
 
+  /** False for Markdown that sits among run logs but is not one (write-ups, model-card drafts). */
+  get isRun(): boolean {
+    return isRunShaped(this.outline);
+  }
+
   get errors(): Diagnostic[] {
     return this.diagnostics.filter((d) => d.severity === 'error');
   }
@@ -90,19 +95,19 @@ export class RunLogDoc {
     const statusSections = sectionsNamed(o, 'Status');
     const status: StatusEntry[] = [];
     for (const s of statusSections) {
-      for (const l of s.bodyLines) {
+      for (const l of s.contentLines) {
         const e = parseStatusLine(l.text, l.number);
         if (e) status.push(e);
       }
     }
     const resultSections = sectionsNamed(o, 'Results');
-    const results = resultSections.length > 0 ? Object.assign({}, ...resultSections.map((s) => fieldsOf(s))) as Record<string, string> : null;
+    const results = resultSections.length > 0 ? mergeResults(resultSections) : null;
     const wandbSection = sectionsNamed(o, 'W&B')[0];
     const nextSection = sectionsNamed(o, 'Next')[0];
 
-    if (statusSections.length === 0) {
-      const hasStructure = o.sections.some((s) => s.depth === 2);
-      if (fm || hasStructure) this.diag(title ? o.sections[0]!.line : 1, 'missing-status', 'the run log has no `## Status` section');
+    if (statusSections.length === 0 && isRunShaped(o)) {
+      const lastJob = sectionsNamed(o, 'Job').pop();
+      this.diag(lastJob?.line ?? o.sections.find((s) => s.depth === 1)?.line ?? 1, 'missing-status', `the run log has no \`## Status\` section${lastJob ? ' (it belongs after this Job block)' : ''}`);
     }
 
     const runTypeRaw = fm?.run_type ?? mode['run_type'] ?? mode['run type'] ?? null;
@@ -145,7 +150,7 @@ export class RunLogDoc {
     const sections = sectionsNamed(this.outline, 'Status');
     const section = sections[sections.length - 1];
     if (!section) throw brokenError([{ file: this.file, line: 1, rule: 'missing-status', message: 'the run log has no `## Status` section', severity: 'error' }]);
-    return insertListItem(this.src, section, entryLine);
+    return insertListItem(this.src, this.outline, section, entryLine);
   }
 
   /** Replace (or add) `key: value` in the front matter; no-op for files without one. */
@@ -164,7 +169,7 @@ export class RunLogDoc {
     const edits: Edit[] = [];
     const missing: string[] = [];
     for (const [key, value] of fields) {
-      const line = section.bodyLines.find((l) => fieldKey(l.text)?.toLowerCase() === key.toLowerCase());
+      const line = section.contentLines.find((l) => fieldKey(l.text)?.toLowerCase() === key.toLowerCase());
       if (line) {
         const colon = line.text.indexOf(':');
         edits.push({ start: line.start + colon + 1, end: line.end, text: ` ${value}` });
@@ -172,7 +177,7 @@ export class RunLogDoc {
         missing.push(`- ${key}: ${value}`);
       }
     }
-    if (missing.length > 0) edits.push(insertListItem(this.src, section, missing.join('\n')));
+    if (missing.length > 0) edits.push(insertListItem(this.src, this.outline, section, missing.join('\n')));
     return edits;
   }
 
@@ -181,11 +186,17 @@ export class RunLogDoc {
     return which === 'first' ? all[0] : all[all.length - 1];
   }
 
-  /** Insert a whole new `## <heading>` block right after the last Job block (before Status). */
+  /**
+   * Insert a whole new `## <heading>` block after the last Job block and the
+   * per-job sections that follow it (`## Status (resubmit)`, `## W&B (job 4)`),
+   * so the new block never splits a job from its own notes; before Status
+   * when there is no Job block yet.
+   */
   jobBlockEdit(heading: string, fields: [string, string][]): Edit {
     const jobs = sectionsNamed(this.outline, 'Job');
     const block = `## ${heading}\n${fields.map(([k, v]) => `- ${k}: ${v}`).join('\n')}\n\n`;
-    const anchor = jobs[jobs.length - 1] ?? sectionsNamed(this.outline, 'Status')[0];
+    const lastJob = jobs[jobs.length - 1];
+    const anchor = lastJob ? lastPerJobSection(this.outline, lastJob) : sectionsNamed(this.outline, 'Status')[0];
     if (!anchor) return { start: this.src.text.length, end: this.src.text.length, text: this.src.fragment(`\n${block}`) };
     const at = jobs.length > 0 ? anchor.end : anchor.start;
     const before = this.src.text.slice(0, at);
@@ -211,14 +222,14 @@ export class BrokenRunLogError extends RunlogError {
 
 function fieldKey(text: string): string | null {
   const m = /^ {0,3}[-*+][ \t]+([^:]{1,60}?):(?:[ \t]|$)/.exec(text);
-  return m ? m[1]!.trim().replace(/^`|`$/g, '') : null;
+  return m ? m[1]!.trim().replace(/^(`|\*\*|__)|(`|\*\*|__)$/g, '') : null;
 }
 
 /** `- key: value` lines of a section body, key lower-cased; values with backticks unwrapped. */
 export function fieldsOf(section: Section | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!section) return out;
-  for (const l of section.bodyLines) {
+  for (const l of section.contentLines) {
     const key = fieldKey(l.text);
     if (!key) continue;
     const value = l.text.slice(l.text.indexOf(':') + 1).trim();
@@ -234,7 +245,7 @@ function unwrapCode(v: string): string {
 }
 
 function sectionHasText(sections: Section[]): boolean {
-  return sections.some((s) => s.bodyLines.some((l) => l.text.trim() !== '' && !/^<!--.*-->$/.test(l.text.trim())));
+  return sections.some((s) => s.contentLines.some((l) => l.text.trim() !== ''));
 }
 
 function deriveState(status: StatusEntry[], results: Record<string, string> | null): RunState {
@@ -248,32 +259,118 @@ function deriveState(status: StatusEntry[], results: Record<string, string> | nu
   return lastDated ? 'running' : 'pending';
 }
 
+/** `## Status (resubmit)`, `## W&B (resubmit — job 4421003)`: a section that belongs to one job. */
+const PER_JOB = /^(?:Status|W&B|Results|Notes)[ \t]*[(—–-]/i;
+
+/** The last Job block, or the last of the per-job sections right after it. */
+function lastPerJobSection(o: Outline, job: Section): Section {
+  const top = o.sections.filter((s) => s.depth <= 2);
+  let k = top.indexOf(job);
+  while (k + 1 < top.length && top[k + 1]!.depth === 2 && PER_JOB.test(top[k + 1]!.title)) k++;
+  return top[k]!;
+}
+
+/** Several Results sections: the one marked `(primary)` first, then file order; a key's first value wins. */
+function mergeResults(sections: Section[]): Record<string, string> {
+  const ordered = [...sections.filter((s) => /\bprimary\b/i.test(s.title)), ...sections.filter((s) => !/\bprimary\b/i.test(s.title))];
+  const out: Record<string, string> = {};
+  for (const s of ordered) for (const [k, v] of Object.entries(fieldsOf(s))) if (!(k in out)) out[k] = v;
+  return out;
+}
+
+/** Front matter that carries runlog's own keys (a model card's license/tags does not). */
+const RUNLOG_KEY = /^(?:schema_version|id|state|run_type|attempt)[ \t]*:/m;
+
 /**
- * Insert list text after the last list item (and its indented continuation
- * lines) of a section; into an empty section after its first blank line.
+ * Whether a Markdown file in the runs folder is a run log: runlog front
+ * matter, or a Mode, Job or Status section. Timelines, experiment tables,
+ * model-card drafts and eval write-ups are not, even with a dated name.
  */
-function insertListItem(src: Source, section: Section, text: string): Edit {
-  const lines = section.bodyLines;
-  let last = -1;
-  for (let i = 0; i < lines.length; i++) {
-    const t = lines[i]!.text;
-    if (/^ {0,3}[-*+][ \t]/.test(t)) last = i;
-    else if (last === i - 1 && last >= 0 && /^[ \t]+\S/.test(t)) last = i;
+export function isRunShaped(o: Outline): boolean {
+  if (o.unclosedFrontMatterLine !== undefined) return true;
+  if (o.frontMatter) return RUNLOG_KEY.test(o.frontMatter.raw) || !/^[ \t]*[\w-]+[ \t]*:/m.test(o.frontMatter.raw);
+  return ['Mode', 'Job', 'Status'].some((n) => sectionsNamed(o, n).length > 0);
+}
+
+export function looksLikeRunLog(text: string): boolean {
+  const src = new Source(text);
+  return isRunShaped(outline(src));
+}
+
+const ITEM_START = /^( {0,3})([-*+]|\d{1,9}[.)])([ \t]+|$)/;
+const BLOCK_START = /^ {0,3}(?:#{1,6}(?:[ \t]|$)|`{3,}|~{3,}|<|>|(?:[-*_][ \t]*){3,}$)/;
+
+function columns(text: string): number {
+  return text.replace(/\t/g, '    ').length;
+}
+
+function indentWidth(text: string): number {
+  return columns(/^[ \t]*/.exec(text)![0]);
+}
+
+/** The column where a list item's content starts (CommonMark: 1-4 spaces after the marker). */
+function itemContentColumn(m: RegExpExecArray, line: string): number {
+  const base = columns(m[1]!) + m[2]!.length;
+  const gap = columns(m[3]!);
+  return gap === 0 || gap > 4 || line.trim() === m[0].trim() ? base + 1 : base + gap;
+}
+
+/**
+ * Insert list text after the last top-level list item of a section,
+ * including everything that belongs to that item (indented lines, lazy
+ * continuation lines, an indented comment), so the original item keeps its
+ * meaning. Lines inside comments and code never count as items. A section
+ * with no list gets the text after its last non-blank line, or right under
+ * its heading.
+ */
+function insertListItem(src: Source, o: Outline, section: Section, text: string): Edit {
+  let lastItem: Line | undefined;
+  let itemContent = 0;
+  for (const l of section.contentLines) {
+    const m = ITEM_START.exec(l.text);
+    if (!m || (lastItem && indentWidth(l.text) >= itemContent)) continue;
+    lastItem = l;
+    itemContent = itemContentColumn(m, l.text);
   }
-  if (last === -1) {
-    const lastText = [...lines].reverse().find((l) => l.text.trim() !== '');
-    if (lastText) return after(src, lastText, text);
-    const followedByHeading = section.bodyLines.length === 0 ? src.lines[section.headingIndex]!.next < src.text.length : lines[lines.length - 1]!.next < src.text.length;
-    const firstBlank = lines[0];
-    if (firstBlank) {
-      // `## Status`, blank, next heading: keep a blank line on both sides.
-      const gap = lines.length === 1 && followedByHeading ? '\n' : '';
-      return { start: firstBlank.next, end: firstBlank.next, text: src.fragment(`${text}\n${gap}`) };
+  const marker = lastItem ? ITEM_START.exec(lastItem.text)![2]! : '-';
+  const listText = marker === '*' || marker === '+' ? text.replace(/^- /gm, `${marker} `) : text;
+  const body = section.bodyLines;
+  if (lastItem) {
+    const last = body[body.length - 1]!.number - 1;
+    let end = lastItem.number - 1;
+    let lazyOk = true;
+    for (let i = end + 1; i <= last; i++) {
+      const t = src.lines[i]!.text;
+      if (t.trim() === '') {
+        let k = i + 1;
+        while (k <= last && src.lines[k]!.text.trim() === '') k++;
+        if (k > last || indentWidth(src.lines[k]!.text) < itemContent) break;
+        i = k - 1;
+        lazyOk = false;
+        continue;
+      }
+      if (indentWidth(t) >= itemContent) {
+        end = i;
+        lazyOk = !o.hidden[i];
+        continue;
+      }
+      // A lazy continuation line: paragraph text right under the item's paragraph.
+      if (lazyOk && !o.hidden[i] && !BLOCK_START.test(t) && !ITEM_START.test(t)) {
+        end = i;
+        continue;
+      }
+      break;
     }
-    const heading = src.lines[section.headingIndex]!;
-    return after(src, heading, `\n${text}`, followedByHeading ? '\n' : '');
+    return after(src, src.lines[end]!, listText);
   }
-  return after(src, lines[last]!, text);
+  const lastNonBlank = [...body].reverse().find((l) => l.text.trim() !== '');
+  if (lastNonBlank) {
+    // After a code block or a comment that might not have ended, a blank line keeps the list out of it.
+    const closes = !o.hidden[lastNonBlank.number - 1] || /-->|^ {0,3}(`{3,}|~{3,})[ \t]*$/.test(lastNonBlank.text);
+    return after(src, lastNonBlank, closes ? listText : `\n${listText}`);
+  }
+  const headEnd = src.lines[src.lineAt(Math.max(0, section.bodyStart - 1)) - 1]!;
+  return after(src, headEnd, listText, body.length === 0 && headEnd.next < src.text.length ? '\n' : '');
 }
 
 function after(src: Source, line: Line, text: string, suffix = ''): Edit {

@@ -24,8 +24,11 @@ export interface StatusEntry {
 }
 
 const DATED =
-  /^ {0,3}[-*+][ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+(~?)(\d{1,2}):([0-9X]{2})(?::(\d{2}))?)?(?:[ \t]*(UTC|Z|GMT|[A-Z]{2,5}))?[ \t]+(?:—|–|-{1,2})[ \t]+(.*)$/;
+  /^ {0,3}[-*+][ \t]+(\d{4}-\d{2}-\d{2})(?:(?:[ \t]+|T)(~?)(\d{1,2}):([0-9Xx]{2})(?::(\d{2}))?)?(?:[ \t]*(UTC|Z|GMT|[A-Z]{2,5}))?[ \t]+(?:—|–|-{1,2})[ \t]+(.*)$/;
 const ITEM = /^ {0,3}[-*+][ \t]+(.*)$/;
+
+/** Hours east of UTC for the zones people write; an unknown zone keeps only the date. No zone means UTC. */
+const ZONE_OFFSETS: Record<string, number> = { UTC: 0, Z: 0, GMT: 0, PST: -8, PDT: -7, MST: -7, MDT: -6, CST: -6, CDT: -5, EST: -5, EDT: -4, BST: 1, CET: 1, CEST: 2, JST: 9 };
 
 /** Words people use for states, mapped onto the lifecycle (first word of an entry). */
 const STATE_WORDS: Record<string, string> = {
@@ -73,12 +76,13 @@ export function parseStatusLine(text: string, line: number): StatusEntry | null 
   }
   const [, date, , hh, mm, ss, zone, rest] = dated;
   let at: string = date!;
-  if (hh !== undefined && mm !== undefined && !mm.includes('X')) {
-    const utc = !zone || zone === 'UTC' || zone === 'Z' || zone === 'GMT';
-    if (utc) at = `${date}T${hh.padStart(2, '0')}:${mm}:${ss ?? '00'}Z`;
+  const offset = zone === undefined ? 0 : ZONE_OFFSETS[zone];
+  if (hh !== undefined && mm !== undefined && /^\d\d$/.test(mm) && offset !== undefined) {
+    const t = Date.parse(`${date}T${hh.padStart(2, '0')}:${mm}:${ss ?? '00'}Z`) - offset * 3_600_000;
+    if (!Number.isNaN(t)) at = new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
-  const stampEnd = text.indexOf(rest!, text.indexOf(date!));
-  const stamp = text.slice(text.indexOf(date!), stampEnd).replace(/[ \t]+(?:—|–|-{1,2})[ \t]+$/, '');
+  const stampStart = text.indexOf(date!);
+  const stamp = text.slice(stampStart, text.length - rest!.length).replace(/[ \t]+(?:—|–|-{1,2})[ \t]+$/, '');
   const body = rest!.trim();
   const parsed = parseEntryBody(body);
   return { line, at, stamp, ...parsed, text: body, continuation: false };
@@ -89,7 +93,8 @@ export function parseEntryBody(body: string): { state: string | null; step: numb
   const dash = body.search(/[ \t](?:—|–)[ \t]/);
   const head = dash === -1 ? body : body.slice(0, dash);
   const tail = dash === -1 ? '' : body.slice(dash).replace(/^[ \t](?:—|–)[ \t]/, '');
-  const tokens = head.split(/,[ \t]*/);
+  // `step 4,100` is one token: a comma splits only when a space or a non-digit follows it.
+  const tokens = head.split(/,(?!\d)[ \t]*/);
   let state: string | null = null;
   let step: number | null = null;
   const metrics: Record<string, number> = {};
@@ -122,8 +127,9 @@ export function parseEntryBody(body: string): { state: string | null; step: numb
   }
   // Only a fully structured head is split off; anything else is prose, kept whole.
   const message = used === tokens.length ? tail : body;
-  // Prose like "running on nid001, step 2400" still yields a state and step.
-  if (step === null) {
+  // Prose like "running on nid001, step 2400" still yields a state and step; a
+  // structured head says all it means, so a step named in its message stays prose.
+  if (step === null && used !== tokens.length) {
     const s = /\bstep[ =:]?\s*(\d[\d,]*)/i.exec(body);
     if (s) step = Number(s[1]!.replace(/,/g, ''));
   }
