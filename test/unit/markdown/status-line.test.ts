@@ -59,7 +59,7 @@ describe('parseEntryBody', () => {
 
 describe('formatStatusLine round-trip', () => {
   const at = new Date('2026-03-11T15:00:42Z');
-  const cases = [
+  const cases: { state: string; step: number | null; metrics: Record<string, number>; message: string }[] = [
     { state: 'running', step: 2400, metrics: { train_loss: 0.085 }, message: 'loss still falling' },
     { state: 'running', step: null, metrics: {}, message: '' },
     { state: 'completed', step: 100000, metrics: { val_loss: 0.028, 'eval/acc': 0.91 }, message: 'exit code 0; smooth descent, no spikes' },
