@@ -22,6 +22,7 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { LedgerConfig } from '../config/config.js';
 import { usageError } from '../errors.js';
+import { parseMemMb as parseSize } from '../supervise/settings.js';
 import { parseDuration } from '../util/time.js';
 import type { SlurmExecutorOptions } from './slurm/executor.js';
 import type { ResourceRequest } from './types.js';
@@ -135,14 +136,10 @@ function durationMs(value: string | number, where: string): number {
   return ms;
 }
 
-const MEM_UNITS: Record<string, number> = { k: 1 / 1024, m: 1, g: 1024, t: 1024 * 1024 };
-
 /** A memory size as sbatch reads it (`64G`, `512M`, `512`: MiB) in MiB. */
 export function parseMemMb(value: string | number, where: string): number {
-  if (typeof value === 'number') return value;
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt])?(?:i?b)?$/i.exec(value.trim());
-  const mb = m ? Math.ceil(Number(m[1]) * MEM_UNITS[(m[2] ?? 'm').toLowerCase()]!) : Number.NaN;
-  if (!(mb > 0)) throw usageError('BAD_MEMORY', `${where} ${JSON.stringify(value)} is not a memory size`, `use e.g. ${where} 16G or 512M (a bare number is MiB)`);
+  const mb = typeof value === 'number' ? value : parseSize(value, where);
+  if (!(mb > 0)) throw usageError('BAD_SIZE', `${where} ${JSON.stringify(String(value))} is not a memory size above zero`, `use e.g. ${where} 16G or 512M (a bare number is MiB)`);
   return mb;
 }
 

@@ -70,7 +70,7 @@ describe('clusters: profiles', () => {
     expect(codeOf(() => clusterProfile(config({ clusters: { a: {}, b: {} } })))).toBe('NO_CLUSTER_PROFILE');
     expect(codeOf(() => clusterProfile(cfg, 'nope'))).toBe('UNKNOWN_CLUSTER');
     expect(codeOf(() => clusterProfile(config({ clusters: { a: { partiton: 'x' } } })))).toBe('BAD_CONFIG');
-    expect(codeOf(() => clusterProfile(config({ clusters: { a: { defaults: { mem: 'lots' } } } })))).toBe('BAD_MEMORY');
+    expect(codeOf(() => clusterProfile(config({ clusters: { a: { defaults: { mem: 'lots' } } } })))).toBe('BAD_SIZE');
     expect(codeOf(() => clusterProfile(config({ clusters: { a: { pending_grace: 'soon' } } })))).toBe('BAD_DURATION');
     expect(codeOf(() => clusterProfile(config({ clusters: { a: { extra_args: ['exclusive'] } } })))).toBe('BAD_CONFIG');
     expect(codeOf(() => clusterProfile(config({ clusters: { a: { executor: 'local' } } })))).toBe('BAD_CONFIG');
@@ -88,8 +88,8 @@ describe('clusters: profiles', () => {
     expect(parseMemMb('2T', '--mem')).toBe(2 * 1024 * 1024);
     expect(parseMemMb('2048K', '--mem')).toBe(2);
     expect(parseMemMb('8GiB', '--mem')).toBe(8192);
-    expect(codeOf(() => parseMemMb('0', '--mem'))).toBe('BAD_MEMORY');
-    expect(codeOf(() => parseMemMb('-1G', '--mem'))).toBe('BAD_MEMORY');
+    expect(codeOf(() => parseMemMb('0', '--mem'))).toBe('BAD_SIZE');
+    expect(codeOf(() => parseMemMb('-1G', '--mem'))).toBe('BAD_SIZE');
     expect(profileDefaults({ executor: 'slurm' })).toEqual({});
   });
 });
