@@ -15,6 +15,10 @@ import { acquireLedgerLock } from './lock.js';
 import type { Ledger } from './ledger-repo.js';
 import { decodeTrailer, encodeTrailer, type Applied, type LedgerView, type Operation } from '../ledger/operation.js';
 
+/** How long rejected pushes are retried at least (see pushWithReplay). */
+const PUSH_PATIENCE_MS = 30_000;
+const PUSH_BACKOFF_CAP_MS = 500;
+
 export type ApplyOperation = (view: LedgerView, op: Operation) => Promise<Applied>;
 
 export interface TxResult<R = unknown> {
@@ -151,6 +155,7 @@ export class Transaction {
   private async pushWithReplay(): Promise<{ ok: boolean; reason: string; replayed: number }> {
     const branch = await this.git.branch();
     const retries = this.ledger.config.push_retries;
+    const started = Date.now();
     let replayed = 0;
     for (let attempt = 0; ; attempt++) {
       const r = await this.git.tryRun(['push', '-q', '--no-verify', this.ledger.config.remote, `HEAD:refs/heads/${branch}`]);
@@ -159,13 +164,21 @@ export class Transaction {
         return { ok: true, reason: '', replayed };
       }
       if (!isPushRejected(r.err)) return { ok: false, reason: firstLine(r.err), replayed };
-      if (attempt >= retries) return { ok: false, reason: `the remote kept moving; gave up after ${retries + 1} attempts`, replayed };
+      // The budget is push_retries attempts AND a minimum time: with many busy
+      // writers a single attempt (fetch, replay, push) is slow and loses often,
+      // so a count alone runs out in seconds while the remote is healthy.
+      const elapsed = Date.now() - started;
+      if (retries === 0 || (attempt >= retries && elapsed >= PUSH_PATIENCE_MS)) {
+        return { ok: false, reason: `the remote kept moving; gave up after ${attempt + 1} attempts in ${Math.round(elapsed / 1000)} s`, replayed };
+      }
+      // Jittered backoff so writers that collided spread out. It comes before
+      // the fetch: sleeping between fetch+replay and the push would only give
+      // the others time to move the remote again.
+      const cap = Math.min(PUSH_BACKOFF_CAP_MS, 25 * 2 ** attempt);
+      await new Promise((res) => setTimeout(res, Math.random() * cap));
       const fetched = await this.fetch(branch);
       if (fetched === 'offline') return { ok: false, reason: this.lastFetchError, replayed };
       replayed += await this.replayOnto(this.remoteRef(branch));
-      // Jittered exponential backoff: writers that collided spread out.
-      const cap = Math.min(2000, 40 * 2 ** attempt);
-      await new Promise((res) => setTimeout(res, cap / 2 + Math.random() * cap));
     }
   }
 
