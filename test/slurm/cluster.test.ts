@@ -22,6 +22,9 @@ import {
   waitFor,
   type SlurmSetup,
 } from './support.js';
+import { acquireExclusive, acquireShared } from './lock.js';
+
+const LOCK_WAIT_MS = 900_000;
 
 const ended = (o: JobObservation) => !['queued', 'running', 'unknown'].includes(o.phase);
 const isRunning = (o: JobObservation) => o.phase === 'running';
@@ -49,6 +52,9 @@ describe.skipIf(slurmSkipped)('Slurm executor on a real cluster', () => {
   });
 
   describe.concurrent('jobs', () => {
+    // The returned release runs after each test; the wait may span another file's fault tests.
+    beforeEach(() => acquireShared(), LOCK_WAIT_MS);
+
     it('a job that hits its time limit is timed_out', async () => {
       const exec = executor();
       const handle = await exec.submit(jobSpec(dir.path, { argv: ['sleep', '600'], resources: { timeLimitSec: 60 } }));
@@ -179,6 +185,8 @@ describe.skipIf(slurmSkipped)('Slurm executor on a real cluster', () => {
   });
 
   describe.sequential('faults', () => {
+    beforeEach(() => acquireExclusive(), LOCK_WAIT_MS);
+
     it('slurmctld down: poll reports a transport error and no state; after restart the real end state', async ({ skip }) => {
       if (!slurm.sandbox) skip();
       const sandbox = slurm.sandbox as string;

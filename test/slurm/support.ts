@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobHandle, JobObservation, JobSpec } from '../../src/executors/types.js';
 import type { SlurmExecutor } from '../../src/executors/slurm/index.js';
+import { withSlurmLock } from './lock.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SLURM_SCRIPT = join(REPO, 'scripts', 'slurm.sh');
@@ -65,7 +66,8 @@ let setup: Promise<SlurmSetup> | undefined;
  * own single-node Slurm via scripts/slurm.sh. Throws when neither works.
  */
 export function ensureSlurm(): Promise<SlurmSetup> {
-  setup ??= (async () => {
+  // Shared: a fault test in another file may have a daemon down on purpose, and `start` would revive it.
+  setup ??= withSlurmLock('shared', async () => {
     let env: Record<string, string>;
     if (process.env.SLURM_CONF) {
       env = { SLURM_CONF: process.env.SLURM_CONF };
@@ -79,7 +81,7 @@ export function ensureSlurm(): Promise<SlurmSetup> {
     const sandbox = env.SLURM_SANDBOX ?? dirname(env.SLURM_CONF as string);
     const ours = existsSync(join(sandbox, 'run', 'slurmctld.pid')) && isRoot;
     return { env, sandbox: ours ? sandbox : undefined };
-  })();
+  });
   return setup;
 }
 
