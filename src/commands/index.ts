@@ -4,6 +4,7 @@
  * file by file.
  */
 import Append from './append.js';
+import Babysit from './babysit.js';
 import Cancel from './cancel.js';
 import CkptList from './ckpt/list.js';
 import CkptPassport from './ckpt/passport.js';
@@ -16,6 +17,7 @@ import Experiments from './experiments.js';
 import Fail from './fail.js';
 import HeroEvent from './hero/event.js';
 import HeroInit from './hero/init.js';
+import HeroLaunch from './hero/launch.js';
 import History from './history.js';
 import Init from './init.js';
 import List from './list.js';
@@ -24,6 +26,7 @@ import Poll from './poll.js';
 import Publish from './publish.js';
 import Restart from './restart.js';
 import Resume from './resume.js';
+import Seal from './seal.js';
 import Retry from './retry.js';
 import Show from './show.js';
 import Stop from './stop.js';
@@ -34,6 +37,7 @@ import Timeline from './timeline.js';
 
 export const COMMANDS = {
   append: Append,
+  babysit: Babysit,
   cancel: Cancel,
   'ckpt:list': CkptList,
   'ckpt:passport': CkptPassport,
@@ -46,6 +50,7 @@ export const COMMANDS = {
   fail: Fail,
   'hero:event': HeroEvent,
   'hero:init': HeroInit,
+  'hero:launch': HeroLaunch,
   history: History,
   init: Init,
   list: List,
@@ -54,6 +59,7 @@ export const COMMANDS = {
   publish: Publish,
   restart: Restart,
   resume: Resume,
+  seal: Seal,
   retry: Retry,
   show: Show,
   stop: Stop,
