@@ -61,3 +61,38 @@ export function splitRow(line: string): string[] {
 export function formatRow(cells: string[]): string {
   return `| ${cells.map((c) => c.replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
 }
+
+/** Where each cell's text sits in a row line: the span between its pipes (or the line's edges). */
+export function cellSpans(line: string): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  const lead = /^[ \t]*/.exec(line)![0].length;
+  let cellStart = line[lead] === '|' ? lead + 1 : 0;
+  for (let j = cellStart; j < line.length; j++) {
+    if (line[j] === '\\' && line[j + 1] === '|') j++;
+    else if (line[j] === '|') {
+      spans.push({ start: cellStart, end: j });
+      cellStart = j + 1;
+    }
+  }
+  if (line.slice(cellStart).trim() !== '') spans.push({ start: cellStart, end: line.length });
+  return spans;
+}
+
+/**
+ * Replace one cell's text in a row, keeping the row's other bytes and, when
+ * the new text fits, the cell's width (so an aligned table stays aligned).
+ * Null when the row has no such cell.
+ */
+export function cellEdit(line: string, index: number, value: string): { start: number; end: number; text: string } | null {
+  const span = cellSpans(line)[index];
+  if (!span) return null;
+  const text = value.replace(/(?<!\\)\|/g, '\\|');
+  const inner = line.slice(span.start, span.end);
+  const content = inner.trim();
+  if (content === '') {
+    return { start: span.start, end: span.end, text: ` ${text}${' '.repeat(Math.max(1, inner.length - 1 - text.length))}` };
+  }
+  const from = span.start + inner.indexOf(content);
+  const trail = span.end - (from + content.length);
+  return { start: from, end: span.end, text: trail === 0 ? text : `${text}${' '.repeat(Math.max(1, content.length + trail - text.length))}` };
+}

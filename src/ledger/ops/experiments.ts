@@ -4,7 +4,8 @@
  * added). runlog fills the columns it knows and leaves the others alone.
  */
 import { Source, applyEdits, type Edit } from '../../markdown/source.js';
-import { findTables, formatRow, type Table } from '../../markdown/table.js';
+import { cellEdit, findTables, formatRow, type Table } from '../../markdown/table.js';
+import { isState } from '../lifecycle.js';
 import { loadTemplate } from '../templates.js';
 import type { LedgerView } from '../operation.js';
 
@@ -22,20 +23,40 @@ function column(table: Table, name: string): number {
   return table.header.findIndex((h) => h.toLowerCase().replace(/[\s-]+/g, '_') === name);
 }
 
+/** The run a cell names: `train_x`, `` `train_x.md` ``, or a link `[train x](train_x.md)`. */
+function namesOf(cell: string): string[] {
+  const link = /^\[([^\]]*)\]\(([^)\s]*)[^)]*\)$/.exec(cell.trim());
+  const names = link ? [link[1]!, link[2]!.split('/').pop()!] : [cell];
+  return names.map((n) => n.replace(/`/g, '').trim().replace(/\.md$/, ''));
+}
+
 function rowFor(table: Table, run: string): number {
   const c = column(table, 'run');
   if (c === -1) return -1;
   const stem = run.split('/').pop()!;
-  return table.rows.findIndex((r) => {
-    const v = (r.cells[c] ?? '').replace(/`/g, '').replace(/\.md$/, '');
-    return v === stem || v === run;
-  });
+  return table.rows.findIndex((r) => namesOf(r.cells[c] ?? '').some((v) => v === stem || v === run));
+}
+
+const NUMBER = /^-?\d+(?:\.\d+)?(?:e[-+]?\d+)?$/i;
+
+/**
+ * Whether runlog may write `value` over a cell: an empty cell always; a
+ * status cell only while it holds a run state (a verdict such as `keep` or
+ * `discard` is the user's); a val_loss cell only while it holds a plain
+ * number; any other cell never once written.
+ */
+function mayOverwrite(key: keyof ExperimentRow, current: string): boolean {
+  if (current === '') return true;
+  if (key === 'status') return isState(current);
+  if (key === 'val_loss') return NUMBER.test(current);
+  return false;
 }
 
 /**
- * Insert or update the rows. `fill` says which known cells may overwrite an
- * existing value (status and val_loss follow the run; description and notes
- * are the user's once written).
+ * Insert or update the rows. `fill` says which known cells runlog keeps
+ * up to date (status and val_loss follow the run; description and notes are
+ * the user's once written); only the changed cell's text is spliced, so the
+ * user's columns, order and alignment stay as they are.
  */
 export async function experimentsUpsert(view: LedgerView, folder: string, rows: ExperimentRow[], fill: (keyof ExperimentRow)[] = ['status', 'val_loss']): Promise<{ path: string; content: string }> {
   const path = `${folder}/experiments.md`;
@@ -60,18 +81,22 @@ export async function experimentsUpsert(view: LedgerView, folder: string, rows: 
       continue;
     }
     const r = table.rows[idx]!;
-    const cells = [...r.cells];
-    while (cells.length < table.header.length) cells.push('');
-    let changed = false;
+    const line = src.lines[r.lineIndex]!;
+    const changes: [number, string][] = [];
     for (const key of fill) {
       const c = column(table, key);
       const v = row[key];
-      if (c === -1 || v === undefined || cells[c] === v) continue;
-      cells[c] = v;
-      changed = true;
+      const current = r.cells[c] ?? '';
+      if (c !== -1 && v !== undefined && v !== '' && current !== v && mayOverwrite(key, current)) changes.push([c, v]);
     }
-    if (changed) {
-      const line = src.lines[r.lineIndex]!;
+    const cellEdits = changes.map(([c, v]) => cellEdit(line.text, c, v));
+    if (cellEdits.every((e) => e !== null)) {
+      for (const e of cellEdits) edits.push({ start: line.start + e!.start, end: line.start + e!.end, text: e!.text });
+    } else {
+      // The row is short of cells: write it whole, padded to the header.
+      const cells = [...r.cells];
+      while (cells.length < table.header.length) cells.push('');
+      for (const [c, v] of changes) cells[c] = v;
       edits.push({ start: line.start, end: line.end, text: formatRow(cells) });
     }
   }

@@ -1,6 +1,6 @@
 /** Operations on the ledger's index files: init, timeline.md and experiments.md rebuilds. */
 import { CONFIG_FILE, DEFAULT_CONFIG_TEXT } from '../../config/config.js';
-import { RunLogDoc } from '../../markdown/runlog.js';
+import { RunLogDoc, looksLikeRunLog } from '../../markdown/runlog.js';
 import type { Applied, LedgerView, Write } from '../operation.js';
 import { listRunFiles, type RunFile } from '../runs.js';
 import { experimentsUpsert } from './experiments.js';
@@ -17,11 +17,16 @@ export function applyInit(view: LedgerView): Applied<{ created: string[] }> {
   return { writes, subject: 'runlog: init ledger', result: { created: writes.map((w) => w.path) } };
 }
 
-/** Folders under run_logs/ with their run files (the root folder is group null). */
+/**
+ * Folders under run_logs/ with their run files (the root folder is group
+ * null). A dated name is not enough: an eval write-up is not a run.
+ */
 export function runFolders(view: LedgerView, group?: string): Map<string | null, RunFile[]> {
   const byGroup = new Map<string | null, RunFile[]>();
   for (const r of listRunFiles(view.root, view.config.runs_dir)) {
     if (group !== undefined && r.group !== group) continue;
+    const text = view.read(r.path);
+    if (text === null || !looksLikeRunLog(text)) continue;
     const list = byGroup.get(r.group) ?? [];
     list.push(r);
     byGroup.set(r.group, list);
