@@ -110,7 +110,14 @@ export async function flushLogbook(ledger: Ledger, path: string, opts: MirrorOpt
   const repo = `${issue.owner}/${issue.repo}`;
   const posted: string[] = [];
   for (const e of pending) {
-    const r = await opened.mirror.postEvent({ repo, issueNumber: issue.number, eventId: e.eventId!, body: entryComment(slug, path, e) });
+    let r: Awaited<ReturnType<GitHubMirror['postEvent']>>;
+    try {
+      r = await opened.mirror.postEvent({ repo, issueNumber: issue.number, eventId: e.eventId!, body: entryComment(slug, path, e) });
+    } catch (err) {
+      // Auth, permission, not-found, invalid: waiting will not fix them, but the entry is committed; keep it pending and say what to fix.
+      if (!(err instanceof RunlogError)) throw err;
+      r = { status: 'pending', code: err.code, reason: `${err.message} (${err.hint})` };
+    }
     if (r.status === 'pending') {
       out.pending.push({ path, eventId: e.eventId!, code: r.code, reason: r.reason, ...(r.retryAt ? { retryAt: r.retryAt } : {}) });
       // One refusal means the rest would be refused too; keep them for the next pass.

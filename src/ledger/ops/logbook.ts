@@ -71,7 +71,7 @@ function applyEvent(what: (a: LogbookEventArgs) => string) {
 }
 
 export const applyHeroEvent = applyEvent(() => 'log event');
-export const applyBabysitEvent = applyEvent((a) => `log babysit ${a.mirror === 'pending' ? oneLine(a.title).slice(0, 60) : 'check'}`);
+export const applyBabysitEvent = applyEvent((a) => (/^babysit check\b/i.test(a.title) ? 'log babysit check' : `log ${oneLine(a.title).slice(0, 72)}`));
 
 // ---- mirror-posted: pending markers resolved ---------------------------------
 

@@ -1,0 +1,250 @@
+/**
+ * `runlog babysit`: one cycle reads the job, its output, checkpoints and the
+ * W&B summary, runs the detectors and writes one Event Log entry, kept
+ * apart as "monitor stale" (our monitoring is blind) or "run unhealthy" (the
+ * run itself), with what to do next. A job that ended is recorded in the run
+ * log. The state between cycles is the logbook itself (the previous babysit
+ * entry), so a restarted babysitter carries on where the last one stopped.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Ledger } from '../git/ledger-repo.js';
+import { field, LogbookDoc, type LogbookEntry } from '../markdown/logbook.js';
+import type { BabysitCycleResult } from '../schemas/output.js';
+import type { Finding } from '../signals/detectors/types.js';
+import { eventId, mirrorDecision, type EventKind } from './events.js';
+import { resolveLogbook } from './logbooks.js';
+import type { FlushResult } from './mirror.js';
+import { attemptLog, observe, type Observation } from './observe.js';
+import { recordEvent } from './record.js';
+import { linkedRunLog } from './launch.js';
+
+export interface BabysitOptions {
+  ref: string;
+  everyMs: number;
+  /** Output log to read when the logbook has no run log (hand-kept logbooks). */
+  log?: string;
+  now: Date;
+  push: boolean;
+  apiUrl?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface CycleOutcome extends BabysitCycleResult {
+  slug: string;
+  path: string;
+  /** The job has ended (recorded in the run log): babysitting this instance is done. */
+  ended: boolean;
+  flush: FlushResult | null;
+  pushed: boolean;
+  pushError?: import('../errors.js').RunlogError;
+}
+
+const ENDED: Record<string, { state: 'completed' | 'command_failed' | 'canceled' | 'timed_out' | 'worker_lost'; cls?: string }> = {
+  completed: { state: 'completed' },
+  failed: { state: 'command_failed' },
+  canceled: { state: 'canceled', cls: 'cancelled' },
+  timed_out: { state: 'timed_out', cls: 'walltime' },
+  preempted: { state: 'command_failed', cls: 'preemption' },
+  node_failure: { state: 'worker_lost', cls: 'node_failure' },
+  oom: { state: 'command_failed', cls: 'oom_host' },
+};
+
+/** Failure classes after which a relaunch with the same id is the right next step (seed 003). */
+const RELAUNCHABLE = new Set(['preemption', 'node_failure', 'network_transient', 'nccl_timeout', 'walltime', 'unknown']);
+
+const fmt = (n: number | undefined | null, digits = 4) => (n === undefined || n === null ? '?' : Number.isInteger(n) ? String(n) : Number(n.toPrecision(digits)).toString());
+
+function lastBabysitEntry(doc: LogbookDoc): LogbookEntry | undefined {
+  let best: LogbookEntry | undefined;
+  for (const e of doc.entries) if (/^babysit\b/i.test(e.title) && e.at !== null && (!best || e.at >= best.at!)) best = e;
+  return best;
+}
+
+const detectorsOf = (e: LogbookEntry | undefined) => new Set([...(field(e?.fields ?? {}, 'Findings') ?? '').matchAll(/([a-z_]+) \((?:warn|alert)\)/g)].map((m) => m[1]!));
+const stepOf = (e: LogbookEntry | undefined) => Number(/step (\d+)/.exec(field(e?.fields ?? {}, 'Progress') ?? '')?.[1] ?? NaN);
+
+export async function babysitCycle(ledger: Ledger, o: BabysitOptions): Promise<CycleOutcome> {
+  const { slug, path } = resolveLogbook(ledger.root, o.ref);
+  const doc = new LogbookDoc(readFileSync(join(ledger.root, path), 'utf8'), path);
+  const contract = doc.contract;
+  const runLog = linkedRunLog(ledger, contract);
+  const outputRoot = (field(doc.instances.at(-1)?.fields ?? {}, 'Output root') ?? field(contract, 'Output root') ?? '').replace(/`/g, '').trim() || null;
+  const { createContext } = await import('../supervise/context.js');
+  const ctx = createContext(ledger, { push: o.push, now: () => o.now });
+  const seen = await observe(ctx, runLog, outputRoot, o.log);
+
+  const finalStep = Number((field(contract, 'Final step') ?? '').replace(/[^\d]/g, '')) || null;
+  const latest = [...seen.records].reverse().find((r) => r.step !== undefined);
+  const step = latest?.step ?? null;
+  const loss = [...seen.records].reverse().find((r) => r.loss !== undefined)?.loss ?? null;
+  const tp = [...seen.records].reverse().find((r) => r.throughput)?.throughput;
+  const phase = seen.job?.phase ?? (seen.transportError ? 'unknown' : seen.handle ? 'unknown' : 'not tracked');
+
+  // A job that ended is recorded in the run log first: the run log is the record of the job.
+  const ended = seen.job ? ENDED[seen.job.phase] : undefined;
+  let failureClass: string | undefined;
+  if (ended && seen.attempt?.idempotencyKey && seen.doc && !['completed', 'command_failed', 'canceled', 'timed_out', 'worker_lost', 'retry_exhausted', 'validation_failed'].includes(seen.doc.view.state)) {
+    failureClass = ended.cls;
+    if (ended.state !== 'completed' && !failureClass) {
+      const { classifyFailure } = await import('../signals/classify.js');
+      failureClass = classifyFailure({ exitCode: seen.job!.exitCode ?? null, signal: seen.job!.signal ?? null, tail: seen.tail, executorReason: seen.job!.reason })?.class ?? 'unknown';
+    }
+    await ctx.commit({
+      kind: 'job-end',
+      run: runLog!,
+      args: {
+        run: runLog,
+        key: seen.attempt.idempotencyKey,
+        at: o.now.toISOString(),
+        state: ended.state,
+        ...(failureClass ? { failureClass } : {}),
+        reason: `${seen.job!.evidence}${step !== null ? `; last step ${step}` : ''} (seen by runlog babysit)`,
+        ...(step !== null ? { step } : {}),
+        metrics: loss !== null && Number.isFinite(loss) ? { train_loss: loss } : {},
+        fields: step !== null ? [['last_step', String(step)]] : [],
+      },
+    });
+  } else if (ended && seen.attempt?.fields['failure_class']) {
+    failureClass = seen.attempt.fields['failure_class'];
+  }
+
+  const findings = await runDetectors(ledger, doc, seen, o, { finalStep, ended: ended?.state, failureClass, step });
+  const previous = lastBabysitEntry(doc);
+  const before = detectorsOf(previous);
+  const fresh = findings.filter((f) => f.severity !== 'info' && !before.has(f.detector));
+  const unhealthy = findings.filter((f) => f.severity !== 'info' && f.kind !== 'monitor_stale');
+  const stale = findings.filter((f) => f.severity !== 'info' && f.kind === 'monitor_stale');
+  const health: BabysitCycleResult['health'] = unhealthy.length > 0 || (ended && ended.state !== 'completed') ? 'run_unhealthy' : stale.length > 0 ? 'monitor_stale' : 'ok';
+  const prevPhase = /: ([a-z_ ]+)$/.exec(field(previous?.fields ?? {}, 'Job') ?? '')?.[1];
+  const prevStep = stepOf(previous);
+  const quarter = (s: number) => Math.floor((4 * s) / finalStep!);
+  const milestone = finalStep && step !== null && Number.isFinite(prevStep) && quarter(step) > quarter(prevStep) && step < finalStep ? `${Math.min(3, quarter(step)) * 25}%` : null;
+
+  let kind: EventKind = 'check';
+  let title: string;
+  if (ended && prevPhase !== phase) {
+    kind = ended.state === 'completed' ? 'completion' : 'failure';
+    title = ended.state === 'completed' ? `babysit: completed at step ${fmt(step)}` : `babysit: crash — ${ended.state}${failureClass ? ` (${failureClass})` : ''} at step ${fmt(step)}`;
+  } else if (fresh.some((f) => f.kind !== 'monitor_stale')) {
+    kind = 'anomaly';
+    title = `babysit: ${fresh.find((f) => f.kind !== 'monitor_stale')!.message}`;
+  } else if (fresh.length > 0) {
+    kind = 'escalation';
+    title = `babysit: monitor stale — ${fresh[0]!.message}`;
+  } else if (milestone) {
+    kind = 'milestone';
+    title = `babysit: milestone — step ${step} (${milestone} of ${finalStep})`;
+  } else {
+    title = `babysit check: ${phase}${step !== null ? `, step ${step}` : ''}`;
+  }
+  const interesting = kind !== 'check';
+
+  const bucket = new Date(Math.floor(o.now.getTime() / o.everyMs) * o.everyMs);
+  const id = interesting ? eventId(slug, o.now, 'babysit', title, [...fresh.map((f) => f.detector)].join(','), phase) : eventId(slug, bucket, 'babysit-check', String(o.everyMs));
+  const job = seen.handle ? { run: runLog, jobId: seen.handle.jobId, phase, evidence: seen.transportError ? `executor unreachable: ${seen.transportError}` : (seen.job?.evidence ?? 'no observation') } : null;
+  const cycleBase = {
+    at: o.now.toISOString(),
+    eventId: id,
+    interesting,
+    title,
+    health,
+    job,
+    progress: { step, loss: loss !== null && Number.isFinite(loss) ? loss : null, throughput: tp ? `${fmt(tp.value)} ${tp.unit}` : null, finalStep },
+    checkpoints: seen.checkpoints ? { complete: seen.checkpoints.filter((c) => c.complete).length, newestStep: seen.checkpoints.filter((c) => c.complete).at(-1)?.step ?? null } : null,
+    wandb: seen.wandb,
+    findings,
+  };
+  // A routine check already written in this cadence window: nothing new to say.
+  if (!interesting && previous?.at !== null && previous?.at !== undefined && previous.at >= bucket.getTime()) {
+    return { ...cycleBase, slug, path, written: false, mirror: 'none', commit: null, ended: ended !== undefined, flush: null, pushed: false };
+  }
+
+  const decision = mirrorDecision(doc, kind, o.now);
+  const nextStep = nextAction(slug, findings, fresh, ended?.state, failureClass, o.everyMs);
+  const fields: [string, string][] = [
+    ['Status', `${phase}${health !== 'ok' ? ` — ${health === 'monitor_stale' ? 'monitor stale (the run may be healthy)' : 'run unhealthy'}` : ''}`],
+    ['Job', job ? `${seen.handle!.executor} job ${seen.handle!.jobId}: ${phase}` : 'none tracked (no run log or job handle)'],
+    ['Progress', `${step !== null ? `step ${step}${finalStep ? ` / ${finalStep} (${Math.floor((100 * step) / finalStep)}%)` : ''}` : 'no step in the output yet'}${cycleBase.progress.loss !== null ? `, loss ${fmt(loss)}` : loss !== null ? `, loss ${loss}` : ''}${cycleBase.progress.throughput ? `, ${cycleBase.progress.throughput}` : ''}`],
+    ['Evidence', evidence(seen, cycleBase)],
+    ['Findings', findings.length === 0 ? 'none' : findings.map((f) => `${f.detector} (${f.severity}): ${f.evidence}`).join('; ')],
+    ['Decision', decisionText(health, ended?.state, failureClass)],
+    ['Next', nextStep],
+  ];
+  const r = await recordEvent(ledger, 'babysit-event', { slug, path, at: o.now.toISOString(), title, fields, eventId: id, mirror: decision.mirror }, o);
+  return { ...cycleBase, slug, path, written: r.written, mirror: r.mirror, commit: r.commit, ended: ended !== undefined, flush: r.flush, pushed: r.pushed, ...(r.pushError ?? ctx.pushError ? { pushError: r.pushError ?? ctx.pushError } : {}) };
+}
+
+function evidence(seen: Observation, c: { checkpoints: BabysitCycleResult['checkpoints']; wandb: BabysitCycleResult['wandb'] }): string {
+  const parts: string[] = [];
+  if (seen.transportError) parts.push(`executor unreachable: ${seen.transportError}`);
+  else if (seen.job) parts.push(seen.job.evidence);
+  if (seen.logPath) parts.push(seen.logMtime ? `output log \`${seen.logPath}\` updated ${new Date(seen.logMtime).toISOString()}` : `output log \`${seen.logPath}\` missing`);
+  if (c.checkpoints) parts.push(`${c.checkpoints.complete} complete checkpoint(s)${c.checkpoints.newestStep !== null ? `, newest step ${c.checkpoints.newestStep}` : ''}`);
+  if (c.wandb) parts.push(`W&B ${c.wandb.id}${c.wandb.step !== null ? ` at step ${c.wandb.step}` : ''}`);
+  return parts.join('; ') || 'nothing observable (no job, log or output root)';
+}
+
+function decisionText(health: BabysitCycleResult['health'], ended: string | undefined, cls: string | undefined): string {
+  if (ended === 'completed') return 'the job reports success; verify final artifacts before sealing';
+  if (ended) {
+    if (cls && RELAUNCHABLE.has(cls)) return `recoverable (${cls}): relaunch with the same run id and output root, and notify the DRI`;
+    return `not blindly relaunchable (${cls ?? 'unknown'}): escalate to the DRI`;
+  }
+  if (health === 'run_unhealthy') return 'alert the DRI; do not relaunch as if it were infrastructure';
+  if (health === 'monitor_stale') return 'our monitoring is stale, not the run: fix the monitor before judging the run';
+  return 'healthy; keep babysitting';
+}
+
+function nextAction(slug: string, findings: Finding[], fresh: Finding[], ended: string | undefined, cls: string | undefined, everyMs: number): string {
+  if (ended === 'completed') return `verify the final checkpoint, W&B summary and logbook, then seal`;
+  if (ended) return cls && RELAUNCHABLE.has(cls) ? `\`runlog hero launch ${slug} -- <same command>\` (relaunch), then \`runlog babysit ${slug}\`` : 'DRI decides: fix and relaunch, or roll back';
+  const f = fresh[0] ?? findings.find((x) => x.severity !== 'info');
+  return f ? f.next : `next check in ${Math.round(everyMs / 60000)} min`;
+}
+
+async function runDetectors(
+  ledger: Ledger,
+  doc: LogbookDoc,
+  seen: Observation,
+  o: BabysitOptions,
+  x: { finalStep: number | null; ended?: string; failureClass?: string; step: number | null },
+): Promise<Finding[]> {
+  const d = await import('../signals/detectors/index.js');
+  const { seriesOf } = await import('../signals/detectors/series.js');
+  const t = d.resolveThresholds(((ledger.config as Record<string, unknown>)['detectors'] ?? {}) as Record<string, unknown>);
+  const recs = seen.records;
+  const out: Finding[] = [];
+  out.push(...d.detectNonFinite(recs.map((r) => ({ step: r.step, loss: r.loss, gradNorm: r.gradNorm, raw: r.raw }))));
+  out.push(...d.detectLossSpike(seriesOf(recs, 'loss'), t));
+  const tps = recs.filter((r) => r.throughput);
+  if (tps.length > 0) out.push(...d.detectThroughputCollapse({ samples: tps.map((r) => ({ value: r.throughput!.value, step: r.step })), unit: tps[0]!.throughput!.unit }, t));
+  if (seen.checkpoints) out.push(...d.detectCheckpointStall({ checkpoints: seen.checkpoints.map((c) => ({ step: c.step, complete: c.complete, path: c.path })), progress: recs }, t));
+  const last = lastBabysitEntry(doc);
+  out.push(...d.detectMonitorStale({ now: o.now, cadenceMinutes: o.everyMs / 60_000, lastCheckAt: last?.at ?? undefined, jobRunning: seen.job?.phase === 'running', logMtime: seen.logMtime ?? undefined }, t));
+  if (seen.job?.phase === 'queued' && seen.attempt?.submittedAt) {
+    const since = Date.parse(seen.attempt.submittedAt.replace(/`/g, '').replace(' UTC', 'Z').replace(' ', 'T'));
+    if (Number.isFinite(since)) out.push(...d.detectPendingTooLong({ since, now: o.now, reason: seen.job.reason, neverStarts: seen.job.neverStarts }, t));
+  }
+  const failures = seen.attempts
+    .map((f, i) => ({ f, i }))
+    .filter(({ f }) => /failed|lost|timed_out/.test(f['terminal_state'] ?? ''))
+    .map(({ f, i }) => ({ attempt: i + 1, step: Number(f['last_step']) || undefined, failureClass: f['failure_class'] as never }));
+  if (x.ended && x.ended !== 'completed' && !seen.attempt?.fields['terminal_state']) failures.push({ attempt: seen.attempts.length, step: x.step ?? undefined, failureClass: x.failureClass as never });
+  if (failures.length >= 2) out.push(...d.detectRepeatedFailure(failures, t));
+  if (x.finalStep) out.push(...d.detectFinalStepMismatch({ configFinalStep: x.finalStep, displayedTotal: [...recs].reverse().find((r) => r.total !== undefined)?.total, latestStep: x.step ?? undefined, ended: x.ended === 'completed' }));
+  if (seen.attempts.length >= 2) {
+    const prevLog = attemptLog(seen.attempts[seen.attempts.length - 2]!);
+    const current = seriesOf(recs, 'loss');
+    if (prevLog && current.length > 0) {
+      const { parseProgress, readTail } = await import('../signals/progress.js');
+      const previous = seriesOf(parseProgress(await readTail(prevLog, 256 * 1024)), 'loss');
+      out.push(...d.detectResumeMismatch({ previous, current, resumeStep: current[0]!.step }, t));
+    }
+  }
+  if (x.ended === 'completed') {
+    const complete = seen.checkpoints?.filter((c) => c.complete) ?? [];
+    out.push(...d.detectMissingArtifacts({ succeeded: true, finalCheckpoint: seen.checkpoints ? (complete.length > 0 ? { path: complete.at(-1)!.path, complete: true } : null) : undefined, wandbSummary: seen.wandb ? true : undefined }));
+  }
+  return out;
+}
