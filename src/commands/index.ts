@@ -34,6 +34,9 @@ import Submit from './submit.js';
 import Supervise from './supervise.js';
 import Sync from './sync.js';
 import Timeline from './timeline.js';
+import WandbRecord from './wandb/record.js';
+import WandbShow from './wandb/show.js';
+import WandbSync from './wandb/sync.js';
 
 export const COMMANDS = {
   append: Append,
@@ -67,4 +70,7 @@ export const COMMANDS = {
   supervise: Supervise,
   sync: Sync,
   timeline: Timeline,
+  'wandb:record': WandbRecord,
+  'wandb:show': WandbShow,
+  'wandb:sync': WandbSync,
 };
