@@ -65,6 +65,8 @@ export function stateFromWord(word: string): string | null {
   return STATE_WORDS[word.toLowerCase().replace(/[^a-z_]/g, '')] ?? null;
 }
 
+const PROSE_METRIC = /loss|acc|ppl|perplexity|reward|score|norm|f1|auc|bleu|wer|mse|mae|^lr$/i;
+
 const METRIC_TOKEN = /^([A-Za-z_][\w./-]*)[ =:]\s*(-?(?:\d+(?:\.\d+)?(?:e[-+]?\d+)?|nan|inf|-inf))$/i;
 
 export function parseStatusLine(text: string, line: number): StatusEntry | null {
@@ -132,6 +134,13 @@ export function parseEntryBody(body: string): { state: string | null; step: numb
   if (step === null && used !== tokens.length) {
     const s = /\bstep[ =:]?\s*(\d[\d,]*)/i.exec(body);
     if (s) step = Number(s[1]!.replace(/,/g, ''));
+  }
+  // ... and its `loss 1.94`-style tokens are metrics, when the name says it is one (`job 4419021` is not).
+  if (used !== tokens.length) {
+    for (const raw of tokens.slice(used)) {
+      const mm = METRIC_TOKEN.exec(raw.trim());
+      if (mm && PROSE_METRIC.test(mm[1]!) && !(mm[1]! in metrics)) metrics[mm[1]!] = toNumber(mm[2]!);
+    }
   }
   return { state, step, metrics, message: message.trim() };
 }

@@ -52,6 +52,10 @@ describe('parseEntryBody', () => {
   it('keeps prose whole and still finds a step in it', () => {
     expect(parseEntryBody('resumed on nid001 at step 12,000')).toEqual({ state: null, step: 12000, metrics: {}, message: 'resumed on nid001 at step 12,000' });
   });
+  it('reads metric-named tokens out of prose, but not job ids', () => {
+    expect(parseEntryBody('RUNNING on nid001234, step 120, loss 1.94, 1.7 it/s, job 4419021, grad_norm 0.9')).toMatchObject({ state: 'running', step: 120, metrics: { loss: 1.94, grad_norm: 0.9 } });
+    expect(parseEntryBody('submitted job 4419021, PD (Priority)').metrics).toEqual({});
+  });
   it('reads step N/M and key=value metrics', () => {
     expect(parseEntryBody('running, step 4200/10000, loss=0.3,grad_norm=1.5')).toMatchObject({ step: 4200, metrics: { loss: 0.3, grad_norm: 1.5 } });
   });
