@@ -20,6 +20,7 @@ import HeroInit from './hero/init.js';
 import HeroLaunch from './hero/launch.js';
 import History from './history.js';
 import Init from './init.js';
+import Lint from './lint.js';
 import List from './list.js';
 import New from './new.js';
 import Poll from './poll.js';
@@ -56,6 +57,7 @@ export const COMMANDS = {
   'hero:launch': HeroLaunch,
   history: History,
   init: Init,
+  lint: Lint,
   list: List,
   new: New,
   poll: Poll,
