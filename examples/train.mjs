@@ -9,7 +9,7 @@
 //   node examples/train.mjs [--steps 20] [--sleep-ms 50] [--lr 0.1]
 //     [--ckpt-every 5] [--ckpt-dir <dir>] [--format kv|json|hf]
 //     [--fail-at <step> --fail-with network|nccl|oom_gpu|oom_host|code|data|numerical|auth|exit]
-//     [--fail-attempts <n>]   fail only while RUNLOG_ATTEMPT <= n (then succeed on retry)
+//     [--fail-attempts <n>]   fail (or hang) only while RUNLOG_ATTEMPT <= n, then succeed on retry
 //     [--hang-at <step>]      stop printing and wait forever (a stalled job)
 //     [--config <file>]       read steps/lr from a JSON config
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -75,8 +75,8 @@ for (let step = 1; step <= steps; step++) {
     console.log(`train.mjs: SIGTERM at step ${step}; exiting`);
     process.exit(143);
   }
-  if (hangAt !== undefined && step === hangAt) {
-    console.log(`train.mjs: waiting on a peer at step ${step}`);
+  if (hangAt !== undefined && step === hangAt && attempt <= failAttempts) {
+    console.log('train.mjs: waiting on a peer (no more output until it answers)');
     setInterval(() => {}, 1 << 30);
     await new Promise(() => {});
   }

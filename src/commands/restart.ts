@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
+import { splitCommand } from '../supervise/argv.js';
 import { resolveRun } from '../ledger/runs.js';
 import type { OperatorResultOut } from '../schemas/output.js';
 import { parseDuration } from '../util/time.js';
@@ -8,7 +9,6 @@ import { renderOperator } from '../supervise/render.js';
 export default class Restart extends RunlogCommand {
   static summary = 'Stop the live job (if any), record it canceled, and start a new attempt right away.';
   static examples = ['<%= config.bin %> restart 2026-03-22_train --reason "node looked wedged"'];
-  static strict = false;
   static args = { run: Args.string({ description: 'run id, file path, or unique suffix', required: true }) };
   static flags = {
     reason: Flags.string({ description: 'why it is restarted (recorded)', default: 'operator restart' }),
@@ -16,14 +16,15 @@ export default class Restart extends RunlogCommand {
   };
 
   async run(): Promise<OperatorResultOut> {
-    const { args, argv, flags } = await this.parse(Restart);
+    const { own, command } = splitCommand(this.argv);
+    const { args, flags } = await this.parse(Restart, own);
     const ledger = this.openLedger(flags);
     const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);
     const { createContext, restartRun } = await import('../supervise/index.js');
     const ctx = createContext(ledger, { push: flags.push });
     try {
       const out = await restartRun(ctx, run.id, flags.reason, {
-        argv: (argv as string[]).slice(1),
+        argv: command,
         graceMs: flags.grace === undefined ? undefined : parseDuration(flags.grace, '--grace'),
       });
       this.say(renderOperator(out));

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
+import { splitCommand } from '../supervise/argv.js';
 import { resolveRun } from '../ledger/runs.js';
 import type { SubmitResult } from '../schemas/output.js';
 import { parseDuration } from '../util/time.js';
@@ -15,7 +16,6 @@ export default class Submit extends RunlogCommand {
     '<%= config.bin %> submit 2026-03-22_train --timeout 12h --heartbeat 20m --retries 3 --gpus 1 --mem 32G -- python train.py --config cfg.yaml',
     '<%= config.bin %> submit 2026-03-22_train --executor slurm --cluster gpu --partition a100 --gres gpu:4 --cpus 16 --mem 64G --time 12h --no-requeue -- python train.py',
   ];
-  static strict = false;
   static args = { run: Args.string({ description: 'run id, file path, or unique suffix', required: true }) };
   static flags = {
     executor: Flags.string({ description: 'where the job runs', options: ['local', 'slurm'], default: 'local' }),
@@ -35,8 +35,8 @@ export default class Submit extends RunlogCommand {
   };
 
   async run(): Promise<SubmitResult> {
-    const { args, argv, flags } = await this.parse(Submit);
-    const command = (argv as string[]).slice(1);
+    const { own, command } = splitCommand(this.argv);
+    const { args, flags } = await this.parse(Submit, own);
     const slurm = slurmRequestFlags(flags.executor, flags);
     const ledger = this.openLedger(flags);
     const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);

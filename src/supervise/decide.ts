@@ -32,6 +32,8 @@ export type Decision =
       stopFirst: boolean;
       /** Schedule the next attempt (retry budget left for a transient class). */
       retry: boolean;
+      /** When the job really ended (exit record), for the end time and runtime. */
+      endedAt?: string;
     };
 
 export interface ProgressMemo {
@@ -54,7 +56,12 @@ export interface DecideInput {
   memo?: ProgressMemo;
   /** Retries this run has already used (Job (retry N) blocks before this one). */
   retriesUsed: number;
+  /** A job queued this long for an ordinary reason is flagged (executors with a queue). */
+  pendingGraceMs?: number;
 }
+
+/** Job block key: the pending flag already written, so each is written once. */
+export const PENDING_FLAG = 'pending_flag';
 
 const ACTIVE: ReadonlySet<RunState> = new Set(['queued', 'running', 'stalled', 'lost', 'validating']);
 
@@ -111,10 +118,12 @@ function ended(input: DecideInput, obs: JobObservation): Decision {
   if (obs.node) fields.push([F.worker, code(obs.node)]);
   const step = input.progress.latest?.step;
   if (obs.phase === 'completed') {
-    return { kind: 'end', state: 'completed', reason: `exit code 0${step !== undefined ? ` at step ${step}` : ''}`, step, metrics: progressMetrics(input.progress), fields, stopFirst: false, retry: false };
+    const { firstLoss, lastLoss } = input.progress;
+    const losses = firstLoss !== undefined && lastLoss !== undefined ? `loss ${firstLoss} → ${lastLoss}` : 'no loss printed';
+    return { kind: 'end', state: 'completed', reason: `${losses}${step !== undefined ? ` by step ${step}` : ''}`, step, metrics: progressMetrics(input.progress), fields, stopFirst: false, retry: false, endedAt: obs.endedAt };
   }
   if (obs.phase === 'canceled') {
-    return { kind: 'end', state: 'canceled', failureClass: 'cancelled', reason: `stopped: ${obs.evidence}`, metrics: {}, fields, stopFirst: false, retry: false };
+    return { kind: 'end', state: 'canceled', failureClass: 'cancelled', reason: `stopped: ${obs.evidence}`, metrics: {}, fields, stopFirst: false, retry: false, endedAt: obs.endedAt };
   }
   const executorReason = obs.phase === 'failed' ? obs.reason : [obs.phase.toUpperCase(), obs.reason].filter(Boolean).join(' ');
   const c = classifyFailure({ exitCode: obs.exitCode ?? null, signal: obs.signal ?? null, tail: input.tail, executorReason });
@@ -123,8 +132,8 @@ function ended(input: DecideInput, obs: JobObservation): Decision {
   fields.push(['classifier_rule', c?.rule ?? 'none']);
   const status = obs.exitCode !== undefined ? `exit code ${obs.exitCode}` : obs.signal ? `signal ${obs.signal}` : obs.phase;
   const reason = `${status}${step !== undefined ? ` at step ${step}` : ''}; evidence: ${evidence}`;
-  const base: EndState = obs.phase === 'timed_out' ? 'timed_out' : 'command_failed';
-  return failureEnd(input, cls, reason, fields, false, base);
+  const base: EndState = obs.phase === 'timed_out' ? 'timed_out' : obs.phase === 'node_failure' ? 'worker_lost' : 'command_failed';
+  return { ...failureEnd(input, cls, reason, fields, false, base), endedAt: obs.endedAt } as Decision;
 }
 
 function lost(input: DecideInput, obs: JobObservation): Decision {
@@ -138,6 +147,26 @@ function lost(input: DecideInput, obs: JobObservation): Decision {
   return failureEnd(input, 'node_failure', `the executor has not seen the job for ${humanDuration(now - since)}: ${obs.evidence}`, [[F.evidence, code(obs.evidence)]], false, 'worker_lost');
 }
 
+/**
+ * A queued job is flagged once per reason: at once when the scheduler says it
+ * will never start by itself (PartitionConfig, JobHeldUser, ...), after
+ * `pendingGraceMs` for an ordinary wait (Resources, Priority).
+ */
+function pendingFlag(input: DecideInput, obs: JobObservation): Decision | undefined {
+  const reason = obs.reason ?? 'no reason given';
+  const flagged = (input.attempt.fields[PENDING_FLAG] ?? '').replace(/`/g, '');
+  if (obs.neverStarts) {
+    const flag = `never_starts: ${reason}`;
+    if (flagged === flag) return undefined;
+    return { kind: 'update', metrics: {}, message: `pending (${reason}): the scheduler will not start this job by itself; fix the request and \`runlog restart\` it, or \`runlog stop\` it; evidence: ${obs.evidence}`, fields: [[PENDING_FLAG, code(flag)]] };
+  }
+  const grace = input.pendingGraceMs;
+  const since = ms(input.attempt.submittedAt);
+  if (grace === undefined || since === undefined || flagged.startsWith('pending_long') || input.now.getTime() - since < grace) return undefined;
+  const waited = humanDuration(input.now.getTime() - since);
+  return { kind: 'update', metrics: {}, message: `pending for ${waited} (${reason}), longer than pending_grace ${humanDuration(grace)}; evidence: ${obs.evidence}`, fields: [[PENDING_FLAG, code(`pending_long: ${reason}`)]] };
+}
+
 function alive(input: DecideInput, obs: JobObservation): Decision {
   const now = input.now.getTime();
   const a = input.attempt;
@@ -148,11 +177,12 @@ function alive(input: DecideInput, obs: JobObservation): Decision {
 
   if (obs.phase === 'queued') {
     if (input.state === 'lost') return { kind: 'update', state: 'queued', metrics: {}, message: `the executor sees the job again: ${obs.evidence}`, fields: [] };
-    return { kind: 'none', why: 'queued' };
+    return pendingFlag(input, obs) ?? { kind: 'none', why: `queued${obs.reason ? ` (${obs.reason})` : ''}` };
   }
   if (input.state === 'queued' || input.state === 'lost' || input.state === 'validating') {
     const fields: JobField[] = [...stepFields()];
     if (obs.startedAt && !a.startedAt) fields.push([F.start, code(obs.startedAt)]);
+    if (obs.node && !a.host) fields.push([F.worker, code(obs.node)]);
     return { kind: 'update', state: 'running', step, metrics, message: input.state === 'lost' ? `the executor sees the job again: ${obs.evidence}` : `started: ${obs.evidence}`, fields };
   }
 

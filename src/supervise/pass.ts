@@ -14,7 +14,8 @@ import { listRunFiles, type RunFile } from '../ledger/runs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
 import { compileProgressPatterns, latestProgress, readTail, type CompiledProgressPattern } from '../signals/progress.js';
 import { backoffMs } from './backoff.js';
-import { clock, code, F, handleOf, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
+import { monitorClocks } from '../executors/slurm-config.js';
+import { clock, code, F, handleOf, humanDuration, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
 import type { SuperviseContext } from './context.js';
 import { decide, type Decision, type ProgressMemo } from './decide.js';
 import { launchAttempt } from './launch.js';
@@ -47,7 +48,16 @@ export interface PassOptions {
   /** Only these run ids. */
   runs?: string[];
   memo?: Map<string, ProgressMemo>;
+  /** Outages per executor group, kept across passes by a long-running supervisor. */
+  monitor?: Map<string, MonitorMemo>;
   onChange?: (change: PassChange) => void;
+}
+
+/** When an executor stopped answering, and the attempts already told `monitor stale`. */
+export interface MonitorMemo {
+  since: number;
+  error: string;
+  flagged: Set<string>;
 }
 
 interface Watched {
@@ -136,13 +146,21 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
   const observations = new Map<Watched, JobObservation | undefined>();
   const groups = new Map<string, Watched[]>();
   for (const w of watched) groups.set(w.group, [...(groups.get(w.group) ?? []), w]);
-  for (const [, members] of groups) {
+  const clocks = new Map<string, ReturnType<typeof monitorClocks>>();
+  const monitorNotes: { w: Watched; message: string }[] = [];
+  for (const [group, members] of groups) {
     const first = members[0]!;
     const executor = await ctx.executor(first.handle.executor, first.attempt.cluster);
+    const groupClocks = monitorClocks(ctx.ledger.config, first.handle.executor, first.attempt.cluster);
+    clocks.set(group, groupClocks);
     const result = await executor.poll(members.map((m) => m.handle));
     report.executorQueries += result.calls;
     if (result.transportError) report.transportErrors.push(`${executor.name}: ${result.transportError}`);
     for (const m of members) observations.set(m, result.transportError ? undefined : result.jobs.get(m.handle.jobId));
+    monitorNotes.push(...monitorChanges(opts.monitor, group, members, now.getTime(), groupClocks.staleAfterMs, executor.name, result.transportError));
+  }
+  for (const { w, message } of monitorNotes) {
+    await act(ctx, w, { kind: 'update', metrics: {}, message, fields: [] }, note);
   }
 
   for (const w of watched) {
@@ -164,6 +182,7 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
       logMtimeMs: readOutput ? mtimeMs(w.handle.outputPath) : undefined,
       memo,
       retriesUsed: retriesUsed(w.doc),
+      pendingGraceMs: clocks.get(w.group)?.pendingGraceMs,
     });
     if (opts.memo && step !== undefined && memo?.step !== step) opts.memo.set(memoKey, { step, seenAt: now.getTime() });
     await act(ctx, w, decision, note);
@@ -172,6 +191,35 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
   for (const l of launches) await launchDue(ctx, l.id, l.attempt, l.adopting, note);
   report.durationMs = Date.now() - started;
   return report;
+}
+
+/**
+ * Transport errors never change a run's state; once an outage outlasts
+ * `staleAfterMs` each affected run gets one `monitor stale` entry, and one
+ * `monitor back` entry when the executor answers again.
+ */
+function monitorChanges(monitor: Map<string, MonitorMemo> | undefined, group: string, members: Watched[], now: number, staleAfterMs: number, executor: string, error: string | undefined): { w: Watched; message: string }[] {
+  if (!monitor) return [];
+  const memo = monitor.get(group);
+  if (error === undefined) {
+    if (!memo) return [];
+    monitor.delete(group);
+    const after = humanDuration(now - memo.since);
+    return members.filter((m) => memo.flagged.has(m.attempt.idempotencyKey!)).map((w) => ({ w, message: `monitor back: ${executor} answered again after ${after} unreachable` }));
+  }
+  const current = memo ?? { since: now, error, flagged: new Set<string>() };
+  current.error = error;
+  monitor.set(group, current);
+  if (now - current.since < staleAfterMs) return [];
+  const out: { w: Watched; message: string }[] = [];
+  for (const w of members) {
+    const key = w.attempt.idempotencyKey!;
+    if (current.flagged.has(key)) continue;
+    current.flagged.add(key);
+    const since = new Date(current.since).toISOString();
+    out.push({ w, message: `monitor stale: ${executor} unreachable for ${humanDuration(now - current.since)} (since ${since}); the job's state is unknown, not changed; last error: ${error}` });
+  }
+  return out;
 }
 
 async function act(ctx: SuperviseContext, w: Watched, d: Decision, note: (c: PassChange) => void): Promise<void> {
@@ -217,10 +265,11 @@ async function act(ctx: SuperviseContext, w: Watched, d: Decision, note: (c: Pas
         };
       }
     }
+    const endAt = d.endedAt && !Number.isNaN(Date.parse(d.endedAt)) ? new Date(d.endedAt).toISOString() : at;
     const c = await ctx.commit<JobOpResult>({
       kind: 'job-end',
       run: id,
-      args: { run: id, key, at, state: d.state, failureClass: d.failureClass, reason: d.reason, step: d.step, metrics: d.metrics, fields: d.fields, retry },
+      args: { run: id, key, at: endAt, state: d.state, failureClass: d.failureClass, reason: d.reason, step: d.step, metrics: d.metrics, fields: d.fields, retry },
     });
     note({ id, attempt: w.attempt.attempt, from, to: d.state, action: 'end', message: d.reason, jobId: w.handle.jobId, commit: c.commit });
     if (retry) note({ id, attempt: w.attempt.attempt + 1, from: d.state, to: 'pending', action: 'retry_scheduled', message: `${retry.label} launches after ${retry.notBefore}`, commit: c.commit });
