@@ -14,7 +14,7 @@ import { scrub } from '../publish/scrub.js';
 import { dateOnly } from '../util/time.js';
 import { eventId } from './events.js';
 import { logbookPath, validateRunSlug } from './logbooks.js';
-import { githubConfig, openMirror } from './mirror.js';
+import { githubConfig, openMirror, parseIssue } from './mirror.js';
 import { commitOp } from './tx.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,8 +104,7 @@ export async function heroInit(ledger: Ledger, o: HeroInitOptions): Promise<Hero
 async function openIssue(ledger: Ledger, o: HeroInitOptions, slug: string, path: string, outputRoot: string): Promise<NonNullable<HeroInitOutcome['issue']>> {
   const { mirror, config } = await openMirror(ledger, { apiUrl: o.apiUrl, env: o.env });
   if (o.issue) {
-    const { parseIssueRef } = await import('../github/mirror.js');
-    const ref = parseIssueRef(o.issue, config?.repo);
+    const ref = await parseIssue(o.issue, config?.repo);
     const repo = `${ref.owner}/${ref.repo}`;
     const linked = await mirror.linkLogbook({ repo, issueNumber: ref.number, logbookPath: path });
     if (linked.status === 'pending') {

@@ -69,8 +69,15 @@ function apiHostname(apiUrl: string): { hostname?: string } {
 export async function linkedIssue(doc: LogbookDoc, config: GitHubConfig | null): Promise<IssueRef | null> {
   const ref = doc.issue;
   if (!ref) return null;
+  return parseIssue(ref, config?.repo);
+}
+
+/** parseIssueRef, also for web URLs under a path prefix. */
+export async function parseIssue(ref: string, defaultRepo?: string): Promise<IssueRef> {
   const { parseIssueRef } = await import('../github/mirror.js');
-  return parseIssueRef(ref, config?.repo);
+  // Web URLs may sit under a path prefix (GitHub Enterprise behind a proxy): the last owner/repo/issues/n is the issue.
+  const tail = /^https?:\/\/.*\/([^/\s]+)\/([^/\s]+)\/issues\/(\d+)\/?$/i.exec(ref);
+  return parseIssueRef(tail ? `${tail[1]}/${tail[2]}#${tail[3]}` : ref, defaultRepo);
 }
 
 /** The comment for one entry: concise, with the logbook path; formatEventComment adds 🤖 and the marker. */
@@ -102,10 +109,16 @@ export async function flushLogbook(ledger: Ledger, path: string, opts: MirrorOpt
   try {
     opened = await openMirror(ledger, opts);
   } catch (err) {
-    if (err instanceof RunlogError) return keepAll(err.code, err.message);
+    if (err instanceof RunlogError) return keepAll(err.code, `${err.message} (${err.hint})`);
     throw err;
   }
-  const issue = await linkedIssue(doc, opened.config);
+  let issue: IssueRef | null;
+  try {
+    issue = await linkedIssue(doc, opened.config);
+  } catch (err) {
+    if (err instanceof RunlogError) return keepAll(err.code, `${err.message} (${err.hint})`);
+    throw err;
+  }
   if (!issue) return keepAll('NO_ISSUE', `${path} links no GitHub issue (front matter issue: or the Run Contract's Issue field)`);
   const repo = `${issue.owner}/${issue.repo}`;
   const posted: string[] = [];
