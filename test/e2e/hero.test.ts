@@ -108,10 +108,10 @@ describe('hero run: open, launch, babysit, relaunch', () => {
     expect(nan.findings.map((f) => f.detector)).toContain('non_finite');
 
     writeFileSync(join(gates, 'gate-crash'), '');
-    const crash = await waitFor(async () => {
+    const crash = (await waitFor(async () => {
       const c = await cycle();
       return /crash/.test(c.title) ? c : null;
-    }, { timeoutMs: 30_000, intervalMs: 200, what: 'the crash to be seen' });
+    }, { timeoutMs: 30_000, intervalMs: 200, what: 'the crash to be seen' }))!;
     expect(crash.title).toMatch(/crash — command_failed \(node_failure\) at step 41/);
     expect(crash.mirror).toBe('posted');
     const runLogPath = init.runLog!.path;
@@ -134,10 +134,10 @@ describe('hero run: open, launch, babysit, relaunch', () => {
     const relaunch = HeroLaunchOutput.parse((await ok(['hero', 'launch', 'demo', '--config', 'config.json', '--json', '--', ...cmd])).json);
     expect(relaunch.relaunch).toBe(true);
     expect(relaunch.drift).toEqual([]);
-    const done = await waitFor(async () => {
+    const done = (await waitFor(async () => {
       const c = await cycle();
       return /completed/.test(c.title) && c.written ? c : null;
-    }, { timeoutMs: 30_000, intervalMs: 200, what: 'the relaunch to complete' });
+    }, { timeoutMs: 30_000, intervalMs: 200, what: 'the relaunch to complete' }))!;
     expect(done.progress.step).toBe(60);
 
     // Every runlog entry is in the remote's logbook; each posted one is on the issue exactly once, with 🤖 first.
