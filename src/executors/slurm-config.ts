@@ -185,3 +185,9 @@ export function slurmExecutorOptions(profile: ClusterProfile, root: string): Slu
     },
   };
 }
+
+/** The supervisor's clocks for an executor: Slurm's come from its profile, other executors have no queue. */
+export function monitorClocks(config: LedgerConfig, executor: string, cluster?: string): { pendingGraceMs?: number; staleAfterMs: number } {
+  if (executor !== 'slurm') return { staleAfterMs: DEFAULT_STALE_AFTER_MS };
+  return slurmMonitorSettings(clusterProfile(config, cluster).profile);
+}

@@ -115,6 +115,8 @@ function ended(input: DecideInput, obs: JobObservation): Decision {
   if (obs.exitCode !== undefined) fields.push([F.exitCode, String(obs.exitCode)]);
   if (obs.signal) fields.push([F.signal, obs.signal]);
   if (obs.endedAt) fields.push(['ended_at', code(obs.endedAt)]);
+  // A short job can end between two passes: its start is known only now.
+  if (obs.startedAt && !input.attempt.startedAt) fields.push([F.start, code(obs.startedAt)]);
   if (obs.node) fields.push([F.worker, code(obs.node)]);
   const step = input.progress.latest?.step;
   if (obs.phase === 'completed') {

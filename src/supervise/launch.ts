@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { failed, rejected, RunlogError } from '../errors.js';
 import type { JobHandle, JobSpec } from '../executors/types.js';
-import { resourceRequest, type ResourceFlags } from '../executors/registry.js';
+import { clusterProfile, resourceRequest, type ResourceFlags } from '../executors/registry.js';
 import type { JobField, JobOpResult } from '../ledger/ops/jobs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
 import { ledgerExcludes, runPreflight, snapshotConfig, type PreflightReason } from '../preflight/index.js';
@@ -60,6 +60,7 @@ function launchFields(handle: JobHandle, at: Date, running: boolean): JobField[]
     [F.handle, code(JSON.stringify(extra))],
   ];
   if (handle.host) fields.push([F.worker, code(handle.host)]);
+  if (extra['partition']) fields.push(['partition', code(extra['partition'])]);
   if (extra['pid']) fields.push([F.pid, extra['pid']]);
   if (running) fields.push([F.start, code(isoSeconds(at))], [F.startHuman, code(humanDate(at))]);
   return fields;
@@ -215,7 +216,8 @@ export async function submitRun(ctx: SuperviseContext, req: SubmitRequest): Prom
   const plan: LaunchPlan = {
     schema: 1,
     executor: req.executor,
-    cluster: req.cluster,
+    // The profile is pinned at submit: a later change of default_cluster must not move a live job.
+    cluster: req.executor === 'slurm' ? clusterProfile(ctx.ledger.config, req.cluster).name : req.cluster,
     argv: req.argv && req.argv.length > 0 ? req.argv : argvForScript(doc.view.config['script'], req.run),
     cwd: req.cwd,
     resources: Object.fromEntries(Object.entries(req.resources).filter(([, v]) => v !== undefined)) as LaunchPlan['resources'],

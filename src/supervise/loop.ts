@@ -7,7 +7,7 @@
  */
 import type { SuperviseContext } from './context.js';
 import type { ProgressMemo } from './decide.js';
-import { pollPass, type PassChange, type PassReport } from './pass.js';
+import { pollPass, type MonitorMemo, type PassChange, type PassReport } from './pass.js';
 
 export interface LoopOptions {
   everyMs: number;
@@ -42,9 +42,10 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 export async function superviseLoop(ctx: SuperviseContext, opts: LoopOptions): Promise<LoopSummary> {
   const memo = new Map<string, ProgressMemo>();
+  const monitor = new Map<string, MonitorMemo>();
   const summary: LoopSummary = { passes: 0, changes: [], executorQueries: 0, stoppedBy: 'signal' };
   while (!opts.signal?.aborted) {
-    const report = await pollPass(ctx, { memo, onChange: opts.onChange });
+    const report = await pollPass(ctx, { memo, monitor, onChange: opts.onChange });
     summary.passes++;
     summary.changes.push(...report.changes);
     summary.executorQueries += report.executorQueries;

@@ -154,7 +154,10 @@ describe.skipIf(slurmSkipped)('Slurm executor on a real cluster', () => {
       expect(exec.client.callsOf('sbatch')).toBe(1);
       const other = await exec.submit({ ...spec, attempt: 2, idempotencyKey: `${spec.runId}#2` });
       expect(other.jobId).not.toBe(first.jobId);
-      await Promise.all([exec.cancel(first), exec.cancel(other)]);
+      // The same run id and key from another ledger (another output root) is another job.
+      const elsewhere = await exec.submit({ ...spec, outputDir: join(dir.path, 'other-ledger') });
+      expect([first.jobId, other.jobId]).not.toContain(elsewhere.jobId);
+      await Promise.all([exec.cancel(first), exec.cancel(other), exec.cancel(elsewhere)]);
     });
 
     it('polls many jobs with one squeue call, plus one sacct call for ids squeue does not know', async () => {

@@ -40,6 +40,11 @@ function escapeFilenamePattern(path: string): string {
   return path.replace(/%/g, '%%');
 }
 
+/** The `--output` value as sbatch gets it (and squeue's STDOUT shows it): a pattern with `%j`. */
+export function outputDirective(outputDir: string): string {
+  return join(escapeFilenamePattern(outputDir), OUTPUT_PATTERN);
+}
+
 export function outputPathFor(outputDir: string, jobId: string): string {
   return join(outputDir, OUTPUT_PATTERN.replace('%j', jobId));
 }
@@ -116,7 +121,7 @@ export function sbatchDirectives(spec: JobSpec, profile: SlurmProfile): string[]
   const r = spec.resources;
   const lines = [
     directive('--job-name', jobNameFor(spec.runId)),
-    directive('--output', join(escapeFilenamePattern(spec.outputDir), OUTPUT_PATTERN)),
+    directive('--output', outputDirective(spec.outputDir)),
     directive('--comment', spec.idempotencyKey),
   ];
   const partition = r.partition ?? profile.partition;

@@ -6,6 +6,7 @@ import {
   defaultTemplatePath,
   exitCodePathFor,
   jobNameFor,
+  outputDirective,
   outputPathFor,
   renderBatchScript,
   scriptProblems,
@@ -136,15 +137,21 @@ export class SlurmExecutor implements Executor {
     }
   }
 
-  /** A job slurmctld still holds whose comment is this key: the same key never launches twice. */
+  /**
+   * A job slurmctld still holds with this key as its comment and this
+   * attempt's output pattern: the same key never launches twice. The output
+   * directory is part of the match because run ids repeat across ledgers
+   * (two clones, two users) and one of them must not adopt the other's job.
+   */
   private async findByKey(spec: JobSpec): Promise<JobHandle | undefined> {
     const name = jobNameFor(spec.runId);
-    const out = await this.client.runOk('squeue', ['-h', '-t', 'all', '-n', name, '-O', 'JobID:|,SubmitTime:|,Partition:|,Comment:|']);
+    const out = await this.client.runOk('squeue', ['-h', '-t', 'all', '-n', name, '-O', 'JobID:|,SubmitTime:|,Partition:|,STDOUT:|,Comment:|']);
+    const wanted = `${outputDirective(spec.outputDir)}|${spec.idempotencyKey}`;
     for (const raw of out.stdout.split('\n')) {
       const parts = raw.replace(/\|$/, '').split('|');
-      if (parts.length < 4) continue;
+      if (parts.length < 5) continue;
       const [jobId, submit, partition] = parts as [string, string, string];
-      if (parts.slice(3).join('|') === spec.idempotencyKey) {
+      if (parts.slice(3).join('|') === wanted) {
         return this.handle(spec, jobId, slurmTimeToIso(submit) ?? new Date().toISOString(), partition);
       }
     }
