@@ -33,15 +33,35 @@ export class GitError extends Error {
   }
 }
 
+/**
+ * Told about every git process before it starts and when it ends. A git
+ * child outlives a SIGKILLed runlog; the ledger lock records the children
+ * (see lock.ts) so a waiter does not take the lock over while one still runs.
+ */
+export interface ChildWatch {
+  starting(): void;
+  started(pid: number | undefined): void;
+  ended(pid: number): void;
+}
+
+let childWatch: ChildWatch | null = null;
+
+export function watchGitChildren(w: ChildWatch | null): void {
+  childWatch = w;
+}
+
 export class Git {
   constructor(readonly cwd: string) {}
 
   run(args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile('git', args, { cwd: this.cwd, env: ENV, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+      childWatch?.starting();
+      const child = execFile('git', args, { cwd: this.cwd, env: ENV, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+        if (child.pid !== undefined) childWatch?.ended(child.pid);
         if (err) reject(new GitError(args, `${stderr || err.message}`));
         else resolve(stdout);
       });
+      childWatch?.started(child.pid);
     });
   }
 

@@ -1,39 +1,232 @@
 /**
- * The ledger lock: one writer per clone at a time. proper-lockfile keeps the
- * lock's mtime fresh while we hold it, so a lock left by a killed process goes
- * stale within `STALE_MS` and the next command takes it over.
+ * The ledger lock: one writer per clone at a time.
+ *
+ * The lock is a directory (mkdir is atomic) holding `owner.json`: the pid,
+ * the machine it runs on and the git processes it started. A lock whose
+ * owner died on this machine is taken over as soon as those git processes
+ * are gone too (a SIGKILLed or OOM-killed command must not stall the next
+ * one, and its orphaned `git commit` must not race the next command).
+ * Otherwise the holder keeps the directory's mtime fresh, and a lock not
+ * refreshed for `STALE_MS` (an owner on another machine that died, or one
+ * that hung) is taken over. Takeovers are serialised through a
+ * second, short-lived directory so two waiters never break the same lock and
+ * then each other's.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { randomBytes } from 'node:crypto';
 import { failed } from '../errors.js';
+import { watchGitChildren } from './git.js';
 
 const STALE_MS = 4_000;
+const REFRESH_MS = STALE_MS / 4;
+/** A waiter breaking a lock holds the break directory for microseconds. */
+const BREAK_STALE_MS = 2_000;
+
+interface Owner {
+  pid: number;
+  /** Machine, boot and pid namespace: a pid means something only where all three match. */
+  host: string;
+  token: string;
+  /** git processes the holder started that may still run (they outlive a killed holder). */
+  children: number[];
+  /** Set while a git process is being started and its pid is not recorded yet. */
+  spawning: boolean;
+}
+
+let hostKeyCache: string | undefined;
+
+function hostKey(): string {
+  if (hostKeyCache === undefined) {
+    const read = (f: () => string) => {
+      try {
+        return f().trim();
+      } catch {
+        return '';
+      }
+    };
+    const boot = read(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
+    const pidns = read(() => readlinkSync('/proc/self/ns/pid'));
+    hostKeyCache = [hostname(), boot, pidns].join('|');
+  }
+  return hostKeyCache;
+}
+
+/** Whether `pid` runs; a zombie (dead, not yet reaped) does not. */
+function processAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX] /s.test(stat);
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return errCode(err) === 'EPERM';
+  }
+}
+
+function readOwner(lockDir: string): Owner | null {
+  try {
+    const o = JSON.parse(readFileSync(join(lockDir, 'owner.json'), 'utf8')) as Owner;
+    return typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.token === 'string' && Array.isArray(o.children) ? o : null;
+  } catch {
+    return null;
+  }
+}
+
+function errCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException).code;
+}
+
+/** Why the lock at `lockDir` may be taken over, or null while its holder is alive. */
+function abandoned(lockDir: string): { ino: number; why: string } | null {
+  let st;
+  try {
+    st = statSync(lockDir);
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') return null;
+    throw err;
+  }
+  const owner = readOwner(lockDir);
+  if (owner && owner.host === hostKey() && owner.pid !== process.pid && !processAlive(owner.pid) && !owner.spawning && !owner.children.some(processAlive)) {
+    return { ino: st.ino, why: `its owner (pid ${owner.pid}) and its git processes are gone` };
+  }
+  if (Date.now() - st.mtimeMs > STALE_MS) return { ino: st.ino, why: `not refreshed for over ${STALE_MS / 1000} s` };
+  return null;
+}
+
+/** Remove an abandoned lock, unless another waiter is doing so; true when it was removed. */
+function breakAbandoned(lockDir: string): boolean {
+  if (!abandoned(lockDir)) return false;
+  const breakDir = `${lockDir}.break`;
+  try {
+    mkdirSync(breakDir);
+  } catch (err) {
+    if (errCode(err) !== 'EEXIST') throw err;
+    try {
+      // A waiter killed while breaking left this behind.
+      if (Date.now() - statSync(breakDir).mtimeMs > BREAK_STALE_MS) rmdirSync(breakDir);
+    } catch {
+      // someone else removed it first
+    }
+    return false;
+  }
+  try {
+    // Judge again while holding the break directory: the lock seen before may have been replaced.
+    const verdict = abandoned(lockDir);
+    if (!verdict) return false;
+    const trash = `${lockDir}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+    renameSync(lockDir, trash);
+    rmSync(trash, { recursive: true, force: true });
+    return true;
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') return true;
+    throw err;
+  } finally {
+    try {
+      rmdirSync(breakDir);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function tryCreate(lockDir: string): Owner | null {
+  try {
+    mkdirSync(lockDir);
+  } catch (err) {
+    if (errCode(err) === 'EEXIST') return null;
+    throw err;
+  }
+  const owner: Owner = { pid: process.pid, host: hostKey(), token: randomBytes(8).toString('hex'), children: [], spawning: false };
+  writeOwner(lockDir, owner);
+  return owner;
+}
+
+function writeOwner(lockDir: string, owner: Owner): void {
+  const tmp = join(lockDir, `.owner.${owner.token}`);
+  writeFileSync(tmp, JSON.stringify(owner));
+  renameSync(tmp, join(lockDir, 'owner.json'));
+}
 
 export async function acquireLedgerLock(gitDir: string, opts: { waitMs?: number } = {}): Promise<() => Promise<void>> {
   const dir = join(gitDir, 'runlog');
   mkdirSync(dir, { recursive: true });
+  const lockDir = join(dir, 'ledger.lock');
   const waitMs = opts.waitMs ?? 120_000;
   const started = Date.now();
   for (;;) {
-    try {
-      return await lockfile.lock(dir, {
-        stale: STALE_MS,
-        update: STALE_MS / 4,
-        realpath: false,
-        lockfilePath: join(dir, 'ledger.lock'),
-        onCompromised: (err) => {
-          // Another process took the lock over: continuing could interleave two writers.
-          process.stderr.write(`error[LOCK_COMPROMISED]: ${err.message}\nhint: run the command again\n`);
-          process.exit(1);
-        },
-      });
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'ELOCKED') throw err;
-      if (Date.now() - started > waitMs) {
-        throw failed('LEDGER_LOCKED', `another runlog command has held the ledger lock for over ${Math.round(waitMs / 1000)} s`, `wait for it to finish; a lock left by a killed process is recovered after ${STALE_MS / 1000} s`);
-      }
-      await new Promise((r) => setTimeout(r, 15 + Math.random() * 60));
+    const owner = tryCreate(lockDir);
+    if (owner) return hold(lockDir, owner);
+    if (breakAbandoned(lockDir)) continue;
+    if (Date.now() - started > waitMs) {
+      const holder = readOwner(lockDir);
+      throw failed(
+        'LEDGER_LOCKED',
+        `another runlog command${holder ? ` (pid ${holder.pid})` : ''} has held the ledger lock for over ${Math.round(waitMs / 1000)} s`,
+        `wait for it to finish; a lock whose owner died is recovered at once, one from another machine after ${STALE_MS / 1000} s (${lockDir})`,
+      );
     }
+    await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
   }
+}
+
+/** Keep the lock fresh while held; the returned function releases it. */
+function hold(lockDir: string, owner: Owner): () => Promise<void> {
+  const refresh = setInterval(() => {
+    const now = readOwner(lockDir);
+    if (now?.token !== owner.token) {
+      // Another process took the lock over: continuing could interleave two writers.
+      process.stderr.write(`error[LOCK_COMPROMISED]: the ledger lock ${lockDir} was taken over by another process\nhint: run the command again\n`);
+      process.exit(1);
+    }
+    const t = new Date();
+    try {
+      utimesSync(lockDir, t, t);
+    } catch {
+      // the next tick sees the loss through owner.json
+    }
+  }, REFRESH_MS);
+  refresh.unref();
+  const live = new Set<number>();
+  let spawning = 0;
+  const record = () => {
+    try {
+      writeOwner(lockDir, { ...owner, children: [...live], spawning: spawning > 0 });
+    } catch {
+      // the lock is gone; the refresh tick reports it
+    }
+  };
+  watchGitChildren({
+    starting: () => {
+      spawning++;
+      record();
+    },
+    started: (pid) => {
+      spawning--;
+      if (pid !== undefined) live.add(pid);
+      record();
+    },
+    // No write: a finished child reads as dead to a waiter anyway.
+    ended: (pid) => live.delete(pid),
+  });
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    clearInterval(refresh);
+    watchGitChildren(null);
+    if (readOwner(lockDir)?.token !== owner.token) return;
+    const trash = `${lockDir}.released-${owner.token}`;
+    try {
+      renameSync(lockDir, trash);
+      rmSync(trash, { recursive: true, force: true });
+    } catch (err) {
+      if (errCode(err) !== 'ENOENT') throw err;
+    }
+  };
 }
