@@ -39,7 +39,8 @@ export default class Babysit extends RunlogCommand {
       for (const p of flush?.posted ?? []) this.say(`  issue: posted ${p.eventId} → ${p.commentUrl}`);
       for (const p of flush?.pending ?? []) this.say(`  issue: PENDING ${p.eventId} [${p.code}] ${p.reason}; the next cycle or \`runlog sync\` posts it`);
       if (ended) {
-        this.say(`${slug}: the job has ended; relaunch with \`runlog hero launch ${slug}\` and babysit again`);
+        const completed = cycle.job?.phase === 'completed';
+        this.say(completed ? `${slug}: the job completed; verify the final checkpoint and W&B summary, then seal` : `${slug}: the job has ended; follow Next (relaunch with \`runlog hero launch ${slug}\` only when the failure is recoverable), then babysit again`);
         break;
       }
       if (n + 1 < max) await new Promise((resolve) => setTimeout(resolve, everyMs - (Date.now() % everyMs) + 1000));

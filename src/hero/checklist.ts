@@ -60,7 +60,7 @@ export interface ChecklistContext {
 }
 
 /** Config keys that name the final training step, most specific first. */
-const FINAL_STEP_KEYS = [/(^|\.)num_train_steps$/, /(^|\.)max_steps$/, /(^|\.)total_steps$/, /(^|\.)train_steps$/, /(^|\.)num_steps$/, /(^|\.)final_step$/];
+const FINAL_STEP_KEYS = [/(^|\.)num_train_steps$/, /(^|\.)max_steps$/, /(^|\.)total_steps$/, /(^|\.)train_steps$/, /(^|\.)num_steps$/, /(^|\.)final_step$/, /^steps$/];
 
 export function finalStepFromConfig(flat: Record<string, unknown>): { key: string; step: number } | null {
   for (const re of FINAL_STEP_KEYS) {

@@ -36,6 +36,8 @@ export interface HeroLaunchOutcome {
   submitted: { run: string; executor: string; jobId: string; outputPath: string; attempt: number } | null;
   eventId: string | null;
   mirror: 'pending' | 'posted' | 'none' | null;
+  /** Why the launch event was or was not posted to the issue. */
+  why: string;
   flush: FlushResult | null;
   commit: string | null;
   pushed: boolean;
@@ -73,7 +75,7 @@ export async function heroLaunch(ledger: Ledger, o: HeroLaunchOptions): Promise<
   const runLog = linkedRunLog(ledger, doc.contract);
   if (!runLog) checklist.blocked.push(`Run log: ${path} links no run log (Run Contract "Run log:"); the executor records the job there. Start hero runs with \`runlog hero init\``);
   const instance = `${slug} instance ${n}${relaunch ? ' (relaunch)' : ''}`;
-  const base: HeroLaunchOutcome = { slug, path, relaunch, instance, checklist, submitted: null, eventId: null, mirror: null, flush: null, commit: null, pushed: false };
+  const base: HeroLaunchOutcome = { slug, path, relaunch, instance, checklist, submitted: null, eventId: null, mirror: null, why: 'dry run', flush: null, commit: null, pushed: false };
   if (checklist.blocked.length > 0) {
     throw rejected('LAUNCH_BLOCKED', `${slug} was not launched: ${checklist.blocked.join('; ')}`, 'fix or explicitly approve each blocking item (see the checklist), then run `runlog hero launch` again; nothing was launched or written', {
       checklist: checklist.items,
@@ -137,6 +139,7 @@ export async function heroLaunch(ledger: Ledger, o: HeroLaunchOptions): Promise<
     submitted,
     eventId: id,
     mirror: posted ? 'posted' : decision.mirror,
+    why: decision.why,
     flush,
     commit: tx.commit,
     pushed: tx.pushed || (flush?.pushed ?? false),

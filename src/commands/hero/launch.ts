@@ -86,7 +86,7 @@ export default class HeroLaunch extends RunlogCommand {
     if (r.submitted) {
       this.say(`launched ${r.submitted.executor} job ${r.submitted.jobId} (run log ${r.submitted.run}, attempt ${r.submitted.attempt}); output ${r.submitted.outputPath}`);
       this.say(`committed ${r.commit?.slice(0, 12) ?? '(nothing)'}: ${r.slug}: ${r.relaunch ? 'log relaunch' : 'log launch'}`);
-      for (const line of renderMirror(r.mirror ?? 'none', r.mirror === 'none' ? 'not mirrored' : '', r.flush)) this.say(line);
+      for (const line of renderMirror(r.mirror ?? 'none', r.why, r.flush)) this.say(line);
     } else this.say('dry run: checklist passed; nothing launched or written');
     return this.toJson({
       slug: r.slug,
