@@ -22,6 +22,7 @@ export default class Supervise extends RunlogCommand {
     const onSignal = () => stop.abort();
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    this.say(`supervise: watching ${ledger.root} every ${flags.every} (SIGTERM or Ctrl-C stops after the current pass)`);
     try {
       const summary = await superviseLoop(ctx, {
         everyMs,
