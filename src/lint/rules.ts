@@ -110,16 +110,23 @@ export function lintRunFile(f: RunFileFacts, emit: Emit): void {
     }
   }
 
-  const signed = field(v.results, 'signoff') !== null || (f.checkpointFiles?.signoff ?? false) || v.status.some((e) => /^signoff for /.test(e.text));
-  if (!signed) {
-    for (const l of sectionsNamed(o, 'Next')[0]?.bodyLines ?? []) {
-      if (EVAL_OR_UPLOAD.test(l.text) && !/passport|signoff|SIGNOFF/.test(l.text)) {
-        emit('next-eval-before-passport', l.number, 'Next suggests eval or upload, but the checkpoint has no passport and signoff yet: generate MODEL_PASSPORT.json + SIGNOFF.json first');
-      }
-    }
+  for (const line of unsignedEvalSuggestions(doc, f.checkpointFiles?.signoff ?? false)) {
+    emit('next-eval-before-passport', line, 'Next suggests eval or upload, but the checkpoint has no passport and signoff yet: generate MODEL_PASSPORT.json + SIGNOFF.json first');
   }
 
   lintFrontMatter(f, emit);
+}
+
+/**
+ * Lines of ## Next that suggest eval or upload while no signoff is recorded
+ * (Results `signoff`, a signoff Status note, or SIGNOFF.json next to the
+ * checkpoint). `show` and lint use it so neither passes such advice on.
+ */
+export function unsignedEvalSuggestions(doc: RunLogDoc, signoffOnDisk = false): number[] {
+  const v = doc.view;
+  const signed = signoffOnDisk || field(v.results, 'signoff') !== null || v.status.some((e) => /^signoff for /.test(e.text));
+  if (signed) return [];
+  return (sectionsNamed(doc.outline, 'Next')[0]?.bodyLines ?? []).filter((l) => EVAL_OR_UPLOAD.test(l.text) && !/passport|signoff/i.test(l.text)).map((l) => l.number);
 }
 
 function lintFrontMatter(f: RunFileFacts, emit: Emit): void {
