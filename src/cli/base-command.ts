@@ -71,7 +71,7 @@ export abstract class RunlogCommand extends Command {
 
   protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
-    const e = fromOclif(err);
+    const e = fromOclif(err, this.id);
     if (this.jsonEnabled()) {
       this.logJson({ error: { code: e.code, message: e.message, hint: e.hint, ...(e.details ?? {}) } });
     } else {
@@ -83,19 +83,39 @@ export abstract class RunlogCommand extends Command {
   }
 }
 
-/** oclif's parse errors are usage errors (exit 2) with a hint. */
-function fromOclif(err: Error): RunlogError {
+/**
+ * oclif's parse errors are usage errors (exit 2): one plain line saying what
+ * is wrong, and a hint naming this command's help. oclif's own wording spans
+ * lines, repeats the argument's description and may carry colour codes.
+ */
+function fromOclif(err: Error, id: string | undefined): RunlogError {
   if (err instanceof RunlogError) return err;
   const name = err.constructor?.name ?? '';
-  const msg = err.message.split('\n')[0] ?? err.message;
-  const help = 'see `runlog <command> --help`';
-  if (name === 'NonExistentFlagsError' || /Nonexistent flags?/i.test(err.message)) return usageError('UNKNOWN_FLAG', msg, help);
-  if (name === 'RequiredArgsError' || /Missing \d+ required arg/i.test(err.message)) return usageError('MISSING_ARGUMENT', err.message.replace(/\n+See more help.*$/s, '').replace(/\n/g, ' '), help);
-  if (name === 'UnexpectedArgsError' || /Unexpected argument/i.test(err.message)) return usageError('UNEXPECTED_ARGUMENT', msg, `${help}; quote a message that has spaces`);
-  if (/Missing required flag/i.test(err.message)) return usageError('MISSING_FLAG', err.message.replace(/\n+See more help.*$/s, '').replace(/\n/g, ' '), help);
-  if (name === 'FailedFlagValidationError' || /Expected .* to be one of|Expected an integer|must also be provided|cannot also be provided|Parsing --/i.test(err.message)) {
-    return usageError('BAD_FLAG', err.message.replace(/\n+See more help.*$/s, '').replace(/\n/g, ' '), help);
+  const lines = err.message
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter((l) => l !== '' && !/^See more help/i.test(l));
+  const first = lines[0] ?? err.message;
+  const help = `see \`runlog${id ? ` ${id.replace(/:/g, ' ')}` : ''} --help\``;
+  if (name === 'NonExistentFlagsError' || /^Nonexistent flags?/i.test(first)) return usageError('UNKNOWN_FLAG', first, help);
+  if (name === 'RequiredArgsError' || /^Missing \d+ required args?/i.test(first)) {
+    const missing = ((err as Error & { args?: { name?: string }[] }).args ?? []).map((a) => a.name).filter(Boolean);
+    const multiple = /Note: (--\S+) allows multiple values/.exec(lines.join(' '))?.[1];
+    return usageError(
+      'MISSING_ARGUMENT',
+      missing.length > 0 ? `missing argument${missing.length > 1 ? 's' : ''}: ${missing.map((a) => `<${a}>`).join(' ')}` : first,
+      multiple ? `${help}; arguments go before ${multiple} (it takes several values), or after \`--\`` : help,
+    );
   }
-  if (err instanceof Errors.CLIError) return usageError('USAGE', msg, help);
+  if (name === 'UnexpectedArgsError' || /^Unexpected arguments?/i.test(first)) return usageError('UNEXPECTED_ARGUMENT', first, `${help}; quote a message that has spaces`);
+  const reasons = /^The following errors? occurred:?$/i.test(first) ? lines.slice(1) : lines;
+  const requiredFlags = reasons.map((r) => /^Missing required flag:? (\S+)/i.exec(r)?.[1]).filter((f): f is string => f !== undefined);
+  if (requiredFlags.length > 0) return usageError('MISSING_FLAG', `missing required flag${requiredFlags.length > 1 ? 's' : ''}: ${requiredFlags.map((f) => `--${f.replace(/^--/, '')}`).join(' ')}`, help);
+  if (name === 'FailedFlagValidationError' || /Expected .* to be one of|Expected an integer|must also be provided|cannot also be provided|^Parsing --/i.test(reasons.join(' '))) {
+    const parsing = /^Parsing --\S+$/.test(reasons[0] ?? '') ? `${reasons[0]}: ` : '';
+    return usageError('BAD_FLAG', `${parsing}${reasons.slice(parsing ? 1 : 0).join('; ')}`, help);
+  }
+  if (err instanceof Errors.CLIError) return usageError('USAGE', first, help);
   return toRunlogError(err);
 }
