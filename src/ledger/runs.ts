@@ -2,7 +2,7 @@
  * Finding run logs under `run_logs/` and resolving a `<run>` ref to one.
  * A run's id is its path under run_logs/ without `.md`.
  */
-import { readdirSync, realpathSync, existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { notFound, usageError } from '../errors.js';
 
@@ -61,8 +61,12 @@ export function resolveRun(root: string, runsDir: string, ref: string, cwd = pro
     const abs = isAbsolute(ref) ? ref : existsSync(join(cwd, ref)) ? join(cwd, ref) : join(root, ref);
     return fileWithin(root, runsDir, abs, bad);
   }
+  const asId = ref.startsWith(`${runsDir}/`) ? ref.slice(runsDir.length + 1) : ref;
+  // listRunFiles skips symlinks; one named exactly is judged by where it leads, not reported as missing.
+  const named = join(base, `${asId}.md`);
+  if (isSymlink(named)) return fileWithin(root, runsDir, named, bad);
   const runs = listRunFiles(root, runsDir);
-  const exact = runs.find((r) => r.id === ref || r.id === ref.replace(new RegExp(`^${runsDir}/`), ''));
+  const exact = runs.find((r) => r.id === asId);
   if (exact) return checkInside(base, exact, bad);
   // A suffix that starts at a path segment beats one that starts mid-name.
   const matches = runs.filter((r) => r.id.endsWith(ref));
@@ -74,10 +78,20 @@ export function resolveRun(root: string, runsDir: string, ref: string, cwd = pro
       candidates: candidates.map((c) => c.id),
     });
   }
-  const near = runs.filter((r) => r.id.includes(ref.split('/').pop()!.slice(0, 6))).slice(0, 5);
+  // Suggest runs sharing the task part of the name: every dated name shares its first characters.
+  const task = ref.split('/').pop()!.replace(/\.md$/, '').replace(/^\d{4}-\d{2}-\d{2}_?/, '');
+  const near = task.length >= 2 ? runs.filter((r) => r.id.split('/').pop()!.includes(task)).slice(0, 5) : [];
   throw notFound('RUN_NOT_FOUND', `no run matches ${JSON.stringify(ref)}`, near.length > 0 ? `did you mean: ${near.map((c) => c.id).join(', ')}` : 'see `runlog list` for the runs in this ledger', {
     candidates: near.map((c) => c.id),
   });
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function fileWithin(root: string, runsDir: string, abs: string, bad: (why: string) => Error): RunFile {
