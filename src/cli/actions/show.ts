@@ -4,11 +4,18 @@ import { showRun } from '../../ledger/queries.js';
 import type { ShowResult } from '../../schemas/output.js';
 import { renderRun } from '../render.js';
 import type { ActionOutput } from './types.js';
+import { unsignedEvalSuggestions } from '../../lint/rules.js';
 
 export async function showAction(input: { run: string; ledger?: string; json: boolean }): Promise<ActionOutput<ShowResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const { id, path, doc } = showRun(ledger, input.run);
   const v = doc.view;
+  // An eval/upload suggestion for a checkpoint with no passport and signoff is never shown as advice.
+  const unsigned = new Set(unsignedEvalSuggestions(doc));
+  const nextSection = doc.section('Next');
+  const next = (nextSection?.bodyLines ?? [])
+    .filter((l) => l.text.trim() !== '')
+    .map((l) => (unsigned.has(l.number) ? `${l.text.replace(/^(\s*[-*+]\s*)?/, '$1[blocked: generate and sign MODEL_PASSPORT.json + SIGNOFF.json first (runlog ckpt passport / ckpt signoff)] ')}` : l.text));
   const result: ShowResult = {
     id,
     path,
@@ -26,7 +33,8 @@ export async function showAction(input: { run: string; ledger?: string; json: bo
     status: v.status.map((e) => ({ line: e.line, at: e.at, stamp: e.stamp, state: e.state, step: e.step, metrics: e.metrics, message: e.message, continuation: e.continuation })),
     results: v.results,
     wandb: v.wandb,
-    next: v.next,
+    next,
+    nextBlocked: [...unsigned],
     sections: v.sections,
     diagnostics: doc.diagnostics,
   };
