@@ -1,0 +1,154 @@
+/**
+ * Slurm faults end to end: the daemons are stopped under real runs while
+ * `runlog supervise` / `runlog poll` watch them, and the run log must show
+ * only what Slurm really said. Each test holds the Slurm test lock
+ * exclusively, so no other Slurm test (in any file) runs meanwhile.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PollOutput, SubmitOutput } from '../../src/schemas/output.js';
+import { git, newRun, runlog, spawnRunlog, waitFor } from '../support/ledger.js';
+import { lastJob, pollUntil, show, submit, train } from '../e2e/jobs-support.js';
+import { acquireExclusive } from './lock.js';
+import { slurmLedger, type SlurmLedger } from './e2e-support.js';
+import { daemonAlive, daemonPid, ensureSlurm, slurmRequired, slurmSkipped, startSlurm, type SlurmSetup } from './support.js';
+
+const LOCK_WAIT_MS = 900_000;
+const SLURM = ['--executor', 'slurm'];
+const ACTIVE = ['queued', 'running', 'stalled', 'lost'];
+
+let slurm: SlurmSetup;
+let unavailable: string | undefined;
+const ledgers: SlurmLedger[] = [];
+
+async function ledger(): Promise<{ sl: SlurmLedger; dir: string }> {
+  const sl = await slurmLedger(slurm.env);
+  ledgers.push(sl);
+  return { sl, dir: sl.dir };
+}
+
+function sacct(env: Record<string, string>): Promise<string> {
+  return new Promise((resolve) => {
+    execFile('sacct', ['-n', '-X', '-j', '1'], { env: { ...process.env, ...env }, timeout: 30_000 }, (_err, stdout, stderr) => resolve(`${stdout}${stderr}`));
+  });
+}
+
+describe.skipIf(slurmSkipped)('Slurm faults under runlog', () => {
+  beforeAll(async () => {
+    try {
+      slurm = await ensureSlurm();
+    } catch (err) {
+      if (slurmRequired) throw err;
+      unavailable = err instanceof Error ? err.message : String(err);
+    }
+  }, 600_000);
+  afterAll(() => {
+    for (const sl of ledgers) sl.cleanup();
+  });
+  beforeEach(({ skip }) => {
+    if (unavailable !== undefined) skip(`no Slurm: ${unavailable}`);
+    if (!slurm.sandbox) skip('the Slurm cluster is not ours to break');
+  });
+
+  describe.sequential('daemons down', () => {
+    beforeEach(() => acquireExclusive(), LOCK_WAIT_MS);
+
+    it('slurmctld stopped mid-job: no state invented, monitor stale after the threshold, the real ending after restart', async () => {
+      const sandbox = slurm.sandbox as string;
+      const { sl, dir } = await ledger();
+      const run = await newRun(dir, 'ctld');
+      const sub = SubmitOutput.parse((await submit(dir, run, [...SLURM, '--retries', '0'], train('--steps', '40', '--sleep-ms', '150', '--fail-at', '30', '--fail-with', 'code'))).json);
+      const supervisor = spawnRunlog(dir, ['supervise', '--every', '1s']);
+      let restarted = false;
+      try {
+        await waitFor(async () => (await show(dir, run)).state === 'running', { timeoutMs: 60_000, intervalMs: 300, what: 'the supervisor to see the job running' });
+        const pid = daemonPid(sandbox, 'slurmctld') as number;
+        process.kill(pid, 'SIGTERM');
+        await waitFor(() => !daemonAlive('slurmctld', pid), { timeoutMs: 30_000, intervalMs: 200, what: 'slurmctld to exit' });
+        const headAtOutage = (await git(dir, ['rev-parse', 'HEAD'])).trim();
+
+        // A one-shot poll during the outage: exit 0, the transport error reported, nothing recorded.
+        const poll = await runlog(dir, ['poll', run, '--json'], { timeoutMs: 120_000 });
+        expect(poll.code, poll.stderr).toBe(0);
+        const report = PollOutput.parse(poll.json);
+        expect(report.transportErrors.join('\n')).toMatch(/Unable to contact slurm controller/);
+        expect(report.changes).toEqual([]);
+
+        // The job ends while nobody can ask Slurm; the supervisor says `monitor stale`, never an ending.
+        await waitFor(() => existsSync(`${sub.outputDir}/exit-${sub.jobId}.code`), { timeoutMs: 60_000, what: 'the job to end during the outage' });
+        const stale = await waitFor(
+          async () => {
+            const s = await show(dir, run);
+            return s.status.some((e) => /^monitor stale: slurm unreachable/.test(e.message)) ? s : undefined;
+          },
+          { timeoutMs: 90_000, intervalMs: 500, what: 'a monitor stale entry' },
+        );
+        expect(stale?.state).toBe('running');
+        const during = (await git(dir, ['log', '--format=%s', `${headAtOutage}..HEAD`])).split('\n').filter(Boolean);
+        for (const subject of during) expect(subject).toMatch(/: log (progress|running)$/);
+
+        await startSlurm({ SLURM_SANDBOX: sandbox });
+        restarted = true;
+        // Jobs that ended during the outage show RUNNING for up to ~25 s after the restart.
+        const done = await waitFor(
+          async () => {
+            const s = await show(dir, run);
+            return ACTIVE.includes(s.state) ? undefined : s;
+          },
+          { timeoutMs: 120_000, intervalMs: 500, what: 'the real ending after the restart' },
+        );
+        expect(done?.state).toBe('command_failed');
+        expect(lastJob(done!)).toMatchObject({ exit_code: '1', failure_class: 'code_error' });
+        const messages = done!.status.map((e) => e.message);
+        expect(messages.some((m) => /^monitor back: slurm answered again/.test(m))).toBe(true);
+        expect(messages.filter((m) => /^monitor stale/.test(m))).toHaveLength(1);
+      } finally {
+        supervisor.child.kill('SIGTERM');
+        await supervisor.exited;
+        if (!restarted) await startSlurm({ SLURM_SANDBOX: sandbox });
+      }
+      expect(sl.jobIds()).toEqual([sub.jobId]);
+    }, 300_000);
+
+    it('slurmd dead past SlurmdTimeout with --no-requeue: the run ends worker_lost (node_failure)', async () => {
+      const sandbox = slurm.sandbox as string;
+      const { dir } = await ledger();
+      const run = await newRun(dir, 'nodefail');
+      const sub = SubmitOutput.parse((await submit(dir, run, [...SLURM, '--no-requeue', '--retries', '0'], train('--steps', '1000000', '--sleep-ms', '200'))).json);
+      await pollUntil(dir, run, (s) => s === 'running', 60_000);
+      const pid = daemonPid(sandbox, 'slurmd') as number;
+      process.kill(pid, 'SIGKILL');
+      try {
+        const done = await pollUntil(dir, run, (s) => !ACTIVE.includes(s), 150_000);
+        expect(done.state).toBe('worker_lost');
+        const job = lastJob(done);
+        expect(job['failure_class']).toBe('node_failure');
+        expect(job['execution_id']).toBe(sub.jobId);
+        expect(job['evidence']).toMatch(/NODE_FAIL/);
+      } finally {
+        await startSlurm({ SLURM_SANDBOX: sandbox });
+      }
+    }, 240_000);
+
+    it('without accounting: runs still reach their real endings from squeue, and sacct is really off', async () => {
+      const sandbox = slurm.sandbox as string;
+      await startSlurm({ SLURM_SANDBOX: sandbox, SLURM_ACCOUNTING: '0' });
+      try {
+        expect(await sacct(slurm.env)).toMatch(/accounting storage is disabled/i);
+        const { dir } = await ledger();
+        const ok = await newRun(dir, 'noacct-ok');
+        const bad = await newRun(dir, 'noacct-bad');
+        expect((await submit(dir, ok, SLURM, train('--steps', '5', '--sleep-ms', '50'))).code).toBe(0);
+        expect((await submit(dir, bad, [...SLURM, '--retries', '0'], ['sh', '-c', 'echo "ValueError: bad shard" >&2; exit 3'])).code).toBe(0);
+        const a = await pollUntil(dir, ok, (s) => !ACTIVE.includes(s), 60_000);
+        const b = await pollUntil(dir, bad, (s) => !ACTIVE.includes(s), 60_000);
+        expect(a.state).toBe('completed');
+        expect(b.state).toBe('command_failed');
+        expect(lastJob(b)['exit_code']).toBe('3');
+      } finally {
+        await startSlurm({ SLURM_SANDBOX: sandbox, SLURM_ACCOUNTING: '1' });
+      }
+    }, 180_000);
+  });
+});
