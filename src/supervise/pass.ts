@@ -6,18 +6,18 @@
  * nothing. The pass keeps no state: a run's facts come from its Job block,
  * its executor and its output; `memo` only sharpens the heartbeat clock.
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { JobHandle, JobObservation } from '../executors/types.js';
 import { TERMINAL, type RunState } from '../ledger/lifecycle.js';
 import type { JobOpResult } from '../ledger/ops/jobs.js';
 import { listRunFiles, type RunFile } from '../ledger/runs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
-import { compileProgressPatterns, latestProgress, readTail, type CompiledProgressPattern } from '../signals/progress.js';
+import { compileProgressPatterns, latestProgress, type CompiledProgressPattern, type ProgressSummary } from '../signals/progress.js';
 import { backoffMs } from './backoff.js';
 import { monitorClocks } from '../executors/slurm-config.js';
 import { clock, code, F, handleOf, humanDuration, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
 import type { SuperviseContext } from './context.js';
-import { decide, type Decision, type ProgressMemo } from './decide.js';
+import { decide, RESTARTS_FIELD, type Decision, type ProgressMemo } from './decide.js';
 import { launchAttempt } from './launch.js';
 import { loadPlan, savePlan } from './plan.js';
 import { attemptDir } from './settings.js';
@@ -100,11 +100,51 @@ function mtimeMs(path: string): number | undefined {
   }
 }
 
-async function tailOf(path: string): Promise<string> {
+/** Growing windows at the end of the tail that hold the newest progress line of a live job. */
+const RECENT_WINDOWS = [512, 4096];
+
+/**
+ * A live job needs only its newest step, so only the end of the tail is
+ * parsed (a few lines, then a few KiB); the whole tail is parsed when the
+ * job ended (first loss, final step) or when the end holds no step or a
+ * counted one (HF Trainer dicts count lines from the start).
+ */
+function progressOf(tail: string, patterns: CompiledProgressPattern[], whole: boolean): ProgressSummary {
+  if (!whole) {
+    for (const bytes of RECENT_WINDOWS) {
+      if (tail.length <= bytes) break;
+      const cut = tail.indexOf('\n', tail.length - bytes);
+      if (cut === -1) continue;
+      const recent = latestProgress(tail.slice(cut + 1), patterns);
+      if (recent.latest !== undefined && !recent.latest.stepCounted) return recent;
+    }
+  }
+  return latestProgress(tail, patterns);
+}
+
+const TAIL_BYTES = 64 * 1024;
+
+/**
+ * The last 64 KiB of a job's output, without the partial line the cut lands
+ * in. Read synchronously: a pass reads hundreds of small tails and async
+ * reads, one after another, spend most of their time waiting on the pool.
+ */
+function tailOf(path: string): string {
+  let fd: number;
   try {
-    return await readTail(path);
+    fd = openSync(path, 'r');
   } catch {
     return '';
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const start = Math.max(0, size - TAIL_BYTES);
+    const buf = Buffer.allocUnsafe(size - start);
+    const n = readSync(fd, buf, 0, buf.length, start);
+    const text = buf.toString('utf8', 0, n);
+    return start === 0 ? text : text.slice(text.indexOf('\n') + 1);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -165,9 +205,10 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
 
   for (const w of watched) {
     const obs = observations.get(w);
-    const readOutput = obs !== undefined && obs.phase !== 'queued';
-    const tail = readOutput ? await tailOf(w.handle.outputPath) : '';
-    const progress = latestProgress(tail, patterns);
+    // A requeued job pends again, but its output may say why it was requeued.
+    const readOutput = obs !== undefined && (obs.phase !== 'queued' || (obs.restarts ?? 0) > 0);
+    const tail = readOutput ? tailOf(w.handle.outputPath) : '';
+    const progress = progressOf(tail, patterns, obs !== undefined && obs.phase !== 'running');
     const step = progress.latest?.step;
     const memoKey = w.attempt.idempotencyKey!;
     const memo = opts.memo?.get(memoKey);
@@ -222,6 +263,41 @@ function monitorChanges(monitor: Map<string, MonitorMemo> | undefined, group: st
   return out;
 }
 
+/** Job block keys a requeued instance carries over unchanged: it is the same job and the same request. */
+const CARRIED_PLAIN = [F.executor, F.cluster, F.timeout, F.heartbeat, F.retries, F.stallAction];
+const CARRIED_CODE = ['command', 'cwd', F.outputDir, 'git_sha', 'git_dirty', 'resources', 'placement'];
+
+function requeueArgs(w: Watched, d: Extract<Decision, { kind: 'requeue' }>, at: string) {
+  const f = w.attempt.fields;
+  const carry: [string, string][] = [
+    ...CARRIED_PLAIN.filter((k) => f[k] !== undefined).map((k): [string, string] => [k, f[k]!]),
+    // command is recorded as JSON in inline code already; the others get wrapped again.
+    ...CARRIED_CODE.filter((k) => f[k] !== undefined).map((k): [string, string] => [k, k === 'command' ? `\`${f[k]}\`` : code(f[k]!)]),
+  ];
+  const { outputDir: _dir, ...extra } = w.handle.extra ?? {};
+  const jobFields: [string, string][] = [
+    [F.executionId, code(w.handle.jobId)],
+    [F.outputLog, code(w.handle.outputPath)],
+    [F.handle, code(JSON.stringify(extra))],
+    [RESTARTS_FIELD, String(d.restarts)],
+  ];
+  if (extra['partition']) jobFields.push(['partition', code(extra['partition'])]);
+  const next = w.doc.view.attempt + 1;
+  return {
+    run: w.file.id,
+    key: w.attempt.idempotencyKey!,
+    nextKey: idempotencyKey(w.file.id, next),
+    at,
+    restarts: d.restarts,
+    failureClass: d.failureClass,
+    reason: d.reason,
+    endFields: [[F.evidence, code(d.reason.replace(/^.*evidence: /, ''))]] as [string, string][],
+    carryFields: carry,
+    jobFields,
+    message: `job ${w.handle.jobId} requeued by the scheduler (restart ${d.restarts}) continues as attempt ${next}; same job id, same output directory`,
+  };
+}
+
 async function act(ctx: SuperviseContext, w: Watched, d: Decision, note: (c: PassChange) => void): Promise<void> {
   const id = w.file.id;
   const from = w.doc.view.state;
@@ -232,6 +308,11 @@ async function act(ctx: SuperviseContext, w: Watched, d: Decision, note: (c: Pas
     if (d.kind === 'update') {
       const c = await ctx.commit<JobOpResult>({ kind: 'job-update', run: id, args: { run: id, key, at, state: d.state, step: d.step, metrics: d.metrics, message: d.message, fields: d.fields } });
       note({ id, attempt: w.attempt.attempt, from, to: d.state ?? from, action: d.state && d.state !== from ? 'state' : 'progress', message: d.message, jobId: w.handle.jobId, commit: c.commit });
+      return;
+    }
+    if (d.kind === 'requeue') {
+      const c = await ctx.commit<JobOpResult>({ kind: 'job-requeue', run: id, args: requeueArgs(w, d, at) });
+      note({ id, attempt: w.attempt.attempt + 1, from, to: 'queued', action: 'state', message: d.reason, jobId: w.handle.jobId, commit: c.commit });
       return;
     }
     if (d.stopFirst) {
