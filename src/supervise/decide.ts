@@ -20,6 +20,7 @@ export type EndState = 'completed' | 'command_failed' | 'canceled' | 'timed_out'
 export type Decision =
   | { kind: 'none'; why: string }
   | { kind: 'update'; state?: RunState; step?: number; metrics: Record<string, number>; message: string; fields: JobField[] }
+  | { kind: 'requeue'; restarts: number; failureClass: FailureClass; reason: string }
   | {
       kind: 'end';
       state: EndState;
@@ -236,10 +237,27 @@ function alive(input: DecideInput, obs: JobObservation): Decision {
   return { kind: 'none', why: step === undefined ? 'running, no step yet' : `running at step ${step}` };
 }
 
+/** Job block key: how many scheduler requeues the ledger has recorded for this job. */
+export const RESTARTS_FIELD = 'scheduler_restarts';
+
+/**
+ * The scheduler requeued the job (Slurm `Restarts` went up): the same job id
+ * runs again as a new instance, which the ledger records as a new Job block.
+ * The cause is named only from evidence (slurmstepd's line in the output).
+ */
+function requeued(input: DecideInput, obs: JobObservation): Decision | undefined {
+  const recorded = Number((input.attempt.fields[RESTARTS_FIELD] ?? '0').trim()) || 0;
+  if (obs.restarts === undefined || obs.restarts <= recorded) return undefined;
+  const cls: FailureClass = /PREEMPT/i.test(input.tail) ? 'preemption' : /NODE FAILURE|NODE_FAIL/i.test(`${input.tail} ${obs.reason ?? ''}`) ? 'node_failure' : 'unknown';
+  return { kind: 'requeue', restarts: obs.restarts, failureClass: cls, reason: `the scheduler requeued job ${obs.jobId} (restart ${obs.restarts}); cause ${cls === 'unknown' ? 'not reported' : cls}; evidence: ${obs.evidence}` };
+}
+
 export function decide(input: DecideInput): Decision {
   if (!ACTIVE.has(input.state)) return { kind: 'none', why: `${input.state} is not supervised` };
   const obs = input.observation;
   if (!obs) return { kind: 'none', why: 'the executor did not answer this pass' };
+  const requeue = requeued(input, obs);
+  if (requeue) return requeue;
   switch (obs.phase) {
     case 'queued':
     case 'running':

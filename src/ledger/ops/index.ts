@@ -7,6 +7,7 @@ import type { Applied, LedgerView, Operation } from '../operation.js';
 import { applyAppend, applyCancel, applyComplete, applyFail, applyNew, applyResume } from './record.js';
 import { applyInit, applyRebuildExperiments, applyRebuildTimeline } from './index-files.js';
 import { JOB_OPERATIONS } from './jobs.js';
+import { applyJobRequeue } from './job-requeue.js';
 import { LOGBOOK_OPERATIONS } from './logbook.js';
 import { applyPassportRecord, applyPruneRecord, applySealRecord, applySignoffRecord, applyWandbRecord } from './artifacts.js';
 
@@ -29,6 +30,7 @@ const REGISTRY: Record<string, AnyApply> = {
   wandb: applyWandbRecord,
   ...LOGBOOK_OPERATIONS,
   ...JOB_OPERATIONS,
+  'job-requeue': applyJobRequeue,
 };
 
 export function registerOperation(kind: string, apply: AnyApply): void {
