@@ -50,6 +50,11 @@ function listRange(src: Source): { first: number; last: number } | null {
   let last = -1;
   for (let i = from; i < src.lines.length; i++) {
     const t = src.lines[i]!.text;
+    // A numbered line in a code block or a comment is not the list.
+    if (o.hidden[i]) {
+      if (first !== -1) break;
+      continue;
+    }
     if (ITEM.test(t)) {
       if (first === -1) first = i;
       last = i;

@@ -1,0 +1,18 @@
+/** timeline.md rebuilds replace only the numbered list; a numbered example in a code block is not the list. */
+import { describe, expect, it } from 'vitest';
+import { timelineRebuild } from '../../../src/ledger/ops/timeline.js';
+import type { LedgerView } from '../../../src/ledger/operation.js';
+
+const viewOf = (text: string): LedgerView => ({ root: '/nonexistent', config: { runs_dir: 'run_logs' } as LedgerView['config'], read: () => text });
+
+describe('timelineRebuild', () => {
+  it('fixes a drifted weekday and keeps the heading, notes and a code example', () => {
+    const text = '# G Timeline\n\n```\n1. `example.md` — Monday, Jan 1st\n```\n\n1. `2026-02-21_a.md` — Sunday, Feb 21st\n\nNotes stay.\n';
+    const out = timelineRebuild(viewOf(text), 'run_logs/g', 'g', ['2026-02-21_a.md', '2026-02-20_b.md']).content;
+    expect(out).toBe('# G Timeline\n\n```\n1. `example.md` — Monday, Jan 1st\n```\n\n1. `2026-02-20_b.md` — Friday, Feb 20th\n2. `2026-02-21_a.md` — Saturday, Feb 21st\n\nNotes stay.\n');
+  });
+  it('keeps CRLF', () => {
+    const text = '# G Timeline\r\n\r\n1. `2026-02-21_a.md` — Sunday, Feb 21st\r\n';
+    expect(timelineRebuild(viewOf(text), 'run_logs/g', 'g', ['2026-02-21_a.md']).content).toBe('# G Timeline\r\n\r\n1. `2026-02-21_a.md` — Saturday, Feb 21st\r\n');
+  });
+});
