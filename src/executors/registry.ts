@@ -9,7 +9,6 @@
  */
 import type { LedgerConfig } from '../config/config.js';
 import { usageError } from '../errors.js';
-import { parseDuration } from '../util/time.js';
 import type { Executor, ResourceRequest } from './types.js';
 
 export const EXECUTOR_NAMES = ['local', 'slurm'] as const;
