@@ -111,25 +111,50 @@ describe.skipIf(slurmSkipped)('Slurm faults under runlog', () => {
       expect(sl.jobIds()).toEqual([sub.jobId]);
     }, 300_000);
 
-    it('slurmd dead past SlurmdTimeout with --no-requeue: the run ends worker_lost (node_failure)', async () => {
+    it('slurmd dead past SlurmdTimeout: a --no-requeue run ends worker_lost (node_failure); a requeued one gets a new Job block', async () => {
       const sandbox = slurm.sandbox as string;
-      const { dir } = await ledger();
+      const { sl, dir } = await ledger();
       const run = await newRun(dir, 'nodefail');
+      const requeue = await newRun(dir, 'requeue');
       const sub = SubmitOutput.parse((await submit(dir, run, [...SLURM, '--no-requeue', '--retries', '0'], train('--steps', '1000000', '--sleep-ms', '200'))).json);
+      const sub2 = SubmitOutput.parse((await submit(dir, requeue, [...SLURM, '--retries', '0'], train('--steps', '1000000', '--sleep-ms', '200'))).json);
       await pollUntil(dir, run, (s) => s === 'running', 60_000);
+      await pollUntil(dir, requeue, (s) => s === 'running', 60_000);
       const pid = daemonPid(sandbox, 'slurmd') as number;
       process.kill(pid, 'SIGKILL');
       try {
-        const done = await pollUntil(dir, run, (s) => !ACTIVE.includes(s), 150_000);
+        const [done, again] = (await waitFor(
+          async () => {
+            PollOutput.parse((await runlog(dir, ['poll', '--json'], { timeoutMs: 120_000 })).json);
+            const a = await show(dir, run);
+            const b = await show(dir, requeue);
+            return !ACTIVE.includes(a.state) && b.jobs.length === 2 ? [a, b] : undefined;
+          },
+          { timeoutMs: 150_000, intervalMs: 2000, what: 'the node failure to reach both runs' },
+        )) as [Awaited<ReturnType<typeof show>>, Awaited<ReturnType<typeof show>>];
         expect(done.state).toBe('worker_lost');
         const job = lastJob(done);
         expect(job['failure_class']).toBe('node_failure');
         expect(job['execution_id']).toBe(sub.jobId);
         expect(job['evidence']).toMatch(/NODE_FAIL/);
+
+        expect(again.state).toBe('queued');
+        expect(again.jobs.map((j) => j.heading)).toEqual(['Job', 'Job (requeued 1)']);
+        const [first, second] = again.jobs.map((j) => j.fields) as [Record<string, string>, Record<string, string>];
+        expect(first['terminal_state']).toBe('worker_lost');
+        expect(second).toMatchObject({ execution_id: sub2.jobId, scheduler_restarts: '1', scheduled_by: 'scheduler', output_dir: sub2.outputDir, cluster: 'test', attempt: '2' });
+        expect((await git(sl.l.remote, ['log', '--format=%s', 'main'])).split('\n')).toContain(`${requeue}: log requeued 1 (scheduler requeued the job)`);
+        // Polling on adds nothing: the requeue is recorded once.
+        const head = (await git(dir, ['rev-parse', 'HEAD'])).trim();
+        await runlog(dir, ['poll', requeue, '--json'], { timeoutMs: 120_000 });
+        expect((await git(dir, ['rev-parse', 'HEAD'])).trim()).toBe(head);
+        const stop = await runlog(dir, ['stop', requeue, '--reason', 'node died', '--json'], { timeoutMs: 150_000 });
+        expect(stop.code, stop.stderr).toBe(0);
+        expect((await show(dir, requeue)).state).toBe('canceled');
       } finally {
         await startSlurm({ SLURM_SANDBOX: sandbox });
       }
-    }, 240_000);
+    }, 300_000);
 
     it('without accounting: runs still reach their real endings from squeue, and sacct is really off', async () => {
       const sandbox = slurm.sandbox as string;

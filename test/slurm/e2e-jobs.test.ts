@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OperatorOutput, PollOutput, SubmitOutput } from '../../src/schemas/output.js';
+import { EntryOutput, OperatorOutput, PollOutput, SubmitOutput } from '../../src/schemas/output.js';
 import { git, newRun, runlog, runlogOk, spawnRunlog, stderrError, waitFor } from '../support/ledger.js';
 import { lastJob, pollUntil, show, submit, train } from '../e2e/jobs-support.js';
 import { acquireShared } from './lock.js';
@@ -124,7 +124,7 @@ describe.skipIf(slurmSkipped)('runs on Slurm through the CLI', () => {
       expect((await show(dir, run)).state).toBe('pending');
     }, 60_000);
 
-    it('cancel while pending: a held job is flagged as never starting, then stop scancels it and confirms canceled', async () => {
+    it('cancel while pending: a held job is flagged as never starting, then `runlog cancel` scancels it and confirms canceled', async () => {
       const { sl, dir } = await ledger();
       const run = await newRun(dir, 'held');
       const sub = SubmitOutput.parse((await submit(dir, run, [...SLURM, '--cluster', 'held'], ['sleep', '300'])).json);
@@ -146,10 +146,11 @@ describe.skipIf(slurmSkipped)('runs on Slurm through the CLI', () => {
       await runlogOk(dir, ['poll', run]);
       expect((await git(dir, ['rev-list', '--count', 'HEAD'])).trim()).toBe(count);
 
-      const stop = OperatorOutput.parse((await runlogOk(dir, ['stop', run, '--reason', 'held forever', '--json'])).json);
-      expect(stop).toMatchObject({ action: 'stop', before: 'queued', after: 'canceled', jobIds: [sub.jobId] });
-      expect(stop.message).toMatch(/CANCELLED/);
+      // `runlog cancel` on a launched run goes through the executor too: scancel, then the confirmed end.
+      const cancel = EntryOutput.parse((await runlogOk(dir, ['cancel', run, '--reason', 'held forever', '--json'])).json);
+      expect(cancel).toMatchObject({ id: run, previousState: 'queued', state: 'canceled', jobIds: [sub.jobId] });
       const s = await show(dir, run);
+      expect(lastJob(s)['evidence']).toMatch(/CANCELLED/);
       expect(s.state).toBe('canceled');
       expect(lastJob(s)['failure_class']).toBe('cancelled');
       expect(slurmJobsNamed(sl.env, jobNameOf(run))[0]).toMatch(/\|CANCELLED$/);
