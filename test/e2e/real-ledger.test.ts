@@ -155,6 +155,7 @@ describe('a hand-kept ledger under runlog', () => {
       /^- end: `\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z`$/,
       /^- end_human: `\w+day, \w{3} \d+\w\w, \d{4}`$/,
       /^- runtime: `\d+:\d{2}:\d{2}`$/,
+      /^- runtime: `\d+:\d{2}:\d{2}`$/,
       /^- final step: 100000$/,
       /^- start_train_loss: `0\.061`$/,
       /^- end_train_loss: `0\.058`$/,

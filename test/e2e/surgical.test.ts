@@ -122,7 +122,7 @@ describe('surgical edits survive ugly hand edits', () => {
     expect(final.endsWith('\n')).toBe(false);
     expect(final.split('\r\n').at(-1)).toMatch(/— completed — note after completion$/);
     // Results fill the real Results section, under its placeholder comment.
-    expect(final).toContain('<!--\r\n  final step, losses and checkpoint go here\r\n-->\r\n- final step: 400\r\n');
+    expect(final).toContain('<!--\r\n  final step, losses and checkpoint go here\r\n-->\r\n- runtime: `');
   });
 
   it('the ugly LF file: body lines untouched, front matter changes only state, attempt and failure_class', () => {
@@ -144,7 +144,7 @@ describe('surgical edits survive ugly hand edits', () => {
     expect(status.split('\n').filter((x) => x.startsWith('- 20'))).toHaveLength(11);
     // The fenced `## Status` and the commented example stayed as they were, and were never read as entries.
     expect(final).toContain('```bash\n## Status\n- 2026-01-01 00:00 UTC — this fenced line is not an entry\n```\n\n## Job (resumed)\n');
-    expect(final).toContain('<!-- fill on completion -->\n- final step: 1000\n');
+    expect(final).toContain('<!-- fill on completion -->\n- runtime: `');
   });
 
   it('show reads the result the way a person does', async () => {
@@ -154,7 +154,7 @@ describe('surgical edits survive ugly hand edits', () => {
     expect(u.jobs[0]!.fields).toMatchObject({ execution_id: '4470001', end: expect.stringMatching(/Z$/) });
     expect(u.status.filter((e) => e.message.includes('not an entry') || e.message.includes('not real'))).toEqual([]);
     expect(u.status).toHaveLength(3 + 11);
-    expect(u.results).toMatchObject({ 'final step': '1000', end_val_loss: '0.95', loss_one_liner: 'noisy but converged' });
+    expect(u.results).toMatchObject({ runtime: u.jobs[0]!.fields['runtime'], 'final step': '1000', end_val_loss: '0.95', loss_one_liner: 'noisy but converged' });
 
     const c = ShowOutput.parse((await runlogOk(l.main, ['show', CRLF, '--json'])).json);
     expect(c).toMatchObject({ state: 'completed', hasFrontMatter: false, diagnostics: [] });

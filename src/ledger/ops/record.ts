@@ -120,18 +120,24 @@ export function applyAppend(view: LedgerView, a: AppendArgs): Applied<EntryResul
 
 // ---- complete / fail / cancel ----------------------------------------------
 
+/** The latest Job block's runtime if it ended at `at`, from its start; null when it has no readable start. */
+function jobRuntime(doc: RunLogDoc, at: Date): string | null {
+  const fields = doc.view.jobs[doc.view.jobs.length - 1]?.fields ?? {};
+  const startRaw = fields['start'] ?? fields['submitted/start'] ?? fields['started'] ?? fields['submitted'];
+  const start = startRaw ? new Date(startRaw.replace(/`/g, '').replace(' UTC', 'Z').replace(' ', 'T')) : null;
+  return start && !Number.isNaN(start.getTime()) ? runtime(at.getTime() - start.getTime()) : null;
+}
+
 /** End the latest Job block: end time, human date, runtime from its start. */
 function endJobEdits(doc: RunLogDoc, at: Date): Edit[] {
   const job = doc.section('Job', 'last');
   if (!job) return [];
-  const fields = doc.view.jobs[doc.view.jobs.length - 1]?.fields ?? {};
-  const startRaw = fields['start'] ?? fields['submitted/start'] ?? fields['started'] ?? fields['submitted'];
-  const start = startRaw ? new Date(startRaw.replace(/`/g, '').replace(' UTC', 'Z').replace(' ', 'T')) : null;
   const out: [string, string][] = [
     ['end', `\`${isoSeconds(at)}\``],
     ['end_human', `\`${humanDate(at)}\``],
   ];
-  if (start && !Number.isNaN(start.getTime())) out.push(['runtime', `\`${runtime(at.getTime() - start.getTime())}\``]);
+  const rt = jobRuntime(doc, at);
+  if (rt) out.push(['runtime', `\`${rt}\``]);
   return doc.fieldEdits(job, out);
 }
 
@@ -179,7 +185,9 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
 
   const results: [string, string][] = [];
   const job = doc.view.jobs[doc.view.jobs.length - 1]?.fields ?? {};
-  if (job['runtime']) results.push(['runtime', `\`${job['runtime']}\``]);
+  // The runtime this completion writes into the Job block, not a stale one read before it.
+  const rt = jobRuntime(doc, at) ?? job['runtime'];
+  if (rt) results.push(['runtime', `\`${rt}\``]);
   if (finalStep !== null) results.push(['final step', String(finalStep)]);
   const train = seriesEnds(doc, ['train_loss', 'loss']);
   const val = seriesEnds(doc, ['val_loss', 'eval_loss']);
