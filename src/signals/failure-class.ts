@@ -1,23 +1,9 @@
 import { z } from 'zod';
 
-/** Normalised failure classes (DESIGN.md "Lifecycle"); the class decides the next step. */
-export const FAILURE_CLASSES = [
-  'oom_gpu',
-  'oom_host',
-  'nccl_timeout',
-  'network_transient',
-  'preemption',
-  'walltime',
-  'node_failure',
-  'data_error',
-  'auth',
-  'numerical',
-  'checkpoint_error',
-  'code_error',
-  'disk_full',
-  'cancelled',
-  'unknown',
-] as const;
+import { FAILURE_CLASSES } from '../ledger/failure-classes.js';
+
+/** Normalised failure classes (DESIGN.md "Lifecycle"); the list itself lives zod-free in src/ledger for the start-up path. */
+export { FAILURE_CLASSES };
 
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
