@@ -40,7 +40,7 @@ export function listRuns(ledger: Ledger, filter: ListFilter): { runs: ListedRun[
   const files = listRunFiles(ledger.root, ledger.config.runs_dir);
   for (const f of files) {
     if (filter.group && f.group !== filter.group && !(f.group ?? '').startsWith(`${filter.group}/`)) continue;
-    const v: Summary = index.get(f.path, f.abs, () => summarize(f.abs, f.path));
+    const v = index.get(f.path, f.abs, () => summarize(f.abs, f.path));
     if (v.notARun) continue;
     if (filter.state && v.state !== filter.state) continue;
     if (filter.type && v.runType !== filter.type) continue;
@@ -61,10 +61,7 @@ export function listRuns(ledger: Ledger, filter: ListFilter): { runs: ListedRun[
   return { runs, diagnostics };
 }
 
-/** A dated name is not enough: an eval write-up or a model-card draft in the folder is not a run. */
-type Summary = RunSummary & { notARun?: true };
-
-function summarize(abs: string, path: string): Summary {
+function summarize(abs: string, path: string): RunSummary {
   const doc = new RunLogDoc(readFileSync(abs, 'utf8'), path);
   const v = doc.view;
   if (!doc.isRun) return { state: v.state, runType: null, failureClass: null, updated: null, stateInferred: true, errors: [], notARun: true };

@@ -17,13 +17,15 @@ export interface RunSummary {
   updated: string | null;
   stateInferred: boolean;
   errors: Diagnostic[];
+  /** A dated name is not enough: an eval write-up or a model-card draft in the folder is not a run. */
+  notARun?: true;
 }
 
 interface Entry extends RunSummary {
   k: string;
 }
 
-const VERSION = 2;
+const VERSION = 3;
 
 function key(st: Stats): string {
   return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
