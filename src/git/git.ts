@@ -44,10 +44,12 @@ export interface ChildWatch {
   ended(pid: number): void;
 }
 
-let childWatch: ChildWatch | null = null;
+const childWatches = new Set<ChildWatch>();
 
-export function watchGitChildren(w: ChildWatch | null): void {
-  childWatch = w;
+/** Start telling `w` about git processes; the returned function stops it. One per held lock. */
+export function watchGitChildren(w: ChildWatch): () => void {
+  childWatches.add(w);
+  return () => childWatches.delete(w);
 }
 
 export class Git {
@@ -55,13 +57,15 @@ export class Git {
 
   run(args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
-      childWatch?.starting();
+      // Locks held in this process cannot tell whose child this is, so all of them record it.
+      const watches = [...childWatches];
+      for (const w of watches) w.starting();
       const child = execFile('git', args, { cwd: this.cwd, env: ENV, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
-        if (child.pid !== undefined) childWatch?.ended(child.pid);
+        if (child.pid !== undefined) for (const w of watches) w.ended(child.pid);
         if (err) reject(new GitError(args, `${stderr || err.message}`));
         else resolve(stdout);
       });
-      childWatch?.started(child.pid);
+      for (const w of watches) w.started(child.pid);
     });
   }
 

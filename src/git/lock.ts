@@ -201,7 +201,7 @@ function hold(lockDir: string, owner: Owner): () => Promise<void> {
       // the lock is gone; the refresh tick reports it
     }
   };
-  watchGitChildren({
+  const unwatch = watchGitChildren({
     starting: () => {
       spawning++;
       record();
@@ -219,7 +219,7 @@ function hold(lockDir: string, owner: Owner): () => Promise<void> {
     if (released) return;
     released = true;
     clearInterval(refresh);
-    watchGitChildren(null);
+    unwatch();
     if (readOwner(lockDir)?.token !== owner.token) return;
     const trash = `${lockDir}.released-${owner.token}`;
     try {
