@@ -4,6 +4,6 @@
 const argv = process.argv.slice(2);
 const fast = await import('../dist/bundle/fast.mjs');
 if (!(await fast.runFast(argv))) {
-  const { execute } = await import('../dist/bundle/runlog.mjs');
-  await execute({ dir: import.meta.url });
+  const { main } = await import('../dist/bundle/runlog.mjs');
+  await main(argv, import.meta.url);
 }

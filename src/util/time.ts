@@ -53,7 +53,10 @@ export function parseIsoFlag(value: string, flag: string): Date {
   if (/^\d{4}-\d{2}-\d{2}$/.test(norm)) norm += 'T00:00:00Z';
   else if (!/(Z|[+-]\d{2}:?\d{2})$/.test(norm)) norm += 'Z';
   const d = new Date(norm);
-  if (Number.isNaN(d.getTime())) {
+  // JavaScript rolls 2026-02-30 over to March 2nd; a date that does not exist is an error.
+  const [y, mo, da] = v.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const check = new Date(Date.UTC(y, mo - 1, da));
+  if (Number.isNaN(d.getTime()) || check.getUTCFullYear() !== y || check.getUTCMonth() + 1 !== mo || check.getUTCDate() !== da) {
     throw usageError('BAD_TIME', `${flag} ${JSON.stringify(value)} is not a valid date`, `use e.g. ${flag} 2026-03-11T15:00:00Z`);
   }
   return d;
