@@ -109,7 +109,7 @@ describe.skipIf(slurmSkipped)('Slurm faults under runlog', () => {
         if (!restarted) await startSlurm({ SLURM_SANDBOX: sandbox });
       }
       expect(sl.jobIds()).toEqual([sub.jobId]);
-    }, 300_000);
+    }, 360_000);
 
     it('slurmd dead past SlurmdTimeout: a --no-requeue run ends worker_lost (node_failure); a requeued one gets a new Job block', async () => {
       const sandbox = slurm.sandbox as string;
@@ -123,20 +123,25 @@ describe.skipIf(slurmSkipped)('Slurm faults under runlog', () => {
       const pid = daemonPid(sandbox, 'slurmd') as number;
       process.kill(pid, 'SIGKILL');
       try {
+        let seen = '';
         const [done, again] = (await waitFor(
           async () => {
-            PollOutput.parse((await runlog(dir, ['poll', '--json'], { timeoutMs: 120_000 })).json);
+            const poll = PollOutput.parse((await runlog(dir, ['poll', '--json'], { timeoutMs: 120_000 })).json);
             const a = await show(dir, run);
             const b = await show(dir, requeue);
+            seen = `${a.state}; ${b.state} with ${b.jobs.length} Job block(s); last pass: ${JSON.stringify(poll.changes)} ${poll.transportErrors.join(' ')}`;
             return !ACTIVE.includes(a.state) && b.jobs.length === 2 ? [a, b] : undefined;
           },
-          { timeoutMs: 150_000, intervalMs: 2000, what: 'the node failure to reach both runs' },
-        )) as [Awaited<ReturnType<typeof show>>, Awaited<ReturnType<typeof show>>];
+          { timeoutMs: 180_000, intervalMs: 2000, what: 'the node failure to reach both runs' },
+        ).catch((err: Error) => {
+          throw new Error(`${err.message}; last seen: ${seen}`);
+        })) as [Awaited<ReturnType<typeof show>>, Awaited<ReturnType<typeof show>>];
         expect(done.state).toBe('worker_lost');
         const job = lastJob(done);
         expect(job['failure_class']).toBe('node_failure');
         expect(job['execution_id']).toBe(sub.jobId);
         expect(job['evidence']).toMatch(/NODE_FAIL/);
+        expect(job['evidence']).toMatch(/NodeDown/);
 
         expect(again.state).toBe('queued');
         expect(again.jobs.map((j) => j.heading)).toEqual(['Job', 'Job (requeued 1)']);
@@ -154,7 +159,7 @@ describe.skipIf(slurmSkipped)('Slurm faults under runlog', () => {
       } finally {
         await startSlurm({ SLURM_SANDBOX: sandbox });
       }
-    }, 300_000);
+    }, 360_000);
 
     it('without accounting: runs still reach their real endings from squeue, and sacct is really off', async () => {
       const sandbox = slurm.sandbox as string;
