@@ -129,7 +129,9 @@ function ended(input: DecideInput, obs: JobObservation): Decision {
     return { kind: 'end', state: 'canceled', failureClass: 'cancelled', reason: `stopped: ${obs.evidence}`, metrics: {}, fields, stopFirst: false, retry: false, endedAt: obs.endedAt };
   }
   const executorReason = obs.phase === 'failed' ? obs.reason : [obs.phase.toUpperCase(), obs.reason].filter(Boolean).join(' ');
-  const c = classifyFailure({ exitCode: obs.exitCode ?? null, signal: obs.signal ?? null, tail: input.tail, executorReason });
+  // The executor itself says the job failed (OUT_OF_MEMORY, NODE_FAIL, ...): an exit code of 0 there does not mean success.
+  const exitCode = obs.phase !== 'failed' && obs.exitCode === 0 ? null : obs.exitCode ?? null;
+  const c = classifyFailure({ exitCode, signal: obs.signal ?? null, tail: input.tail, executorReason });
   const cls: FailureClass = c?.class ?? 'unknown';
   const evidence = c?.evidence ?? obs.evidence;
   fields.push(['classifier_rule', c?.rule ?? 'none']);
