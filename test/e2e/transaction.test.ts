@@ -97,14 +97,4 @@ describe('many writers, one run log', () => {
     expect((await git(l.main, ['rev-parse', 'HEAD'])).trim()).toBe((await git(l.remote, ['rev-parse', 'main'])).trim());
     expectAllInOrder(await shownMessages(l.main, run), names, n);
   }, 300_000);
-
-  // A benchmark, not a check of behaviour: ~1 min of CPU, so only on request (RUNLOG_BENCH=1).
-  it.runIf(process.env['RUNLOG_BENCH'] === '1')(`benchmark: ${WRITERS * APPENDS} serial appends from one clone`, async () => {
-    const serial = await newRun(l.main, 'serial');
-    const started = Date.now();
-    const r = await writer(l.main, serial, 'x', WRITERS * APPENDS);
-    timings[`${WRITERS * APPENDS} serial`] = Date.now() - started;
-    expect(r.filter((x) => x.code !== 0).map((x) => x.stderr)).toEqual([]);
-    expect((await shownMessages(l.main, serial)).length).toBe(1 + WRITERS * APPENDS);
-  }, 600_000);
 });
