@@ -76,7 +76,7 @@ describe.skipIf(slurmSkipped)('runs on Slurm through the CLI', () => {
 
       const subjects = (await git(sl.l.remote, ['log', '--format=%s', 'main'])).split('\n');
       for (const what of ['log launch intent (attempt 1)', 'log launch', 'complete']) expect(subjects).toContain(`${run}: ${what}`);
-      expect(slurmJobsNamed(sl.env, jobNameOf(run))).toHaveLength(1);
+      expect(slurmJobsNamed(sl.env, jobNameOf(run), dir)).toHaveLength(1);
     }, 120_000);
 
     it('a job that exits non-zero is command_failed with a class from its exit code and log tail', async () => {
@@ -106,7 +106,7 @@ describe.skipIf(slurmSkipped)('runs on Slurm through the CLI', () => {
       expect(s.state).toBe('validation_failed');
       expect(s.status.at(-1)?.message).toMatch(/64 CPUs/);
       expect(lastJob(s)['execution_id'] ?? '').not.toMatch(/\d/);
-      expect(slurmJobsNamed(sl.env, jobNameOf(run))).toEqual([]);
+      expect(slurmJobsNamed(sl.env, jobNameOf(run), dir)).toEqual([]);
       expect((await git(sl.l.remote, ['log', '-1', '--format=%s', 'main'])).trim()).toMatch(new RegExp(`^${run}: validation_failed`));
     }, 60_000);
 
@@ -153,7 +153,7 @@ describe.skipIf(slurmSkipped)('runs on Slurm through the CLI', () => {
       expect(lastJob(s)['evidence']).toMatch(/CANCELLED/);
       expect(s.state).toBe('canceled');
       expect(lastJob(s)['failure_class']).toBe('cancelled');
-      expect(slurmJobsNamed(sl.env, jobNameOf(run))[0]).toMatch(/\|CANCELLED$/);
+      expect(slurmJobsNamed(sl.env, jobNameOf(run), dir)[0]).toMatch(/\|CANCELLED$/);
     }, 90_000);
 
     it('cancel while running: stop scancels, Slurm confirms, the run is canceled', async () => {
@@ -167,7 +167,7 @@ describe.skipIf(slurmSkipped)('runs on Slurm through the CLI', () => {
       expect(s.state).toBe('canceled');
       expect(s.status.at(-1)?.message).toMatch(/stopped by operator: wrong lr/);
       await waitFor(() => existsSync(sub.outputLog!) && /CANCELLED AT/.test(readFileSync(sub.outputLog!, 'utf8')), { timeoutMs: 30_000, what: 'slurmstepd to note the cancel' });
-      expect(slurmJobsNamed(sl.env, jobNameOf(run))[0]).toMatch(/\|CANCELLED$/);
+      expect(slurmJobsNamed(sl.env, jobNameOf(run), dir)[0]).toMatch(/\|CANCELLED$/);
     }, 120_000);
 
     it('a job hitting its Slurm time limit is timed_out (walltime)', async () => {
@@ -213,10 +213,10 @@ describe.skipIf(slurmSkipped)('runs on Slurm through the CLI', () => {
       expect(b.jobs.map((j) => j.heading)).toEqual(['Job', 'Job (retry 1)']);
       expect(b.jobs[0]!.fields['failure_class']).toBe('network_transient');
       // One sbatch per attempt: Slurm holds exactly the jobs the ledger recorded.
-      expect(slurmJobsNamed(sl.env, jobNameOf(steady))).toHaveLength(1);
-      expect(slurmJobsNamed(sl.env, jobNameOf(flaky))).toHaveLength(2);
+      expect(slurmJobsNamed(sl.env, jobNameOf(steady), dir)).toHaveLength(1);
+      expect(slurmJobsNamed(sl.env, jobNameOf(flaky), dir)).toHaveLength(2);
       const recorded = b.jobs.map((j) => j.fields['execution_id']).sort();
-      expect(slurmJobsNamed(sl.env, jobNameOf(flaky)).map((l) => l.split('|')[0]).sort()).toEqual(recorded);
+      expect(slurmJobsNamed(sl.env, jobNameOf(flaky), dir).map((l) => l.split('|')[0]).sort()).toEqual(recorded);
     }, 240_000);
   });
 });

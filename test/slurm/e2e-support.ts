@@ -68,10 +68,17 @@ clusters:
   };
 }
 
-/** `squeue -t all -n <job name>`: every job Slurm still holds under that name (one per sbatch). */
-export function slurmJobsNamed(env: Record<string, string>, name: string): string[] {
-  const out = execFileSync('squeue', ['-h', '-t', 'all', '-n', name, '-o', '%i|%T'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
-  return out.split('\n').filter((l) => l.trim() !== '');
+/**
+ * `squeue -t all -n <job name>`: the jobs Slurm still holds under that name
+ * whose output goes under `dir` (run ids repeat across test ledgers), as `id|STATE`.
+ */
+export function slurmJobsNamed(env: Record<string, string>, name: string, dir: string): string[] {
+  const out = execFileSync('squeue', ['-h', '-t', 'all', '-n', name, '-O', 'JobID:|,State:|,STDOUT:'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+  return out
+    .split('\n')
+    .map((l) => l.trim().split('|'))
+    .filter((p) => p.length >= 3 && p.slice(2).join('|').startsWith(`${dir}/`))
+    .map((p) => `${p[0]}|${p[1]}`);
 }
 
 /** The Slurm job name runlog gives a run (what squeue -n matches). */
