@@ -148,10 +148,6 @@ export class Git {
     return this.run(['log', '-1', '--format=%B', sha]);
   }
 
-  async showFile(rev: string, path: string): Promise<string | null> {
-    const r = await this.tryRun(['show', `${rev}:${path}`]);
-    return r.ok ? r.out : null;
-  }
 }
 
 /** The repository's git dir (`.git`, or the one a worktree's `.git` file names), found without spawning git. */

@@ -8,11 +8,11 @@ import { renderFrontMatter } from '../../markdown/frontmatter.js';
 import { RunLogDoc } from '../../markdown/runlog.js';
 import { applyEdits, type Edit } from '../../markdown/source.js';
 import { formatStatusLine } from '../../markdown/status-line.js';
-import { dateOnly, humanDate, isoSeconds, runtime, statusStamp } from '../../util/time.js';
+import { humanDate, isoSeconds, runtime, statusStamp } from '../../util/time.js';
 import { checkTransition, TERMINAL, type RunState } from '../lifecycle.js';
 import type { Applied, LedgerView, Write } from '../operation.js';
 import { loadTemplate, renderTemplate } from '../templates.js';
-import { folderOf, groupOf, loadRunDoc, oneLine, runPath, scrubber } from './common.js';
+import { folderOf, loadRunDoc, oneLine, runPath, scrubber } from './common.js';
 import { gateEdits } from './artifacts.js';
 import { experimentsUpsert } from './experiments.js';
 import { timelineAdd } from './timeline.js';
@@ -315,4 +315,3 @@ export function applyResume(view: LedgerView, a: ResumeArgs): Applied<EntryResul
   };
 }
 
-export { dateOnly, groupOf };
