@@ -118,6 +118,8 @@ function dedent(text: string, cols: number): string {
 }
 
 function htmlStart(text: string, interruptingParagraph: boolean): HtmlBlock | undefined {
+  // Every HTML block starts with `<` after at most three spaces: most lines are rejected here, before the seven patterns.
+  if (!/^ {0,3}</.test(text)) return undefined;
   const h = HTML_STARTS.find((k) => !(interruptingParagraph && !k.interrupts) && k.start.test(text));
   return h ? { end: h.end, inItem: false } : undefined;
 }
@@ -130,7 +132,7 @@ function startsBlock(text: string): boolean {
     THEMATIC.test(text) ||
     QUOTE.test(text) ||
     /^ {0,3}(?:[-*+]|1[.)])(?:[ \t]+\S)/.test(text) ||
-    HTML_STARTS.slice(0, 6).some((h) => h.start.test(text))
+    (/^ {0,3}</.test(text) && HTML_STARTS.slice(0, 6).some((h) => h.start.test(text)))
   );
 }
 

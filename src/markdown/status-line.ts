@@ -79,7 +79,10 @@ export function parseStatusLine(text: string, line: number): StatusEntry | null 
   const [, date, , hh, mm, ss, zone, rest] = dated;
   let at: string = date!;
   const offset = zone === undefined ? 0 : ZONE_OFFSETS[zone];
-  if (hh !== undefined && mm !== undefined && /^\d\d$/.test(mm) && offset !== undefined) {
+  if (hh !== undefined && mm !== undefined && /^\d\d$/.test(mm) && offset === 0 && Number(hh) < 24 && Number(mm) < 60 && Number(ss ?? 0) < 60) {
+    // The common case (UTC, as runlog writes it) needs no Date round trip: show reads thousands of these.
+    at = `${date}T${hh.padStart(2, '0')}:${mm}:${ss ?? '00'}Z`;
+  } else if (hh !== undefined && mm !== undefined && /^\d\d$/.test(mm) && offset !== undefined) {
     const t = Date.parse(`${date}T${hh.padStart(2, '0')}:${mm}:${ss ?? '00'}Z`) - offset * 3_600_000;
     if (!Number.isNaN(t)) at = new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }

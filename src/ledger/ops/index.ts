@@ -1,44 +1,55 @@
 /**
- * Every operation kind that can be committed, and so replayed. Later
- * features register theirs here too: replay must know every kind it may meet.
+ * Every operation kind that can be committed, and so replayed. Each kind
+ * loads its module on first use: `append` should not pay at start-up for the
+ * job, logbook and artifact operations it never applies, while replay must
+ * still know every kind it may meet.
  */
 import { failed } from '../../errors.js';
 import type { Applied, LedgerView, Operation } from '../operation.js';
-import { applyAppend, applyCancel, applyComplete, applyFail, applyNew, applyResume } from './record.js';
-import { applyInit, applyRebuildExperiments, applyRebuildTimeline } from './index-files.js';
-import { JOB_OPERATIONS } from './jobs.js';
-import { applyJobRequeue } from './job-requeue.js';
-import { LOGBOOK_OPERATIONS } from './logbook.js';
-import { applyPassportRecord, applyPruneRecord, applySealRecord, applySignoffRecord, applyWandbRecord } from './artifacts.js';
 
 type AnyApply = (view: LedgerView, args: never) => Promise<Applied> | Applied;
+type Loader = () => Promise<AnyApply>;
 
-const REGISTRY: Record<string, AnyApply> = {
-  init: applyInit,
-  new: applyNew,
-  append: applyAppend,
-  complete: applyComplete,
-  fail: applyFail,
-  cancel: applyCancel,
-  resume: applyResume,
-  timeline: applyRebuildTimeline,
-  experiments: applyRebuildExperiments,
-  'ckpt-prune': applyPruneRecord,
-  'ckpt-passport': applyPassportRecord,
-  'ckpt-signoff': applySignoffRecord,
-  seal: applySealRecord,
-  wandb: applyWandbRecord,
-  ...LOGBOOK_OPERATIONS,
-  ...JOB_OPERATIONS,
-  'job-requeue': applyJobRequeue,
+const record = (name: 'applyAppend' | 'applyCancel' | 'applyComplete' | 'applyFail' | 'applyNew' | 'applyResume'): Loader => async () => (await import('./record.js'))[name];
+const indexFiles = (name: 'applyInit' | 'applyRebuildExperiments' | 'applyRebuildTimeline'): Loader => async () => (await import('./index-files.js'))[name];
+const artifacts = (name: 'applyPassportRecord' | 'applyPruneRecord' | 'applySealRecord' | 'applySignoffRecord' | 'applyWandbRecord'): Loader => async () => (await import('./artifacts.js'))[name];
+const job = (kind: string): Loader => async () => (await import('./jobs.js')).JOB_OPERATIONS[kind as keyof typeof import('./jobs.js')['JOB_OPERATIONS']] as AnyApply;
+const logbook = (kind: string): Loader => async () => (await import('./logbook.js')).LOGBOOK_OPERATIONS[kind as keyof typeof import('./logbook.js')['LOGBOOK_OPERATIONS']] as AnyApply;
+
+const REGISTRY: Record<string, Loader> = {
+  init: indexFiles('applyInit'),
+  new: record('applyNew'),
+  append: record('applyAppend'),
+  complete: record('applyComplete'),
+  fail: record('applyFail'),
+  cancel: record('applyCancel'),
+  resume: record('applyResume'),
+  timeline: indexFiles('applyRebuildTimeline'),
+  experiments: indexFiles('applyRebuildExperiments'),
+  'ckpt-prune': artifacts('applyPruneRecord'),
+  'ckpt-passport': artifacts('applyPassportRecord'),
+  'ckpt-signoff': artifacts('applySignoffRecord'),
+  seal: artifacts('applySealRecord'),
+  wandb: artifacts('applyWandbRecord'),
+  'job-intent': job('job-intent'),
+  'job-launch': job('job-launch'),
+  'job-reject': job('job-reject'),
+  'job-update': job('job-update'),
+  'job-end': job('job-end'),
+  'job-requeue': async () => (await import('./job-requeue.js')).applyJobRequeue as AnyApply,
+  'hero-init': logbook('hero-init'),
+  'hero-event': logbook('hero-event'),
+  'hero-launch': logbook('hero-launch'),
+  'babysit-event': logbook('babysit-event'),
+  'mirror-posted': logbook('mirror-posted'),
 };
 
-export function registerOperation(kind: string, apply: AnyApply): void {
-  REGISTRY[kind] = apply;
-}
+/** The kinds replay understands (tests check each resolves to an apply function). */
+export const OPERATION_KINDS = Object.keys(REGISTRY);
 
 export async function applyOperation(view: LedgerView, op: Operation): Promise<Applied> {
-  const apply = REGISTRY[op.kind];
+  const load = REGISTRY[op.kind];
+  const apply = load ? await load() : undefined;
   if (!apply) {
     throw failed('UNKNOWN_OPERATION', `this runlog does not know the operation "${op.kind}"`, 'upgrade runlog: the commit was made by a newer version');
   }
