@@ -32,4 +32,13 @@ describe('show: the Next gate', () => {
     const after = ShowOutput.parse((await runlogOk(l.main, ['show', id, '--json'])).json);
     expect((after['next'] as string[]).some((n) => n.includes('[blocked:'))).toBe(false);
   });
+
+  it('after complete, the template\'s "submit the job" line becomes the resume suggestion; other Next lines stay', async () => {
+    const id = await newRun(l.main, 'finished');
+    await runlogOk(l.main, ['append', id, 'started', '--state', 'running']);
+    await runlogOk(l.main, ['complete', id, '--final-step', '100']);
+    const next = ShowOutput.parse((await runlogOk(l.main, ['show', id, '--json'])).json)['next'] as string[];
+    expect(next.join('\n')).not.toContain('submit the job');
+    expect(next.join('\n')).toContain(`runlog resume ${id} --from <checkpoint>`);
+  });
 });

@@ -205,6 +205,7 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
   const resultsSection = doc.section('Results', 'first');
   if (resultsSection && results.length > 0) edits.push(...doc.fieldEdits(resultsSection, results));
   if (a.checkpoint) edits.push(...gateEdits(doc, 'passport', oneLine(clean(a.checkpoint)), a.run));
+  edits.push(...nextAfterCompletion(doc, a.run));
 
   const writes: Write[] = [{ path, content: applyEdits(doc.src.text, edits) }];
   if (doc.view.runType === 'experiment') {
@@ -222,6 +223,19 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
       results: Object.fromEntries(results.map(([k, v]) => [k, v.replace(/`/g, '')])),
     },
   };
+}
+
+/** The template's first Next line, which says nothing useful once the run is done. */
+const NEW_RUN_NEXT = '- submit the job and record its execution id';
+
+/**
+ * After completion, the template's "submit the job" line becomes what the
+ * seed suggests next (resume for more steps). Lines a person wrote stay.
+ */
+function nextAfterCompletion(doc: RunLogDoc, runId: string): Edit[] {
+  const line = doc.section('Next', 'first')?.bodyLines.find((l) => l.text.trim() === NEW_RUN_NEXT);
+  if (!line) return [];
+  return [{ start: line.start, end: line.end, text: `- review Results and the W&B curves; to train further on the same config: \`runlog resume ${runId} --from <checkpoint>\`` }];
 }
 
 export interface FailArgs {
