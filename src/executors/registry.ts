@@ -45,19 +45,8 @@ export async function getExecutor(name: string, ctx: ExecutorContext): Promise<E
   }
 }
 
-/** Generic and executor-specific request flags, as `runlog submit` parsed them. */
-export interface ResourceFlags {
-  cpus?: number;
-  memMb?: number;
-  gpus?: number;
-  timeLimitSec?: number;
-  partition?: string;
-  gres?: string;
-  account?: string;
-  qos?: string;
-  constraint?: string;
-  requeue?: boolean;
-}
+/** Generic and executor-specific request flags, as `runlog submit` parsed them (unset ones undefined). */
+export type ResourceFlags = ResourceRequest;
 
 /** The request an executor sees; fields an executor does not use are left for it to ignore. */
 export function resourceRequest(flags: ResourceFlags): ResourceRequest {

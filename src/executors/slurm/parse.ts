@@ -192,38 +192,37 @@ function exitFacts(phase: JobPhase, status: ExitStatus): ExitStatus {
 
 const meaningful = (v: string | undefined) => (v === undefined || v === '' || v === '(null)' || v === 'None assigned' ? undefined : v);
 
-export function observationFromSqueue(row: SqueueRow, opts: { preemptedInOutput?: boolean } = {}): JobObservation {
+/** What squeue and sacct rows share; each passes its own exit-status reading. */
+function observationFromRow(
+  source: 'squeue' | 'sacct',
+  row: { jobId: string; state: string; reason?: string; start?: string; end?: string; nodes?: string; line: string },
+  exit: () => ExitStatus,
+  opts: { preemptedInOutput?: boolean },
+): JobObservation {
   const phase = phaseOf(row.state, opts);
-  const obs: JobObservation = { jobId: row.jobId, phase, evidence: `squeue: ${row.line}` };
+  const obs: JobObservation = { jobId: row.jobId, phase, evidence: `${source}: ${row.line}` };
   const reason = meaningful(row.reason);
   if (reason !== undefined && reason !== 'None') obs.reason = reason;
   if (phase === 'queued' && neverStarts(reason)) obs.neverStarts = true;
-  if (isTerminal(phase)) Object.assign(obs, exitFacts(phase, parseWaitStatus(row.exitStatus)));
+  if (isTerminal(phase)) Object.assign(obs, exitFacts(phase, exit()));
   const startedAt = phase === 'queued' ? undefined : slurmTimeToIso(row.start);
   const endedAt = isTerminal(phase) ? slurmTimeToIso(row.end) : undefined;
   if (startedAt) obs.startedAt = startedAt;
   if (endedAt) obs.endedAt = endedAt;
   const node = meaningful(row.nodes);
   if (node !== undefined && phase !== 'queued') obs.node = node;
+  return obs;
+}
+
+export function observationFromSqueue(row: SqueueRow, opts: { preemptedInOutput?: boolean } = {}): JobObservation {
+  const obs = observationFromRow('squeue', row, () => parseWaitStatus(row.exitStatus), opts);
   const restarts = Number(row.restarts);
   if (Number.isInteger(restarts) && restarts > 0) obs.restarts = restarts;
   return obs;
 }
 
 export function observationFromSacct(row: SacctRow, opts: { preemptedInOutput?: boolean } = {}): JobObservation {
-  const phase = phaseOf(row.state, opts);
-  const obs: JobObservation = { jobId: row.jobId, phase, evidence: `sacct: ${row.line}` };
-  const reason = meaningful(row.reason);
-  if (reason !== undefined && reason !== 'None') obs.reason = reason;
-  if (phase === 'queued' && neverStarts(reason)) obs.neverStarts = true;
-  if (isTerminal(phase)) Object.assign(obs, exitFacts(phase, parseExitCodePair(row.exitCode)));
-  const startedAt = phase === 'queued' ? undefined : slurmTimeToIso(row.start);
-  const endedAt = isTerminal(phase) ? slurmTimeToIso(row.end) : undefined;
-  if (startedAt) obs.startedAt = startedAt;
-  if (endedAt) obs.endedAt = endedAt;
-  const node = meaningful(row.nodes);
-  if (node !== undefined && phase !== 'queued') obs.node = node;
-  return obs;
+  return observationFromRow('sacct', row, () => parseExitCodePair(row.exitCode), opts);
 }
 
 /**
