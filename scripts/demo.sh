@@ -10,8 +10,8 @@ log() { echo "demo.sh: $*" >&2; }
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm dependencies"
-  # npm 11 can write a lock without other platforms' optional packages, which npm ci then refuses.
-  npm ci --no-audit --no-fund >&2 || npm install --no-audit --no-fund >&2
+  # The lock is complete for every platform and npm ci is exact: no fallback, so installs are reproducible.
+  npm ci --no-audit --no-fund >&2
 fi
 bundle=dist/bundle/runlog.mjs
 if [ ! -f "$bundle" ] || [ -n "$(find src libexec templates package.json -newer "$bundle" -print -quit)" ]; then
