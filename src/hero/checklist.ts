@@ -6,7 +6,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { ChecklistEntry } from '../schemas/output.js';
-import { scrubArgv, type ScrubRule } from '../publish/scrub.js';
+import { scrubArgv, type ScrubRule } from '../core/scrub/scrub.js';
 import { field, type LaunchedInstance } from '../markdown/logbook.js';
 import { checkCheckpoint } from '../preflight/checkpoint.js';
 import { checkConfig } from '../preflight/config-file.js';

@@ -10,7 +10,7 @@ import type { HeroInitArgs, HeroInitResult } from '../ledger/ops/logbook.js';
 import type { NewArgs } from '../ledger/ops/record.js';
 import { resolveRun } from '../ledger/runs.js';
 import { loadTemplate, renderTemplate } from '../ledger/templates.js';
-import { scrub } from '../publish/scrub.js';
+import { scrub } from '../core/scrub/scrub.js';
 import { dateOnly } from '../util/time.js';
 import { eventId } from './events.js';
 import { logbookPath, validateRunSlug } from './logbooks.js';

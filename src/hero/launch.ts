@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { rejected, failed, type RunlogError } from '../errors.js';
 import type { Ledger } from '../git/ledger-repo.js';
 import type { HeroLaunchArgs, LogbookWriteResult } from '../ledger/ops/logbook.js';
-import { compileRules } from '../publish/scrub.js';
+import { compileRules } from '../core/scrub/scrub.js';
 import { field, LogbookDoc } from '../markdown/logbook.js';
 import { ledgerExcludes } from '../preflight/git-tree.js';
 import { buildChecklist, type Checklist, type LaunchRequest } from './checklist.js';

@@ -8,7 +8,7 @@ import { RunlogError } from '../errors.js';
 import type { Ledger } from '../git/ledger-repo.js';
 import type { GitHubConfig, GitHubMirror, IssueRef } from '../github/index.js';
 import { LogbookDoc, type LogbookEntry } from '../markdown/logbook.js';
-import { scrub } from '../publish/scrub.js';
+import { scrub } from '../core/scrub/scrub.js';
 import { listLogbooks, slugOf } from './logbooks.js';
 import { commitOp } from './tx.js';
 import { readFileSync } from 'node:fs';

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { usageError } from '../errors.js';
-import { compileRules, scrubWithReport, type ScrubRule } from './scrub.js';
+import { compileRules, scrubWithReport, type ScrubRule } from '../core/scrub/scrub.js';
 
 export interface SanitizeRule {
   id: string;

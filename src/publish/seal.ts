@@ -14,7 +14,7 @@ import type { Ledger } from '../git/ledger-repo.js';
 import { runArtifacts, field, type RunArtifacts } from '../ledger/ops/artifacts.js';
 import type { RunLogDoc } from '../markdown/runlog.js';
 import { sha256File } from './hash.js';
-import { compileRules, scrub } from './scrub.js';
+import { compileRules, scrub } from '../core/scrub/scrub.js';
 import { verifyCheckpoint } from './verify.js';
 
 export const SealConfigSchema = z

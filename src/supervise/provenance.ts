@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { basename } from 'node:path';
-import { scrubArgv, scrubEnv } from '../publish/scrub.js';
+import { scrubArgv, scrubEnv } from '../core/scrub/scrub.js';
 import type { JobField } from '../ledger/ops/jobs.js';
 import type { PreflightFacts } from '../preflight/index.js';
 import { humanDate, isoSeconds } from '../util/time.js';

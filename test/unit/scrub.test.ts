@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunlogError } from '../../src/errors.js';
-import { DEFAULT_RULES, compileRules, scrub, scrubArgv, scrubEnv, scrubWithReport } from '../../src/publish/scrub.js';
+import { DEFAULT_RULES, compileRules, scrub, scrubArgv, scrubEnv, scrubWithReport } from '../../src/core/scrub/scrub.js';
 
 /**
  * Fixture secrets are assembled at run time so this file never holds a

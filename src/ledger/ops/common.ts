@@ -1,7 +1,7 @@
 /** What every record operation needs: the run's document and the ledger's settings. */
 import { notFound } from '../../errors.js';
 import { RunLogDoc } from '../../markdown/runlog.js';
-import { compileRules, scrub } from '../../publish/scrub.js';
+import { compileRules, scrub } from '../../core/scrub/scrub.js';
 import type { LedgerView } from '../operation.js';
 
 export function runPath(view: LedgerView, id: string): string {

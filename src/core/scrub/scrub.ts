@@ -4,11 +4,11 @@
  * `[REDACTED:<kind>]`, reports kinds and counts (never values), and is
  * idempotent: scrubbing scrubbed text changes nothing.
  */
-import { usageError } from '../errors.js';
-import { DEFAULT_RULES, SECRET_FLAG_NAME, type ScrubRule } from './scrub-rules.js';
+import { usageError } from '../../errors.js';
+import { DEFAULT_RULES, SECRET_FLAG_NAME, type ScrubRule } from './rules.js';
 
-export type { ScrubRule } from './scrub-rules.js';
-export { DEFAULT_RULES } from './scrub-rules.js';
+export type { ScrubRule } from './rules.js';
+export { DEFAULT_RULES } from './rules.js';
 
 export interface ScrubReport {
   text: string;
