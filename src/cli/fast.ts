@@ -24,6 +24,8 @@ const GLOBAL: Options = {
 
 export interface FastSpec {
   args: string[];
+  /** The last argument takes every remaining positional (at least zero). */
+  variadic?: boolean;
   options: Options;
   integers?: string[];
   choices?: Record<string, readonly string[]>;
@@ -51,6 +53,20 @@ export const FAST: Record<string, () => Promise<FastSpec>> = {
       run: async (i, json) => (await import('./actions/list.js')).listAction({ ...(i as object), json }),
     };
   },
+  compare: async () => {
+    const { STATES } = await import('../ledger/lifecycle.js');
+    return {
+      args: ['runs'],
+      variadic: true,
+      options: { group: { type: 'string' }, campaign: { type: 'string' }, state: { type: 'string' }, 'all-params': { type: 'boolean' }, metric: { type: 'string', multiple: true }, sort: { type: 'string' }, md: { type: 'boolean' } },
+      choices: { state: STATES },
+      run: async (i, json) => {
+        const { compareService, terminalWidth } = await import('../app/compare.js');
+        const { runs, 'all-params': allParams, ...rest } = i as { runs: string[]; 'all-params'?: boolean };
+        return compareService({ ...rest, runs, allParams, json, width: terminalWidth() });
+      },
+    };
+  },
 };
 
 /** Run `argv` on the fast path; false when oclif must handle it. */
@@ -66,7 +82,7 @@ export async function runFast(argv: string[]): Promise<boolean> {
     return false;
   }
   const { values, positionals } = parsed;
-  if (positionals.length !== spec.args.length) return false;
+  if (spec.variadic ? positionals.length < spec.args.length - 1 : positionals.length !== spec.args.length) return false;
   if (values['push'] && values['no-push']) return false;
   const input: Record<string, unknown> = { push: !values['no-push'] };
   for (const [k, v] of Object.entries(values)) if (k !== 'push' && k !== 'no-push' && k !== 'json') input[k] = v;
@@ -76,7 +92,7 @@ export async function runFast(argv: string[]): Promise<boolean> {
     input[k] = Number(input[k]);
   }
   for (const [k, allowed] of Object.entries(spec.choices ?? {})) if (input[k] !== undefined && !allowed.includes(String(input[k]))) return false;
-  spec.args.forEach((a, idx) => (input[a] = positionals[idx]));
+  spec.args.forEach((a, idx) => (input[a] = spec.variadic && idx === spec.args.length - 1 ? positionals.slice(idx) : positionals[idx]));
 
   const json = values['json'] === true;
   try {

@@ -12,6 +12,7 @@ import CkptPick from './ckpt/pick.js';
 import CkptPrune from './ckpt/prune.js';
 import CkptSignoff from './ckpt/signoff.js';
 import CkptVerify from './ckpt/verify.js';
+import Compare from './compare.js';
 import Complete from './complete.js';
 import Experiments from './experiments.js';
 import Fail from './fail.js';
@@ -49,6 +50,7 @@ export const COMMANDS = {
   'ckpt:prune': CkptPrune,
   'ckpt:signoff': CkptSignoff,
   'ckpt:verify': CkptVerify,
+  compare: Compare,
   complete: Complete,
   experiments: Experiments,
   fail: Fail,

@@ -376,3 +376,38 @@ export type SubmitResult = z.infer<typeof SubmitOutput>;
 export type PollResultOut = z.infer<typeof PollOutput>;
 export type SuperviseResult = z.infer<typeof SuperviseOutput>;
 export type OperatorResultOut = z.infer<typeof OperatorOutput>;
+
+// ---- review: compare, diff, history --entries ----
+
+const Metric = z.union([z.number(), z.enum(['nan', 'inf', '-inf'])]);
+
+export const CompareOutput = z
+  .object({
+    runs: z.array(
+      z
+        .object({
+          id: z.string(),
+          path: z.string(),
+          state: z.string(),
+          stateInferred: z.boolean(),
+          runType: z.string().nullable(),
+          campaign: z.string().nullable(),
+          failureClass: z.string().nullable(),
+          attempts: z.number().int(),
+          runtime: z.string().nullable(),
+          runtimeSeconds: z.number().nullable(),
+          step: z.number().nullable(),
+          settings: z.record(z.string(), z.string()),
+          metrics: z.record(z.string(), Metric),
+        })
+        .strict(),
+    ),
+    /** The columns a table shows: settings that differ (all with --all-params), metrics shared by every run first. */
+    columns: z.object({ settings: z.array(z.string()), metrics: z.array(z.string()) }).strict(),
+    /** Settings every run has with the same value. */
+    common: z.record(z.string(), z.string()),
+    sharedMetrics: z.array(z.string()),
+  })
+  .strict();
+
+export type CompareResult = z.infer<typeof CompareOutput>;
