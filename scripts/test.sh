@@ -29,6 +29,14 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ "${RUNLOG_NO_SL
   fi
 fi
 
+# The chart tests draw our SVGs with a real renderer (librsvg); CI fails them when it is missing.
+if ! command -v rsvg-convert >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  log "installing librsvg2-bin (rsvg-convert)"
+  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends librsvg2-bin >&2 \
+    || { timeout 600 apt-get -o DPkg::Lock::Timeout=120 update -qq >&2 && DEBIAN_FRONTEND=noninteractive timeout 600 apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends librsvg2-bin >&2; } \
+    || log "could not install librsvg2-bin; the renderer test fails in CI"
+fi
+
 results=$(mktemp)
 npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@"
 status=$?

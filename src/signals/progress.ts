@@ -138,6 +138,11 @@ function throughputUnitOfKey(key: string): string | undefined {
   return m ? throughputUnitOf(m[1]!) : undefined;
 }
 
+/** The throughput unit a metric's name implies (`tokens_per_s` → `tokens/s`), as status entries and logs write them. */
+export function throughputUnitOfMetric(key: string): string | undefined {
+  return throughputUnitOfKey(normKey(key));
+}
+
 const UNIT_RANK = THROUGHPUT_UNITS.map(([, unit]) => unit);
 
 /** Fills the named fields from a key → number map; the first of each wins. */
