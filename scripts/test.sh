@@ -6,8 +6,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# CI must not skip the Slurm tests: a missing Slurm is a failure there.
-if [ "${CI:-}" = "true" ]; then export RUNLOG_REQUIRE_SLURM=1; fi
+# CI must not skip the Slurm or SSH tests: a missing Slurm or sshd is a failure there.
+if [ "${CI:-}" = "true" ]; then export RUNLOG_REQUIRE_SLURM=1 RUNLOG_REQUIRE_SSHD=1; fi
 
 log() { echo "test.sh: $*" >&2; }
 
@@ -35,6 +35,11 @@ if ! command -v rsvg-convert >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v
   DEBIAN_FRONTEND=noninteractive timeout 600 apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends librsvg2-bin >&2 \
     || { timeout 600 apt-get -o DPkg::Lock::Timeout=120 update -qq >&2 && DEBIAN_FRONTEND=noninteractive timeout 600 apt-get -o DPkg::Lock::Timeout=120 install -y -qq --no-install-recommends librsvg2-bin >&2; } \
     || log "could not install librsvg2-bin; the renderer test fails in CI"
+fi
+
+# OpenSSH server for the SSH executor's tests (they start their own sshd on 127.0.0.1).
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  bash scripts/sshd.sh || log "openssh-server is missing; SSH tests will fail or skip"
 fi
 
 results=$(mktemp)

@@ -3,7 +3,7 @@
  * config (and, for Slurm, a `clusters:` profile), so any process — submit,
  * poll, a restarted supervisor — builds the same executor for a Job block.
  *
- * Slurm profiles live in ./slurm-config.ts. `resourceRequest` maps submit
+ * Slurm profiles live in ./slurm-config.ts; SSH hosts in ../config/hosts.ts. `resourceRequest` maps submit
  * flags (--partition/--gres/--time/--account/--qos/--constraint/--no-requeue)
  * onto ResourceRequest.
  */
@@ -11,7 +11,7 @@ import type { LedgerConfig } from '../config/config.js';
 import { usageError } from '../errors.js';
 import type { Executor, ResourceRequest } from './types.js';
 
-export const EXECUTOR_NAMES = ['local', 'slurm'] as const;
+export const EXECUTOR_NAMES = ['local', 'slurm', 'ssh'] as const;
 export type ExecutorName = (typeof EXECUTOR_NAMES)[number];
 
 export { ClusterProfileSchema, clusterProfile, type ClusterProfile } from './slurm-config.js';
@@ -41,6 +41,10 @@ export async function getExecutor(name: string, ctx: ExecutorContext): Promise<E
       const { clusterProfile, slurmExecutorOptions } = await import('./slurm-config.js');
       const { SlurmExecutor } = await import('./slurm/index.js');
       return new SlurmExecutor(slurmExecutorOptions(clusterProfile(ctx.config, ctx.cluster).profile, ctx.root));
+    }
+    case 'ssh': {
+      const { SshExecutor, SshStateStore } = await import('./ssh/index.js');
+      return new SshExecutor({ config: ctx.config, store: SshStateStore.forLedger(ctx.root) });
     }
   }
 }

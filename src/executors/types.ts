@@ -31,6 +31,23 @@ export interface JobSpec {
   outputDir: string;
   env: Record<string, string>;
   resources: ResourceRequest;
+  /** Remote executors: the host (a `hosts:` profile or an ssh destination) the job runs on. */
+  host?: string;
+  /** Why that host was chosen, or why none could be (placement across profiles). */
+  placement?: string;
+  /** Remote executors: the code to hand off, as preflight found it. */
+  source?: JobSource;
+}
+
+export interface JobSource {
+  /** The repository's top directory on this machine. */
+  gitTop: string;
+  /** The launch commit: the worker runs exactly this tree. */
+  sha: string;
+  /** The recorded patch of an approved dirty launch. */
+  patchPath?: string;
+  /** The config snapshot taken at launch. */
+  configSnapshot?: string;
 }
 
 export interface JobHandle {
@@ -90,6 +107,12 @@ export interface Executor {
   submit(spec: JobSpec): Promise<JobHandle>;
   /** One pass over many jobs: one executor query, never one per job. */
   poll(handles: JobHandle[]): Promise<PollResult>;
+  /**
+   * Jobs one poll call can answer together, when that is narrower than the
+   * executor (one ssh call per host): an outage of one group leaves the
+   * others' answers standing.
+   */
+  pollGroup?(handle: JobHandle): string;
   /** Ask the job to stop; resolves when the executor confirms it ended. */
   cancel(handle: JobHandle, opts?: { graceMs?: number }): Promise<JobObservation>;
 }

@@ -22,7 +22,7 @@ import {
   parseSqueue,
   phaseOf,
 } from '../../src/executors/slurm/parse.js';
-import { shellQuote, shellQuoteArgv } from '../../src/executors/slurm/shell-quote.js';
+import { shellQuote, shellQuoteArgv } from '../../src/core/shell-quote.js';
 import { jobSpec, tempDir } from './support.js';
 
 /** Words a careless script generator would let the shell interpret. */

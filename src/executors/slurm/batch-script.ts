@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { usageError } from '../../errors.js';
 import type { JobSpec, ResourceRequest } from '../types.js';
-import { shellQuote, shellQuoteArgv } from './shell-quote.js';
+import { shellQuote, shellQuoteArgv } from '../../core/shell-quote.js';
 
 export interface SlurmProfile {
   partition?: string;
