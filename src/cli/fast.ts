@@ -53,6 +53,11 @@ export const FAST: Record<string, () => Promise<FastSpec>> = {
       run: async (i, json) => (await import('./actions/list.js')).listAction({ ...(i as object), json }),
     };
   },
+  diff: async () => ({
+    args: ['a', 'b'],
+    options: {},
+    run: async (i, json) => (await import('../app/diff.js')).diffService({ ...(i as { a: string; b: string }), json }),
+  }),
   compare: async () => {
     const { STATES } = await import('../ledger/lifecycle.js');
     return {

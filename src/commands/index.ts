@@ -14,6 +14,7 @@ import CkptSignoff from './ckpt/signoff.js';
 import CkptVerify from './ckpt/verify.js';
 import Compare from './compare.js';
 import Complete from './complete.js';
+import Diff from './diff.js';
 import Experiments from './experiments.js';
 import Fail from './fail.js';
 import HeroEvent from './hero/event.js';
@@ -52,6 +53,7 @@ export const COMMANDS = {
   'ckpt:verify': CkptVerify,
   compare: Compare,
   complete: Complete,
+  diff: Diff,
   experiments: Experiments,
   fail: Fail,
   'hero:event': HeroEvent,

@@ -411,3 +411,60 @@ export const CompareOutput = z
   .strict();
 
 export type CompareResult = z.infer<typeof CompareOutput>;
+
+const RunRef = z.object({ id: z.string(), path: z.string() }).strict();
+const Change = z.object({ key: z.string(), before: z.string().nullable(), after: z.string().nullable() }).strict();
+
+export const DiffOutput = z
+  .object({
+    a: RunRef,
+    b: RunRef,
+    /** run, config, settings, command, code, data, results — always all seven, in this order. */
+    sections: z.array(z.object({ name: z.enum(['run', 'config', 'settings', 'command', 'code', 'data', 'results']), changes: z.array(Change), same: z.array(z.string()) }).strict()),
+    /** `git diff --stat` between the launch commits; `reason` says why there is none. */
+    codeDiff: z.object({ from: z.string().nullable(), to: z.string().nullable(), stat: z.array(z.string()).nullable(), reason: z.string().nullable() }).strict(),
+    notes: z.array(z.string()),
+  })
+  .strict();
+
+export type DiffResult = z.infer<typeof DiffOutput>;
+
+const LineAuthor = z
+  .object({
+    sha: z.string(),
+    author: z.string(),
+    authorEmail: z.string(),
+    authorTime: z.string(),
+    committer: z.string(),
+    committerEmail: z.string(),
+    committerTime: z.string(),
+    subject: z.string(),
+    /** The run log's path in that commit: an older name after a rename. */
+    path: z.string(),
+  })
+  .strict();
+
+export const HistoryEntriesOutput = z
+  .object({
+    id: z.string(),
+    path: z.string(),
+    commits: HistoryOutput.shape.commits,
+    entries: z.array(
+      z
+        .object({
+          line: z.number().int(),
+          at: z.string().nullable(),
+          stamp: z.string().nullable(),
+          state: z.string().nullable(),
+          step: z.number().nullable(),
+          text: z.string(),
+          continuation: z.boolean(),
+          /** Null while the entry is not committed. */
+          commit: LineAuthor.nullable(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export type HistoryEntriesResult = z.infer<typeof HistoryEntriesOutput>;

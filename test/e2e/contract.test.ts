@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppendOutput, ErrorOutput, InitOutput, ShowOutput, SyncOutput } from '../../src/schemas/output.js';
+import { AppendOutput, CompareOutput, DiffOutput, ErrorOutput, HistoryEntriesOutput, InitOutput, ShowOutput, SyncOutput } from '../../src/schemas/output.js';
 import { git, makeLedger, newRun, runlog, runlogOk, snapshotLedger, stderrError, type TempLedger } from '../support/ledger.js';
 
 describe('runlog init', () => {
@@ -123,5 +123,33 @@ describe('naming a run', () => {
     expect((await git(l.main, ['rev-parse', 'HEAD'])).trim()).toBe(a.commit);
     expect(SyncOutput.parse((await runlogOk(l.main, ['sync', '--json'])).json)).toMatchObject({ pushed: 1, pending: 0 });
     expect((await git(l.remote, ['rev-parse', 'main'])).trim()).toBe(a.commit);
+  });
+});
+
+describe('review commands: --json is exactly the strict schema', () => {
+  let l: TempLedger;
+  let a: string;
+  let b: string;
+  beforeAll(async () => {
+    l = await makeLedger({ prefix: 'runlog-review-contract-' });
+    a = await newRun(l.main, 'a', { group: 'g', extra: ['--setting', 'lr=3e-4'] });
+    b = await newRun(l.main, 'b', { group: 'g', extra: ['--setting', 'lr=1e-4'] });
+    await runlogOk(l.main, ['append', b, 'diverged', '--state', 'running', '--metric', 'loss=nan', '--metric', 'grad_norm=inf']);
+  });
+  afterAll(() => l?.cleanup());
+
+  it('compare, diff and history --entries validate against their schemas (no unknown keys); errors are the error shape', async () => {
+    const c = CompareOutput.parse((await runlogOk(l.main, ['compare', '--group', 'g', '--json'])).json);
+    // JSON has no NaN or Infinity: they stay words.
+    expect(c.runs.find((r) => r.id === b)!.metrics).toEqual({ loss: 'nan', grad_norm: 'inf' });
+    expect(c.columns.settings).toEqual(['lr']);
+    DiffOutput.parse((await runlogOk(l.main, ['diff', a, b, '--json'])).json);
+    const h = HistoryEntriesOutput.parse((await runlogOk(l.main, ['history', b, '--entries', '--json'])).json);
+    expect(h.entries).toHaveLength(2);
+    for (const args of [['compare', '--group', 'g', '--sort', 'nope', '--json'], ['diff', a, 'missing', '--json']]) {
+      const r = await runlog(l.main, args);
+      expect(r.code).not.toBe(0);
+      ErrorOutput.parse(r.json);
+    }
   });
 });

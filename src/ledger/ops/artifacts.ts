@@ -72,7 +72,7 @@ export interface RunArtifacts {
   finalStep: number | null;
 }
 
-const lastOf = (jobs: JobBlock[], aliases: string[]): string | null => {
+export const lastOf = (jobs: JobBlock[], aliases: string[]): string | null => {
   for (let i = jobs.length - 1; i >= 0; i--) {
     const v = field(jobs[i]!.fields, ...aliases);
     if (v !== null) return v;

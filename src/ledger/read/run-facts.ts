@@ -89,6 +89,13 @@ function numericField(raw: string): MetricValue | null {
   return NUMBER.test(t) ? Number(t.replace(/[,_]/g, '')) : null;
 }
 
+/** The metric a Results field states (`end_val_loss: 0.12` → `val_loss`), or null for bookkeeping and prose. */
+export function resultMetric(key: string, raw: string): { name: string; value: MetricValue } | null {
+  if (NOT_METRICS.test(key) || /^start_/.test(key)) return null;
+  const value = numericField(raw);
+  return value === null ? null : { name: key.replace(/^end_/, ''), value };
+}
+
 /**
  * Final metrics: each metric's last value in Status, overridden by Results.
  * Results' `end_<m>` is the final `<m>`; `start_<m>` is not a final value.
@@ -96,11 +103,9 @@ function numericField(raw: string): MetricValue | null {
 export function metricsOf(v: RunLogView): Record<string, MetricValue> {
   const out: Record<string, MetricValue> = {};
   for (const e of v.status) for (const [k, n] of Object.entries(e.metrics)) out[k] = metricValue(n);
-  for (const [rawKey, raw] of Object.entries(v.results ?? {})) {
-    if (NOT_METRICS.test(rawKey) || /^start_/.test(rawKey)) continue;
-    const n = numericField(raw);
-    if (n === null) continue;
-    out[rawKey.replace(/^end_/, '')] = n;
+  for (const [key, raw] of Object.entries(v.results ?? {})) {
+    const m = resultMetric(key, raw);
+    if (m) out[m.name] = m.value;
   }
   return out;
 }
