@@ -5,7 +5,7 @@ import { RunLogDoc, type Diagnostic } from '../markdown/runlog.js';
 import type { StatusEntry } from '../markdown/status-line.js';
 import { listRunFiles, resolveRun, type RunFile } from './runs.js';
 import { RunIndex, type RunSummary } from './run-index.js';
-import { FAILURE_CLASSES } from './failure-classes.js';
+import { failureClassOf } from './read/run-facts.js';
 
 export interface ListFilter {
   state?: string;
@@ -65,16 +65,7 @@ function summarize(abs: string, path: string): RunSummary {
   const doc = new RunLogDoc(readFileSync(abs, 'utf8'), path);
   const v = doc.view;
   if (!doc.isRun) return { state: v.state, runType: null, failureClass: null, updated: null, stateInferred: true, errors: [], notARun: true };
-  const last = [...v.status].reverse().find((e) => !e.continuation);
-  return {
-    state: v.state,
-    runType: v.runType,
-    // Hand-kept logs carry the class only in prose: `command_failed — oom_gpu: …`.
-    failureClass: v.failureClass ?? (last ? (FAILURE_CLASSES.find((c) => new RegExp(`\\b${c}\\b`).test(last.text)) ?? null) : null),
-    updated: lastStamp(v.status),
-    stateInferred: v.stateInferred,
-    errors: doc.errors,
-  };
+  return { state: v.state, runType: v.runType, failureClass: failureClassOf(v), updated: lastStamp(v.status), stateInferred: v.stateInferred, errors: doc.errors };
 }
 
 export interface ShownRun {
