@@ -19,6 +19,15 @@ const GAP = 2;
 
 export const len = (s: string): number => [...s].length;
 
+/**
+ * Text from a run log (anyone's clone) shown on a terminal: control
+ * characters, escape sequences included, become `?`, so a cell cannot move
+ * the cursor, retitle the window or hide the rows around it.
+ */
+export function printable(s: string): string {
+  return s.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+}
+
 export function cut(s: string, width: number, fromStart = false): string {
   const chars = [...s];
   if (chars.length <= width) return s;
@@ -50,8 +59,10 @@ function widths(natural: number[], mins: number[], width: number): number[] {
 }
 
 /** The table's lines (header, rule, rows) and how many columns on the right did not fit. */
-export function fitTable(columns: Column[], rows: string[][], width: number): { lines: string[]; hidden: number } {
-  let cols = columns;
+export function fitTable(columns: Column[], raw: string[][], width: number): { lines: string[]; hidden: number } {
+  const rows = raw.map((r) => r.map(printable));
+  let cols = columns.map((c) => ({ ...c, header: printable(c.header) }));
+  const all = cols.length;
   for (;;) {
     const natural = cols.map((c, i) => Math.max(len(c.header), ...rows.map((r) => len(r[i] ?? ''))));
     const mins = cols.map((c, i) => Math.min(natural[i]!, c.min ?? 6));
@@ -68,6 +79,6 @@ export function fitTable(columns: Column[], rows: string[][], width: number): { 
         .trimEnd();
     const lines = [line(cols.map((c) => c.header)), line(w.map((n) => '─'.repeat(n))), ...rows.map(line)];
     // One column wider than the terminal: it is cut too.
-    return { lines: lines.map((l) => cut(l, width)), hidden: columns.length - cols.length };
+    return { lines: lines.map((l) => cut(l, width)), hidden: all - cols.length };
   }
 }

@@ -2,7 +2,7 @@
 import { relative, sep } from 'node:path';
 import type { Comparison, ComparedRun } from '../ledger/read/compare.js';
 import type { MetricValue } from '../ledger/read/run-facts.js';
-import { cut, fitTable, type Column } from './fit-table.js';
+import { cut, fitTable, printable, type Column } from './fit-table.js';
 
 const NONE = '—';
 
@@ -44,14 +44,14 @@ export function compareTerminal(c: Comparison, width: number): string[] {
   const { lines, hidden } = fitTable(columns, rows, width);
   const notes: string[] = [];
   const common = commonLine(c);
-  if (common) notes.push(cut(common, width));
+  if (common) notes.push(cut(printable(common), width));
   if (hidden > 0) notes.push(cut(`${hidden} more column${hidden === 1 ? '' : 's'} did not fit: pick some with --metric, or use --md or --json`, width));
   return notes.length > 0 ? [...lines, '', ...notes] : lines;
 }
 
 /** A pipe inside a cell would end it: GFM reads `\|` as a literal pipe. Line breaks cannot live in a cell. */
 export function gfmCell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return printable(text.replace(/[\r\n]+/g, ' ')).replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
 }
 
 /** `[id](path)`, the path relative to where the table is pasted (the current directory). */
@@ -68,7 +68,7 @@ export function compareMarkdown(c: Comparison, cwd: string): string[] {
   const rule = ['---', ...cs.map((x) => (x.numeric ? '---:' : '---'))];
   const row = (values: string[]) => `| ${values.map(gfmCell).join(' | ')} |`;
   // The link is built from escaped parts already; only its pipes need escaping.
-  const lines = [row(header), `| ${rule.join(' | ')} |`, ...c.runs.map((r) => `| ${[link(r, cwd).replace(/\|/g, '\\|'), ...cs.map((x) => gfmCell(x.value(r)))].join(' | ')} |`)];
+  const lines = [row(header), `| ${rule.join(' | ')} |`, ...c.runs.map((r) => `| ${[printable(link(r, cwd)).replace(/\|/g, '\\|'), ...cs.map((x) => gfmCell(x.value(r)))].join(' | ')} |`)];
   const common = commonLine(c);
   if (common) lines.push('', gfmCell(common));
   return lines;

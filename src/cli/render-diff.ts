@@ -1,5 +1,6 @@
 /** `runlog diff` for people: each section's changes as `key: before → after`. */
 import type { DiffResult } from '../schemas/output.js';
+import { printable } from './fit-table.js';
 
 const NONE = '(none)';
 
@@ -16,5 +17,5 @@ export function renderDiff(r: DiffResult): string[] {
     }
   }
   if (r.notes.length > 0) out.push('', ...r.notes.map((n) => `note: ${n}`));
-  return out;
+  return out.map(printable);
 }

@@ -1,5 +1,6 @@
 /** `runlog history --entries` for people: one Status entry a line, after the commit that wrote it. */
 import type { HistoryEntriesResult } from '../schemas/output.js';
+import { printable } from './fit-table.js';
 
 export function renderEntryHistory(r: HistoryEntriesResult): string[] {
   const authors = r.entries.map((e) => (e.commit ? `${e.commit.author} <${e.commit.authorEmail}>` : '(not committed)'));
@@ -10,5 +11,5 @@ export function renderEntryHistory(r: HistoryEntriesResult): string[] {
     const entry = e.continuation ? `    ${e.text}` : `${e.stamp ?? ''} — ${e.text}`;
     return `${who}  ${authors[i]!.padEnd(w)}  L${e.line}  ${entry}${moved}`;
   });
-  return out.length > 0 ? out : [`${r.id}: no Status entries`];
+  return out.length > 0 ? out.map(printable) : [`${r.id}: no Status entries`];
 }

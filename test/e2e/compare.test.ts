@@ -3,7 +3,7 @@
  * one setting, in two, and not at all) and one kept by hand beside them,
  * compared as a terminal table, a GFM table pasted into a PR, and JSON.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
@@ -173,6 +173,28 @@ describe('runlog compare', () => {
     }
     const wide = (await runlogOk(l.main, ['compare', '--group', 'sweep', '--all-params'])).stdout;
     expect(wide.split('\n').every((line) => [...line].length <= 120)).toBe(true);
+  });
+
+  it('escape sequences from another clone\'s run log never reach the terminal', async () => {
+    mkdirSync(join(l.main, 'run_logs', 'evil'), { recursive: true });
+    const evil = HAND.replace('lr=3e-4; batch=256', 'lr=\u001b]0;owned\u0007 3e-4; batch=\u001b[2J256\u009b31m').replace('loss 1.5', 'loss 1.5 \u001b[8m');
+    writeFileSync(join(l.main, 'run_logs', 'evil', '2026-03-22_a.md'), evil);
+    writeFileSync(join(l.main, 'run_logs', 'evil', '2026-03-22_b.md'), HAND);
+    await git(l.main, ['add', '-A']);
+    await git(l.main, ['commit', '-qm', 'hostile run log']);
+    const outs = [
+      (await runlogOk(l.main, ['compare', '--group', 'evil'])).stdout,
+      (await runlogOk(l.main, ['compare', '--group', 'evil', '--md'])).stdout,
+      (await runlogOk(l.main, ['diff', 'evil/2026-03-22_a', 'evil/2026-03-22_b'])).stdout,
+      (await runlogOk(l.main, ['history', 'evil/2026-03-22_a', '--entries'])).stdout,
+    ];
+    for (const out of outs) {
+      expect(JSON.stringify(out.match(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/))).toBe('null');
+      expect(out).toMatch(/\?\[(?:2J256|8m)/);
+    }
+    // --json keeps the bytes (JSON escapes them): a program reading it sees what the file says.
+    const c = await compare(l.main, ['--group', 'evil']);
+    expect(c.runs[0]!.settings['batch']).toBe('\u001b[2J256\u009b31m');
   });
 
   it('bad input is a usage error that changes nothing', async () => {

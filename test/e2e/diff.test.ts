@@ -4,7 +4,7 @@
  * (local executor), then over a hand-kept run whose fields come from
  * someone else's clone.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,6 +124,7 @@ describe('runlog diff', () => {
     expect(change(d, 'command', 'command')?.after).toBe('sbatch train.sh');
     expect(change(d, 'results', 'train_loss')?.after).toBe('0.5');
     expect(await snapshotLedger(dir)).toEqual(before);
+    rmSync(outside, { force: true });
   });
 
   it('a launch commit this repository does not have: the diff says so', async () => {
