@@ -5,6 +5,7 @@ import { resolveRun } from '../ledger/runs.js';
 import type { SubmitResult } from '../schemas/output.js';
 import { parseDuration } from '../util/time.js';
 import { slurmRequestFlags, slurmSubmitFlags } from '../executors/slurm/submit-flags.js';
+import { sshRequestFlags, sshSubmitFlags } from '../executors/ssh/submit-flags.js';
 
 export default class Submit extends RunlogCommand {
   static summary = 'Validate a run (script, config, checkpoint, hardware, clean tree, placement policy), then launch it and record the Job block.';
@@ -15,10 +16,12 @@ export default class Submit extends RunlogCommand {
     '<%= config.bin %> submit 2026-03-22_train -- node examples/train.mjs --steps 200',
     '<%= config.bin %> submit 2026-03-22_train --timeout 12h --heartbeat 20m --retries 3 --gpus 1 --mem 32G -- python train.py --config cfg.yaml',
     '<%= config.bin %> submit 2026-03-22_train --executor slurm --cluster gpu --partition a100 --gres gpu:4 --cpus 16 --mem 64G --time 12h --no-requeue -- python train.py',
+    '<%= config.bin %> submit 2026-03-22_train --executor ssh --gpus 1 --mem 32G --tag cuda12 -- python train.py',
+    '<%= config.bin %> submit 2026-03-22_train --executor ssh --host gpu-box.lab -- python train.py',
   ];
   static args = { run: Args.string({ description: 'run id, file path, or unique suffix', required: true }) };
   static flags = {
-    executor: Flags.string({ description: 'where the job runs', options: ['local', 'slurm'], default: 'local' }),
+    executor: Flags.string({ description: 'where the job runs: this machine, Slurm, or a worker over SSH', options: ['local', 'slurm', 'ssh'], default: 'local' }),
     timeout: Flags.string({ description: 'wall-clock limit (e.g. 72h, 30m, 5s); default jobs.timeout' }),
     heartbeat: Flags.string({ description: 'longest time without a new step before the run is stalled; default jobs.heartbeat' }),
     retries: Flags.integer({ description: 'automatic retries for transient failures (0: none); default jobs.retries', min: 0 }),
@@ -32,12 +35,14 @@ export default class Submit extends RunlogCommand {
     image: Flags.string({ description: 'container image id the job runs in (recorded)' }),
     cwd: Flags.string({ description: 'working directory of the job (default: the current directory)' }),
     ...slurmSubmitFlags,
+    ...sshSubmitFlags,
   };
 
   async run(): Promise<SubmitResult> {
     const { own, command } = splitCommand(this.argv);
     const { args, flags } = await this.parse(Submit, own);
     const slurm = slurmRequestFlags(flags.executor, flags);
+    const ssh = sshRequestFlags(flags.executor, flags);
     const ledger = this.openLedger(flags);
     const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);
     const { createContext, submitRun, parseMemMb } = await import('../supervise/index.js');
@@ -58,6 +63,7 @@ export default class Submit extends RunlogCommand {
         allowDirty: flags['allow-dirty'],
         overridePolicy: flags['override-policy'],
         image: flags.image,
+        ...ssh,
         resources: { ...slurm, gpus: flags.gpus ?? slurm.gpus, cpus: flags.cpus, memMb: flags.mem === undefined ? undefined : parseMemMb(flags.mem) },
       });
       this.say(`${out.id}: ${out.previousState} → ${out.state}, attempt ${out.attempt}, ${out.executor} job ${out.jobId ?? '?'}${out.host ? ` on ${out.host}` : ''}`);

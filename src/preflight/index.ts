@@ -60,6 +60,8 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
       const shown = tree.dirtyPaths.slice(0, 5).join(', ') + (tree.dirtyPaths.length > 5 ? `, … (${tree.dirtyPaths.length} files)` : '');
       reasons.push({ rule: 'dirty_tree', message: `the working tree has uncommitted changes (${shown}); commit or stash them, or pass --allow-dirty to record the patch` });
     }
+    // Remote executors hand off exactly this commit.
+    if (tree.sha !== null) spec.source = { gitTop: tree.top, sha: tree.sha };
   } else {
     reasons.push({ rule: 'git', message: `${spec.cwd} is not inside a git repository, so the launched code cannot be traced` });
   }
@@ -94,7 +96,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
     input.policy,
   );
   reasons.push(...placement.reasons);
-  facts.placement = placement.placement;
+  facts.placement = spec.placement ? `${placement.placement}; ${spec.placement}` : placement.placement;
   facts.policyOverride = placement.override;
 
   return { ok: reasons.length === 0, reasons, facts, patch: tree?.patch ?? '', configAbs };

@@ -135,7 +135,7 @@ function ended(input: DecideInput, obs: JobObservation): Decision {
   const cls: FailureClass = c?.class ?? 'unknown';
   const evidence = c?.evidence ?? obs.evidence;
   fields.push(['classifier_rule', c?.rule ?? 'none']);
-  const status = obs.exitCode !== undefined ? `exit code ${obs.exitCode}` : obs.signal ? `signal ${obs.signal}` : obs.phase;
+  const status = obs.exitCode !== undefined ? `exit code ${obs.exitCode}` : obs.signal ? `signal ${obs.signal}` : obs.reason ?? obs.phase;
   const reason = `${status}${step !== undefined ? ` at step ${step}` : ''}; evidence: ${evidence}`;
   const base: EndState = obs.phase === 'timed_out' ? 'timed_out' : obs.phase === 'node_failure' ? 'worker_lost' : 'command_failed';
   return { ...failureEnd(input, cls, reason, fields, false, base), endedAt: obs.endedAt } as Decision;

@@ -62,6 +62,10 @@ function launchFields(handle: JobHandle, at: Date, running: boolean): JobField[]
   if (handle.host) fields.push([F.worker, code(handle.host)]);
   if (extra['partition']) fields.push(['partition', code(extra['partition'])]);
   if (extra['pid']) fields.push([F.pid, extra['pid']]);
+  // Remote workers: where the attempt lives there, the boot it started in, and what preflight found.
+  if (extra['workdir']) fields.push(['workdir', code(extra['workdir'])]);
+  if (extra['boot_id']) fields.push(['boot_id', code(extra['boot_id'])]);
+  if (extra['probed']) fields.push(['probed', code(extra['probed'])]);
   if (running) fields.push([F.start, code(isoSeconds(at))], [F.startHuman, code(humanDate(at))]);
   return fields;
 }
@@ -100,6 +104,8 @@ export async function launchAttempt(ctx: SuperviseContext, runId: string, plan: 
     outputDir,
     env: jobEnv({ runId, attempt, outputDir }),
     resources: resourceRequest(plan.resources as ResourceFlags),
+    host: plan.host,
+    placement: plan.placement,
   };
   const outcome: LaunchOutcome = { id: runId, attempt, key, previousState: from, state: from, executor: plan.executor, outputDir, commits: [] };
 
@@ -107,7 +113,7 @@ export async function launchAttempt(ctx: SuperviseContext, runId: string, plan: 
     const pre = await runPreflight({
       spec,
       executor,
-      target: plan.executor === 'local' ? hostname() : plan.cluster ?? plan.executor,
+      target: plan.executor === 'local' ? hostname() : plan.host ?? plan.cluster ?? plan.executor,
       runType: doc.view.runType,
       subtype: doc.view.subtype,
       declaredScript: doc.view.config['script'],
@@ -126,6 +132,7 @@ export async function launchAttempt(ctx: SuperviseContext, runId: string, plan: 
           pre.facts.patchPath = join(outputDir, 'dirty.patch');
           writeFileSync(pre.facts.patchPath, pre.patch, { mode: 0o600 });
         }
+        if (spec.source) spec.source = { ...spec.source, patchPath: pre.facts.patchPath, configSnapshot: pre.facts.configSnapshot };
       } catch (err) {
         pre.reasons.push({ rule: 'target', message: `output directory ${outputDir} cannot be written: ${(err as Error).message}` });
         pre.ok = false;
@@ -160,7 +167,8 @@ export async function launchAttempt(ctx: SuperviseContext, runId: string, plan: 
     throw err;
   }
   const at = ctx.now();
-  const running = plan.executor === 'local';
+  // Local and SSH jobs have started once submit returns (it waits for the pid); Slurm's may still queue.
+  const running = plan.executor === 'local' || plan.executor === 'ssh';
   const state = running ? 'running' : 'queued';
   const where = handle.host ? ` on ${handle.host}` : '';
   const pid = handle.extra?.['pid'];
@@ -200,6 +208,36 @@ export interface SubmitRequest {
   overridePolicy?: string;
   image?: string;
   resources: ResourceFlags;
+  /** SSH: a `hosts:` profile or an ssh destination; without it, placement across the profiles. */
+  host?: string;
+  /** SSH placement: tags the host must declare. */
+  tags?: string[];
+}
+
+/**
+ * The host an SSH run goes to, pinned in the plan like a cluster profile so
+ * a retry lands on the same machine: the one `--host` names, or the profile
+ * placement picks (with the reasons, or why none fits).
+ */
+async function sshTarget(ctx: SuperviseContext, req: SubmitRequest): Promise<Pick<LaunchPlan, 'host' | 'placement' | 'tags'>> {
+  const tags = req.tags && req.tags.length > 0 ? req.tags : undefined;
+  const { hostFor, hostProfiles } = await import('../config/hosts.js');
+  if (req.host !== undefined) {
+    const p = hostFor(ctx.ledger.config, req.host);
+    const how = p.destination === req.host && !hostProfiles(ctx.ledger.config).some((h) => h.name === req.host) ? 'ssh destination' : `hosts profile (ssh ${p.destination})`;
+    return { host: req.host, placement: `--host ${req.host}: ${how}`, tags };
+  }
+  const { placeRun } = await import('../executors/ssh/index.js');
+  const r = req.resources;
+  const out = placeRun(hostProfiles(ctx.ledger.config), {
+    gpus: r.gpus,
+    cpus: r.cpus,
+    memMb: r.memMb,
+    tags: tags ?? [],
+    scarceGpus: ctx.policy.scarce.gpus ?? 1,
+    overridePolicy: req.overridePolicy,
+  });
+  return { host: out.host?.name, placement: out.record, tags };
 }
 
 export async function submitRun(ctx: SuperviseContext, req: SubmitRequest): Promise<LaunchOutcome> {
@@ -218,6 +256,7 @@ export async function submitRun(ctx: SuperviseContext, req: SubmitRequest): Prom
     executor: req.executor,
     // The profile is pinned at submit: a later change of default_cluster must not move a live job.
     cluster: req.executor === 'slurm' ? clusterProfile(ctx.ledger.config, req.cluster).name : req.cluster,
+    ...(req.executor === 'ssh' ? await sshTarget(ctx, req) : {}),
     argv: req.argv && req.argv.length > 0 ? req.argv : argvForScript(doc.view.config['script'], req.run),
     cwd: req.cwd,
     resources: Object.fromEntries(Object.entries(req.resources).filter(([, v]) => v !== undefined)) as LaunchPlan['resources'],

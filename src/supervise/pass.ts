@@ -185,7 +185,12 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
 
   const observations = new Map<Watched, JobObservation | undefined>();
   const groups = new Map<string, Watched[]>();
-  for (const w of watched) groups.set(w.group, [...(groups.get(w.group) ?? []), w]);
+  for (const w of watched) {
+    // One poll call per narrower group where the executor has one (SSH: per host), so one host's outage leaves the others' answers standing.
+    const sub = (await ctx.executor(w.handle.executor, w.attempt.cluster)).pollGroup?.(w.handle);
+    if (sub) w.group = `${w.group}\0${sub}`;
+    groups.set(w.group, [...(groups.get(w.group) ?? []), w]);
+  }
   const clocks = new Map<string, ReturnType<typeof monitorClocks>>();
   const monitorNotes: { w: Watched; message: string }[] = [];
   for (const [group, members] of groups) {

@@ -14,6 +14,12 @@ export const LaunchPlanSchema = z.object({
   schema: z.literal(1),
   executor: z.string(),
   cluster: z.string().optional(),
+  /** SSH: the host (a `hosts:` profile or an ssh destination), pinned at submit like a cluster. */
+  host: z.string().optional(),
+  /** SSH: why that host was chosen, or why no host fits. */
+  placement: z.string().optional(),
+  /** Runtime tags the host must declare (`--tag`). */
+  tags: z.array(z.string()).optional(),
   argv: z.array(z.string()).min(1),
   cwd: z.string(),
   resources: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),

@@ -61,6 +61,8 @@ export function planFields(plan: LaunchPlan, facts: PreflightFacts, extra: { att
     ['runtime_env', code(extra.versions)],
   ];
   if (plan.cluster) out.splice(1, 0, [F.cluster, plan.cluster]);
+  if (plan.host) out.splice(1, 0, ['host', code(plan.host)]);
+  if (plan.tags && plan.tags.length > 0) out.push(['tags', code(plan.tags.join(', '))]);
   if (facts.patchSha256) out.push(['patch_sha256', code(facts.patchSha256)]);
   if (facts.patchPath) out.push(['patch', code(facts.patchPath)]);
   if (facts.script) out.push(['script', code(facts.script)]);

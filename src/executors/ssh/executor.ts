@@ -12,6 +12,7 @@
  * the host answers.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, statSync, utimesSync, writeSync, ftruncateSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { failed, rejected } from '../../errors.js';
 import { shellQuoteArgv } from '../../core/shell-quote.js';
@@ -96,6 +97,7 @@ export class SshExecutor implements Executor {
     const record: SshAttemptRecord = known ?? {
       schema: 1,
       key: spec.idempotencyKey,
+      launchId: randomUUID(),
       runId: spec.runId,
       attempt: spec.attempt,
       host: profile.name,
@@ -117,7 +119,7 @@ export class SshExecutor implements Executor {
     }
     const r = await this.transport.run({
       destination: record.destination,
-      command: scriptCommand(LAUNCH, 'runlog-launch', [record.workdir, spec.runId, spec.attempt, spec.idempotencyKey, WRAPPER, script]),
+      command: scriptCommand(LAUNCH, 'runlog-launch', [record.workdir, spec.runId, spec.attempt, workerKey(record), WRAPPER, script]),
       stdin: tar,
       timeoutMs: Math.max(this.settings.callTimeoutMs, LAUNCH_TIMEOUT_MS),
     });
@@ -228,6 +230,9 @@ export class SshExecutor implements Executor {
 }
 
 const jobIdOf = (rec: SshAttemptRecord) => `${rec.host}:${rec.pid}`;
+
+/** The key in the worker's attempt directory (see SshAttemptRecord.launchId). */
+export const workerKey = (rec: SshAttemptRecord) => `${rec.key} ${rec.launchId}`;
 
 /** The script's path inside the handed-off tree, when the command names one the worker can check. */
 function scriptInTree(spec: JobSpec, cwd: string): string {

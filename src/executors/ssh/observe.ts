@@ -32,8 +32,9 @@ export function observeRun(jobId: string, record: SshAttemptRecord, run: RunRepo
   const node = record.host;
   const where = `${record.destination}:${record.dir}`;
   if (f['missing'] === '1') return { jobId, phase: 'unknown', node, evidence: `${where} no longer exists on the worker` };
-  if (f['key'] !== undefined && f['key'] !== record.key) {
-    return { jobId, phase: 'unknown', node, evidence: `${where} holds attempt ${f['key']}, not ${record.key}` };
+  const key = `${record.key} ${record.launchId}`;
+  if (f['key'] !== undefined && f['key'] !== key) {
+    return { jobId, phase: 'unknown', node, evidence: `${where} holds attempt ${f['key']}, not the one this machine launched (${key})` };
   }
   const base = { jobId, node, startedAt: workerTime(f['started'], ctx) };
   const exitText = f['exit_code'];

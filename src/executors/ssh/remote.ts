@@ -45,8 +45,8 @@ d=$1
 cd "$d" || exit 126
 RUNLOG_ATTEMPT_DIR=$d; export RUNLOG_ATTEMPT_DIR
 ${TICKS}
-read -r s < /proc/$$/stat 2>/dev/null && ticks "$s" > pid_start
-read -r b < /proc/sys/kernel/random/boot_id 2>/dev/null && printf '%s\\n' "$b" > boot_id
+read -r s 2>/dev/null < /proc/$$/stat && ticks "$s" > pid_start
+read -r b 2>/dev/null < /proc/sys/kernel/random/boot_id && printf '%s\\n' "$b" > boot_id
 date +%s > started
 echo $$ > pid.tmp && mv -f pid.tmp pid
 trap 'runlog_stop=1' TERM INT HUP
@@ -75,7 +75,7 @@ refuse() { drain; printf 'error=%s\\n' "$1"; exit 3; }
 report() {
   printf 'dir=%s\\n' "$d"
   for f in pid pid_start boot_id started; do
-    v=; read -r v < "$d/$f" 2>/dev/null; printf '%s=%s\\n' "$f" "$v"
+    v=; read -r v 2>/dev/null < "$d/$f"; printf '%s=%s\\n' "$f" "$v"
   done
 }
 waitpid() { i=0; while [ ! -f "$d/pid" ] && [ $i -lt $1 ]; do sleep 0.1; i=$((i + 1)); done; }
@@ -83,7 +83,7 @@ mkdir -p "$w/$run" 2>/dev/null || refuse "cannot create $w/$run"
 if mkdir "$d" 2>/dev/null; then
   printf '%s\\n' "$key" > "$d/key.tmp" && mv -f "$d/key.tmp" "$d/key" || refuse "cannot write in $d"
 else
-  k=; read -r k < "$d/key" 2>/dev/null
+  k=; read -r k 2>/dev/null < "$d/key"
   [ "$k" = "$key" ] || refuse "$d already holds attempt \${k:-(unknown)}, not $key"
 fi
 if [ -f "$d/pid" ] || [ -d "$d/start.lock" ]; then
@@ -110,13 +110,13 @@ echo state=launched; report
  */
 export const POLL = `
 max=$1; shift
-b=; read -r b < /proc/sys/kernel/random/boot_id 2>/dev/null
+b=; read -r b 2>/dev/null < /proc/sys/kernel/random/boot_id
 printf 'now=%s\\nboot_id=%s\\n' "$(date +%s)" "$b"
 fields() { set -f; set -- \${1##*) }; set +f; cur_state=$1; cur_start=; [ $# -ge 20 ] && shift 19 && cur_start=$1; }
 group_alive() {
   g=$1
   for f in /proc/[0-9]*/stat; do
-    read -r s < "$f" 2>/dev/null || continue
+    read -r s 2>/dev/null < "$f" || continue
     set -f; set -- \${s##*) }; set +f
     [ "$3" = "$g" ] || continue
     [ "$1" = Z ] || [ "$1" = X ] || return 0
@@ -129,13 +129,13 @@ while [ $# -ge 2 ]; do
   printf '@run %s\\n' "$i"; i=$((i + 1))
   if [ ! -d "$d" ]; then echo missing=1; continue; fi
   for f in key pid pid_start boot_id started exit_code ended; do
-    v=; read -r v < "$d/$f" 2>/dev/null && printf '%s=%s\\n' "$f" "$v"
+    v=; read -r v 2>/dev/null < "$d/$f" && printf '%s=%s\\n' "$f" "$v"
   done
   [ -f "$d/stop_requested" ] && echo stop=1
-  pid=; read -r pid < "$d/pid" 2>/dev/null
+  pid=; read -r pid 2>/dev/null < "$d/pid"
   case $pid in ''|*[!0-9]*) ;; *)
     cur_state=none; cur_start=
-    read -r s < "/proc/$pid/stat" 2>/dev/null && fields "$s"
+    read -r s 2>/dev/null < "/proc/$pid/stat" && fields "$s"
     printf 'cur_state=%s\\ncur_start=%s\\n' "$cur_state" "$cur_start"
     case $cur_state in none|Z|X)
       if [ ! -f "$d/exit_code" ] && [ "$pid" -gt 1 ] && group_alive "$pid"; then echo group=1; fi ;;
@@ -171,19 +171,19 @@ export const STOP = `
 d=$1; pid=$2; start=$3; boot=$4; grace=$5
 case $pid in ''|*[!0-9]*) echo refused=pid; exit 3 ;; esac
 [ "$pid" -gt 1 ] || { echo refused=pid; exit 3; }
-cur=; read -r cur < "$d/pid" 2>/dev/null
+cur=; read -r cur 2>/dev/null < "$d/pid"
 [ "$cur" = "$pid" ] || { printf 'refused=%s\\n' "the pid file names \${cur:-nothing}, not $pid"; exit 3; }
-b=; read -r b < /proc/sys/kernel/random/boot_id 2>/dev/null
+b=; read -r b 2>/dev/null < /proc/sys/kernel/random/boot_id
 if [ -n "$boot" ] && [ -n "$b" ] && [ "$b" != "$boot" ]; then echo ended=rebooted; exit 0; fi
 [ -f "$d/exit_code" ] && { echo ended=exit_code; exit 0; }
 ${TICKS}
-now=; read -r s < "/proc/$pid/stat" 2>/dev/null && now=$(ticks "$s")
+now=; read -r s 2>/dev/null < "/proc/$pid/stat" && now=$(ticks "$s")
 if [ -n "$now" ] && [ -n "$start" ] && [ "$now" != "$start" ]; then echo refused=reused; exit 3; fi
 date +%s > "$d/stop_requested"
 # pid ppid pgrp sid of every live process
 table() {
   for f in /proc/[0-9]*/stat; do
-    read -r s < "$f" 2>/dev/null || continue
+    read -r s 2>/dev/null < "$f" || continue
     p=\${f#/proc/}; p=\${p%/stat}
     set -f; set -- \${s##*) }; set +f
     [ "$1" = Z ] || [ "$1" = X ] || printf '%s %s %s %s\\n' "$p" "$2" "$3" "$4"
@@ -227,7 +227,7 @@ df -Pk "$w" 2>/dev/null | awk 'NR == 2 { print "free_kb=" $4 }'
 echo "cpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null)"
 awk '/^MemTotal:/ { print "mem_kb=" $2 }' /proc/meminfo 2>/dev/null
 for t in setsid tar; do command -v "$t" > /dev/null 2>&1 && echo "has_$t=1"; done
-b=; read -r b < /proc/sys/kernel/random/boot_id 2>/dev/null && echo "boot_id=$b"
+b=; read -r b 2>/dev/null < /proc/sys/kernel/random/boot_id && echo "boot_id=$b"
 if command -v nvidia-smi > /dev/null 2>&1; then
   echo has_nvidia_smi=1
   nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null | sed 's/^/gpu=/'

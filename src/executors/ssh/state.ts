@@ -18,6 +18,12 @@ import { findGitDir } from '../../git/git.js';
 export const AttemptRecordSchema = z.object({
   schema: z.literal(1),
   key: z.string(),
+  /**
+   * Random, made when this machine first tries the launch. The worker's key
+   * is `<attempt key> <launch id>`: another ledger with the same run id on
+   * the same workdir is refused, never adopted.
+   */
+  launchId: z.string(),
   runId: z.string(),
   attempt: z.number().int(),
   /** The --host name (a profile, or the destination itself). */
