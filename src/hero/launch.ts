@@ -20,6 +20,8 @@ import { commitOp } from './tx.js';
 
 export interface HeroLaunchOptions extends LaunchRequest {
   ref: string;
+  /** SSH executor: a hosts: profile or an ssh destination. */
+  host?: string;
   dryRun: boolean;
   at: Date;
   push: boolean;
@@ -180,6 +182,7 @@ async function submitThroughExecutor(ledger: Ledger, runLog: string, o: HeroLaun
     argv: o.argv,
     cwd: resolve(o.cwd),
     executor: o.executor,
+    host: o.host,
     // Hero relaunches are deliberate (`hero launch`), never automatic retries.
     retries: 0,
     initFrom: checklist.initializeFrom?.abs,

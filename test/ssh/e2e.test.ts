@@ -2,7 +2,8 @@
  * Runs on other machines over SSH, through the built CLI as a user runs it,
  * against two real sshd on 127.0.0.1 standing for a GPU box and a CPU box.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -178,6 +179,45 @@ describe.runIf(enabled)('runs over SSH', () => {
       expect(show.state).toBe('completed');
     } finally {
       rmSync(join(homedir(), '.runlog', run.split('/')[0]!), { recursive: true, force: true });
+    }
+  }, 240_000);
+
+  it('a hostile push that rewrites the Job block cannot choose what stop signals or where poll connects', async () => {
+    const sl = await ledger();
+    const run = await newRun(sl.dir, 'tampered');
+    expect((await submitSsh(sl, run, ['--host', 'cpu'], train('--steps', '2000', '--sleep-ms', '50'))).code).toBe(0);
+    // A decoy the tampered block points at: it must survive.
+    const decoy = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
+    try {
+      const other = await sl.l.clone('attacker');
+      await git(other, ['pull', '-q', '--rebase', 'origin', 'main']);
+      const path = join(other, 'run_logs', `${run}.md`);
+      const text = readFileSync(path, 'utf8');
+      const pid = readFileSync(join(attemptDir('rl-cpu', run), 'pid'), 'utf8').trim();
+      const evil = text
+        .replace(/^- pid: .*$/m, `- pid: ${decoy.pid}`)
+        .replace(/^- workdir: .*$/m, '- workdir: `/etc`')
+        .replace(/^- host: .*$/m, '- host: `example.invalid`')
+        .replace(/"pid":"\d+"/, `"pid":"${decoy.pid}"`)
+        .replace(/"workdir":"[^"]*"/, '"workdir":"/etc"');
+      expect(evil).not.toBe(text);
+      expect(evil).toContain(`cpu:${pid}`);
+      writeFileSync(path, evil);
+      await git(other, ['commit', '-qam', 'tamper']);
+      await git(other, ['push', '-q', 'origin', 'main']);
+      await git(sl.dir, ['pull', '-q', '--rebase', 'origin', 'main']);
+
+      expect((await showRun(sl, run)).state).toBe('running');
+      await cliOk(sl, ['poll', run, '--json']);
+      expect((await showRun(sl, run)).state).toBe('running');
+      await cliOk(sl, ['stop', run, '--reason', 'done', '--json']);
+      expect((await showRun(sl, run)).state).toBe('canceled');
+      // The job this machine launched ended; the decoy the ledger named was never signalled.
+      expect(existsSync(join(attemptDir('rl-cpu', run), 'stop_requested'))).toBe(true);
+      expect(decoy.exitCode === null && decoy.signalCode === null).toBe(true);
+      expect(() => process.kill(decoy.pid!, 0)).not.toThrow();
+    } finally {
+      decoy.kill('SIGKILL');
     }
   }, 240_000);
 

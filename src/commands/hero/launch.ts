@@ -15,7 +15,8 @@ export default class HeroLaunch extends RunlogCommand {
   static strict = false;
   static args = { run: Args.string({ description: 'logbook slug under .agents/logbooks/', required: true }) };
   static flags = {
-    executor: Flags.string({ description: 'executor to launch on', options: ['local', 'slurm'], default: 'local' }),
+    executor: Flags.string({ description: 'executor to launch on', options: ['local', 'slurm', 'ssh'], default: 'local' }),
+    host: Flags.string({ description: 'ssh executor: a hosts: profile or an ssh destination (default: placement across the profiles)' }),
     cwd: Flags.string({ description: 'directory the command runs in (default: the current directory)' }),
     config: Flags.string({ description: 'the launched config (YAML/JSON/TOML): final step and the relaunch diff are read from it' }),
     'output-root': Flags.string({ description: 'pinned output root (default: the Run Contract\'s)' }),
@@ -52,6 +53,7 @@ export default class HeroLaunch extends RunlogCommand {
         argv: command,
         cwd: flags.cwd ?? process.cwd(),
         executor: flags.executor,
+        host: flags.host,
         config: flags.config,
         outputRoot: flags['output-root'],
         wandbId: flags['wandb-id'],
