@@ -193,12 +193,18 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
   }
   const clocks = new Map<string, ReturnType<typeof monitorClocks>>();
   const monitorNotes: { w: Watched; message: string }[] = [];
-  for (const [group, members] of groups) {
+  // Groups are asked at once: a pass over two SSH hosts costs the slower host's call, not the sum.
+  const polled = await Promise.all(
+    [...groups].map(async ([group, members]) => {
+      const first = members[0]!;
+      const executor = await ctx.executor(first.handle.executor, first.attempt.cluster);
+      return { group, members, executor, result: await executor.poll(members.map((m) => m.handle)) };
+    }),
+  );
+  for (const { group, members, executor, result } of polled) {
     const first = members[0]!;
-    const executor = await ctx.executor(first.handle.executor, first.attempt.cluster);
     const groupClocks = monitorClocks(ctx.ledger.config, first.handle.executor, first.attempt.cluster);
     clocks.set(group, groupClocks);
-    const result = await executor.poll(members.map((m) => m.handle));
     report.executorQueries += result.calls;
     if (result.transportError) report.transportErrors.push(`${executor.name}: ${result.transportError}`);
     for (const m of members) observations.set(m, result.transportError ? undefined : result.jobs.get(m.handle.jobId));

@@ -162,7 +162,7 @@ export class SshExecutor implements Executor {
   }
 
   async poll(handles: JobHandle[]): Promise<PollResult> {
-    const before = this.transport.invocations;
+    let calls = 0;
     const jobs = new Map<string, JobObservation>();
     const byHost = new Map<string, { handle: JobHandle; rec: SshAttemptRecord }[]>();
     for (const handle of handles) {
@@ -176,6 +176,7 @@ export class SshExecutor implements Executor {
       const args: (string | number)[] = [this.settings.maxLogChunkBytes];
       for (const { rec } of runs) args.push(rec.dir!, mirrorSize(rec.mirror));
       const r = await this.transport.run({ destination, command: `sh -s -- ${shellQuoteArgv(args.map(String))}`, stdin: POLL });
+      calls += r.invocations;
       const report = isTransportFailure(r) ? undefined : parsePollOutput(r.stdout);
       if (!report?.complete || report.runs.length !== runs.length) {
         const error = report ? `ssh ${destination}: the poll script ended early (exit ${r.code}): ${r.stderr.trim().slice(0, 300)}` : describeFailure(destination, r);
@@ -192,7 +193,7 @@ export class SshExecutor implements Executor {
         jobs.set(handle.jobId, observeRun(handle.jobId, rec, run, ctx));
       });
     }
-    const result: PollResult = { jobs, calls: this.transport.invocations - before };
+    const result: PollResult = { jobs, calls };
     if (errors.length > 0) result.transportError = errors.join('; ');
     return result;
   }
