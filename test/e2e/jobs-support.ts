@@ -84,11 +84,11 @@ export async function submit(dir: string, run: string, flags: string[], command:
 export const train = (...args: string[]) => ['node', 'train.mjs', ...args];
 
 /** Poll (one pass per round) until the run's state satisfies `accept`; polls with a deadline, never a fixed sleep. */
-export async function pollUntil(dir: string, run: string, accept: (state: string) => boolean, timeoutMs = 30_000): Promise<ShowResult> {
+export async function pollUntil(dir: string, run: string, accept: (state: string) => boolean, timeoutMs = 30_000, env?: Record<string, string>): Promise<ShowResult> {
   const deadline = Date.now() + timeoutMs;
   const seen: string[] = [];
   for (;;) {
-    await runlogOk(dir, ['poll', run, '--json']);
+    await runlogOk(dir, ['poll', run, '--json'], { env });
     const s = await show(dir, run);
     if (seen.at(-1) !== s.state) seen.push(s.state);
     if (accept(s.state)) return s;

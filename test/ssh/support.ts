@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ShowOutput, type ShowResult } from '../../src/schemas/output.js';
-import { jobLedger, type JobLedger } from '../e2e/jobs-support.js';
+import { jobLedger, pollUntil as pollStates, type JobLedger } from '../e2e/jobs-support.js';
 import { runlog, runlogOk, type CliResult } from '../support/ledger.js';
 import { TestSshWorld } from '../support/sshd.js';
 
@@ -70,16 +70,12 @@ export async function showRun(sl: SshLedger, run: string): Promise<ShowResult> {
 
 /** One poll per round until the state is accepted; every state seen is returned in order. */
 export async function pollUntil(sl: SshLedger, run: string, accept: (state: string) => boolean, timeoutMs = 60_000): Promise<{ show: ShowResult; seen: string[] }> {
-  const deadline = Date.now() + timeoutMs;
   const seen: string[] = [];
-  for (;;) {
-    await cliOk(sl, ['poll', run, '--json']);
-    const s = await showRun(sl, run);
-    if (seen.at(-1) !== s.state) seen.push(s.state);
-    if (accept(s.state)) return { show: s, seen };
-    if (Date.now() > deadline) throw new Error(`${run} did not reach the expected state within ${timeoutMs} ms (states seen: ${seen.join(' → ')})`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
+  const show = await pollStates(sl.dir, run, (state) => {
+    if (seen.at(-1) !== state) seen.push(state);
+    return accept(state);
+  }, timeoutMs, sl.env);
+  return { show, seen };
 }
 
 export const TERMINAL = new Set(['completed', 'command_failed', 'canceled', 'timed_out', 'worker_lost', 'retry_exhausted', 'validation_failed']);
