@@ -99,6 +99,29 @@ describe.runIf(enabled)('runs over SSH', () => {
     expect(show.status.some((e) => /sees the job again/.test(e.message))).toBe(true);
   }, 240_000);
 
+  it('retries a transient failure on the same host as a new attempt, and stops a stalled job there', async () => {
+    const sl = await ledger();
+    const flaky = await newRun(sl.dir, 'flaky');
+    expect((await submitSsh(sl, flaky, ['--host', 'cpu', '--retries', '1'], train('--steps', '20', '--sleep-ms', '20', '--fail-at', '5', '--fail-with', 'network', '--fail-attempts', '1'))).code).toBe(0);
+    const hung = await newRun(sl.dir, 'hung');
+    expect((await submitSsh(sl, hung, ['--host', 'cpu', '--heartbeat', '2s', '--stall-action', 'fail'], train('--steps', '50', '--sleep-ms', '20', '--hang-at', '3'))).code).toBe(0);
+
+    const f = (await pollUntil(sl, flaky, (s) => s === 'completed' || s === 'retry_exhausted', 120_000)).show;
+    expect(f.state).toBe('completed');
+    expect(f.jobs.map((j) => j.fields['terminal_state'])).toEqual(['command_failed', 'completed']);
+    expect(f.jobs[0]!.fields['failure_class']).toBe('network_transient');
+    expect(f.jobs.map((j) => j.fields['host'])).toEqual(['cpu', 'cpu']);
+    expect(existsSync(join(attemptDir('rl-cpu', flaky, 2), 'exit_code'))).toBe(true);
+
+    const h = (await pollUntil(sl, hung, (s) => TERMINAL.has(s), 120_000)).show;
+    expect(h.state).toBe('timed_out');
+    expect(h.status.some((e) => e.state === 'stalled')).toBe(true);
+    const dir = attemptDir('rl-cpu', hung);
+    expect(existsSync(join(dir, 'stop_requested'))).toBe(true);
+    const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+    expect(existsSync(`/proc/${pid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'))).toBe(false);
+  }, 240_000);
+
   it('ends as killed when the job is killed on the worker', async () => {
     const sl = await ledger();
     const run = await newRun(sl.dir, 'remote-killed');
