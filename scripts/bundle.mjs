@@ -10,7 +10,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 const result = await build({
-  entryPoints: { runlog: 'src/cli/entry.ts', fast: 'src/cli/fast.ts' },
+  entryPoints: { runlog: 'src/entry.ts', fast: 'src/cli/fast.ts' },
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -1,9 +1,9 @@
 /** The bundle's entry: oclif's runner and our command table in one module. */
 import { Errors, flush, run } from '@oclif/core';
-import { usageError } from '../errors.js';
-import { printError } from './output.js';
+import { usageError } from './core/errors.js';
+import { printError } from './cli/output.js';
 
-export { COMMANDS } from '../commands/index.js';
+export { COMMANDS } from './commands/index.js';
 
 /**
  * Run oclif; an unknown command is a usage error in our format (CLI.md:

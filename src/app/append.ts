@@ -1,14 +1,14 @@
 /** `runlog append`: the command body, shared by the oclif command and the fast entry. */
-import { parseMetrics, nonNegativeInt } from '../parse.js';
-import { parseState } from '../../ledger/lifecycle.js';
-import type { AppendArgs, EntryResult } from '../../ledger/ops/record.js';
-import { resolveRun } from '../../ledger/runs.js';
-import { openLedger } from '../../git/ledger-repo.js';
-import { Transaction } from '../../git/transaction.js';
-import { applyOperation } from '../../ledger/ops/index.js';
-import { parseIsoFlag } from '../../util/time.js';
-import type { ActionOutput } from './types.js';
-import type { AppendResult } from '../../schemas/output.js';
+import { parseMetrics, nonNegativeInt } from '../cli/parse.js';
+import { parseState } from '../core/lifecycle.js';
+import type { AppendArgs, EntryResult } from '../ledger/ops/record.js';
+import { resolveRun } from '../ledger/read/runs.js';
+import { openLedger } from '../git/ledger-repo.js';
+import { Transaction } from '../git/transaction.js';
+import { applyOperation } from '../ledger/ops/index.js';
+import { parseIsoFlag } from '../core/time.js';
+import type { ActionOutput } from '../cli/actions/types.js';
+import type { AppendResult } from '../schemas/output.js';
 
 export interface AppendInput {
   run: string;

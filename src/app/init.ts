@@ -1,7 +1,7 @@
 /** `runlog init`: make a directory a ledger (and a git repo when it is not one). */
 import { existsSync, mkdirSync } from 'node:fs';
 import { ConfigSchema, loadConfig, CONFIG_FILE } from '../config/config.js';
-import { failed } from '../errors.js';
+import { failed } from '../core/errors.js';
 import { Git, findGitDir } from '../git/git.js';
 import type { Ledger } from '../git/ledger-repo.js';
 import { Transaction } from '../git/transaction.js';
@@ -24,7 +24,7 @@ export async function initLedger(root: string, opts: { remote?: string; push: bo
     }
   }
   const ledger: Ledger = { root, config, gitTop: found.top, gitDir: found.gitDir, git };
-  const { applyOperation } = await import('./ops/index.js');
+  const { applyOperation } = await import('../ledger/ops/index.js');
   const tx = await new Transaction(ledger, applyOperation).run<{ created: string[] }>({ v: 1, kind: 'init', args: {} }, { push: opts.push });
   const remote = await git.remoteUrl(config.remote);
   if (tx.pushed) await git.tryRun(['branch', '-q', '--set-upstream-to', `${config.remote}/${await git.branch()}`]);

@@ -1,8 +1,8 @@
 /** `runlog list`: the command body, shared by the oclif command and the fast entry. */
-import { openLedger } from '../../git/ledger-repo.js';
-import { listRuns } from '../../ledger/queries.js';
-import type { ListResult } from '../../schemas/output.js';
-import type { ActionOutput } from './types.js';
+import { openLedger } from '../git/ledger-repo.js';
+import { listRuns } from '../ledger/read/queries.js';
+import type { ListResult } from '../schemas/output.js';
+import type { ActionOutput } from '../cli/actions/types.js';
 
 export async function listAction(input: { state?: string; group?: string; type?: string; class?: string; ledger?: string; json: boolean }): Promise<ActionOutput<ListResult>> {
   const ledger = openLedger({ ledger: input.ledger });

@@ -1,10 +1,10 @@
 /** `runlog show`: the command body, shared by the oclif command and the fast entry. */
-import { openLedger } from '../../git/ledger-repo.js';
-import { showRun } from '../../ledger/queries.js';
-import type { ShowResult } from '../../schemas/output.js';
-import { renderRun } from '../render.js';
-import type { ActionOutput } from './types.js';
-import { unsignedEvalSuggestions } from '../../lint/rules.js';
+import { openLedger } from '../git/ledger-repo.js';
+import { showRun } from '../ledger/read/queries.js';
+import type { ShowResult } from '../schemas/output.js';
+import { renderRun } from '../cli/render/run.js';
+import type { ActionOutput } from '../cli/actions/types.js';
+import { unsignedEvalSuggestions } from '../lint/rules.js';
 
 export async function showAction(input: { run: string; ledger?: string; json: boolean }): Promise<ActionOutput<ShowResult>> {
   const ledger = openLedger({ ledger: input.ledger });

@@ -1,6 +1,6 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { notFound } from '../errors.js';
+import { notFound } from '../core/errors.js';
 import { isCheckpointFileName, parseStep } from './step.js';
 
 export type LineageTag = 'launch_source' | 'recovery_source' | 'milestone' | 'rejected';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { failed, notFound, rejected } from '../errors.js';
+import { failed, notFound, rejected } from '../core/errors.js';
 import { annotateLineage, refMatches, type LineageOptions } from './lineage.js';
 import { describeCheckpoint, type Checkpoint } from './list.js';
 import { parseStep } from './step.js';

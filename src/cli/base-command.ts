@@ -3,10 +3,10 @@
  * so `--json` and human mode behave alike (CLI.md "Every command").
  */
 import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
-import { RunlogError, toRunlogError, usageError } from '../errors.js';
+import { RunlogError, toRunlogError, usageError } from '../core/errors.js';
 import { openLedger, type Ledger } from '../git/ledger-repo.js';
 import { Transaction, type TxResult } from '../git/transaction.js';
-import type { Operation } from '../ledger/operation.js';
+import type { Operation } from '../core/operation.js';
 import type { ActionOutput } from './actions/types.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof RunlogCommand)['baseFlags'] & T['flags']>;

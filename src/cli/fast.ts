@@ -9,7 +9,7 @@
  * test/unit/cli/fast-flags.test.ts keeps these specs equal to the commands'.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { RunlogError, toRunlogError } from '../errors.js';
+import { RunlogError, toRunlogError } from '../core/errors.js';
 import { printError, withPushError } from './output.js';
 import type { ActionOutput } from './actions/types.js';
 
@@ -37,20 +37,20 @@ export const FAST: Record<string, () => Promise<FastSpec>> = {
     args: ['run', 'message'],
     options: { state: { type: 'string' }, step: { type: 'string' }, metric: { type: 'string', multiple: true }, at: { type: 'string' } },
     integers: ['step'],
-    run: async (i) => (await import('./actions/append.js')).appendAction(i as never),
+    run: async (i) => (await import('../app/append.js')).appendAction(i as never),
   }),
   show: async () => ({
     args: ['run'],
     options: {},
-    run: async (i, json) => (await import('./actions/show.js')).showAction({ ...(i as { run: string }), json }),
+    run: async (i, json) => (await import('../app/show.js')).showAction({ ...(i as { run: string }), json }),
   }),
   list: async () => {
-    const [{ STATES }, { FAILURE_CLASSES }] = await Promise.all([import('../ledger/lifecycle.js'), import('../ledger/failure-classes.js')]);
+    const [{ STATES }, { FAILURE_CLASSES }] = await Promise.all([import('../core/lifecycle.js'), import('../core/failure-classes.js')]);
     return {
       args: [],
       options: { state: { type: 'string' }, group: { type: 'string' }, type: { type: 'string' }, class: { type: 'string' } },
       choices: { state: STATES, type: ['replication', 'experiment', 'pipeline'], class: FAILURE_CLASSES },
-      run: async (i, json) => (await import('./actions/list.js')).listAction({ ...(i as object), json }),
+      run: async (i, json) => (await import('../app/list.js')).listAction({ ...(i as object), json }),
     };
   },
   diff: async () => ({

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunlogCommand } from './base-command.js';
-import { validateSlug } from '../util/slug.js';
+import { validateSlug } from '../core/slug.js';
 import type { IndexResult } from '../schemas/output.js';
 
 export abstract class IndexCommand extends RunlogCommand {

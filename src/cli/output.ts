@@ -1,5 +1,5 @@
 /** How results and errors reach the terminal: shared by the oclif commands and the fast entry. */
-import type { RunlogError } from '../errors.js';
+import type { RunlogError } from '../core/errors.js';
 
 export function errorJson(e: RunlogError): { error: Record<string, unknown> } {
   return { error: { code: e.code, message: e.message, hint: e.hint, ...(e.details ?? {}) } };

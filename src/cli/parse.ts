@@ -1,5 +1,5 @@
 /** Flag values that need more than oclif's types: metrics, settings. Malformed → usage error. */
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 
 const KEY = /^[A-Za-z_][\w./-]{0,63}$/;
 

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { appendAction } from '../cli/actions/append.js';
+import { appendAction } from '../app/append.js';
 import type { AppendResult } from '../schemas/output.js';
 
 export default class Append extends RunlogCommand {

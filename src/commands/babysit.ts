@@ -18,7 +18,7 @@ export default class Babysit extends RunlogCommand {
 
   async run(): Promise<BabysitResult> {
     const { args, flags } = await this.parse(Babysit);
-    const { parseDuration } = await import('../util/time.js');
+    const { parseDuration } = await import('../core/time.js');
     const { babysitCycle } = await import('../hero/babysit.js');
     const everyMs = parseDuration(flags.every, '--every');
     const ledger = this.openLedger(flags);

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
 import type { EntryResult } from '../ledger/ops/record.js';
-import { resolveRun } from '../ledger/runs.js';
+import { resolveRun } from '../ledger/read/runs.js';
 import type { EntryResultOut } from '../schemas/output.js';
 
 export default class Cancel extends RunlogCommand {
@@ -19,7 +19,7 @@ export default class Cancel extends RunlogCommand {
     const live = await liveJob(run.abs, run.path);
     if (live) {
       // A launched job is stopped through its executor (scancel, SIGTERM) first, so canceled is never only on paper.
-      const { createContext, stopRun } = await import('../supervise/index.js');
+      const { createContext, stopRun } = await import('../jobs/index.js');
       const ctx = createContext(ledger, { push: flags.push });
       try {
         const out = await stopRun(ctx, run.id, flags.reason);
@@ -40,8 +40,8 @@ export default class Cancel extends RunlogCommand {
 async function liveJob(abs: string, path: string): Promise<boolean> {
   const { readFileSync } = await import('node:fs');
   const { RunLogDoc } = await import('../markdown/runlog.js');
-  const { TERMINAL } = await import('../ledger/lifecycle.js');
-  const { handleOf, latestAttempt } = await import('../supervise/attempt.js');
+  const { TERMINAL } = await import('../core/lifecycle.js');
+  const { handleOf, latestAttempt } = await import('../jobs/attempt.js');
   const doc = new RunLogDoc(readFileSync(abs, 'utf8'), path);
   const attempt = latestAttempt(doc);
   return !TERMINAL.has(doc.view.state) && attempt !== undefined && handleOf(attempt) !== undefined;

@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { FAILURE_CLASSES } from '../ledger/failure-classes.js';
+import { FAILURE_CLASSES } from '../core/failure-classes.js';
 import type { EntryResult } from '../ledger/ops/record.js';
-import { resolveRun } from '../ledger/runs.js';
+import { resolveRun } from '../ledger/read/runs.js';
 import type { EntryResultOut } from '../schemas/output.js';
 
 export default class Fail extends RunlogCommand {

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RunlogCommand } from '../cli/base-command.js';
-import { initLedger } from '../ledger/init.js';
+import { initLedger } from '../app/init.js';
 import type { InitResult } from '../schemas/output.js';
 
 export default class Init extends RunlogCommand {

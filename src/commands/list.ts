@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { listAction } from '../cli/actions/list.js';
-import { FAILURE_CLASSES } from '../ledger/failure-classes.js';
-import { STATES } from '../ledger/lifecycle.js';
+import { listAction } from '../app/list.js';
+import { FAILURE_CLASSES } from '../core/failure-classes.js';
+import { STATES } from '../core/lifecycle.js';
 import type { ListResult } from '../schemas/output.js';
 
 export default class List extends RunlogCommand {

@@ -3,8 +3,8 @@ import { RunlogCommand } from '../cli/base-command.js';
 import { parseSettings } from '../cli/parse.js';
 import type { NewArgs } from '../ledger/ops/record.js';
 import type { NewResult } from '../schemas/output.js';
-import { validateSlug } from '../util/slug.js';
-import { dateOnly, parseDateFlag } from '../util/time.js';
+import { validateSlug } from '../core/slug.js';
+import { dateOnly, parseDateFlag } from '../core/time.js';
 
 export default class New extends RunlogCommand {
   static summary = 'Create a run log from the template, in state pending, and add it to timeline.md.';

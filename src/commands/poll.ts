@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { resolveRun } from '../ledger/runs.js';
+import { resolveRun } from '../ledger/read/runs.js';
 import type { PollResultOut } from '../schemas/output.js';
 
 export default class Poll extends RunlogCommand {
@@ -17,8 +17,8 @@ export default class Poll extends RunlogCommand {
     const ledger = this.openLedger(flags);
     const refs = argv as string[];
     const runs = refs.length > 0 ? refs.map((r) => resolveRun(ledger.root, ledger.config.runs_dir, r).id) : undefined;
-    const { createContext, pollPass } = await import('../supervise/index.js');
-    const { parseDuration } = await import('../util/time.js');
+    const { createContext, pollPass } = await import('../jobs/index.js');
+    const { parseDuration } = await import('../core/time.js');
     const ctx = createContext(ledger, { push: flags.push });
     if (flags['kill-grace']) ctx.settings.killGraceMs = parseDuration(flags['kill-grace'], '--kill-grace');
     try {

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 import type { PublishResult } from '../schemas/output.js';
 
 export default class Publish extends RunlogCommand {
@@ -19,7 +19,7 @@ export default class Publish extends RunlogCommand {
     const path = await import('node:path');
     const { sanitizerFor } = await import('../publish/sanitize.js');
     const { literalsOf, publishRun, checkPublished } = await import('../publish/training-log.js');
-    const { loadRun, fromLedger } = await import('./ckpt/context.js');
+    const { loadRun, fromLedger } = await import('../app/ckpt/context.js');
     if (!flags.check && !(args.run && flags.out)) {
       throw usageError('PUBLISH_USAGE', 'publish needs a run and --out, or --check <dir>', 'run `runlog publish <run> --out <dir>` or `runlog publish --check <dir>`');
     }

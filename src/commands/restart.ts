@@ -1,10 +1,10 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { splitCommand } from '../supervise/argv.js';
-import { resolveRun } from '../ledger/runs.js';
+import { splitCommand } from '../cli/argv.js';
+import { resolveRun } from '../ledger/read/runs.js';
 import type { OperatorResultOut } from '../schemas/output.js';
-import { parseDuration } from '../util/time.js';
-import { renderOperator } from '../supervise/render.js';
+import { parseDuration } from '../core/time.js';
+import { renderOperator } from '../cli/render/operator.js';
 
 export default class Restart extends RunlogCommand {
   static summary = 'Stop the live job (if any), record it canceled, and start a new attempt right away.';
@@ -20,7 +20,7 @@ export default class Restart extends RunlogCommand {
     const { args, flags } = await this.parse(Restart, own);
     const ledger = this.openLedger(flags);
     const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);
-    const { createContext, restartRun } = await import('../supervise/index.js');
+    const { createContext, restartRun } = await import('../jobs/index.js');
     const ctx = createContext(ledger, { push: flags.push });
     try {
       const out = await restartRun(ctx, run.id, flags.reason, {

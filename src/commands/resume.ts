@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
 import type { EntryResult } from '../ledger/ops/record.js';
-import { resolveRun } from '../ledger/runs.js';
+import { resolveRun } from '../ledger/read/runs.js';
 import type { ResumeResult } from '../schemas/output.js';
 
 export default class Resume extends RunlogCommand {

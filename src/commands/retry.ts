@@ -1,9 +1,9 @@
 import { Args } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { splitCommand } from '../supervise/argv.js';
-import { resolveRun } from '../ledger/runs.js';
+import { splitCommand } from '../cli/argv.js';
+import { resolveRun } from '../ledger/read/runs.js';
 import type { OperatorResultOut } from '../schemas/output.js';
-import { renderOperator } from '../supervise/render.js';
+import { renderOperator } from '../cli/render/operator.js';
 
 export default class Retry extends RunlogCommand {
   static summary = 'Start a new attempt of an ended run (## Job (retry N)) with the same request, or the command given after --; preflight runs again.';
@@ -15,7 +15,7 @@ export default class Retry extends RunlogCommand {
     const { args, flags } = await this.parse(Retry, own);
     const ledger = this.openLedger(flags);
     const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);
-    const { createContext, retryRun } = await import('../supervise/index.js');
+    const { createContext, retryRun } = await import('../jobs/index.js');
     const ctx = createContext(ledger, { push: flags.push });
     try {
       const out = await retryRun(ctx, run.id, { argv: command });

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { RunlogError } from '../errors.js';
+import { RunlogError } from '../core/errors.js';
 import type { SealResult } from '../schemas/output.js';
 
 export default class Seal extends RunlogCommand {
@@ -19,7 +19,7 @@ export default class Seal extends RunlogCommand {
   async run(): Promise<SealResult> {
     const { args, flags } = await this.parse(Seal);
     const path = await import('node:path');
-    const { loadRun } = await import('./ckpt/context.js');
+    const { loadRun } = await import('../app/ckpt/context.js');
     const { planSeal, refuseSeal } = await import('../publish/seal.js');
     const { sealTag } = await import('../git/tags.js');
     const ledger = this.openLedger(flags);

@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { showAction } from '../cli/actions/show.js';
+import { showAction } from '../app/show.js';
 import type { ShowResult } from '../schemas/output.js';
 
 export default class Show extends RunlogCommand {

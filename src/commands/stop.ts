@@ -1,9 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { resolveRun } from '../ledger/runs.js';
+import { resolveRun } from '../ledger/read/runs.js';
 import type { OperatorResultOut } from '../schemas/output.js';
-import { parseDuration } from '../util/time.js';
-import { renderOperator } from '../supervise/render.js';
+import { parseDuration } from '../core/time.js';
+import { renderOperator } from '../cli/render/operator.js';
 
 export default class Stop extends RunlogCommand {
   static summary = 'Stop the run\'s live job (SIGTERM, then SIGKILL after the grace) and record it canceled.';
@@ -18,7 +18,7 @@ export default class Stop extends RunlogCommand {
     const { args, flags } = await this.parse(Stop);
     const ledger = this.openLedger(flags);
     const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);
-    const { createContext, stopRun } = await import('../supervise/index.js');
+    const { createContext, stopRun } = await import('../jobs/index.js');
     const ctx = createContext(ledger, { push: flags.push });
     try {
       const out = await stopRun(ctx, run.id, flags.reason, { graceMs: flags.grace === undefined ? undefined : parseDuration(flags.grace, '--grace') });

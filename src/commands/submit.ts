@@ -1,9 +1,9 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { splitCommand } from '../supervise/argv.js';
-import { resolveRun } from '../ledger/runs.js';
+import { splitCommand } from '../cli/argv.js';
+import { resolveRun } from '../ledger/read/runs.js';
 import type { SubmitResult } from '../schemas/output.js';
-import { parseDuration } from '../util/time.js';
+import { parseDuration } from '../core/time.js';
 import { slurmRequestFlags, slurmSubmitFlags } from '../executors/slurm/submit-flags.js';
 import { sshRequestFlags, sshSubmitFlags } from '../executors/ssh/submit-flags.js';
 
@@ -45,7 +45,7 @@ export default class Submit extends RunlogCommand {
     const ssh = sshRequestFlags(flags.executor, flags);
     const ledger = this.openLedger(flags);
     const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);
-    const { createContext, submitRun, parseMemMb } = await import('../supervise/index.js');
+    const { createContext, submitRun, parseMemMb } = await import('../jobs/index.js');
     const { resolve } = await import('node:path');
     const ctx = createContext(ledger, { push: flags.push });
     try {

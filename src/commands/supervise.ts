@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
 import type { SuperviseResult } from '../schemas/output.js';
-import { parseDuration } from '../util/time.js';
+import { parseDuration } from '../core/time.js';
 
 export default class Supervise extends RunlogCommand {
   static summary = 'The long-running control loop: a poll pass every interval; reconciles with the executors on start; SIGTERM stops it after the current pass.';
@@ -16,7 +16,7 @@ export default class Supervise extends RunlogCommand {
     const { flags } = await this.parse(Supervise);
     const everyMs = parseDuration(flags.every, '--every');
     const ledger = this.openLedger(flags);
-    const { createContext, superviseLoop } = await import('../supervise/index.js');
+    const { createContext, superviseLoop } = await import('../jobs/index.js');
     const ctx = createContext(ledger, { push: flags.push });
     const stop = new AbortController();
     const onSignal = () => stop.abort();

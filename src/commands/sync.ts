@@ -1,5 +1,5 @@
 import { RunlogCommand } from '../cli/base-command.js';
-import { RunlogError } from '../errors.js';
+import { RunlogError } from '../core/errors.js';
 import { Transaction } from '../git/transaction.js';
 import type { SyncResult } from '../schemas/output.js';
 
@@ -18,7 +18,7 @@ export default class Sync extends RunlogCommand {
     this.say(r.pending === 0 ? `up to date${r.pushed ? ` (pushed ${r.pushed} commit(s)${r.replayed ? `, ${r.replayed} replayed onto the remote head` : ''})` : ''}` : `${r.pending} commit(s) not pushed`);
     // Hero logbooks keep issue updates GitHub did not take as `mirror=pending` markers; sync is where they are retried (issue 6).
     if (!(ledger.config as Record<string, unknown>)['github']) return this.toJson({ pushed: r.pushed, pending: r.pending, replayed: r.replayed });
-    const { flushPendingMirror } = await import('../hero/mirror.js');
+    const { flushPendingMirror } = await import('../hero/logbook-mirror.js');
     const m = await flushPendingMirror(ledger, { push: flags.push });
     this.notePushError(m.pushError);
     for (const p of m.posted) this.say(`issue: posted ${p.eventId} from ${p.path}`);

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import jsYaml from 'js-yaml';
 // zod's v3 API (shipped in the zod package) bundles to 60 KB against 800 KB: this module is on every command's start-up path.
 import { z } from 'zod/v3';
-import { RunlogError, notFound } from '../errors.js';
+import { RunlogError, notFound } from '../core/errors.js';
 
 export const CONFIG_FILE = 'runlog.config.yaml';
 

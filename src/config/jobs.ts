@@ -6,9 +6,9 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { usageError } from '../errors.js';
-import type { LedgerConfig } from '../config/config.js';
-import { parseDuration } from '../util/time.js';
+import { usageError } from '../core/errors.js';
+import type { LedgerConfig } from './config.js';
+import { parseDuration } from '../core/time.js';
 
 const Duration = z.union([z.string(), z.number()]);
 

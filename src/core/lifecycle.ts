@@ -3,7 +3,7 @@
  * Status entries, front matter, supervisors and operators all go through
  * `checkTransition`, so an illegal move is caught in one place.
  */
-import { failed, usageError } from '../errors.js';
+import { failed, usageError } from './errors.js';
 
 export const STATES = [
   'pending',

@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { usageError } from './errors.js';
 
 /**
  * POSIX single-quote escaping: inside '...' nothing is special, so the only

@@ -8,13 +8,13 @@
  * onto ResourceRequest.
  */
 import type { LedgerConfig } from '../config/config.js';
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 import type { Executor, ResourceRequest } from './types.js';
 
 export const EXECUTOR_NAMES = ['local', 'slurm', 'ssh'] as const;
 export type ExecutorName = (typeof EXECUTOR_NAMES)[number];
 
-export { ClusterProfileSchema, clusterProfile, type ClusterProfile } from './slurm-config.js';
+export { ClusterProfileSchema, clusterProfile, type ClusterProfile } from './slurm/config.js';
 
 export interface ExecutorContext {
   root: string;
@@ -38,7 +38,7 @@ export async function getExecutor(name: string, ctx: ExecutorContext): Promise<E
       return new LocalExecutor(ctx.localOptions);
     }
     case 'slurm': {
-      const { clusterProfile, slurmExecutorOptions } = await import('./slurm-config.js');
+      const { clusterProfile, slurmExecutorOptions } = await import('./slurm/config.js');
       const { SlurmExecutor } = await import('./slurm/index.js');
       return new SlurmExecutor(slurmExecutorOptions(clusterProfile(ctx.config, ctx.cluster).profile, ctx.root));
     }

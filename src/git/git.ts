@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
-import { failed } from '../errors.js';
+import { failed } from '../core/errors.js';
 
 /**
  * Variables that point git at another repository (set inside git hooks, for

@@ -3,7 +3,7 @@
  * lives in (the ledger may be a subfolder of a bigger repo).
  */
 import { findLedgerRoot, loadConfig, type LedgerConfig } from '../config/config.js';
-import { failed } from '../errors.js';
+import { failed } from '../core/errors.js';
 import { Git, findGitDir } from './git.js';
 
 export interface Ledger {

@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, rmdirSync, s
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { failed } from '../errors.js';
+import { failed } from '../core/errors.js';
 import { watchGitChildren } from './git.js';
 
 const STALE_MS = 4_000;

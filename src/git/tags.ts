@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { failed, usageError } from '../errors.js';
+import { failed, usageError } from '../core/errors.js';
 import { Git, GitError } from './git.js';
 import type { Ledger } from './ledger-repo.js';
 import { acquireLedgerLock } from './lock.js';

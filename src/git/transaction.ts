@@ -8,12 +8,12 @@
  */
 import { existsSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { RunlogError, failed } from '../errors.js';
-import { atomicWrite } from '../util/fs.js';
+import { RunlogError, failed } from '../core/errors.js';
+import { atomicWrite } from '../core/fs.js';
 import { GitError, isMissingRemoteBranch, isPushRejected, type Git } from './git.js';
 import { acquireLedgerLock } from './lock.js';
 import type { Ledger } from './ledger-repo.js';
-import { decodeTrailer, encodeTrailer, type Applied, type LedgerView, type Operation } from '../ledger/operation.js';
+import { decodeTrailer, encodeTrailer, type Applied, type LedgerView, type Operation } from '../core/operation.js';
 
 /** How long rejected pushes are retried at least (see pushWithReplay). */
 const PUSH_PATIENCE_MS = 30_000;

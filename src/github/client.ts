@@ -4,7 +4,7 @@
  * and translate every failure into a RunlogError.
  */
 import { Octokit } from '@octokit/rest';
-import type { RunlogError } from '../errors.js';
+import type { RunlogError } from '../core/errors.js';
 import { DEFAULT_GITHUB_API, parseRepoSlug } from './config.js';
 import { translateGitHubError, type GitHubErrorDetails } from './errors.js';
 

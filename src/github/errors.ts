@@ -2,7 +2,7 @@
  * Octokit's RequestError → RunlogError, at the edge. Messages carry GitHub's
  * own message and what we were doing; never a header, so never the token.
  */
-import { RunlogError, failed, notFound, toRunlogError } from '../errors.js';
+import { RunlogError, failed, notFound, toRunlogError } from '../core/errors.js';
 
 export type GitHubErrorCode =
   | 'GITHUB_AUTH'

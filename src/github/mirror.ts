@@ -6,7 +6,7 @@
  * never fails a cycle: the update is reported pending and posted later.
  */
 import { z } from 'zod';
-import { RunlogError, usageError } from '../errors.js';
+import { RunlogError, usageError } from '../core/errors.js';
 import type { GitHubClient, GitHubComment, GitHubIssue } from './client.js';
 import { RepoSlugSchema } from './config.js';
 import type { GitHubErrorDetails } from './errors.js';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { failed, type RunlogError } from '../errors.js';
+import { failed, type RunlogError } from '../core/errors.js';
 
 export interface ResolveTokenOptions {
   /** Host for `gh auth token --hostname` (GitHub Enterprise); github.com when omitted. */

@@ -12,9 +12,9 @@ import type { Ledger } from '../git/ledger-repo.js';
 import { field, LogbookDoc, type LogbookEntry } from '../markdown/logbook.js';
 import type { BabysitCycleResult } from '../schemas/output.js';
 import type { Finding } from '../signals/detectors/types.js';
-import { eventId, mirrorDecision, type EventKind } from './events.js';
-import { resolveLogbook } from './logbooks.js';
-import type { FlushResult } from './mirror.js';
+import { eventId, mirrorDecision, type EventKind } from './mirror-policy.js';
+import { resolveLogbook } from '../ledger/read/logbooks.js';
+import type { FlushResult } from './logbook-mirror.js';
 import { attemptLog, observe, type Observation } from './observe.js';
 import { recordEvent } from './record.js';
 import { linkedRunLog } from './launch.js';
@@ -37,7 +37,7 @@ export interface CycleOutcome extends BabysitCycleResult {
   ended: boolean;
   flush: FlushResult | null;
   pushed: boolean;
-  pushError?: import('../errors.js').RunlogError;
+  pushError?: import('../core/errors.js').RunlogError;
 }
 
 const ENDED: Record<string, { state: 'completed' | 'command_failed' | 'canceled' | 'timed_out' | 'worker_lost'; cls?: string }> = {
@@ -70,7 +70,7 @@ export async function babysitCycle(ledger: Ledger, o: BabysitOptions): Promise<C
   const contract = doc.contract;
   const runLog = linkedRunLog(ledger, contract);
   const outputRoot = (field(doc.instances.at(-1)?.fields ?? {}, 'Output root') ?? field(contract, 'Output root') ?? '').replace(/`/g, '').trim() || null;
-  const { createContext } = await import('../supervise/context.js');
+  const { createContext } = await import('../jobs/context.js');
   const ctx = createContext(ledger, { push: o.push, now: () => o.now });
   const seen = await observe(ctx, runLog, outputRoot, o.log);
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Ledger } from '../git/ledger-repo.js';
 import { LogbookDoc } from '../markdown/logbook.js';
-import { eventId, mirrorDecision, type EventKind } from './events.js';
-import { resolveLogbook } from './logbooks.js';
+import { eventId, mirrorDecision, type EventKind } from './mirror-policy.js';
+import { resolveLogbook } from '../ledger/read/logbooks.js';
 import { recordEvent, type RecordedEvent } from './record.js';
 
 export interface HeroEventOptions {

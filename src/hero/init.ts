@@ -4,17 +4,17 @@
  * so the issue URL goes into the logbook's first commit and the logbook
  * path into the issue body; a GitHub failure here changes nothing.
  */
-import { failed, usageError, type RunlogError } from '../errors.js';
+import { failed, usageError, type RunlogError } from '../core/errors.js';
 import type { Ledger } from '../git/ledger-repo.js';
 import type { HeroInitArgs, HeroInitResult } from '../ledger/ops/logbook.js';
 import type { NewArgs } from '../ledger/ops/record.js';
-import { resolveRun } from '../ledger/runs.js';
+import { resolveRun } from '../ledger/read/runs.js';
 import { loadTemplate, renderTemplate } from '../ledger/templates.js';
 import { scrub } from '../core/scrub/scrub.js';
-import { dateOnly } from '../util/time.js';
-import { eventId } from './events.js';
-import { logbookPath, validateRunSlug } from './logbooks.js';
-import { githubConfig, openMirror, parseIssue } from './mirror.js';
+import { dateOnly } from '../core/time.js';
+import { eventId } from './mirror-policy.js';
+import { logbookPath, validateRunSlug } from '../ledger/read/logbooks.js';
+import { githubConfig, openMirror, parseIssue } from './logbook-mirror.js';
 import { commitOp } from './tx.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,16 +6,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { rejected, failed, type RunlogError } from '../errors.js';
+import { rejected, failed, type RunlogError } from '../core/errors.js';
 import type { Ledger } from '../git/ledger-repo.js';
 import type { HeroLaunchArgs, LogbookWriteResult } from '../ledger/ops/logbook.js';
 import { compileRules } from '../core/scrub/scrub.js';
 import { field, LogbookDoc } from '../markdown/logbook.js';
 import { ledgerExcludes } from '../preflight/git-tree.js';
 import { buildChecklist, type Checklist, type LaunchRequest } from './checklist.js';
-import { eventId, mirrorDecision } from './events.js';
-import { LOGBOOK_DIR, resolveLogbook } from './logbooks.js';
-import { flushLogbook, type FlushResult } from './mirror.js';
+import { eventId, mirrorDecision } from './mirror-policy.js';
+import { LOGBOOK_DIR, resolveLogbook } from '../ledger/read/logbooks.js';
+import { flushLogbook, type FlushResult } from './logbook-mirror.js';
 import { commitOp } from './tx.js';
 
 export interface HeroLaunchOptions extends LaunchRequest {
@@ -163,12 +163,12 @@ function readSnapshot(ledger: Ledger, rel: string): Record<string, unknown> | nu
  * log's pending attempt is submitted with its preflight.
  */
 async function submitThroughExecutor(ledger: Ledger, runLog: string, o: HeroLaunchOptions, checklist: Checklist, relaunch: boolean): Promise<NonNullable<HeroLaunchOutcome['submitted']>> {
-  const { createContext } = await import('../supervise/context.js');
-  const { submitRun, readRunDoc } = await import('../supervise/launch.js');
+  const { createContext } = await import('../jobs/context.js');
+  const { submitRun, readRunDoc } = await import('../jobs/launch.js');
   const ctx = createContext(ledger, { push: o.push });
   const doc = readRunDoc(ctx, runLog);
   if (relaunch || doc.view.state !== 'pending') {
-    const { TERMINAL } = await import('../ledger/lifecycle.js');
+    const { TERMINAL } = await import('../core/lifecycle.js');
     const state = doc.view.state;
     if (!TERMINAL.has(state) && state !== 'stalled' && state !== 'lost' && state !== 'pending') {
       throw failed('RUN_ACTIVE', `run log ${runLog} is ${state}: the previous instance has not ended`, `let \`runlog babysit\` record its end (or stop it), then relaunch`);

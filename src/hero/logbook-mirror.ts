@@ -4,12 +4,12 @@
  * `posted` in one commit. GitHub down or rate limited leaves them pending in
  * the logbook, where the next cycle or `runlog sync` finds them again.
  */
-import { RunlogError } from '../errors.js';
+import { RunlogError } from '../core/errors.js';
 import type { Ledger } from '../git/ledger-repo.js';
 import type { GitHubConfig, GitHubMirror, IssueRef } from '../github/index.js';
 import { LogbookDoc, type LogbookEntry } from '../markdown/logbook.js';
 import { scrub } from '../core/scrub/scrub.js';
-import { listLogbooks, slugOf } from './logbooks.js';
+import { listLogbooks, slugOf } from '../ledger/read/logbooks.js';
 import { commitOp } from './tx.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -11,8 +11,8 @@ import type { JobHandle, JobObservation } from '../executors/types.js';
 import type { RunLogDoc } from '../markdown/runlog.js';
 import type { Checkpoint } from '../checkpoints/index.js';
 import type { ProgressRecord } from '../signals/progress.js';
-import type { AttemptRecord } from '../supervise/attempt.js';
-import type { SuperviseContext } from '../supervise/context.js';
+import type { AttemptRecord } from '../jobs/attempt.js';
+import type { SuperviseContext } from '../jobs/context.js';
 
 export interface Observation {
   runLog: string | null;
@@ -33,8 +33,8 @@ export interface Observation {
 }
 
 export async function observe(ctx: SuperviseContext, runLog: string | null, outputRoot: string | null, logOverride?: string): Promise<Observation> {
-  const { readRunDoc } = await import('../supervise/launch.js');
-  const { latestAttempt, handleOf } = await import('../supervise/attempt.js');
+  const { readRunDoc } = await import('../jobs/launch.js');
+  const { latestAttempt, handleOf } = await import('../jobs/attempt.js');
   const { parseProgress, readTail } = await import('../signals/progress.js');
   const out: Observation = { runLog, doc: null, attempt: null, attempts: [], handle: null, job: null, transportError: null, logPath: logOverride ?? null, logMtime: null, tail: '', records: [], checkpoints: null, wandb: null };
 

@@ -3,10 +3,10 @@
  * when it should reach the issue), then post what is pending. The logbook
  * commit comes first: git is the record, the issue is a view of it.
  */
-import type { RunlogError } from '../errors.js';
+import type { RunlogError } from '../core/errors.js';
 import type { Ledger } from '../git/ledger-repo.js';
 import type { LogbookEventArgs, LogbookWriteResult } from '../ledger/ops/logbook.js';
-import { flushLogbook, type FlushResult } from './mirror.js';
+import { flushLogbook, type FlushResult } from './logbook-mirror.js';
 import { commitOp } from './tx.js';
 
 export interface RecordedEvent extends LogbookWriteResult {

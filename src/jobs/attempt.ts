@@ -7,7 +7,7 @@
  */
 import type { JobHandle } from '../executors/types.js';
 import type { RunLogDoc } from '../markdown/runlog.js';
-import type { StallAction } from './settings.js';
+import type { StallAction } from '../config/jobs.js';
 
 /** Job block keys written by runlog's job operations. */
 export const F = {

@@ -6,11 +6,11 @@
  */
 import type { Ledger } from '../git/ledger-repo.js';
 import { Transaction } from '../git/transaction.js';
-import type { RunlogError } from '../errors.js';
-import type { Operation } from '../ledger/operation.js';
+import type { RunlogError } from '../core/errors.js';
+import type { Operation } from '../core/operation.js';
 import type { Executor } from '../executors/types.js';
 import { getExecutor, type ExecutorContext } from '../executors/registry.js';
-import { jobSettings, policySettings, type JobSettings, type PolicySettings } from './settings.js';
+import { jobSettings, policySettings, type JobSettings, type PolicySettings } from '../config/jobs.js';
 
 export interface Committed<R> {
   result: R;

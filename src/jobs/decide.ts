@@ -8,12 +8,12 @@
  * cannot see is lost, then worker_lost after its grace.
  */
 import type { JobObservation } from '../executors/types.js';
-import type { RunState } from '../ledger/lifecycle.js';
+import type { RunState } from '../core/lifecycle.js';
 import type { JobField } from '../ledger/ops/jobs.js';
 import { classifyFailure, isRetryable, type FailureClass } from '../signals/classify.js';
 import type { ProgressSummary } from '../signals/progress.js';
 import { code, F, humanDuration, type AttemptRecord } from './attempt.js';
-import type { JobSettings } from './settings.js';
+import type { JobSettings } from '../config/jobs.js';
 
 export type EndState = 'completed' | 'command_failed' | 'canceled' | 'timed_out' | 'worker_lost' | 'retry_exhausted';
 

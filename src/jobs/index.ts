@@ -4,6 +4,6 @@ export { pollPass, retriesUsed, type PassChange, type PassOptions, type PassRepo
 export { superviseLoop, type LoopOptions, type LoopSummary } from './loop.js';
 export { stopRun, retryRun, restartRun, type OperatorResult } from './operator.js';
 export { decide, progressAnchor, progressMetrics, type Decision, type DecideInput, type ProgressMemo } from './decide.js';
-export { backoffMs } from './backoff.js';
-export { jobSettings, policySettings, attemptDir, parseMemMb, type JobSettings, type PolicySettings, type StallAction } from './settings.js';
+export { backoffMs } from '../core/backoff.js';
+export { jobSettings, policySettings, attemptDir, parseMemMb, type JobSettings, type PolicySettings, type StallAction } from '../config/jobs.js';
 export { latestAttempt, handleOf, idempotencyKey, type AttemptRecord } from './attempt.js';

@@ -8,18 +8,18 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { failed, rejected, RunlogError } from '../errors.js';
+import { failed, rejected, RunlogError } from '../core/errors.js';
 import type { JobHandle, JobSpec } from '../executors/types.js';
 import { clusterProfile, resourceRequest, type ResourceFlags } from '../executors/registry.js';
 import type { JobField, JobOpResult } from '../ledger/ops/jobs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
 import { ledgerExcludes, runPreflight, snapshotConfig, type PreflightReason } from '../preflight/index.js';
-import { humanDate, isoSeconds } from '../util/time.js';
+import { humanDate, isoSeconds } from '../core/time.js';
 import { code, F, idempotencyKey, latestAttempt } from './attempt.js';
 import type { SuperviseContext } from './context.js';
 import { argvForScript, savePlan, type LaunchPlan } from './plan.js';
 import { envField, planFields, runtimeVersions } from './provenance.js';
-import { attemptDir, type StallAction } from './settings.js';
+import { attemptDir, type StallAction } from '../config/jobs.js';
 
 export interface LaunchOutcome {
   id: string;

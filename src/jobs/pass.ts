@@ -8,19 +8,19 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { JobHandle, JobObservation } from '../executors/types.js';
-import { TERMINAL, type RunState } from '../ledger/lifecycle.js';
+import { TERMINAL, type RunState } from '../core/lifecycle.js';
 import type { JobOpResult } from '../ledger/ops/jobs.js';
-import { listRunFiles, type RunFile } from '../ledger/runs.js';
+import { listRunFiles, type RunFile } from '../ledger/read/runs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
 import { compileProgressPatterns, latestProgress, type CompiledProgressPattern, type ProgressSummary } from '../signals/progress.js';
-import { backoffMs } from './backoff.js';
-import { monitorClocks } from '../executors/slurm-config.js';
+import { backoffMs } from '../core/backoff.js';
+import { monitorClocks } from '../executors/slurm/config.js';
 import { clock, code, F, handleOf, humanDuration, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
 import type { SuperviseContext } from './context.js';
 import { decide, RESTARTS_FIELD, type Decision, type ProgressMemo } from './decide.js';
 import { launchAttempt } from './launch.js';
 import { loadPlan, savePlan } from './plan.js';
-import { attemptDir } from './settings.js';
+import { attemptDir } from '../config/jobs.js';
 
 export interface PassChange {
   id: string;

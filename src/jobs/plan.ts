@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 
 export const LaunchPlanSchema = z.object({
   schema: z.literal(1),

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { scrubArgv, scrubEnv } from '../core/scrub/scrub.js';
 import type { JobField } from '../ledger/ops/jobs.js';
 import type { PreflightFacts } from '../preflight/index.js';
-import { humanDate, isoSeconds } from '../util/time.js';
+import { humanDate, isoSeconds } from '../core/time.js';
 import { argvField, clock, code, F } from './attempt.js';
 import type { LaunchPlan } from './plan.js';
 

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { failed } from '../errors.js';
+import { failed } from '../core/errors.js';
 
 let packageRoot: string | undefined;
 

@@ -2,10 +2,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 import type { Ledger } from '../git/ledger-repo.js';
 import { runArtifacts } from '../ledger/ops/artifacts.js';
-import { listRunFiles, resolveRun, type RunFile } from '../ledger/runs.js';
+import { listRunFiles, resolveRun, type RunFile } from '../ledger/read/runs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
 import { lintFolder, lintRunFile, RULES, type Finding, type RuleId, type Severity } from './rules.js';
 

@@ -12,7 +12,7 @@
 import jsYaml from 'js-yaml';
 // zod's v3 API (shipped in the zod package) bundles to 60 KB against 800 KB: this module is on every command's start-up path.
 import { z } from 'zod/v3';
-import { STATES } from '../ledger/lifecycle.js';
+import { STATES } from '../core/lifecycle.js';
 
 export const RUN_TYPES = ['replication', 'experiment', 'pipeline'] as const;
 

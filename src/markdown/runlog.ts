@@ -11,8 +11,8 @@ import { outline, sectionsNamed, type Outline, type Section } from './outline.js
 import { Source, type Edit, type Line } from './source.js';
 import { parseFrontMatter, type FrontMatter } from './frontmatter.js';
 import { parseStatusLine, type StatusEntry } from './status-line.js';
-import { isState, type RunState } from '../ledger/lifecycle.js';
-import { RunlogError } from '../errors.js';
+import { isState, type RunState } from '../core/lifecycle.js';
+import { RunlogError } from '../core/errors.js';
 
 export interface Diagnostic {
   file: string;

@@ -4,7 +4,7 @@
  * zone, approximate (`~15:00`), `NN:XX`, em dash or hyphen, and undated
  * continuation lines under a dated one.
  */
-import { statusStamp } from '../util/time.js';
+import { statusStamp } from '../core/time.js';
 
 export interface StatusEntry {
   /** 1-based line in the file. */

@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
-import { sha256Bytes } from '../publish/hash.js';
+import { sha256Bytes } from '../core/hash.js';
 import type { PreflightReason } from './types.js';
 
 export interface ConfigCheck {

@@ -5,7 +5,7 @@
  */
 import { relative } from 'node:path';
 import { findGitDir, Git } from '../git/git.js';
-import { sha256Bytes } from '../publish/hash.js';
+import { sha256Bytes } from '../core/hash.js';
 
 export interface TreeState {
   top: string;

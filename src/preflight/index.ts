@@ -4,7 +4,7 @@
  * every reason at once instead of one per attempt.
  */
 import type { Executor, JobSpec } from '../executors/types.js';
-import type { PolicySettings } from '../supervise/settings.js';
+import type { PolicySettings } from '../config/jobs.js';
 import { checkCheckpoint } from './checkpoint.js';
 import { checkConfig } from './config-file.js';
 import { inspectTree } from './git-tree.js';

@@ -5,7 +5,7 @@
  * the Job block so it can be reviewed later.
  */
 import type { ResourceRequest } from '../executors/types.js';
-import type { PolicySettings } from '../supervise/settings.js';
+import type { PolicySettings } from '../config/jobs.js';
 import type { PreflightReason } from './types.js';
 
 export interface PlacementInput {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { failed, notFound, usageError } from '../errors.js';
-import { sha256File } from './hash.js';
+import { failed, notFound, usageError } from '../core/errors.js';
+import { sha256File } from '../core/hash.js';
 
 /** Format facts: /work/shared/docs/PASSPORT.md (schema 0.2, shared with the Python checkpoint-passport tool). */
 export const SCHEMA_VERSION = '0.2';

@@ -8,7 +8,7 @@
  * Reports say which rule removed how much, never the value.
  */
 import { z } from 'zod';
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 import { compileRules, scrubWithReport, type ScrubRule } from '../core/scrub/scrub.js';
 
 export interface SanitizeRule {

@@ -8,12 +8,12 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { failed, usageError } from '../errors.js';
+import { failed, usageError } from '../core/errors.js';
 import { commitExists } from '../git/tags.js';
 import type { Ledger } from '../git/ledger-repo.js';
 import { runArtifacts, field, type RunArtifacts } from '../ledger/ops/artifacts.js';
 import type { RunLogDoc } from '../markdown/runlog.js';
-import { sha256File } from './hash.js';
+import { sha256File } from '../core/hash.js';
 import { compileRules, scrub } from '../core/scrub/scrub.js';
 import { verifyCheckpoint } from './verify.js';
 

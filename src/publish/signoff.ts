@@ -1,7 +1,7 @@
 import { readFile, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { failed, usageError } from '../errors.js';
-import { sha256Bytes, sha256File } from './hash.js';
+import { failed, usageError } from '../core/errors.js';
+import { sha256Bytes, sha256File } from '../core/hash.js';
 import { loadPassport, prettyJson, PASSPORT_FILE, SCHEMA_VERSION, SIGNOFF_FILE, utcSeconds, writeFileAtomic } from './passport.js';
 import { resolveInside, verifyCheckpoint, type Signoff, type VerifyReport } from './verify.js';
 

@@ -5,11 +5,11 @@
  * final metrics, the synced W&B URL, checkpoint hashes and how to verify them,
  * human dates and runtime) and is then passed whole through the sanitizer.
  */
-import { TERMINAL } from '../ledger/lifecycle.js';
+import { TERMINAL } from '../core/lifecycle.js';
 import { runArtifacts, field, wandbUrls } from '../ledger/ops/artifacts.js';
 import type { RunLogDoc } from '../markdown/runlog.js';
 import { sectionsNamed } from '../markdown/outline.js';
-import { humanDate } from '../util/time.js';
+import { humanDate } from '../core/time.js';
 import type { Literals, SanitizeResult, Sanitizer } from './sanitize.js';
 
 export interface CheckpointHashes {
@@ -247,8 +247,8 @@ export async function publishRun(input: PublishRunInput): Promise<PublishRunResu
   const path = await import('node:path');
   const { loadPassport, PASSPORT_FILE, SIGNOFF_FILE } = await import('./passport.js');
   const { verifyCheckpoint } = await import('./verify.js');
-  const { sha256Bytes } = await import('./hash.js');
-  const { failed } = await import('../errors.js');
+  const { sha256Bytes } = await import('../core/hash.js');
+  const { failed } = await import('../core/errors.js');
 
   const copies: { name: string; bytes: Buffer }[] = [];
   let hashes: CheckpointHashes | undefined;
@@ -290,7 +290,7 @@ const TEXT_FILE = /\.(?:md|markdown|txt|json|ya?ml|toml|cfg|ini|csv|log)$/i;
 export async function checkPublished(dir: string, sanitizer: Sanitizer): Promise<{ file: string; line: number; rule: string }[]> {
   const { readdir, readFile, stat } = await import('node:fs/promises');
   const path = await import('node:path');
-  const { notFound } = await import('../errors.js');
+  const { notFound } = await import('../core/errors.js');
   if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) {
     throw notFound('PUBLISH_DIR_NOT_FOUND', `${dir} is not a directory`, 'pass the published folder (the one holding TRAINING_LOG.md)');
   }

@@ -1,7 +1,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { sha256Bytes, sha256File } from './hash.js';
+import { sha256Bytes, sha256File } from '../core/hash.js';
 import { listPackageFiles, loadPassport, PASSPORT_FILE, SCHEMA_VERSION, SIGNOFF_FILE, WEIGHT_SUFFIXES, type LoadedPassport } from './passport.js';
 
 export const signoffSchema = z.looseObject({

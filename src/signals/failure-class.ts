@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { FAILURE_CLASSES } from '../ledger/failure-classes.js';
+import { FAILURE_CLASSES } from '../core/failure-classes.js';
 
 /** Normalised failure classes (DESIGN.md "Lifecycle"); the list itself lives zod-free in src/ledger for the start-up path. */
 export { FAILURE_CLASSES };

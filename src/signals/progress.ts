@@ -4,7 +4,7 @@
  * Pure over text; `readTail` is the one function that touches the disk.
  */
 import { open } from 'node:fs/promises';
-import { notFound, usageError } from '../errors.js';
+import { notFound, usageError } from '../core/errors.js';
 import { readLiteralObject } from './literal.js';
 import { NUMBER_SOURCE, parseLogNumber } from './numbers.js';
 

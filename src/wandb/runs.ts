@@ -1,7 +1,7 @@
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { notFound } from '../errors.js';
+import { notFound } from '../core/errors.js';
 
 const GiB = 1024 ** 3;
 /** `offline-run-20260311_150000-abc123` or `run-20260311_150000-abc123`. */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
-import { failed, notFound, usageError } from '../errors.js';
+import { failed, notFound, usageError } from '../core/errors.js';
 import { readWandbKey, type KeyLookup } from './key.js';
 import { readWandbRuns } from './runs.js';
 import { wandbRunUrl } from './url.js';

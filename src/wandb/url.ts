@@ -1,4 +1,4 @@
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 
 export function wandbRunUrl(entity: string, project: string, id: string, base = 'https://wandb.ai'): string {
   for (const [name, value] of [['entity', entity], ['project', project], ['run id', id]] as const) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerConfig } from '../../src/config/config.js';
-import { RunlogError } from '../../src/errors.js';
-import { clusterProfile, parseMemMb, profileDefaults, slurmExecutorOptions, slurmMonitorSettings } from '../../src/executors/slurm-config.js';
+import { RunlogError } from '../../src/core/errors.js';
+import { clusterProfile, parseMemMb, profileDefaults, slurmExecutorOptions, slurmMonitorSettings } from '../../src/executors/slurm/config.js';
 import { withProfileDefaults } from '../../src/executors/slurm/batch-script.js';
 import { jobSpec } from './support.js';
 

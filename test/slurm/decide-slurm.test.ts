@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/config/config.js';
 import type { JobObservation } from '../../src/executors/types.js';
 import { latestProgress } from '../../src/signals/progress.js';
-import type { AttemptRecord } from '../../src/supervise/attempt.js';
-import { decide, type DecideInput } from '../../src/supervise/decide.js';
-import { jobSettings } from '../../src/supervise/settings.js';
+import type { AttemptRecord } from '../../src/jobs/attempt.js';
+import { decide, type DecideInput } from '../../src/jobs/decide.js';
+import { jobSettings } from '../../src/config/jobs.js';
 
 const settings = jobSettings('/ledger', ConfigSchema.parse({}));
 const T0 = Date.parse('2026-03-22T10:00:00Z');

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jobLedger, type JobLedger } from '../e2e/jobs-support.js';
-import { listRunFiles } from '../../src/ledger/runs.js';
+import { listRunFiles } from '../../src/ledger/read/runs.js';
 import { RunLogDoc } from '../../src/markdown/runlog.js';
 
 export interface SlurmLedger extends JobLedger {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunlogError } from '../../src/errors.js';
+import { RunlogError } from '../../src/core/errors.js';
 import {
   annotateLineage,
   applyPrune,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunlogError } from '../../src/errors.js';
+import { RunlogError } from '../../src/core/errors.js';
 import { GitHubConfigSchema, resolveApiUrl } from '../../src/github/config.js';
 import { translateGitHubError } from '../../src/github/errors.js';
 import { eventMarker, formatEventComment, parseIssueRef, withLogbookLink } from '../../src/github/mirror.js';

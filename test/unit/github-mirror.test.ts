@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunlogError } from '../../src/errors.js';
+import { RunlogError } from '../../src/core/errors.js';
 import { GitHubClient, type GitHubClientOptions } from '../../src/github/client.js';
 import { GitHubMirror, eventMarker } from '../../src/github/mirror.js';
 import { startGitHubServer, type FakeGitHub } from '../support/github-server.js';

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunlogError } from '../../src/errors.js';
+import { RunlogError } from '../../src/core/errors.js';
 import { githubTokenMissing, requireGitHubToken, resolveGitHubToken } from '../../src/github/token.js';
 
 describe('resolveGitHubToken', () => {

@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunlogError } from '../../src/errors.js';
+import { RunlogError } from '../../src/core/errors.js';
 import { ConfigSchema } from '../../src/config/config.js';
 import { finalStepFromConfig, renderChecklist } from '../../src/hero/checklist.js';
-import { eventId, mirrorDecision } from '../../src/hero/events.js';
-import { resolveLogbook } from '../../src/hero/logbooks.js';
-import { entryComment } from '../../src/hero/mirror.js';
-import type { LedgerView } from '../../src/ledger/operation.js';
+import { eventId, mirrorDecision } from '../../src/hero/mirror-policy.js';
+import { resolveLogbook } from '../../src/ledger/read/logbooks.js';
+import { entryComment } from '../../src/hero/logbook-mirror.js';
+import type { LedgerView } from '../../src/core/operation.js';
 import { applyBabysitEvent, applyHeroEvent, applyHeroInit, applyMirrorPosted, type LogbookEventArgs } from '../../src/ledger/ops/logbook.js';
 import { LogbookDoc } from '../../src/markdown/logbook.js';
 

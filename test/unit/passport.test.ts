@@ -3,8 +3,8 @@ import { appendFile, mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, syml
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunlogError } from '../../src/errors.js';
-import { sha256Bytes, sha256File } from '../../src/publish/hash.js';
+import { RunlogError } from '../../src/core/errors.js';
+import { sha256Bytes, sha256File } from '../../src/core/hash.js';
 import { buildWeightManifest, readPassport, writePassport, type WritePassportOptions } from '../../src/publish/passport.js';
 import { writeSignoff } from '../../src/publish/signoff.js';
 import { verifyCheckpoint, type VerifyReport } from '../../src/publish/verify.js';

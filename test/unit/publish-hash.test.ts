@@ -3,7 +3,7 @@ import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { sha256File } from '../../src/publish/hash.js';
+import { sha256File } from '../../src/core/hash.js';
 import { buildWeightManifest } from '../../src/publish/passport.js';
 
 const GiB = 1024 ** 3;

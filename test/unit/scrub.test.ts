@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunlogError } from '../../src/errors.js';
+import { RunlogError } from '../../src/core/errors.js';
 import { DEFAULT_RULES, compileRules, scrub, scrubArgv, scrubEnv, scrubWithReport } from '../../src/core/scrub/scrub.js';
 
 /**

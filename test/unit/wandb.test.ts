@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink, truncate, writeFile
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunlogError } from '../../src/errors.js';
+import { RunlogError } from '../../src/core/errors.js';
 import { findStagingBloat, readWandbKey, readWandbRuns, runWandbSync, syncPlan, wandbRunUrl } from '../../src/wandb/index.js';
 
 let root: string;

@@ -7,10 +7,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { LineageOptions } from '../../checkpoints/index.js';
-import { notFound } from '../../errors.js';
+import { notFound } from '../../core/errors.js';
 import type { Ledger } from '../../git/ledger-repo.js';
 import { runArtifacts, type RunArtifacts } from '../../ledger/ops/artifacts.js';
-import { listRunFiles, resolveRun, type RunFile } from '../../ledger/runs.js';
+import { listRunFiles, resolveRun, type RunFile } from '../../ledger/read/runs.js';
 import { RunLogDoc } from '../../markdown/runlog.js';
 
 export interface RunContext {
@@ -146,9 +146,9 @@ export interface PassportInputs {
 const withoutCredentials = (url: string) => url.replace(/^([a-z][\w+.-]*:\/\/)[^@/]*@/i, '$1');
 
 export async function passportInputs(ledger: Ledger, checkpoint: string, opts: { run?: string; commit?: string; step?: number }): Promise<PassportInputs> {
-  const { usageError } = await import('../../errors.js');
+  const { usageError } = await import('../../core/errors.js');
   const { parseStep } = await import('../../checkpoints/index.js');
-  const { sha256File } = await import('../../publish/hash.js');
+  const { sha256File } = await import('../../core/hash.js');
   const root = path.resolve(checkpoint);
   if (!isDir(root)) throw notFound('CHECKPOINT_NOT_FOUND', `checkpoint ${root} is not a directory`, 'pass the checkpoint directory (e.g. <output root>/checkpoints/100000)');
   const found = await runForCheckpoint(ledger, root, opts.run);

@@ -1,4 +1,4 @@
-import type { RunlogError } from '../../errors.js';
+import type { RunlogError } from '../../core/errors.js';
 
 /** What a command body produces: the --json result, lines for people, and a push failure if any. */
 export interface ActionOutput<R extends object = Record<string, unknown>> {

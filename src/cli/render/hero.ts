@@ -1,4 +1,4 @@
-import type { FlushResult } from '../../hero/mirror.js';
+import type { FlushResult } from '../../hero/logbook-mirror.js';
 
 /** Human lines for what happened on the issue: posted, pending (and why), or not mirrored. */
 export function renderMirror(mirror: string, why: string, flush: FlushResult | null): string[] {

@@ -1,4 +1,4 @@
-import type { OperatorResult } from './operator.js';
+import type { OperatorResult } from '../../jobs/operator.js';
 
 /** What an operator action changed, as the seed asks: before → after, job ids, commit. */
 export function renderOperator(r: OperatorResult): string {

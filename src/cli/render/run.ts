@@ -1,5 +1,5 @@
 /** Human renderings of command results (the --json shapes are the contract; these are for people). */
-import type { ShowResult } from '../schemas/output.js';
+import type { ShowResult } from '../../schemas/output.js';
 
 export function renderRun(r: ShowResult): string {
   const out: string[] = [];

@@ -14,7 +14,7 @@ export default class CkptList extends RunlogCommand {
 
   async run(): Promise<CkptListResult> {
     const { args, flags } = await this.parse(CkptList);
-    const { checkpointContext } = await import('./context.js');
+    const { checkpointContext } = await import('../../app/ckpt/context.js');
     const { listCheckpoints, annotateLineage } = await import('../../checkpoints/index.js');
     const ctx = checkpointContext(() => this.openLedger(flags), args.target, { outputRoot: flags['output-root'], milestone: flags.milestone, reject: flags.reject });
     const ckpts = annotateLineage(await listCheckpoints(ctx.root), ctx.lineage);

@@ -17,9 +17,9 @@ export default class CkptPassport extends RunlogCommand {
 
   async run(): Promise<CkptPassportResult> {
     const { args, flags } = await this.parse(CkptPassport);
-    const { passportInputs } = await import('./context.js');
+    const { passportInputs } = await import('../../app/ckpt/context.js');
     const { writePassport } = await import('../../publish/passport.js');
-    const { sha256File } = await import('../../publish/hash.js');
+    const { sha256File } = await import('../../core/hash.js');
     const ledger = this.openLedger(flags);
     const inputs = await passportInputs(ledger, args.checkpoint, { run: flags.run, commit: flags.commit, step: flags.step });
     const written = await writePassport(inputs.root, {

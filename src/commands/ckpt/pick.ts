@@ -15,7 +15,7 @@ export default class CkptPick extends RunlogCommand {
 
   async run(): Promise<CkptPickResult> {
     const { args, flags } = await this.parse(CkptPick);
-    const { checkpointContext } = await import('./context.js');
+    const { checkpointContext } = await import('../../app/ckpt/context.js');
     const { listCheckpoints, pickCheckpoint } = await import('../../checkpoints/index.js');
     const ctx = checkpointContext(() => this.openLedger(flags), args.target, { outputRoot: flags['output-root'], reject: flags.reject });
     const picked = await pickCheckpoint(await listCheckpoints(ctx.root), { lineage: ctx.lineage, named: flags.checkpoint });

@@ -19,7 +19,7 @@ export default class CkptPrune extends RunlogCommand {
 
   async run(): Promise<CkptPruneResult> {
     const { args, flags } = await this.parse(CkptPrune);
-    const { checkpointContext } = await import('./context.js');
+    const { checkpointContext } = await import('../../app/ckpt/context.js');
     const { listCheckpoints, annotateLineage, planPrune, applyPrune } = await import('../../checkpoints/index.js');
     const path = await import('node:path');
     const ctx = checkpointContext(() => this.openLedger(flags), args.target, { outputRoot: flags['output-root'], milestone: flags.milestone });

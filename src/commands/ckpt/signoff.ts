@@ -17,8 +17,8 @@ export default class CkptSignoff extends RunlogCommand {
   async run(): Promise<CkptSignoffResult> {
     const { args, flags } = await this.parse(CkptSignoff);
     const { writeSignoff } = await import('../../publish/signoff.js');
-    const { sha256File } = await import('../../publish/hash.js');
-    const { runForCheckpoint } = await import('./context.js');
+    const { sha256File } = await import('../../core/hash.js');
+    const { runForCheckpoint } = await import('../../app/ckpt/context.js');
     const path = await import('node:path');
     const root = path.resolve(args.checkpoint);
     const verdict = flags.verdict as 'pass' | 'soft_signal';

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../../cli/base-command.js';
 import type { HeroEventResult } from '../../schemas/output.js';
-import { renderMirror } from './render.js';
+import { renderMirror } from '../../cli/render/hero.js';
 
 export default class HeroEvent extends RunlogCommand {
   static summary = "Add an entry to a logbook's Event Log (or a task logbook's Entry Log), in the file's own order and time zone; post it to the linked issue when it matters.";
@@ -31,7 +31,7 @@ export default class HeroEvent extends RunlogCommand {
   async run(): Promise<HeroEventResult> {
     const { args, flags } = await this.parse(HeroEvent);
     const { heroEvent } = await import('../../hero/event.js');
-    const { parseIsoFlag } = await import('../../util/time.js');
+    const { parseIsoFlag } = await import('../../core/time.js');
     const ledger = this.openLedger(flags);
     const r = await heroEvent(ledger, {
       ref: args.run,
@@ -40,7 +40,7 @@ export default class HeroEvent extends RunlogCommand {
       evidence: flags.evidence,
       decision: flags.decision,
       next: flags.next,
-      kind: flags.kind as import('../../hero/events.js').EventKind,
+      kind: flags.kind as import('../../hero/mirror-policy.js').EventKind,
       post: flags.post,
       at: flags.at ? parseIsoFlag(flags.at, '--at') : new Date(),
       apiUrl: flags['github-api'],

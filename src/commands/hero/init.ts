@@ -30,7 +30,7 @@ export default class HeroInit extends RunlogCommand {
   async run(): Promise<HeroInitResult> {
     const { args, flags } = await this.parse(HeroInit);
     const { heroInit } = await import('../../hero/init.js');
-    const { parseDuration } = await import('../../util/time.js');
+    const { parseDuration } = await import('../../core/time.js');
     parseDuration(flags.every, '--every');
     const ledger = this.openLedger(flags);
     const r = await heroInit(ledger, {

@@ -1,8 +1,8 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../../cli/base-command.js';
-import { RunlogError } from '../../errors.js';
+import { RunlogError } from '../../core/errors.js';
 import type { HeroLaunchResult } from '../../schemas/output.js';
-import { renderMirror } from './render.js';
+import { renderMirror } from '../../cli/render/hero.js';
 
 export default class HeroLaunch extends RunlogCommand {
   static summary = 'Print and validate the hero launch checklist, launch through the executor (the run log gets the Job block), and record a Launched Instance (`log launch` / `log relaunch`).';

@@ -1,9 +1,9 @@
 /** Where a run's offline W&B dirs are: an explicit dir, or what the run log records (relative to the ledger root, else to the output root). */
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { notFound } from '../../errors.js';
+import { notFound } from '../../core/errors.js';
 import type { Ledger } from '../../git/ledger-repo.js';
-import { loadRun, type RunContext } from '../ckpt/context.js';
+import { loadRun, type RunContext } from '../../app/ckpt/context.js';
 
 const isDir = (p: string) => {
   try {

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../../cli/base-command.js';
-import { usageError } from '../../errors.js';
+import { usageError } from '../../core/errors.js';
 import type { WandbSyncResult } from '../../schemas/output.js';
 
 export default class WandbRecord extends RunlogCommand {
@@ -19,7 +19,7 @@ export default class WandbRecord extends RunlogCommand {
     for (const u of flags.synced ?? []) {
       if (!/^https:\/\/\S+$/.test(u)) throw usageError('BAD_FLAG', `--synced ${JSON.stringify(u)} is not an https URL`, 'pass the run URL, e.g. https://wandb.ai/<entity>/<project>/runs/<id>');
     }
-    const { resolveRun } = await import('../../ledger/runs.js');
+    const { resolveRun } = await import('../../ledger/read/runs.js');
     const ledger = this.openLedger(flags);
     const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);
     const tx = await this.commit<{ job: string }>(

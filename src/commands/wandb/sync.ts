@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../../cli/base-command.js';
-import { failed } from '../../errors.js';
+import { failed } from '../../core/errors.js';
 import type { WandbSyncResult } from '../../schemas/output.js';
 
 export default class WandbSync extends RunlogCommand {

@@ -4,7 +4,7 @@
  * `[REDACTED:<kind>]`, reports kinds and counts (never values), and is
  * idempotent: scrubbing scrubbed text changes nothing.
  */
-import { usageError } from '../../errors.js';
+import { usageError } from '../errors.js';
 import { DEFAULT_RULES, SECRET_FLAG_NAME, type ScrubRule } from './rules.js';
 
 export type { ScrubRule } from './rules.js';

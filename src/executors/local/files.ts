@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RunlogError } from '../../errors.js';
+import { RunlogError } from '../../core/errors.js';
 
 /**
  * The files a local job leaves in its output directory. They are the job's

@@ -3,13 +3,13 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { failed, usageError } from '../../errors.js';
+import { failed, usageError } from '../../core/errors.js';
 import { probeLocalHardware, type LocalHardware } from '../hardware.js';
 import type { Executor, JobHandle, JobObservation, JobSpec, PollResult } from '../types.js';
 import { localFile, wrapperPath } from './files.js';
 import { jobEnv } from './job-env.js';
 import { localPreflight } from './preflight.js';
-import { checkProcess, currentBootId, groupMembers, signalGroup } from './proc.js';
+import { checkProcess, currentBootId, groupMembers, signalGroup } from '../../core/proc.js';
 import {
   exitRecordSchema,
   jobRecordSchema,

@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { failed } from '../../errors.js';
+import { failed } from '../../core/errors.js';
 
 /** Typed views of the files in a local job's output directory (see files.ts). */
 

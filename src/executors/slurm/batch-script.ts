@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { usageError } from '../../errors.js';
+import { usageError } from '../../core/errors.js';
 import type { JobSpec, ResourceRequest } from '../types.js';
 import { shellQuote, shellQuoteArgv } from '../../core/shell-quote.js';
 

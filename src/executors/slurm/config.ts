@@ -20,12 +20,12 @@
  */
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import type { LedgerConfig } from '../config/config.js';
-import { usageError } from '../errors.js';
-import { parseMemMb as parseSize } from '../supervise/settings.js';
-import { parseDuration } from '../util/time.js';
-import type { SlurmExecutorOptions } from './slurm/executor.js';
-import type { ResourceRequest } from './types.js';
+import type { LedgerConfig } from '../../config/config.js';
+import { usageError } from '../../core/errors.js';
+import { parseMemMb as parseSize } from '../../config/jobs.js';
+import { parseDuration } from '../../core/time.js';
+import type { SlurmExecutorOptions } from './executor.js';
+import type { ResourceRequest } from '../types.js';
 
 const Duration = z.union([z.string(), z.number().positive()]);
 const MemSize = z.union([z.string(), z.number().positive()]);

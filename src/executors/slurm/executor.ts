@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { failed, rejected } from '../../errors.js';
+import { failed, rejected } from '../../core/errors.js';
 import type { Executor, JobHandle, JobObservation, JobSpec, PollResult } from '../types.js';
 import {
   defaultTemplatePath,

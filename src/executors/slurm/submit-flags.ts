@@ -5,8 +5,8 @@
  * Given with another executor they are a usage error, not silently ignored.
  */
 import { Flags } from '@oclif/core';
-import { usageError } from '../../errors.js';
-import { parseDuration } from '../../util/time.js';
+import { usageError } from '../../core/errors.js';
+import { parseDuration } from '../../core/time.js';
 
 const group = 'SLURM';
 

@@ -8,9 +8,9 @@
 import { parseStep } from '../../checkpoints/step.js';
 import type { RunLogDoc, JobBlock } from '../../markdown/runlog.js';
 import { applyEdits, type Edit } from '../../markdown/source.js';
-import { statusStamp, humanDate, isoSeconds } from '../../util/time.js';
-import { usageError } from '../../errors.js';
-import type { Applied, LedgerView } from '../operation.js';
+import { statusStamp, humanDate, isoSeconds } from '../../core/time.js';
+import { usageError } from '../../core/errors.js';
+import type { Applied, LedgerView } from '../../core/operation.js';
 import { loadRunDoc, oneLine, scrubber } from './common.js';
 
 // ---- reading a run's artifacts ------------------------------------------

@@ -1,8 +1,8 @@
 /** What every record operation needs: the run's document and the ledger's settings. */
-import { notFound } from '../../errors.js';
+import { notFound } from '../../core/errors.js';
 import { RunLogDoc } from '../../markdown/runlog.js';
 import { compileRules, scrub } from '../../core/scrub/scrub.js';
-import type { LedgerView } from '../operation.js';
+import type { LedgerView } from '../../core/operation.js';
 
 export function runPath(view: LedgerView, id: string): string {
   return `${view.config.runs_dir}/${id}.md`;

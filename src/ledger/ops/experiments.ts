@@ -5,9 +5,9 @@
  */
 import { Source, applyEdits, type Edit } from '../../markdown/source.js';
 import { cellEdit, findTables, formatRow, type Table } from '../../markdown/table.js';
-import { isState } from '../lifecycle.js';
+import { isState } from '../../core/lifecycle.js';
 import { loadTemplate } from '../templates.js';
-import type { LedgerView } from '../operation.js';
+import type { LedgerView } from '../../core/operation.js';
 
 export interface ExperimentRow {
   run: string;

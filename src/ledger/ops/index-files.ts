@@ -1,8 +1,8 @@
 /** Operations on the ledger's index files: init, timeline.md and experiments.md rebuilds. */
 import { CONFIG_FILE, DEFAULT_CONFIG_TEXT } from '../../config/config.js';
 import { RunLogDoc, looksLikeRunLog } from '../../markdown/runlog.js';
-import type { Applied, LedgerView, Write } from '../operation.js';
-import { listRunFiles, type RunFile } from '../runs.js';
+import type { Applied, LedgerView, Write } from '../../core/operation.js';
+import { listRunFiles, type RunFile } from '../read/runs.js';
 import { experimentsUpsert } from './experiments.js';
 import { timelineRebuild } from './timeline.js';
 

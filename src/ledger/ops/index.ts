@@ -4,8 +4,8 @@
  * job, logbook and artifact operations it never applies, while replay must
  * still know every kind it may meet.
  */
-import { failed } from '../../errors.js';
-import type { Applied, LedgerView, Operation } from '../operation.js';
+import { failed } from '../../core/errors.js';
+import type { Applied, LedgerView, Operation } from '../../core/operation.js';
 
 type AnyApply = (view: LedgerView, args: never) => Promise<Applied> | Applied;
 type Loader = () => Promise<AnyApply>;

@@ -12,8 +12,8 @@
 import { RunLogDoc } from '../../markdown/runlog.js';
 import { applyEdits, type Edit } from '../../markdown/source.js';
 import { formatStatusLine } from '../../markdown/status-line.js';
-import { checkTransition, TERMINAL, type RunState } from '../lifecycle.js';
-import type { Applied, LedgerView, Write } from '../operation.js';
+import { checkTransition, TERMINAL, type RunState } from '../../core/lifecycle.js';
+import type { Applied, LedgerView, Write } from '../../core/operation.js';
 import { loadRunDoc, oneLine, scrubber } from './common.js';
 import { applyAppend, applyComplete, applyFail, applyResume } from './record.js';
 

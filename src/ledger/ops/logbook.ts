@@ -5,11 +5,11 @@
  * now, args); every entry carries its event id, so applying the same
  * operation twice (a re-run cycle, a replay) writes it once.
  */
-import { failed, notFound } from '../../errors.js';
+import { failed, notFound } from '../../core/errors.js';
 import { LogbookDoc, type MirrorState } from '../../markdown/logbook.js';
 import { formatInZone } from '../../markdown/logbook.js';
 import { applyEdits, type Edit } from '../../markdown/source.js';
-import type { Applied, LedgerView, Write } from '../operation.js';
+import type { Applied, LedgerView, Write } from '../../core/operation.js';
 import { loadTemplate, renderTemplate } from '../templates.js';
 import { oneLine, scrubber } from './common.js';
 import { applyNew, type NewArgs } from './record.js';

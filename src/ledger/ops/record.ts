@@ -3,14 +3,14 @@
  * Each is a pure function of (the files as they are now, its arguments), so
  * the transaction can apply it again on top of a remote that moved.
  */
-import { failed, usageError } from '../../errors.js';
+import { failed, usageError } from '../../core/errors.js';
 import { renderFrontMatter } from '../../markdown/frontmatter.js';
 import { RunLogDoc } from '../../markdown/runlog.js';
 import { applyEdits, type Edit } from '../../markdown/source.js';
 import { formatStatusLine } from '../../markdown/status-line.js';
-import { humanDate, isoSeconds, runtime, statusStamp } from '../../util/time.js';
-import { checkTransition, TERMINAL, type RunState } from '../lifecycle.js';
-import type { Applied, LedgerView, Write } from '../operation.js';
+import { humanDate, isoSeconds, runtime, statusStamp } from '../../core/time.js';
+import { checkTransition, TERMINAL, type RunState } from '../../core/lifecycle.js';
+import type { Applied, LedgerView, Write } from '../../core/operation.js';
 import { loadTemplate, renderTemplate } from '../templates.js';
 import { folderOf, loadRunDoc, oneLine, runPath, scrubber } from './common.js';
 import { gateEdits } from './artifacts.js';

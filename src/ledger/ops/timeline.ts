@@ -5,9 +5,9 @@
  */
 import { Source, applyEdits } from '../../markdown/source.js';
 import { outline } from '../../markdown/outline.js';
-import { timelineDate } from '../../util/time.js';
+import { timelineDate } from '../../core/time.js';
 import { loadTemplate, renderTemplate } from '../templates.js';
-import type { LedgerView } from '../operation.js';
+import type { LedgerView } from '../../core/operation.js';
 
 const ITEM = /^ {0,3}\d+[.)][ \t]+/;
 

@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { notFound, usageError } from '../errors.js';
+import { notFound, usageError } from '../../core/errors.js';
 
 export const LOGBOOK_DIR = '.agents/logbooks';
 

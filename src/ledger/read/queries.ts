@@ -1,11 +1,11 @@
 /** Read-only questions about the ledger: list, show, history. No lock, no commit. */
 import { readFileSync, statSync } from 'node:fs';
-import type { Ledger } from '../git/ledger-repo.js';
-import { RunLogDoc, type Diagnostic } from '../markdown/runlog.js';
-import type { StatusEntry } from '../markdown/status-line.js';
+import type { Ledger } from '../../git/ledger-repo.js';
+import { RunLogDoc, type Diagnostic } from '../../markdown/runlog.js';
+import type { StatusEntry } from '../../markdown/status-line.js';
 import { listRunFiles, resolveRun, type RunFile } from './runs.js';
 import { RunIndex, type RunSummary } from './run-index.js';
-import { failureClassOf } from './read/run-facts.js';
+import { failureClassOf } from './run-facts.js';
 
 export interface ListFilter {
   state?: string;

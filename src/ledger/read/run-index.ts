@@ -3,8 +3,8 @@
  * runs then costs a stat per file instead of a read and a parse (see
  * read/stat-cache.ts for when an entry is trusted).
  */
-import type { Diagnostic } from '../markdown/runlog.js';
-import { StatCache } from './read/stat-cache.js';
+import type { Diagnostic } from '../../markdown/runlog.js';
+import { StatCache } from './stat-cache.js';
 
 export interface RunSummary {
   state: string;

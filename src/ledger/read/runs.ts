@@ -4,7 +4,7 @@
  */
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { notFound, usageError } from '../errors.js';
+import { notFound, usageError } from '../../core/errors.js';
 
 export interface RunFile {
   id: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { usageError } from '../../errors.js';
+import { usageError } from '../../core/errors.js';
 
 export const FindingSchema = z.object({
   detector: z.string(),

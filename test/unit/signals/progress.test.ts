@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RunlogError } from '../../../src/errors.js';
+import { RunlogError } from '../../../src/core/errors.js';
 import { compileProgressPatterns, latestProgress, parseProgress, readTail } from '../../../src/signals/progress.js';
 
 describe('parseProgress: plain text', () => {

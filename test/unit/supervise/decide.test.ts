@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../../src/config/config.js';
 import type { JobObservation } from '../../../src/executors/types.js';
 import { latestProgress } from '../../../src/signals/progress.js';
-import type { AttemptRecord } from '../../../src/supervise/attempt.js';
-import { backoffMs } from '../../../src/supervise/backoff.js';
-import { decide, type DecideInput } from '../../../src/supervise/decide.js';
-import { jobSettings } from '../../../src/supervise/settings.js';
+import type { AttemptRecord } from '../../../src/jobs/attempt.js';
+import { backoffMs } from '../../../src/core/backoff.js';
+import { decide, type DecideInput } from '../../../src/jobs/decide.js';
+import { jobSettings } from '../../../src/config/jobs.js';
 
 const settings = jobSettings('/ledger', ConfigSchema.parse({ jobs: { stall_grace: '60s', lost_grace: '120s', cadence_steps: 100, cadence_every: '10m' } }));
 const T0 = Date.parse('2026-03-22T10:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunlogError } from '../../../../src/errors.js';
+import { RunlogError } from '../../../../src/core/errors.js';
 import { detectPendingTooLong, resolveThresholds } from '../../../../src/signals/detectors/index.js';
 
 describe('detectPendingTooLong', () => {
