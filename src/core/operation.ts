@@ -3,8 +3,6 @@
  * files as they are *now*, and recorded in the commit so it can be applied
  * again on top of a remote that moved (never a text merge).
  */
-import type { LedgerConfig } from '../config/config.js';
-
 export interface Operation {
   v: 1;
   kind: string;
@@ -24,15 +22,6 @@ export interface Applied<R = unknown> {
   subject: string;
   result: R;
 }
-
-export interface LedgerView {
-  root: string;
-  config: LedgerConfig;
-  /** Current content of a ledger file, or null when absent. */
-  read(path: string): string | null;
-}
-
-export type Apply<A, R> = (ledger: LedgerView, args: A) => Promise<Applied<R>> | Applied<R>;
 
 export const TRAILER = 'Runlog-Op';
 

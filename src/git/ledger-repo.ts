@@ -21,3 +21,11 @@ export function openLedger(opts: { cwd?: string; ledger?: string } = {}): Ledger
   if (!found) throw failed('NOT_A_GIT_REPO', `${root} is not inside a git repository`, 'run `runlog init` (it creates the repository) or `git init` there');
   return { root, config, gitTop: found.top, gitDir: found.gitDir, git: new Git(root) };
 }
+
+/** The ledger as an operation sees it: its root, its settings and the files as they are now. */
+export interface LedgerView {
+  root: string;
+  config: LedgerConfig;
+  /** Current content of a ledger file, or null when absent. */
+  read(path: string): string | null;
+}

@@ -12,8 +12,8 @@ import { RunlogError, failed } from '../core/errors.js';
 import { atomicWrite } from '../core/fs.js';
 import { GitError, isMissingRemoteBranch, isPushRejected, type Git } from './git.js';
 import { acquireLedgerLock } from './lock.js';
-import type { Ledger } from './ledger-repo.js';
-import { decodeTrailer, encodeTrailer, type Applied, type LedgerView, type Operation } from '../core/operation.js';
+import type { Ledger, LedgerView } from './ledger-repo.js';
+import { decodeTrailer, encodeTrailer, type Applied, type Operation } from '../core/operation.js';
 
 /** How long rejected pushes are retried at least (see pushWithReplay). */
 const PUSH_PATIENCE_MS = 30_000;

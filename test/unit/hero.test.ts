@@ -8,7 +8,7 @@ import { finalStepFromConfig, renderChecklist } from '../../src/hero/checklist.j
 import { eventId, mirrorDecision } from '../../src/hero/mirror-policy.js';
 import { resolveLogbook } from '../../src/ledger/read/logbooks.js';
 import { entryComment } from '../../src/hero/logbook-mirror.js';
-import type { LedgerView } from '../../src/core/operation.js';
+import type { LedgerView } from '../../src/git/ledger-repo.js';
 import { applyBabysitEvent, applyHeroEvent, applyHeroInit, applyMirrorPosted, type LogbookEventArgs } from '../../src/ledger/ops/logbook.js';
 import { LogbookDoc } from '../../src/markdown/logbook.js';
 

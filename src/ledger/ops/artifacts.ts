@@ -10,7 +10,8 @@ import type { RunLogDoc, JobBlock } from '../../markdown/runlog.js';
 import { applyEdits, type Edit } from '../../markdown/source.js';
 import { statusStamp, humanDate, isoSeconds } from '../../core/time.js';
 import { usageError } from '../../core/errors.js';
-import type { Applied, LedgerView } from '../../core/operation.js';
+import type { Applied } from '../../core/operation.js';
+import type { LedgerView } from '../../git/ledger-repo.js';
 import { loadRunDoc, oneLine, scrubber } from './common.js';
 
 // ---- reading a run's artifacts ------------------------------------------

@@ -2,7 +2,7 @@
 import { notFound } from '../../core/errors.js';
 import { RunLogDoc } from '../../markdown/runlog.js';
 import { compileRules, scrub } from '../../core/scrub/scrub.js';
-import type { LedgerView } from '../../core/operation.js';
+import type { LedgerView } from '../../git/ledger-repo.js';
 
 export function runPath(view: LedgerView, id: string): string {
   return `${view.config.runs_dir}/${id}.md`;

@@ -7,7 +7,7 @@ import { Source, applyEdits, type Edit } from '../../markdown/source.js';
 import { cellEdit, findTables, formatRow, type Table } from '../../markdown/table.js';
 import { isState } from '../../core/lifecycle.js';
 import { loadTemplate } from '../templates.js';
-import type { LedgerView } from '../../core/operation.js';
+import type { LedgerView } from '../../git/ledger-repo.js';
 
 export interface ExperimentRow {
   run: string;

@@ -1,7 +1,8 @@
 /** Operations on the ledger's index files: init, timeline.md and experiments.md rebuilds. */
 import { CONFIG_FILE, DEFAULT_CONFIG_TEXT } from '../../config/config.js';
 import { RunLogDoc, looksLikeRunLog } from '../../markdown/runlog.js';
-import type { Applied, LedgerView, Write } from '../../core/operation.js';
+import type { Applied, Write } from '../../core/operation.js';
+import type { LedgerView } from '../../git/ledger-repo.js';
 import { listRunFiles, type RunFile } from '../read/runs.js';
 import { experimentsUpsert } from './experiments.js';
 import { timelineRebuild } from './timeline.js';

@@ -5,7 +5,8 @@
  * still know every kind it may meet.
  */
 import { failed } from '../../core/errors.js';
-import type { Applied, LedgerView, Operation } from '../../core/operation.js';
+import type { Applied, Operation } from '../../core/operation.js';
+import type { LedgerView } from '../../git/ledger-repo.js';
 
 type AnyApply = (view: LedgerView, args: never) => Promise<Applied> | Applied;
 type Loader = () => Promise<AnyApply>;

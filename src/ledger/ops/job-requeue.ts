@@ -5,7 +5,8 @@
  * the cause's class), and a `## Job (requeued N)` block follows with the
  * same execution id, already queued, so no supervisor ever submits it again.
  */
-import type { Applied, LedgerView, Write } from '../../core/operation.js';
+import type { Applied, Write } from '../../core/operation.js';
+import type { LedgerView } from '../../git/ledger-repo.js';
 import { applyJobEnd, applyJobLaunch, type JobField, type JobOpResult } from './jobs.js';
 
 export interface JobRequeueArgs {

@@ -13,7 +13,8 @@ import { RunLogDoc } from '../../markdown/runlog.js';
 import { applyEdits, type Edit } from '../../markdown/source.js';
 import { formatStatusLine } from '../../markdown/status-line.js';
 import { checkTransition, TERMINAL, type RunState } from '../../core/lifecycle.js';
-import type { Applied, LedgerView, Write } from '../../core/operation.js';
+import type { Applied, Write } from '../../core/operation.js';
+import type { LedgerView } from '../../git/ledger-repo.js';
 import { loadRunDoc, oneLine, scrubber } from './common.js';
 import { applyAppend, applyComplete, applyFail, applyResume } from './record.js';
 

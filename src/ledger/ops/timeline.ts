@@ -7,7 +7,7 @@ import { Source, applyEdits } from '../../markdown/source.js';
 import { outline } from '../../markdown/outline.js';
 import { timelineDate } from '../../core/time.js';
 import { loadTemplate, renderTemplate } from '../templates.js';
-import type { LedgerView } from '../../core/operation.js';
+import type { LedgerView } from '../../git/ledger-repo.js';
 
 const ITEM = /^ {0,3}\d+[.)][ \t]+/;
 

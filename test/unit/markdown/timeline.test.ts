@@ -1,7 +1,7 @@
 /** timeline.md rebuilds replace only the numbered list; a numbered example in a code block is not the list. */
 import { describe, expect, it } from 'vitest';
 import { timelineRebuild } from '../../../src/ledger/ops/timeline.js';
-import type { LedgerView } from '../../../src/core/operation.js';
+import type { LedgerView } from '../../../src/git/ledger-repo.js';
 
 const viewOf = (text: string): LedgerView => ({ root: '/nonexistent', config: { runs_dir: 'run_logs' } as LedgerView['config'], read: () => text });
 

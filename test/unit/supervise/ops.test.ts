@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../../src/config/config.js';
-import type { LedgerView } from '../../../src/core/operation.js';
+import type { LedgerView } from '../../../src/git/ledger-repo.js';
 import { applyNew } from '../../../src/ledger/ops/record.js';
 import { applyJobEnd, applyJobIntent, applyJobLaunch, applyJobUpdate, type JobOpResult } from '../../../src/ledger/ops/jobs.js';
 import { RunLogDoc } from '../../../src/markdown/runlog.js';
