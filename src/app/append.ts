@@ -4,10 +4,9 @@ import { parseState } from '../core/lifecycle.js';
 import type { AppendArgs, EntryResult } from '../ledger/ops/record.js';
 import { resolveRun } from '../ledger/read/runs.js';
 import { openLedger } from '../git/ledger-repo.js';
-import { Transaction } from '../git/transaction.js';
-import { applyOperation } from '../ledger/ops/index.js';
+import { commit } from '../ledger/commit.js';
 import { parseIsoFlag } from '../core/time.js';
-import type { ActionOutput } from '../cli/actions/types.js';
+import type { CommandOutput } from '../cli/output.js';
 import type { AppendResult } from '../schemas/output.js';
 
 export interface AppendInput {
@@ -21,7 +20,7 @@ export interface AppendInput {
   push: boolean;
 }
 
-export async function appendAction(input: AppendInput): Promise<ActionOutput<AppendResult>> {
+export async function appendAction(input: AppendInput): Promise<CommandOutput<AppendResult>> {
   const a: Omit<AppendArgs, 'run'> = {
     message: input.message,
     state: input.state === undefined ? undefined : parseState(input.state),
@@ -31,7 +30,7 @@ export async function appendAction(input: AppendInput): Promise<ActionOutput<App
   };
   const ledger = openLedger({ ledger: input.ledger });
   const run = resolveRun(ledger.root, ledger.config.runs_dir, input.run);
-  const tx = await new Transaction(ledger, applyOperation).run<EntryResult>({ v: 1, kind: 'append', run: run.id, args: { ...a, run: run.id } }, { push: input.push });
+  const tx = await commit<EntryResult>(ledger, { kind: 'append', run: run.id, args: { ...a, run: run.id } }, { push: input.push });
   const e = tx.result.entry;
   return {
     result: { id: run.id, entry: e, state: tx.result.state, previousState: tx.result.previousState, commit: tx.commit, pushed: tx.pushed },

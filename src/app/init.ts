@@ -4,7 +4,7 @@ import { ConfigSchema, loadConfig, CONFIG_FILE } from '../config/config.js';
 import { failed } from '../core/errors.js';
 import { Git, findGitDir } from '../git/git.js';
 import type { Ledger } from '../git/ledger-repo.js';
-import { Transaction } from '../git/transaction.js';
+import { commit } from '../ledger/commit.js';
 import { join } from 'node:path';
 
 export async function initLedger(root: string, opts: { remote?: string; push: boolean }, exists = existsSync) {
@@ -24,8 +24,7 @@ export async function initLedger(root: string, opts: { remote?: string; push: bo
     }
   }
   const ledger: Ledger = { root, config, gitTop: found.top, gitDir: found.gitDir, git };
-  const { applyOperation } = await import('../ledger/ops/index.js');
-  const tx = await new Transaction(ledger, applyOperation).run<{ created: string[] }>({ v: 1, kind: 'init', args: {} }, { push: opts.push });
+  const tx = await commit<{ created: string[] }>(ledger, { kind: 'init', args: {} }, { push: opts.push });
   const remote = await git.remoteUrl(config.remote);
   if (tx.pushed) await git.tryRun(['branch', '-q', '--set-upstream-to', `${config.remote}/${await git.branch()}`]);
   return { root, created: tx.result.created, remote, commit: tx.commit, pushed: tx.pushed, pushError: tx.pushError };

@@ -5,9 +5,9 @@
 import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
 import { RunlogError, toRunlogError, usageError } from '../core/errors.js';
 import { openLedger, type Ledger } from '../git/ledger-repo.js';
-import { Transaction, type TxResult } from '../git/transaction.js';
+import { commit, type TxResult } from '../ledger/commit.js';
 import type { Operation } from '../core/operation.js';
-import type { ActionOutput } from './actions/types.js';
+import type { CommandOutput } from './output.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof RunlogCommand)['baseFlags'] & T['flags']>;
 
@@ -27,8 +27,7 @@ export abstract class RunlogCommand extends Command {
 
   /** Run one operation through the git transaction. */
   protected async commit<R>(ledger: Ledger, op: Omit<Operation, 'v'>, push: boolean): Promise<TxResult<R> & { out: { commit: string | null; pushed: boolean } }> {
-    const { applyOperation } = await import('../ledger/ops/index.js');
-    const tx = await new Transaction(ledger, applyOperation).run<R>({ v: 1, ...op }, { push });
+    const tx = await commit<R>(ledger, op, { push });
     this.notePushError(tx.pushError);
     return { ...tx, out: { commit: tx.commit, pushed: tx.pushed } };
   }
@@ -38,10 +37,11 @@ export abstract class RunlogCommand extends Command {
   }
 
   /** Print an action's output the same way the fast entry does, and return its JSON result. */
-  protected present<R extends object>(out: ActionOutput<R>): R {
+  protected present<R extends object>(out: CommandOutput<R>): R {
     this.notePushError(out.pushError);
     if (!this.jsonEnabled()) for (const line of out.human) this.log(line);
-    for (const line of out.stderr ?? []) process.stderr.write(`${line}\n`);
+    for (const line of out.warnings ?? []) process.stderr.write(`${line}\n`);
+    if (out.exitCode !== undefined) process.exitCode = out.exitCode;
     return this.toJson(out.result);
   }
 

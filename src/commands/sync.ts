@@ -1,6 +1,6 @@
 import { RunlogCommand } from '../cli/base-command.js';
 import { RunlogError } from '../core/errors.js';
-import { Transaction } from '../git/transaction.js';
+import { syncLedger } from '../ledger/commit.js';
 import type { SyncResult } from '../schemas/output.js';
 
 export default class Sync extends RunlogCommand {
@@ -10,8 +10,7 @@ export default class Sync extends RunlogCommand {
   async run(): Promise<SyncResult> {
     const { flags } = await this.parse(Sync);
     const ledger = this.openLedger(flags);
-    const { applyOperation } = await import('../ledger/ops/index.js');
-    const r = await new Transaction(ledger, applyOperation).sync();
+    const r = await syncLedger(ledger);
     if (r.offline) {
       this.notePushError(new RunlogError('push', 'PUSH_FAILED', `could not update the remote ${ledger.config.remote}: ${r.offline}`, `${r.pending} commit(s) kept locally; run \`runlog sync\` again when the remote is reachable`));
     }

@@ -15,7 +15,7 @@ import { dateOnly } from '../core/time.js';
 import { eventId } from './mirror-policy.js';
 import { logbookPath, validateRunSlug } from '../ledger/read/logbooks.js';
 import { githubConfig, openMirror, parseIssue } from './logbook-mirror.js';
-import { commitOp } from './tx.js';
+import { commit } from '../ledger/commit.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -97,7 +97,7 @@ export async function heroInit(ledger: Ledger, o: HeroInitOptions): Promise<Hero
     eventId: eventId(slug, o.at, 'hero-init'),
     runLog,
   };
-  const tx = await commitOp<HeroInitResult>(ledger, { kind: 'hero-init', run: slug, args: args as unknown as Record<string, unknown> }, o.push);
+  const tx = await commit<HeroInitResult>(ledger, { kind: 'hero-init', run: slug, args: args as unknown as Record<string, unknown> }, { push: o.push });
   return { ...tx.result, issue, commit: tx.commit, pushed: tx.pushed, ...(tx.pushError ? { pushError: tx.pushError } : {}) };
 }
 

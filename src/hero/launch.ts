@@ -16,7 +16,7 @@ import { buildChecklist, type Checklist, type LaunchRequest } from './checklist.
 import { eventId, mirrorDecision } from './mirror-policy.js';
 import { LOGBOOK_DIR, resolveLogbook } from '../ledger/read/logbooks.js';
 import { flushLogbook, type FlushResult } from './logbook-mirror.js';
-import { commitOp } from './tx.js';
+import { commit } from '../ledger/commit.js';
 
 export interface HeroLaunchOptions extends LaunchRequest {
   ref: string;
@@ -132,7 +132,7 @@ export async function heroLaunch(ledger: Ledger, o: HeroLaunchOptions): Promise<
     },
     files: checklist.config ? [{ path: configSnapshotPath(slug, n), content: `${JSON.stringify(checklist.config, null, 2)}\n` }] : [],
   };
-  const tx = await commitOp<LogbookWriteResult>(ledger, { kind: 'hero-launch', run: slug, args: args as unknown as Record<string, unknown> }, o.push);
+  const tx = await commit<LogbookWriteResult>(ledger, { kind: 'hero-launch', run: slug, args: args as unknown as Record<string, unknown> }, { push: o.push });
   const flush = decision.mirror === 'pending' ? await flushLogbook(ledger, path, { push: o.push, apiUrl: o.apiUrl, env: o.env }) : null;
   const posted = flush?.posted.some((p) => p.eventId === id) ?? false;
   const pushError = tx.pushError ?? flush?.pushError;

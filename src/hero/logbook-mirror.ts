@@ -10,7 +10,7 @@ import type { GitHubConfig, GitHubMirror, IssueRef } from '../github/index.js';
 import { LogbookDoc, type LogbookEntry } from '../markdown/logbook.js';
 import { scrub } from '../core/scrub/scrub.js';
 import { listLogbooks, slugOf } from '../ledger/read/logbooks.js';
-import { commitOp } from './tx.js';
+import { commit } from '../ledger/commit.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -141,7 +141,7 @@ export async function flushLogbook(ledger: Ledger, path: string, opts: MirrorOpt
     out.posted.push({ path, eventId: e.eventId!, commentUrl: r.commentUrl });
   }
   if (posted.length > 0) {
-    const tx = await commitOp(ledger, { kind: 'mirror-posted', run: slug, args: { slug, path, events: posted.map((eventId) => ({ eventId, state: 'posted' })) } }, opts.push);
+    const tx = await commit(ledger, { kind: 'mirror-posted', run: slug, args: { slug, path, events: posted.map((eventId) => ({ eventId, state: 'posted' })) } }, { push: opts.push });
     if (tx.commit) out.commits.push(tx.commit);
     out.pushed = tx.pushed;
     out.pushError = tx.pushError;

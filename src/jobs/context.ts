@@ -5,10 +5,10 @@
  * clock per pass.
  */
 import type { Ledger } from '../git/ledger-repo.js';
-import { Transaction } from '../git/transaction.js';
 import type { RunlogError } from '../core/errors.js';
 import type { Operation } from '../core/operation.js';
 import type { Executor } from '../executors/types.js';
+import { commit } from '../ledger/commit.js';
 import { getExecutor, type ExecutorContext } from '../executors/registry.js';
 import { jobSettings, policySettings, type JobSettings, type PolicySettings } from '../config/jobs.js';
 
@@ -59,8 +59,7 @@ export function createContext(ledger: Ledger, opts: ContextOptions): SuperviseCo
       return e;
     },
     async commit<R>(op: Omit<Operation, 'v'>): Promise<Committed<R>> {
-      const { applyOperation } = await import('../ledger/ops/index.js');
-      const tx = await new Transaction(ledger, applyOperation).run<R>({ v: 1, ...op }, { push: opts.push });
+      const tx = await commit<R>(ledger, op, { push: opts.push });
       if (tx.pushError) ctx.pushError = tx.pushError;
       if (tx.commit) ctx.commits.push(tx.commit);
       if (tx.commit && !tx.pushed) ctx.unpushed++;
