@@ -2,9 +2,9 @@
 import { openLedger } from '../git/ledger-repo.js';
 import { listRuns } from '../ledger/read/queries.js';
 import type { ListResult } from '../schemas/output.js';
-import type { ActionOutput } from '../cli/actions/types.js';
+import type { CommandOutput } from '../cli/output.js';
 
-export async function listAction(input: { state?: string; group?: string; type?: string; class?: string; ledger?: string; json: boolean }): Promise<ActionOutput<ListResult>> {
+export async function listAction(input: { state?: string; group?: string; type?: string; class?: string; ledger?: string; json: boolean }): Promise<CommandOutput<ListResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const { runs, diagnostics } = listRuns(ledger, { state: input.state, group: input.group, type: input.type, failureClass: input.class });
   const human: string[] = [];
@@ -13,5 +13,5 @@ export async function listAction(input: { state?: string; group?: string; type?:
     for (const r of runs) human.push(`${r.id.padEnd(w)}  ${(r.state + (r.stateInferred ? '*' : '')).padEnd(18)} ${(r.runType ?? '-').padEnd(12)} ${r.updated}`);
     if (runs.some((r) => r.stateInferred)) human.push('* state inferred from the body (no front matter)');
   }
-  return { result: { runs }, human, stderr: diagnostics.map((d) => `${d.file}:${d.line}: ${d.severity}: ${d.message} [${d.rule}]`) };
+  return { result: { runs }, human, warnings: diagnostics.map((d) => `${d.file}:${d.line}: ${d.severity}: ${d.message} [${d.rule}]`) };
 }

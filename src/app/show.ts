@@ -3,10 +3,10 @@ import { openLedger } from '../git/ledger-repo.js';
 import { showRun } from '../ledger/read/queries.js';
 import type { ShowResult } from '../schemas/output.js';
 import { renderRun } from '../cli/render/run.js';
-import type { ActionOutput } from '../cli/actions/types.js';
+import type { CommandOutput } from '../cli/output.js';
 import { unsignedEvalSuggestions } from '../lint/rules.js';
 
-export async function showAction(input: { run: string; ledger?: string; json: boolean }): Promise<ActionOutput<ShowResult>> {
+export async function showAction(input: { run: string; ledger?: string; json: boolean }): Promise<CommandOutput<ShowResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const { id, path, doc } = showRun(ledger, input.run);
   const v = doc.view;
@@ -41,6 +41,6 @@ export async function showAction(input: { run: string; ledger?: string; json: bo
   return {
     result,
     human: input.json ? [] : [renderRun(result)],
-    stderr: doc.diagnostics.map((d) => `${d.file}:${d.line}: ${d.severity}: ${d.message} [${d.rule}]`),
+    warnings: doc.diagnostics.map((d) => `${d.file}:${d.line}: ${d.severity}: ${d.message} [${d.rule}]`),
   };
 }

@@ -10,8 +10,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { RunlogError, toRunlogError } from '../core/errors.js';
-import { printError, withPushError } from './output.js';
-import type { ActionOutput } from './actions/types.js';
+import { printError, withPushError, type CommandOutput } from './output.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -29,7 +28,7 @@ export interface FastSpec {
   options: Options;
   integers?: string[];
   choices?: Record<string, readonly string[]>;
-  run: (input: Record<string, unknown>, json: boolean) => Promise<ActionOutput<object>>;
+  run: (input: Record<string, unknown>, json: boolean) => Promise<CommandOutput<object>>;
 }
 
 export const FAST: Record<string, () => Promise<FastSpec>> = {
@@ -104,7 +103,8 @@ export async function runFast(argv: string[]): Promise<boolean> {
     const out = await spec.run(input, json);
     if (json) process.stdout.write(`${JSON.stringify(withPushError(out.result, out.pushError), null, 2)}\n`);
     else if (out.human.length > 0) process.stdout.write(`${out.human.join('\n')}\n`);
-    for (const line of out.stderr ?? []) process.stderr.write(`${line}\n`);
+    for (const line of out.warnings ?? []) process.stderr.write(`${line}\n`);
+    if (out.exitCode !== undefined) process.exitCode = out.exitCode;
     if (out.pushError) {
       if (!json) process.stderr.write(`error[${out.pushError.code}]: ${out.pushError.message}\nhint: ${out.pushError.hint}\n`);
       process.exitCode = out.pushError.exitCode;

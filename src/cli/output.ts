@@ -1,6 +1,24 @@
 /** How results and errors reach the terminal: shared by the oclif commands and the fast entry. */
 import type { RunlogError } from '../core/errors.js';
 
+/**
+ * What every command service returns; the base command (and the fast entry)
+ * alone turn it into output and an exit code, so `--json` and human mode
+ * always agree.
+ */
+export interface CommandOutput<R extends object> {
+  /** The --json document (the envelope adds `warnings` and, on a push failure, `error`). */
+  result: R;
+  /** stdout lines for people (not printed under --json). */
+  human: string[];
+  /** Diagnostics and warnings for stderr. */
+  warnings?: string[];
+  /** The local commit is kept; the base command prints this and exits 5. */
+  pushError?: RunlogError;
+  /** A finished command whose answer is "no" (lint findings, audit found secrets, --check stale). */
+  exitCode?: number;
+}
+
 export function errorJson(e: RunlogError): { error: Record<string, unknown> } {
   return { error: { code: e.code, message: e.message, hint: e.hint, ...(e.details ?? {}) } };
 }
