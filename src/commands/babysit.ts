@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
 import type { BabysitResult } from '../schemas/output.js';
+import { sleep } from '../core/backoff.js';
 
 export default class Babysit extends RunlogCommand {
   static summary = 'Babysit a hero run: each cycle reads job state, output progress, checkpoints and W&B, runs the anomaly detectors, writes an Event Log entry, commits and pushes it, and posts milestones, failures and escalations to the issue.';
@@ -43,7 +44,7 @@ export default class Babysit extends RunlogCommand {
         this.say(completed ? `${slug}: the job completed; verify the final checkpoint and W&B summary, then seal` : `${slug}: the job has ended; follow Next (relaunch with \`runlog hero launch ${slug}\` only when the failure is recoverable), then babysit again`);
         break;
       }
-      if (n + 1 < max) await new Promise((resolve) => setTimeout(resolve, everyMs - (Date.now() % everyMs) + 1000));
+      if (n + 1 < max) await sleep(everyMs - (Date.now() % everyMs) + 1000);
     }
     return this.toJson(out);
   }

@@ -12,12 +12,14 @@
  * second, short-lived directory so two waiters never break the same lock and
  * then each other's.
  */
-import { mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { failed } from '../core/errors.js';
+import { currentBootId, pidNamespace, processAlive } from '../core/proc.js';
 import { watchGitChildren } from './git.js';
+import { sleep } from '../core/backoff.js';
 
 const STALE_MS = 4_000;
 const REFRESH_MS = STALE_MS / 4;
@@ -38,35 +40,8 @@ interface Owner {
 let hostKeyCache: string | undefined;
 
 function hostKey(): string {
-  if (hostKeyCache === undefined) {
-    const read = (f: () => string) => {
-      try {
-        return f().trim();
-      } catch {
-        return '';
-      }
-    };
-    const boot = read(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'));
-    const pidns = read(() => readlinkSync('/proc/self/ns/pid'));
-    hostKeyCache = [hostname(), boot, pidns].join('|');
-  }
+  hostKeyCache ??= [hostname(), currentBootId() ?? '', pidNamespace() ?? ''].join('|');
   return hostKeyCache;
-}
-
-/** Whether `pid` runs; a zombie (dead, not yet reaped) does not. */
-function processAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^\d+ \(.*\) [ZX] /s.test(stat);
-  } catch (err) {
-    if (errCode(err) === 'ENOENT') return false;
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return errCode(err) === 'EPERM';
-  }
 }
 
 function readOwner(lockDir: string): Owner | null {
@@ -171,7 +146,7 @@ export async function acquireLedgerLock(gitDir: string, opts: { waitMs?: number 
         `wait for it to finish; a lock whose owner died is recovered at once, one from another machine after ${STALE_MS / 1000} s (${lockDir})`,
       );
     }
-    await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
+    await sleep(10 + Math.random() * 40);
   }
 }
 

@@ -14,9 +14,11 @@ import { GitError, isMissingRemoteBranch, isPushRejected, type Git } from './git
 import { acquireLedgerLock } from './lock.js';
 import type { Ledger, LedgerView } from './ledger-repo.js';
 import { decodeTrailer, encodeTrailer, type Applied, type Operation } from '../core/operation.js';
+import { backoffMs, sleep } from '../core/backoff.js';
 
 /** How long rejected pushes are retried at least (see pushWithReplay). */
 const PUSH_PATIENCE_MS = 30_000;
+const PUSH_BACKOFF_BASE_MS = 25;
 const PUSH_BACKOFF_CAP_MS = 500;
 
 export type ApplyOperation = (view: LedgerView, op: Operation) => Promise<Applied>;
@@ -174,8 +176,7 @@ export class Transaction {
       // Jittered backoff so writers that collided spread out. It comes before
       // the fetch: sleeping between fetch+replay and the push would only give
       // the others time to move the remote again.
-      const cap = Math.min(PUSH_BACKOFF_CAP_MS, 25 * 2 ** attempt);
-      await new Promise((res) => setTimeout(res, Math.random() * cap));
+      await sleep(backoffMs(attempt + 1, PUSH_BACKOFF_BASE_MS, PUSH_BACKOFF_CAP_MS, Math.random(), 0));
       const fetched = await this.fetch(branch);
       if (fetched === 'offline') return { ok: false, reason: this.lastFetchError, replayed };
       replayed += await this.replayOnto(this.remoteRef(branch));

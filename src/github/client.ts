@@ -7,6 +7,7 @@ import { Octokit } from '@octokit/rest';
 import type { RunlogError } from '../core/errors.js';
 import { DEFAULT_GITHUB_API, parseRepoSlug } from './config.js';
 import { translateGitHubError, type GitHubErrorDetails } from './errors.js';
+import { backoffMs, sleep } from '../core/backoff.js';
 
 export interface GitHubClientOptions {
   token: string;
@@ -205,8 +206,7 @@ export class GitHubClient {
     // A POST that may have reached GitHub could have created the comment or
     // issue already: leave it to the caller, which can look before resending.
     if (method === 'POST' && !d?.notSent) return null;
-    const ceiling = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
-    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    return backoffMs(attempt + 1, this.backoffBaseMs, this.backoffMaxMs);
   }
 }
 
@@ -224,8 +224,4 @@ function toIssue(data: IssueData): GitHubIssue {
 
 function toComment(data: CommentData): GitHubComment {
   return { id: data.id, body: data.body ?? '', htmlUrl: data.html_url, createdAt: data.created_at, author: data.user?.login ?? null };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

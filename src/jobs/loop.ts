@@ -8,6 +8,7 @@
 import type { SuperviseContext } from './context.js';
 import type { ProgressMemo } from './decide.js';
 import { pollPass, type MonitorMemo, type PassChange, type PassReport } from './pass.js';
+import { sleep } from '../core/backoff.js';
 
 export interface LoopOptions {
   everyMs: number;
@@ -25,19 +26,6 @@ export interface LoopSummary {
   changes: PassChange[];
   executorQueries: number;
   stoppedBy: 'signal' | 'idle' | 'max_passes';
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 export async function superviseLoop(ctx: SuperviseContext, opts: LoopOptions): Promise<LoopSummary> {

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { failed, usageError } from '../../core/errors.js';
 import { probeLocalHardware, type LocalHardware } from '../hardware.js';
 import type { Executor, JobHandle, JobObservation, JobSpec, PollResult } from '../types.js';
@@ -21,6 +20,7 @@ import {
   type JobRecord,
   type StopRecord,
 } from './records.js';
+import { sleep } from '../../core/backoff.js';
 
 export interface LocalExecutorOptions {
   /** How long submit waits for the wrapper to start the command. */
@@ -167,7 +167,7 @@ export class LocalExecutor implements Executor {
           `read ${localFile(spec.outputDir, 'log')}; submitting again with the same attempt adopts the job if it started late`,
         );
       }
-      await delay(this.checkIntervalMs);
+      await sleep(this.checkIntervalMs);
     }
   }
 
@@ -222,7 +222,7 @@ export class LocalExecutor implements Executor {
     for (;;) {
       if (done()) return true;
       if (Date.now() >= deadline) return false;
-      await delay(Math.min(this.checkIntervalMs, Math.max(1, deadline - Date.now())));
+      await sleep(Math.min(this.checkIntervalMs, Math.max(1, deadline - Date.now())));
     }
   }
 }

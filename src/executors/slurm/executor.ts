@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { failed, rejected } from '../../core/errors.js';
+import { isoSeconds } from '../../core/time.js';
 import type { Executor, JobHandle, JobObservation, JobSpec, PollResult } from '../types.js';
 import {
   defaultTemplatePath,
@@ -26,6 +27,7 @@ import {
   slurmTimeToIso,
 } from './parse.js';
 import { slurmPreflight } from './preflight.js';
+import { sleep } from '../../core/backoff.js';
 
 export interface SlurmExecutorOptions {
   /** Environment for every Slurm command; must carry SLURM_CONF unless the host has /etc/slurm/slurm.conf. */
@@ -38,8 +40,6 @@ export interface SlurmExecutorOptions {
 
 const ACCOUNTING_DISABLED = /accounting storage is disabled/i;
 const PREEMPTION_MARK = 'DUE TO PREEMPTION';
-
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function readTail(path: string, bytes = 8192): Promise<string> {
   try {
@@ -97,7 +97,7 @@ export class SlurmExecutor implements Executor {
     const scriptPath = join(spec.outputDir, `${jobNameFor(spec.runId)}.attempt-${spec.attempt}.sbatch`);
     await writeFile(scriptPath, renderBatchScript(template, spec, this.profile), { mode: 0o644 });
 
-    const submittedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const submittedAt = isoSeconds(new Date());
     // The job's own environment travels with sbatch (default --export=ALL), so
     // no secret is written into the script file.
     const out = await this.client.run('sbatch', ['--parsable', scriptPath], { cwd: spec.cwd, env: spec.env });
@@ -248,7 +248,7 @@ export class SlurmExecutor implements Executor {
       lastTransport = transportError;
       last = jobs.get(handle.jobId) ?? last;
       if (last && (isTerminal(last.phase) || last.phase === 'unknown')) return last;
-      await wait(500);
+      await sleep(500);
     }
     throw failed('SLURM_CANCEL_UNCONFIRMED', `scancel ${handle.jobId} was sent but Slurm did not report the job ended in time`, 'poll the job again later; if it still runs, ask the cluster admins', {
       details: { last: last?.evidence, transportError: lastTransport },
