@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
  * What the kernel says about local processes. Reads /proc directly: a poll
@@ -38,6 +38,29 @@ export function currentBootId(): string | undefined {
     return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
   } catch {
     return undefined;
+  }
+}
+
+/** This process's pid namespace (`pid:[4026531836]`); a pid means something only inside it. */
+export function pidNamespace(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `pid` runs; a zombie (dead, not yet reaped) does not. */
+export function processAlive(pid: number): boolean {
+  if (hasProc) {
+    const stat = readProcStat(pid);
+    return stat !== undefined && !isDead(stat.state);
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
