@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
 import type { EntryResult } from '../ledger/ops/record.js';
 import { resolveRun } from '../ledger/read/runs.js';
+import { isoSeconds } from '../core/time.js';
 import type { EntryResultOut } from '../schemas/output.js';
 
 export default class Cancel extends RunlogCommand {
@@ -24,7 +25,7 @@ export default class Cancel extends RunlogCommand {
       try {
         const out = await stopRun(ctx, run.id, flags.reason);
         this.say(`${run.id}: ${out.before} → ${out.after} (job ${out.jobIds.join(', ')} stopped: ${out.message})`);
-        const entry = { at: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), state: out.after, step: null, metrics: {}, message: `stopped by operator: ${flags.reason}` };
+        const entry = { at: isoSeconds(new Date()), state: out.after, step: null, metrics: {}, message: `stopped by operator: ${flags.reason}` };
         return this.toJson({ id: run.id, state: out.after, previousState: out.before, entry, jobIds: out.jobIds, commit: out.commit, pushed: ctx.unpushed === 0 && out.commits.length > 0 });
       } finally {
         this.notePushError(ctx.pushError);

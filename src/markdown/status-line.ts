@@ -4,7 +4,7 @@
  * zone, approximate (`~15:00`), `NN:XX`, em dash or hyphen, and undated
  * continuation lines under a dated one.
  */
-import { statusStamp } from '../core/time.js';
+import { isoSeconds, statusStamp } from '../core/time.js';
 
 export interface StatusEntry {
   /** 1-based line in the file. */
@@ -84,7 +84,7 @@ export function parseStatusLine(text: string, line: number): StatusEntry | null 
     at = `${date}T${hh.padStart(2, '0')}:${mm}:${ss ?? '00'}Z`;
   } else if (hh !== undefined && mm !== undefined && /^\d\d$/.test(mm) && offset !== undefined) {
     const t = Date.parse(`${date}T${hh.padStart(2, '0')}:${mm}:${ss ?? '00'}Z`) - offset * 3_600_000;
-    if (!Number.isNaN(t)) at = new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    if (!Number.isNaN(t)) at = isoSeconds(new Date(t));
   }
   const stampStart = text.indexOf(date!);
   const stamp = text.slice(stampStart, text.length - rest!.length).replace(/[ \t]+(?:—|–|-{1,2})[ \t]+$/, '');

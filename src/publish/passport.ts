@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { failed, notFound, usageError } from '../core/errors.js';
 import { sha256File } from '../core/hash.js';
+import { isoSeconds } from '../core/time.js';
 
 /** Format facts: /work/shared/docs/PASSPORT.md (schema 0.2, shared with the Python checkpoint-passport tool). */
 export const SCHEMA_VERSION = '0.2';
@@ -68,7 +69,6 @@ export interface WritePassportOptions {
 /** Keys writePassport computes itself; `extra` may not override them. */
 const OWNED_KEYS = new Set(['schema_version', 'generated_by', 'generated_at', 'provenance', 'weight_integrity', 'runlog']);
 
-export const utcSeconds = (date = new Date()): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Python's sorted() orders str by code point; JS's default sort uses UTF-16 units, which differ above U+FFFF. */
 export function byCodePoint(a: string, b: string): number {
@@ -230,12 +230,12 @@ export async function writePassport(root: string, opts: WritePassportOptions): P
   const merged: Record<string, unknown> = {
     schema_version: SCHEMA_VERSION,
     generated_by: opts.generatedBy,
-    generated_at: utcSeconds(),
+    generated_at: isoSeconds(new Date()),
     ...existing,
   };
   merged.schema_version = SCHEMA_VERSION;
   merged.generated_by = opts.generatedBy;
-  merged.generated_at = utcSeconds();
+  merged.generated_at = isoSeconds(new Date());
   for (const [key, value] of Object.entries(opts.extra ?? {})) {
     merged[key] = isRecord(value) && isRecord(merged[key]) ? { ...merged[key], ...value } : value;
   }

@@ -2,7 +2,8 @@ import { readFile, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { failed, usageError } from '../core/errors.js';
 import { sha256Bytes, sha256File } from '../core/hash.js';
-import { loadPassport, prettyJson, PASSPORT_FILE, SCHEMA_VERSION, SIGNOFF_FILE, utcSeconds, writeFileAtomic } from './passport.js';
+import { loadPassport, prettyJson, PASSPORT_FILE, SCHEMA_VERSION, SIGNOFF_FILE, writeFileAtomic } from './passport.js';
+import { isoSeconds } from '../core/time.js';
 import { resolveInside, verifyCheckpoint, type Signoff, type VerifyReport } from './verify.js';
 
 export interface WriteSignoffOptions {
@@ -53,7 +54,7 @@ export async function writeSignoff(root: string, opts: WriteSignoffOptions): Pro
 
   const signoff: Signoff = {
     schema_version: SCHEMA_VERSION,
-    signed_at: utcSeconds(),
+    signed_at: isoSeconds(new Date()),
     signed_by: { tool: opts.tool, version: opts.version },
     artifacts,
     verdict: opts.verdict,

@@ -1,4 +1,5 @@
 import { constants } from 'node:os';
+import { isoSeconds } from '../../core/time.js';
 import type { JobObservation, JobPhase } from '../types.js';
 
 /**
@@ -60,7 +61,7 @@ export function slurmTimeToIso(text: string | undefined): string | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})$/.exec((text ?? '').trim());
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
-  return new Date(y, mo - 1, d, h, mi, s).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return isoSeconds(new Date(y, mo - 1, d, h, mi, s));
 }
 
 export function isTerminal(phase: JobPhase): boolean {
