@@ -1,7 +1,7 @@
 /**
  * The `jobs:` and `policy:` sections of runlog.config.yaml: every clock the
  * supervisor keeps, retry budgets and placement policy. Every clock has a
- * non-zero default (seed 002: a hung run must never block forever) and can be
+ * non-zero default (a hung run must never block anyone forever) and can be
  * shrunk to seconds, which is how the tests run real jobs quickly.
  */
 import { isAbsolute, join } from 'node:path';
@@ -120,17 +120,4 @@ export function jobSettings(root: string, config: LedgerConfig): JobSettings {
 export function policySettings(config: LedgerConfig): PolicySettings {
   const p = section(PolicySchema, (config as Record<string, unknown>)['policy'], 'policy');
   return { scarce: { gpus: p.scarce.gpus, cpus: p.scarce.cpus, memMb: p.scarce.mem_mb }, lightRunTypes: p.light_run_types };
-}
-
-/** `<output root>/<run id>/attempt-<n>`: one directory per attempt, never reused. */
-export function attemptDir(outputRoot: string, runId: string, attempt: number): string {
-  return join(outputRoot, ...runId.split('/'), `attempt-${attempt}`);
-}
-
-/** `16G`, `512M`, `2048` (MiB), `1T` → MiB. */
-export function parseMemMb(value: string, flag = '--mem'): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([KMGT])?i?B?$/i.exec(value.trim());
-  if (!m) throw usageError('BAD_SIZE', `${flag} ${JSON.stringify(value)} is not a memory size`, `use e.g. ${flag} 16G or ${flag} 512M`);
-  const factor: Record<string, number> = { K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024 };
-  return Math.ceil(Number(m[1]) * factor[(m[2] ?? 'M').toUpperCase()]!);
 }

@@ -5,5 +5,6 @@ export { superviseLoop, type LoopOptions, type LoopSummary } from './loop.js';
 export { stopRun, retryRun, restartRun, type OperatorResult } from './operator.js';
 export { decide, progressAnchor, progressMetrics, type Decision, type DecideInput, type ProgressMemo } from './decide.js';
 export { backoffMs } from '../core/backoff.js';
-export { jobSettings, policySettings, attemptDir, parseMemMb, type JobSettings, type PolicySettings, type StallAction } from '../config/jobs.js';
-export { latestAttempt, handleOf, idempotencyKey, type AttemptRecord } from './attempt.js';
+export { parseMemMb } from '../core/units.js';
+export { jobSettings, policySettings, type JobSettings, type PolicySettings, type StallAction } from '../config/jobs.js';
+export { latestAttempt, handleOf, idempotencyKey, attemptDir, type AttemptRecord } from './attempt.js';

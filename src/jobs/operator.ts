@@ -6,11 +6,10 @@ import { failed } from '../core/errors.js';
 import { TERMINAL } from '../core/lifecycle.js';
 import type { JobOpResult } from '../ledger/ops/jobs.js';
 import type { EntryResult } from '../ledger/ops/record.js';
-import { clock, code, F, handleOf, idempotencyKey, latestAttempt } from './attempt.js';
+import { attemptDir, clock, code, F, handleOf, idempotencyKey, latestAttempt } from './attempt.js';
 import type { SuperviseContext } from './context.js';
 import { launchAttempt, readRunDoc } from './launch.js';
 import { loadPlan, savePlan, type LaunchPlan } from './plan.js';
-import { attemptDir } from '../config/jobs.js';
 
 export interface OperatorResult {
   id: string;

@@ -15,12 +15,11 @@ import { RunLogDoc } from '../markdown/runlog.js';
 import { compileProgressPatterns, latestProgress, type CompiledProgressPattern, type ProgressSummary } from '../signals/progress.js';
 import { backoffMs } from '../core/backoff.js';
 import { monitorClocks } from '../executors/slurm/config.js';
-import { clock, code, F, handleOf, humanDuration, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
+import { attemptDir, clock, code, F, handleOf, humanDuration, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
 import type { SuperviseContext } from './context.js';
 import { decide, RESTARTS_FIELD, type Decision, type ProgressMemo } from './decide.js';
 import { launchAttempt } from './launch.js';
 import { loadPlan, savePlan } from './plan.js';
-import { attemptDir } from '../config/jobs.js';
 
 export interface PassChange {
   id: string;

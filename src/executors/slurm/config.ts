@@ -22,7 +22,7 @@ import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { LedgerConfig } from '../../config/config.js';
 import { usageError } from '../../core/errors.js';
-import { parseMemMb as parseSize } from '../../config/jobs.js';
+import { parseMemMb as parseSize } from '../../core/units.js';
 import { parseDuration } from '../../core/time.js';
 import type { SlurmExecutorOptions } from './executor.js';
 import type { ResourceRequest } from '../types.js';
