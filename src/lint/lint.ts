@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { usageError } from '../core/errors.js';
 import type { Ledger } from '../git/ledger-repo.js';
-import { runArtifacts } from '../ledger/ops/artifacts.js';
+import { runArtifacts } from '../ledger/read/artifacts.js';
 import { listRunFiles, resolveRun, type RunFile } from '../ledger/read/runs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
 import { lintFolder, lintRunFile, RULES, type Finding, type RuleId, type Severity } from './rules.js';

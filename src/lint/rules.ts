@@ -5,7 +5,7 @@
  */
 import { sectionsNamed } from '../markdown/outline.js';
 import { RunLogDoc } from '../markdown/runlog.js';
-import { field, runArtifacts, wandbUrls } from '../ledger/ops/artifacts.js';
+import { field, runArtifacts, wandbUrls } from '../ledger/read/artifacts.js';
 
 export type Severity = 'error' | 'warning';
 

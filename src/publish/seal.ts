@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { failed, usageError } from '../core/errors.js';
 import { commitExists } from '../git/tags.js';
 import type { Ledger } from '../git/ledger-repo.js';
-import { runArtifacts, field, type RunArtifacts } from '../ledger/ops/artifacts.js';
+import { runArtifacts, field, type RunArtifacts } from '../ledger/read/artifacts.js';
 import type { RunLogDoc } from '../markdown/runlog.js';
 import { sha256File } from '../core/hash.js';
 import { compileRules, scrub } from '../core/scrub/scrub.js';

@@ -6,7 +6,7 @@
  * human dates and runtime) and is then passed whole through the sanitizer.
  */
 import { TERMINAL } from '../core/lifecycle.js';
-import { runArtifacts, field, wandbUrls } from '../ledger/ops/artifacts.js';
+import { runArtifacts, field, wandbUrls } from '../ledger/read/artifacts.js';
 import type { RunLogDoc } from '../markdown/runlog.js';
 import { sectionsNamed } from '../markdown/outline.js';
 import { humanDate } from '../core/time.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { LineageOptions } from '../../checkpoints/index.js';
 import { notFound } from '../../core/errors.js';
 import type { Ledger } from '../../git/ledger-repo.js';
-import { runArtifacts, type RunArtifacts } from '../../ledger/ops/artifacts.js';
+import { runArtifacts, type RunArtifacts } from '../../ledger/read/artifacts.js';
 import { listRunFiles, resolveRun, type RunFile } from '../../ledger/read/runs.js';
 import { RunLogDoc } from '../../markdown/runlog.js';
 

@@ -5,7 +5,7 @@
  * adds what needs git or the disk (the code diff, the snapshots' contents).
  */
 import type { RunLogDoc } from '../../markdown/runlog.js';
-import { field, lastOf, runArtifacts } from '../ops/artifacts.js';
+import { field, lastOf, runArtifacts } from './artifacts.js';
 import { failureClassOf, metricsOf, resultMetric, settingsOf, type MetricValue } from './run-facts.js';
 
 export interface Change {
