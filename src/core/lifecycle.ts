@@ -1,5 +1,5 @@
 /**
- * The one state machine every executor shares (DESIGN.md "Lifecycle").
+ * The one state machine every executor shares.
  * Status entries, front matter, supervisors and operators all go through
  * `checkTransition`, so an illegal move is caught in one place.
  */
@@ -22,15 +22,8 @@ export const STATES = [
 ] as const;
 export type RunState = (typeof STATES)[number];
 
-export const TERMINAL: ReadonlySet<RunState> = new Set([
-  'completed',
-  'validation_failed',
-  'command_failed',
-  'canceled',
-  'timed_out',
-  'worker_lost',
-  'retry_exhausted',
-]);
+/** The endings: every state from `completed` on (STATES lists them last). */
+export const TERMINAL: ReadonlySet<RunState> = new Set(STATES.slice(STATES.indexOf('completed')));
 
 /** Recoverable states carry a deadline after which they become terminal. */
 export const RECOVERABLE: ReadonlySet<RunState> = new Set(['stalled', 'lost']);

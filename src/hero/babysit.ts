@@ -18,6 +18,7 @@ import type { FlushResult } from './logbook-mirror.js';
 import { attemptLog, observe, type Observation } from './observe.js';
 import { recordEvent } from './record.js';
 import { linkedRunLog } from './launch.js';
+import { TERMINAL } from '../core/lifecycle.js';
 
 export interface BabysitOptions {
   ref: string;
@@ -84,7 +85,7 @@ export async function babysitCycle(ledger: Ledger, o: BabysitOptions): Promise<C
   // A job that ended is recorded in the run log first: the run log is the record of the job.
   const ended = seen.job ? ENDED[seen.job.phase] : undefined;
   let failureClass: string | undefined;
-  if (ended && seen.attempt?.idempotencyKey && seen.doc && !['completed', 'command_failed', 'canceled', 'timed_out', 'worker_lost', 'retry_exhausted', 'validation_failed'].includes(seen.doc.view.state)) {
+  if (ended && seen.attempt?.idempotencyKey && seen.doc && !TERMINAL.has(seen.doc.view.state)) {
     failureClass = ended.cls;
     if (ended.state !== 'completed' && !failureClass) {
       const { classifyFailure } = await import('../signals/classify.js');
