@@ -1,9 +1,9 @@
 /** `runlog compare`: runs side by side as a terminal table, a GFM table or JSON. */
-import { usageError } from '../errors.js';
+import { usageError } from '../core/errors.js';
 import { openLedger } from '../git/ledger-repo.js';
 import { compareRuns, type ComparedRun } from '../ledger/read/compare.js';
 import { compareMarkdown, compareTerminal } from '../cli/render-compare.js';
-import type { ActionOutput } from '../cli/actions/types.js';
+import type { CommandOutput } from '../cli/output.js';
 import type { CompareResult } from '../schemas/output.js';
 
 export interface CompareInput {
@@ -43,7 +43,7 @@ function toJson(r: ComparedRun): CompareResult['runs'][number] {
   };
 }
 
-export async function compareService(input: CompareInput): Promise<ActionOutput<CompareResult>> {
+export async function compareService(input: CompareInput): Promise<CommandOutput<CompareResult>> {
   const named = input.runs.filter((r) => r !== '');
   if (named.length > 0 && (input.group !== undefined || input.campaign !== undefined)) {
     throw usageError('BAD_SELECTION', 'name runs, or select them with --group / --campaign, not both', 'e.g. `runlog compare run-a run-b` or `runlog compare --group arx5 --state completed`');

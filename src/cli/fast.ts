@@ -58,7 +58,7 @@ export const FAST: Record<string, () => Promise<FastSpec>> = {
     run: async (i, json) => (await import('../app/diff.js')).diffService({ ...(i as { a: string; b: string }), json }),
   }),
   compare: async () => {
-    const { STATES } = await import('../ledger/lifecycle.js');
+    const { STATES } = await import('../core/lifecycle.js');
     return {
       args: ['runs'],
       variadic: true,

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { STATES } from '../ledger/lifecycle.js';
+import { STATES } from '../core/lifecycle.js';
 import { compareService, terminalWidth } from '../app/compare.js';
 import type { CompareResult } from '../schemas/output.js';
 

@@ -23,9 +23,9 @@
  */
 import { z } from 'zod';
 import type { LedgerConfig } from './config.js';
-import { usageError } from '../errors.js';
-import { parseDuration } from '../util/time.js';
-import { parseMemMb } from '../supervise/settings.js';
+import { usageError } from '../core/errors.js';
+import { parseDuration } from '../core/time.js';
+import { parseMemMb } from '../core/units.js';
 
 const Duration = z.union([z.string(), z.number().positive()]);
 const Size = z.union([z.string(), z.number().positive()]);

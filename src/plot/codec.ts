@@ -14,7 +14,7 @@
  * the sizes, and a bad one is an error, never a half-drawn chart.
  */
 import { z } from 'zod';
-import { failed } from '../errors.js';
+import { failed } from '../core/errors.js';
 import { BUCKETS, downsampleSegment, sortPoints } from './downsample.js';
 import { MAX_ATTEMPTS, SAFE_UNIT, type AttemptReadings } from './readings.js';
 import type { Point } from './types.js';

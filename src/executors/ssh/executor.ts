@@ -14,7 +14,7 @@
 import { closeSync, fstatSync, mkdirSync, openSync, statSync, utimesSync, writeSync, ftruncateSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { failed, rejected } from '../../errors.js';
+import { failed, rejected } from '../../core/errors.js';
 import { shellQuoteArgv } from '../../core/shell-quote.js';
 import type { LedgerConfig } from '../../config/config.js';
 import { hostFor, sshSettings, type HostProfile, type SshSettings } from '../../config/hosts.js';

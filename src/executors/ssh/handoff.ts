@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, relative, sep } from 'node:path';
-import { failed, usageError } from '../../errors.js';
+import { failed, usageError } from '../../core/errors.js';
 import { shellQuote, shellQuoteArgv } from '../../core/shell-quote.js';
 import type { JobSource } from '../types.js';
 

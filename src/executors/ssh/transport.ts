@@ -23,7 +23,7 @@ import { lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { usageError } from '../../errors.js';
+import { usageError } from '../../core/errors.js';
 
 export interface SshTransportOptions {
   /** `ssh -F <file>`; default: ssh's own (~/.ssh/config, /etc/ssh/ssh_config). */

@@ -7,9 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Ledger } from '../../git/ledger-repo.js';
-import { notFound, usageError } from '../../errors.js';
+import { notFound, usageError } from '../../core/errors.js';
 import { RunLogDoc } from '../../markdown/runlog.js';
-import { listRunFiles, resolveRun, type RunFile } from '../runs.js';
+import { listRunFiles, resolveRun, type RunFile } from './runs.js';
 import { runFacts, type MetricValue, type RunFacts } from './run-facts.js';
 import { StatCache } from './stat-cache.js';
 

@@ -7,7 +7,7 @@
  */
 import type { RunLogDoc, RunLogView } from '../../markdown/runlog.js';
 import { parseKeySettings } from '../../markdown/key-settings.js';
-import { FAILURE_CLASSES } from '../failure-classes.js';
+import { FAILURE_CLASSES } from '../../core/failure-classes.js';
 
 /** A metric as read: a number, or `nan` / `inf` / `-inf` kept as words (JSON has no such numbers). */
 export type MetricValue = number | 'nan' | 'inf' | '-inf';

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { atomicWrite } from '../../util/fs.js';
+import { atomicWrite } from '../../core/fs.js';
 
 function key(st: Stats): string {
   return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
