@@ -2,7 +2,7 @@
 import { usageError } from '../core/errors.js';
 import { openLedger } from '../git/ledger-repo.js';
 import { compareRuns, type ComparedRun } from '../ledger/read/compare.js';
-import { compareMarkdown, compareTerminal } from '../cli/render-compare.js';
+import { compareMarkdown, compareTerminal } from '../cli/render/compare.js';
 import type { CommandOutput } from '../cli/output.js';
 import type { CompareResult } from '../schemas/output.js';
 

@@ -1,7 +1,7 @@
 /** `runlog compare` for people: a table that fits the terminal, or a GitHub-flavoured one to paste. */
 import { relative, sep } from 'node:path';
-import type { Comparison, ComparedRun } from '../ledger/read/compare.js';
-import type { MetricValue } from '../ledger/read/run-facts.js';
+import type { Comparison, ComparedRun } from '../../ledger/read/compare.js';
+import type { MetricValue } from '../../ledger/read/run-facts.js';
 import { cut, fitTable, printable, type Column } from './fit-table.js';
 
 const NONE = '—';

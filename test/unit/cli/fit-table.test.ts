@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cut, fitTable, len } from '../../../src/cli/fit-table.js';
+import { cut, fitTable, len } from '../../../src/cli/render/fit-table.js';
 
 const cols = [{ header: 'run', cutStart: true, min: 8 }, { header: 'state' }, { header: 'loss', align: 'right' as const }];
 const rows = [
