@@ -5,11 +5,11 @@ import { openLedger, type Ledger } from '../git/ledger-repo.js';
 import { diffStat } from '../git/revisions.js';
 import { RunLogDoc } from '../markdown/runlog.js';
 import { diffRuns, type Change } from '../ledger/read/diff.js';
-import { resolveRun } from '../ledger/runs.js';
+import { resolveRun } from '../ledger/read/runs.js';
 import { checkConfig } from '../preflight/config-file.js';
 import { diffConfigs } from '../signals/detectors/config-drift.js';
 import { renderDiff } from '../cli/render-diff.js';
-import type { ActionOutput } from '../cli/actions/types.js';
+import type { CommandOutput } from '../cli/output.js';
 import type { DiffResult } from '../schemas/output.js';
 
 export interface DiffInput {
@@ -56,7 +56,7 @@ function snapshotChanges(ledger: Ledger, before: string | null, after: string | 
   return diffConfigs({ previous: a.data, current: b.data }).map((c) => ({ key: `snapshot.${c.key}`, before: show(c.before), after: show(c.after) }));
 }
 
-export async function diffService(input: DiffInput): Promise<ActionOutput<DiffResult>> {
+export async function diffService(input: DiffInput): Promise<CommandOutput<DiffResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const [ra, rb] = [input.a, input.b].map((ref) => resolveRun(ledger.root, ledger.config.runs_dir, ref)) as [ReturnType<typeof resolveRun>, ReturnType<typeof resolveRun>];
   const d = diffRuns(new RunLogDoc(readFileSync(ra.abs, 'utf8'), ra.path), new RunLogDoc(readFileSync(rb.abs, 'utf8'), rb.path));

@@ -1,9 +1,9 @@
 /** `runlog history <run> [--entries]`: the run's commits, and with --entries who wrote each Status entry. */
 import { openLedger } from '../git/ledger-repo.js';
-import { runHistory } from '../ledger/queries.js';
+import { runHistory } from '../ledger/read/queries.js';
 import { entryHistory } from '../ledger/read/entry-history.js';
 import { renderEntryHistory } from '../cli/render-history.js';
-import type { ActionOutput } from '../cli/actions/types.js';
+import type { CommandOutput } from '../cli/output.js';
 import type { HistoryEntriesResult, HistoryResult } from '../schemas/output.js';
 
 export interface HistoryInput {
@@ -13,7 +13,7 @@ export interface HistoryInput {
   ledger?: string;
 }
 
-export async function historyService(input: HistoryInput): Promise<ActionOutput<HistoryResult | HistoryEntriesResult>> {
+export async function historyService(input: HistoryInput): Promise<CommandOutput<HistoryResult | HistoryEntriesResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const h = await runHistory(ledger, input.run);
   if (!input.entries) {

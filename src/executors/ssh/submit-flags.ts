@@ -4,7 +4,7 @@
  * error rather than a silent no-op.
  */
 import { Flags } from '@oclif/core';
-import { usageError } from '../../errors.js';
+import { usageError } from '../../core/errors.js';
 import { checkDestination } from './transport.js';
 
 const group = 'SSH';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Ledger } from '../../git/ledger-repo.js';
 import { blameFile, type LineAuthor } from '../../git/blame.js';
 import { RunLogDoc } from '../../markdown/runlog.js';
-import { resolveRun } from '../runs.js';
+import { resolveRun } from './runs.js';
 
 export interface AttributedEntry {
   line: number;
