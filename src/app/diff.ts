@@ -8,7 +8,7 @@ import { diffRuns, type Change } from '../ledger/read/diff.js';
 import { resolveRun } from '../ledger/read/runs.js';
 import { checkConfig } from '../preflight/config-file.js';
 import { diffConfigs } from '../signals/detectors/config-drift.js';
-import { renderDiff } from '../cli/render-diff.js';
+import { renderDiff } from '../cli/render/diff.js';
 import type { CommandOutput } from '../cli/output.js';
 import type { DiffResult } from '../schemas/output.js';
 

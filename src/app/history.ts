@@ -2,7 +2,7 @@
 import { openLedger } from '../git/ledger-repo.js';
 import { runHistory } from '../ledger/read/queries.js';
 import { entryHistory } from '../ledger/read/entry-history.js';
-import { renderEntryHistory } from '../cli/render-history.js';
+import { renderEntryHistory } from '../cli/render/history.js';
 import type { CommandOutput } from '../cli/output.js';
 import type { HistoryEntriesResult, HistoryResult } from '../schemas/output.js';
 

@@ -1,6 +1,6 @@
 /** `runlog diff` for people: each section's changes as `key: before → after`. */
-import type { DiffResult } from '../schemas/output.js';
-import { printable } from './render/fit-table.js';
+import type { DiffResult } from '../../schemas/output.js';
+import { printable } from './fit-table.js';
 
 const NONE = '(none)';
 

@@ -1,6 +1,6 @@
 /** `runlog history --entries` for people: one Status entry a line, after the commit that wrote it. */
-import type { HistoryEntriesResult } from '../schemas/output.js';
-import { printable } from './render/fit-table.js';
+import type { HistoryEntriesResult } from '../../schemas/output.js';
+import { printable } from './fit-table.js';
 
 export function renderEntryHistory(r: HistoryEntriesResult): string[] {
   const authors = r.entries.map((e) => (e.commit ? `${e.commit.author} <${e.commit.authorEmail}>` : '(not committed)'));
