@@ -6,6 +6,7 @@
  * changed it. The working-tree file is blamed, so line numbers match what a
  * reader of the file sees; lines not committed yet have no commit.
  */
+import { isoSeconds } from '../core/time.js';
 import type { Git } from './git.js';
 
 export interface LineAuthor {
@@ -29,7 +30,7 @@ const UNCOMMITTED = /^0{40}$/;
 
 /** Blame's epoch seconds as ISO-8601 UTC (the zone it also prints only says where the clock was). */
 function iso(epoch: string | undefined): string {
-  return new Date(Number(epoch ?? 0) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return isoSeconds(new Date(Number(epoch ?? 0) * 1000));
 }
 
 function unquote(path: string): string {
