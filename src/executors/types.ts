@@ -48,6 +48,8 @@ export interface JobSource {
   patchPath?: string;
   /** The config snapshot taken at launch. */
   configSnapshot?: string;
+  /** The script the command runs, as preflight named it (relative to the job's cwd, or absolute). */
+  script?: string;
 }
 
 export interface JobHandle {

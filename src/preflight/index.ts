@@ -69,6 +69,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   const script = scriptOf(spec.argv, declared(input.declaredScript));
   if (script !== undefined) {
     facts.script = script;
+    if (spec.source) spec.source.script = script;
     reasons.push(...(await checkScript(script, spec.cwd, tree && { top: tree.top, sha: tree.sha })));
   }
 

@@ -100,6 +100,25 @@ describe.runIf(enabled)('SSH executor on real sshd', () => {
     expect(readFileSync(join(dir, 'output.log'), 'utf8')).toBe(log);
   });
 
+  it('preflight probes the worker: GPUs, memory, a writable workdir, reachability, the script in the tree', async () => {
+    expect(await exec.preflight(spec('pf-ok', ['node', 'train.mjs'], 'gpu', { resources: { gpus: 1 } }))).toEqual([]);
+    expect(await exec.preflight(spec('pf-gpus', ['node', 'train.mjs'], 'gpu', { resources: { gpus: 2 } }))).toEqual(['requested 2 GPUs; gpu has 1 (nvidia-smi), 1 declared']);
+    // The "worker" is this machine: its memory is what the probe must have read.
+    const memMb = Math.floor(Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))![1]) / 1024);
+    expect(await exec.preflight(spec('pf-cpu', ['node', 'train.mjs'], 'cpu', { resources: { gpus: 1, memMb: 1 << 30 } }))).toEqual([
+      `requested ${1 << 30} MiB of memory; cpu has ${memMb} MiB`,
+      'requested 1 GPUs; cpu has none (no nvidia-smi)',
+    ]);
+    const odd = new SshExecutor({
+      config: { hosts: { ro: { ssh: 'rl-cpu', workdir: '/proc/runlog-test' }, gone: { ssh: 'rl-nowhere' } } } as unknown as LedgerConfig,
+      store: new SshStateStore(join(repo, '.git', 'runlog', 'ssh')),
+    });
+    expect((await odd.preflight(spec('pf-ro', ['true'], 'ro')))[0]).toMatch(/^workdir \/proc\/runlog-test on ro cannot be created or written/);
+    expect((await odd.preflight(spec('pf-gone', ['true'], 'gone')))[0]).toMatch(/^host gone is not reachable: ssh rl-nowhere: exit 255/);
+    const outside = spec('pf-outside', ['node', '../elsewhere/train.mjs'], 'cpu', { source: { gitTop: repo, sha, script: '../elsewhere/train.mjs' } });
+    expect(await exec.preflight(outside)).toEqual([`script ../elsewhere/train.mjs is outside the repository ${repo}, so it is not in the tree handed off to cpu`]);
+  });
+
   it('polls four runs on one host with one ssh call', async () => {
     const handles = await Promise.all([1, 2, 3, 4].map((i) => exec.submit(spec(`four-${i}`, ['node', 'train.mjs', '--steps', '200', '--sleep-ms', '50']))));
     const before = exec.transport.invocations;

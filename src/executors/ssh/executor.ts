@@ -13,7 +13,7 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, statSync, utimesSync, writeSync, ftruncateSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { failed, rejected } from '../../core/errors.js';
 import { shellQuoteArgv } from '../../core/shell-quote.js';
 import type { LedgerConfig } from '../../config/config.js';
@@ -74,10 +74,14 @@ export class SshExecutor implements Executor {
     if (spec.source) {
       try {
         cwdInTree(spec.source.gitTop, spec.cwd);
+        const script = spec.source.script;
+        if (script !== undefined && !isInside(spec.source.gitTop, resolve(spec.cwd, script))) {
+          reasons.push(`script ${script} is outside the repository ${spec.source.gitTop}, so it is not in the tree handed off to ${profile.name}`);
+        }
       } catch (err) {
         reasons.push((err as Error).message);
       }
-    } else reasons.push(`the launch has no recorded commit to hand off to ${profile.name}`);
+    }
     const r = await this.transport.run({ destination: profile.destination, command: scriptCommand(PROBE, 'runlog-probe', [profile.workdir]) });
     if (isTransportFailure(r) || r.code !== 0) {
       reasons.push(`host ${profile.name} is not reachable: ${describeFailure(profile.destination, r)}`);
@@ -115,7 +119,7 @@ export class SshExecutor implements Executor {
       if (!spec.source) throw rejected('SSH_NO_SOURCE', `run ${spec.runId} has no recorded commit to hand off`, 'launch from a git repository with a commit');
       const handoff = await buildHandoff({ source: spec.source, cwd: spec.cwd, argv: spec.argv, env: spec.env });
       tar = handoff.tar;
-      script = scriptInTree(spec, handoff.cwdInTree);
+      script = scriptInTree(spec.source.script, handoff.cwdInTree);
     }
     const r = await this.transport.run({
       destination: record.destination,
@@ -235,11 +239,15 @@ const jobIdOf = (rec: SshAttemptRecord) => `${rec.host}:${rec.pid}`;
 /** The key in the worker's attempt directory (see SshAttemptRecord.launchId). */
 export const workerKey = (rec: SshAttemptRecord) => `${rec.key} ${rec.launchId}`;
 
-/** The script's path inside the handed-off tree, when the command names one the worker can check. */
-function scriptInTree(spec: JobSpec, cwd: string): string {
-  const script = spec.argv.find((a, i) => i > 0 && /\.(?:py|sh|bash|mjs|cjs|js|ts|jl|r|rb|pl|lua)$/i.test(a) && !a.startsWith('-')) ?? (spec.argv[0]?.includes('/') ? spec.argv[0] : undefined);
+/** The script's path inside the handed-off tree, for the worker to check before it starts anything. */
+function scriptInTree(script: string | undefined, cwd: string): string {
   if (script === undefined || script.startsWith('/')) return '';
-  return cwd === '' ? script : `${cwd}/${script}`;
+  return posix.normalize(cwd === '' ? script : `${cwd}/${script}`);
+}
+
+function isInside(top: string, path: string): boolean {
+  const rel = relative(top, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 function mirrorSize(path: string): number {
