@@ -119,6 +119,23 @@ describe.runIf(enabled)('SSH executor on real sshd', () => {
     expect(await exec.preflight(outside)).toEqual([`script ../elsewhere/train.mjs is outside the repository ${repo}, so it is not in the tree handed off to cpu`]);
   });
 
+  it('a launch cut off before its answer is adopted by key without a tree, and refused when it never started', async () => {
+    const store = new SshStateStore(join(repo, '.git', 'runlog', 'ssh'));
+    const s = spec('cut-off', ['node', 'train.mjs', '--steps', '1000', '--sleep-ms', '50']);
+    const first = await exec.submit(s);
+    // As if the answer never arrived: this machine knows the intent, not the pid.
+    const { pid: _pid, pidStart: _start, bootId: _boot, dir: _dir, startedEpoch: _started, ...intent } = store.attempt(s.idempotencyKey)!;
+    store.saveAttempt(intent);
+    const adopted = await new SshExecutor({ config: config(), store }).submit({ ...s, source: undefined });
+    expect(adopted.jobId).toBe(first.jobId);
+    await exec.cancel(adopted, { graceMs: 1000 });
+
+    const never = spec('never-started', ['node', 'train.mjs']);
+    store.saveAttempt({ ...intent, key: never.idempotencyKey, runId: never.runId, mirror: join(never.outputDir, 'output.log') });
+    await expect(exec.submit({ ...never, source: undefined })).rejects.toMatchObject({ code: 'SSH_LAUNCH_REFUSED' });
+    await expect(exec.submit({ ...spec('no-source', ['true']), source: undefined })).rejects.toMatchObject({ code: 'SSH_NO_SOURCE' });
+  });
+
   it('polls four runs on one host with one ssh call', async () => {
     const handles = await Promise.all([1, 2, 3, 4].map((i) => exec.submit(spec(`four-${i}`, ['node', 'train.mjs', '--steps', '200', '--sleep-ms', '50']))));
     const before = exec.transport.invocations;

@@ -110,13 +110,17 @@ export class SshExecutor implements Executor {
       submittedAt: new Date(this.now()).toISOString(),
       mirror: join(spec.outputDir, LOG_FILE),
     };
-    if (!known) this.store.saveAttempt(record);
+    if (!known) {
+      if (!spec.source) throw rejected('SSH_NO_SOURCE', `run ${spec.runId} has no recorded commit to hand off`, 'launch from a git repository with a commit');
+      this.store.saveAttempt(record);
+    }
 
-    // A job this machine already saw started needs no tree: the worker adopts it by key.
+    // A job this machine already saw started needs no tree: the worker adopts it by key. So does a
+    // launch cut off before its answer (adopting, there is no preflight and so no tree): with an empty
+    // handoff the worker adopts the job if it started, and refuses if it did not.
     let tar: Buffer = Buffer.alloc(0);
     let script = '';
-    if (record.pid === undefined) {
-      if (!spec.source) throw rejected('SSH_NO_SOURCE', `run ${spec.runId} has no recorded commit to hand off`, 'launch from a git repository with a commit');
+    if (record.pid === undefined && spec.source) {
       const handoff = await buildHandoff({ source: spec.source, cwd: spec.cwd, argv: spec.argv, env: spec.env });
       tar = handoff.tar;
       script = scriptInTree(spec.source.script, handoff.cwdInTree);
