@@ -5,8 +5,10 @@ import type { ShowResult } from '../schemas/output.js';
 import { renderRun } from '../cli/render/run.js';
 import type { CommandOutput } from '../cli/output.js';
 import { unsignedEvalSuggestions } from '../lint/rules.js';
+import { lossSparkline } from '../plot/sparkline.js';
 
-export async function showAction(input: { run: string; ledger?: string; json: boolean }): Promise<CommandOutput<ShowResult>> {
+/** `chart`: print the loss sparkline (the caller decides: a terminal, and no --no-chart). */
+export async function showAction(input: { run: string; ledger?: string; json: boolean; chart?: boolean }): Promise<CommandOutput<ShowResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const { id, path, doc } = showRun(ledger, input.run);
   const v = doc.view;
@@ -40,7 +42,7 @@ export async function showAction(input: { run: string; ledger?: string; json: bo
   };
   return {
     result,
-    human: input.json ? [] : [renderRun(result)],
+    human: input.json ? [] : [renderRun(result, input.chart ? lossSparkline(v.status) : null)],
     warnings: doc.diagnostics.map((d) => `${d.file}:${d.line}: ${d.severity}: ${d.message} [${d.rule}]`),
   };
 }

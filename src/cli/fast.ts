@@ -40,8 +40,11 @@ export const FAST: Record<string, () => Promise<FastSpec>> = {
   }),
   show: async () => ({
     args: ['run'],
-    options: {},
-    run: async (i, json) => (await import('../app/show.js')).showAction({ ...(i as { run: string }), json }),
+    options: { 'no-chart': { type: 'boolean' } },
+    run: async (i, json) => {
+      const { run, ledger } = i as { run: string; ledger?: string; 'no-chart'?: boolean };
+      return (await import('../app/show.js')).showAction({ run, ledger, json, chart: i['no-chart'] !== true && process.stdout.isTTY === true });
+    },
   }),
   list: async () => {
     const [{ STATES }, { FAILURE_CLASSES }] = await Promise.all([import('../core/lifecycle.js'), import('../core/failure-classes.js')]);

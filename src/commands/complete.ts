@@ -29,9 +29,13 @@ export default class Complete extends RunlogCommand {
     };
     const ledger = this.openLedger(flags);
     const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);
-    const tx = await this.commit<EntryResult & { results: Record<string, string> }>(ledger, { kind: 'complete', run: run.id, args: { ...a, run: run.id } }, flags.push);
+    // The chart at completion draws the output logs' readings too; they travel in the operation (replay has no logs).
+    const { chartReadings } = await import('../plot/output-logs.js');
+    const readings = chartReadings(ledger.root, ledger.config, run);
+    const tx = await this.commit<EntryResult & { results: Record<string, string>; chart: string | null }>(ledger, { kind: 'complete', run: run.id, args: { ...a, run: run.id, readings } }, flags.push);
     this.say(`${run.id}: ${tx.result.previousState} → completed`);
     for (const [k, v] of Object.entries(tx.result.results)) this.say(`  ${k}: ${v}`);
+    if (tx.result.chart) this.say(`  chart: ${tx.result.chart}`);
     return this.toJson({ ...tx.result, ...tx.out });
   }
 }

@@ -13,6 +13,7 @@ import CkptPrune from './ckpt/prune.js';
 import CkptSignoff from './ckpt/signoff.js';
 import CkptVerify from './ckpt/verify.js';
 import Compare from './compare.js';
+import Plot from './plot.js';
 import Complete from './complete.js';
 import Diff from './diff.js';
 import Experiments from './experiments.js';
@@ -52,6 +53,7 @@ export const COMMANDS = {
   'ckpt:signoff': CkptSignoff,
   'ckpt:verify': CkptVerify,
   compare: Compare,
+  plot: Plot,
   complete: Complete,
   diff: Diff,
   experiments: Experiments,

@@ -39,7 +39,9 @@ export default class Publish extends RunlogCommand {
     }
     const out = path.resolve(flags.out!);
     const final = ctx!.artifacts.finalCheckpoint;
-    const res = await publishRun({ runId: ctx!.run.id, doc: ctx!.doc, checkpoint: final ? fromLedger(ledger, final) : null, out, sanitizer });
+    const [{ chartFile }, { readConfined }] = await Promise.all([import('../plot/paths.js'), import('../plot/output-logs.js')]);
+    const chart = readConfined(ledger.root, chartFile(ledger.config.runs_dir, ctx!.run.id));
+    const res = await publishRun({ runId: ctx!.run.id, doc: ctx!.doc, checkpoint: final ? fromLedger(ledger, final) : null, out, sanitizer, chart });
     this.say(`wrote ${res.files.map((f) => path.join(out, f)).join(', ')}`);
     for (const r of res.removed) this.say(`  removed ${r.count} × ${r.rule}`);
     if (res.leaks.length > 0) {

@@ -80,11 +80,18 @@ export async function parseIssue(ref: string, defaultRepo?: string): Promise<Iss
   return parseIssueRef(tail ? `${tail[1]}/${tail[2]}#${tail[3]}` : ref, defaultRepo);
 }
 
-/** The comment for one entry: concise, with the logbook path; formatEventComment adds 🤖 and the marker. */
-export function entryComment(slug: string, path: string, e: LogbookEntry): string {
+/**
+ * The comment for one entry: concise, with the logbook path; formatEventComment adds 🤖 and the marker.
+ * `chartUrl` replaces the entry's Chart link: a comment cannot show a committed image by a relative path.
+ */
+export function entryComment(slug: string, path: string, e: LogbookEntry, chartUrl?: string): string {
   const when = [e.date, e.time, e.zone].filter(Boolean).join(' ');
   const lines = [`**${slug}: ${e.title}** (${when})`, ''];
-  for (const [k, v] of Object.entries(e.fields)) if (v) lines.push(`- ${k}: ${v}`);
+  for (const [k, v] of Object.entries(e.fields)) {
+    if (k === 'Chart') {
+      if (chartUrl) lines.push(`- ${k}:`, '', `![loss and throughput](${chartUrl})`, '');
+    } else if (v) lines.push(`- ${k}: ${v}`);
+  }
   lines.push('', `Logbook: \`${path}\``);
   return scrub(lines.join('\n'));
 }
@@ -125,7 +132,8 @@ export async function flushLogbook(ledger: Ledger, path: string, opts: MirrorOpt
   for (const e of pending) {
     let r: Awaited<ReturnType<GitHubMirror['postEvent']>>;
     try {
-      r = await opened.mirror.postEvent({ repo, issueNumber: issue.number, eventId: e.eventId!, body: entryComment(slug, path, e) });
+      const chartUrl = e.fields['Chart'] ? await pinnedChartUrl(ledger, path, e.fields['Chart'], opened.apiUrl, opened.config?.repo ?? repo) : undefined;
+      r = await opened.mirror.postEvent({ repo, issueNumber: issue.number, eventId: e.eventId!, body: entryComment(slug, path, e, chartUrl) });
     } catch (err) {
       // Auth, permission, not-found, invalid: waiting will not fix them, but the entry is committed; keep it pending and say what to fix.
       if (!(err instanceof RunlogError)) throw err;
@@ -147,6 +155,31 @@ export async function flushLogbook(ledger: Ledger, path: string, opts: MirrorOpt
     out.pushError = tx.pushError;
   }
   return out;
+}
+
+/**
+ * `https://github.com/<o>/<r>/blob/<sha>/<path>?raw=true`: the chart a
+ * logbook entry links, pinned to the last commit that changed it, so the
+ * comment keeps showing the curve as it was at that milestone. Only a
+ * chart under the runs folder is linked (the entry is shared content).
+ */
+async function pinnedChartUrl(ledger: Ledger, logbookPath: string, link: string, apiUrl: string, repo: string): Promise<string | undefined> {
+  const { posix } = await import('node:path');
+  const rel = /\]\(([^)\s]+\.svg)\)/.exec(link)?.[1];
+  if (!rel) return undefined;
+  const file = posix.normalize(posix.join(posix.dirname(logbookPath), rel));
+  if (file.startsWith('../') || !file.startsWith(`${ledger.config.runs_dir}/`)) return undefined;
+  const found = await ledger.git.tryRun(['log', '-1', '--format=%H', '--', file]);
+  const sha = found.ok ? found.out.trim() : '';
+  if (!sha || !/^[0-9a-f]{40}$/.test(sha)) return undefined;
+  return `${webBase(apiUrl)}/${repo}/blob/${sha}/${file.split('/').map(encodeURIComponent).join('/')}?raw=true`;
+}
+
+/** api.github.com → https://github.com; an Enterprise `https://host/api/v3` → `https://host`. */
+function webBase(apiUrl: string): string {
+  const u = new URL(apiUrl);
+  if (u.hostname === 'api.github.com') return 'https://github.com';
+  return `${u.origin}${u.pathname.replace(/\/api\/v3\/?$/, '').replace(/\/$/, '')}`;
 }
 
 /** `runlog sync`'s hook: post what every logbook still has pending. */

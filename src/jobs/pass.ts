@@ -357,10 +357,12 @@ async function act(ctx: SuperviseContext, w: Watched, d: Decision, note: (c: Pas
       }
     }
     const endAt = d.endedAt && !Number.isNaN(Date.parse(d.endedAt)) ? new Date(d.endedAt).toISOString() : at;
+    // A completion commits the run's chart; its output-log readings travel in the operation (replay has no logs).
+    const readings = d.state === 'completed' ? (await import('../plot/output-logs.js')).chartReadings(ctx.ledger.root, ctx.ledger.config, w.file) : undefined;
     const c = await ctx.commit<JobOpResult>({
       kind: 'job-end',
       run: id,
-      args: { run: id, key, at: endAt, state: d.state, failureClass: d.failureClass, reason: d.reason, step: d.step, metrics: d.metrics, fields: d.fields, retry },
+      args: { run: id, key, at: endAt, state: d.state, failureClass: d.failureClass, reason: d.reason, step: d.step, metrics: d.metrics, fields: d.fields, retry, readings },
     });
     note({ id, attempt: w.attempt.attempt, from, to: d.state, action: 'end', message: d.reason, jobId: w.handle.jobId, commit: c.commit });
     if (retry) note({ id, attempt: w.attempt.attempt + 1, from: d.state, to: 'pending', action: 'retry_scheduled', message: `${retry.label} launches after ${retry.notBefore}`, commit: c.commit });

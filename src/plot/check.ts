@@ -62,3 +62,13 @@ export function mapSvgText(svg: string, clean: (text: string) => string): string
     .replace(/(<(text|title)\b[^>]*>)([^<]*)(<\/\2>)/g, (_, open: string, _tag: string, body: string, close: string) => `${open}${esc(clean(unesc(body)))}${close}`)
     .replace(/ aria-label="([^"]*)"/g, (_, v: string) => ` aria-label="${esc(clean(unesc(v)))}"`);
 }
+
+/** The human-readable texts of an SVG `svgProblems` accepted, one a line: what `publish --check` scans. */
+export function svgTexts(svg: string): string[] {
+  const out: string[] = [];
+  mapSvgText(svg, (t) => {
+    out.push(t);
+    return t;
+  });
+  return out;
+}

@@ -9,6 +9,7 @@ import { parseStep } from '../checkpoints/step.js';
 import type { JobBlock, RunLogView } from '../markdown/runlog.js';
 import type { StatusEntry } from '../markdown/status-line.js';
 import { throughputUnitOfMetric, type ProgressRecord } from '../signals/progress.js';
+import { firstMetric, TRAIN_KEYS, VAL_KEYS } from './keys.js';
 import type { Mark, Point, RunChart } from './types.js';
 
 export interface AttemptReadings {
@@ -19,17 +20,10 @@ export interface AttemptReadings {
   throughput: Record<string, Point[]>;
 }
 
-const TRAIN_KEYS = ['train_loss', 'loss', 'train/loss', 'training_loss'];
-const VAL_KEYS = ['val_loss', 'eval_loss', 'val/loss', 'eval/loss', 'validation_loss', 'valid_loss'];
 const ATTEMPT_START = /\bas attempt (\d+)\b/;
 
 /** More attempts than this are drawn as the last one: the SVG stays bounded whatever a run log says. */
 export const MAX_ATTEMPTS = 50;
-
-const first = (metrics: Record<string, number>, keys: readonly string[]): number | undefined => {
-  for (const k of keys) if (metrics[k] !== undefined) return metrics[k];
-  return undefined;
-};
 
 export const emptyReadings = (attempt: number): AttemptReadings => ({ attempt, train: [], val: [], throughput: {} });
 
@@ -46,7 +40,7 @@ export function readingsFromLog(records: readonly ProgressRecord[], attempt: num
   for (const rec of records) {
     if (rec.step === undefined || rec.stepCounted) continue;
     if (rec.loss !== undefined) r.train.push([rec.step, rec.loss]);
-    const val = first(rec.metrics, VAL_KEYS);
+    const val = firstMetric(rec.metrics, VAL_KEYS);
     if (val !== undefined) r.val.push([rec.step, val]);
     if (rec.throughput) addThroughput(r, rec.throughput.unit, rec.step, rec.throughput.value);
   }
@@ -63,9 +57,9 @@ export function readingsFromStatus(status: readonly StatusEntry[]): AttemptReadi
     if (e.step === null) continue;
     const r = byAttempt.get(attempt) ?? emptyReadings(attempt);
     byAttempt.set(attempt, r);
-    const train = first(e.metrics, TRAIN_KEYS);
+    const train = firstMetric(e.metrics, TRAIN_KEYS);
     if (train !== undefined) r.train.push([e.step, train]);
-    const val = first(e.metrics, VAL_KEYS);
+    const val = firstMetric(e.metrics, VAL_KEYS);
     if (val !== undefined) r.val.push([e.step, val]);
     for (const [k, v] of Object.entries(e.metrics)) {
       const unit = throughputUnitOfMetric(k);

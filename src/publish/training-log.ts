@@ -24,7 +24,12 @@ export interface TrainingLogInput {
   runId: string;
   doc: RunLogDoc;
   hashes?: CheckpointHashes;
+  /** The chart's file name next to TRAINING_LOG.md, when one is published. */
+  chart?: string;
 }
+
+/** The published copy of the run's chart, next to TRAINING_LOG.md. */
+export const CHART_FILE = 'loss_and_throughput.svg';
 
 const TRAIN = ['train_loss', 'loss', 'train/loss'];
 const VAL = ['val_loss', 'eval_loss', 'val/loss', 'eval/loss'];
@@ -32,7 +37,7 @@ const GRAD = ['grad_norm', 'gnorm', 'grad-norm', 'train/grad_norm', 'grad_norm/t
 /** Hand-written sections worth publishing: dynamics and interpretation, not operations. */
 const KEPT_SECTIONS = ['Training Dynamics', 'Evaluation', 'Interpretation', 'Checkpoint Hashes'];
 /** Results fields that are operational paths or bookkeeping, not results. */
-const RESULTS_SKIP = new Set(['checkpoint', 'config_snapshot', 'config snapshot', 'passport', 'signoff', 'loss_one_liner', 'checkpoint_hash']);
+const RESULTS_SKIP = new Set(['chart', 'checkpoint', 'config_snapshot', 'config snapshot', 'passport', 'signoff', 'loss_one_liner', 'checkpoint_hash']);
 
 const pick = (metrics: Record<string, number>, names: string[]) => {
   for (const n of names) if (metrics[n] !== undefined) return metrics[n];
@@ -113,8 +118,9 @@ export function renderTrainingLog(input: TrainingLogInput): string {
 
   const rows = lossTable(doc);
   const oneLiner = field(v.results, 'loss_one_liner');
-  if (rows.length > 0 || oneLiner) {
+  if (rows.length > 0 || oneLiner || input.chart) {
     out.push('## Loss', '');
+    if (input.chart) out.push(`![loss and throughput](${input.chart})`, '');
     if (oneLiner) out.push(`${oneLiner}`, '');
     if (rows.length > 0) {
       const cols: { name: string; get: (r: (typeof rows)[number]) => string }[] = [
@@ -229,6 +235,8 @@ export interface PublishRunInput {
   checkpoint: string | null;
   out: string;
   sanitizer: Sanitizer;
+  /** The run's committed chart (SVG text), when it has one. */
+  chart?: string | null;
 }
 
 export interface PublishRunResult {
@@ -276,12 +284,41 @@ export async function publishRun(input: PublishRunInput): Promise<PublishRunResu
       { details: { leaks } },
     );
   }
-  const log = publishTrainingLog({ runId: input.runId, doc: input.doc, hashes }, input.sanitizer);
+  const chart = input.chart ? await publishedChart(input.chart, input.sanitizer) : null;
+  const log = publishTrainingLog({ runId: input.runId, doc: input.doc, hashes, chart: chart ? CHART_FILE : undefined }, input.sanitizer);
   await mkdir(input.out, { recursive: true });
   await writeFile(path.join(input.out, 'TRAINING_LOG.md'), log.text);
+  if (chart) copies.push({ name: CHART_FILE, bytes: Buffer.from(chart.text) });
   for (const c of copies) await writeFile(path.join(input.out, c.name), c.bytes);
   const files = ['TRAINING_LOG.md', ...copies.map((c) => c.name)];
-  return { files, removed: log.removed, leaks: await checkPublished(input.out, input.sanitizer) };
+  return { files, removed: mergeRemovals(log.removed, chart?.removed ?? []), leaks: await checkPublished(input.out, input.sanitizer) };
+}
+
+/**
+ * The chart as published: only an SVG runlog would have drawn (it came
+ * through git, so it is checked like any shared content), with every label
+ * passed through the sanitizer: no host, path or job id in its text.
+ */
+async function publishedChart(svg: string, sanitizer: Sanitizer): Promise<SanitizeResult> {
+  const { svgProblems, mapSvgText } = await import('../plot/check.js');
+  const { failed } = await import('../errors.js');
+  const problems = svgProblems(svg);
+  if (problems.length > 0) {
+    throw failed('PUBLISH_CHART_UNSAFE', `the run's chart is not one runlog draws: ${problems.slice(0, 3).join('; ')}`, 'redraw it with `runlog plot <run>`, then publish again');
+  }
+  const removed: SanitizeResult['removed'] = [];
+  const text = mapSvgText(svg, (t) => {
+    const r = sanitizer.sanitize(t);
+    removed.push(...r.removed);
+    return r.text;
+  });
+  return { text, removed };
+}
+
+function mergeRemovals(...lists: SanitizeResult['removed'][]): SanitizeResult['removed'] {
+  const counts = new Map<string, number>();
+  for (const list of lists) for (const r of list) counts.set(r.rule, (counts.get(r.rule) ?? 0) + r.count);
+  return [...counts].map(([rule, count]) => ({ rule, count }));
 }
 
 const TEXT_FILE = /\.(?:md|markdown|txt|json|ya?ml|toml|cfg|ini|csv|log)$/i;
@@ -300,8 +337,10 @@ export async function checkPublished(dir: string, sanitizer: Sanitizer): Promise
       const rel = sub ? `${sub}/${e.name}` : e.name;
       if (e.isDirectory()) {
         if (e.name !== '.git') await walk(rel);
-      } else if (e.isFile() && TEXT_FILE.test(e.name)) {
-        const text = await readFile(path.join(dir, rel), 'utf8');
+      } else if (e.isFile() && (TEXT_FILE.test(e.name) || e.name.endsWith('.svg'))) {
+        const raw = await readFile(path.join(dir, rel), 'utf8');
+        // A chart's path data is numbers; only its labels can leak.
+        const text = e.name.endsWith('.svg') ? (await import('../plot/check.js')).svgTexts(raw).join('\n') : raw;
         for (const l of sanitizer.leaks(text)) leaks.push({ file: rel, ...l });
       }
     }

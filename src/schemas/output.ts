@@ -26,7 +26,21 @@ export const InitOutput = z.object({ root: z.string(), created: z.array(z.string
 export const NewOutput = z.object({ id: z.string(), path: z.string(), state: z.string(), ...Committed }).passthrough();
 export const AppendOutput = z.object({ id: z.string(), entry: Entry, ...Committed }).passthrough();
 export const EntryOutput = z.object({ id: z.string(), state: z.string(), previousState: z.string(), entry: Entry, ...Committed }).passthrough();
-export const CompleteOutput = EntryOutput.extend({ results: z.record(z.string(), z.string()) });
+export const CompleteOutput = EntryOutput.extend({ results: z.record(z.string(), z.string()), chart: z.string().nullable().optional() });
+export const PlotOutput = z
+  .object({
+    id: z.string(),
+    path: z.string(),
+    /** The SVG, relative to the ledger root. */
+    chart: z.string(),
+    /** The link as Results writes it, relative to the run log's folder. */
+    link: z.string(),
+    bytes: z.number().int().positive(),
+    /** Attempts whose output log was read (0: Status entries only). */
+    logAttempts: z.number().int().min(0),
+    ...Committed,
+  })
+  .strict();
 export const ResumeOutput = EntryOutput.extend({ attempt: z.number().int(), heading: z.string() });
 
 export const ShowOutput = z
@@ -73,6 +87,7 @@ export type NewResult = z.infer<typeof NewOutput>;
 export type AppendResult = z.infer<typeof AppendOutput>;
 export type EntryResultOut = z.infer<typeof EntryOutput>;
 export type CompleteResult = z.infer<typeof CompleteOutput>;
+export type PlotCommandResult = z.infer<typeof PlotOutput>;
 export type ResumeResult = z.infer<typeof ResumeOutput>;
 export type ShowResult = z.infer<typeof ShowOutput>;
 export type ListResult = z.infer<typeof ListOutput>;

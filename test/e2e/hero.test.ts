@@ -140,6 +140,17 @@ describe('hero run: open, launch, babysit, relaunch', () => {
     }, { timeoutMs: 30_000, intervalMs: 200, what: 'the relaunch to complete' }))!;
     expect(done.progress.step).toBe(60);
 
+    // The completion entry links the run's committed chart; the issue comment shows it pinned to that commit.
+    const runLogFile = init.runLog!.path;
+    const chartPath = runLogFile.replace(/[^/]+\.md$/, (f) => `plots/${f.replace(/\.md$/, '.svg')}`);
+    expect(readFileSync(join(dir, chartPath), 'utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox=/);
+    const completion = new LogbookDoc(logbook('demo'), 'demo.md').entries.find((e) => e.title === done.title)!;
+    expect(completion.fields['Chart']).toBe(`![loss and throughput](../../${chartPath})`);
+    const chartSha = (await git(dir, ['log', '-1', '--format=%H', '--', chartPath])).trim();
+    const pinned = `${gh.url.replace(/\/$/, '')}/${REPO}/blob/${chartSha}/${chartPath}?raw=true`;
+    expect(issueComments().filter((c) => c.includes(`![loss and throughput](${pinned})`))).toHaveLength(1);
+    expect(await fileAt(L.remote, chartSha, chartPath)).not.toBeNull();
+
     // Every runlog entry is in the remote's logbook; each posted one is on the issue exactly once, with 🤖 first.
     const remote = new LogbookDoc((await remoteLogbook('demo'))!, 'demo.md');
     const posted = remote.entries.filter((e) => e.mirror === 'posted');

@@ -163,6 +163,7 @@ describe('a hand-kept ledger under runlog', () => {
       /^- loss_one_liner: kept falling after the resume$/,
       /^- checkpoint: `\/scratch\/ana\/front\/ckpt\/step-100000`$/,
       /^- before eval or upload: generate `MODEL_PASSPORT\.json`/,
+      /^- chart: !\[loss and throughput\]\(plots\/[\w-]+\.svg\)$/,
     ];
     for (const line of d.added) expect([line, expected.some((re) => re.test(line))]).toEqual([line, true]);
     expect(d.added).toHaveLength(expected.length);

@@ -16,6 +16,7 @@ import {
   InitOutput,
   ListOutput,
   NewOutput,
+  PlotOutput,
   ResumeOutput,
   ShowOutput,
   SyncOutput,
@@ -61,6 +62,10 @@ describe('--json output matches its schema', () => {
     const completed = valid(CompleteOutput, await cli('complete', id, '--final-step', '200', '--metric', 'val_loss=0.4', '--summary', 'converged'));
     expect(completed).toMatchObject({ state: 'completed', previousState: 'running' });
     expect(completed.results['end_val_loss']).toBe('0.4');
+    expect(completed.chart).toBe('run_logs/g/plots/2026-03-22_train.svg');
+    const plotted = valid(PlotOutput, await cli('plot', id));
+    // Completion drew it already: the same bytes, nothing to commit.
+    expect(plotted).toMatchObject({ id, chart: 'run_logs/g/plots/2026-03-22_train.svg', link: 'plots/2026-03-22_train.svg', logAttempts: 0, commit: null });
 
     const resumed = valid(ResumeOutput, await cli('resume', id, '--from', 'ckpt/step_200'));
     expect(resumed).toMatchObject({ state: 'pending', previousState: 'completed', attempt: 2 });

@@ -50,6 +50,7 @@ const ALLOWED: RegExp[] = [
   /^- (?:execution_id|attempt|submitted|submitted_human|resumed from|end|end_human|runtime): .+\r?$/,
   /^- (?:runtime|final step|start_train_loss|end_train_loss|start_val_loss|end_val_loss|loss_one_liner|checkpoint): .+\r?$/,
   /^- before eval or upload: .+\r?$/,
+  /^- chart: !\[loss and throughput\]\(plots\/2026-03-21_ugly(?:_crlf)?\.svg\)\r?$/,
   /^\r?$/,
 ];
 
@@ -103,7 +104,9 @@ describe('surgical edits survive ugly hand edits', () => {
       await runlogOk(l.main, [...args, '--no-push']);
       // An experiment's ending also updates its folder's comparison table.
       const also = id === UGLY && ['complete', 'fail'].includes(args[0]!) ? ['run_logs/surgical/experiments.md'] : [];
-      expect((await git(l.main, ['show', '--name-only', '--format=', 'HEAD'])).split('\n').filter(Boolean)).toEqual([path(id), ...also]);
+      // A completion also commits the run's chart (both runs have readings with a step).
+      if (args[0] === 'complete') also.push(`run_logs/surgical/plots/${id.split('/').pop()}.svg`);
+      expect((await git(l.main, ['show', '--name-only', '--format=', 'HEAD'])).split('\n').filter(Boolean).sort()).toEqual([path(id), ...also].sort());
     }
     expect((await git(l.main, ['rev-list', '--count', `${base}..HEAD`])).trim()).toBe('20');
     await runlogOk(l.main, ['sync']);

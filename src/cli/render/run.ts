@@ -1,11 +1,12 @@
 /** Human renderings of command results (the --json shapes are the contract; these are for people). */
 import type { ShowResult } from '../../schemas/output.js';
 
-export function renderRun(r: ShowResult): string {
+export function renderRun(r: ShowResult, sparkline: string | null = null): string {
   const out: string[] = [];
   out.push(`${r.id}  [${r.state}${r.stateInferred ? ' (inferred)' : ''}]${r.runType ? `  ${r.runType}` : ''}${r.attempt > 1 ? `  attempt ${r.attempt}` : ''}`);
   if (r.objective) out.push(`objective: ${r.objective}`);
   out.push(`file: ${r.path}`);
+  if (sparkline) out.push(sparkline);
   if (r.jobs.length > 0) {
     out.push('', 'jobs:');
     for (const j of r.jobs) {

@@ -43,6 +43,7 @@ const REGISTRY: Record<string, Loader> = {
   'hero-launch': logbook('hero-launch'),
   'babysit-event': logbook('babysit-event'),
   'mirror-posted': logbook('mirror-posted'),
+  plot: async () => (await import('./plot.js')).applyPlot as AnyApply,
 };
 
 /** The kinds replay understands (tests check each resolves to an apply function). */

@@ -226,6 +226,8 @@ export interface JobEndArgs {
   metrics: Record<string, number>;
   fields: JobField[];
   retry?: { key: string; label: string; notBefore: string; fields: JobField[] };
+  /** Output-log readings for the completion chart (src/plot/codec.ts). */
+  readings?: unknown;
 }
 
 export async function applyJobEnd(view: LedgerView, a: JobEndArgs): Promise<Applied<JobOpResult>> {
@@ -241,7 +243,7 @@ export async function applyJobEnd(view: LedgerView, a: JobEndArgs): Promise<Appl
   const first: Write[] = [{ path, content: applyEdits(doc.src.text, jobFieldEdits(doc, cleanFields(view, endFields))) }];
   let ended: Applied;
   if (a.state === 'completed') {
-    ended = await applyComplete(overlay(view, first), { run: a.run, exitCode: 0, finalStep: a.step, metrics: a.metrics, summary: a.reason, at: a.at });
+    ended = await applyComplete(overlay(view, first), { run: a.run, exitCode: 0, finalStep: a.step, metrics: a.metrics, summary: a.reason, at: a.at, readings: a.readings });
   } else {
     ended = await applyFail(overlay(view, first), { run: a.run, failureClass: a.failureClass ?? 'unknown', reason: a.reason, at: a.at, state: a.state });
   }

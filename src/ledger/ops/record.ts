@@ -150,6 +150,8 @@ export interface CompleteArgs {
   checkpoint?: string;
   summary?: string;
   at: string;
+  /** Output-log readings for the chart, as src/plot/codec.ts encodes them; Status entries are read from the file. */
+  readings?: unknown;
 }
 
 function seriesEnds(doc: RunLogDoc, names: string[]): { first?: number; last?: number } {
@@ -167,7 +169,7 @@ function seriesEnds(doc: RunLogDoc, names: string[]): { first?: number; last?: n
   return { first, last };
 }
 
-export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<Applied<EntryResult & { results: Record<string, string> }>> {
+export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<Applied<EntryResult & { results: Record<string, string>; chart: string | null }>> {
   const clean = scrubber(view);
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
@@ -208,7 +210,11 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
   if (a.checkpoint) edits.push(...gateEdits(doc, 'passport', oneLine(clean(a.checkpoint)), a.run));
   edits.push(...nextAfterCompletion(doc, a.run));
 
-  const writes: Write[] = [{ path, content: applyEdits(doc.src.text, edits) }];
+  // The chart is drawn from the file as completed, so it shows the final entry and checkpoint.
+  const { chartWrites } = await import('./plot.js');
+  const charted = chartWrites(view, a.run, path, applyEdits(doc.src.text, edits), a.readings);
+  const writes: Write[] = [{ path, content: charted.content }];
+  if (charted.svg) writes.push(charted.svg);
   if (doc.view.runType === 'experiment') {
     writes.push(await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: 'completed', val_loss: endVal !== undefined ? String(endVal) : undefined }]));
   }
@@ -222,6 +228,7 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
       previousState: from,
       entry: { at: isoSeconds(at), state: 'completed', step: finalStep, metrics: a.metrics, message },
       results: Object.fromEntries(results.map(([k, v]) => [k, v.replace(/`/g, '')])),
+      chart: charted.svg?.path ?? null,
     },
   };
 }
