@@ -20,9 +20,10 @@
 import { parseProgress, type CompiledProgressPattern, type ProgressRecord } from '../signals/progress.js';
 import { parseLogNumber } from '../signals/numbers.js';
 import { firstMetric, VAL_KEYS } from './keys.js';
-import { emptyReadings, readingsFromLog, type AttemptReadings } from './readings.js';
+import { addRecord, addThroughput, emptyReadings, readingsFromLog, SAFE_UNIT, type AttemptReadings } from './readings.js';
 
-const NUM = /[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?\b(?:nan|inf(?:inity)?)\b/gi;
+const NUM_SOURCE = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?\b(?:[nN][aA][nN]|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)\b`;
+const NUM = new RegExp(NUM_SOURCE, 'g');
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 /** As parseProgress: a runaway line is cut. */
 const SEGMENT_MAX = 4096;
@@ -30,6 +31,12 @@ const RETRIES = 3;
 const CHECK_EVERY = 500;
 
 interface Template {
+  /**
+   * The shape as an anchored regex, each number an atomic group (lookahead +
+   * backreference: it takes the whole number, as the scan that made the
+   * shape did): one exec reads a line of this shape, no shape string, no map.
+   */
+  regex: RegExp;
   step: number;
   loss?: number;
   val?: number;
@@ -39,17 +46,10 @@ interface Template {
 /** 'none': lines of this shape give no reading; 'slow': parse each one. */
 type Plan = Template | 'none' | 'slow' | { tries: number };
 
-function tokenize(segment: string): { shape: string; tokens: string[] } {
-  const tokens: string[] = [];
-  let shape = '';
-  let last = 0;
-  NUM.lastIndex = 0;
-  for (let m = NUM.exec(segment); m; m = NUM.exec(segment)) {
-    shape += `${segment.slice(last, m.index)}\u0000`;
-    tokens.push(m[0]);
-    last = m.index + m[0].length;
-  }
-  return { shape: shape + segment.slice(last), tokens };
+/** A token as a number: `Number` for the common case, parseLogNumber for nan/inf spellings. */
+function value(token: string): number | undefined {
+  const v = Number(token);
+  return v === v ? v : parseLogNumber(token);
 }
 
 /** The one token whose value is `v`; undefined when none or several are. */
@@ -63,12 +63,20 @@ function locate(values: (number | undefined)[], v: number): number | undefined {
   return found;
 }
 
-function templateOf(record: ProgressRecord | undefined, tokens: string[]): Template | 'none' | undefined {
+const escapeRe = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function shapeRegex(shape: string): RegExp {
+  const parts = shape.split('\u0000').map(escapeRe);
+  return new RegExp(`^${parts.map((p, i) => (i === 0 ? p : `(?=(${NUM_SOURCE}))\\${i}${p}`)).join('')}$`);
+}
+
+function templateOf(record: ProgressRecord | undefined, shape: string, tokens: string[]): Template | 'none' | undefined {
   if (!record || record.step === undefined || record.stepCounted) return 'none';
-  const values = tokens.map(parseLogNumber);
+  if (record.throughput && !SAFE_UNIT.test(record.throughput.unit)) return undefined;
+  const values = tokens.map(value);
   const step = locate(values, record.step);
   if (step === undefined) return undefined;
-  const t: Template = { step };
+  const t: Template = { regex: shapeRegex(shape), step };
   if (record.loss !== undefined) {
     t.loss = locate(values, record.loss);
     if (t.loss === undefined) return undefined;
@@ -86,61 +94,71 @@ function templateOf(record: ProgressRecord | undefined, tokens: string[]): Templ
   return t;
 }
 
-function byTemplate(t: Template, tokens: string[], line: number, raw: string): ProgressRecord {
-  const num = (i: number) => parseLogNumber(tokens[i]!)!;
-  const r: ProgressRecord = { step: num(t.step), metrics: {}, line, raw, format: 'key_value' };
-  if (t.loss !== undefined) r.loss = num(t.loss);
-  if (t.val !== undefined) r.metrics[VAL_KEYS[0]] = num(t.val);
-  if (t.throughput) r.throughput = { value: num(t.throughput.index), unit: t.throughput.unit };
-  return r;
+/** The readings of one line read by position (`m[i + 1]` is token i), into `r`; the values, for the spot check. */
+function byTemplate(t: Template, m: RegExpExecArray, r: AttemptReadings): [number, number | undefined, number | undefined, number | undefined] {
+  const step = value(m[t.step + 1]!)!;
+  const loss = t.loss === undefined ? undefined : value(m[t.loss + 1]!)!;
+  const val = t.val === undefined ? undefined : value(m[t.val + 1]!)!;
+  const tp = t.throughput ? value(m[t.throughput.index + 1]!)! : undefined;
+  if (loss !== undefined) r.train.push([step, loss]);
+  if (val !== undefined) r.val.push([step, val]);
+  if (tp !== undefined) addThroughput(r, t.throughput!.unit, step, tp);
+  return [step, loss, val, tp];
 }
 
-const sameReading = (a: ProgressRecord, b: ProgressRecord | undefined): boolean =>
+const agrees = (got: ReturnType<typeof byTemplate>, b: ProgressRecord | undefined): boolean =>
   b !== undefined &&
   !b.stepCounted &&
-  Object.is(a.step, b.step) &&
-  Object.is(a.loss, b.loss) &&
-  Object.is(a.metrics[VAL_KEYS[0]], firstMetric(b.metrics, VAL_KEYS)) &&
-  Object.is(a.throughput?.value, b.throughput?.value) &&
-  a.throughput?.unit === b.throughput?.unit;
+  Object.is(got[0], b.step) &&
+  Object.is(got[1], b.loss) &&
+  Object.is(got[2], firstMetric(b.metrics, VAL_KEYS)) &&
+  Object.is(got[3], b.throughput?.value);
 
-/** The records `readingsFromLog` needs, by shape; null when a check disagreed. */
-function fastRecords(text: string): ProgressRecord[] | null {
+/** The readings, shape by shape; null when a spot check disagreed. */
+function fastReadings(text: string, attempt: number): AttemptReadings | null {
   const plans = new Map<string, Plan>();
-  const out: ProgressRecord[] = [];
+  const r = emptyReadings(attempt);
   let templated = 0;
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
+  // Training logs repeat one shape: the last line's template is tried first.
+  let last: Template | undefined;
+  for (const line of text.split('\n')) {
     for (const piece of line.includes('\r') ? line.split('\r') : [line]) {
       let segment = piece.length > SEGMENT_MAX ? piece.slice(0, SEGMENT_MAX) : piece;
       if (segment.includes('\x1b')) segment = segment.replace(ANSI, '');
       segment = segment.trim();
       if (!segment) continue;
-      const { shape, tokens } = tokenize(segment);
-      const plan = plans.get(shape);
-      if (plan === 'none') continue;
-      if (plan === undefined || plan === 'slow' || 'tries' in plan) {
-        const record = parseProgress(segment)[0];
-        if (plan !== 'slow') {
-          const t = templateOf(record, tokens);
-          const tries = plan === undefined ? 1 : plan.tries + 1;
-          plans.set(shape, t ?? (tries >= RETRIES ? 'slow' : { tries }));
+      let match = last?.regex.exec(segment);
+      if (!match) {
+        const shape = segment.replace(NUM, '\u0000');
+        const plan = plans.get(shape);
+        if (plan === 'none') continue;
+        if (plan === undefined || plan === 'slow' || 'tries' in plan) {
+          const record = parseProgress(segment)[0];
+          if (plan !== 'slow') {
+            const t = templateOf(record, shape, segment.match(NUM) ?? []);
+            const tries = plan === undefined ? 1 : plan.tries + 1;
+            plans.set(shape, t ?? (tries >= RETRIES ? 'slow' : { tries }));
+          }
+          if (record) addRecord(r, record);
+          continue;
         }
-        if (record && record.step !== undefined && !record.stepCounted) out.push({ ...record, line: i + 1 });
-        continue;
+        match = plan.regex.exec(segment);
+        if (!match) {
+          const record = parseProgress(segment)[0];
+          if (record) addRecord(r, record);
+          continue;
+        }
+        last = plan;
       }
-      const record = byTemplate(plan, tokens, i + 1, segment);
-      if (++templated % CHECK_EVERY === 0 && !sameReading(record, parseProgress(segment)[0])) return null;
-      out.push(record);
+      const got = byTemplate(last!, match, r);
+      if (++templated % CHECK_EVERY === 0 && !agrees(got, parseProgress(segment)[0])) return null;
     }
   }
-  return out;
+  return r;
 }
 
 /** One attempt's readings from its output log text; exactly what `readingsFromLog(parseProgress(text))` gives. */
 export function logReadings(text: string, attempt: number, patterns: readonly CompiledProgressPattern[] = []): AttemptReadings {
   if (text === '') return emptyReadings(attempt);
-  const fast = patterns.length === 0 ? fastRecords(text) : null;
-  return readingsFromLog(fast ?? parseProgress(text, patterns), attempt);
+  return (patterns.length === 0 ? fastReadings(text, attempt) : null) ?? readingsFromLog(parseProgress(text, patterns), attempt);
 }

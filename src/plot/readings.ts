@@ -30,20 +30,23 @@ export const emptyReadings = (attempt: number): AttemptReadings => ({ attempt, t
 /** Units become axis labels and keys of a trailer: plain words per second only (a configured pattern may name anything). */
 export const SAFE_UNIT = /^[A-Za-z]{1,24}\/s$/;
 
-function addThroughput(r: AttemptReadings, unit: string, step: number, value: number): void {
+export function addThroughput(r: AttemptReadings, unit: string, step: number, value: number): void {
   if (SAFE_UNIT.test(unit)) (r.throughput[unit] ??= []).push([step, value]);
 }
 
-/** One attempt's output log, parsed. Steps counted from Trainer lines that print none are not steps: skipped. */
+/** Add one parsed log record. Steps counted from Trainer lines that print none are not steps: skipped. */
+export function addRecord(r: AttemptReadings, rec: ProgressRecord): void {
+  if (rec.step === undefined || rec.stepCounted) return;
+  if (rec.loss !== undefined) r.train.push([rec.step, rec.loss]);
+  const val = firstMetric(rec.metrics, VAL_KEYS);
+  if (val !== undefined) r.val.push([rec.step, val]);
+  if (rec.throughput) addThroughput(r, rec.throughput.unit, rec.step, rec.throughput.value);
+}
+
+/** One attempt's output log, parsed. */
 export function readingsFromLog(records: readonly ProgressRecord[], attempt: number): AttemptReadings {
   const r = emptyReadings(attempt);
-  for (const rec of records) {
-    if (rec.step === undefined || rec.stepCounted) continue;
-    if (rec.loss !== undefined) r.train.push([rec.step, rec.loss]);
-    const val = firstMetric(rec.metrics, VAL_KEYS);
-    if (val !== undefined) r.val.push([rec.step, val]);
-    if (rec.throughput) addThroughput(r, rec.throughput.unit, rec.step, rec.throughput.value);
-  }
+  for (const rec of records) addRecord(r, rec);
   return r;
 }
 
