@@ -4,12 +4,11 @@
  * machine) and commit it with the Results link. Nothing new to draw, nothing
  * committed: the bytes are deterministic.
  */
-import type { ActionOutput } from '../cli/actions/types.js';
+import type { CommandOutput } from '../cli/output.js';
 import { openLedger } from '../git/ledger-repo.js';
-import { Transaction } from '../git/transaction.js';
-import { applyOperation } from '../ledger/ops/index.js';
+import { commit } from '../ledger/commit.js';
 import type { PlotArgs, PlotResult } from '../ledger/ops/plot.js';
-import { resolveRun } from '../ledger/runs.js';
+import { resolveRun } from '../ledger/read/runs.js';
 import { chartReadings } from '../plot/output-logs.js';
 import type { PlotCommandResult } from '../schemas/output.js';
 
@@ -19,12 +18,12 @@ export interface PlotInput {
   push: boolean;
 }
 
-export async function plotService(input: PlotInput): Promise<ActionOutput<PlotCommandResult>> {
+export async function plotService(input: PlotInput): Promise<CommandOutput<PlotCommandResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const run = resolveRun(ledger.root, ledger.config.runs_dir, input.run);
   const readings = chartReadings(ledger.root, ledger.config, run);
   const args: PlotArgs = { run: run.id, readings };
-  const tx = await new Transaction(ledger, applyOperation).run<PlotResult>({ v: 1, kind: 'plot', run: run.id, args: { ...args } }, { push: input.push });
+  const tx = await commit<PlotResult>(ledger, { kind: 'plot', run: run.id, args: { ...args } }, { push: input.push });
   const r = tx.result;
   return {
     result: { ...r, logAttempts: readings.length, commit: tx.commit, pushed: tx.pushed },

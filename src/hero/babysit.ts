@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunlogError } from '../errors.js';
+import { RunlogError } from '../core/errors.js';
 import type { Ledger } from '../git/ledger-repo.js';
 import { field, LogbookDoc, type LogbookEntry } from '../markdown/logbook.js';
 import type { BabysitCycleResult } from '../schemas/output.js';
@@ -74,7 +74,7 @@ const stepOf = (e: LogbookEntry | undefined) => Number(/step (\d+)/.exec(field(e
 async function chartLogReadings(ledger: Ledger, runId: string, seen: Observation): Promise<unknown> {
   const [{ chartReadings }, { runFileFromId }, { encodeReadings }, { readingsFromLog }] = await Promise.all([
     import('../plot/output-logs.js'),
-    import('../ledger/runs.js'),
+    import('../ledger/read/runs.js'),
     import('../plot/codec.js'),
     import('../plot/readings.js'),
   ]);
@@ -90,9 +90,9 @@ async function chartLogReadings(ledger: Ledger, runId: string, seen: Observation
  * to the commit. No readings, no chart: the entry simply has no link.
  */
 async function currentChart(ledger: Ledger, runId: string, logbookPath: string, seen: Observation, push: boolean): Promise<string | null> {
-  const [{ commitOp }, { chartFile }, { relative, dirname }] = await Promise.all([import('./tx.js'), import('../plot/paths.js'), import('node:path/posix')]);
+  const [{ commit }, { chartFile }, { relative, dirname }] = await Promise.all([import('../ledger/commit.js'), import('../plot/paths.js'), import('node:path/posix')]);
   try {
-    await commitOp(ledger, { kind: 'plot', run: runId, args: { run: runId, readings: await chartLogReadings(ledger, runId, seen) } }, push);
+    await commit(ledger, { kind: 'plot', run: runId, args: { run: runId, readings: await chartLogReadings(ledger, runId, seen) } }, { push });
   } catch (err) {
     if (err instanceof RunlogError && err.code === 'NO_READINGS') return null;
     throw err;

@@ -301,7 +301,7 @@ export async function publishRun(input: PublishRunInput): Promise<PublishRunResu
  */
 async function publishedChart(svg: string, sanitizer: Sanitizer): Promise<SanitizeResult> {
   const { svgProblems, mapSvgText } = await import('../plot/check.js');
-  const { failed } = await import('../errors.js');
+  const { failed } = await import('../core/errors.js');
   const problems = svgProblems(svg);
   if (problems.length > 0) {
     throw failed('PUBLISH_CHART_UNSAFE', `the run's chart is not one runlog draws: ${problems.slice(0, 3).join('; ')}`, 'redraw it with `runlog plot <run>`, then publish again');

@@ -14,13 +14,14 @@
  * Loaded only by the operations that draw (complete, job-end, plot): d3
  * stays out of `append`'s start-up.
  */
-import { failed } from '../../errors.js';
+import { failed } from '../../core/errors.js';
 import { RunLogDoc } from '../../markdown/runlog.js';
 import { applyEdits, type Edit } from '../../markdown/source.js';
 import { decodeReadings, type EncodedReadings } from '../../plot/codec.js';
 import { hasReadings, mergeReadings, readingsFromStatus, runChartOf } from '../../plot/readings.js';
 import { renderRunChart } from '../../plot/run-chart.js';
-import type { Applied, LedgerView, Write } from '../operation.js';
+import type { Applied, Write } from '../../core/operation.js';
+import type { LedgerView } from '../../git/ledger-repo.js';
 import { chartFile, chartLink } from '../../plot/paths.js';
 import { loadRunDoc, scrubber } from './common.js';
 
