@@ -6,7 +6,7 @@
  * descendants, and a stale multiplexing socket that must not hang a call.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -146,6 +146,21 @@ describe.runIf(enabled)('SSH executor on real sshd', () => {
     const stopped = await exec.cancel(handles[0]!, { graceMs: 2000 });
     expect(stopped.phase).toBe('canceled');
     for (const h of handles.slice(1)) await exec.cancel(h, { graceMs: 2000 });
+  });
+
+  it('a job that turns its log into a FIFO cannot hang a poll; its other runs still report', async () => {
+    const fifo = await exec.submit(spec('fifo', ['sh', '-c', 'rm -f "$RUNLOG_ATTEMPT_DIR/output.log"; mkfifo "$RUNLOG_ATTEMPT_DIR/output.log"; sleep 300']));
+    const plain = await exec.submit(spec('plain', ['sh', '-c', 'printf "step=1 loss=2\\n\\000\\377 binary\\n"; sleep 300']));
+    await until('the FIFO', async () => (existsSync(join(fifo.extra!['workdir']!, 'output.log')) && !statSync(join(fifo.extra!['workdir']!, 'output.log')).isFile() ? true : undefined));
+    const started = Date.now();
+    const r = await until('the plain log', async () => {
+      const out = await exec.poll([fifo, plain]);
+      return readFileSync(plain.outputPath).includes(Buffer.from([0, 0xff])) ? out : undefined;
+    });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(r.jobs.get(fifo.jobId)!.phase).toBe('running');
+    expect(r.jobs.get(plain.jobId)!.phase).toBe('running');
+    for (const h of [fifo, plain]) await exec.cancel(h, { graceMs: 1000 });
   });
 
   it('reports a job killed on the worker as killed', async () => {

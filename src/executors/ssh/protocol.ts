@@ -45,8 +45,10 @@ export function parsePollOutput(out: Buffer): PollReport {
       break;
     }
     if (line.startsWith('@run ')) {
-      current = { fields: {} };
-      report.runs.push(current);
+      // A run may have two sections (its files, then its log): the index joins them.
+      const n = Number(line.slice(5));
+      if (!Number.isSafeInteger(n) || n < 0 || n > report.runs.length) break;
+      current = report.runs[n] ??= { fields: {} };
       continue;
     }
     const eq = line.indexOf('=');

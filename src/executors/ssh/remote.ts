@@ -102,10 +102,12 @@ echo state=launched; report
 
 /**
  * One call reports every run of a host: the worker's clock and boot id,
- * then per run the recorded files, the leader's liveness and the log bytes
- * after the offset we already hold. A chunk is copied to a temp file first
- * so its header states exactly the bytes that follow. A log that is not a
- * regular file (a FIFO, a symlink) is reported, never opened.
+ * then per run the recorded files and the leader's liveness (no process is
+ * started for these), then the logs' sizes from one `stat` and the log
+ * bytes after the offset we already hold; a run's second section repeats
+ * its `@run` index. A chunk is copied to a temp file first so its header
+ * states exactly the bytes that follow. A log that is not a regular file (a
+ * FIFO, a symlink) is reported, never opened.
  * Args: max bytes per run, then (attempt dir, log offset) per run.
  */
 export const POLL = `
@@ -123,11 +125,14 @@ group_alive() {
   done
   return 1
 }
+nl='
+'
+ok=
 i=0
 while [ $# -ge 2 ]; do
   d=$1; off=$2; shift 2
-  printf '@run %s\\n' "$i"; i=$((i + 1))
-  if [ ! -d "$d" ]; then echo missing=1; continue; fi
+  printf '@run %s\\n' "$i"
+  if [ ! -d "$d" ]; then echo missing=1; i=$((i + 1)); continue; fi
   for f in key pid pid_start boot_id started exit_code ended; do
     v=; read -r v 2>/dev/null < "$d/$f" && printf '%s=%s\\n' "$f" "$v"
   done
@@ -142,21 +147,43 @@ while [ $# -ge 2 ]; do
     esac ;;
   esac
   log=$d/output.log
-  if [ -L "$log" ] || { [ -e "$log" ] && [ ! -f "$log" ]; }; then echo log=notfile; continue; fi
-  [ -f "$log" ] || { echo log=missing; continue; }
-  st=$(stat -c '%s %Y' "$log" 2>/dev/null) || continue
-  size=\${st% *}; mtime=\${st#* }
-  printf 'size=%s\\nmtime=%s\\n' "$size" "$mtime"
-  [ "$off" -le "$size" ] 2>/dev/null || off=0
-  len=$((size - off)); [ $len -gt "$max" ] && len=$max
-  [ $len -gt 0 ] || continue
-  t=$d/.chunk.$$
-  tail -c +$((off + 1)) "$log" 2>/dev/null | head -c "$len" > "$t" 2>/dev/null
-  len=$(wc -c < "$t" | tr -d ' ')
-  printf 'chunk=%s %s\\n' "$off" "$len"
-  cat "$t"; rm -f "$t"
-  printf '\\n'
+  if [ -L "$log" ] || { [ -e "$log" ] && [ ! -f "$log" ]; }; then echo log=notfile
+  elif [ -f "$log" ]; then ok="$ok$i $off $d$nl"
+  else echo log=missing
+  fi
+  i=$((i + 1))
 done
+# The logs' sizes from one stat call, then each run's new bytes framed by
+# length through a temp file in an attempt directory (ours, mode 700; never /tmp).
+if [ -n "$ok" ]; then
+  while read -r i off d; do [ -n "$d" ] && set -- "$@" "$d/output.log"; done <<EOF
+$ok
+EOF
+  t=\${1%/*}/.poll.$$
+  batched=1
+  stat -c '%s %Y' "$@" > "$t.st" 2>/dev/null || batched=0
+  exec 3< "$t.st"
+  while read -r i off d; do
+    [ -n "$d" ] || continue
+    log=$d/output.log
+    if [ $batched = 1 ]; then read -r size mtime <&3 || continue
+    else st=$(stat -c '%s %Y' "$log" 2>/dev/null) || continue; size=\${st% *}; mtime=\${st#* }
+    fi
+    printf '@run %s\\nsize=%s\\nmtime=%s\\n' "$i" "$size" "$mtime"
+    [ "$off" -le "$size" ] 2>/dev/null || off=0
+    len=$((size - off)); [ $len -gt "$max" ] && len=$max
+    [ $len -gt 0 ] || continue
+    tail -c +$((off + 1)) "$log" 2>/dev/null | head -c "$len" > "$t" 2>/dev/null
+    len=$(( $(wc -c < "$t") ))
+    printf 'chunk=%s %s\\n' "$off" "$len"
+    cat "$t"
+    printf '\\n'
+  done <<EOF
+$ok
+EOF
+  exec 3<&-
+  rm -f "$t" "$t.st"
+fi
 echo @end
 `;
 
