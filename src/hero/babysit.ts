@@ -8,7 +8,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunlogError } from '../core/errors.js';
 import type { Ledger } from '../git/ledger-repo.js';
 import { field, LogbookDoc, type LogbookEntry } from '../markdown/logbook.js';
 import type { BabysitCycleResult } from '../schemas/output.js';
@@ -18,6 +17,7 @@ import { resolveLogbook } from '../ledger/read/logbooks.js';
 import type { FlushResult } from './logbook-mirror.js';
 import { attemptLog, observe, type Observation } from './observe.js';
 import { recordEvent } from './record.js';
+import { chartLogReadings, currentChart } from './chart.js';
 import { linkedRunLog } from './launch.js';
 import { TERMINAL } from '../core/lifecycle.js';
 
@@ -66,40 +66,6 @@ function lastBabysitEntry(doc: LogbookDoc): LogbookEntry | undefined {
 const detectorsOf = (e: LogbookEntry | undefined) => new Set([...(field(e?.fields ?? {}, 'Findings') ?? '').matchAll(/([a-z_]+) \((?:warn|alert)\)/g)].map((m) => m[1]!));
 const stepOf = (e: LogbookEntry | undefined) => Number(/step (\d+)/.exec(field(e?.fields ?? {}, 'Progress') ?? '')?.[1] ?? NaN);
 
-/**
- * The output-log readings a chart draws (they travel in the operation:
- * replay has no logs). A hero run's output root may lie outside the
- * ledger's: then the readings are those of the log tail this cycle observed.
- */
-async function chartLogReadings(ledger: Ledger, runId: string, seen: Observation): Promise<unknown> {
-  const [{ chartReadings }, { runFileFromId }, { encodeReadings }, { readingsFromLog }] = await Promise.all([
-    import('../plot/output-logs.js'),
-    import('../ledger/read/runs.js'),
-    import('../plot/codec.js'),
-    import('../plot/readings.js'),
-  ]);
-  const fromLedger = chartReadings(ledger.root, ledger.config, runFileFromId(ledger.root, ledger.config.runs_dir, runId));
-  if (fromLedger.length > 0 || seen.records.length === 0) return fromLedger;
-  return encodeReadings([readingsFromLog(seen.records, seen.attempt?.attempt ?? 1)]);
-}
-
-/**
- * A milestone or completion entry links the run's chart as it is now: the
- * chart is redrawn first (a commit only when something changed), then
- * linked relative to the logbook. The mirror turns the link into one pinned
- * to the commit. No readings, no chart: the entry simply has no link.
- */
-async function currentChart(ledger: Ledger, runId: string, logbookPath: string, seen: Observation, push: boolean): Promise<string | null> {
-  const [{ commit }, { chartFile }, { relative, dirname }] = await Promise.all([import('../ledger/commit.js'), import('../plot/paths.js'), import('node:path/posix')]);
-  try {
-    await commit(ledger, { kind: 'plot', run: runId, args: { run: runId, readings: await chartLogReadings(ledger, runId, seen) } }, { push });
-  } catch (err) {
-    if (err instanceof RunlogError && err.code === 'NO_READINGS') return null;
-    throw err;
-  }
-  return `![loss and throughput](${relative(dirname(logbookPath), chartFile(ledger.config.runs_dir, runId))})`;
-}
-
 export async function babysitCycle(ledger: Ledger, o: BabysitOptions): Promise<CycleOutcome> {
   const { slug, path } = resolveLogbook(ledger.root, o.ref);
   const doc = new LogbookDoc(readFileSync(join(ledger.root, path), 'utf8'), path);
@@ -139,7 +105,7 @@ export async function babysitCycle(ledger: Ledger, o: BabysitOptions): Promise<C
         ...(step !== null ? { step } : {}),
         metrics: loss !== null && Number.isFinite(loss) ? { train_loss: loss } : {},
         fields: step !== null ? [['last_step', String(step)]] : [],
-        ...(ended.state === 'completed' ? { readings: await chartLogReadings(ledger, runLog!, seen) } : {}),
+        ...(ended.state === 'completed' ? { readings: await chartLogReadings(ledger, runLog!, seen.records, seen.attempt?.attempt ?? 1) } : {}),
       },
     });
   } else if (ended && seen.attempt?.fields['failure_class']) {
@@ -209,7 +175,7 @@ export async function babysitCycle(ledger: Ledger, o: BabysitOptions): Promise<C
     ['Next', nextStep],
   ];
   if ((kind === 'milestone' || kind === 'completion') && runLog) {
-    const chart = await currentChart(ledger, runLog, path, seen, o.push);
+    const chart = await currentChart(ledger, runLog, path, o.push, seen.records, seen.attempt?.attempt ?? 1);
     if (chart) fields.push(['Chart', chart]);
   }
   const r = await recordEvent(ledger, 'babysit-event', { slug, path, at: o.now.toISOString(), title, fields, eventId: id, mirror: decision.mirror }, o);

@@ -6,6 +6,8 @@ import { LogbookDoc } from '../markdown/logbook.js';
 import { eventId, mirrorDecision, type EventKind } from './mirror-policy.js';
 import { resolveLogbook } from '../ledger/read/logbooks.js';
 import { recordEvent, type RecordedEvent } from './record.js';
+import { currentChart } from './chart.js';
+import { linkedRunLog } from './launch.js';
 
 export interface HeroEventOptions {
   ref: string;
@@ -38,6 +40,10 @@ export async function heroEvent(ledger: Ledger, o: HeroEventOptions): Promise<He
     ['Next', o.next ?? ''],
   ];
   const id = eventId(slug, o.at, o.kind, o.text, ...fields.map(([, v]) => v));
+  // A milestone or completion links the run's chart as it is now (the event id stays that of the text).
+  const runLog = o.kind === 'milestone' || o.kind === 'completion' ? linkedRunLog(ledger, doc.contract) : null;
+  const chart = runLog ? await currentChart(ledger, runLog, path, o.push) : null;
+  if (chart) fields.push(['Chart', chart]);
   const r = await recordEvent(ledger, 'hero-event', { slug, path, at: o.at.toISOString(), title: o.text, fields, eventId: id, mirror: decision.mirror }, o);
   return { ...r, why: decision.why };
 }

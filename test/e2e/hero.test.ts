@@ -150,6 +150,10 @@ describe('hero run: open, launch, babysit, relaunch', () => {
     const pinned = `${gh.url.replace(/\/$/, '')}/${REPO}/blob/${chartSha}/${chartPath}?raw=true`;
     expect(issueComments().filter((c) => c.includes(`![loss and throughput](${pinned})`))).toHaveLength(1);
     expect(await fileAt(L.remote, chartSha, chartPath)).not.toBeNull();
+    // A milestone written by hand links it too.
+    const manual = HeroEventOutput.parse((await ok(['hero', 'event', 'demo', 'milestone: eval suite passed', '--kind', 'milestone', '--json'])).json);
+    expect(manual.written).toBe(true);
+    expect(new LogbookDoc(logbook('demo'), 'demo.md').entries.find((e) => e.title === 'milestone: eval suite passed')!.fields['Chart']).toBe(`![loss and throughput](../../${chartPath})`);
 
     // Every runlog entry is in the remote's logbook; each posted one is on the issue exactly once, with 🤖 first.
     const remote = new LogbookDoc((await remoteLogbook('demo'))!, 'demo.md');
