@@ -1,26 +1,26 @@
-// Bundle the CLI into one ESM entry plus lazily loaded chunks: start-up cost is
-// dominated by resolving and compiling hundreds of small modules.
+// Bundle the CLI: start-up cost is dominated by resolving and compiling
+// hundreds of small modules.
 //
-// Chunks have content-hashed names and are written before the entry, which is
-// renamed into place last: a CLI started during a rebuild sees either the old
-// entry (whose chunks are still there) or the new one, never a half-written
-// bundle.
+// - dist/bundle/runlog.mjs: oclif and every command, one ESM entry plus
+//   lazily loaded chunks.
+// - dist/bundle/fast.cjs: the hot commands' fast entry as one CommonJS file,
+//   run through V8's code cache (src/cli/code-cache.ts says why, with numbers);
+//   its first line carries its content hash, which names the cache.
+// - dist/bundle/boot.cjs: what bin/run.js requires.
+//
+// Chunks have content-hashed names and are written before the entries, which
+// are renamed into place last: a CLI started during a rebuild sees either the
+// old entry (whose chunks are still there) or the new one, never a
+// half-written bundle.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
-const result = await build({
-  entryPoints: { runlog: 'src/entry.ts', fast: 'src/cli/fast.ts' },
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  format: 'esm',
-  outdir: 'dist/bundle',
-  entryNames: '[name]',
-  outExtension: { '.js': '.mjs' },
-  // Dynamic imports (remark, octokit, executors) become chunks loaded only by the commands that need them.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
   // oclif only loads typescript to run commands from .ts sources in development.
   external: ['typescript', 'ts-node'],
   minifyWhitespace: true,
@@ -28,12 +28,56 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   write: false,
+};
+
+const esm = await build({
+  ...common,
+  entryPoints: { runlog: 'src/entry.ts' },
+  format: 'esm',
+  outdir: 'dist/bundle',
+  entryNames: '[name]',
+  outExtension: { '.js': '.mjs' },
+  // Dynamic imports (remark, octokit, executors) become chunks loaded only by the commands that need them.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   // CommonJS dependencies inside an ESM bundle need require().
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 
-const isEntry = (p) => p.endsWith('/runlog.mjs') || p.endsWith('/fast.mjs');
-for (const f of [...result.outputFiles.filter((f) => !isEntry(f.path)), ...result.outputFiles.filter((f) => isEntry(f.path))]) {
+// child_process and crypto load streams and net (~40 built-in modules);
+// `show` and `list` never call them, so the bundle requires each on first use.
+const LAZY = ['node:child_process', 'node:crypto'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${LAZY.join('|')})$`) }, (a) => (a.namespace === 'lazy' ? { path: a.path, external: true } : { path: a.path, namespace: 'lazy' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, async (a) => {
+      const names = Object.keys(await import(a.path)).filter((n) => n !== 'default');
+      const body = names.map((n) => `export function ${n}(...x) { return require(${JSON.stringify(a.path)}).${n}(...x); }`).join('\n');
+      return { contents: body, loader: 'js' };
+    });
+  },
+};
+const cjs = (entry, outfile) =>
+  build({
+    ...common,
+    plugins: [lazyBuiltins],
+    entryPoints: [entry],
+    format: 'cjs',
+    outfile,
+    // Modules that find their package files from their own location keep working from the bundle.
+    define: { 'import.meta.url': '__runlogModuleUrl' },
+    banner: { js: "const __runlogModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+const [fast, boot] = await Promise.all([cjs('src/cli/fast.ts', 'dist/bundle/fast.cjs'), cjs('src/cli/boot.ts', 'dist/bundle/boot.cjs')]);
+const tagged = (f) => {
+  const hash = createHash('sha256').update(f.contents).digest('hex').slice(0, 16);
+  return { path: f.path, contents: Buffer.concat([Buffer.from(`// runlog-bundle ${hash}\n`), f.contents]) };
+};
+
+const entries = new Set(['runlog.mjs', 'fast.cjs', 'boot.cjs'].map((n) => resolve('dist/bundle', n)));
+const files = [...esm.outputFiles, ...fast.outputFiles.map(tagged), ...boot.outputFiles];
+for (const f of [...files.filter((f) => !entries.has(f.path)), ...files.filter((f) => entries.has(f.path))]) {
   mkdirSync(dirname(f.path), { recursive: true });
   const tmp = `${f.path}.${process.pid}.tmp`;
   writeFileSync(tmp, f.contents);
