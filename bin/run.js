@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // CommonJS (see bin/package.json): an ES module entry costs ~6-10 ms more to start.
-// Hot commands (append, show, list, diff, compare) take a lean path that skips loading oclif;
+// Hot commands (src/cli/fast-commands.ts) take a lean path that skips loading oclif;
 // everything else, and anything the lean path does not fully understand, runs through oclif.
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');

@@ -6,13 +6,12 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadCached } from './code-cache.js';
+import { FAST_COMMANDS, type FastCommand } from './fast-commands.js';
 
-/** The commands fast.ts serves (a unit test keeps this equal to its table). */
-export const FAST_COMMANDS = ['append', 'show', 'list', 'diff', 'compare'];
 
 export async function boot(argv: string[], bundleDir: string, binUrl: string): Promise<void> {
   const name = argv[0];
-  if (name !== undefined && FAST_COMMANDS.includes(name)) {
+  if (name !== undefined && FAST_COMMANDS.includes(name as FastCommand)) {
     const fast = loadCached<typeof import('./fast.js')>(join(bundleDir, 'fast.cjs'), name);
     const handled = await fast.exports.runFast(argv);
     fast.save();

@@ -10,6 +10,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { RunlogError, toRunlogError } from '../core/errors.js';
+import type { FastCommand } from './fast-commands.js';
 import { printError, withPushError, type CommandOutput } from './output.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -31,7 +32,7 @@ export interface FastSpec {
   run: (input: Record<string, unknown>, json: boolean) => Promise<CommandOutput<object>>;
 }
 
-export const FAST: Record<string, () => Promise<FastSpec>> = {
+export const FAST: Record<FastCommand, () => Promise<FastSpec>> = {
   append: async () => ({
     args: ['run', 'message'],
     options: { state: { type: 'string' }, step: { type: 'string' }, metric: { type: 'string', multiple: true }, at: { type: 'string' } },
@@ -85,7 +86,7 @@ export const FAST: Record<string, () => Promise<FastSpec>> = {
 /** Run `argv` on the fast path; false when oclif must handle it. */
 export async function runFast(argv: string[]): Promise<boolean> {
   const [name, ...rest] = argv;
-  const load = name ? FAST[name] : undefined;
+  const load = name && Object.hasOwn(FAST, name) ? FAST[name as FastCommand] : undefined;
   if (!load || rest.some((a) => a === '--help' || a === '-h' || a === '--')) return false;
   const spec = await load();
   let parsed: ReturnType<typeof parseArgs>;

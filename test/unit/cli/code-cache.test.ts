@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUNDLE_TAG, codeCacheDir, loadCached } from '../../../src/cli/code-cache.js';
-import { FAST_COMMANDS } from '../../../src/cli/boot.js';
+import { FAST_COMMANDS } from '../../../src/cli/fast-commands.js';
 import { FAST } from '../../../src/cli/fast.js';
 
 const dirs: string[] = [];
