@@ -4,6 +4,7 @@
  * file by file.
  */
 import Append from './append.js';
+import Audit from './audit.js';
 import Babysit from './babysit.js';
 import Cancel from './cancel.js';
 import CkptList from './ckpt/list.js';
@@ -44,6 +45,7 @@ import WandbSync from './wandb/sync.js';
 
 export const COMMANDS = {
   append: Append,
+  audit: Audit,
   babysit: Babysit,
   cancel: Cancel,
   'ckpt:list': CkptList,

@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import jsYaml from 'js-yaml';
 // zod's v3 API (shipped in the zod package) bundles to 60 KB against 800 KB: this module is on every command's start-up path.
 import { z } from 'zod/v3';
+import { scrubberFor } from '../core/scrub/scrub.js';
 import { RunlogError, notFound } from '../core/errors.js';
 
 export const CONFIG_FILE = 'runlog.config.yaml';
@@ -23,7 +24,7 @@ export const ConfigSchema = z
     runs_dir: z.string().default('run_logs'),
     push_retries: z.number().int().min(0).max(50).default(12),
     scrub: z
-      .object({ rules: z.array(z.object({ kind: z.string(), pattern: z.string(), flags: z.string().optional() })).default([]) })
+      .object({ rules: z.array(z.object({ kind: z.string(), pattern: z.string(), flags: z.string().optional(), group: z.number().int().optional() })).default([]) })
       .default({ rules: [] }),
   })
   .passthrough();
@@ -76,5 +77,7 @@ export function loadConfig(root: string): LedgerConfig {
     const issue = parsed.error.issues[0]!;
     throw new RunlogError('failed', 'BAD_CONFIG', `${CONFIG_FILE}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, `fix ${CONFIG_FILE}; see README "Configuration"`);
   }
+  // Compiled (and checked) here, before any command takes the ledger lock: a bad rule is a coded error, never a hang.
+  scrubberFor(parsed.data.scrub.rules);
   return parsed.data;
 }

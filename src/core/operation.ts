@@ -3,6 +3,8 @@
  * files as they are *now*, and recorded in the commit so it can be applied
  * again on top of a remote that moved (never a text merge).
  */
+import type { Scrubber } from './scrub/scrub.js';
+
 export interface Operation {
   v: 1;
   kind: string;
@@ -25,8 +27,13 @@ export interface Applied<R = unknown> {
 
 export const TRAILER = 'Runlog-Op';
 
-export function encodeTrailer(op: Operation): string {
-  return `${TRAILER}: ${JSON.stringify(op)}`;
+/**
+ * The trailer line. Operations reach here already scrubbed (ops/args.ts);
+ * every string is passed through the scrubber once more as the last line of
+ * defence, on the values, so a redaction can never break the JSON.
+ */
+export function encodeTrailer(op: Operation, scrubber: Scrubber): string {
+  return `${TRAILER}: ${JSON.stringify(op, (_key, value: unknown) => (typeof value === 'string' ? scrubber.text(value) : value))}`;
 }
 
 export function decodeTrailer(message: string): Operation | null {

@@ -17,7 +17,7 @@ import { failed } from '../core/errors.js';
  */
 const REPO_LOCATING = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|PREFIX|COMMON_DIR|NAMESPACE)$/;
 
-const ENV: Record<string, string> = {
+export const GIT_ENV: Record<string, string> = {
   ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !REPO_LOCATING.test(e[0]))),
   GIT_TERMINAL_PROMPT: '0',
   LC_ALL: 'C',
@@ -60,7 +60,7 @@ export class Git {
       // Locks held in this process cannot tell whose child this is, so all of them record it.
       const watches = [...childWatches];
       for (const w of watches) w.starting();
-      const child = execFile('git', args, { cwd: this.cwd, env: ENV, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
+      const child = execFile('git', args, { cwd: this.cwd, env: GIT_ENV, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
         if (child.pid !== undefined) for (const w of watches) w.ended(child.pid);
         if (err) reject(new GitError(args, `${stderr || err.message}`));
         else resolve(stdout);

@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { scrubberFor, type Scrubber } from '../core/scrub/scrub.js';
 import { failed, usageError } from '../core/errors.js';
 import { Git, GitError } from './git.js';
 import type { Ledger } from './ledger-repo.js';
@@ -22,7 +23,11 @@ export async function commitExists(git: Git, sha: string): Promise<string | null
   return r.ok ? r.out.trim() : null;
 }
 
-export async function checkTagName(git: Git, name: string): Promise<void> {
+export async function checkTagName(git: Git, name: string, scrubber: Scrubber = scrubberFor(undefined)): Promise<void> {
+  // A ref name is pushed and listed everywhere, and cannot be redacted in place: one that holds a secret is refused.
+  if (scrubber.line(name) !== name) {
+    throw usageError('SECRET_IN_NAME', 'the tag name holds something that looks like a secret', 'rename the run or milestone; put secrets in the environment, never in a name');
+  }
   const r = await git.tryRun(['check-ref-format', `refs/tags/${name}`]);
   if (!r.ok) throw usageError('BAD_TAG_NAME', `${name} is not a valid git tag name`, 'use letters, digits, "-", "_", "." and "/" in the run id and milestone');
 }
@@ -51,7 +56,7 @@ export async function createPatchCommit(ledger: Ledger, base: string, patchFile:
       throw failed('SEAL_PATCH_DOES_NOT_APPLY', `the recorded dirty-tree patch does not apply to ${base.slice(0, 12)}: ${applied.err.message}`, 'check that the Job block names the patch taken at launch and the launch git SHA');
     }
     await wt.run(['add', '-A']);
-    await wt.run(['commit', '-q', '--no-verify', '--allow-empty', '-m', message]);
+    await wt.run(['commit', '-q', '--no-verify', '--allow-empty', '-m', scrubberFor(ledger.config.scrub.rules).text(message)]);
     return (await wt.run(['rev-parse', 'HEAD'])).trim();
   } finally {
     await ledger.git.tryRun(['worktree', 'remove', '--force', tree]);
@@ -88,7 +93,8 @@ async function acceptsExisting(git: Git, commit: string, target: string, withPat
 
 export async function sealTag(ledger: Ledger, req: SealTagRequest): Promise<SealTagResult> {
   const git = ledger.git;
-  await checkTagName(git, req.name);
+  const scrubber = scrubberFor(ledger.config.scrub.rules);
+  await checkTagName(git, req.name, scrubber);
   const release = await acquireLedgerLock(ledger.gitDir);
   try {
     const remote = ledger.config.remote;
@@ -109,7 +115,8 @@ export async function sealTag(ledger: Ledger, req: SealTagRequest): Promise<Seal
       if (commit !== req.target) sealCommit = commit;
     } else {
       if (req.patch) sealCommit = await createPatchCommit(ledger, req.target, req.patch, `seal: ${req.name} (approved dirty-tree patch at launch)`);
-      await git.run(['tag', '-a', '--cleanup=whitespace', '-m', req.message, req.name, sealCommit ?? req.target]);
+      // The last line of defence: a tag message is pushed and never rewritten.
+      await git.run(['tag', '-a', '--cleanup=whitespace', '-m', scrubber.text(req.message), req.name, sealCommit ?? req.target]);
       commit = sealCommit ?? req.target;
       created = true;
     }

@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { scrubberFor } from '../core/scrub/scrub.js';
 import { RunlogError, failed } from '../core/errors.js';
 import { atomicWrite } from '../core/fs.js';
 import { GitError, isMissingRemoteBranch, isPushRejected, type Git } from './git.js';
@@ -21,7 +22,8 @@ const PUSH_PATIENCE_MS = 30_000;
 const PUSH_BACKOFF_BASE_MS = 25;
 const PUSH_BACKOFF_CAP_MS = 500;
 
-export type ApplyOperation = (view: LedgerView, op: Operation) => Promise<Applied>;
+/** Applies an operation and returns it as applied (validated and scrubbed): that is what the commit records. */
+export type ApplyOperation = (view: LedgerView, op: Operation) => Promise<Applied & { op: Operation }>;
 
 export interface TxResult<R = unknown> {
   result: R;
@@ -244,7 +246,7 @@ export class Transaction {
     };
   }
 
-  private async applyAndCommit(op: Operation): Promise<{ applied: Applied; commit: string | null }> {
+  private async applyAndCommit(op: Operation): Promise<{ applied: Applied & { op: Operation }; commit: string | null }> {
     const view = this.view();
     const applied = await this.apply(view, op);
     const writes = applied.writes.filter((w) => view.read(w.path) !== w.content);
@@ -262,7 +264,9 @@ export class Transaction {
     // `git commit -- <paths>` stages tracked files itself; only new files need adding first.
     const toAdd = [...created, ...untracked];
     if (toAdd.length > 0) await this.git.run(['add', '--', ...toAdd]);
-    await this.git.run(['commit', '-q', '--no-verify', '-m', applied.subject, '-m', encodeTrailer(op), '--', ...paths]);
+    // The last line of defence: subject and trailer pass the scrubber again, whatever the operation did.
+    const scrubber = scrubberFor(this.ledger.config.scrub.rules);
+    await this.git.run(['commit', '-q', '--no-verify', '-m', scrubber.line(applied.subject), '-m', encodeTrailer(applied.op, scrubber), '--', ...paths]);
     const commit = await this.git.headFast(this.ledger.gitDir);
     this.clearJournal();
     return { applied, commit };

@@ -4,6 +4,7 @@
  * and translate every failure into a RunlogError.
  */
 import { Octokit } from '@octokit/rest';
+import { scrubberFor, type Scrubber } from '../core/scrub/scrub.js';
 import type { RunlogError } from '../core/errors.js';
 import { DEFAULT_GITHUB_API, parseRepoSlug } from './config.js';
 import { translateGitHubError, type GitHubErrorDetails } from './errors.js';
@@ -24,6 +25,8 @@ export interface GitHubClientOptions {
   /** Per-request timeout. Default 30000 ms. */
   requestTimeoutMs?: number;
   userAgent?: string;
+  /** Every title and body sent passes it (the ledger's scrubber; the built-in rules by default). */
+  scrubber?: Scrubber;
 }
 
 export interface GitHubIssue {
@@ -74,6 +77,9 @@ const MAX_PAGES = 500;
 /** Rate-limit resets are whole seconds on GitHub's clock; wait a little past them. */
 const RESET_MARGIN_MS = 1000;
 
+/** Request parameters that carry free text into GitHub. */
+const SENT_TEXT = ['title', 'body'] as const;
+
 const silentLog = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 export class GitHubClient {
@@ -99,6 +105,11 @@ export class GitHubClient {
       // Octokit's request log would otherwise print request options to the console.
       log: silentLog,
       request: { retries: 0 },
+    });
+    // The last line of defence: an issue or comment is public the moment it is posted.
+    const scrubber = opts.scrubber ?? scrubberFor(undefined);
+    this.octokit.hook.before('request', (options) => {
+      for (const key of SENT_TEXT) if (typeof options[key] === 'string') options[key] = scrubber.text(options[key]);
     });
   }
 

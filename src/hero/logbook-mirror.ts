@@ -8,7 +8,7 @@ import { RunlogError } from '../core/errors.js';
 import type { Ledger } from '../git/ledger-repo.js';
 import type { GitHubConfig, GitHubMirror, IssueRef } from '../github/index.js';
 import { LogbookDoc, type LogbookEntry } from '../markdown/logbook.js';
-import { scrub } from '../core/scrub/scrub.js';
+import { scrub, scrubberFor } from '../core/scrub/scrub.js';
 import { listLogbooks, slugOf } from '../ledger/read/logbooks.js';
 import { commit } from '../ledger/commit.js';
 import { readFileSync } from 'node:fs';
@@ -56,7 +56,13 @@ export async function openMirror(ledger: Ledger, opts: Pick<MirrorOptions, 'apiU
   const config = await githubConfig(ledger);
   const apiUrl = gh.resolveApiUrl(opts.apiUrl, config ?? undefined);
   const token = await gh.requireGitHubToken(opts.env ?? process.env, apiHostname(apiUrl));
-  const client = new gh.GitHubClient({ token, baseUrl: apiUrl, retries: config?.retries, maxRateLimitWaitMs: (config?.maxRateLimitWaitSec ?? 60) * 1000 });
+  const client = new gh.GitHubClient({
+    token,
+    baseUrl: apiUrl,
+    retries: config?.retries,
+    maxRateLimitWaitMs: (config?.maxRateLimitWaitSec ?? 60) * 1000,
+    scrubber: scrubberFor(ledger.config.scrub.rules),
+  });
   return { mirror: new gh.GitHubMirror(client), config, apiUrl };
 }
 

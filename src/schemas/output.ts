@@ -213,6 +213,26 @@ export const LintOutput = z.object({
   findings: z.array(z.object({ rule: z.string(), severity: z.enum(['error', 'warning']), file: z.string(), line: z.number().int(), message: z.string() })),
 });
 
+export const AuditOutput = z
+  .object({
+    clean: z.boolean(),
+    scanned: z.object({ commits: z.number().int(), tags: z.number().int(), refs: z.number().int(), files: z.number().int() }).strict(),
+    findings: z.array(
+      z
+        .object({
+          where: z.enum(['message', 'trailer', 'diff', 'tag', 'ref', 'file']),
+          commit: z.string().nullable(),
+          ref: z.string().nullable(),
+          path: z.string().nullable(),
+          kind: z.string(),
+          count: z.number().int().positive(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export type AuditResult = z.infer<typeof AuditOutput>;
 export type CkptListResult = z.infer<typeof CkptListOutput>;
 export type CkptPickResult = z.infer<typeof CkptPickOutput>;
 export type CkptPruneResult = z.infer<typeof CkptPruneOutput>;

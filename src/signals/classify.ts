@@ -4,6 +4,7 @@
  */
 import { type FailureClass, isRetryable } from './failure-class.js';
 import { FAILURE_RULES, type FailureRule } from './failure-rules.js';
+import { scrubberFor } from '../core/scrub/scrub.js';
 
 export { FAILURE_CLASSES, FailureClassSchema, RETRYABLE_CLASSES, isRetryable, type FailureClass } from './failure-class.js';
 export { FAILURE_RULES, type FailureRule, type RuleSource } from './failure-rules.js';
@@ -40,8 +41,12 @@ function normalizeSignal(signal: string | null | undefined): string | undefined 
   return s.startsWith('SIG') ? s : `SIG${s}`;
 }
 
+/**
+ * Evidence is scrubbed before it is clipped: a token cut in half by the
+ * clip no longer has its shape, and its first half would pass the scrubber.
+ */
 function clip(line: string): string {
-  const t = line.trim();
+  const t = scrubberFor(undefined).text(line).trim();
   return t.length <= EVIDENCE_MAX ? t : `${t.slice(0, EVIDENCE_MAX - 1)}…`;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunlogError } from '../../src/core/errors.js';
 import { DEFAULT_RULES, compileRules, scrub, scrubArgv, scrubEnv, scrubWithReport } from '../../src/core/scrub/scrub.js';
+import { makeCorpus } from '../support/secrets-corpus.js';
 
 /**
  * Fixture secrets are assembled at run time so this file never holds a
@@ -106,9 +107,43 @@ const TABLE: Record<string, { positive: Case[]; negative: string[] }> = {
     positive: [
       { input: `key ${OPENAI}`, expected: 'key [REDACTED:openai]', secrets: [OPENAI.slice(3)] },
       { input: `key=${OPENAI_PROJ}`, expected: 'key=[REDACTED:openai]', secrets: [OPENAI_PROJ.slice(8)] },
-      { input: `"${ANTHROPIC}"`, expected: '"[REDACTED:openai]"', secrets: [ANTHROPIC.slice(13)] },
     ],
     negative: ['sk-short', 'run sk-resnet50-imagenet-baseline-lowlr', 'task-Ab1Cd2Ef3GAb1Cd2Ef3GAb1Cd2'],
+  },
+  anthropic: {
+    positive: [{ input: `"${ANTHROPIC}"`, expected: '"[REDACTED:anthropic]"', secrets: [ANTHROPIC.slice(13)] }],
+    negative: ['sk-ant-short', 'the sk-ant- prefix'],
+  },
+  stripe: {
+    positive: [{ input: `STRIPE ${j('sk', '_live_')}${rep('4eC39HqLyj', 3)}`, expected: 'STRIPE [REDACTED:stripe]', secrets: [rep('4eC39HqLyj', 3)] }],
+    negative: [`publishable ${j('pk', '_live_')}${rep('4eC39HqLyj', 3)}`, 'sk_live_', 'task_live_stream'],
+  },
+  azure: {
+    positive: [
+      { input: `AccountName=a;${j('Account', 'Key=')}${rep('Eby8vdM02xNO', 6)}==;EndpointSuffix=x`, expected: 'AccountName=a;AccountKey=[REDACTED:azure];EndpointSuffix=x', secrets: [rep('Eby8vdM02xNO', 6)] },
+      { input: `https://a.blob.core.windows.net/c?sv=2022&${j('si', 'g=')}${rep('Zk3Qw9', 5)}%3D`, expected: 'https://a.blob.core.windows.net/c?sv=2022&sig=[REDACTED:azure]', secrets: [rep('Zk3Qw9', 5)] },
+    ],
+    negative: ['AccountName=mlruns;EndpointSuffix=core.windows.net', 'the sig= parameter', 'signal=15'],
+  },
+  discord: {
+    positive: [{ input: `https://discord.com/api/webhooks/123456789012345678/${rep('aB3-x_', 12)}`, expected: 'https://discord.com/api/webhooks/123456789012345678/[REDACTED:discord]', secrets: [rep('aB3-x_', 12)] }],
+    negative: ['https://discord.com/channels/123/456', 'https://discord.com/api/webhooks'],
+  },
+  docker: {
+    positive: [{ input: `docker login -p ${j('dck', 'r_pat_')}${rep('Xy7_Qz', 5)}`, expected: 'docker login -p [REDACTED:docker]', secrets: [rep('Xy7_Qz', 5)] }],
+    negative: ['dckr_pat_', 'docker_path=/var/lib/docker'],
+  },
+  vault: {
+    positive: [{ input: `VAULT_TOKEN=${j('hv', 's.')}${rep('CAESIJk3', 4)}`, expected: 'VAULT_TOKEN=[REDACTED:vault]', secrets: [rep('CAESIJk3', 4)] }],
+    negative: ['hvs.short', 'charts.hvs.example'],
+  },
+  password_flag: {
+    positive: [
+      { input: 'sshpass -p "s3cr3t pw" ssh host', expected: 'sshpass -p "[REDACTED:password_flag]" ssh host', secrets: ['s3cr3t pw'] },
+      { input: 'sshpass -e -p hunter22 rsync a b', expected: 'sshpass -e -p [REDACTED:password_flag] rsync a b', secrets: ['hunter22'] },
+      { input: 'mysqldump -u root -pHunter22 runs > x.sql', expected: 'mysqldump -u root -p[REDACTED:password_flag] runs > x.sql', secrets: ['Hunter22'] },
+    ],
+    negative: ['mysql -u root -p runs', 'mysql -P3306 -h db runs', 'sshpass -f ~/.pw ssh host', 'mysql -p$MYSQL_PWD runs', 'python -m pip install'],
   },
   npm: {
     positive: [{ input: `//registry.npmjs.org/:_authToken=${NPM}`, expected: '//registry.npmjs.org/:_authToken=[REDACTED:npm]', secrets: [NPM.slice(4)] }],
@@ -162,8 +197,15 @@ const TABLE: Record<string, { positive: Case[]; negative: string[] }> = {
       { input: 'git clone https://alice:hunter2@git.example.com/r.git', expected: 'git clone https://[REDACTED:url_credentials]@git.example.com/r.git', secrets: ['alice:hunter2', 'hunter2'] },
       { input: 'DB postgres://u:p@ss@db:5432/x', expected: 'DB postgres://[REDACTED:url_credentials]@db:5432/x', secrets: ['u:p', 'p@ss'] },
       { input: 'redis://:s3cret@cache:6379', expected: 'redis://[REDACTED:url_credentials]@cache:6379', secrets: ['s3cret'] },
+      { input: 'https://bob:ab#c/d@e@minio.example.com:9000/b', expected: 'https://[REDACTED:url_credentials]@minio.example.com:9000/b', secrets: ['ab#c/d@e'] },
     ],
-    negative: ['ssh://git@github.com/org/repo.git', 'https://wandb.ai/team/project/runs/abc123', 'https://example.com/a:b@c', 'mailto:ops@example.com'],
+    negative: [
+      'ssh://git@github.com/org/repo.git',
+      'https://wandb.ai/team/project/runs/abc123',
+      'https://example.com/a:b@c',
+      'mailto:ops@example.com',
+      'https://registry.example.com:8443/v2/img@sha256:abcd',
+    ],
   },
   netrc: {
     positive: [{ input: 'machine git.example.com login bob password pa55word', expected: 'machine git.example.com login bob password [REDACTED:netrc]', secrets: ['pa55word'] }],
@@ -174,11 +216,14 @@ const TABLE: Record<string, { positive: Case[]; negative: string[] }> = {
       { input: 'python train.py --hf-token abc123 --lr 3e-4', expected: 'python train.py --hf-token [REDACTED:flag_value] --lr 3e-4', secrets: ['abc123'] },
       { input: 'run --api-key=xyz789 --db_password "two words"', expected: 'run --api-key=[REDACTED:flag_value] --db_password "[REDACTED:flag_value]"', secrets: ['xyz789', 'two words'] },
       { input: 'sync --secret s3 --token=t0k', expected: 'sync --secret [REDACTED:flag_value] --token=[REDACTED:flag_value]', secrets: ['s3 ', 't0k'] },
+      { input: 'up --wandb-key k1 --key k2 --db-pass k3 --sshpass k4', expected: 'up --wandb-key [REDACTED:flag_value] --key [REDACTED:flag_value] --db-pass [REDACTED:flag_value] --sshpass [REDACTED:flag_value]', secrets: ['k1', 'k2', 'k3', 'k4'] },
+      { input: 'push --ingest-token=abc --db_password pw9x', expected: 'push --ingest-token=[REDACTED:flag_value] --db_password [REDACTED:flag_value]', secrets: ['abc', 'pw9x'] },
     ],
     negative: [
       'train.py --wandb-token-file ~/.wandb_token',
       'tok --pad-token "[PAD]" --eos-token </s> --max-token 512',
       'run --token $HF_TOKEN',
+      'train --sort-key loss --label-key text --num-passes 3 --bypass-cache --passes 2',
     ],
   },
   env_assignment: {
@@ -206,9 +251,11 @@ const TABLE: Record<string, { positive: Case[]; negative: string[] }> = {
 };
 
 describe('default rules, kind by kind', () => {
-  it('has a positive and a negative case for every default kind', () => {
+  it('has a positive case for every default kind (here or in the corpus) and a negative for each kind here', () => {
     const kinds = new Set(DEFAULT_RULES.map((r) => r.kind));
-    expect([...kinds].sort()).toEqual(Object.keys(TABLE).sort());
+    const covered = new Set([...Object.keys(TABLE), ...makeCorpus().map((c) => c.kind)]);
+    expect([...kinds].filter((k) => !covered.has(k))).toEqual([]);
+    expect(Object.keys(TABLE).filter((k) => !kinds.has(k))).toEqual([]);
     for (const [kind, cases] of Object.entries(TABLE)) {
       expect(cases.positive.length, kind).toBeGreaterThan(0);
       expect(cases.negative.length, kind).toBeGreaterThan(0);
@@ -394,6 +441,13 @@ describe('scrubArgv', () => {
     ]);
   });
 
+  it("redacts sshpass's -p word and the MySQL tools' attached -p<pw>, not -p elsewhere", () => {
+    expect(scrubArgv(['sshpass', '-p', 'pw 1', 'ssh', 'h', 'ls', '-p'])).toEqual(['sshpass', '-p', '[REDACTED:password_flag]', 'ssh', 'h', 'ls', '-p']);
+    expect(scrubArgv(['/usr/bin/mysql', '-u', 'root', '-pHunter22', 'runs'])).toEqual(['/usr/bin/mysql', '-u', 'root', '-p[REDACTED:password_flag]', 'runs']);
+    expect(scrubArgv(['mysql', '-p', 'runs'])).toEqual(['mysql', '-p', 'runs']);
+    expect(scrubArgv(['python', 'x.py', '-p', 'p1', '-pfast'])).toEqual(['python', 'x.py', '-p', 'p1', '-pfast']);
+  });
+
   it('redacts --flag=value forms and scrubs every element', () => {
     expect(scrubArgv(['--token=xyz', '--hf-token=abc', 'env', 'FOO_TOKEN=v', `--note=${GH_CLASSIC}`])).toEqual([
       '--token=[REDACTED:flag_value]',
@@ -495,4 +549,42 @@ describe('speed', () => {
       expect(ms).toBeLessThan(2000);
     });
   }
+});
+
+describe('scrubArgv across elements', () => {
+  it('redacts a secret that only its neighbours make one, as a shell would have split it', () => {
+    const hex = '0123456789abcdef0123456789abcdef01234567';
+    expect(scrubArgv(['wandb', 'login', '--relogin', hex])).toEqual(['wandb', 'login', '--relogin', '[REDACTED:wandb]']);
+    expect(scrubArgv(['curl', '-H', 'Authorization:', 'Bearer', 'abc.def-ghi', 'https://x'])).toEqual(['curl', '-H', 'Authorization:', 'Bearer', '[REDACTED:bearer]', 'https://x']);
+    expect(scrubArgv(['aws_secret_access_key', '=', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'])).toEqual(['aws_secret_access_key', '=', '[REDACTED:aws]']);
+    expect(scrubArgv(['machine', 'h', 'login', 'bob', 'password', 'pw9x'])).toEqual(['machine', 'h', 'login', 'bob', 'password', '[REDACTED:netrc]']);
+  });
+
+  it('leaves ordinary commands alone', () => {
+    const argv = ['python', '-m', 'train', '--config', 'cfg.yaml', '--lr', '3e-4', 'key', 'value', 'login', 'now'];
+    expect(scrubArgv(argv)).toEqual(argv);
+  });
+});
+
+describe('user rules that could hang a write', () => {
+  const expectRefused = (pattern: string) => {
+    const err = (() => {
+      try {
+        compileRules([{ kind: 'mine', pattern }]);
+        return null;
+      } catch (e) {
+        return e as RunlogError;
+      }
+    })();
+    expect(err, pattern).toBeInstanceOf(RunlogError);
+    expect(err!.code).toBe('BAD_SCRUB_RULE');
+    expect(err!.exitCode).toBe(2);
+    expect(err!.message).toMatch(/exponential time/);
+  };
+
+  it.each(['(a+)+$', '(a|ab)*c', '(\\w+\\s?)*$', '([a-z]+)*!', '(?:x+x+)+y', '(a{1,100})+', '((ab)*c)+', '(?<n>a|b)+', '(a)\\1+(a+)+'])('refuses %s at load', expectRefused);
+
+  it.each(['acme_[a-z0-9]{12}', 'pin=(\\d{6})', '(?<k>tok)_[A-Z]{20,}', '(?:ab)+', 'x(a|b)y', '[(+*)]+', '\\(a+\\)+', '(a{2,8}b)+'])('accepts %s', (pattern) => {
+    expect(() => compileRules([{ kind: 'mine', pattern }])).not.toThrow();
+  });
 });

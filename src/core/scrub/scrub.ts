@@ -5,6 +5,8 @@
  * idempotent: scrubbing scrubbed text changes nothing.
  */
 import { usageError } from '../errors.js';
+import { normaliseLine, normaliseText } from './normalise.js';
+import { catastrophicAt } from './regex-safety.js';
 import { DEFAULT_RULES, SECRET_FLAG_NAME, type ScrubRule } from './rules.js';
 
 export type { ScrubRule } from './rules.js';
@@ -24,8 +26,11 @@ export interface ScrubRuleConfig {
 
 const KIND = /^[a-z][a-z0-9_]*$/;
 const PLACEHOLDER = /\[REDACTED:[a-z][a-z0-9_]*\]/g;
-/** Values that are already masks (ours, or runlog's `<set>`) are left alone, which keeps scrubbing idempotent. */
-const MASKED = /^(?:\[REDACTED:[a-z][a-z0-9_]*\]|<[A-Za-z _-]{1,32}>|\*{3,})$/;
+/**
+ * Values that are already masks (ours, or runlog's `<set>`) are left alone, which keeps scrubbing
+ * idempotent; also when an escape follows the mask (`\"` once the text sits in YAML or JSON quotes).
+ */
+const MASKED = /^(?:\[REDACTED:[a-z][a-z0-9_]*\]|<[A-Za-z _-]{1,32}>|\*{3,})\\*$/;
 
 const placeholder = (kind: string) => `[REDACTED:${kind}]`;
 
@@ -102,7 +107,12 @@ function applyRule(text: string, rule: Compiled): { text: string; count: number 
   let out = '';
   let cursor = 0;
   let count = 0;
-  for (const m of text.matchAll(rule.regex)) {
+  // exec on the one compiled regex: matchAll would clone it per call, which costs more than a
+  // no-match scan of a short message (half of scrub's time on an append before this).
+  const re = rule.regex;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m[0].length === 0) re.lastIndex++;
     const at = m.indices?.[rule.group];
     if (!at || at[0] === at[1]) continue;
     holes ??= placeholderSpans(text);
@@ -144,9 +154,45 @@ export function scrub(text: string, extra: readonly ScrubRule[] = []): string {
   return scrubWithReport(text, extra).text;
 }
 
+/** The one scrubber with a ledger's own rules: text is normalised first, then scrubbed. */
+export interface Scrubber {
+  /** One-line text (status entries, fields, commit subjects). */
+  line(text: string): string;
+  /** Text that keeps its lines (files, commit and tag messages, request bodies). */
+  text(text: string): string;
+  /** What `text` would redact, by kind. */
+  report(text: string): ScrubReport;
+}
+
+const scrubbers = new WeakMap<readonly ScrubRuleConfig[], Scrubber>();
+const DEFAULT_SCRUBBER = scrubberWith([]);
+
+export function scrubberWith(extra: readonly ScrubRule[]): Scrubber {
+  return {
+    line: (text) => scrub(normaliseLine(text), extra),
+    text: (text) => scrub(normaliseText(text), extra),
+    report: (text) => scrubWithReport(normaliseText(text), extra),
+  };
+}
+
+/** The scrubber for a ledger's `scrub.rules` (compiled once per config). */
+export function scrubberFor(config: readonly ScrubRuleConfig[] | undefined): Scrubber {
+  if (!config || config.length === 0) return DEFAULT_SCRUBBER;
+  let s = scrubbers.get(config);
+  if (!s) {
+    s = scrubberWith(compileRules(config));
+    scrubbers.set(config, s);
+  }
+  return s;
+}
+
 const FLAG_ALONE = new RegExp(`^${SECRET_FLAG_NAME}$`);
 const FLAG_WITH_VALUE = new RegExp(`^(${SECRET_FLAG_NAME}=)([\\s\\S]+)$`);
 const LONG_FLAG = /^--[A-Za-z]/;
+
+/** Programs whose `-p` is a password: sshpass takes it as the next word, the MySQL tools only attached (`-p<pw>`). */
+const SSHPASS = /(?:^|\/)sshpass$/;
+const MYSQL_TOOL = /(?:^|\/)(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mariadb|mariadb-dump)$/;
 
 /**
  * Scrub a command line element by element. A secret flag's separate value
@@ -154,14 +200,71 @@ const LONG_FLAG = /^--[A-Za-z]/;
  * says it is a secret.
  */
 export function scrubArgv(argv: readonly string[], extra: readonly ScrubRule[] = []): string[] {
+  return acrossElements(eachElement(argv, extra), extra);
+}
+
+/** What each element holds by itself, or by its position after a secret flag. */
+function eachElement(argv: readonly string[], extra: readonly ScrubRule[]): string[] {
   const redactedValue = placeholder('flag_value');
+  let program: 'sshpass' | 'mysql' | null = null;
   return argv.map((arg, i) => {
+    const previous = i > 0 ? argv[i - 1]! : undefined;
+    if (SSHPASS.test(arg)) program = 'sshpass';
+    else if (MYSQL_TOOL.test(arg)) program = 'mysql';
+    if (program === 'sshpass' && previous === '-p' && !MASKED.test(arg)) return placeholder('password_flag');
+    if (program === 'mysql' && /^-p./.test(arg) && !MASKED.test(arg.slice(2))) return `-p${placeholder('password_flag')}`;
     const inline = FLAG_WITH_VALUE.exec(arg);
     if (inline && !MASKED.test(inline[2]!)) return `${inline[1]!}${redactedValue}`;
-    const previous = i > 0 ? argv[i - 1]! : undefined;
     // A following long flag means the secret flag was used as a switch; redacting it would hide the command's shape.
     if (previous !== undefined && FLAG_ALONE.test(previous) && !LONG_FLAG.test(arg) && !MASKED.test(arg)) return redactedValue;
     return scrub(arg, extra);
+  });
+}
+
+/**
+ * What the words say together: `wandb login <key>`, `Authorization: Bearer
+ * <t>`, `aws_secret_access_key = <s>` split into separate elements (as a
+ * shell splits them) are secrets only in context. The elements are read as
+ * the command line they make; every part of an element that a rule's match
+ * covers there is redacted in the element.
+ */
+function acrossElements(argv: string[], extra: readonly ScrubRule[]): string[] {
+  const starts: number[] = [];
+  let at = 0;
+  for (const a of argv) {
+    starts.push(at);
+    at += a.length + 1;
+  }
+  const line = argv.join(' ');
+  const holes = placeholderSpans(line);
+  const spans: (Span & { kind: string })[] = [];
+  for (const rule of rulesFor(extra)) {
+    const re = rule.regex;
+    re.lastIndex = 0;
+    for (let m = re.exec(line); m !== null; m = re.exec(line)) {
+      if (m[0].length === 0) re.lastIndex++;
+      const g = m.indices?.[rule.group];
+      if (!g || g[0] === g[1]) continue;
+      const span = widen(g[0], g[1], holes);
+      if (!MASKED.test(line.slice(span.start, span.end))) spans.push({ ...span, kind: rule.kind });
+    }
+  }
+  if (spans.length === 0) return argv;
+  return argv.map((arg, i) => {
+    const from = starts[i]!;
+    const to = from + arg.length;
+    // Right to left, so earlier offsets stay valid; overlapping spans merge into one placeholder.
+    const hits = spans.filter((sp) => sp.start < to && sp.end > from).sort((a, b) => b.start - a.start);
+    let out = arg;
+    let cut = Number.POSITIVE_INFINITY;
+    for (const sp of hits) {
+      const lo = Math.max(sp.start, from) - from;
+      const hi = Math.min(sp.end, to, cut + from) - from;
+      if (lo >= hi) continue;
+      out = out.slice(0, lo) + placeholder(sp.kind) + out.slice(hi);
+      cut = lo;
+    }
+    return out;
   });
 }
 
@@ -205,6 +308,14 @@ export function compileRules(config: readonly ScrubRuleConfig[]): ScrubRule[] {
       throw badRule(
         `${where} is not a valid regular expression: ${(cause as Error).message}`,
         `fix the pattern of ${where}; it is a JavaScript regular expression (in YAML, single-quote it so backslashes survive)`,
+        { index, kind: entry.kind, pattern: entry.pattern },
+      );
+    }
+    const risky = catastrophicAt(entry.pattern);
+    if (risky !== -1) {
+      throw badRule(
+        `${where} can take exponential time on some text: the repeated group at character ${risky + 1} holds another repetition, alternatives or a back-reference`,
+        `rewrite ${where} without repeating a repetition: (a+)+ → a+, (?:x|y)+ → [xy]+, or bound the inner part; every write runs it while holding the ledger lock`,
         { index, kind: entry.kind, pattern: entry.pattern },
       );
     }

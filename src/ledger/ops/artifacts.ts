@@ -12,7 +12,7 @@ import { statusStamp, humanDate, isoSeconds } from '../../core/time.js';
 import { usageError } from '../../core/errors.js';
 import type { Applied } from '../../core/operation.js';
 import type { LedgerView } from '../../git/ledger-repo.js';
-import { loadRunDoc, oneLine, scrubber } from './common.js';
+import { loadRunDoc } from './common.js';
 
 // ---- the Next gate ------------------------------------------------------
 
@@ -53,12 +53,11 @@ export interface PruneRecordArgs {
 }
 
 export function applyPruneRecord(view: LedgerView, a: PruneRecordArgs): Applied<{ id: string; path: string; removed: number }> {
-  const clean = scrubber(view);
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const steps = a.removed.map((r) => r.step).join(', ');
   const kept = a.kept.map((k) => `${k.step} (${k.reasons.join('+')})`).join(', ');
-  const text = oneLine(clean(`pruned ${a.removed.length} checkpoint(s) under \`${a.root}\`: step ${steps || 'none'}; kept ${kept || 'none'}`));
+  const text = `pruned ${a.removed.length} checkpoint(s) under \`${a.root}\`: step ${steps || 'none'}; kept ${kept || 'none'}`;
   return {
     writes: [{ path, content: applyEdits(doc.src.text, [noteEdit(doc, new Date(a.at), text)]) }],
     subject: `${a.run}: log checkpoint prune`,
@@ -76,10 +75,9 @@ export interface PassportRecordArgs {
 }
 
 export function applyPassportRecord(view: LedgerView, a: PassportRecordArgs): Applied<{ id: string; path: string }> {
-  const clean = scrubber(view);
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
-  const ckpt = oneLine(clean(a.checkpoint));
+  const ckpt = a.checkpoint;
   const edits: Edit[] = [noteEdit(doc, new Date(a.at), `passport written for \`${ckpt}\`${a.step !== null ? ` (step ${a.step})` : ''}: ${a.weightFiles} file(s), MODEL_PASSPORT.json sha256 ${a.sha256}`)];
   const results = doc.section('Results', 'first');
   if (results && sameCheckpoint(runArtifacts(doc).finalCheckpoint, ckpt)) edits.push(...doc.fieldEdits(results, [['passport', `\`MODEL_PASSPORT.json\` sha256 \`${a.sha256}\``]]));
@@ -97,11 +95,10 @@ export interface SignoffRecordArgs {
 }
 
 export function applySignoffRecord(view: LedgerView, a: SignoffRecordArgs): Applied<{ id: string; path: string }> {
-  const clean = scrubber(view);
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
-  const ckpt = oneLine(clean(a.checkpoint));
-  const verdict = a.verdict === 'soft_signal' && a.reason ? `soft_signal (${oneLine(clean(a.reason))})` : a.verdict;
+  const ckpt = a.checkpoint;
+  const verdict = a.verdict === 'soft_signal' && a.reason ? `soft_signal (${a.reason})` : a.verdict;
   const edits: Edit[] = [noteEdit(doc, new Date(a.at), `signoff for \`${ckpt}\`: verdict ${verdict}, SIGNOFF.json sha256 ${a.sha256}`)];
   const results = doc.section('Results', 'first');
   if (results && sameCheckpoint(runArtifacts(doc).finalCheckpoint, ckpt)) edits.push(...doc.fieldEdits(results, [['signoff', `\`${verdict}\``]]));
@@ -163,7 +160,6 @@ export interface WandbRecordArgs {
 }
 
 export function applyWandbRecord(view: LedgerView, a: WandbRecordArgs): Applied<{ id: string; path: string; job: string }> {
-  const clean = scrubber(view);
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const jobs = doc.view.jobs;
@@ -172,8 +168,8 @@ export function applyWandbRecord(view: LedgerView, a: WandbRecordArgs): Applied<
     throw usageError('JOB_BLOCK_NOT_FOUND', a.job === undefined ? `${a.run} has no Job block` : `${a.run} has no Job block "${a.job}"`, `name one of: ${jobs.map((j) => j.heading).join(', ') || '(none: add a ## Job block first)'}`);
   }
   const section = doc.outline.sections.find((s) => s.depth === 2 && s.line === job.line)!;
-  const local = a.local ? `\`${oneLine(clean(a.local))}\`` : undefined;
-  const synced = a.synced.map((u) => `\`${oneLine(clean(u))}\``).join(', ');
+  const local = a.local ? `\`${a.local}\`` : undefined;
+  const synced = a.synced.map((u) => `\`${u}\``).join(', ');
   const jobFields: [string, string][] = [];
   if (local) jobFields.push(['wandb_local', local]);
   if (synced) jobFields.push(['wandb_synced', synced]);

@@ -1,7 +1,6 @@
 /** What every record operation needs: the run's document and the ledger's settings. */
 import { notFound } from '../../core/errors.js';
 import { RunLogDoc } from '../../markdown/runlog.js';
-import { compileRules, scrub } from '../../core/scrub/scrub.js';
 import type { LedgerView } from '../../git/ledger-repo.js';
 
 export function runPath(view: LedgerView, id: string): string {
@@ -13,17 +12,6 @@ export function loadRunDoc(view: LedgerView, id: string): { doc: RunLogDoc; path
   const text = view.read(path);
   if (text === null) throw notFound('RUN_NOT_FOUND', `no run log at ${path}`, 'see `runlog list` for the runs in this ledger');
   return { doc: new RunLogDoc(text, path), path };
-}
-
-/** The one scrubber, with the ledger's own extra rules. */
-export function scrubber(view: LedgerView): (text: string) => string {
-  const extra = compileRules(view.config.scrub.rules);
-  return (text) => scrub(text, extra);
-}
-
-/** Collapse a free-text flag to one line: a status entry is one list item. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }
 
 export function groupOf(id: string): string | null {

@@ -4,9 +4,10 @@
  * job, logbook and artifact operations it never applies, while replay must
  * still know every kind it may meet.
  */
-import { failed } from '../../core/errors.js';
+import { scrubberFor } from '../../core/scrub/scrub.js';
 import type { Applied, Operation } from '../../core/operation.js';
 import type { LedgerView } from '../../git/ledger-repo.js';
+import { prepareOperation, type OperationKind } from './args.js';
 
 type AnyApply = (view: LedgerView, args: never) => Promise<Applied> | Applied;
 type Loader = () => Promise<AnyApply>;
@@ -17,7 +18,7 @@ const artifacts = (name: 'applyPassportRecord' | 'applyPruneRecord' | 'applySeal
 const job = (kind: string): Loader => async () => (await import('./jobs.js')).JOB_OPERATIONS[kind as keyof typeof import('./jobs.js')['JOB_OPERATIONS']] as AnyApply;
 const logbook = (kind: string): Loader => async () => (await import('./logbook.js')).LOGBOOK_OPERATIONS[kind as keyof typeof import('./logbook.js')['LOGBOOK_OPERATIONS']] as AnyApply;
 
-const REGISTRY: Record<string, Loader> = {
+const REGISTRY: Record<OperationKind, Loader> = {
   init: indexFiles('applyInit'),
   new: record('applyNew'),
   append: record('applyAppend'),
@@ -47,13 +48,15 @@ const REGISTRY: Record<string, Loader> = {
 };
 
 /** The kinds replay understands (tests check each resolves to an apply function). */
-export const OPERATION_KINDS = Object.keys(REGISTRY);
+export const OPERATION_KINDS = Object.keys(REGISTRY) as OperationKind[];
 
-export async function applyOperation(view: LedgerView, op: Operation): Promise<Applied> {
-  const load = REGISTRY[op.kind];
-  const apply = load ? await load() : undefined;
-  if (!apply) {
-    throw failed('UNKNOWN_OPERATION', `this runlog does not know the operation "${op.kind}"`, 'upgrade runlog: the commit was made by a newer version');
-  }
-  return apply(view, op.args as never);
+/**
+ * Apply an operation after it passed the door (prepareOperation): known
+ * kind, valid arguments, text normalised and scrubbed. Returns the operation
+ * as applied: that, not the one passed in, is what a commit records.
+ */
+export async function applyOperation(view: LedgerView, op: Operation): Promise<Applied & { op: Operation }> {
+  const ready = prepareOperation(op, scrubberFor(view.config.scrub?.rules));
+  const apply = await REGISTRY[ready.kind as OperationKind]();
+  return { ...(await apply(view, ready.args as never)), op: ready };
 }

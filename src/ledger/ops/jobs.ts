@@ -15,7 +15,7 @@ import { formatStatusLine } from '../../markdown/status-line.js';
 import { checkTransition, TERMINAL, type RunState } from '../../core/lifecycle.js';
 import type { Applied, Write } from '../../core/operation.js';
 import type { LedgerView } from '../../git/ledger-repo.js';
-import { loadRunDoc, oneLine, scrubber } from './common.js';
+import { loadRunDoc } from './common.js';
 import { applyAppend, applyComplete, applyFail, applyResume } from './record.js';
 
 export type JobField = [string, string];
@@ -38,12 +38,6 @@ export interface JobChange {
 export type JobOpResult = JobChange | Skipped;
 
 const KEY_FIELD = 'idempotency_key';
-
-/** Field values are scrubbed and kept on one line; keys are ours. */
-function cleanFields(view: LedgerView, fields: readonly JobField[]): JobField[] {
-  const clean = scrubber(view);
-  return fields.map(([k, v]) => [k, oneLine(clean(v))]);
-}
 
 function latestKey(doc: RunLogDoc): string | undefined {
   return doc.view.jobs.at(-1)?.fields[KEY_FIELD]?.replace(/`/g, '');
@@ -90,7 +84,7 @@ export function applyJobIntent(view: LedgerView, a: JobIntentArgs): Applied<JobO
   checkTransition(from, 'validating');
   const at = new Date(a.at);
   const edits = [
-    ...jobFieldEdits(doc, cleanFields(view, [[KEY_FIELD, `\`${a.key}\``], ...a.fields])),
+    ...jobFieldEdits(doc, [[KEY_FIELD, `\`${a.key}\``], ...a.fields]),
     doc.appendStatusEdit(formatStatusLine({ at, state: 'validating', message: `preflight passed for attempt ${a.attempt}; submitting` })),
   ];
   const fm = doc.frontMatterEdit('state', 'validating');
@@ -132,11 +126,10 @@ export function applyJobLaunch(view: LedgerView, a: JobLaunchArgs): Applied<JobO
   if (latestKey(doc) !== a.key) return skip(a.run, `the latest Job block is not attempt ${a.key}`);
   if (from !== 'validating' && from !== 'pending' && from !== 'lost') return skip(a.run, `attempt ${a.key} is already ${from}`);
   checkTransition(from, a.state);
-  const clean = scrubber(view);
   const at = new Date(a.at);
   const edits = [
-    ...jobFieldEdits(doc, cleanFields(view, a.fields)),
-    doc.appendStatusEdit(formatStatusLine({ at, state: a.state, message: oneLine(clean(a.message)) })),
+    ...jobFieldEdits(doc, a.fields),
+    doc.appendStatusEdit(formatStatusLine({ at, state: a.state, message: a.message })),
   ];
   const fm = doc.frontMatterEdit('state', a.state);
   if (fm && doc.view.hasFrontMatter) edits.push(fm);
@@ -161,7 +154,7 @@ export function applyJobReject(view: LedgerView, a: JobRejectArgs): Applied<JobO
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const from = doc.view.state;
-  const fieldText = applyEdits(doc.src.text, jobFieldEdits(doc, cleanFields(view, [[KEY_FIELD, `\`${a.key}\``], ...a.fields, ['terminal_state', 'validation_failed']])));
+  const fieldText = applyEdits(doc.src.text, jobFieldEdits(doc, [[KEY_FIELD, `\`${a.key}\``], ...a.fields, ['terminal_state', 'validation_failed']]));
   const first: Write[] = [{ path, content: fieldText }];
   const appended = applyAppend(overlay(view, first), {
     run: a.run,
@@ -198,11 +191,10 @@ export function applyJobUpdate(view: LedgerView, a: JobUpdateArgs): Applied<JobO
   if (TERMINAL.has(from)) return skip(a.run, `${a.run} is already ${from}`);
   const to = a.state ?? from;
   if (to !== from) checkTransition(from, to);
-  const clean = scrubber(view);
   const at = new Date(a.at);
   const edits = [
-    ...jobFieldEdits(doc, cleanFields(view, a.fields)),
-    doc.appendStatusEdit(formatStatusLine({ at, state: to, step: a.step, metrics: a.metrics, message: oneLine(clean(a.message)) })),
+    ...jobFieldEdits(doc, a.fields),
+    doc.appendStatusEdit(formatStatusLine({ at, state: to, step: a.step, metrics: a.metrics, message: a.message })),
   ];
   const fm = to !== from ? doc.frontMatterEdit('state', to) : null;
   if (fm && doc.view.hasFrontMatter) edits.push(fm);
@@ -240,7 +232,7 @@ export async function applyJobEnd(view: LedgerView, a: JobEndArgs): Promise<Appl
 
   const endFields: JobField[] = [['terminal_state', a.state], ...a.fields];
   if (a.failureClass) endFields.push(['failure_class', a.failureClass]);
-  const first: Write[] = [{ path, content: applyEdits(doc.src.text, jobFieldEdits(doc, cleanFields(view, endFields))) }];
+  const first: Write[] = [{ path, content: applyEdits(doc.src.text, jobFieldEdits(doc, endFields)) }];
   let ended: Applied;
   if (a.state === 'completed') {
     ended = await applyComplete(overlay(view, first), { run: a.run, exitCode: 0, finalStep: a.step, metrics: a.metrics, summary: a.reason, at: a.at, readings: a.readings });

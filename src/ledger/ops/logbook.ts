@@ -12,7 +12,6 @@ import { applyEdits, type Edit } from '../../markdown/source.js';
 import type { Applied, Write } from '../../core/operation.js';
 import type { LedgerView } from '../../git/ledger-repo.js';
 import { loadTemplate, renderTemplate } from '../templates.js';
-import { oneLine, scrubber } from './common.js';
 import { applyNew, type NewArgs } from './record.js';
 
 export type Field = [string, string];
@@ -40,15 +39,15 @@ function loadLogbook(view: LedgerView, path: string): LogbookDoc {
   return new LogbookDoc(text, path);
 }
 
-function cleanEntry(view: LedgerView, doc: LogbookDoc, e: EntryArgs) {
-  const clean = scrubber(view);
-  const fields = e.fields.map(([k, v]): Field => [/^next$/i.test(k) ? doc.nextKey : k, oneLine(clean(v))]);
-  return { at: new Date(e.at), title: oneLine(clean(e.title)), fields, eventId: e.eventId, mirror: e.mirror };
+/** The entry as the logbook writes it: `next` fields take the logbook's own spelling of the key. */
+function entryOf(doc: LogbookDoc, e: EntryArgs) {
+  const fields = e.fields.map(([k, v]): Field => [/^next$/i.test(k) ? doc.nextKey : k, v]);
+  return { at: new Date(e.at), title: e.title, fields, eventId: e.eventId, mirror: e.mirror };
 }
 
-function entryEdit(view: LedgerView, doc: LogbookDoc, e: EntryArgs): Edit | null {
+function entryEdit(doc: LogbookDoc, e: EntryArgs): Edit | null {
   if (doc.findEvent(e.eventId)) return null;
-  return doc.appendEntryEdit(cleanEntry(view, doc, e));
+  return doc.appendEntryEdit(entryOf(doc, e));
 }
 
 // ---- hero-event / babysit-event --------------------------------------------
@@ -62,7 +61,7 @@ function applyEvent(what: (a: LogbookEventArgs) => string) {
   return (view: LedgerView, a: LogbookEventArgs): Applied<LogbookWriteResult> => {
     const doc = loadLogbook(view, a.path);
     const existing = doc.findEvent(a.eventId);
-    const edit = existing ? null : entryEdit(view, doc, a);
+    const edit = existing ? null : entryEdit(doc, a);
     return {
       writes: edit ? [{ path: a.path, content: applyEdits(doc.src.text, [edit]) }] : [],
       subject: `${a.slug}: ${what(a)}`,
@@ -72,7 +71,7 @@ function applyEvent(what: (a: LogbookEventArgs) => string) {
 }
 
 export const applyHeroEvent = applyEvent(() => 'log event');
-export const applyBabysitEvent = applyEvent((a) => (/^babysit check\b/i.test(a.title) ? 'log babysit check' : `log ${oneLine(a.title).slice(0, 72)}`));
+export const applyBabysitEvent = applyEvent((a) => (/^babysit check\b/i.test(a.title) ? 'log babysit check' : `log ${a.title.slice(0, 72)}`));
 
 // ---- mirror-posted: pending markers resolved ---------------------------------
 
@@ -133,7 +132,6 @@ export async function applyHeroInit(view: LedgerView, a: HeroInitArgs): Promise<
   if (view.read(a.path) !== null) {
     throw failed('LOGBOOK_EXISTS', `${a.path} already exists`, `use it as it is: \`runlog hero event ${a.slug} …\` or \`runlog hero launch ${a.slug} …\`; pick another run name for a new run`);
   }
-  const clean = (v: string) => oneLine(scrubber(view)(v));
   const writes: Write[] = [];
   let runLog: HeroInitResult['runLog'] = null;
   if (a.runLog && 'create' in a.runLog) {
@@ -150,14 +148,14 @@ export async function applyHeroInit(view: LedgerView, a: HeroInitArgs): Promise<
     run: a.slug,
     issue_front: a.issueUrl ?? 'null',
     issue,
-    dri: clean(a.dri),
-    goal: clean(a.goal),
-    stop_criteria: clean(a.stopCriteria),
-    wandb: clean(a.wandb),
-    output_root: clean(a.outputRoot),
+    dri: a.dri,
+    goal: a.goal,
+    stop_criteria: a.stopCriteria,
+    wandb: a.wandb,
+    output_root: a.outputRoot,
     final_step: String(a.finalStep),
-    retention: clean(a.retention),
-    cadence: clean(a.cadence),
+    retention: a.retention,
+    cadence: a.cadence,
     run_log: runLog ? `\`${runLog.path}\`` : 'none',
     created_stamp: `${t.date} ${t.time} ${t.zone}`,
     created_marker: `<!-- runlog:event=${a.eventId} mirror=none -->`,
@@ -190,14 +188,13 @@ export function applyHeroLaunch(view: LedgerView, a: HeroLaunchArgs): Applied<Lo
   if (doc.findEvent(a.entry.eventId)) {
     return { writes: [], subject: `${a.slug}: ${what}`, result: { ...result, written: false, mirror: doc.findEvent(a.entry.eventId)!.mirror ?? 'none' } };
   }
-  const clean = scrubber(view);
   const at = new Date(a.at);
   const edits: Edit[] = [
-    doc.appendInstanceEdit({ at, title: oneLine(clean(a.instance.title)), fields: a.instance.fields.map(([k, v]): Field => [k, oneLine(clean(v))]) }),
-    doc.appendEntryEdit(cleanEntry(view, doc, a.entry)),
+    doc.appendInstanceEdit({ at, title: a.instance.title, fields: a.instance.fields }),
+    doc.appendEntryEdit(entryOf(doc, a.entry)),
   ];
   const writes: Write[] = [{ path: a.path, content: applyEdits(doc.src.text, edits) }];
-  for (const f of a.files) writes.push({ path: f.path, content: clean(f.content) });
+  for (const f of a.files) writes.push({ path: f.path, content: f.content });
   return { writes, subject: `${a.slug}: ${what}`, result: { ...result, written: true, mirror: a.entry.mirror } };
 }
 

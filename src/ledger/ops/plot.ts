@@ -23,7 +23,8 @@ import { renderRunChart } from '../../plot/run-chart.js';
 import type { Applied, Write } from '../../core/operation.js';
 import type { LedgerView } from '../../git/ledger-repo.js';
 import { chartFile, chartLink } from '../../plot/paths.js';
-import { loadRunDoc, scrubber } from './common.js';
+import { scrubberFor } from '../../core/scrub/scrub.js';
+import { loadRunDoc } from './common.js';
 
 export const CHART_ALT = 'loss and throughput';
 export const CHART_FIELD = 'chart';
@@ -54,7 +55,7 @@ export function chartWrites(view: LedgerView, id: string, path: string, content:
   const logs = decodeReadings(readings ?? [], id);
   const doc = new RunLogDoc(content, path);
   if (!hasReadings(mergeReadings(readingsFromStatus(doc.view.status), logs))) return { content, svg: null };
-  const clean = scrubber(view);
+  const clean = scrubberFor(view.config.scrub.rules).line;
   const chart = runChartOf(id, doc.view, logs);
   chart.title = clean(chart.title);
   chart.marks = chart.marks.map((m) => ({ ...m, label: clean(m.label) }));

@@ -13,7 +13,7 @@ import { checkTransition, TERMINAL, type RunState } from '../../core/lifecycle.j
 import type { Applied, Write } from '../../core/operation.js';
 import type { LedgerView } from '../../git/ledger-repo.js';
 import { loadTemplate, renderTemplate } from '../templates.js';
-import { folderOf, loadRunDoc, oneLine, runPath, scrubber } from './common.js';
+import { folderOf, loadRunDoc, runPath } from './common.js';
 import { gateEdits } from './artifacts.js';
 import { experimentsUpsert } from './experiments.js';
 import { timelineAdd } from './timeline.js';
@@ -43,17 +43,16 @@ export interface NewArgs {
 }
 
 export async function applyNew(view: LedgerView, a: NewArgs): Promise<Applied<{ id: string; path: string; state: RunState }>> {
-  const clean = scrubber(view);
   const id = `${a.group ? `${a.group}/` : ''}${a.date}_${a.task}`;
   const path = runPath(view, id);
   if (view.read(path) !== null) {
     throw failed('RUN_EXISTS', `${path} already exists`, `pick another task name or --date; to run the same config again use \`runlog resume ${id}\``);
   }
   const at = new Date(a.at);
-  const runTypeLabel = a.subtype ? `${a.type} (${oneLine(clean(a.subtype))})` : a.type;
-  const fm = renderFrontMatter({ schema_version: 1, id, state: 'pending', run_type: a.type, subtype: a.subtype ? oneLine(clean(a.subtype)) : undefined, campaign: null, attempt: 1 });
-  const objective = oneLine(clean(a.objective));
-  const code = (v: string | undefined) => (v ? `\`${oneLine(clean(v))}\`` : 'n/a');
+  const runTypeLabel = a.subtype ? `${a.type} (${a.subtype})` : a.type;
+  const fm = renderFrontMatter({ schema_version: 1, id, state: 'pending', run_type: a.type, subtype: a.subtype, campaign: null, attempt: 1 });
+  const objective = a.objective;
+  const code = (v: string | undefined) => (v ? `\`${v}\`` : 'n/a');
   const content = renderTemplate(loadTemplate('run-log.md', { root: view.root, templatesDir: view.config.templates_dir }), {
     front_matter: fm,
     task: a.task,
@@ -63,7 +62,7 @@ export async function applyNew(view: LedgerView, a: NewArgs): Promise<Applied<{ 
     script: code(a.script),
     config: code(a.config),
     dataset: code(a.dataset),
-    settings: a.settings.length > 0 ? a.settings.map((s) => oneLine(clean(s))).join(', ') : 'n/a',
+    settings: a.settings.length > 0 ? a.settings.join(', ') : 'n/a',
     created_iso: isoSeconds(at),
     created_human: humanDate(at),
     first_entry: formatStatusLine({ at, state: 'pending', message: 'run log created' }),
@@ -103,14 +102,13 @@ function entryEdits(doc: RunLogDoc, at: Date, state: RunState, step: number | nu
 }
 
 export function applyAppend(view: LedgerView, a: AppendArgs): Applied<EntryResult> {
-  const clean = scrubber(view);
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const from = doc.view.state;
   const to = a.state ?? from;
   if (a.state) checkTransition(from, to);
   const at = new Date(a.at);
-  const message = oneLine(clean(a.message));
+  const message = a.message;
   const content = applyEdits(doc.src.text, entryEdits(doc, at, to, a.step, a.metrics, message));
   return {
     writes: [{ path, content }],
@@ -170,7 +168,6 @@ function seriesEnds(doc: RunLogDoc, names: string[]): { first?: number; last?: n
 }
 
 export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<Applied<EntryResult & { results: Record<string, string>; chart: string | null }>> {
-  const clean = scrubber(view);
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   if (a.exitCode !== undefined && a.exitCode !== 0) {
@@ -181,7 +178,7 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
   const at = new Date(a.at);
   const lastStep = [...doc.view.status].reverse().find((e) => e.step !== null)?.step ?? null;
   const finalStep = a.finalStep ?? lastStep;
-  const summary = a.summary ? oneLine(clean(a.summary)) : '';
+  const summary = a.summary ?? '';
   const message = [`exit code ${a.exitCode ?? 0}`, summary].filter(Boolean).join('; ');
   const edits = entryEdits(doc, at, 'completed', finalStep, a.metrics, message);
   edits.push(...endJobEdits(doc, at));
@@ -202,12 +199,12 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
   if (endVal !== undefined) results.push(['end_val_loss', `\`${endVal}\``]);
   for (const [k, v] of Object.entries(a.metrics)) if (!['train_loss', 'loss', 'val_loss', 'eval_loss'].includes(k)) results.push([k, `\`${v}\``]);
   if (summary) results.push(['loss_one_liner', summary]);
-  if (a.checkpoint) results.push(['checkpoint', `\`${oneLine(clean(a.checkpoint))}\``]);
+  if (a.checkpoint) results.push(['checkpoint', `\`${a.checkpoint}\``]);
   const snapshot = job['config_snapshot'] ?? job['config snapshot'];
   if (snapshot) results.push(['config_snapshot', `\`${snapshot}\``]);
   const resultsSection = doc.section('Results', 'first');
   if (resultsSection && results.length > 0) edits.push(...doc.fieldEdits(resultsSection, results));
-  if (a.checkpoint) edits.push(...gateEdits(doc, 'passport', oneLine(clean(a.checkpoint)), a.run));
+  if (a.checkpoint) edits.push(...gateEdits(doc, 'passport', a.checkpoint, a.run));
   edits.push(...nextAfterCompletion(doc, a.run));
 
   // The chart is drawn from the file as completed, so it shows the final entry and checkpoint.
@@ -256,14 +253,13 @@ export interface FailArgs {
 }
 
 export async function applyFail(view: LedgerView, a: FailArgs): Promise<Applied<EntryResult & { failureClass: string }>> {
-  const clean = scrubber(view);
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const from = doc.view.state;
   const to = a.state ?? 'command_failed';
   checkTransition(from, to);
   const at = new Date(a.at);
-  const message = `${a.failureClass}: ${oneLine(clean(a.reason))}`;
+  const message = `${a.failureClass}: ${a.reason}`;
   const edits = entryEdits(doc, at, to, undefined, {}, message, { failure_class: a.failureClass });
   edits.push(...endJobEdits(doc, at));
   const writes: Write[] = [{ path, content: applyEdits(doc.src.text, edits) }];
@@ -282,13 +278,12 @@ export interface CancelArgs {
 }
 
 export async function applyCancel(view: LedgerView, a: CancelArgs): Promise<Applied<EntryResult>> {
-  const clean = scrubber(view);
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const from = doc.view.state;
   checkTransition(from, 'canceled');
   const at = new Date(a.at);
-  const message = oneLine(clean(a.reason));
+  const message = a.reason;
   const edits = entryEdits(doc, at, 'canceled', undefined, {}, message);
   edits.push(...endJobEdits(doc, at));
   const writes: Write[] = [{ path, content: applyEdits(doc.src.text, edits) }];
@@ -309,7 +304,6 @@ export interface ResumeArgs {
 }
 
 export function applyResume(view: LedgerView, a: ResumeArgs): Applied<EntryResult & { attempt: number; heading: string }> {
-  const clean = scrubber(view);
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const from = doc.view.state;
@@ -326,9 +320,9 @@ export function applyResume(view: LedgerView, a: ResumeArgs): Applied<EntryResul
     ['submitted', `\`${statusStamp(at)}\``],
     ['submitted_human', `\`${humanDate(at)}\``],
   ];
-  if (a.from) fields.push(['resumed from', `\`${oneLine(clean(a.from))}\``]);
-  for (const [k, v] of a.fields ?? []) fields.push([k, oneLine(clean(v))]);
-  const message = `${a.label ?? 'resumed'} as attempt ${attempt}${a.from ? ` from ${oneLine(clean(a.from))}` : ''}`;
+  if (a.from) fields.push(['resumed from', `\`${a.from}\``]);
+  fields.push(...(a.fields ?? []));
+  const message = `${a.label ?? 'resumed'} as attempt ${attempt}${a.from ? ` from ${a.from}` : ''}`;
   const edits: Edit[] = [doc.jobBlockEdit(heading, fields), ...entryEdits(doc, at, 'pending', undefined, {}, message, { attempt: String(attempt) })];
   return {
     writes: [{ path, content: applyEdits(doc.src.text, edits) }],

@@ -1,3 +1,4 @@
+import { scrubberFor } from '../../core/scrub/scrub.js';
 import { formatNumber } from '../numbers.js';
 import type { Finding } from './types.js';
 
@@ -24,7 +25,8 @@ export function detectNonFinite(points: readonly LossPoint[]): Finding[] {
   const lastFinite = points.slice(0, points.indexOf(first)).reverse().find((p) => p.loss !== undefined && Number.isFinite(p.loss));
   const evidence = [
     `first non-finite value at ${describe(first, field)}`,
-    first.raw ? `line: ${first.raw.trim().slice(0, 200)}` : '',
+    // Scrubbed before the cut: half a token no longer has the shape the scrubber knows.
+    first.raw ? `line: ${scrubberFor(undefined).line(first.raw).slice(0, 200)}` : '',
     lastFinite ? `last finite loss ${formatNumber(lastFinite.loss!)} at step ${lastFinite.step ?? '?'}` : '',
     bad.length > 1 ? `${bad.length} non-finite records` : '',
   ]

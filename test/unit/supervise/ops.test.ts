@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../../src/config/config.js';
 import type { LedgerView } from '../../../src/git/ledger-repo.js';
 import { applyNew } from '../../../src/ledger/ops/record.js';
+import { applyOperation } from '../../../src/ledger/ops/index.js';
 import { applyJobEnd, applyJobIntent, applyJobLaunch, applyJobUpdate, type JobOpResult } from '../../../src/ledger/ops/jobs.js';
 import { RunLogDoc } from '../../../src/markdown/runlog.js';
 
@@ -25,7 +26,10 @@ describe('job operations', () => {
   it('intent → launch → update → end with a scheduled retry, all in one file, secrets scrubbed', async () => {
     const l = ledger();
     await apply(l, applyNew(l.view, { task: 'train', type: 'experiment', objective: 'o', settings: [], date: '2026-03-22', at: '2026-03-22T10:00:00Z' }));
-    await apply(l, applyJobIntent(l.view, { run: id, key: `${id}#1`, attempt: 1, at: '2026-03-22T10:01:00Z', fields: [['command', '`["train","--token","ghp_abcdefghijklmnopqrstuvwxyz0123456789"]`']], ignore: '.runlog/outputs' }));
+    // Through the door every operation passes (validation, normalising, scrubbing), as a commit would.
+    const intent = { run: id, key: `${id}#1`, attempt: 1, at: '2026-03-22T10:01:00Z', fields: [['command', '`["train","--token","ghp_abcdefghijklmnopqrstuvwxyz0123456789"]`']], ignore: '.runlog/outputs' };
+    const applied = await apply(l, applyOperation(l.view, { v: 1, kind: 'job-intent', run: id, args: intent }).then((a) => ({ ...a, result: a })));
+    expect(JSON.stringify(applied.op)).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123456789');
     expect(l.files.get('.gitignore')).toContain('/.runlog/outputs/');
     expect(l.files.get(`run_logs/${id}.md`)).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123456789');
     expect(doc(l).view.state).toBe('validating');
