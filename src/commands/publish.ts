@@ -17,7 +17,7 @@ export default class Publish extends RunlogCommand {
   async run(): Promise<PublishResult> {
     const { args, flags } = await this.parse(Publish);
     const path = await import('node:path');
-    const { sanitizerFor } = await import('../publish/sanitize.js');
+    const { infrastructureNames, sanitizerFor } = await import('../publish/sanitize.js');
     const { literalsOf, publishRun, checkPublished } = await import('../publish/training-log.js');
     const { loadRun, fromLedger } = await import('../app/ckpt/context.js');
     if (!flags.check && !(args.run && flags.out)) {
@@ -25,7 +25,7 @@ export default class Publish extends RunlogCommand {
     }
     const ledger = this.openLedger(flags);
     const ctx = args.run ? loadRun(ledger, args.run) : null;
-    const sanitizer = sanitizerFor(ledger.config, ledger.config.scrub.rules, ctx ? literalsOf(ctx.doc) : {});
+    const sanitizer = sanitizerFor(ledger.config, ledger.config.scrub.rules, { ...(ctx ? literalsOf(ctx.doc) : {}), hosts: infrastructureNames(ledger.config) });
 
     if (flags.check) {
       const dir = path.resolve(flags.check);

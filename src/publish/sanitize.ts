@@ -14,6 +14,8 @@ import { compileRules, scrubWithReport, type ScrubRule } from '../core/scrub/scr
 export interface SanitizeRule {
   id: string;
   pattern: RegExp;
+  /** Values this rule leaves alone (the config's allow-list). */
+  allowed?: (value: string) => boolean;
   /** Replacement for the match (or for `group` within it); null drops the whole line. */
   replace: string | ((value: string) => string) | null;
   group?: number;
@@ -43,6 +45,27 @@ function keepBasename(match: string): string {
   return /\.\w{1,10}$/.test(base) || /(?:^|[-_])(?:step|ckpt|checkpoint|iter)?[-_]?\d+$/i.test(base) ? `<path>/${base}` : '<path>';
 }
 
+const OCTET = String.raw`(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
+/** 10/8, 172.16/12, 192.168/16 (RFC 1918), 100.64/10 (CGNAT), 169.254/16 (link-local), 127/8 (loopback). */
+const PRIVATE_V4 = String.raw`(?:10|127)\.${OCTET}\.${OCTET}\.${OCTET}|172\.(?:1[6-9]|2\d|3[01])\.${OCTET}\.${OCTET}|192\.168\.${OCTET}\.${OCTET}|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.${OCTET}\.${OCTET}|169\.254\.${OCTET}\.${OCTET}`;
+
+/**
+ * Private infrastructure a public log must not map: internal DNS zones,
+ * private, shared and link-local addresses, and private bucket URIs. Public
+ * URLs (W&B run pages, the Hub) match none of these. A user who wants one
+ * public lists it under `publish.sanitize.allow`.
+ */
+const PRIVATE_INFRASTRUCTURE: readonly SanitizeRule[] = [
+  { id: 'private_bucket', pattern: /(?<![\w.+-])(?:gs|gcs|s3|s3a|s3n|az|abfss?|wasbs?|adl|hdfs|oci|r2|cos|oss|swift):\/\/[^\s`'"<>)\]]+/g, replace: '<bucket>' },
+  {
+    id: 'private_host',
+    pattern: /(?<![\w.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:internal|local|lan|corp|intranet|localdomain|home\.arpa)(?![\w-]|\.[A-Za-z0-9])/gi,
+    replace: '<host>',
+  },
+  { id: 'private_ip', pattern: new RegExp(String.raw`(?<![\w.])(?:${PRIVATE_V4})(?![\w]|\.\d)`, 'g'), replace: '<private ip>' },
+  { id: 'private_ip', pattern: /(?<![\w:])(?:f[cd][0-9a-f]{0,2}|fe[89ab][0-9a-f]?)(?::[0-9a-f]{0,4}){2,7}(?:%[\w.]+)?(?![\w:])|(?<![\w:])::1(?![\w:])/gi, replace: '<private ip>' },
+];
+
 export const DEFAULT_SANITIZE_RULES: readonly SanitizeRule[] = [
   { id: 'wandb_id_file', pattern: /wandb_id\.txt/i, replace: null },
   { id: 'wandb_local_dir', pattern: new RegExp(`\`?${LOCAL_WANDB}\`?`, 'g'), replace: '<local W&B dir>' },
@@ -59,6 +82,7 @@ export const DEFAULT_SANITIZE_RULES: readonly SanitizeRule[] = [
   { id: 'user_at_host', pattern: /\b(?!git@)[A-Za-z_][\w.+-]*@[A-Za-z][\w-]*(?:\.[\w-]+)+\b/g, replace: '<user@host>' },
   { id: 'cluster_path', pattern: new RegExp(`(?<![\\w.:/~<>-])(?:~|/)(?:${PATH_CHARS}+/)+${PATH_CHARS}*`, 'g'), replace: keepBasename },
   { id: 'user_in_path', pattern: /(?<![\w/])(?:home|users|Users|scratch)\/([A-Za-z_][\w.-]*)/g, group: 1, replace: '<user>' },
+  ...PRIVATE_INFRASTRUCTURE,
 ];
 
 const ConfigRule = z.object({
@@ -73,8 +97,10 @@ export const SanitizeConfigSchema = z
     rules: z.array(ConfigRule).default([]),
     /** Default rule ids to switch off. */
     disable: z.array(z.string()).default([]),
+    /** What may stay public although a rule matches it: exact values, or a prefix ending in `*` (`gs://public-bucket/*`). */
+    allow: z.array(z.string().min(1)).default([]),
   })
-  .default({ rules: [], disable: [] });
+  .default({ rules: [], disable: [], allow: [] });
 export type SanitizeConfig = z.infer<typeof SanitizeConfigSchema>;
 
 /** `publish.sanitize` from runlog.config.yaml. */
@@ -94,6 +120,8 @@ export interface Literals {
   jobIds?: string[];
   nodes?: string[];
   users?: string[];
+  /** Bare host and cluster names the ledger's config knows (SSH host profiles, Slurm clusters). */
+  hosts?: string[];
 }
 
 export class Sanitizer {
@@ -121,8 +149,11 @@ export class Sanitizer {
       ...literal('slurm_job_id', literals.jobIds, '<job id>'),
       ...literal('node_name', literals.nodes, '<node>'),
       ...literal('user_in_path', literals.users, '<user>'),
+      ...literal('private_host', literals.hosts, '<host>'),
     ];
     this.scrubRules = scrubRules;
+    const allowed = (v: string) => config.allow.some((a) => (a.endsWith('*') ? v.startsWith(a.slice(0, -1)) : v === a));
+    if (config.allow.length > 0) this.rules = this.rules.map((r) => ({ ...r, allowed }));
   }
 
   sanitize(text: string): SanitizeResult {
@@ -174,6 +205,7 @@ function applyRule(text: string, rule: SanitizeRule): { text: string; count: num
     const at = rule.group ? m.indices?.[rule.group] : [m.index, m.index + m[0].length];
     if (!at || at[0] === at[1]) continue;
     const value = text.slice(at[0], at[1]);
+    if (rule.allowed?.(value)) continue;
     const replacement = typeof rule.replace === 'function' ? rule.replace(value) : (rule.replace ?? '');
     if (value === replacement) continue;
     out += text.slice(cursor, at[0]) + replacement;
@@ -181,6 +213,24 @@ function applyRule(text: string, rule: SanitizeRule): { text: string; count: num
     count++;
   }
   return count === 0 ? { text, count } : { text: out + text.slice(cursor), count };
+}
+
+/**
+ * Bare machine names the ledger's own config knows: SSH host profile names
+ * and the hosts of their destinations, Slurm cluster profile names. Read
+ * loosely (a profile the executor would refuse still names a machine).
+ */
+export function infrastructureNames(config: Record<string, unknown>): string[] {
+  const names: string[] = [];
+  const section = (key: string) => (config[key] && typeof config[key] === 'object' ? (config[key] as Record<string, unknown>) : {});
+  for (const [name, profile] of Object.entries(section('hosts'))) {
+    names.push(name);
+    const dest = profile && typeof profile === 'object' ? (profile as Record<string, unknown>)['ssh'] : undefined;
+    const host = typeof dest === 'string' ? /^(?:ssh:\/\/)?(?:[^@/]*@)?(\[[^\]]+\]|[^:/]+)/.exec(dest)?.[1] : undefined;
+    if (host) names.push(host);
+  }
+  names.push(...Object.keys(section('clusters')));
+  return names;
 }
 
 export function sanitizerFor(config: Record<string, unknown>, scrubConfig: { kind: string; pattern: string; flags?: string }[], literals: Literals = {}): Sanitizer {
