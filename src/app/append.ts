@@ -1,5 +1,5 @@
 /** `runlog append`: the command body, shared by the oclif command and the fast entry. */
-import { parseMetrics, nonNegativeInt } from '../cli/parse.js';
+import { parseMetrics, nonNegativeInt } from './input.js';
 import { parseState } from '../core/lifecycle.js';
 import type { AppendArgs, EntryResult } from '../ledger/ops/record.js';
 import { resolveRun } from '../ledger/read/runs.js';

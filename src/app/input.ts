@@ -1,4 +1,4 @@
-/** Flag values that need more than oclif's types: metrics, settings. Malformed → usage error. */
+/** Command-line values that need more than a flag type: metrics, settings, counts. Malformed → usage error. */
 import { usageError } from '../core/errors.js';
 
 const KEY = /^[A-Za-z_][\w./-]{0,63}$/;

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { nonNegativeInt, parseMetrics } from '../cli/parse.js';
+import { nonNegativeInt, parseMetrics } from '../app/input.js';
 import type { CompleteArgs, EntryResult } from '../ledger/ops/record.js';
 import { resolveRun } from '../ledger/read/runs.js';
 import type { CompleteResult } from '../schemas/output.js';

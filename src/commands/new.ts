@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { parseSettings } from '../cli/parse.js';
+import { parseSettings } from '../app/input.js';
 import type { NewArgs } from '../ledger/ops/record.js';
 import type { NewResult } from '../schemas/output.js';
 import { validateSlug } from '../core/slug.js';
