@@ -1,4 +1,4 @@
-/** `runlog append`: the command body, shared by the oclif command and the fast entry. */
+/** `runlog append`: one timestamped, evidence-backed entry in the run's Status. */
 import { parseMetrics, nonNegativeInt } from './input.js';
 import { parseState } from '../core/lifecycle.js';
 import type { AppendArgs, EntryResult } from '../ledger/ops/record.js';
@@ -20,7 +20,7 @@ export interface AppendInput {
   push: boolean;
 }
 
-export async function appendAction(input: AppendInput): Promise<CommandOutput<AppendResult>> {
+export async function appendService(input: AppendInput): Promise<CommandOutput<AppendResult>> {
   const a: Omit<AppendArgs, 'run'> = {
     message: input.message,
     state: input.state === undefined ? undefined : parseState(input.state),

@@ -5,9 +5,12 @@ import { failed } from '../core/errors.js';
 import { Git, findGitDir } from '../git/git.js';
 import type { Ledger } from '../git/ledger-repo.js';
 import { commit } from '../ledger/commit.js';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { CommandOutput } from '../cli/output.js';
+import type { InitResult } from '../schemas/output.js';
+import type { LedgerInput } from './ledger-input.js';
 
-export async function initLedger(root: string, opts: { remote?: string; push: boolean }, exists = existsSync) {
+async function initLedger(root: string, opts: { remote?: string; push: boolean }) {
   mkdirSync(root, { recursive: true });
   let found = findGitDir(root);
   const git = new Git(root);
@@ -15,7 +18,7 @@ export async function initLedger(root: string, opts: { remote?: string; push: bo
     await git.run(['init', '-q', '-b', 'main']);
     found = findGitDir(root)!;
   }
-  const config = exists(join(root, CONFIG_FILE)) ? loadConfig(root) : ConfigSchema.parse({});
+  const config = existsSync(join(root, CONFIG_FILE)) ? loadConfig(root) : ConfigSchema.parse({});
   if (opts.remote) {
     const current = await git.remoteUrl(config.remote);
     if (current === null) await git.run(['remote', 'add', config.remote, opts.remote]);
@@ -28,4 +31,15 @@ export async function initLedger(root: string, opts: { remote?: string; push: bo
   const remote = await git.remoteUrl(config.remote);
   if (tx.pushed) await git.tryRun(['branch', '-q', '--set-upstream-to', `${config.remote}/${await git.branch()}`]);
   return { root, created: tx.result.created, remote, commit: tx.commit, pushed: tx.pushed, pushError: tx.pushError };
+}
+
+export interface InitInput extends LedgerInput {
+  remote?: string;
+}
+
+export async function initService(input: InitInput): Promise<CommandOutput<InitResult>> {
+  const { pushError, ...r } = await initLedger(resolve(input.ledger ?? process.cwd()), { remote: input.remote, push: input.push });
+  const human = [r.created.length > 0 ? `initialised ledger in ${r.root} (${r.created.join(', ')})` : `ledger in ${r.root} is already initialised`];
+  if (r.commit) human.push(`committed ${r.commit.slice(0, 12)}${r.pushed ? `, pushed to ${r.remote}` : ''}`);
+  return { result: r, human, pushError };
 }

@@ -1,10 +1,10 @@
-/** `runlog list`: the command body, shared by the oclif command and the fast entry. */
+/** `runlog list`: the runs, filtered by state, group, type or failure class. */
 import { openLedger } from '../git/ledger-repo.js';
 import { listRuns } from '../ledger/read/queries.js';
 import type { ListResult } from '../schemas/output.js';
 import type { CommandOutput } from '../cli/output.js';
 
-export async function listAction(input: { state?: string; group?: string; type?: string; class?: string; ledger?: string; json: boolean }): Promise<CommandOutput<ListResult>> {
+export async function listService(input: { state?: string; group?: string; type?: string; class?: string; ledger?: string; json: boolean }): Promise<CommandOutput<ListResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const { runs, diagnostics } = listRuns(ledger, { state: input.state, group: input.group, type: input.type, failureClass: input.class });
   const human: string[] = [];

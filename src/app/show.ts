@@ -1,4 +1,4 @@
-/** `runlog show`: the command body, shared by the oclif command and the fast entry. */
+/** `runlog show`: one run as a person reads it (and as JSON), with its diagnostics. */
 import { openLedger } from '../git/ledger-repo.js';
 import { showRun } from '../ledger/read/queries.js';
 import type { ShowResult } from '../schemas/output.js';
@@ -8,7 +8,7 @@ import { unsignedEvalSuggestions } from '../lint/rules.js';
 import { lossSparkline } from '../plot/sparkline.js';
 
 /** `chart`: print the loss sparkline (the caller decides: a terminal, and no --no-chart). */
-export async function showAction(input: { run: string; ledger?: string; json: boolean; chart?: boolean }): Promise<CommandOutput<ShowResult>> {
+export async function showService(input: { run: string; ledger?: string; json: boolean; chart?: boolean }): Promise<CommandOutput<ShowResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const { id, path, doc } = showRun(ledger, input.run);
   const v = doc.view;

@@ -7,7 +7,7 @@ import { RunlogError, toRunlogError, usageError } from '../core/errors.js';
 import { openLedger, type Ledger } from '../git/ledger-repo.js';
 import { commit, type TxResult } from '../ledger/commit.js';
 import type { Operation } from '../core/operation.js';
-import type { CommandOutput } from './output.js';
+import { envelope, printError, printOutcome, type CommandOutput, type Envelope } from './output.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof RunlogCommand)['baseFlags'] & T['flags']>;
 
@@ -19,13 +19,29 @@ export abstract class RunlogCommand extends Command {
     push: Flags.boolean({ description: 'push after committing; --no-push commits locally only', allowNo: true, default: true, helpGroup: 'GLOBAL' }),
   };
 
-  private pushError?: RunlogError;
+  /** Decided by `present`, applied in `finally` (under --json oclif would reset an exit code set earlier). */
+  private decidedExit?: number;
+
+  /** Print a service's output and return its --json document: the only way a command produces output. */
+  protected present<R extends object>(out: CommandOutput<R>): Envelope<R> {
+    this.decidedExit = printOutcome(out, this.jsonEnabled(), (line) => this.log(line));
+    return envelope(out);
+  }
+
+  protected async finally(err: Error | undefined): Promise<unknown> {
+    if (!err && this.legacyPushError) this.decidedExit = printOutcome({ result: {}, human: [], pushError: this.legacyPushError }, this.jsonEnabled(), () => {});
+    if (!err && this.decidedExit !== undefined) process.exitCode = this.decidedExit;
+    return super.finally(err);
+  }
+
+  // ---- the old command shape, until every command is one service call ----
+
+  private legacyPushError?: RunlogError;
 
   protected openLedger(flags: { ledger?: string }): Ledger {
     return openLedger({ ledger: flags.ledger });
   }
 
-  /** Run one operation through the git transaction. */
   protected async commit<R>(ledger: Ledger, op: Omit<Operation, 'v'>, push: boolean): Promise<TxResult<R> & { out: { commit: string | null; pushed: boolean } }> {
     const tx = await commit<R>(ledger, op, { push });
     this.notePushError(tx.pushError);
@@ -33,19 +49,9 @@ export abstract class RunlogCommand extends Command {
   }
 
   protected notePushError(e: RunlogError | undefined): void {
-    if (e) this.pushError = e;
+    if (e) this.legacyPushError = e;
   }
 
-  /** Print an action's output the same way the fast entry does, and return its JSON result. */
-  protected present<R extends object>(out: CommandOutput<R>): R {
-    this.notePushError(out.pushError);
-    if (!this.jsonEnabled()) for (const line of out.human) this.log(line);
-    for (const line of out.warnings ?? []) process.stderr.write(`${line}\n`);
-    if (out.exitCode !== undefined) process.exitCode = out.exitCode;
-    return this.toJson(out.result);
-  }
-
-  /** Human output goes to stdout only when --json is off. */
   protected say(text: string): void {
     if (!this.jsonEnabled()) this.log(text);
   }
@@ -54,30 +60,15 @@ export abstract class RunlogCommand extends Command {
     process.stderr.write(`warning: ${text}\n`);
   }
 
-  protected async finally(err: Error | undefined): Promise<unknown> {
-    // A push that failed after a good local commit: the result was printed, now say what is pending.
-    if (!err && this.pushError) {
-      const e = this.pushError;
-      if (!this.jsonEnabled()) process.stderr.write(`error[${e.code}]: ${e.message}\nhint: ${e.hint}\n`);
-      process.exitCode = e.exitCode;
-    }
-    return super.finally(err);
-  }
-
-  protected toJson<T extends object>(result: T): T & { error?: { code: string; message: string; hint: string } } {
-    const e = this.pushError;
-    return e ? { ...result, error: { code: e.code, message: e.message, hint: e.hint } } : result;
+  protected toJson<T extends object>(result: T): Envelope<T> {
+    return envelope({ result, human: [], pushError: this.legacyPushError });
   }
 
   protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
     const e = fromOclif(err, this.id);
-    if (this.jsonEnabled()) {
-      this.logJson({ error: { code: e.code, message: e.message, hint: e.hint, ...(e.details ?? {}) } });
-    } else {
-      process.stderr.write(`error[${e.code}]: ${e.message}\nhint: ${e.hint}\n`);
-      if (e.kind === 'internal' && process.env['RUNLOG_DEBUG']) process.stderr.write(`${(e.cause as Error | undefined)?.stack ?? ''}\n`);
-    }
+    printError(e, this.jsonEnabled());
+    if (e.kind === 'internal' && process.env['RUNLOG_DEBUG']) process.stderr.write(`${(e.cause as Error | undefined)?.stack ?? ''}\n`);
     process.exitCode = e.exitCode;
     return this.exit(e.exitCode);
   }

@@ -11,7 +11,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { RunlogError, toRunlogError } from '../core/errors.js';
 import type { FastCommand } from './fast-commands.js';
-import { printError, withPushError, type CommandOutput } from './output.js';
+import { envelope, printError, printOutcome, type CommandOutput } from './output.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -37,14 +37,14 @@ export const FAST: Record<FastCommand, () => Promise<FastSpec>> = {
     args: ['run', 'message'],
     options: { state: { type: 'string' }, step: { type: 'string' }, metric: { type: 'string', multiple: true }, at: { type: 'string' } },
     integers: ['step'],
-    run: async (i) => (await import('../app/append.js')).appendAction(i as never),
+    run: async (i) => (await import('../app/append.js')).appendService(i as never),
   }),
   show: async () => ({
     args: ['run'],
     options: { 'no-chart': { type: 'boolean' } },
     run: async (i, json) => {
       const { run, ledger } = i as { run: string; ledger?: string; 'no-chart'?: boolean };
-      return (await import('../app/show.js')).showAction({ run, ledger, json, chart: i['no-chart'] !== true && process.stdout.isTTY === true });
+      return (await import('../app/show.js')).showService({ run, ledger, json, chart: i['no-chart'] !== true && process.stdout.isTTY === true });
     },
   }),
   // Not a tight-loop command, but a chart of a long run is worth its start-up: oclif's ~50 ms is a sixth of plot's budget.
@@ -59,7 +59,7 @@ export const FAST: Record<FastCommand, () => Promise<FastSpec>> = {
       args: [],
       options: { state: { type: 'string' }, group: { type: 'string' }, type: { type: 'string' }, class: { type: 'string' } },
       choices: { state: STATES, type: ['replication', 'experiment', 'pipeline'], class: FAILURE_CLASSES },
-      run: async (i, json) => (await import('../app/list.js')).listAction({ ...(i as object), json }),
+      run: async (i, json) => (await import('../app/list.js')).listService({ ...(i as object), json }),
     };
   },
   diff: async () => ({
@@ -111,14 +111,11 @@ export async function runFast(argv: string[]): Promise<boolean> {
   const json = values['json'] === true;
   try {
     const out = await spec.run(input, json);
-    if (json) process.stdout.write(`${JSON.stringify(withPushError(out.result, out.pushError), null, 2)}\n`);
-    else if (out.human.length > 0) process.stdout.write(`${out.human.join('\n')}\n`);
-    for (const line of out.warnings ?? []) process.stderr.write(`${line}\n`);
-    if (out.exitCode !== undefined) process.exitCode = out.exitCode;
-    if (out.pushError) {
-      if (!json) process.stderr.write(`error[${out.pushError.code}]: ${out.pushError.message}\nhint: ${out.pushError.hint}\n`);
-      process.exitCode = out.pushError.exitCode;
-    }
+    const lines: string[] = [];
+    const exit = printOutcome(out, json, (line) => lines.push(line));
+    if (json) process.stdout.write(`${JSON.stringify(envelope(out), null, 2)}\n`);
+    else if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
+    if (exit !== undefined) process.exitCode = exit;
   } catch (err) {
     const e: RunlogError = toRunlogError(err);
     printError(e, json);

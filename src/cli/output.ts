@@ -1,4 +1,9 @@
-/** How results and errors reach the terminal: shared by the oclif commands and the fast entry. */
+/**
+ * How results and errors reach the terminal. The oclif base command and the
+ * fast entry both print through here, so every command, on either path,
+ * writes the same `error[CODE]` lines, the same JSON envelope and the same
+ * exit codes.
+ */
 import type { RunlogError } from '../core/errors.js';
 
 /**
@@ -11,24 +16,50 @@ export interface CommandOutput<R extends object> {
   result: R;
   /** stdout lines for people (not printed under --json). */
   human: string[];
-  /** Diagnostics and warnings for stderr. */
+  /** stderr lines in human mode; `warnings: [...]` in the JSON envelope. */
   warnings?: string[];
   /** The local commit is kept; the base command prints this and exits 5. */
   pushError?: RunlogError;
   /** A finished command whose answer is "no" (lint findings, audit found secrets, --check stale). */
   exitCode?: number;
+  /** Like exitCode, with the reason said as an error (human mode) and its exit code; the result still holds the data. */
+  failure?: RunlogError;
+}
+
+/** The --json document: the result, its warnings, and the push failure when the commit was kept locally. */
+export type Envelope<R extends object> = R & { warnings: unknown; error?: { code: string; message: string; hint: string } };
+
+/** A result that reports warnings of its own (lint's count, checkpoint checks' list) keeps them. */
+export function envelope<R extends object>(out: CommandOutput<R>): Envelope<R> {
+  const e = out.pushError;
+  const warnings = 'warnings' in out.result ? {} : { warnings: out.warnings ?? [] };
+  return { ...out.result, ...warnings, ...(e ? { error: { code: e.code, message: e.message, hint: e.hint } } : {}) } as Envelope<R>;
 }
 
 export function errorJson(e: RunlogError): { error: Record<string, unknown> } {
   return { error: { code: e.code, message: e.message, hint: e.hint, ...(e.details ?? {}) } };
 }
 
-export function printError(e: RunlogError, json: boolean): void {
-  if (json) process.stdout.write(`${JSON.stringify(errorJson(e), null, 2)}\n`);
-  else process.stderr.write(`error[${e.code}]: ${e.message}\nhint: ${e.hint}\n`);
+export function errorLines(e: RunlogError): string {
+  return `error[${e.code}]: ${e.message}\nhint: ${e.hint}\n`;
 }
 
-/** A push that failed after a good local commit: the result is printed, then this. */
-export function withPushError<T extends object>(result: T, e: RunlogError | undefined): T & { error?: { code: string; message: string; hint: string } } {
-  return e ? { ...result, error: { code: e.code, message: e.message, hint: e.hint } } : result;
+export function printError(e: RunlogError, json: boolean): void {
+  if (json) process.stdout.write(`${JSON.stringify(errorJson(e), null, 2)}\n`);
+  else process.stderr.write(errorLines(e));
+}
+
+/**
+ * Everything a finished command prints besides the JSON document: human
+ * lines (stdout), warnings, the failure and the push failure (stderr), in
+ * that order; returns the exit code it decided (undefined: success).
+ */
+export function printOutcome(out: CommandOutput<object>, json: boolean, log: (line: string) => void): number | undefined {
+  if (!json) {
+    for (const line of out.human) log(line);
+    for (const line of out.warnings ?? []) process.stderr.write(`${line}\n`);
+    if (out.failure) process.stderr.write(errorLines(out.failure));
+    if (out.pushError) process.stderr.write(errorLines(out.pushError));
+  }
+  return out.pushError?.exitCode ?? out.failure?.exitCode ?? out.exitCode;
 }

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { appendAction } from '../app/append.js';
+import { appendService } from '../app/append.js';
 import type { AppendResult } from '../schemas/output.js';
 
 export default class Append extends RunlogCommand {
@@ -22,6 +22,6 @@ export default class Append extends RunlogCommand {
 
   async run(): Promise<AppendResult> {
     const { args, flags } = await this.parse(Append);
-    return this.present(await appendAction({ ...args, ...flags }));
+    return this.present(await appendService({ ...args, ...flags }));
   }
 }

@@ -1,8 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { nonNegativeInt, parseMetrics } from '../app/input.js';
-import type { CompleteArgs, EntryResult } from '../ledger/ops/record.js';
-import { resolveRun } from '../ledger/read/runs.js';
+import type { Envelope } from '../cli/output.js';
 import type { CompleteResult } from '../schemas/output.js';
 
 export default class Complete extends RunlogCommand {
@@ -17,25 +15,9 @@ export default class Complete extends RunlogCommand {
     summary: Flags.string({ description: 'one-line takeaway (loss_one_liner)' }),
   };
 
-  async run(): Promise<CompleteResult> {
+  async run(): Promise<Envelope<CompleteResult>> {
     const { args, flags } = await this.parse(Complete);
-    const a: Omit<CompleteArgs, 'run'> = {
-      exitCode: flags['exit-code'],
-      finalStep: nonNegativeInt(flags['final-step'], '--final-step'),
-      metrics: parseMetrics(flags.metric),
-      checkpoint: flags.checkpoint,
-      summary: flags.summary,
-      at: new Date().toISOString(),
-    };
-    const ledger = this.openLedger(flags);
-    const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);
-    // The chart at completion draws the output logs' readings too; they travel in the operation (replay has no logs).
-    const { chartReadings } = await import('../plot/output-logs.js');
-    const readings = chartReadings(ledger.root, ledger.config, run);
-    const tx = await this.commit<EntryResult & { results: Record<string, string>; chart: string | null }>(ledger, { kind: 'complete', run: run.id, args: { ...a, run: run.id, readings } }, flags.push);
-    this.say(`${run.id}: ${tx.result.previousState} → completed`);
-    for (const [k, v] of Object.entries(tx.result.results)) this.say(`  ${k}: ${v}`);
-    if (tx.result.chart) this.say(`  chart: ${tx.result.chart}`);
-    return this.toJson({ ...tx.result, ...tx.out });
+    const { completeService } = await import('../app/complete.js');
+    return this.present(await completeService({ ...args, ...flags }));
   }
 }

@@ -1,8 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
+import type { Envelope } from '../cli/output.js';
 import { FAILURE_CLASSES } from '../core/failure-classes.js';
-import type { EntryResult } from '../ledger/ops/record.js';
-import { resolveRun } from '../ledger/read/runs.js';
 import type { EntryResultOut } from '../schemas/output.js';
 
 export default class Fail extends RunlogCommand {
@@ -14,12 +13,9 @@ export default class Fail extends RunlogCommand {
     reason: Flags.string({ description: 'what failed, with the evidence line', required: true }),
   };
 
-  async run(): Promise<EntryResultOut> {
+  async run(): Promise<Envelope<EntryResultOut>> {
     const { args, flags } = await this.parse(Fail);
-    const ledger = this.openLedger(flags);
-    const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);
-    const tx = await this.commit<EntryResult>(ledger, { kind: 'fail', run: run.id, args: { run: run.id, failureClass: flags.class, reason: flags.reason, at: new Date().toISOString() } }, flags.push);
-    this.say(`${run.id}: ${tx.result.previousState} → ${tx.result.state} (${flags.class})`);
-    return this.toJson({ ...tx.result, ...tx.out });
+    const { failService } = await import('../app/fail.js');
+    return this.present(await failService({ ...args, ...flags }));
   }
 }

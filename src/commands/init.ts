@@ -1,8 +1,6 @@
 import { Flags } from '@oclif/core';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { RunlogCommand } from '../cli/base-command.js';
-import { initLedger } from '../app/init.js';
+import type { Envelope } from '../cli/output.js';
 import type { InitResult } from '../schemas/output.js';
 
 export default class Init extends RunlogCommand {
@@ -13,13 +11,9 @@ export default class Init extends RunlogCommand {
     remote: Flags.string({ description: 'git URL of the remote to push to (added as `origin` when missing)' }),
   };
 
-  async run(): Promise<InitResult> {
+  async run(): Promise<Envelope<InitResult>> {
     const { flags } = await this.parse(Init);
-    const dir = resolve(flags.ledger ?? process.cwd());
-    const { pushError, ...r } = await initLedger(dir, { remote: flags.remote, push: flags.push }, existsSync);
-    this.notePushError(pushError);
-    this.say(r.created.length > 0 ? `initialised ledger in ${r.root} (${r.created.join(', ')})` : `ledger in ${r.root} is already initialised`);
-    if (r.commit) this.say(`committed ${r.commit.slice(0, 12)}${r.pushed ? `, pushed to ${r.remote}` : ''}`);
-    return this.toJson(r);
+    const { initService } = await import('../app/init.js');
+    return this.present(await initService(flags));
   }
 }

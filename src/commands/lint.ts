@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
+import type { Envelope } from '../cli/output.js';
 import type { LintResult } from '../schemas/output.js';
 
 export default class Lint extends RunlogCommand {
@@ -10,13 +11,9 @@ export default class Lint extends RunlogCommand {
   static examples = ['<%= config.bin %> lint', '<%= config.bin %> lint 2026-03-22_train --json'];
   static args = { runs: Args.string({ description: 'run ids, file paths, or unique suffixes (default: every run, plus folder rules)' }) };
 
-  async run(): Promise<LintResult> {
+  async run(): Promise<Envelope<LintResult>> {
     const { argv, flags } = await this.parse(Lint);
-    const { lintLedger } = await import('../lint/lint.js');
-    const report = lintLedger(this.openLedger(flags), argv as string[]);
-    for (const f of report.findings) this.say(`${f.file}${f.line > 0 ? `:${f.line}` : ''}: ${f.severity}: ${f.message} [${f.rule}]`);
-    this.say(`${report.files} run log(s): ${report.errors} error(s), ${report.warnings} warning(s)`);
-    if (report.errors > 0) process.exitCode = 1;
-    return report;
+    const { lintService } = await import('../app/lint.js');
+    return this.present(await lintService({ ...flags, runs: argv as string[] }));
   }
 }

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { listAction } from '../app/list.js';
+import { listService } from '../app/list.js';
 import { FAILURE_CLASSES } from '../core/failure-classes.js';
 import { STATES } from '../core/lifecycle.js';
 import type { ListResult } from '../schemas/output.js';
@@ -17,6 +17,6 @@ export default class List extends RunlogCommand {
 
   async run(): Promise<ListResult> {
     const { flags } = await this.parse(List);
-    return this.present(await listAction({ ...flags, json: this.jsonEnabled() }));
+    return this.present(await listService({ ...flags, json: this.jsonEnabled() }));
   }
 }

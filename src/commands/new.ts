@@ -1,10 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { parseSettings } from '../app/input.js';
-import type { NewArgs } from '../ledger/ops/record.js';
+import type { Envelope } from '../cli/output.js';
 import type { NewResult } from '../schemas/output.js';
-import { validateSlug } from '../core/slug.js';
-import { dateOnly, parseDateFlag } from '../core/time.js';
 
 export default class New extends RunlogCommand {
   static summary = 'Create a run log from the template, in state pending, and add it to timeline.md.';
@@ -24,25 +21,9 @@ export default class New extends RunlogCommand {
     date: Flags.string({ description: 'date in the file name (YYYY-MM-DD, default today UTC)' }),
   };
 
-  async run(): Promise<NewResult> {
+  async run(): Promise<Envelope<NewResult>> {
     const { args, flags } = await this.parse(New);
-    const now = new Date();
-    const a: NewArgs = {
-      task: validateSlug(args.task, 'task'),
-      type: flags.type as NewArgs['type'],
-      subtype: flags.subtype,
-      objective: flags.objective,
-      group: flags.group === undefined ? undefined : validateSlug(flags.group, 'group'),
-      script: flags.script,
-      config: flags.config,
-      dataset: flags.dataset,
-      settings: parseSettings(flags.setting),
-      date: flags.date ? parseDateFlag(flags.date, '--date') : dateOnly(now),
-      at: now.toISOString(),
-    };
-    const ledger = this.openLedger(flags);
-    const tx = await this.commit<{ id: string; path: string; state: string }>(ledger, { kind: 'new', run: `${a.group ? `${a.group}/` : ''}${a.date}_${a.task}`, args: { ...a } }, flags.push);
-    this.say(`created ${tx.result.path} (${tx.result.state})`);
-    return this.toJson({ ...tx.result, ...tx.out });
+    const { newService } = await import('../app/new.js');
+    return this.present(await newService({ ...args, ...flags }));
   }
 }

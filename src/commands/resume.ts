@@ -1,7 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import type { EntryResult } from '../ledger/ops/record.js';
-import { resolveRun } from '../ledger/read/runs.js';
+import type { Envelope } from '../cli/output.js';
 import type { ResumeResult } from '../schemas/output.js';
 
 export default class Resume extends RunlogCommand {
@@ -12,12 +11,9 @@ export default class Resume extends RunlogCommand {
     from: Flags.string({ description: 'checkpoint the new attempt resumes from' }),
   };
 
-  async run(): Promise<ResumeResult> {
+  async run(): Promise<Envelope<ResumeResult>> {
     const { args, flags } = await this.parse(Resume);
-    const ledger = this.openLedger(flags);
-    const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);
-    const tx = await this.commit<EntryResult & { attempt: number; heading: string }>(ledger, { kind: 'resume', run: run.id, args: { run: run.id, from: flags.from, at: new Date().toISOString() } }, flags.push);
-    this.say(`${run.id}: ${tx.result.previousState} → pending, attempt ${tx.result.attempt} (## ${tx.result.heading})`);
-    return this.toJson({ ...tx.result, ...tx.out });
+    const { resumeService } = await import('../app/resume.js');
+    return this.present(await resumeService({ ...args, ...flags }));
   }
 }

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { showAction } from '../app/show.js';
+import { showService } from '../app/show.js';
 import type { ShowResult } from '../schemas/output.js';
 
 export default class Show extends RunlogCommand {
@@ -13,6 +13,6 @@ export default class Show extends RunlogCommand {
 
   async run(): Promise<ShowResult> {
     const { args, flags } = await this.parse(Show);
-    return this.present(await showAction({ run: args.run, ledger: flags.ledger, json: this.jsonEnabled(), chart: !flags['no-chart'] && process.stdout.isTTY === true }));
+    return this.present(await showService({ run: args.run, ledger: flags.ledger, json: this.jsonEnabled(), chart: !flags['no-chart'] && process.stdout.isTTY === true }));
   }
 }

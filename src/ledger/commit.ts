@@ -5,8 +5,10 @@
  * calls `commit`; nothing else constructs a Transaction, so the lock, the
  * journal and the push rules hold for every write.
  */
-import type { Operation } from '../core/operation.js';
-import type { Ledger } from '../git/ledger-repo.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Applied, Operation } from '../core/operation.js';
+import type { Ledger, LedgerView } from '../git/ledger-repo.js';
 import { Transaction, type TxResult } from '../git/transaction.js';
 import { applyOperation } from './ops/index.js';
 
@@ -20,4 +22,24 @@ export function commit<R>(ledger: Ledger, op: Omit<Operation, 'v'>, opts: { push
 /** `runlog sync`: push what is committed but not on the remote, replaying onto a moved remote. */
 export function syncLedger(ledger: Ledger): ReturnType<Transaction['sync']> {
   return new Transaction(ledger, applyOperation).sync();
+}
+
+/**
+ * What `op` would write, without the lock or a commit: the writes and the
+ * files they would change (`--check` modes ask this and change nothing).
+ */
+export async function plan(ledger: Ledger, op: Omit<Operation, 'v'>): Promise<Applied & { changed: string[] }> {
+  const view: LedgerView = {
+    root: ledger.root,
+    config: ledger.config,
+    read: (p) => {
+      try {
+        return readFileSync(join(ledger.root, p), 'utf8');
+      } catch {
+        return null;
+      }
+    },
+  };
+  const applied = await applyOperation(view, { v: 1, ...op });
+  return { ...applied, changed: applied.writes.filter((w) => view.read(w.path) !== w.content).map((w) => w.path) };
 }

@@ -22,12 +22,12 @@ const Committed = {
   pushed: z.boolean(),
 };
 
-export const InitOutput = z.object({ root: z.string(), created: z.array(z.string()), remote: z.string().nullable(), ...Committed }).passthrough();
-export const NewOutput = z.object({ id: z.string(), path: z.string(), state: z.string(), ...Committed }).passthrough();
-export const AppendOutput = z.object({ id: z.string(), entry: Entry, ...Committed }).passthrough();
-export const EntryOutput = z.object({ id: z.string(), state: z.string(), previousState: z.string(), entry: Entry, ...Committed }).passthrough();
-export const CompleteOutput = EntryOutput.extend({ results: z.record(z.string(), z.string()), chart: z.string().nullable().optional() });
-export const PlotOutput = z
+const InitBody = z.object({ root: z.string(), created: z.array(z.string()), remote: z.string().nullable(), ...Committed }).passthrough();
+const NewBody = z.object({ id: z.string(), path: z.string(), state: z.string(), ...Committed }).passthrough();
+const AppendBody = z.object({ id: z.string(), entry: Entry, ...Committed }).passthrough();
+const EntryBody = z.object({ id: z.string(), state: z.string(), previousState: z.string(), entry: Entry, ...Committed }).passthrough();
+const CompleteBody = EntryBody.extend({ results: z.record(z.string(), z.string()), chart: z.string().nullable().optional() });
+const PlotBody = z
   .object({
     id: z.string(),
     path: z.string(),
@@ -41,9 +41,9 @@ export const PlotOutput = z
     ...Committed,
   })
   .strict();
-export const ResumeOutput = EntryOutput.extend({ attempt: z.number().int(), heading: z.string() });
+const ResumeBody = EntryBody.extend({ attempt: z.number().int(), heading: z.string() });
 
-export const ShowOutput = z
+const ShowBody = z
   .object({
     id: z.string(),
     path: z.string(),
@@ -69,31 +69,31 @@ export const ShowOutput = z
   })
   .passthrough();
 
-export const ListOutput = z.object({
+const ListBody = z.object({
   runs: z.array(z.object({ id: z.string(), path: z.string(), state: z.string(), runType: z.string().nullable(), updated: z.string() }).passthrough()),
 }).passthrough();
 
-export const IndexOutput = z.object({ files: z.array(z.string()), stale: z.array(z.string()), ...Committed }).passthrough();
+const IndexBody = z.object({ files: z.array(z.string()), stale: z.array(z.string()), ...Committed }).passthrough();
 
-export const HistoryOutput = z.object({
+const HistoryBody = z.object({
   id: z.string(),
   commits: z.array(z.object({ sha: z.string(), at: z.string(), author: z.string(), subject: z.string() })),
 });
 
-export const SyncOutput = z.object({ pushed: z.number().int(), pending: z.number().int(), replayed: z.number().int() }).passthrough();
+const SyncBody = z.object({ pushed: z.number().int(), pending: z.number().int(), replayed: z.number().int() }).passthrough();
 
-export type InitResult = z.infer<typeof InitOutput>;
-export type NewResult = z.infer<typeof NewOutput>;
-export type AppendResult = z.infer<typeof AppendOutput>;
-export type EntryResultOut = z.infer<typeof EntryOutput>;
-export type CompleteResult = z.infer<typeof CompleteOutput>;
-export type PlotCommandResult = z.infer<typeof PlotOutput>;
-export type ResumeResult = z.infer<typeof ResumeOutput>;
-export type ShowResult = z.infer<typeof ShowOutput>;
-export type ListResult = z.infer<typeof ListOutput>;
-export type IndexResult = z.infer<typeof IndexOutput>;
-export type HistoryResult = z.infer<typeof HistoryOutput>;
-export type SyncResult = z.infer<typeof SyncOutput>;
+export type InitResult = z.infer<typeof InitBody>;
+export type NewResult = z.infer<typeof NewBody>;
+export type AppendResult = z.infer<typeof AppendBody>;
+export type EntryResultOut = z.infer<typeof EntryBody>;
+export type CompleteResult = z.infer<typeof CompleteBody>;
+export type PlotCommandResult = z.infer<typeof PlotBody>;
+export type ResumeResult = z.infer<typeof ResumeBody>;
+export type ShowResult = z.infer<typeof ShowBody>;
+export type ListResult = z.infer<typeof ListBody>;
+export type IndexResult = z.infer<typeof IndexBody>;
+export type HistoryResult = z.infer<typeof HistoryBody>;
+export type SyncResult = z.infer<typeof SyncBody>;
 
 // ---- checkpoints, publish, seal, W&B, lint (ISSUE 7) ----
 
@@ -106,14 +106,14 @@ const Checkpoint = z.object({
   lineage: z.array(z.enum(['launch_source', 'recovery_source', 'milestone', 'rejected'])),
 });
 
-export const CkptListOutput = z.object({ root: z.string(), run: z.string().nullable(), checkpoints: z.array(Checkpoint) });
-export const CkptPickOutput = z.object({
+const CkptListBody = z.object({ root: z.string(), run: z.string().nullable(), checkpoints: z.array(Checkpoint) });
+const CkptPickBody = z.object({
   root: z.string(),
   run: z.string().nullable(),
   checkpoint: Checkpoint,
   skipped: z.array(z.object({ path: z.string(), step: z.number().int(), reason: z.enum(['incomplete', 'rejected_lineage']) })),
 });
-export const CkptPruneOutput = z.object({
+const CkptPruneBody = z.object({
   root: z.string(),
   run: z.string().nullable(),
   dryRun: z.boolean(),
@@ -123,7 +123,7 @@ export const CkptPruneOutput = z.object({
   unmatchedProtect: z.array(z.string()),
   ...Committed,
 });
-export const CkptPassportOutput = z.object({
+const CkptPassportBody = z.object({
   file: z.string(),
   checkpoint: z.string(),
   run: z.string(),
@@ -134,7 +134,7 @@ export const CkptPassportOutput = z.object({
   ...Committed,
 }).passthrough();
 const VerifyIssue = z.object({ check: z.string(), message: z.string(), path: z.string().optional() });
-export const CkptSignoffOutput = z.object({
+const CkptSignoffBody = z.object({
   file: z.string(),
   checkpoint: z.string(),
   run: z.string().nullable(),
@@ -145,7 +145,7 @@ export const CkptSignoffOutput = z.object({
   warnings: z.array(VerifyIssue),
   ...Committed,
 }).passthrough();
-export const CkptVerifyOutput = z.object({
+const CkptVerifyBody = z.object({
   ok: z.boolean(),
   root: z.string(),
   failures: z.array(VerifyIssue),
@@ -155,7 +155,7 @@ export const CkptVerifyOutput = z.object({
 
 const Removal = z.object({ rule: z.string(), count: z.number().int() });
 const Leak = z.object({ file: z.string(), line: z.number().int(), rule: z.string() });
-export const PublishOutput = z.object({
+const PublishBody = z.object({
   out: z.string(),
   run: z.string().nullable(),
   check: z.boolean(),
@@ -164,7 +164,7 @@ export const PublishOutput = z.object({
   leaks: z.array(Leak),
 });
 
-export const SealOutput = z.object({
+const SealBody = z.object({
   run: z.string(),
   tag: z.string(),
   target: z.string(),
@@ -187,14 +187,14 @@ const WandbRunOut = z.object({
   bloat: z.object({ flagged: z.boolean(), bytes: z.number().int(), thresholdBytes: z.number(), offenders: z.array(z.object({ path: z.string(), sizeBytes: z.number().int(), kind: z.string() })) }),
   warnings: z.array(z.string()),
 });
-export const WandbShowOutput = z.object({
+const WandbShowBody = z.object({
   run: z.string().nullable(),
   dirs: z.array(z.string()),
   runs: z.array(WandbRunOut),
   staging: z.object({ path: z.string(), flagged: z.boolean(), bytes: z.number().int() }).passthrough().nullable(),
   bloatFlagged: z.boolean(),
 });
-export const WandbSyncOutput = z.object({
+const WandbSyncBody = z.object({
   run: z.string().nullable(),
   dryRun: z.boolean(),
   argv: z.array(z.string()),
@@ -206,14 +206,14 @@ export const WandbSyncOutput = z.object({
   ...Committed,
 });
 
-export const LintOutput = z.object({
+const LintBody = z.object({
   files: z.number().int(),
   errors: z.number().int(),
   warnings: z.number().int(),
   findings: z.array(z.object({ rule: z.string(), severity: z.enum(['error', 'warning']), file: z.string(), line: z.number().int(), message: z.string() })),
 });
 
-export const AuditOutput = z
+const AuditBody = z
   .object({
     clean: z.boolean(),
     scanned: z.object({ commits: z.number().int(), tags: z.number().int(), refs: z.number().int(), files: z.number().int() }).strict(),
@@ -232,18 +232,18 @@ export const AuditOutput = z
   })
   .strict();
 
-export type AuditResult = z.infer<typeof AuditOutput>;
-export type CkptListResult = z.infer<typeof CkptListOutput>;
-export type CkptPickResult = z.infer<typeof CkptPickOutput>;
-export type CkptPruneResult = z.infer<typeof CkptPruneOutput>;
-export type CkptPassportResult = z.infer<typeof CkptPassportOutput>;
-export type CkptSignoffResult = z.infer<typeof CkptSignoffOutput>;
-export type CkptVerifyResult = z.infer<typeof CkptVerifyOutput>;
-export type PublishResult = z.infer<typeof PublishOutput>;
-export type SealResult = z.infer<typeof SealOutput>;
-export type WandbShowResult = z.infer<typeof WandbShowOutput>;
-export type WandbSyncResult = z.infer<typeof WandbSyncOutput>;
-export type LintResult = z.infer<typeof LintOutput>;
+export type AuditResult = z.infer<typeof AuditBody>;
+export type CkptListResult = z.infer<typeof CkptListBody>;
+export type CkptPickResult = z.infer<typeof CkptPickBody>;
+export type CkptPruneResult = z.infer<typeof CkptPruneBody>;
+export type CkptPassportResult = z.infer<typeof CkptPassportBody>;
+export type CkptSignoffResult = z.infer<typeof CkptSignoffBody>;
+export type CkptVerifyResult = z.infer<typeof CkptVerifyBody>;
+export type PublishResult = z.infer<typeof PublishBody>;
+export type SealResult = z.infer<typeof SealBody>;
+export type WandbShowResult = z.infer<typeof WandbShowBody>;
+export type WandbSyncResult = z.infer<typeof WandbSyncBody>;
+export type LintResult = z.infer<typeof LintBody>;
 
 // ---- hero runs, logbooks, babysitting (issue 6) ------------------------------
 
@@ -251,7 +251,7 @@ const MirrorPending = z.object({ path: z.string(), eventId: z.string(), code: z.
 const MirrorPosted = z.object({ path: z.string(), eventId: z.string(), commentUrl: z.string() });
 const MirrorState = z.enum(['pending', 'posted', 'none']);
 
-export const HeroInitOutput = z.object({
+const HeroInitBody = z.object({
   slug: z.string(),
   path: z.string(),
   issueUrl: z.string().nullable(),
@@ -263,7 +263,7 @@ export const HeroInitOutput = z.object({
   ...Committed,
 }).passthrough();
 
-export const HeroEventOutput = z.object({
+const HeroEventBody = z.object({
   slug: z.string(),
   path: z.string(),
   eventId: z.string(),
@@ -284,7 +284,7 @@ export const ChecklistItem = z.object({
   reason: z.string().optional(),
 });
 
-export const HeroLaunchOutput = z.object({
+const HeroLaunchBody = z.object({
   slug: z.string(),
   path: z.string(),
   relaunch: z.boolean(),
@@ -320,7 +320,7 @@ export const BabysitCycle = z.object({
   commit: z.string().nullable(),
 });
 
-export const BabysitOutput = z.object({
+const BabysitBody = z.object({
   slug: z.string(),
   path: z.string(),
   cycles: z.array(BabysitCycle),
@@ -329,11 +329,11 @@ export const BabysitOutput = z.object({
   pushed: z.boolean(),
 }).passthrough();
 
-export type HeroInitResult = z.infer<typeof HeroInitOutput>;
-export type HeroEventResult = z.infer<typeof HeroEventOutput>;
-export type HeroLaunchResult = z.infer<typeof HeroLaunchOutput>;
+export type HeroInitResult = z.infer<typeof HeroInitBody>;
+export type HeroEventResult = z.infer<typeof HeroEventBody>;
+export type HeroLaunchResult = z.infer<typeof HeroLaunchBody>;
 export type ChecklistEntry = z.infer<typeof ChecklistItem>;
-export type BabysitResult = z.infer<typeof BabysitOutput>;
+export type BabysitResult = z.infer<typeof BabysitBody>;
 export type BabysitCycleResult = z.infer<typeof BabysitCycle>;
 
 // ---- jobs: submit, poll, supervise, stop, retry, restart ------------------
@@ -344,7 +344,7 @@ const Launched = {
   pushed: z.boolean(),
 };
 
-export const SubmitOutput = z
+const SubmitBody = z
   .object({
     id: z.string(),
     attempt: z.number().int(),
@@ -361,7 +361,7 @@ export const SubmitOutput = z
   })
   .passthrough();
 
-export const PassChangeOutput = z.object({
+const PassChangeBody = z.object({
   id: z.string(),
   attempt: z.number().int(),
   from: z.string(),
@@ -372,29 +372,29 @@ export const PassChangeOutput = z.object({
   commit: z.string().nullable(),
 });
 
-export const PollOutput = z
+const PollBody = z
   .object({
     at: z.string(),
     runs: z.number().int(),
     executorQueries: z.number().int(),
     transportErrors: z.array(z.string()),
-    changes: z.array(PassChangeOutput),
+    changes: z.array(PassChangeBody),
     durationMs: z.number(),
     pushed: z.boolean(),
   })
   .passthrough();
 
-export const SuperviseOutput = z
+const SuperviseBody = z
   .object({
     passes: z.number().int(),
     executorQueries: z.number().int(),
-    changes: z.array(PassChangeOutput),
+    changes: z.array(PassChangeBody),
     stoppedBy: z.enum(['signal', 'idle', 'max_passes']),
     pushed: z.boolean(),
   })
   .passthrough();
 
-export const OperatorOutput = z
+const OperatorBody = z
   .object({
     id: z.string(),
     action: z.enum(['stop', 'retry', 'restart']),
@@ -407,16 +407,16 @@ export const OperatorOutput = z
   })
   .passthrough();
 
-export type SubmitResult = z.infer<typeof SubmitOutput>;
-export type PollResultOut = z.infer<typeof PollOutput>;
-export type SuperviseResult = z.infer<typeof SuperviseOutput>;
-export type OperatorResultOut = z.infer<typeof OperatorOutput>;
+export type SubmitResult = z.infer<typeof SubmitBody>;
+export type PollResultOut = z.infer<typeof PollBody>;
+export type SuperviseResult = z.infer<typeof SuperviseBody>;
+export type OperatorResultOut = z.infer<typeof OperatorBody>;
 
 // ---- review: compare, diff, history --entries ----
 
 const Metric = z.union([z.number(), z.enum(['nan', 'inf', '-inf'])]);
 
-export const CompareOutput = z
+const CompareBody = z
   .object({
     runs: z.array(
       z
@@ -445,12 +445,12 @@ export const CompareOutput = z
   })
   .strict();
 
-export type CompareResult = z.infer<typeof CompareOutput>;
+export type CompareResult = z.infer<typeof CompareBody>;
 
 const RunRef = z.object({ id: z.string(), path: z.string() }).strict();
 const Change = z.object({ key: z.string(), before: z.string().nullable(), after: z.string().nullable() }).strict();
 
-export const DiffOutput = z
+const DiffBody = z
   .object({
     a: RunRef,
     b: RunRef,
@@ -462,7 +462,7 @@ export const DiffOutput = z
   })
   .strict();
 
-export type DiffResult = z.infer<typeof DiffOutput>;
+export type DiffResult = z.infer<typeof DiffBody>;
 
 const LineAuthor = z
   .object({
@@ -479,11 +479,11 @@ const LineAuthor = z
   })
   .strict();
 
-export const HistoryEntriesOutput = z
+const HistoryEntriesBody = z
   .object({
     id: z.string(),
     path: z.string(),
-    commits: HistoryOutput.shape.commits,
+    commits: HistoryBody.shape.commits,
     entries: z.array(
       z
         .object({
@@ -502,4 +502,54 @@ export const HistoryEntriesOutput = z
   })
   .strict();
 
-export type HistoryEntriesResult = z.infer<typeof HistoryEntriesOutput>;
+export type HistoryEntriesResult = z.infer<typeof HistoryEntriesBody>;
+
+// ---- the JSON documents: each result, plus the envelope every command adds ----
+
+/**
+ * Every `--json` document carries the command's warnings (stderr lines in
+ * human mode) and, when a push failed after a good local commit, that error.
+ * Results that already report warnings of their own (lint counts them, the
+ * checkpoint checks list them) keep theirs.
+ */
+const ENVELOPE = {
+  warnings: z.array(z.string()),
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).strict().optional(),
+};
+
+export const InitOutput = InitBody.extend(ENVELOPE);
+export const NewOutput = NewBody.extend(ENVELOPE);
+export const AppendOutput = AppendBody.extend(ENVELOPE);
+export const EntryOutput = EntryBody.extend(ENVELOPE);
+export const CompleteOutput = CompleteBody.extend(ENVELOPE);
+export const PlotOutput = PlotBody.extend(ENVELOPE);
+export const ResumeOutput = ResumeBody.extend(ENVELOPE);
+export const ShowOutput = ShowBody.extend(ENVELOPE);
+export const ListOutput = ListBody.extend(ENVELOPE);
+export const IndexOutput = IndexBody.extend(ENVELOPE);
+export const HistoryOutput = HistoryBody.extend(ENVELOPE);
+export const SyncOutput = SyncBody.extend(ENVELOPE);
+export const CkptListOutput = CkptListBody.extend(ENVELOPE);
+export const CkptPickOutput = CkptPickBody.extend(ENVELOPE);
+export const CkptPruneOutput = CkptPruneBody.extend(ENVELOPE);
+export const CkptPassportOutput = CkptPassportBody.extend(ENVELOPE);
+export const CkptSignoffOutput = CkptSignoffBody.extend({ error: ENVELOPE.error });
+export const CkptVerifyOutput = CkptVerifyBody.extend({ error: ENVELOPE.error });
+export const PublishOutput = PublishBody.extend(ENVELOPE);
+export const SealOutput = SealBody.extend(ENVELOPE);
+export const WandbShowOutput = WandbShowBody.extend(ENVELOPE);
+export const WandbSyncOutput = WandbSyncBody.extend(ENVELOPE);
+export const LintOutput = LintBody.extend({ error: ENVELOPE.error });
+export const AuditOutput = AuditBody.extend(ENVELOPE);
+export const HeroInitOutput = HeroInitBody.extend(ENVELOPE);
+export const HeroEventOutput = HeroEventBody.extend(ENVELOPE);
+export const HeroLaunchOutput = HeroLaunchBody.extend(ENVELOPE);
+export const BabysitOutput = BabysitBody.extend(ENVELOPE);
+export const SubmitOutput = SubmitBody.extend(ENVELOPE);
+export const PassChangeOutput = PassChangeBody.extend(ENVELOPE);
+export const PollOutput = PollBody.extend(ENVELOPE);
+export const SuperviseOutput = SuperviseBody.extend(ENVELOPE);
+export const OperatorOutput = OperatorBody.extend(ENVELOPE);
+export const CompareOutput = CompareBody.extend(ENVELOPE);
+export const DiffOutput = DiffBody.extend(ENVELOPE);
+export const HistoryEntriesOutput = HistoryEntriesBody.extend(ENVELOPE);

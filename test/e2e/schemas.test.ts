@@ -107,7 +107,7 @@ describe('--json output matches its schema', () => {
     ]);
 
     const synced = valid(SyncOutput, await cli('sync'));
-    expect(synced).toEqual({ pushed: 0, pending: 0, replayed: 0 });
+    expect(synced).toEqual({ pushed: 0, pending: 0, replayed: 0, warnings: [] });
     expect((await git(l.remote, ['rev-parse', 'main'])).trim()).toBe((await git(l.main, ['rev-parse', 'HEAD'])).trim());
   });
 });
