@@ -53,7 +53,7 @@ describe.runIf(enabled)('SSH executor on real sshd', () => {
     sha = g('rev-parse', 'HEAD').trim();
     process.env['RUNLOG_SSH_CONFIG'] = world.configPath;
     process.env['RUNLOG_SSH_CONTROL_DIR'] = world.controlDir;
-    exec = new SshExecutor({ config: config(), store: new SshStateStore(join(repo, '.git', 'runlog', 'ssh')) });
+    exec = new SshExecutor({ config: config(), store: SshStateStore.forLedger(repo) });
   }, 120_000);
   afterAll(async () => {
     await world?.tearDown();
@@ -111,7 +111,7 @@ describe.runIf(enabled)('SSH executor on real sshd', () => {
     ]);
     const odd = new SshExecutor({
       config: { hosts: { ro: { ssh: 'rl-cpu', workdir: '/proc/runlog-test' }, gone: { ssh: 'rl-nowhere' } } } as unknown as LedgerConfig,
-      store: new SshStateStore(join(repo, '.git', 'runlog', 'ssh')),
+      store: SshStateStore.forLedger(repo),
     });
     expect((await odd.preflight(spec('pf-ro', ['true'], 'ro')))[0]).toMatch(/^workdir \/proc\/runlog-test on ro cannot be created or written/);
     expect((await odd.preflight(spec('pf-gone', ['true'], 'gone')))[0]).toMatch(/^host gone is not reachable: ssh rl-nowhere: exit 255/);
@@ -120,7 +120,7 @@ describe.runIf(enabled)('SSH executor on real sshd', () => {
   });
 
   it('a launch cut off before its answer is adopted by key without a tree, and refused when it never started', async () => {
-    const store = new SshStateStore(join(repo, '.git', 'runlog', 'ssh'));
+    const store = SshStateStore.forLedger(repo);
     const s = spec('cut-off', ['node', 'train.mjs', '--steps', '1000', '--sleep-ms', '50']);
     const first = await exec.submit(s);
     // As if the answer never arrived: this machine knows the intent, not the pid.
