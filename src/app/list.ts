@@ -6,7 +6,7 @@ import type { CommandOutput } from '../cli/output.js';
 
 export async function listService(input: { state?: string; group?: string; type?: string; class?: string; ledger?: string; json: boolean }): Promise<CommandOutput<ListResult>> {
   const ledger = openLedger({ ledger: input.ledger });
-  const { runs, diagnostics } = listRuns(ledger, { state: input.state, group: input.group, type: input.type, failureClass: input.class });
+  const { runs, diagnostics } = await listRuns(ledger, { state: input.state, group: input.group, type: input.type, failureClass: input.class });
   const human: string[] = [];
   if (!input.json) {
     const w = Math.max(10, ...runs.map((r) => r.id.length));

@@ -1,10 +1,12 @@
 /** Read-only questions about the ledger: list, show, history. No lock, no commit. */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Ledger } from '../../git/ledger-repo.js';
 import { RunLogDoc, type Diagnostic } from '../../markdown/runlog.js';
 import type { StatusEntry } from '../../markdown/status-line.js';
 import { listRunFiles, resolveRun, type RunFile } from './runs.js';
-import { RunIndex, type RunSummary } from './run-index.js';
+import { RunIndex, type RunHead, type RunSummary } from './run-index.js';
+import { cleanBlobs } from '../../git/clean-blobs.js';
+import { plainFrontMatter, plainIsValid } from '../../markdown/frontmatter.js';
 import { failureClassOf } from './run-facts.js';
 
 export interface ListFilter {
@@ -33,36 +35,92 @@ function lastStamp(entries: StatusEntry[]): string | null {
   return null;
 }
 
-export function listRuns(ledger: Ledger, filter: ListFilter): { runs: ListedRun[]; diagnostics: Diagnostic[] } {
+/**
+ * Below this many run logs, a stat per file costs less than the two git calls
+ * that vouch for clean files instead (~9 µs a stat from node, ~5 ms a git spawn).
+ */
+const GIT_KEYS_FROM = 2000;
+
+/** Front matter is at the top: one read of this much answers `state` and `run_type` for almost every run log. */
+const HEAD_BYTES = 4096;
+
+/**
+ * Runs matching `filter`, in id order. Reads as little as the question needs:
+ * an unchanged file is answered from the run index; a new or changed one is
+ * read for its front matter first, and parsed whole only when it passes the
+ * state and type filters (or has no usable front matter: a hand-kept log's
+ * state lives in its Status entries).
+ */
+export async function listRuns(ledger: Ledger, filter: ListFilter, gitKeysFrom = GIT_KEYS_FROM): Promise<{ runs: ListedRun[]; diagnostics: Diagnostic[] }> {
   const runs: ListedRun[] = [];
   const diagnostics: Diagnostic[] = [];
   const index = RunIndex.open(ledger.gitDir);
   const files = listRunFiles(ledger.root, ledger.config.runs_dir);
+  const blobs = files.length >= gitKeysFrom ? await cleanBlobs(ledger.git, ledger.gitTop, ledger.root, ledger.config.runs_dir) : new Map<string, string>();
+  const head = Buffer.allocUnsafe(HEAD_BYTES);
   for (const f of files) {
     if (filter.group && f.group !== filter.group && !(f.group ?? '').startsWith(`${filter.group}/`)) continue;
-    const v = index.get(f.path, f.abs, () => summarize(f.abs, f.path));
-    if (v.notARun) continue;
-    if (filter.state && v.state !== filter.state) continue;
-    if (filter.type && v.runType !== filter.type) continue;
-    if (filter.failureClass && v.failureClass !== filter.failureClass) continue;
-    diagnostics.push(...v.errors);
+    const blob = blobs.get(f.path);
+    const key = blob ? `g${blob}` : statKey(f.abs);
+    let e = index.get(f.path, key);
+    let text: string | null = null;
+    if (!e) {
+      const read = readHead(f.abs, head);
+      text = read.whole ? read.text : null;
+      e = headSummary(read.text) ?? summarize(text ?? readFileSync(f.abs, 'utf8'), f.path);
+      index.set(f.path, key, e);
+    }
+    if ('notARun' in e && e.notARun) continue;
+    if (filter.state && e.state !== filter.state) continue;
+    if (filter.type && e.runType !== filter.type) continue;
+    if ('head' in e) {
+      e = summarize(text ?? readFileSync(f.abs, 'utf8'), f.path);
+      index.set(f.path, key, e);
+    }
+    if (filter.failureClass && e.failureClass !== filter.failureClass) continue;
+    diagnostics.push(...e.errors);
     runs.push({
       id: f.id,
       path: f.path,
-      state: v.state,
-      runType: v.runType,
-      updated: v.updated ?? statSync(f.abs).mtime.toISOString(),
+      state: e.state,
+      runType: e.runType,
+      updated: e.updated ?? statSync(f.abs).mtime.toISOString(),
       group: f.group,
-      failureClass: v.failureClass,
-      stateInferred: v.stateInferred,
+      failureClass: e.failureClass,
+      stateInferred: e.stateInferred,
     });
   }
   index.save(new Set(files.map((f) => f.path)));
   return { runs, diagnostics };
 }
 
-function summarize(abs: string, path: string): RunSummary {
-  const doc = new RunLogDoc(readFileSync(abs, 'utf8'), path);
+function statKey(abs: string): string {
+  const st = statSync(abs);
+  return `s${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
+}
+
+function readHead(abs: string, buf: Buffer): { text: string; whole: boolean } {
+  const fd = openSync(abs, 'r');
+  try {
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return { text: buf.toString('utf8', 0, n), whole: n < buf.length };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** State and run type from plain, valid front matter that closes within the head; null when the whole file must be read. */
+function headSummary(head: string): RunHead | null {
+  if (!head.startsWith('---\n')) return null;
+  const close = head.indexOf('\n---\n', 3);
+  if (close === -1) return null;
+  // Every line `key: value` also rules out a `---` variant that would close the block earlier.
+  const fm = plainFrontMatter(head.slice(4, close + 1));
+  return fm && plainIsValid(fm) ? { head: true, state: fm.state, runType: fm.run_type } : null;
+}
+
+function summarize(text: string, path: string): RunSummary {
+  const doc = new RunLogDoc(text, path);
   const v = doc.view;
   if (!doc.isRun) return { state: v.state, runType: null, failureClass: null, updated: null, stateInferred: true, errors: [], notARun: true };
   return { state: v.state, runType: v.runType, failureClass: failureClassOf(v), updated: lastStamp(v.status), stateInferred: v.stateInferred, errors: doc.errors };

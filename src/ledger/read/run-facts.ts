@@ -61,8 +61,13 @@ export function runFacts(doc: RunLogDoc): RunFacts {
 export function failureClassOf(v: RunLogView): string | null {
   if (v.failureClass) return v.failureClass;
   const last = [...v.status].reverse().find((e) => !e.continuation);
-  return last ? (FAILURE_CLASSES.find((c) => new RegExp(`\\b${c}\\b`).test(last.text)) ?? null) : null;
+  if (!last) return null;
+  // One pass of one expression per run (`list` asks this of every run it prints), then the first class in table order.
+  const named = new Set(last.text.match(CLASS_WORD) ?? []);
+  return FAILURE_CLASSES.find((c) => named.has(c)) ?? null;
 }
+
+const CLASS_WORD = new RegExp(`\\b(?:${[...FAILURE_CLASSES].sort((a, b) => b.length - a.length).join('|')})\\b`, 'g');
 
 export function settingsOf(v: RunLogView): Record<string, string> {
   const out: Record<string, string> = {};
