@@ -46,8 +46,15 @@ const NEXT: Record<RunState, RunState[]> = {
   retry_exhausted: [],
 };
 
-/** A new attempt (resume, retry, restart) may leave any ending but retry_exhausted. */
+/**
+ * A new attempt (resume, retry, restart) may leave any ending but
+ * retry_exhausted; an operator's explicit resume of a campaign entry
+ * (`exhausted`) may leave that one too: its transient budget is spent, the
+ * operator decided to try again.
+ */
 const NEW_ATTEMPT_FROM: ReadonlySet<RunState> = new Set(STATES.filter((s) => s !== 'retry_exhausted'));
+
+type TransitionOpts = { newAttempt?: boolean; exhausted?: boolean };
 const NEW_ATTEMPT_TO: RunState[] = ['pending', 'validating', 'queued', 'running'];
 
 export function isState(s: string): s is RunState {
@@ -61,17 +68,17 @@ export function parseState(value: string, flag = '--state'): RunState {
   return value;
 }
 
-export function legalNext(from: RunState, opts: { newAttempt?: boolean } = {}): RunState[] {
+export function legalNext(from: RunState, opts: TransitionOpts = {}): RunState[] {
   const base = NEXT[from];
-  if (!opts.newAttempt || !NEW_ATTEMPT_FROM.has(from)) return base;
+  if (!opts.newAttempt || !(NEW_ATTEMPT_FROM.has(from) || (opts.exhausted && from === 'retry_exhausted'))) return base;
   return [...new Set([...base, ...NEW_ATTEMPT_TO])];
 }
 
-export function canTransition(from: RunState, to: RunState, opts: { newAttempt?: boolean } = {}): boolean {
+export function canTransition(from: RunState, to: RunState, opts: TransitionOpts = {}): boolean {
   return from === to ? !TERMINAL.has(from) : legalNext(from, opts).includes(to);
 }
 
-export function checkTransition(from: RunState, to: RunState, opts: { newAttempt?: boolean } = {}): void {
+export function checkTransition(from: RunState, to: RunState, opts: TransitionOpts = {}): void {
   if (canTransition(from, to, opts)) return;
   const legal = legalNext(from, opts);
   throw failed(

@@ -21,6 +21,8 @@ import { backoffMs, sleep } from '../core/backoff.js';
 const PUSH_PATIENCE_MS = 30_000;
 const PUSH_BACKOFF_BASE_MS = 25;
 const PUSH_BACKOFF_CAP_MS = 500;
+/** Messages at least this long are passed in a file (see messageArgs). */
+const LONG_MESSAGE = 64 * 1024;
 
 /** Applies an operation and returns it as applied (validated and scrubbed): that is what the commit records. */
 export type ApplyOperation = (view: LedgerView, op: Operation) => Promise<Applied & { op: Operation }>;
@@ -266,10 +268,22 @@ export class Transaction {
     if (toAdd.length > 0) await this.git.run(['add', '--', ...toAdd]);
     // The last line of defence: subject and trailer pass the scrubber again, whatever the operation did.
     const scrubber = scrubberFor(this.ledger.config.scrub.rules);
-    await this.git.run(['commit', '-q', '--no-verify', '-m', scrubber.line(applied.subject), '-m', encodeTrailer(applied.op, scrubber), '--', ...paths]);
+    await this.git.run(['commit', '-q', '--no-verify', ...this.messageArgs(scrubber.line(applied.subject), encodeTrailer(applied.op, scrubber)), '--', ...paths]);
     const commit = await this.git.headFast(this.ledger.gitDir);
     this.clearJournal();
     return { applied, commit };
+  }
+
+  /**
+   * `-m` for ordinary messages. Linux refuses one argument over 128 KiB, and
+   * the trailer of a campaign launch carries its whole frozen manifest, so a
+   * long message goes through a file in the git dir instead.
+   */
+  private messageArgs(subject: string, trailer: string): string[] {
+    if (subject.length + trailer.length < LONG_MESSAGE) return ['--cleanup=whitespace', '-m', subject, '-m', trailer];
+    const file = join(this.ledger.gitDir, 'runlog', 'commit-message.txt');
+    writeFileSync(file, `${subject}\n\n${trailer}\n`);
+    return ['--cleanup=whitespace', '-F', file];
   }
 
   private writeJournal(j: Journal): void {

@@ -27,6 +27,7 @@ import type { JobEndArgs, JobIntentArgs, JobLaunchArgs, JobRejectArgs, JobUpdate
 import type { PlotArgs } from './plot.js';
 import type { HeroInitArgs, HeroLaunchArgs, LogbookEventArgs, MirrorPostedArgs } from './logbook.js';
 import type { AppendArgs, CancelArgs, CompleteArgs, FailArgs, NewArgs, ResumeArgs } from './record.js';
+import type { BatchArgs, CampaignFetchArgs, CampaignHaltArgs, CampaignLaunchArgs, CampaignResumeArgs, CampaignSetArgs } from './campaign.js';
 
 interface ArgsByKind {
   init: Record<string, never>;
@@ -55,6 +56,12 @@ interface ArgsByKind {
   'babysit-event': LogbookEventArgs;
   'mirror-posted': MirrorPostedArgs;
   plot: PlotArgs;
+  'campaign-launch': CampaignLaunchArgs;
+  'campaign-halt': CampaignHaltArgs;
+  'campaign-resume': CampaignResumeArgs;
+  'campaign-fetch': CampaignFetchArgs;
+  'campaign-set': CampaignSetArgs;
+  batch: BatchArgs;
 }
 
 export type OperationKind = keyof ArgsByKind;
@@ -81,7 +88,58 @@ function fieldTypes(s: Scrubber) {
   const fields = z.array(z.tuple([name, line]));
   // Chart readings are numbers as compact text, checked where they are decoded (plot/codec.ts).
   const readings = z.unknown().optional();
-  return { line, text, name, int, count, state, metrics, fields, readings };
+  // A batch's operations pass the door one by one, as if each were committed alone.
+  const operation = z.object({ kind: z.string(), run: z.string().optional(), args: z.record(z.string(), z.unknown()) }).transform((o, ctx) => {
+    if (o.kind === 'batch') {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'a batch cannot hold another batch', fatal: true });
+      return z.NEVER;
+    }
+    const { v: _v, ...ready } = prepareOperation({ v: 1, ...o }, s);
+    return ready;
+  });
+  return { line, text, name, int, count, state, metrics, fields, readings, operation };
+}
+
+/** The frozen manifest of a campaign: names stay as they are, commands and free text are cleaned. */
+function frozenManifest(t: Types) {
+  const scalar = z.union([t.text, z.number(), z.boolean()]);
+  const policy = {
+    max_parallel: t.count,
+    fail_fast: z.boolean(),
+    retries: t.count,
+    infra_retries: t.count,
+    timeout: t.name,
+    task_timeout: t.name,
+    heartbeat: t.name,
+    stall_action: z.enum(['retry', 'resume', 'fail']),
+    backoff: t.name,
+    backoff_max: t.name,
+  };
+  return z.object({
+    schema: z.literal(1),
+    name: t.name,
+    executor: z.enum(['local', 'slurm', 'ssh']),
+    cluster: t.name.optional(),
+    host: t.name.optional(),
+    type: z.enum(['experiment', 'replication', 'pipeline']),
+    objective: t.line.optional(),
+    resources: z.record(z.string(), scalar),
+    policy: z.object(policy),
+    artifacts: z.array(t.name),
+    checkpoints: t.name,
+    key_metric: t.name.optional(),
+    wandb: z.object({ strict: z.boolean() }),
+    entries: z.array(
+      z.object({
+        name: t.name,
+        kind: z.enum(['run', 'task']),
+        command: z.array(t.text).min(1),
+        params: z.record(z.string(), t.name),
+        policy: z.object(policy).partial().optional(),
+        resources: z.record(z.string(), scalar).optional(),
+      }),
+    ),
+  });
 }
 
 type Types = ReturnType<typeof fieldTypes>;
@@ -118,12 +176,13 @@ const BUILDERS: { [K in OperationKind]: (t: Types) => Schema<ArgsByKind[K]> } = 
       metrics: t.metrics,
       checkpoint: t.line.optional(),
       summary: t.line.optional(),
+      results: t.fields.optional(),
       at: t.name,
       readings: t.readings,
     }),
   fail: (t) => z.object({ run: t.name, failureClass: t.name, reason: t.line, at: t.name, state: t.state.optional() }),
   cancel: (t) => z.object({ run: t.name, reason: t.line, at: t.name }),
-  resume: (t) => z.object({ run: t.name, from: t.line.optional(), at: t.name, label: t.line.optional(), fields: t.fields.optional() }),
+  resume: (t) => z.object({ run: t.name, from: t.line.optional(), at: t.name, label: t.line.optional(), fields: t.fields.optional(), exhausted: z.boolean().optional() }),
   timeline: (t) => z.object({ group: t.name.optional() }),
   experiments: (t) => z.object({ group: t.name.optional() }),
   'ckpt-prune': (t) =>
@@ -157,6 +216,7 @@ const BUILDERS: { [K in OperationKind]: (t: Types) => Schema<ArgsByKind[K]> } = 
       fields: t.fields,
       retry: z.object({ key: t.name, label: t.line, notBefore: t.name, fields: t.fields }).optional(),
       readings: t.readings,
+      results: t.fields.optional(),
     }),
   'job-requeue': (t) =>
     z.object({
@@ -203,6 +263,19 @@ const BUILDERS: { [K in OperationKind]: (t: Types) => Schema<ArgsByKind[K]> } = 
     }),
   plot: (t) => z.object({ run: t.name, readings: z.array(z.any()) }),
   'mirror-posted': (t) => z.object({ slug: t.name, path: t.name, events: z.array(z.object({ eventId: t.name, state: z.literal('posted') })) }),
+  'campaign-launch': (t) => z.object({ manifest: frozenManifest(t), date: t.name, at: t.name }),
+  'campaign-halt': (t) => z.object({ campaign: t.name, reason: t.line, at: t.name, runs: z.array(t.name) }),
+  'campaign-resume': (t) =>
+    z.object({ campaign: t.name, at: t.name, runs: z.array(z.object({ run: t.name, key: t.name, label: t.line, fields: t.fields })), acknowledge: z.array(t.name) }),
+  'campaign-fetch': (t) =>
+    z.object({
+      campaign: t.name,
+      at: t.name,
+      syncedTo: t.line,
+      rows: z.array(z.object({ id: t.name, attempt: t.count, present: t.count, verified: t.count, missing: z.array(t.line) })),
+    }),
+  'campaign-set': (t) => z.object({ campaign: t.name, maxParallel: t.count.min(1), at: t.name }),
+  batch: (t) => z.object({ subject: t.line, ops: z.array(t.operation) }),
 };
 
 export const OPERATION_KINDS = Object.keys(BUILDERS) as OperationKind[];

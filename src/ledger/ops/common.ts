@@ -1,6 +1,7 @@
 /** What every record operation needs: the run's document and the ledger's settings. */
 import { notFound } from '../../core/errors.js';
 import { RunLogDoc } from '../../markdown/runlog.js';
+import type { Write } from '../../core/operation.js';
 import type { LedgerView } from '../../git/ledger-repo.js';
 
 export function runPath(view: LedgerView, id: string): string {
@@ -22,4 +23,17 @@ export function groupOf(id: string): string | null {
 export function folderOf(view: LedgerView, id: string): string {
   const g = groupOf(id);
   return g ? `${view.config.runs_dir}/${g}` : view.config.runs_dir;
+}
+
+/** A view whose reads see earlier writes: lets one operation build on another's result. */
+export function overlay(view: LedgerView, writes: Write[]): LedgerView {
+  const map = new Map(writes.map((w) => [w.path, w.content]));
+  return { ...view, read: (p) => (map.has(p) ? map.get(p)! : view.read(p)) };
+}
+
+/** Writes of several operations as one: a later write to a path replaces an earlier one. */
+export function mergeWrites(...lists: Write[][]): Write[] {
+  const map = new Map<string, string>();
+  for (const list of lists) for (const w of list) map.set(w.path, w.content);
+  return [...map].map(([path, content]) => ({ path, content }));
 }

@@ -3,6 +3,10 @@
  * loads its module on first use: `append` should not pay at start-up for the
  * job, logbook and artifact operations it never applies, while replay must
  * still know every kind it may meet.
+ *
+ * Every operation passes one hook on its way out: when it changed a run log
+ * of a campaign, the campaign's summary.json and campaign.md are rewritten
+ * in the same commit (see ./campaign.ts).
  */
 import { scrubberFor } from '../../core/scrub/scrub.js';
 import type { Applied, Operation } from '../../core/operation.js';
@@ -16,6 +20,7 @@ const record = (name: 'applyAppend' | 'applyCancel' | 'applyComplete' | 'applyFa
 const indexFiles = (name: 'applyInit' | 'applyRebuildExperiments' | 'applyRebuildTimeline'): Loader => async () => (await import('./index-files.js'))[name];
 const artifacts = (name: 'applyPassportRecord' | 'applyPruneRecord' | 'applySealRecord' | 'applySignoffRecord' | 'applyWandbRecord'): Loader => async () => (await import('./artifacts.js'))[name];
 const job = (kind: string): Loader => async () => (await import('./jobs.js')).JOB_OPERATIONS[kind as keyof typeof import('./jobs.js')['JOB_OPERATIONS']] as AnyApply;
+const campaign = (name: 'applyCampaignLaunch' | 'applyCampaignHalt' | 'applyCampaignResume' | 'applyCampaignFetch' | 'applyCampaignSet'): Loader => async () => (await import('./campaign.js'))[name] as AnyApply;
 const logbook = (kind: string): Loader => async () => (await import('./logbook.js')).LOGBOOK_OPERATIONS[kind as keyof typeof import('./logbook.js')['LOGBOOK_OPERATIONS']] as AnyApply;
 
 const REGISTRY: Record<OperationKind, Loader> = {
@@ -45,10 +50,28 @@ const REGISTRY: Record<OperationKind, Loader> = {
   'babysit-event': logbook('babysit-event'),
   'mirror-posted': logbook('mirror-posted'),
   plot: async () => (await import('./plot.js')).applyPlot as AnyApply,
+  'campaign-launch': campaign('applyCampaignLaunch'),
+  'campaign-halt': campaign('applyCampaignHalt'),
+  'campaign-resume': campaign('applyCampaignResume'),
+  'campaign-fetch': campaign('applyCampaignFetch'),
+  'campaign-set': campaign('applyCampaignSet'),
+  batch: async () => {
+    const { applyBatch } = await import('./campaign.js');
+    return ((view: LedgerView, args: Parameters<typeof applyBatch>[1]) => applyBatch(view, args, applyPrepared)) as AnyApply;
+  },
 };
 
 /** The kinds replay understands (tests check each resolves to an apply function). */
 export const OPERATION_KINDS = Object.keys(REGISTRY) as OperationKind[];
+
+/** Apply an operation that already passed the door. */
+async function applyPrepared(view: LedgerView, ready: Operation): Promise<Applied> {
+  const apply = await REGISTRY[ready.kind as OperationKind]();
+  return apply(view, ready.args as never);
+}
+
+/** A run log write whose front matter names a campaign (`campaign: <name>-<8 hex>`). */
+const CAMPAIGN_RUN = /^---\r?\n(?:[^\n]*\n){0,20}?campaign:[ \t]*["']?[A-Za-z0-9][A-Za-z0-9._-]*-[0-9a-f]{8}\b/;
 
 /**
  * Apply an operation after it passed the door (prepareOperation): known
@@ -57,6 +80,9 @@ export const OPERATION_KINDS = Object.keys(REGISTRY) as OperationKind[];
  */
 export async function applyOperation(view: LedgerView, op: Operation): Promise<Applied & { op: Operation }> {
   const ready = prepareOperation(op, scrubberFor(view.config.scrub?.rules));
-  const apply = await REGISTRY[ready.kind as OperationKind]();
-  return { ...(await apply(view, ready.args as never)), op: ready };
+  const applied = await applyPrepared(view, ready);
+  // The launch writes its own summary; anything else that touches a campaign's run log updates it.
+  if (ready.kind === 'campaign-launch' || !applied.writes.some((w) => w.path.endsWith('.md') && CAMPAIGN_RUN.test(w.content))) return { ...applied, op: ready };
+  const { campaignSummaryWrites } = await import('./campaign.js');
+  return { ...campaignSummaryWrites(view, applied), op: ready };
 }

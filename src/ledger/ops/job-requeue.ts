@@ -5,8 +5,9 @@
  * the cause's class), and a `## Job (requeued N)` block follows with the
  * same execution id, already queued, so no supervisor ever submits it again.
  */
-import type { Applied, Write } from '../../core/operation.js';
+import type { Applied } from '../../core/operation.js';
 import type { LedgerView } from '../../git/ledger-repo.js';
+import { mergeWrites, overlay } from './common.js';
 import { applyJobEnd, applyJobLaunch, type JobField, type JobOpResult } from './jobs.js';
 
 export interface JobRequeueArgs {
@@ -27,11 +28,6 @@ export interface JobRequeueArgs {
   message: string;
 }
 
-function overlay(view: LedgerView, writes: Write[]): LedgerView {
-  const map = new Map(writes.map((w) => [w.path, w.content]));
-  return { ...view, read: (p) => (map.has(p) ? map.get(p)! : view.read(p)) };
-}
-
 export async function applyJobRequeue(view: LedgerView, a: JobRequeueArgs): Promise<Applied<JobOpResult>> {
   const label = `requeued ${a.restarts}`;
   const ended = await applyJobEnd(view, {
@@ -47,10 +43,8 @@ export async function applyJobRequeue(view: LedgerView, a: JobRequeueArgs): Prom
   });
   if ('skipped' in ended.result) return ended;
   const launched = applyJobLaunch(overlay(view, ended.writes), { run: a.run, key: a.nextKey, at: a.at, state: 'queued', fields: a.jobFields, message: a.message });
-  const merged = new Map<string, string>();
-  for (const w of [...ended.writes, ...launched.writes]) merged.set(w.path, w.content);
   return {
-    writes: [...merged].map(([path, content]) => ({ path, content })),
+    writes: mergeWrites(ended.writes, launched.writes),
     subject: `${a.run}: log ${label} (scheduler requeued the job)`,
     result: launched.result,
   };

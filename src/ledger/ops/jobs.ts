@@ -15,7 +15,7 @@ import { formatStatusLine } from '../../markdown/status-line.js';
 import { checkTransition, TERMINAL, type RunState } from '../../core/lifecycle.js';
 import type { Applied, Write } from '../../core/operation.js';
 import type { LedgerView } from '../../git/ledger-repo.js';
-import { loadRunDoc } from './common.js';
+import { loadRunDoc, mergeWrites, overlay } from './common.js';
 import { applyAppend, applyComplete, applyFail, applyResume } from './record.js';
 
 export type JobField = [string, string];
@@ -46,18 +46,6 @@ function latestKey(doc: RunLogDoc): string | undefined {
 function jobFieldEdits(doc: RunLogDoc, fields: readonly JobField[]): Edit[] {
   const section = doc.section('Job', 'last');
   return section && fields.length > 0 ? doc.fieldEdits(section, [...fields]) : [];
-}
-
-/** A view whose reads see earlier writes: lets one operation build on another's result. */
-function overlay(view: LedgerView, writes: Write[]): LedgerView {
-  const map = new Map(writes.map((w) => [w.path, w.content]));
-  return { ...view, read: (p) => (map.has(p) ? map.get(p)! : view.read(p)) };
-}
-
-function mergeWrites(...lists: Write[][]): Write[] {
-  const map = new Map<string, string>();
-  for (const list of lists) for (const w of list) map.set(w.path, w.content);
-  return [...map].map(([path, content]) => ({ path, content }));
 }
 
 const skip = (id: string, why: string): Applied<JobOpResult> => ({ writes: [], subject: `${id}: nothing to record`, result: { id, skipped: why } });
@@ -220,6 +208,8 @@ export interface JobEndArgs {
   retry?: { key: string; label: string; notBefore: string; fields: JobField[] };
   /** Output-log readings for the completion chart (src/plot/codec.ts). */
   readings?: unknown;
+  /** Results fields recorded with a completion (the strict W&B gate's verdict). */
+  results?: JobField[];
 }
 
 export async function applyJobEnd(view: LedgerView, a: JobEndArgs): Promise<Applied<JobOpResult>> {
@@ -235,7 +225,7 @@ export async function applyJobEnd(view: LedgerView, a: JobEndArgs): Promise<Appl
   const first: Write[] = [{ path, content: applyEdits(doc.src.text, jobFieldEdits(doc, endFields)) }];
   let ended: Applied;
   if (a.state === 'completed') {
-    ended = await applyComplete(overlay(view, first), { run: a.run, exitCode: 0, finalStep: a.step, metrics: a.metrics, summary: a.reason, at: a.at, readings: a.readings });
+    ended = await applyComplete(overlay(view, first), { run: a.run, exitCode: 0, finalStep: a.step, metrics: a.metrics, summary: a.reason, results: a.results, at: a.at, readings: a.readings });
   } else {
     ended = await applyFail(overlay(view, first), { run: a.run, failureClass: a.failureClass ?? 'unknown', reason: a.reason, at: a.at, state: a.state });
   }

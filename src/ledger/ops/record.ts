@@ -147,6 +147,8 @@ export interface CompleteArgs {
   metrics: Record<string, number>;
   checkpoint?: string;
   summary?: string;
+  /** Further Results fields (`wandb_gate`, ...), written as given. */
+  results?: [string, string][];
   at: string;
   /** Output-log readings for the chart, as src/plot/codec.ts encodes them; Status entries are read from the file. */
   readings?: unknown;
@@ -199,6 +201,7 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
   if (endVal !== undefined) results.push(['end_val_loss', `\`${endVal}\``]);
   for (const [k, v] of Object.entries(a.metrics)) if (!['train_loss', 'loss', 'val_loss', 'eval_loss'].includes(k)) results.push([k, `\`${v}\``]);
   if (summary) results.push(['loss_one_liner', summary]);
+  for (const [k, v] of a.results ?? []) results.push([k, v]);
   if (a.checkpoint) results.push(['checkpoint', `\`${a.checkpoint}\``]);
   const snapshot = job['config_snapshot'] ?? job['config snapshot'];
   if (snapshot) results.push(['config_snapshot', `\`${snapshot}\``]);
@@ -301,6 +304,8 @@ export interface ResumeArgs {
   label?: string;
   /** Extra Job fields (execution id, command, ...) when known at resume time. */
   fields?: [string, string][];
+  /** An operator's campaign resume: a run whose transient retries are spent may start again too. */
+  exhausted?: boolean;
 }
 
 export function applyResume(view: LedgerView, a: ResumeArgs): Applied<EntryResult & { attempt: number; heading: string }> {
@@ -310,7 +315,7 @@ export function applyResume(view: LedgerView, a: ResumeArgs): Applied<EntryResul
   if (!TERMINAL.has(from) && from !== 'stalled' && from !== 'lost' && from !== 'pending') {
     throw failed('RUN_ACTIVE', `${a.run} is ${from}; only an ended, stalled or lost run can be resumed`, `stop it first (\`runlog stop ${a.run}\`) or wait for it to end`);
   }
-  checkTransition(from, 'pending', { newAttempt: true });
+  checkTransition(from, 'pending', { newAttempt: true, exhausted: a.exhausted });
   const at = new Date(a.at);
   const attempt = doc.view.attempt + 1;
   const heading = `Job (${a.label ?? 'resumed'})`;
