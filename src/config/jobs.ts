@@ -12,7 +12,8 @@ import { parseDuration } from '../core/time.js';
 
 const Duration = z.union([z.string(), z.number()]);
 
-export const StallActionSchema = z.enum(['retry', 'fail']);
+/** `resume`: a new attempt that continues from the newest complete checkpoint of the stalled one. */
+export const StallActionSchema = z.enum(['retry', 'resume', 'fail']);
 export type StallAction = z.infer<typeof StallActionSchema>;
 
 const JobsSchema = z

@@ -117,4 +117,24 @@ export interface Executor {
   pollGroup?(handle: JobHandle): string;
   /** Ask the job to stop; resolves when the executor confirms it ended. */
   cancel(handle: JobHandle, opts?: { graceMs?: number }): Promise<JobObservation>;
+  /**
+   * Many jobs as one submission (a Slurm job array: one sbatch, at most
+   * `wave.throttle` running at once). Handles come back in `specs` order.
+   * Submitting a wave whose key was already submitted finds it instead.
+   */
+  submitWave?(specs: JobSpec[], wave: WaveRequest): Promise<JobHandle[]>;
+  /** Change how many jobs of live waves may run at once; returns the waves updated. */
+  throttleWaves?(waveIds: string[], throttle: number): Promise<string[]>;
+  /** Stop whole waves, one call each. */
+  cancelWaves?(waveIds: string[]): Promise<void>;
+}
+
+export interface WaveRequest {
+  /** Unique per wave; recorded with each member before the submit. */
+  key: string;
+  /** Shown by the scheduler (the campaign id). */
+  name: string;
+  /** Where the wave's script and its jobs' logs live. */
+  dir: string;
+  throttle: number;
 }

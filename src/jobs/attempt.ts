@@ -28,6 +28,7 @@ export const F = {
   timeout: 'timeout',
   heartbeat: 'heartbeat',
   retries: 'retry_budget',
+  infraRetries: 'infra_retry_budget',
   stallAction: 'stall_action',
   notBefore: 'not_before',
   lastStep: 'last_step',
@@ -57,6 +58,7 @@ export interface AttemptRecord {
   timeoutMs?: number;
   heartbeatMs?: number;
   retries?: number;
+  infraRetries?: number;
   stallAction?: StallAction;
   notBefore?: string;
   lastStep?: number;
@@ -97,7 +99,7 @@ export function latestAttempt(doc: RunLogDoc): AttemptRecord | undefined {
     handleExtra = undefined;
   }
   const action = f[F.stallAction];
-  const stallAction: StallAction | undefined = action === 'retry' || action === 'fail' ? action : undefined;
+  const stallAction: StallAction | undefined = action === 'retry' || action === 'resume' || action === 'fail' ? action : undefined;
   return {
     heading: block.heading,
     attempt: num(f[F.attempt]) ?? Math.max(1, doc.view.jobs.length),
@@ -110,9 +112,11 @@ export function latestAttempt(doc: RunLogDoc): AttemptRecord | undefined {
     submittedAt: str(f[F.submitted]),
     startedAt: str(f[F.start]),
     host: str(f[F.worker]),
-    timeoutMs: ms(f[F.timeout]),
+    // `none`: a campaign wrote `timeout: none`; 0 means no wall-clock limit.
+    timeoutMs: f[F.timeout]?.trim() === 'none' ? 0 : ms(f[F.timeout]),
     heartbeatMs: ms(f[F.heartbeat]),
     retries: num(f[F.retries]),
+    infraRetries: num(f[F.infraRetries]),
     stallAction,
     notBefore: str(f[F.notBefore]),
     lastStep: num(f[F.lastStep]),

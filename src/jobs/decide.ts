@@ -35,6 +35,8 @@ export type Decision =
       retry: boolean;
       /** When the job really ended (exit record), for the end time and runtime. */
       endedAt?: string;
+      /** The end is a stall's remediation (stall_action resume continues from a checkpoint). */
+      stall?: boolean;
     };
 
 export interface ProgressMemo {
@@ -55,8 +57,10 @@ export interface DecideInput {
   logMtimeMs?: number;
   /** The supervisor's own memory of when it first saw the current step. */
   memo?: ProgressMemo;
-  /** Retries this run has already used (Job (retry N) blocks before this one). */
+  /** Retries this run has already used for its own failures (Job (retry N) blocks before this one). */
   retriesUsed: number;
+  /** Retries already used after preemption or node failure: a budget of their own. */
+  infraRetriesUsed?: number;
   /** A job queued this long for an ordinary reason is flagged (executors with a queue). */
   pendingGraceMs?: number;
 }
@@ -92,11 +96,21 @@ export function progressAnchor(input: DecideInput, startMs: number): number {
   return Math.max(startMs, input.logMtimeMs ?? input.now.getTime());
 }
 
+/**
+ * Preemption and node failure are not the run's fault: they are counted
+ * apart from its own failures, against `infra_retry_budget` (a campaign's
+ * infra_retries), else against a budget as large as `retries`.
+ */
+const INFRA: ReadonlySet<FailureClass> = new Set(['preemption', 'node_failure']);
+
 function failureEnd(input: DecideInput, cls: FailureClass, reason: string, fields: JobField[], stopFirst: boolean, baseState: EndState): Decision {
-  const budget = input.attempt.retries ?? input.settings.retries;
+  const infra = INFRA.has(cls);
+  const userBudget = input.attempt.retries ?? input.settings.retries;
+  const budget = infra ? (input.attempt.infraRetries ?? userBudget) : userBudget;
+  const used = infra ? (input.infraRetriesUsed ?? 0) : input.retriesUsed;
   const retryable = isRetryable(cls);
-  if (retryable && input.retriesUsed < budget) {
-    return { kind: 'end', state: baseState, failureClass: cls, reason: `${reason} (retry ${input.retriesUsed + 1} of ${budget})`, metrics: {}, fields, stopFirst, retry: true };
+  if (retryable && used < budget) {
+    return { kind: 'end', state: baseState, failureClass: cls, reason: `${reason} (${infra ? 'infrastructure ' : ''}retry ${used + 1} of ${budget})`, metrics: {}, fields, stopFirst, retry: true };
   }
   const exhausted = retryable && budget > 0;
   return {
@@ -159,6 +173,8 @@ function lost(input: DecideInput, obs: JobObservation): Decision {
  */
 function pendingFlag(input: DecideInput, obs: JobObservation): Decision | undefined {
   const reason = obs.reason ?? 'no reason given';
+  // An array task waiting for its throttle (max_parallel) is waiting as asked.
+  if (reason.startsWith('JobArrayTaskLimit')) return undefined;
   const flagged = (input.attempt.fields[PENDING_FLAG] ?? '').replace(/`/g, '');
   if (obs.neverStarts) {
     const flag = `never_starts: ${reason}`;
@@ -192,7 +208,8 @@ function alive(input: DecideInput, obs: JobObservation): Decision {
   }
 
   const timeout = a.timeoutMs ?? input.settings.timeoutMs;
-  if (now - startMs >= timeout) {
+  // 0 is `timeout: none`, written out in a campaign manifest: no wall-clock limit.
+  if (timeout > 0 && now - startMs >= timeout) {
     return {
       kind: 'end',
       state: 'timed_out',
@@ -220,11 +237,11 @@ function alive(input: DecideInput, obs: JobObservation): Decision {
     const reason = `stalled: no new step for ${humanDuration(quiet)} (${lastSeen}); remediation ${a.stallAction ?? input.settings.stallAction}`;
     const fields: JobField[] = [[F.evidence, code(`progress heartbeat: ${lastSeen}, quiet ${humanDuration(quiet)}`)]];
     const budget = a.retries ?? input.settings.retries;
-    if ((a.stallAction ?? input.settings.stallAction) === 'retry') {
-      if (input.retriesUsed < budget) return { kind: 'end', state: 'timed_out', failureClass: 'unknown', reason: `${reason} (retry ${input.retriesUsed + 1} of ${budget})`, step, metrics: {}, fields, stopFirst: true, retry: true };
-      if (budget > 0) return { kind: 'end', state: 'retry_exhausted', failureClass: 'unknown', reason: `${reason} (retry budget of ${budget} spent)`, step, metrics: {}, fields, stopFirst: true, retry: false };
+    if ((a.stallAction ?? input.settings.stallAction) !== 'fail') {
+      if (input.retriesUsed < budget) return { kind: 'end', state: 'timed_out', failureClass: 'unknown', reason: `${reason} (retry ${input.retriesUsed + 1} of ${budget})`, step, metrics: {}, fields, stopFirst: true, retry: true, stall: true };
+      if (budget > 0) return { kind: 'end', state: 'retry_exhausted', failureClass: 'unknown', reason: `${reason} (retry budget of ${budget} spent)`, step, metrics: {}, fields, stopFirst: true, retry: false, stall: true };
     }
-    return { kind: 'end', state: 'timed_out', failureClass: 'unknown', reason, step, metrics: {}, fields, stopFirst: true, retry: false };
+    return { kind: 'end', state: 'timed_out', failureClass: 'unknown', reason, step, metrics: {}, fields, stopFirst: true, retry: false, stall: true };
   }
   if (input.state === 'stalled') {
     return { kind: 'update', state: 'running', step, metrics, message: `progress resumed (step ${step ?? '?'})`, fields: [...stepFields(), [F.stalledSince, '']] };

@@ -9,11 +9,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { failed, rejected, RunlogError } from '../core/errors.js';
+import type { RunState } from '../core/lifecycle.js';
+import type { Operation } from '../core/operation.js';
+import { entryOutputDir } from '../campaigns/paths.js';
 import type { JobHandle, JobSpec } from '../executors/types.js';
 import { clusterProfile, resourceRequest, type ResourceFlags } from '../executors/registry.js';
 import type { JobField, JobOpResult } from '../ledger/ops/jobs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
-import { ledgerExcludes, runPreflight, snapshotConfig, type PreflightReason } from '../preflight/index.js';
+import { ledgerExcludes, runPreflight, snapshotConfig, type PreflightMemo, type PreflightReason } from '../preflight/index.js';
 import { humanDate, isoSeconds } from '../core/time.js';
 import { attemptDir, code, F, idempotencyKey, latestAttempt } from './attempt.js';
 import type { SuperviseContext } from './context.js';
@@ -42,8 +45,12 @@ export function readRunDoc(ctx: SuperviseContext, runId: string): RunLogDoc {
   return new RunLogDoc(readFileSync(join(ctx.ledger.root, rel), 'utf8'), rel);
 }
 
-function jobEnv(spec: Pick<JobSpec, 'runId' | 'attempt' | 'outputDir'>): Record<string, string> {
-  return { RUNLOG_RUN_ID: spec.runId, RUNLOG_ATTEMPT: String(spec.attempt), RUNLOG_OUTPUT_DIR: spec.outputDir };
+/** What the job knows about itself; a resume after a stall also names the checkpoint to continue from. */
+function jobEnv(spec: Pick<JobSpec, 'runId' | 'attempt' | 'outputDir'>, plan: LaunchPlan): Record<string, string> {
+  const env: Record<string, string> = { RUNLOG_RUN_ID: spec.runId, RUNLOG_ATTEMPT: String(spec.attempt), RUNLOG_OUTPUT_DIR: spec.outputDir };
+  if (plan.initFrom) env['RUNLOG_RESUME_FROM'] = plan.initFrom;
+  if (plan.campaign) Object.assign(env, { RUNLOG_CAMPAIGN: plan.campaign.id, RUNLOG_CAMPAIGN_ENTRY: plan.campaign.entry });
+  return env;
 }
 
 /** The output root relative to the ledger, when it lives inside it (then .gitignore must list it). */
@@ -80,7 +87,34 @@ function rejection(outcome: LaunchOutcome): RunlogError {
   );
 }
 
-export async function launchAttempt(ctx: SuperviseContext, runId: string, plan: LaunchPlan): Promise<LaunchOutcome> {
+/** An attempt ready to submit (or refused by preflight), with the operation that records it. */
+export interface PreparedAttempt {
+  runId: string;
+  attempt: number;
+  key: string;
+  from: RunState;
+  plan: LaunchPlan;
+  spec: JobSpec;
+  adopting: boolean;
+  /** job-intent, or job-reject with every preflight reason; none when adopting a cut-off launch. */
+  op?: Omit<Operation, 'v'>;
+  rejected?: PreflightReason[];
+}
+
+export type { PreflightMemo } from '../preflight/index.js';
+export { newPreflightMemo } from '../preflight/index.js';
+
+/** Where an attempt's outputs go: a campaign entry's own tree, else the run's. */
+export function outputDirFor(ctx: SuperviseContext, runId: string, attempt: number, plan: LaunchPlan): string {
+  return plan.campaign ? entryOutputDir(ctx.settings.outputRoot, plan.campaign.id, plan.campaign.entry, attempt) : attemptDir(ctx.settings.outputRoot, runId, attempt);
+}
+
+/**
+ * Everything up to the submit: the attempt and its key, the job spec, and
+ * preflight's verdict as an operation to commit. A validating attempt whose
+ * job was never recorded is adopted: no preflight, no new intent.
+ */
+export async function prepareAttempt(ctx: SuperviseContext, runId: string, plan: LaunchPlan, opts: { memo?: PreflightMemo } = {}): Promise<PreparedAttempt> {
   const doc = readRunDoc(ctx, runId);
   const from = doc.view.state;
   const latest = latestAttempt(doc);
@@ -93,7 +127,7 @@ export async function launchAttempt(ctx: SuperviseContext, runId: string, plan: 
   if (from !== 'pending' && !adopting) {
     throw failed('RUN_NOT_PENDING', `${runId} is ${from}; only a pending attempt can be launched`, `see \`runlog show ${runId}\`; use \`runlog retry\` or \`runlog restart\` for a new attempt`);
   }
-  const outputDir = attemptDir(ctx.settings.outputRoot, runId, attempt);
+  const outputDir = outputDirFor(ctx, runId, attempt, plan);
   const executor = await ctx.executor(plan.executor, plan.cluster);
   const spec: JobSpec = {
     runId,
@@ -102,90 +136,107 @@ export async function launchAttempt(ctx: SuperviseContext, runId: string, plan: 
     argv: plan.argv,
     cwd: plan.cwd,
     outputDir,
-    env: jobEnv({ runId, attempt, outputDir }),
+    env: jobEnv({ runId, attempt, outputDir }, plan),
     resources: resourceRequest(plan.resources as ResourceFlags),
     host: plan.host,
     placement: plan.placement,
   };
-  const outcome: LaunchOutcome = { id: runId, attempt, key, previousState: from, state: from, executor: plan.executor, outputDir, commits: [] };
+  const base = { runId, attempt, key, from, plan, spec, adopting };
+  if (adopting) return base;
 
-  if (!adopting) {
-    const pre = await runPreflight({
-      spec,
-      executor,
-      target: plan.executor === 'local' ? hostname() : plan.host ?? plan.cluster ?? plan.executor,
-      runType: doc.view.runType,
-      subtype: doc.view.subtype,
-      declaredScript: doc.view.config['script'],
-      configPath: doc.view.config['config'],
-      initFrom: plan.initFrom,
-      allowDirty: plan.allowDirty,
-      overridePolicy: plan.overridePolicy,
-      policy: ctx.policy,
-      dirtyExcludes: dirtyExcludes(ctx, plan.cwd),
-    });
-    if (pre.ok) {
-      try {
-        savePlan(outputDir, plan);
-        if (pre.configAbs) pre.facts.configSnapshot = snapshotConfig(pre.configAbs, outputDir);
-        if (pre.patch !== '') {
-          pre.facts.patchPath = join(outputDir, 'dirty.patch');
-          writeFileSync(pre.facts.patchPath, pre.patch, { mode: 0o600 });
-        }
-        if (spec.source) spec.source = { ...spec.source, patchPath: pre.facts.patchPath, configSnapshot: pre.facts.configSnapshot };
-      } catch (err) {
-        pre.reasons.push({ rule: 'target', message: `output directory ${outputDir} cannot be written: ${(err as Error).message}` });
-        pre.ok = false;
+  const pre = await runPreflight({
+    spec,
+    executor,
+    target: plan.executor === 'local' ? hostname() : plan.host ?? plan.cluster ?? plan.executor,
+    runType: doc.view.runType,
+    subtype: doc.view.subtype,
+    declaredScript: doc.view.config['script'],
+    configPath: doc.view.config['config'],
+    initFrom: plan.initFrom,
+    allowDirty: plan.allowDirty,
+    overridePolicy: plan.overridePolicy,
+    policy: ctx.policy,
+    dirtyExcludes: dirtyExcludes(ctx, plan.cwd),
+    memo: opts.memo,
+  });
+  if (pre.ok) {
+    try {
+      savePlan(outputDir, plan);
+      if (pre.configAbs) pre.facts.configSnapshot = snapshotConfig(pre.configAbs, outputDir);
+      if (pre.patch !== '') {
+        pre.facts.patchPath = join(outputDir, 'dirty.patch');
+        writeFileSync(pre.facts.patchPath, pre.patch, { mode: 0o600 });
       }
+      if (spec.source) spec.source = { ...spec.source, patchPath: pre.facts.patchPath, configSnapshot: pre.facts.configSnapshot };
+    } catch (err) {
+      pre.reasons.push({ rule: 'target', message: `output directory ${outputDir} cannot be written: ${(err as Error).message}` });
+      pre.ok = false;
     }
-    const at = ctx.now();
-    const fields = planFields(plan, pre.facts, {
-      attempt,
-      outputDir,
-      dataset: doc.view.config['dataset'],
-      versions: await runtimeVersions(plan.argv, plan.cwd),
-      env: envField({ ...process.env, ...spec.env }, ctx.settings.envAllow),
-      at,
-    });
-    if (!pre.ok) {
-      const c = await ctx.commit<JobOpResult>({ kind: 'job-reject', run: runId, args: { run: runId, key, at: at.toISOString(), reasons: pre.reasons.map((r) => `[${r.rule}] ${r.message}`), fields } });
-      if (c.commit) outcome.commits.push(c.commit);
-      throw rejection({ ...outcome, state: 'validation_failed', reasons: pre.reasons });
-    }
-    const c = await ctx.commit<JobOpResult>({ kind: 'job-intent', run: runId, args: { run: runId, key, attempt, at: at.toISOString(), fields, ignore: ignoredRoot(ctx) } });
-    if (c.commit) outcome.commits.push(c.commit);
   }
+  const at = ctx.now();
+  const fields = planFields(plan, pre.facts, {
+    attempt,
+    outputDir,
+    dataset: doc.view.config['dataset'],
+    versions: await runtimeVersions(plan.argv, plan.cwd, opts.memo?.versions),
+    env: envField({ ...process.env, ...spec.env }, ctx.settings.envAllow),
+    at,
+  });
+  if (!pre.ok) {
+    const reasons = pre.reasons.map((r) => `[${r.rule}] ${r.message}`);
+    return { ...base, rejected: pre.reasons, op: { kind: 'job-reject', run: runId, args: { run: runId, key, at: at.toISOString(), reasons, fields } } };
+  }
+  return { ...base, op: { kind: 'job-intent', run: runId, args: { run: runId, key, attempt, at: at.toISOString(), fields, ignore: ignoredRoot(ctx) } } };
+}
 
+/** The executor refused the job at submit: recorded as a rejection. */
+export function refusedOp(p: PreparedAttempt, message: string, at: Date): Omit<Operation, 'v'> {
+  return { kind: 'job-reject', run: p.runId, args: { run: p.runId, key: p.key, at: at.toISOString(), reasons: [`[target] the executor refused the job: ${message}`], fields: [] } };
+}
+
+/** The executor accepted the job: running (local, SSH) or queued (Slurm). */
+export function launchOp(p: PreparedAttempt, handle: JobHandle, at: Date): Omit<Operation, 'v'> {
+  // Local and SSH jobs have started once submit returns (it waits for the pid); Slurm's may still queue.
+  const running = p.plan.executor === 'local' || p.plan.executor === 'ssh';
+  const where = handle.host ? ` on ${handle.host}` : '';
+  const pid = handle.extra?.['pid'];
+  return {
+    kind: 'job-launch',
+    run: p.runId,
+    args: {
+      run: p.runId,
+      key: p.key,
+      at: at.toISOString(),
+      state: running ? 'running' : 'queued',
+      fields: launchFields(handle, at, running),
+      message: `${p.adopting ? 'adopted' : 'launched'} ${p.plan.executor} job ${handle.jobId}${where}${pid ? ` (pid ${pid})` : ''}; output ${handle.outputPath}`,
+    },
+  };
+}
+
+export async function launchAttempt(ctx: SuperviseContext, runId: string, plan: LaunchPlan): Promise<LaunchOutcome> {
+  const p = await prepareAttempt(ctx, runId, plan);
+  const outcome: LaunchOutcome = { id: runId, attempt: p.attempt, key: p.key, previousState: p.from, state: p.from, executor: plan.executor, outputDir: p.spec.outputDir, commits: [] };
+  if (p.op) {
+    const c = await ctx.commit<JobOpResult>(p.op);
+    if (c.commit) outcome.commits.push(c.commit);
+    if (p.rejected) throw rejection({ ...outcome, state: 'validation_failed', reasons: p.rejected });
+  }
+  const executor = await ctx.executor(plan.executor, plan.cluster);
   let handle: JobHandle;
   try {
-    handle = await executor.submit(spec);
+    handle = await executor.submit(p.spec);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const c = await ctx.commit<JobOpResult>({ kind: 'job-reject', run: runId, args: { run: runId, key, at: ctx.now().toISOString(), reasons: [`[target] the executor refused the job: ${message}`], fields: [] } });
+    const c = await ctx.commit<JobOpResult>(refusedOp(p, message, ctx.now()));
     if (c.commit) outcome.commits.push(c.commit);
     if (err instanceof RunlogError && err.kind === 'rejected') throw rejection({ ...outcome, reasons: [{ rule: 'target', message }] });
     throw err;
   }
-  const at = ctx.now();
-  // Local and SSH jobs have started once submit returns (it waits for the pid); Slurm's may still queue.
-  const running = plan.executor === 'local' || plan.executor === 'ssh';
-  const state = running ? 'running' : 'queued';
-  const where = handle.host ? ` on ${handle.host}` : '';
-  const pid = handle.extra?.['pid'];
-  const c = await ctx.commit<JobOpResult>({
-    kind: 'job-launch',
-    run: runId,
-    args: {
-      run: runId,
-      key,
-      at: at.toISOString(),
-      state,
-      fields: launchFields(handle, at, running),
-      message: `${adopting ? 'adopted' : 'launched'} ${plan.executor} job ${handle.jobId}${where}${pid ? ` (pid ${pid})` : ''}; output ${handle.outputPath}`,
-    },
-  });
+  const op = launchOp(p, handle, ctx.now());
+  const c = await ctx.commit<JobOpResult>(op);
   if (c.commit) outcome.commits.push(c.commit);
-  return { ...outcome, state, jobId: handle.jobId, outputLog: handle.outputPath, host: handle.host, pid };
+  return { ...outcome, state: String(op.args['state']), jobId: handle.jobId, outputLog: handle.outputPath, host: handle.host, pid: handle.extra?.['pid'] };
 }
 
 function dirtyExcludes(ctx: SuperviseContext, cwd: string): string[] {

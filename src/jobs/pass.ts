@@ -7,6 +7,7 @@
  * its executor and its output; `memo` only sharpens the heartbeat clock.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { JobHandle, JobObservation } from '../executors/types.js';
 import { TERMINAL, type RunState } from '../core/lifecycle.js';
 import type { JobOpResult } from '../ledger/ops/jobs.js';
@@ -15,11 +16,16 @@ import { RunLogDoc } from '../markdown/runlog.js';
 import { compileProgressPatterns, latestProgress, type CompiledProgressPattern, type ProgressSummary } from '../signals/progress.js';
 import { backoffMs } from '../core/backoff.js';
 import { monitorClocks } from '../executors/slurm/config.js';
-import { attemptDir, clock, code, F, handleOf, humanDuration, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
+import { clock, code, F, handleOf, humanDuration, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
 import type { SuperviseContext } from './context.js';
 import { decide, RESTARTS_FIELD, type Decision, type ProgressMemo } from './decide.js';
 import { launchAttempt } from './launch.js';
-import { loadPlan, savePlan } from './plan.js';
+import { loadPlan, savePlan, type LaunchPlan } from './plan.js';
+import { outputDirFor } from './launch.js';
+import { adoptWaves, campaignsPass } from './wave.js';
+import { campaignOfPath, entryOfRunId, entryOutputDir } from '../campaigns/paths.js';
+import { listCheckpoints, pickCheckpoint } from '../checkpoints/index.js';
+import { wandbGate } from '../wandb/gate.js';
 
 export interface PassChange {
   id: string;
@@ -86,9 +92,21 @@ function skipByHead(abs: string): boolean {
   }
 }
 
-/** Retries the supervisor scheduled for this run; operator retries do not spend the budget. */
+/** Failures the user's code is not at fault for: their retries come from their own budget. */
+export const INFRA_CLASSES: ReadonlySet<string> = new Set(['preemption', 'node_failure']);
+
+function supervisorRetries(doc: RunLogDoc): string[] {
+  return doc.view.jobs.filter((j) => (j.fields['scheduled_by'] ?? '').replace(/`/g, '') === 'supervisor').map((j) => (j.fields['retry_after'] ?? '').replace(/`/g, ''));
+}
+
+/** Retries the supervisor scheduled for this run's own failures; operator retries and infrastructure retries do not count. */
 export function retriesUsed(doc: RunLogDoc): number {
-  return doc.view.jobs.filter((j) => (j.fields['scheduled_by'] ?? '').replace(/`/g, '') === 'supervisor').length;
+  return supervisorRetries(doc).filter((cls) => !INFRA_CLASSES.has(cls)).length;
+}
+
+/** Retries after preemption or node failure. */
+export function infraRetriesUsed(doc: RunLogDoc): number {
+  return supervisorRetries(doc).filter((cls) => INFRA_CLASSES.has(cls)).length;
 }
 
 function mtimeMs(path: string): number | undefined {
@@ -160,12 +178,16 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
 
   const watched: Watched[] = [];
   const launches: { id: string; attempt: AttemptRecord; adopting: boolean }[] = [];
+  const cutOff: string[] = [];
   for (const file of listRunFiles(ctx.ledger.root, ctx.ledger.config.runs_dir)) {
     if (only && !only.has(file.id)) continue;
     if (skipByHead(file.abs)) continue;
     const doc = new RunLogDoc(readFileSync(file.abs, 'utf8'), file.path);
     const state = doc.view.state;
     const attempt = latestAttempt(doc);
+    const inCampaign = campaignOfPath(ctx.ledger.config.runs_dir, file.path) !== null;
+    // A campaign's pending entries (first attempts and scheduled retries) start within its max_parallel, below.
+    if (inCampaign && state === 'pending') continue;
     if (!attempt?.idempotencyKey) continue;
     if (state === 'pending' && !attempt.jobId && attempt.notBefore) {
       report.runs++;
@@ -176,7 +198,8 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
     report.runs++;
     const handle = handleOf(attempt);
     if (!handle) {
-      if (state === 'validating') launches.push({ id: file.id, attempt, adopting: true });
+      if (state === 'validating' && inCampaign) cutOff.push(file.id);
+      else if (state === 'validating') launches.push({ id: file.id, attempt, adopting: true });
       continue;
     }
     watched.push({ file, doc, attempt, handle, group: `${handle.executor}\0${attempt.cluster ?? ''}` });
@@ -233,6 +256,7 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
       logMtimeMs: readOutput ? mtimeMs(w.handle.outputPath) : undefined,
       memo,
       retriesUsed: retriesUsed(w.doc),
+      infraRetriesUsed: infraRetriesUsed(w.doc),
       pendingGraceMs: clocks.get(w.group)?.pendingGraceMs,
     });
     if (opts.memo && step !== undefined && memo?.step !== step) opts.memo.set(memoKey, { step, seenAt: now.getTime() });
@@ -240,6 +264,15 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
   }
 
   for (const l of launches) await launchDue(ctx, l.id, l.attempt, l.adopting, note);
+  if (cutOff.length > 0) {
+    for (const id of await adoptWaves(ctx, cutOff, note)) {
+      const doc = new RunLogDoc(readFileSync(join(ctx.ledger.root, ctx.ledger.config.runs_dir, `${id}.md`), 'utf8'), id);
+      const a = latestAttempt(doc);
+      if (a) await launchDue(ctx, id, a, true, note);
+    }
+  }
+  // Campaigns start their queued entries after this pass recorded its endings, so freed slots refill at once.
+  if (!only) await campaignsPass(ctx, report, note);
   report.durationMs = Date.now() - started;
   return report;
 }
@@ -329,46 +362,80 @@ async function act(ctx: SuperviseContext, w: Watched, d: Decision, note: (c: Pas
       const executor = await ctx.executor(w.handle.executor, w.attempt.cluster);
       await executor.cancel(w.handle, { graceMs: ctx.settings.killGraceMs });
     }
+    const plan = planOf(ctx, w);
     let retry: { key: string; label: string; notBefore: string; fields: [string, string][] } | undefined;
-    if (d.retry) {
-      const next = w.doc.view.attempt + 1;
-      const used = retriesUsed(w.doc) + 1;
-      const plan = w.attempt.outputDir ? loadPlan(w.attempt.outputDir) : undefined;
-      if (plan) {
-        const notBefore = new Date(ctx.now().getTime() + backoffMs(used, ctx.settings.backoffBaseMs, ctx.settings.backoffMaxMs));
-        const dir = attemptDir(ctx.settings.outputRoot, id, next);
-        savePlan(dir, plan);
-        retry = {
-          key: idempotencyKey(id, next),
-          label: `retry ${used}`,
-          notBefore: notBefore.toISOString(),
-          fields: [
-            ['scheduled_by', 'supervisor'],
-            ['retry_after', d.failureClass ?? 'unknown'],
-            [F.notBefore, code(notBefore.toISOString())],
-            [F.executor, plan.executor],
-            [F.outputDir, code(dir)],
-            [F.timeout, clock(plan.timeoutMs)],
-            [F.heartbeat, clock(plan.heartbeatMs)],
-            [F.retries, String(plan.retries)],
-            [F.stallAction, plan.stallAction],
-          ],
-        };
-      }
-    }
+    if (d.retry && plan) retry = await scheduleRetry(ctx, w, d, plan);
+    const results = d.state === 'completed' && plan?.campaign?.wandbStrict ? gateResult(ctx, w, plan, d.endedAt ?? at) : undefined;
     const endAt = d.endedAt && !Number.isNaN(Date.parse(d.endedAt)) ? new Date(d.endedAt).toISOString() : at;
     // A completion commits the run's chart; its output-log readings travel in the operation (replay has no logs).
     const readings = d.state === 'completed' ? (await import('../plot/output-logs.js')).chartReadings(ctx.ledger.root, ctx.ledger.config, w.file) : undefined;
     const c = await ctx.commit<JobOpResult>({
       kind: 'job-end',
       run: id,
-      args: { run: id, key, at: endAt, state: d.state, failureClass: d.failureClass, reason: d.reason, step: d.step, metrics: d.metrics, fields: d.fields, retry, readings },
+      args: { run: id, key, at: endAt, state: d.state, failureClass: d.failureClass, reason: d.reason, step: d.step, metrics: d.metrics, fields: d.fields, retry, readings, ...(results ? { results } : {}) },
     });
     note({ id, attempt: w.attempt.attempt, from, to: d.state, action: 'end', message: d.reason, jobId: w.handle.jobId, commit: c.commit });
     if (retry) note({ id, attempt: w.attempt.attempt + 1, from: d.state, to: 'pending', action: 'retry_scheduled', message: `${retry.label} launches after ${retry.notBefore}`, commit: c.commit });
   } catch (err) {
     note({ id, attempt: w.attempt.attempt, from, to: from, action: 'error', message: err instanceof Error ? err.message : String(err), jobId: w.handle.jobId, commit: null });
   }
+}
+
+/**
+ * The request of the attempt that ended. A campaign entry's comes from its
+ * own output directory, computed here from the campaign and entry, never
+ * from a path the run log names.
+ */
+function planOf(ctx: SuperviseContext, w: Watched): LaunchPlan | undefined {
+  const campaign = campaignOfPath(ctx.ledger.config.runs_dir, w.file.path);
+  if (campaign) return loadPlan(entryOutputDir(ctx.settings.outputRoot, campaign, entryOfRunId(w.file.id), w.attempt.attempt));
+  return w.attempt.outputDir ? loadPlan(w.attempt.outputDir) : undefined;
+}
+
+/** The newest complete checkpoint an attempt left, or undefined (then a stall is retried from scratch). */
+async function newestCheckpoint(dir: string): Promise<string | undefined> {
+  try {
+    return (await pickCheckpoint(await listCheckpoints(dir))).checkpoint.path;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The next attempt after a retryable ending: its own output directory and
+ * plan, a backoff with jitter from the request's own clocks, and the budget
+ * it spends (the user's, or the infrastructure's for preemption and node
+ * failure). A stall with stall_action resume continues from the newest
+ * complete checkpoint of the stalled attempt.
+ */
+async function scheduleRetry(ctx: SuperviseContext, w: Watched, d: Extract<Decision, { kind: 'end' }>, plan: LaunchPlan): Promise<{ key: string; label: string; notBefore: string; fields: [string, string][] }> {
+  const id = w.file.id;
+  const next = w.doc.view.attempt + 1;
+  const infra = INFRA_CLASSES.has(d.failureClass ?? '');
+  const used = (infra ? infraRetriesUsed(w.doc) : retriesUsed(w.doc)) + 1;
+  const notBefore = new Date(ctx.now().getTime() + backoffMs(used, plan.backoffMs ?? ctx.settings.backoffBaseMs, plan.backoffMaxMs ?? ctx.settings.backoffMaxMs));
+  const dir = outputDirFor(ctx, id, next, plan);
+  const resumeFrom = d.stall && plan.stallAction === 'resume' ? await newestCheckpoint(outputDirFor(ctx, id, w.attempt.attempt, plan)) : undefined;
+  savePlan(dir, { ...plan, initFrom: resumeFrom });
+  const fields: [string, string][] = [
+    ['scheduled_by', 'supervisor'],
+    ['retry_after', d.failureClass ?? 'unknown'],
+    [F.notBefore, code(notBefore.toISOString())],
+    [F.executor, plan.executor],
+    [F.outputDir, code(dir)],
+    [F.timeout, plan.timeoutMs > 0 ? clock(plan.timeoutMs) : 'none'],
+    [F.heartbeat, clock(plan.heartbeatMs)],
+    [F.retries, String(plan.retries)],
+    [F.stallAction, plan.stallAction],
+  ];
+  if (resumeFrom) fields.push(['resumed from', code(resumeFrom)]);
+  return { key: idempotencyKey(id, next), label: `${infra ? 'infra retry' : resumeFrom ? 'resume' : 'retry'} ${used}`, notBefore: notBefore.toISOString(), fields };
+}
+
+/** The strict W&B gate of a campaign entry that completed: recorded in Results. */
+function gateResult(ctx: SuperviseContext, w: Watched, plan: LaunchPlan, endedAt: string): [string, string][] {
+  const g = wandbGate(outputDirFor(ctx, w.file.id, w.attempt.attempt, plan), { heartbeatMs: plan.heartbeatMs, endedAtMs: Date.parse(endedAt), syncedUrl: w.doc.view.wandb?.['synced'] });
+  return [['wandb_gate', g.passed ? 'passed' : `failed (${g.reason})`]];
 }
 
 async function launchDue(ctx: SuperviseContext, id: string, attempt: AttemptRecord, adopting: boolean, note: (c: PassChange) => void): Promise<void> {

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { z } from 'zod';
 import { usageError } from '../core/errors.js';
+import { StallActionSchema } from '../config/jobs.js';
 
 export const LaunchPlanSchema = z.object({
   schema: z.literal(1),
@@ -27,10 +28,26 @@ export const LaunchPlanSchema = z.object({
   allowDirty: z.boolean(),
   overridePolicy: z.string().optional(),
   image: z.string().optional(),
+  /** 0: no wall-clock limit (only when a campaign manifest says `timeout: none`). */
   timeoutMs: z.number(),
   heartbeatMs: z.number(),
   retries: z.number().int(),
-  stallAction: z.enum(['retry', 'fail']),
+  /** Budget for preemption and node failure, apart from `retries` (default jobs.infra_retries). */
+  infraRetries: z.number().int().optional(),
+  stallAction: StallActionSchema,
+  /** Retry backoff of this request (default jobs.backoff_base / backoff_max). */
+  backoffMs: z.number().optional(),
+  backoffMaxMs: z.number().optional(),
+  /** A campaign entry: outputs under <output root>/<campaign>/<entry>/attempt-<n>. */
+  campaign: z
+    .object({
+      id: z.string(),
+      entry: z.string(),
+      /** Where the entry writes checkpoints, relative to its output directory (stall_action resume). */
+      checkpoints: z.string(),
+      wandbStrict: z.boolean(),
+    })
+    .optional(),
 });
 export type LaunchPlan = z.infer<typeof LaunchPlanSchema>;
 

@@ -24,11 +24,14 @@ function versionOf(command: string, cwd: string): Promise<string | undefined> {
 }
 
 /** `runlog node v20.11.1; python3: Python 3.11.4`: runlog's runtime and the command's interpreter. */
-export async function runtimeVersions(argv: readonly string[], cwd: string): Promise<string> {
+export async function runtimeVersions(argv: readonly string[], cwd: string, memo?: Map<string, Promise<string | undefined>>): Promise<string> {
   const parts = [`runlog node ${process.version}`];
   const command = argv[0];
   if (command !== undefined && VERSIONED.test(basename(command))) {
-    const v = await versionOf(command, cwd);
+    const key = `${command}\0${cwd}`;
+    const asked = memo?.get(key) ?? versionOf(command, cwd);
+    memo?.set(key, asked);
+    const v = await asked;
     if (v) parts.push(`${basename(command)}: ${v}`);
   }
   return parts.join('; ');
@@ -54,9 +57,10 @@ export function planFields(plan: LaunchPlan, facts: PreflightFacts, extra: { att
     [F.outputDir, code(extra.outputDir)],
     ['git_sha', code(facts.gitSha ?? 'unknown')],
     ['git_dirty', yesNo(facts.dirty)],
-    [F.timeout, clock(plan.timeoutMs)],
+    [F.timeout, plan.timeoutMs > 0 ? clock(plan.timeoutMs) : 'none'],
     [F.heartbeat, clock(plan.heartbeatMs)],
     [F.retries, String(plan.retries)],
+    ...(plan.infraRetries !== undefined ? [[F.infraRetries, String(plan.infraRetries)] as JobField] : []),
     [F.stallAction, plan.stallAction],
     ['runtime_env', code(extra.versions)],
   ];

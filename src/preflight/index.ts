@@ -7,7 +7,7 @@ import type { Executor, JobSpec } from '../executors/types.js';
 import type { PolicySettings } from '../config/jobs.js';
 import { checkCheckpoint } from './checkpoint.js';
 import { checkConfig } from './config-file.js';
-import { inspectTree } from './git-tree.js';
+import { inspectTree, type TreeState } from './git-tree.js';
 import { decidePlacement } from './policy.js';
 import { checkScript, scriptOf } from './script.js';
 import type { PreflightFacts, PreflightReason, PreflightReport } from './types.js';
@@ -33,6 +33,35 @@ export interface PreflightInput {
   policy: PolicySettings;
   /** Pathspecs the dirty check leaves out (the ledger's own records). */
   dirtyExcludes: string[];
+  /** Facts shared by the entries of one launch wave, computed once (see newPreflightMemo). */
+  memo?: PreflightMemo;
+}
+
+/**
+ * What a launch wave of many entries would otherwise ask once per entry:
+ * the git tree of a working directory, a script's tracking at a commit, the
+ * cluster's answer to a request (two Slurm calls), the interpreter's
+ * version. A 1,000-entry wave then costs a few calls, not thousands.
+ */
+export interface PreflightMemo {
+  trees: Map<string, Promise<TreeState | undefined>>;
+  scripts: Map<string, Promise<PreflightReason[]>>;
+  targets: Map<string, Promise<string[]>>;
+  versions: Map<string, Promise<string | undefined>>;
+}
+
+export function newPreflightMemo(): PreflightMemo {
+  return { trees: new Map(), scripts: new Map(), targets: new Map(), versions: new Map() };
+}
+
+function remember<T>(map: Map<string, Promise<T>> | undefined, key: string, compute: () => Promise<T>): Promise<T> {
+  if (!map) return compute();
+  let p = map.get(key);
+  if (!p) {
+    p = compute();
+    map.set(key, p);
+  }
+  return p;
 }
 
 export interface PreflightResult extends PreflightReport {
@@ -48,7 +77,8 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   const reasons: PreflightReason[] = [];
   const facts: PreflightFacts = {};
 
-  const tree = await inspectTree(spec.cwd, input.dirtyExcludes);
+  const memo = input.memo;
+  const tree = await remember(memo?.trees, `${spec.cwd}\0${input.dirtyExcludes.join('\0')}`, () => inspectTree(spec.cwd, input.dirtyExcludes));
   if (tree) {
     facts.gitTop = tree.top;
     facts.gitSha = tree.sha ?? undefined;
@@ -70,7 +100,7 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   if (script !== undefined) {
     facts.script = script;
     if (spec.source) spec.source.script = script;
-    reasons.push(...(await checkScript(script, spec.cwd, tree && { top: tree.top, sha: tree.sha })));
+    reasons.push(...(await remember(memo?.scripts, `${script}\0${spec.cwd}\0${tree?.sha ?? ''}`, () => checkScript(script, spec.cwd, tree && { top: tree.top, sha: tree.sha }))));
   }
 
   let configAbs: string | undefined;
@@ -90,7 +120,10 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
     facts.initFromStep = c.step;
   }
 
-  for (const message of await input.executor.preflight(spec)) reasons.push({ rule: 'target', message });
+  // The local executor's checks look at this entry's own output directory; remote targets answer per request.
+  const targetKey = input.executor.name === 'local' ? undefined : JSON.stringify([input.executor.name, input.target, spec.cwd, spec.argv[0], spec.resources, spec.host]);
+  const target = targetKey === undefined ? input.executor.preflight(spec) : remember(memo?.targets, targetKey, () => input.executor.preflight(spec));
+  for (const message of await target) reasons.push({ rule: 'target', message });
 
   const placement = decidePlacement(
     { executor: input.executor.name, target: input.target, runType: input.runType, subtype: input.subtype, resources: spec.resources, overrideReason: input.overridePolicy },

@@ -130,16 +130,21 @@ describe('parsing Slurm output', () => {
   it('maps squeue rows, keeping the reason and decoding the wait status', () => {
     const rows = parseSqueue(
       [
-        '2|FAILED|768|0|localhost|2026-11-22T17:36:21|2026-11-22T17:36:25|debug|NonZeroExitCode|',
-        '3|TIMEOUT|15|0|localhost|2026-11-22T17:36:25|2026-11-22T17:37:38|debug|TimeLimit|',
-        '5|PENDING|0|0||N/A|N/A|debug|JobHeldUser|',
-        '9|PENDING|0|1||N/A|N/A|debug|BeginTime|',
-        '12|PENDING|0|0||N/A|N/A|debug|ReqNodeNotAvail, UnavailableNodes:localhost|',
+        '2|FAILED|768|0|localhost|2026-11-22T17:36:21|2026-11-22T17:36:25|debug|2|N/A|NonZeroExitCode|',
+        '3|TIMEOUT|15|0|localhost|2026-11-22T17:36:25|2026-11-22T17:37:38|debug|3|N/A|TimeLimit|',
+        '5|PENDING|0|0||N/A|N/A|debug|5|N/A|JobHeldUser|',
+        '9|PENDING|0|1||N/A|N/A|debug|9|N/A|BeginTime|',
+        '12|PENDING|0|0||N/A|N/A|debug|12|N/A|ReqNodeNotAvail, UnavailableNodes:localhost|',
+        // Array tasks: a running task has its own JobID, a pending one shows the array's.
+        '32|FAILED|768|0|localhost|2026-12-07T19:45:40|2026-12-07T19:45:41|debug|30|1|NonZeroExitCode|',
+        '30|PENDING|0|0||N/A|N/A|debug|30|3|JobArrayTaskLimit|',
       ].join('\n'),
     );
-    const [failed, timeout, held, requeued, notAvail] = rows.map((r) => observationFromSqueue(r));
+    const [failed, timeout, held, requeued, notAvail, task, pendingTask] = rows.map((r) => observationFromSqueue(r));
     expect(failed).toMatchObject({ jobId: '2', phase: 'failed', exitCode: 3, reason: 'NonZeroExitCode', node: 'localhost', startedAt: '2026-11-22T17:36:21Z', endedAt: '2026-11-22T17:36:25Z' });
-    expect(failed?.evidence).toBe('squeue: 2|FAILED|768|0|localhost|2026-11-22T17:36:21|2026-11-22T17:36:25|debug|NonZeroExitCode');
+    expect(failed?.evidence).toBe('squeue: 2|FAILED|768|0|localhost|2026-11-22T17:36:21|2026-11-22T17:36:25|debug|2|N/A|NonZeroExitCode');
+    expect(task).toMatchObject({ jobId: '30_1', phase: 'failed', exitCode: 3 });
+    expect(pendingTask).toMatchObject({ jobId: '30_3', phase: 'queued', reason: 'JobArrayTaskLimit' });
     expect(timeout).toMatchObject({ phase: 'timed_out', signal: 'SIGTERM' });
     expect(timeout?.exitCode).toBeUndefined();
     expect(held).toMatchObject({ phase: 'queued', reason: 'JobHeldUser', neverStarts: true });

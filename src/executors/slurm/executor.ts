@@ -2,7 +2,8 @@ import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { failed, rejected } from '../../core/errors.js';
 import { isoSeconds } from '../../core/time.js';
-import type { Executor, JobHandle, JobObservation, JobSpec, PollResult } from '../types.js';
+import type { Executor, JobHandle, JobObservation, JobSpec, PollResult, WaveRequest } from '../types.js';
+import { setArrayThrottle, submitArray } from './array.js';
 import {
   defaultTemplatePath,
   exitCodePathFor,
@@ -164,11 +165,13 @@ export class SlurmExecutor implements Executor {
     const byId = new Map(handles.map((h) => [h.jobId, h]));
     if (byId.size === 0) return { jobs, calls: 0 };
     const ids = [...byId.keys()];
+    // Array tasks (`<array>_<task>`) are asked for by their array: one id per array, every task listed (-r).
+    const asked = [...new Set(ids.map((id) => id.split('_')[0]!))];
     const result = (transportError?: string): PollResult => ({ jobs, calls: this.client.calls - before, ...(transportError ? { transportError } : {}) });
 
     let squeueOut;
     try {
-      squeueOut = await this.client.run('squeue', ['-h', '-t', 'all', '-j', ids.join(','), '-O', SQUEUE_FORMAT]);
+      squeueOut = await this.client.run('squeue', ['-h', '-t', 'all', '-r', '-j', asked.join(','), '-O', SQUEUE_FORMAT]);
     } catch (err) {
       if (err instanceof SlurmTransportError) return result(err.message);
       throw err;
@@ -235,6 +238,19 @@ export class SlurmExecutor implements Executor {
       return { jobId: handle.jobId, phase: 'unknown', evidence: `squeue no longer lists job ${handle.jobId}, accounting is disabled and ${path} does not exist` };
     }
     return { jobId: handle.jobId, phase: code === 0 ? 'completed' : 'failed', exitCode: code, evidence: `${path}: ${code} (squeue no longer lists the job; accounting is disabled)` };
+  }
+
+  submitWave(specs: JobSpec[], wave: WaveRequest): Promise<JobHandle[]> {
+    return submitArray(this.client, this.profile, specs, wave);
+  }
+
+  throttleWaves(arrayIds: string[], throttle: number): Promise<string[]> {
+    return setArrayThrottle(this.client, arrayIds, throttle);
+  }
+
+  /** One scancel per array: every task, pending or running, of each. */
+  async cancelWaves(arrayIds: string[]): Promise<void> {
+    if (arrayIds.length > 0) await this.client.runOk('scancel', [...new Set(arrayIds)]);
   }
 
   async cancel(handle: JobHandle, opts: { graceMs?: number } = {}): Promise<JobObservation> {

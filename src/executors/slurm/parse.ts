@@ -127,8 +127,12 @@ export interface SqueueRow {
   line: string;
 }
 
-/** Reason goes last: it is the only free-text field and may hold the delimiter. */
-export const SQUEUE_FIELDS = ['JobID', 'State', 'exit_code', 'RestartCnt', 'NodeList', 'StartTime', 'EndTime', 'Partition', 'Reason'];
+/**
+ * Reason goes last: it is the only free-text field and may hold the
+ * delimiter. An array task's JobID is its own number (or the array's while it
+ * pends); ArrayJobID and ArrayTaskID name it as `<array>_<task>`.
+ */
+export const SQUEUE_FIELDS = ['JobID', 'State', 'exit_code', 'RestartCnt', 'NodeList', 'StartTime', 'EndTime', 'Partition', 'ArrayJobID', 'ArrayTaskID', 'Reason'];
 export const SQUEUE_FORMAT = SQUEUE_FIELDS.map((f) => `${f}:|`).join(',');
 
 export function parseSqueue(stdout: string): SqueueRow[] {
@@ -138,8 +142,9 @@ export function parseSqueue(stdout: string): SqueueRow[] {
     if (line.trim() === '') continue;
     const parts = line.split('|');
     if (parts.length < SQUEUE_FIELDS.length) continue;
-    const [jobId, state, exitStatus, restarts, nodes, start, end, partition] = parts as [string, string, string, string, string, string, string, string];
-    rows.push({ jobId, state, exitStatus, restarts, nodes, start, end, partition, reason: parts.slice(8).join('|'), line });
+    const [rawId, state, exitStatus, restarts, nodes, start, end, partition, arrayJob, arrayTask] = parts as [string, string, string, string, string, string, string, string, string, string];
+    const jobId = /^\d+$/.test(arrayTask) && /^\d+$/.test(arrayJob) ? `${arrayJob}_${arrayTask}` : rawId;
+    rows.push({ jobId, state, exitStatus, restarts, nodes, start, end, partition, reason: parts.slice(10).join('|'), line });
   }
   return rows;
 }
