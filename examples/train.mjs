@@ -12,7 +12,10 @@
 //     [--fail-attempts <n>]   fail (or hang) only while RUNLOG_ATTEMPT <= n, then succeed on retry
 //     [--hang-at <step>]      stop printing and wait forever (a stalled job)
 //     [--config <file>]       read steps/lr from a JSON config
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+//     [--result]              write result.json (final step and loss) into the output directory
+//     [--track <file>]        append `start|end <run> <attempt> <ms>` lines (tests measure concurrency)
+//   RUNLOG_RESUME_FROM=<checkpoint dir>: continue after the step its metadata.json records
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -33,6 +36,9 @@ const failWith = opt('fail-with', 'exit');
 const failAttempts = opt('fail-attempts') === undefined ? Infinity : Number(opt('fail-attempts'));
 const hangAt = opt('hang-at') === undefined ? undefined : Number(opt('hang-at'));
 const attempt = Number(process.env.RUNLOG_ATTEMPT ?? 1);
+const writeResult = args.includes('--result');
+const track = opt('track');
+const resumeFrom = process.env.RUNLOG_RESUME_FROM;
 
 const FAILURES = {
   network: ['ConnectionResetError: [Errno 104] Connection reset by peer', 1],
@@ -69,8 +75,23 @@ process.on('SIGTERM', () => {
   stopping = true;
 });
 
+if (track) {
+  const line = (what) => appendFileSync(track, `${what} ${process.env.RUNLOG_RUN_ID ?? '-'} ${attempt} ${Date.now()}\n`);
+  line('start');
+  process.on('exit', () => line('end'));
+  // A hung job never exits by itself and is SIGKILLed after its grace: the stop request marks its end.
+  process.on('SIGTERM', () => line('end'));
+}
+
+let first = 1;
+if (resumeFrom && existsSync(join(resumeFrom, 'metadata.json'))) {
+  first = JSON.parse(readFileSync(join(resumeFrom, 'metadata.json'), 'utf8')).step + 1;
+  console.log(`train.mjs: resumed from ${resumeFrom} at step ${first - 1}`);
+}
+
 console.log(`train.mjs: ${steps} steps, lr ${lr}, attempt ${attempt}, checkpoints in ${ckptDir}`);
-for (let step = 1; step <= steps; step++) {
+let lastLoss;
+for (let step = first; step <= steps; step++) {
   if (stopping) {
     console.log(`train.mjs: SIGTERM at step ${step}; exiting`);
     process.exit(143);
@@ -86,8 +107,13 @@ for (let step = 1; step <= steps; step++) {
     process.exit(code);
   }
   const loss = 2.5 * Math.exp(-lr * step) + 0.05;
+  lastLoss = loss;
   print(step, loss, 100 + (step % 7));
   if (step % ckptEvery === 0 || step === steps) saveCheckpoint(step, loss);
   await sleep(sleepMs);
+}
+if (writeResult) {
+  mkdirSync(outputDir, { recursive: true });
+  writeFileSync(join(outputDir, 'result.json'), `${JSON.stringify({ final_step: steps, loss: lastLoss })}\n`);
 }
 console.log('train.mjs: done');

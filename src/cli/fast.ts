@@ -57,7 +57,7 @@ export const FAST: Record<FastCommand, () => Promise<FastSpec>> = {
     const [{ STATES }, { FAILURE_CLASSES }] = await Promise.all([import('../core/lifecycle.js'), import('../core/failure-classes.js')]);
     return {
       args: [],
-      options: { state: { type: 'string' }, group: { type: 'string' }, type: { type: 'string' }, class: { type: 'string' } },
+      options: { state: { type: 'string' }, group: { type: 'string' }, campaign: { type: 'string' }, type: { type: 'string' }, class: { type: 'string' } },
       choices: { state: STATES, type: ['replication', 'experiment', 'pipeline'], class: FAILURE_CLASSES },
       run: async (i, json) => (await import('../app/list.js')).listService({ ...(i as object), json }),
     };

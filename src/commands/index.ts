@@ -7,6 +7,12 @@ import Append from './append.js';
 import Audit from './audit.js';
 import Babysit from './babysit.js';
 import Cancel from './cancel.js';
+import CampaignCancel from './campaign/cancel.js';
+import CampaignFetch from './campaign/fetch.js';
+import CampaignLaunch from './campaign/launch.js';
+import CampaignList from './campaign/list.js';
+import CampaignResume from './campaign/resume.js';
+import CampaignStatus from './campaign/status.js';
 import CkptList from './ckpt/list.js';
 import CkptPassport from './ckpt/passport.js';
 import CkptPick from './ckpt/pick.js';
@@ -29,6 +35,7 @@ import List from './list.js';
 import New from './new.js';
 import Poll from './poll.js';
 import Publish from './publish.js';
+import Report from './report.js';
 import Restart from './restart.js';
 import Resume from './resume.js';
 import Seal from './seal.js';
@@ -48,6 +55,12 @@ export const COMMANDS = {
   audit: Audit,
   babysit: Babysit,
   cancel: Cancel,
+  'campaign:cancel': CampaignCancel,
+  'campaign:fetch': CampaignFetch,
+  'campaign:launch': CampaignLaunch,
+  'campaign:list': CampaignList,
+  'campaign:resume': CampaignResume,
+  'campaign:status': CampaignStatus,
   'ckpt:list': CkptList,
   'ckpt:passport': CkptPassport,
   'ckpt:pick': CkptPick,
@@ -70,6 +83,7 @@ export const COMMANDS = {
   new: New,
   poll: Poll,
   publish: Publish,
+  report: Report,
   restart: Restart,
   resume: Resume,
   seal: Seal,

@@ -4,6 +4,7 @@
  * the inferred types, so zod stays off the start-up path.
  */
 import { z } from 'zod';
+import { SummarySchema as CampaignStatusBody } from '../campaigns/summary.js';
 
 export const ErrorOutput = z.object({
   error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).passthrough(),
@@ -504,6 +505,86 @@ const HistoryEntriesBody = z
 
 export type HistoryEntriesResult = z.infer<typeof HistoryEntriesBody>;
 
+// ---- campaigns ---------------------------------------------------------------
+
+const CampaignCommitted = { commit: z.string().nullable(), pushed: z.boolean() };
+const CampaignRun = z.object({ entry: z.string(), id: z.string(), path: z.string() }).strict();
+
+const CampaignLaunchBody = z
+  .object({
+    id: z.string(),
+    sha256: z.string(),
+    launched: z.boolean(),
+    dryRun: z.boolean(),
+    runs: z.array(CampaignRun),
+    policy: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    ...CampaignCommitted,
+  })
+  .strict();
+
+
+const CampaignResumeBody = z
+  .object({
+    id: z.string(),
+    resumed: z.array(z.object({ entry: z.string(), id: z.string(), from: z.string() }).strict()),
+    acknowledged: z.array(z.string()),
+    maxParallel: z.number().int(),
+    throttled: z.array(z.string()),
+    ...CampaignCommitted,
+  })
+  .strict();
+
+const CampaignCancelBody = z.object({ id: z.string(), stopped: z.array(z.string()), canceled: z.array(z.string()), ...CampaignCommitted }).strict();
+
+const CampaignFetchBody = z
+  .object({
+    id: z.string(),
+    to: z.string(),
+    expected: z.number().int(),
+    present: z.number().int(),
+    verified: z.number().int(),
+    missing: z.array(z.string()),
+    files: z.number().int(),
+    ...CampaignCommitted,
+  })
+  .strict();
+
+const CampaignListBody = z
+  .object({
+    campaigns: z.array(
+      z
+        .object({
+          id: z.string(),
+          created: z.string().nullable(),
+          executor: z.string().nullable(),
+          runs: z.number().int(),
+          counts: z.record(z.string(), z.number().int()),
+          failure_classes: z.record(z.string(), z.number().int()),
+          halted: z.string().nullable(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+const ReportBody = z
+  .object({
+    by: z.enum(['failure-class', 'state', 'campaign']),
+    since: z.string().nullable(),
+    campaigns: z.number().int(),
+    runs: z.number().int(),
+    failures: z.number().int(),
+    groups: z.array(z.object({ key: z.string(), runs: z.number().int(), campaigns: z.array(z.string()), entries: z.array(z.string()) }).strict()),
+  })
+  .strict();
+
+export type CampaignLaunchOut = z.infer<typeof CampaignLaunchBody>;
+export type CampaignResumeOut = z.infer<typeof CampaignResumeBody>;
+export type CampaignCancelOut = z.infer<typeof CampaignCancelBody>;
+export type CampaignFetchOut = z.infer<typeof CampaignFetchBody>;
+export type CampaignListOut = z.infer<typeof CampaignListBody>;
+export type ReportOut = z.infer<typeof ReportBody>;
+
 // ---- the JSON documents: each result, plus the envelope every command adds ----
 
 /**
@@ -553,3 +634,11 @@ export const OperatorOutput = OperatorBody.extend(ENVELOPE);
 export const CompareOutput = CompareBody.extend(ENVELOPE);
 export const DiffOutput = DiffBody.extend(ENVELOPE);
 export const HistoryEntriesOutput = HistoryEntriesBody.extend(ENVELOPE);
+export const CampaignLaunchOutput = CampaignLaunchBody.extend(ENVELOPE);
+/** `campaign status --json` is the summary.json document as of now, in the envelope. */
+export const CampaignStatusOutput = CampaignStatusBody.extend(ENVELOPE);
+export const CampaignResumeOutput = CampaignResumeBody.extend(ENVELOPE);
+export const CampaignCancelOutput = CampaignCancelBody.extend(ENVELOPE);
+export const CampaignFetchOutput = CampaignFetchBody.extend(ENVELOPE);
+export const CampaignListOutput = CampaignListBody.extend(ENVELOPE);
+export const ReportOutput = ReportBody.extend(ENVELOPE);

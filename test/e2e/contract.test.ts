@@ -2,11 +2,28 @@
  * CLI.md "Every command": idempotent init, the ways to name a run, --ledger,
  * --no-push, and one JSON document on stdout.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppendOutput, CompareOutput, DiffOutput, ErrorOutput, HistoryEntriesOutput, InitOutput, ShowOutput, SyncOutput } from '../../src/schemas/output.js';
+import {
+  AppendOutput,
+  CampaignCancelOutput,
+  CampaignFetchOutput,
+  CampaignLaunchOutput,
+  CampaignListOutput,
+  CampaignResumeOutput,
+  CampaignStatusOutput,
+  CompareOutput,
+  DiffOutput,
+  ErrorOutput,
+  HistoryEntriesOutput,
+  InitOutput,
+  ListOutput,
+  ReportOutput,
+  ShowOutput,
+  SyncOutput,
+} from '../../src/schemas/output.js';
 import { git, makeLedger, newRun, runlog, runlogOk, snapshotLedger, stderrError, type TempLedger } from '../support/ledger.js';
 
 describe('runlog init', () => {
@@ -147,6 +164,38 @@ describe('review commands: --json is exactly the strict schema', () => {
     const h = HistoryEntriesOutput.parse((await runlogOk(l.main, ['history', b, '--entries', '--json'])).json);
     expect(h.entries).toHaveLength(2);
     for (const args of [['compare', '--group', 'g', '--sort', 'nope', '--json'], ['diff', a, 'missing', '--json']]) {
+      const r = await runlog(l.main, args);
+      expect(r.code).not.toBe(0);
+      ErrorOutput.parse(r.json);
+    }
+  });
+});
+
+describe('campaign commands: --json is exactly the strict schema', () => {
+  let l: TempLedger;
+  beforeAll(async () => {
+    l = await makeLedger({ prefix: 'runlog-campaign-contract-' });
+    writeFileSync(join(l.main, 'sweep.csv'), 'command,seed\n"sh -c ""exit 0"" {seed}",0\n"sh -c ""exit 0"" {seed}",1\n');
+  });
+  afterAll(() => l?.cleanup());
+
+  it('launch, status, list, report, resume, fetch and cancel validate against their schemas; errors are the error shape', async () => {
+    const dry = CampaignLaunchOutput.parse((await runlogOk(l.main, ['campaign', 'launch', 'sweep.csv', '--name', 'contract', '--dry-run', '--json'])).json);
+    expect(dry).toMatchObject({ dryRun: true, launched: false, commit: null });
+    const launched = CampaignLaunchOutput.parse((await runlogOk(l.main, ['campaign', 'launch', 'sweep.csv', '--name', 'contract', '--json'])).json);
+    expect(launched).toMatchObject({ id: dry.id, launched: true, pushed: true });
+    expect(launched.runs.map((r) => r.entry)).toEqual(['seed0', 'seed1']);
+    const status = CampaignStatusOutput.parse((await runlogOk(l.main, ['campaign', 'status', 'contract', '--json'])).json);
+    expect(status.counts['pending']).toBe(2);
+    expect(CampaignListOutput.parse((await runlogOk(l.main, ['campaign', 'list', '--json'])).json).campaigns).toHaveLength(1);
+    for (const by of ['failure-class', 'state', 'campaign']) ReportOutput.parse((await runlogOk(l.main, ['report', '--by', by, '--json'])).json);
+    expect(CampaignResumeOutput.parse((await runlogOk(l.main, ['campaign', 'resume', launched.id, '--json'])).json).resumed).toEqual([]);
+    expect(CampaignFetchOutput.parse((await runlogOk(l.main, ['campaign', 'fetch', launched.id, '--to', join(l.base, 'out'), '--json'])).json).expected).toBe(0);
+    const cancel = CampaignCancelOutput.parse((await runlogOk(l.main, ['campaign', 'cancel', launched.id, '--reason', 'contract test', '--json'])).json);
+    expect(cancel.canceled).toHaveLength(2);
+    const listed = ListOutput.parse((await runlogOk(l.main, ['list', '--campaign', launched.id, '--json'])).json);
+    expect(listed.runs.map((r) => r.state)).toEqual(['canceled', 'canceled']);
+    for (const args of [['campaign', 'status', 'nope', '--json'], ['campaign', 'launch', 'missing.yaml', '--json'], ['report', '--since', 'yesterday', '--json']]) {
       const r = await runlog(l.main, args);
       expect(r.code).not.toBe(0);
       ErrorOutput.parse(r.json);

@@ -12,6 +12,8 @@ import { failureClassOf } from './run-facts.js';
 export interface ListFilter {
   state?: string;
   group?: string;
+  /** A campaign's runs: the run logs directly in its folder (`run_logs/<id>/`). */
+  campaign?: string;
   type?: string;
   failureClass?: string;
 }
@@ -60,6 +62,7 @@ export async function listRuns(ledger: Ledger, filter: ListFilter, gitKeysFrom =
   const head = Buffer.allocUnsafe(HEAD_BYTES);
   for (const f of files) {
     if (filter.group && f.group !== filter.group && !(f.group ?? '').startsWith(`${filter.group}/`)) continue;
+    if (filter.campaign && f.group !== filter.campaign) continue;
     const blob = blobs.get(f.path);
     const key = blob ? `g${blob}` : statKey(f.abs);
     let e = index.get(f.path, key);
