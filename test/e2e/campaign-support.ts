@@ -6,7 +6,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { SummarySchema, type Summary } from '../../src/campaigns/summary.js';
+import type { Summary } from '../../src/campaigns/summary.js';
+import { CampaignStatusOutput } from '../../src/schemas/output.js';
 import { runlog, runlogOk, type CliResult } from '../support/ledger.js';
 
 export function writeManifest(dir: string, name: string, text: string): string {
@@ -59,7 +60,7 @@ export function maxConcurrency(jobs: Tracked[]): number {
 export async function status(dir: string, id: string): Promise<{ summary: Summary; result: CliResult }> {
   const result = await runlog(dir, ['campaign', 'status', id, '--json']);
   if (result.code !== 0 && result.code !== 1) throw new Error(`campaign status exited ${result.code}: ${result.stderr}`);
-  return { summary: SummarySchema.parse(result.json), result };
+  return { summary: CampaignStatusOutput.parse(result.json), result };
 }
 
 export function row(s: Summary, entry: string) {
