@@ -194,3 +194,8 @@ export async function auditLedger(ledger: Ledger): Promise<CommandOutput<AuditRe
   );
   return { result: { clean: findings.length === 0, scanned, findings }, human, exitCode: findings.length === 0 ? 0 : 1 };
 }
+
+export async function auditService(input: { ledger?: string }): Promise<CommandOutput<AuditResult>> {
+  const { openLedger } = await import('../git/ledger-repo.js');
+  return auditLedger(openLedger({ ledger: input.ledger }));
+}

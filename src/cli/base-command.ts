@@ -1,13 +1,10 @@
 /**
  * The one place that turns results and errors into output and exit codes,
- * so `--json` and human mode behave alike (CLI.md "Every command").
+ * so `--json` and human mode behave alike.
  */
 import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
 import { RunlogError, toRunlogError, usageError } from '../core/errors.js';
-import { openLedger, type Ledger } from '../git/ledger-repo.js';
-import { commit, type TxResult } from '../ledger/commit.js';
-import type { Operation } from '../core/operation.js';
-import { envelope, printError, printOutcome, type CommandOutput, type Envelope } from './output.js';
+import { envelope, printError, printOutcome, type CommandOutput, type Envelope, type Progress } from './output.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof RunlogCommand)['baseFlags'] & T['flags']>;
 
@@ -22,46 +19,45 @@ export abstract class RunlogCommand extends Command {
   /** Decided by `present`, applied in `finally` (under --json oclif would reset an exit code set earlier). */
   private decidedExit?: number;
 
+  /** Warnings a long-running service reported while it ran, for the --json envelope. */
+  private progressWarnings: string[] = [];
+
   /** Print a service's output and return its --json document: the only way a command produces output. */
   protected present<R extends object>(out: CommandOutput<R>): Envelope<R> {
-    this.decidedExit = printOutcome(out, this.jsonEnabled(), (line) => this.log(line));
-    return envelope(out);
+    const merged = this.progressWarnings.length > 0 ? { ...out, warnings: [...this.progressWarnings, ...(out.warnings ?? [])] } : out;
+    this.decidedExit = printOutcome(merged, this.jsonEnabled(), (line) => this.log(line));
+    return envelope(merged);
+  }
+
+  /** For services that report while they run: at once in human mode, into the envelope under --json. */
+  protected progress(): Progress {
+    const json = this.jsonEnabled();
+    return {
+      line: (text) => {
+        if (!json) this.log(text);
+      },
+      warn: (text) => {
+        if (json) this.progressWarnings.push(text);
+        else process.stderr.write(`${text}\n`);
+      },
+    };
+  }
+
+  /** Show a person what is about to happen and ask them to type "yes" (stdin must be a terminal). */
+  protected async confirm(plan: string[], question: string): Promise<boolean> {
+    for (const line of plan) this.log(line);
+    const { createInterface } = await import('node:readline/promises');
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return (await rl.question(question)).trim().toLowerCase() === 'yes';
+    } finally {
+      rl.close();
+    }
   }
 
   protected async finally(err: Error | undefined): Promise<unknown> {
-    if (!err && this.legacyPushError) this.decidedExit = printOutcome({ result: {}, human: [], pushError: this.legacyPushError }, this.jsonEnabled(), () => {});
     if (!err && this.decidedExit !== undefined) process.exitCode = this.decidedExit;
     return super.finally(err);
-  }
-
-  // ---- the old command shape, until every command is one service call ----
-
-  private legacyPushError?: RunlogError;
-
-  protected openLedger(flags: { ledger?: string }): Ledger {
-    return openLedger({ ledger: flags.ledger });
-  }
-
-  protected async commit<R>(ledger: Ledger, op: Omit<Operation, 'v'>, push: boolean): Promise<TxResult<R> & { out: { commit: string | null; pushed: boolean } }> {
-    const tx = await commit<R>(ledger, op, { push });
-    this.notePushError(tx.pushError);
-    return { ...tx, out: { commit: tx.commit, pushed: tx.pushed } };
-  }
-
-  protected notePushError(e: RunlogError | undefined): void {
-    if (e) this.legacyPushError = e;
-  }
-
-  protected say(text: string): void {
-    if (!this.jsonEnabled()) this.log(text);
-  }
-
-  protected warn2(text: string): void {
-    process.stderr.write(`warning: ${text}\n`);
-  }
-
-  protected toJson<T extends object>(result: T): Envelope<T> {
-    return envelope({ result, human: [], pushError: this.legacyPushError });
   }
 
   protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {

@@ -26,6 +26,17 @@ export interface CommandOutput<R extends object> {
   failure?: RunlogError;
 }
 
+/**
+ * How a long-running service (supervise, babysit) says what happens while
+ * it runs: `line` is stdout for people, `warn` a warning. The base command
+ * decides where each goes (printed at once in human mode; under --json
+ * lines are dropped and warnings join the envelope).
+ */
+export interface Progress {
+  line(text: string): void;
+  warn(text: string): void;
+}
+
 /** The --json document: the result, its warnings, and the push failure when the commit was kept locally. */
 export type Envelope<R extends object> = R & { warnings: unknown; error?: { code: string; message: string; hint: string } };
 
@@ -46,7 +57,7 @@ export function errorLines(e: RunlogError): string {
 
 export function printError(e: RunlogError, json: boolean): void {
   if (json) process.stdout.write(`${JSON.stringify(errorJson(e), null, 2)}\n`);
-  else process.stderr.write(errorLines(e));
+  else process.stderr.write(`${(e.preface ?? []).map((l) => `${l}\n`).join('')}${errorLines(e)}`);
 }
 
 /**

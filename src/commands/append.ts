@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
+import type { Envelope } from '../cli/output.js';
 import { appendService } from '../app/append.js';
 import type { AppendResult } from '../schemas/output.js';
 
@@ -20,7 +21,7 @@ export default class Append extends RunlogCommand {
     at: Flags.string({ description: 'when it was observed (ISO-8601, default now)' }),
   };
 
-  async run(): Promise<AppendResult> {
+  async run(): Promise<Envelope<AppendResult>> {
     const { args, flags } = await this.parse(Append);
     return this.present(await appendService({ ...args, ...flags }));
   }

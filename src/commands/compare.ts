@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
+import type { Envelope } from '../cli/output.js';
 import { STATES } from '../core/lifecycle.js';
 import { compareService, terminalWidth } from '../app/compare.js';
 import type { CompareResult } from '../schemas/output.js';
@@ -30,7 +31,7 @@ export default class Compare extends RunlogCommand {
     md: Flags.boolean({ description: 'print a GitHub-flavoured Markdown table' }),
   };
 
-  async run(): Promise<CompareResult> {
+  async run(): Promise<Envelope<CompareResult>> {
     const { argv, flags } = await this.parse(Compare);
     return this.present(
       await compareService({

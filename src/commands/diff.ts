@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
+import type { Envelope } from '../cli/output.js';
 import { diffService } from '../app/diff.js';
 import type { DiffResult } from '../schemas/output.js';
 
@@ -15,7 +16,7 @@ export default class Diff extends RunlogCommand {
     b: Args.string({ description: 'the run after', required: true }),
   };
 
-  async run(): Promise<DiffResult> {
+  async run(): Promise<Envelope<DiffResult>> {
     const { args, flags } = await this.parse(Diff);
     return this.present(await diffService({ a: args.a, b: args.b, json: this.jsonEnabled(), ledger: flags.ledger }));
   }

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
+import type { Envelope } from '../cli/output.js';
 import { historyService } from '../app/history.js';
 import type { HistoryEntriesResult, HistoryResult } from '../schemas/output.js';
 
@@ -13,7 +14,7 @@ export default class History extends RunlogCommand {
     entries: Flags.boolean({ description: 'every Status entry with the commit, author and time that wrote it' }),
   };
 
-  async run(): Promise<HistoryResult | HistoryEntriesResult> {
+  async run(): Promise<Envelope<HistoryResult | HistoryEntriesResult>> {
     const { args, flags } = await this.parse(History);
     return this.present(await historyService({ run: args.run, entries: flags.entries, json: this.jsonEnabled(), ledger: flags.ledger }));
   }

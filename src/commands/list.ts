@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
+import type { Envelope } from '../cli/output.js';
 import { listService } from '../app/list.js';
 import { FAILURE_CLASSES } from '../core/failure-classes.js';
 import { STATES } from '../core/lifecycle.js';
@@ -16,7 +17,7 @@ export default class List extends RunlogCommand {
     class: Flags.string({ description: 'only runs that failed with this class', options: [...FAILURE_CLASSES] }),
   };
 
-  async run(): Promise<ListResult> {
+  async run(): Promise<Envelope<ListResult>> {
     const { flags } = await this.parse(List);
     return this.present(await listService({ ...flags, json: this.jsonEnabled() }));
   }

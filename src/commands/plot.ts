@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import { plotService } from '../app/plot.js';
 import { RunlogCommand } from '../cli/base-command.js';
+import type { Envelope } from '../cli/output.js';
 import type { PlotCommandResult } from '../schemas/output.js';
 
 export default class Plot extends RunlogCommand {
@@ -14,7 +15,7 @@ export default class Plot extends RunlogCommand {
   static args = { run: Args.string({ description: 'run id, file path, or unique suffix', required: true }) };
   static flags = {};
 
-  async run(): Promise<PlotCommandResult> {
+  async run(): Promise<Envelope<PlotCommandResult>> {
     const { args, flags } = await this.parse(Plot);
     return this.present(await plotService({ run: args.run, ledger: flags.ledger, push: flags.push }));
   }

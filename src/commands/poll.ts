@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { resolveRun } from '../ledger/read/runs.js';
+import type { Envelope } from '../cli/output.js';
 import type { PollResultOut } from '../schemas/output.js';
 
 export default class Poll extends RunlogCommand {
@@ -12,23 +12,9 @@ export default class Poll extends RunlogCommand {
     'kill-grace': Flags.string({ description: 'SIGTERM → SIGKILL grace when a timed-out or stalled job is stopped; default jobs.kill_grace' }),
   };
 
-  async run(): Promise<PollResultOut> {
+  async run(): Promise<Envelope<PollResultOut>> {
     const { argv, flags } = await this.parse(Poll);
-    const ledger = this.openLedger(flags);
-    const refs = argv as string[];
-    const runs = refs.length > 0 ? refs.map((r) => resolveRun(ledger.root, ledger.config.runs_dir, r).id) : undefined;
-    const { createContext, pollPass } = await import('../jobs/index.js');
-    const { parseDuration } = await import('../core/time.js');
-    const ctx = createContext(ledger, { push: flags.push });
-    if (flags['kill-grace']) ctx.settings.killGraceMs = parseDuration(flags['kill-grace'], '--kill-grace');
-    try {
-      const report = await pollPass(ctx, { runs });
-      for (const c of report.changes) this.say(`${c.id}: ${c.from} → ${c.to} (${c.action}) ${c.message}${c.commit ? ` [${c.commit.slice(0, 12)}]` : ''}`);
-      this.say(`${report.runs} active run(s), ${report.executorQueries} executor quer${report.executorQueries === 1 ? 'y' : 'ies'}, ${report.changes.length} change(s), ${report.durationMs} ms`);
-      for (const t of report.transportErrors) process.stderr.write(`warning: executor unreachable, states unchanged: ${t}\n`);
-      return this.toJson({ ...report, pushed: ctx.unpushed === 0 });
-    } finally {
-      this.notePushError(ctx.pushError);
-    }
+    const { pollService } = await import('../app/poll.js');
+    return this.present(await pollService({ ...flags, runs: argv as string[] }));
   }
 }

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { usageError } from '../core/errors.js';
+import type { Envelope } from '../cli/output.js';
 import type { PublishResult } from '../schemas/output.js';
 
 export default class Publish extends RunlogCommand {
@@ -14,40 +14,9 @@ export default class Publish extends RunlogCommand {
     check: Flags.string({ description: 'scan this published folder and fail (exit 1) on any leak; changes nothing' }),
   };
 
-  async run(): Promise<PublishResult> {
+  async run(): Promise<Envelope<PublishResult>> {
     const { args, flags } = await this.parse(Publish);
-    const path = await import('node:path');
-    const { infrastructureNames, sanitizerFor } = await import('../publish/sanitize.js');
-    const { literalsOf, publishRun, checkPublished } = await import('../publish/training-log.js');
-    const { loadRun, fromLedger } = await import('../app/ckpt/context.js');
-    if (!flags.check && !(args.run && flags.out)) {
-      throw usageError('PUBLISH_USAGE', 'publish needs a run and --out, or --check <dir>', 'run `runlog publish <run> --out <dir>` or `runlog publish --check <dir>`');
-    }
-    const ledger = this.openLedger(flags);
-    const ctx = args.run ? loadRun(ledger, args.run) : null;
-    const sanitizer = sanitizerFor(ledger.config, ledger.config.scrub.rules, { ...(ctx ? literalsOf(ctx.doc) : {}), hosts: infrastructureNames(ledger.config) });
-
-    if (flags.check) {
-      const dir = path.resolve(flags.check);
-      const leaks = await checkPublished(dir, sanitizer);
-      for (const l of leaks) process.stderr.write(`${path.join(flags.check, l.file)}:${l.line}: leak [${l.rule}]\n`);
-      if (leaks.length > 0) {
-        if (!this.jsonEnabled()) process.stderr.write(`error[PUBLISH_LEAKS]: ${leaks.length} line(s) would publish private details\nhint: regenerate with \`runlog publish <run> --out <dir>\`, or remove those lines by hand\n`);
-        process.exitCode = 1;
-      } else this.say(`${dir}: no leaks`);
-      return { out: dir, run: ctx?.run.id ?? null, check: true, files: [], removed: [], leaks };
-    }
-    const out = path.resolve(flags.out!);
-    const final = ctx!.artifacts.finalCheckpoint;
-    const [{ chartFile }, { readConfined }] = await Promise.all([import('../plot/paths.js'), import('../plot/output-logs.js')]);
-    const chart = readConfined(ledger.root, chartFile(ledger.config.runs_dir, ctx!.run.id));
-    const res = await publishRun({ runId: ctx!.run.id, doc: ctx!.doc, checkpoint: final ? fromLedger(ledger, final) : null, out, sanitizer, chart });
-    this.say(`wrote ${res.files.map((f) => path.join(out, f)).join(', ')}`);
-    for (const r of res.removed) this.say(`  removed ${r.count} × ${r.rule}`);
-    if (res.leaks.length > 0) {
-      for (const l of res.leaks) process.stderr.write(`${path.join(out, l.file)}:${l.line}: leak [${l.rule}]\n`);
-      process.exitCode = 1;
-    }
-    return { out, run: ctx!.run.id, check: false, ...res };
+    const { publishService } = await import('../app/publish.js');
+    return this.present(await publishService({ ...args, ...flags }));
   }
 }

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { RunlogError } from '../core/errors.js';
+import type { Envelope } from '../cli/output.js';
 import type { SealResult } from '../schemas/output.js';
 
 export default class Seal extends RunlogCommand {
@@ -16,42 +16,9 @@ export default class Seal extends RunlogCommand {
     caveat: Flags.string({ description: 'a caveat to carry in the tag message', multiple: true }),
   };
 
-  async run(): Promise<SealResult> {
+  async run(): Promise<Envelope<SealResult>> {
     const { args, flags } = await this.parse(Seal);
-    const path = await import('node:path');
-    const { loadRun } = await import('../app/ckpt/context.js');
-    const { planSeal, refuseSeal } = await import('../publish/seal.js');
-    const { sealTag } = await import('../git/tags.js');
-    const ledger = this.openLedger(flags);
-    const { run, doc } = loadRun(ledger, args.run);
-    const plan = await planSeal(ledger, run.id, doc, {
-      milestone: flags.milestone,
-      checkpoint: flags.checkpoint ? path.resolve(flags.checkpoint) : undefined,
-      wandbDir: flags['wandb-dir'],
-      caveats: flags.caveat ?? [],
-    });
-    if (plan.missing.length > 0) throw refuseSeal(run.id, plan.missing);
-    const tag = await sealTag(ledger, { name: plan.tag, target: plan.target, message: plan.message, patch: plan.patch, push: flags.push });
-    const tx = await this.commit<{ recorded: boolean }>(
-      ledger,
-      { kind: 'seal', run: run.id, args: { run: run.id, at: new Date().toISOString(), tag: plan.tag, target: tag.commit, milestone: flags.milestone, sealCommit: tag.sealCommit ?? undefined } },
-      flags.push,
-    );
-    if (tag.pushError) {
-      this.notePushError(new RunlogError('push', 'SEAL_TAG_PUSH_FAILED', `tag ${plan.tag} was created locally but not pushed: ${tag.pushError}`, 'run `runlog seal` again when the remote is reachable (it only pushes what is missing)'));
-    }
-    this.say(`${plan.tag} → ${tag.commit.slice(0, 12)}${tag.created ? ' (created)' : ' (already there)'}${tag.pushed ? ', pushed' : ''}`);
-    if (tx.result.recorded) this.say(`recorded in ${run.path}`);
-    return this.toJson({
-      run: run.id,
-      tag: plan.tag,
-      target: tag.commit,
-      sealCommit: tag.sealCommit,
-      created: tag.created,
-      tagPushed: tag.pushed,
-      recorded: tx.result.recorded,
-      message: plan.message,
-      ...tx.out,
-    });
+    const { sealService } = await import('../app/seal.js');
+    return this.present(await sealService({ ...args, ...flags }));
   }
 }

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
+import type { Envelope } from '../cli/output.js';
 import { showService } from '../app/show.js';
 import type { ShowResult } from '../schemas/output.js';
 
@@ -11,7 +12,7 @@ export default class Show extends RunlogCommand {
     'no-chart': Flags.boolean({ description: 'no loss sparkline (it is also left out when stdout is not a terminal)' }),
   };
 
-  async run(): Promise<ShowResult> {
+  async run(): Promise<Envelope<ShowResult>> {
     const { args, flags } = await this.parse(Show);
     return this.present(await showService({ run: args.run, ledger: flags.ledger, json: this.jsonEnabled(), chart: !flags['no-chart'] && process.stdout.isTTY === true }));
   }

@@ -1,9 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
-import { resolveRun } from '../ledger/read/runs.js';
+import type { Envelope } from '../cli/output.js';
 import type { OperatorResultOut } from '../schemas/output.js';
-import { parseDuration } from '../core/time.js';
-import { renderOperator } from '../cli/render/operator.js';
 
 export default class Stop extends RunlogCommand {
   static summary = 'Stop the run\'s live job (SIGTERM, then SIGKILL after the grace) and record it canceled.';
@@ -14,18 +12,9 @@ export default class Stop extends RunlogCommand {
     grace: Flags.string({ description: 'time between SIGTERM and SIGKILL; default jobs.kill_grace' }),
   };
 
-  async run(): Promise<OperatorResultOut> {
+  async run(): Promise<Envelope<OperatorResultOut>> {
     const { args, flags } = await this.parse(Stop);
-    const ledger = this.openLedger(flags);
-    const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);
-    const { createContext, stopRun } = await import('../jobs/index.js');
-    const ctx = createContext(ledger, { push: flags.push });
-    try {
-      const out = await stopRun(ctx, run.id, flags.reason, { graceMs: flags.grace === undefined ? undefined : parseDuration(flags.grace, '--grace') });
-      this.say(renderOperator(out));
-      return this.toJson({ ...out, pushed: ctx.unpushed === 0 && out.commits.length > 0 });
-    } finally {
-      this.notePushError(ctx.pushError);
-    }
+    const { stopService } = await import('../app/stop.js');
+    return this.present(await stopService({ ...args, ...flags }));
   }
 }

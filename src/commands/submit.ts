@@ -1,11 +1,10 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
+import type { Envelope } from '../cli/output.js';
 import { splitCommand } from '../cli/argv.js';
-import { resolveRun } from '../ledger/read/runs.js';
 import type { SubmitResult } from '../schemas/output.js';
-import { parseDuration } from '../core/time.js';
-import { slurmRequestFlags, slurmSubmitFlags } from '../executors/slurm/submit-flags.js';
-import { sshRequestFlags, sshSubmitFlags } from '../executors/ssh/submit-flags.js';
+import { slurmSubmitFlags } from '../executors/slurm/submit-flags.js';
+import { sshSubmitFlags } from '../executors/ssh/submit-flags.js';
 
 export default class Submit extends RunlogCommand {
   static summary = 'Validate a run (script, config, checkpoint, hardware, clean tree, placement policy), then launch it and record the Job block.';
@@ -25,7 +24,7 @@ export default class Submit extends RunlogCommand {
     timeout: Flags.string({ description: 'wall-clock limit (e.g. 72h, 30m, 5s); default jobs.timeout' }),
     heartbeat: Flags.string({ description: 'longest time without a new step before the run is stalled; default jobs.heartbeat' }),
     retries: Flags.integer({ description: 'automatic retries for transient failures (0: none); default jobs.retries', min: 0 }),
-    'stall-action': Flags.string({ description: 'what to do once a stall outlives jobs.stall_grace (resume: a new attempt from the newest complete checkpoint)', options: ['retry', 'resume', 'fail'] }),
+    'stall-action': Flags.string({ description: 'what to do once a stall outlives jobs.stall_grace', options: ['retry', 'fail'] }),
     'init-from': Flags.string({ description: 'checkpoint directory to initialize from (must hold metadata.json)' }),
     'allow-dirty': Flags.boolean({ description: 'launch from a dirty tree and record the patch hash', default: false }),
     gpus: Flags.integer({ description: 'GPUs to reserve', min: 0 }),
@@ -38,40 +37,10 @@ export default class Submit extends RunlogCommand {
     ...sshSubmitFlags,
   };
 
-  async run(): Promise<SubmitResult> {
+  async run(): Promise<Envelope<SubmitResult>> {
     const { own, command } = splitCommand(this.argv);
     const { args, flags } = await this.parse(Submit, own);
-    const slurm = slurmRequestFlags(flags.executor, flags);
-    const ssh = sshRequestFlags(flags.executor, flags);
-    const ledger = this.openLedger(flags);
-    const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);
-    const { createContext, submitRun, parseMemMb } = await import('../jobs/index.js');
-    const { resolve } = await import('node:path');
-    const ctx = createContext(ledger, { push: flags.push });
-    try {
-      const out = await submitRun(ctx, {
-        run: run.id,
-        argv: command.length > 0 ? command : undefined,
-        cwd: resolve(flags.cwd ?? process.cwd()),
-        executor: flags.executor,
-        cluster: flags.cluster,
-        timeoutMs: flags.timeout === undefined ? undefined : parseDuration(flags.timeout, '--timeout'),
-        heartbeatMs: flags.heartbeat === undefined ? undefined : parseDuration(flags.heartbeat, '--heartbeat'),
-        retries: flags.retries,
-        stallAction: flags['stall-action'] as 'retry' | 'resume' | 'fail' | undefined,
-        initFrom: flags['init-from'],
-        allowDirty: flags['allow-dirty'],
-        overridePolicy: flags['override-policy'],
-        image: flags.image,
-        ...ssh,
-        resources: { ...slurm, gpus: flags.gpus ?? slurm.gpus, cpus: flags.cpus, memMb: flags.mem === undefined ? undefined : parseMemMb(flags.mem) },
-      });
-      this.say(`${out.id}: ${out.previousState} → ${out.state}, attempt ${out.attempt}, ${out.executor} job ${out.jobId ?? '?'}${out.host ? ` on ${out.host}` : ''}`);
-      this.say(`output: ${out.outputLog ?? out.outputDir}`);
-      this.say(`commit: ${out.commits.map((c) => c.slice(0, 12)).join(', ')}`);
-      return this.toJson({ ...out, commit: out.commits.at(-1) ?? null, pushed: ctx.unpushed === 0 && out.commits.length > 0 });
-    } finally {
-      this.notePushError(ctx.pushError);
-    }
+    const { submitService } = await import('../app/submit.js');
+    return this.present(await submitService({ ...args, ...flags, command }));
   }
 }

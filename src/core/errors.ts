@@ -54,6 +54,7 @@ export type ErrorCode =
   | 'CAMPAIGN_UNKNOWN_KEY'
   | 'CANNOT_REPLAY'
   | 'CHECKPOINT_INCOMPLETE'
+  | 'CHECKPOINT_INVALID'
   | 'CHECKPOINT_NOT_FOUND'
   | 'CHECKPOINT_REJECTED_LINEAGE'
   | 'CHECKPOINT_STEP_UNPARSED'
@@ -133,6 +134,7 @@ export type ErrorCode =
   | 'PRUNE_KEEP_LAST_INVALID'
   | 'PUBLISH_CHART_UNSAFE'
   | 'PUBLISH_DIR_NOT_FOUND'
+  | 'PUBLISH_LEAKS'
   | 'PUBLISH_PASSPORT_LEAKS'
   | 'PUBLISH_USAGE'
   | 'PUSH_FAILED'
@@ -226,13 +228,15 @@ export class RunlogError extends Error {
   readonly kind: ErrorKind;
   /** Machine-readable extras for --json (e.g. candidates, the kept commit). */
   readonly details?: Record<string, unknown>;
+  /** Lines a person needs to read before the error (e.g. the checklist that blocked a launch); human mode only. */
+  readonly preface?: string[];
 
   constructor(
     kind: ErrorKind,
     code: ErrorCode,
     message: string,
     hint: string,
-    options?: { cause?: unknown; details?: Record<string, unknown> },
+    options?: { cause?: unknown; details?: Record<string, unknown>; preface?: string[] },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RunlogError';
@@ -240,6 +244,7 @@ export class RunlogError extends Error {
     this.code = code;
     this.hint = hint;
     this.details = options?.details;
+    this.preface = options?.preface;
   }
 
   get exitCode(): number {

@@ -188,6 +188,7 @@ const WandbRunOut = z.object({
   bloat: z.object({ flagged: z.boolean(), bytes: z.number().int(), thresholdBytes: z.number(), offenders: z.array(z.object({ path: z.string(), sizeBytes: z.number().int(), kind: z.string() })) }),
   warnings: z.array(z.string()),
 });
+const WandbRecordBody = z.object({ run: z.string(), job: z.string(), recorded: z.boolean(), ...Committed });
 const WandbShowBody = z.object({
   run: z.string().nullable(),
   dirs: z.array(z.string()),
@@ -244,6 +245,7 @@ export type PublishResult = z.infer<typeof PublishBody>;
 export type SealResult = z.infer<typeof SealBody>;
 export type WandbShowResult = z.infer<typeof WandbShowBody>;
 export type WandbSyncResult = z.infer<typeof WandbSyncBody>;
+export type WandbRecordResult = z.infer<typeof WandbRecordBody>;
 export type LintResult = z.infer<typeof LintBody>;
 
 // ---- hero runs, logbooks, babysitting (issue 6) ------------------------------
@@ -620,6 +622,7 @@ export const PublishOutput = PublishBody.extend(ENVELOPE);
 export const SealOutput = SealBody.extend(ENVELOPE);
 export const WandbShowOutput = WandbShowBody.extend(ENVELOPE);
 export const WandbSyncOutput = WandbSyncBody.extend(ENVELOPE);
+export const WandbRecordOutput = WandbRecordBody.extend(ENVELOPE);
 export const LintOutput = LintBody.extend({ error: ENVELOPE.error });
 export const AuditOutput = AuditBody.extend(ENVELOPE);
 export const HeroInitOutput = HeroInitBody.extend(ENVELOPE);

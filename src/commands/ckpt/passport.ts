@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../../cli/base-command.js';
+import type { Envelope } from '../../cli/output.js';
 import type { CkptPassportResult } from '../../schemas/output.js';
 
 export default class CkptPassport extends RunlogCommand {
@@ -15,40 +16,9 @@ export default class CkptPassport extends RunlogCommand {
     'skip-dir': Flags.string({ description: 'directory left out of the manifest (relative path or bare name)', multiple: true }),
   };
 
-  async run(): Promise<CkptPassportResult> {
+  async run(): Promise<Envelope<CkptPassportResult>> {
     const { args, flags } = await this.parse(CkptPassport);
-    const { passportInputs } = await import('../../app/ckpt/context.js');
-    const { writePassport } = await import('../../publish/passport.js');
-    const { sha256File } = await import('../../core/hash.js');
-    const ledger = this.openLedger(flags);
-    const inputs = await passportInputs(ledger, args.checkpoint, { run: flags.run, commit: flags.commit, step: flags.step });
-    const written = await writePassport(inputs.root, {
-      generatedBy: `runlog ${this.config.version}`,
-      provenance: inputs.provenance,
-      runlog: inputs.runlog,
-      skipDirs: flags['skip-dir'],
-    });
-    const sha256 = await sha256File(written.file);
-    const tx = await this.commit(
-      ledger,
-      {
-        kind: 'ckpt-passport',
-        run: inputs.runId,
-        args: { run: inputs.runId, at: new Date().toISOString(), checkpoint: inputs.recorded, step: inputs.runlog.step, sha256, weightFiles: written.weightFiles.length },
-      },
-      flags.push,
-    );
-    this.say(`${written.file}: ${written.weightFiles.length} file(s), sha256 ${sha256}`);
-    this.say(`next: runlog ckpt signoff ${args.checkpoint} --verdict pass`);
-    return this.toJson({
-      file: written.file,
-      checkpoint: inputs.root,
-      run: inputs.runId,
-      step: inputs.runlog.step,
-      sha256,
-      weightFiles: written.weightFiles.length,
-      provenance: inputs.provenance as unknown as Record<string, string>,
-      ...tx.out,
-    });
+    const { ckptPassportService } = await import('../../app/ckpt/passport.js');
+    return this.present(await ckptPassportService({ ...args, ...flags, version: this.config.version }));
   }
 }

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../../cli/base-command.js';
+import type { Envelope } from '../../cli/output.js';
 import type { CkptPickResult } from '../../schemas/output.js';
 
 export default class CkptPick extends RunlogCommand {
@@ -13,20 +14,9 @@ export default class CkptPick extends RunlogCommand {
     reject: Flags.string({ description: 'checkpoint or output root of a rejected lineage', multiple: true }),
   };
 
-  async run(): Promise<CkptPickResult> {
+  async run(): Promise<Envelope<CkptPickResult>> {
     const { args, flags } = await this.parse(CkptPick);
-    const { checkpointContext } = await import('../../app/ckpt/context.js');
-    const { listCheckpoints, pickCheckpoint } = await import('../../checkpoints/index.js');
-    const ctx = checkpointContext(() => this.openLedger(flags), args.target, { outputRoot: flags['output-root'], reject: flags.reject });
-    const picked = await pickCheckpoint(await listCheckpoints(ctx.root), { lineage: ctx.lineage, named: flags.checkpoint });
-    const c = picked.checkpoint;
-    this.say(c.path);
-    for (const s of picked.skipped) this.say(`  skipped step ${s.step} (${s.reason}): ${s.path}`);
-    return {
-      root: ctx.root,
-      run: ctx.run?.run.id ?? null,
-      checkpoint: { path: c.path, step: c.step, complete: c.complete, kind: c.kind, sizeBytes: c.sizeBytes, lineage: c.lineage ?? [] },
-      skipped: picked.skipped,
-    };
+    const { ckptPickService } = await import('../../app/ckpt/pick.js');
+    return this.present(await ckptPickService({ ...args, ...flags }));
   }
 }

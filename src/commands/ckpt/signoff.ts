@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../../cli/base-command.js';
+import type { Envelope } from '../../cli/output.js';
 import type { CkptSignoffResult } from '../../schemas/output.js';
 
 export default class CkptSignoff extends RunlogCommand {
@@ -14,52 +15,9 @@ export default class CkptSignoff extends RunlogCommand {
     'skip-dir': Flags.string({ description: 'directory the passport was built without', multiple: true }),
   };
 
-  async run(): Promise<CkptSignoffResult> {
+  async run(): Promise<Envelope<CkptSignoffResult>> {
     const { args, flags } = await this.parse(CkptSignoff);
-    const { writeSignoff } = await import('../../publish/signoff.js');
-    const { sha256File } = await import('../../core/hash.js');
-    const { runForCheckpoint } = await import('../../app/ckpt/context.js');
-    const path = await import('node:path');
-    const root = path.resolve(args.checkpoint);
-    const verdict = flags.verdict as 'pass' | 'soft_signal';
-    const written = await writeSignoff(root, { verdict, reason: flags.reason, tool: 'runlog', version: this.config.version, skipDirs: flags['skip-dir'] });
-    const sha256 = await sha256File(written.file);
-    const result: CkptSignoffResult = {
-      file: written.file,
-      checkpoint: root,
-      run: null,
-      verdict,
-      verdict_reason: written.signoff.verdict_reason ?? null,
-      artifacts: written.signoff.artifacts.length,
-      sha256,
-      warnings: written.report.warnings,
-      commit: null,
-      pushed: false,
-    };
-    this.say(`${written.file}: verdict ${verdict}, ${result.artifacts} artifact(s) signed and verified`);
-    for (const w of written.report.warnings) this.warn2(w.message);
-    const ledger = await this.tryLedger(flags);
-    const run = ledger ? await runForCheckpoint(ledger, root, flags.run) : null;
-    if (ledger && run) {
-      result.run = run.runId;
-      const tx = await this.commit(
-        ledger,
-        { kind: 'ckpt-signoff', run: run.runId, args: { run: run.runId, at: new Date().toISOString(), checkpoint: run.recorded, verdict, reason: result.verdict_reason, sha256 } },
-        flags.push,
-      );
-      Object.assign(result, tx.out);
-    } else {
-      this.warn2('no run log names this checkpoint: the signoff is not recorded in a run log (pass --run to record it)');
-    }
-    return this.toJson(result);
-  }
-
-  private async tryLedger(flags: { ledger?: string }) {
-    try {
-      return this.openLedger(flags);
-    } catch (err) {
-      if (flags.ledger) throw err;
-      return null;
-    }
+    const { ckptSignoffService } = await import('../../app/ckpt/signoff.js');
+    return this.present(await ckptSignoffService({ ...args, ...flags, version: this.config.version }));
   }
 }

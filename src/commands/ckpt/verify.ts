@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../../cli/base-command.js';
+import type { Envelope } from '../../cli/output.js';
 import type { CkptVerifyResult } from '../../schemas/output.js';
 
 export default class CkptVerify extends RunlogCommand {
@@ -12,18 +13,9 @@ export default class CkptVerify extends RunlogCommand {
     'skip-dir': Flags.string({ description: 'directory the passport was built without', multiple: true }),
   };
 
-  async run(): Promise<CkptVerifyResult> {
+  async run(): Promise<Envelope<CkptVerifyResult>> {
     const { args, flags } = await this.parse(CkptVerify);
-    const { verifyCheckpoint } = await import('../../publish/verify.js');
-    const report = await verifyCheckpoint(args.checkpoint, { requireSignoff: flags['require-signoff'], skipDirs: flags['skip-dir'] });
-    for (const w of report.warnings) this.warn2(`${w.path ? `${w.path}: ` : ''}${w.message}`);
-    if (report.ok) {
-      this.say(`${report.root}: ok${report.signoff ? ` (signed ${report.signoff.verdict} by ${report.signoff.signed_by.tool} at ${report.signoff.signed_at})` : ''}`);
-    } else {
-      for (const f of report.failures) process.stderr.write(`${f.path ? `${f.path}: ` : ''}${f.check}: ${f.message}\n`);
-      if (!this.jsonEnabled()) process.stderr.write(`error[CHECKPOINT_INVALID]: ${report.failures.length} check(s) failed for ${report.root}\nhint: do not eval, upload or hand off this checkpoint; regenerate the passport and signoff after fixing the files\n`);
-      process.exitCode = 1;
-    }
-    return report;
+    const { ckptVerifyService } = await import('../../app/ckpt/verify.js');
+    return this.present(await ckptVerifyService({ ...args, ...flags }));
   }
 }

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../../cli/base-command.js';
+import type { Envelope } from '../../cli/output.js';
 import type { HeroEventResult } from '../../schemas/output.js';
-import { renderMirror } from '../../cli/render/hero.js';
 
 export default class HeroEvent extends RunlogCommand {
   static summary = "Add an entry to a logbook's Event Log (or a task logbook's Entry Log), in the file's own order and time zone; post it to the linked issue when it matters.";
@@ -28,27 +28,9 @@ export default class HeroEvent extends RunlogCommand {
     'github-api': Flags.string({ description: 'GitHub REST API URL (GitHub Enterprise: https://<host>/api/v3)' }),
   };
 
-  async run(): Promise<HeroEventResult> {
+  async run(): Promise<Envelope<HeroEventResult>> {
     const { args, flags } = await this.parse(HeroEvent);
-    const { heroEvent } = await import('../../hero/event.js');
-    const { parseIsoFlag } = await import('../../core/time.js');
-    const ledger = this.openLedger(flags);
-    const r = await heroEvent(ledger, {
-      ref: args.run,
-      text: args.text,
-      status: flags.status,
-      evidence: flags.evidence,
-      decision: flags.decision,
-      next: flags.next,
-      kind: flags.kind as import('../../hero/mirror-policy.js').EventKind,
-      post: flags.post,
-      at: flags.at ? parseIsoFlag(flags.at, '--at') : new Date(),
-      apiUrl: flags['github-api'],
-      push: flags.push,
-    });
-    this.notePushError(r.pushError);
-    this.say(r.written ? `${r.path}: logged "${args.text}" (${r.eventId})` : `${r.path}: already has event ${r.eventId}; nothing written`);
-    for (const line of renderMirror(r.mirror, r.why, r.flush)) this.say(line);
-    return this.toJson({ slug: r.slug, path: r.path, eventId: r.eventId, written: r.written, mirror: r.mirror, why: r.why, commit: r.commit, pushed: r.pushed, pending: r.flush?.pending ?? [], posted: r.flush?.posted ?? [] });
+    const { heroEventService } = await import('../../app/hero/event.js');
+    return this.present(await heroEventService({ ...args, ...flags }));
   }
 }

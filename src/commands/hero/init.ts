@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../../cli/base-command.js';
+import type { Envelope } from '../../cli/output.js';
 import type { HeroInitResult } from '../../schemas/output.js';
 
 export default class HeroInit extends RunlogCommand {
@@ -27,38 +28,9 @@ export default class HeroInit extends RunlogCommand {
     'github-api': Flags.string({ description: 'GitHub REST API URL (GitHub Enterprise: https://<host>/api/v3)' }),
   };
 
-  async run(): Promise<HeroInitResult> {
+  async run(): Promise<Envelope<HeroInitResult>> {
     const { args, flags } = await this.parse(HeroInit);
-    const { heroInit } = await import('../../hero/init.js');
-    const { parseDuration } = await import('../../core/time.js');
-    parseDuration(flags.every, '--every');
-    const ledger = this.openLedger(flags);
-    const r = await heroInit(ledger, {
-      slug: args.run,
-      dri: flags.dri,
-      goal: flags.goal,
-      finalStep: flags['final-step'],
-      retention: flags.retention,
-      outputRoot: flags['output-root'],
-      stopCriteria: flags['stop-criteria'],
-      wandb: flags.wandb,
-      cadence: flags.every,
-      issue: flags.issue,
-      createIssue: flags['create-issue'],
-      labels: flags.label,
-      runLog: flags['run-log'],
-      runType: flags.type as 'replication' | 'experiment' | 'pipeline',
-      group: flags.group,
-      apiUrl: flags['github-api'],
-      at: new Date(),
-      push: flags.push,
-    });
-    this.notePushError(r.pushError);
-    this.say(`${r.slug}: logbook ${r.path}${r.runLog ? `, run log ${r.runLog.path}` : ''}`);
-    if (r.issue) this.say(`issue ${r.issue.status}: ${r.issue.url}${r.issue.bodyLink === 'pending' ? ` (logbook link in the issue body is pending: ${r.issue.pendingReason ?? ''})` : ''}`);
-    else this.say('no GitHub issue linked (pass --create-issue or --issue <url>)');
-    this.say(`committed ${r.commit?.slice(0, 12) ?? '(nothing)'}${r.pushed ? ', pushed' : ''}: ${r.slug}: start hero-run logbook`);
-    const { pushError: _omit, ...out } = r;
-    return this.toJson(out);
+    const { heroInitService } = await import('../../app/hero/init.js');
+    return this.present(await heroInitService({ ...args, ...flags }));
   }
 }

@@ -1,8 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../../cli/base-command.js';
-import { RunlogError } from '../../core/errors.js';
+import type { Envelope } from '../../cli/output.js';
 import type { HeroLaunchResult } from '../../schemas/output.js';
-import { renderMirror } from '../../cli/render/hero.js';
 
 export default class HeroLaunch extends RunlogCommand {
   static summary = 'Print and validate the hero launch checklist, launch through the executor (the run log gets the Job block), and record a Launched Instance (`log launch` / `log relaunch`).';
@@ -38,74 +37,12 @@ export default class HeroLaunch extends RunlogCommand {
     'github-api': Flags.string({ description: 'GitHub REST API URL (GitHub Enterprise: https://<host>/api/v3)' }),
   };
 
-  async run(): Promise<HeroLaunchResult> {
+  async run(): Promise<Envelope<HeroLaunchResult>> {
     const { args, flags } = await this.parse(HeroLaunch);
     // Everything after the first `--`, verbatim: oclif's non-strict argv reorders words that look like our own flags.
     const dash = this.argv.indexOf('--');
     const command = dash === -1 ? [] : this.argv.slice(dash + 1);
-    const { heroLaunch } = await import('../../hero/launch.js');
-    const { renderChecklist } = await import('../../hero/checklist.js');
-    const ledger = this.openLedger(flags);
-    let r: Awaited<ReturnType<typeof heroLaunch>>;
-    try {
-      r = await heroLaunch(ledger, {
-        ref: args.run,
-        argv: command,
-        cwd: flags.cwd ?? process.cwd(),
-        executor: flags.executor,
-        host: flags.host,
-        config: flags.config,
-        outputRoot: flags['output-root'],
-        wandbId: flags['wandb-id'],
-        wandbName: flags['wandb-name'],
-        resumePolicy: flags['resume-policy'],
-        retention: flags.retention,
-        rollbackDepth: flags['rollback-depth'],
-        initializeFrom: flags['initialize-from'],
-        finalStep: flags['final-step'],
-        container: flags.container,
-        hardware: flags.hardware,
-        dri: flags.dri,
-        approvedBy: flags['approved-by'],
-        ackDrift: flags['ack-drift'],
-        newLineage: flags['new-lineage'],
-        cadence: flags.every,
-        dryRun: flags['dry-run'],
-        at: new Date(),
-        push: flags.push,
-        apiUrl: flags['github-api'],
-      });
-    } catch (err) {
-      // The checklist is what the person needs to see to unblock: print it before the error.
-      if (err instanceof RunlogError && err.code === 'LAUNCH_BLOCKED' && !this.jsonEnabled()) {
-        process.stderr.write(`launch checklist for ${args.run}:\n${renderChecklist((err.details as { checklist: never[] }).checklist).join('\n')}\n`);
-      }
-      throw err;
-    }
-    this.notePushError(r.pushError);
-    this.say(`launch checklist for ${r.slug}${r.relaunch ? ' (relaunch)' : ''}:`);
-    for (const line of renderChecklist(r.checklist.items)) this.say(line);
-    if (r.submitted) {
-      this.say(`launched ${r.submitted.executor} job ${r.submitted.jobId} (run log ${r.submitted.run}, attempt ${r.submitted.attempt}); output ${r.submitted.outputPath}`);
-      this.say(`committed ${r.commit?.slice(0, 12) ?? '(nothing)'}: ${r.slug}: ${r.relaunch ? 'log relaunch' : 'log launch'}`);
-      for (const line of renderMirror(r.mirror ?? 'none', r.why, r.flush)) this.say(line);
-    } else this.say('dry run: checklist passed; nothing launched or written');
-    return this.toJson({
-      slug: r.slug,
-      path: r.path,
-      relaunch: r.relaunch,
-      instance: r.instance,
-      checklist: r.checklist.items,
-      blocked: r.checklist.blocked,
-      dryRun: flags['dry-run'],
-      drift: r.checklist.drift,
-      submitted: r.submitted,
-      eventId: r.eventId,
-      mirror: r.mirror,
-      pending: r.flush?.pending ?? [],
-      posted: r.flush?.posted ?? [],
-      commit: r.commit,
-      pushed: r.pushed,
-    });
+    const { heroLaunchService } = await import('../../app/hero/launch.js');
+    return this.present(await heroLaunchService({ ...args, ...flags, command }));
   }
 }

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../../cli/base-command.js';
-import { usageError } from '../../core/errors.js';
-import type { WandbSyncResult } from '../../schemas/output.js';
+import type { Envelope } from '../../cli/output.js';
+import type { WandbRecordResult } from '../../schemas/output.js';
 
 export default class WandbRecord extends RunlogCommand {
   static summary = 'Record a W&B local dir and/or synced URL in a Job block (and the W&B section), so each block names its own dashboard.';
@@ -13,21 +13,9 @@ export default class WandbRecord extends RunlogCommand {
     job: Flags.string({ description: 'Job block heading (default: the newest)' }),
   };
 
-  async run(): Promise<Pick<WandbSyncResult, 'run' | 'recorded' | 'commit' | 'pushed'> & { job: string }> {
+  async run(): Promise<Envelope<WandbRecordResult>> {
     const { args, flags } = await this.parse(WandbRecord);
-    if (!flags.local && !flags.synced) throw usageError('WANDB_RECORD_EMPTY', 'nothing to record', 'pass --local <dir> and/or --synced <url>');
-    for (const u of flags.synced ?? []) {
-      if (!/^https:\/\/\S+$/.test(u)) throw usageError('BAD_FLAG', `--synced ${JSON.stringify(u)} is not an https URL`, 'pass the run URL, e.g. https://wandb.ai/<entity>/<project>/runs/<id>');
-    }
-    const { resolveRun } = await import('../../ledger/read/runs.js');
-    const ledger = this.openLedger(flags);
-    const run = resolveRun(ledger.root, ledger.config.runs_dir, args.run);
-    const tx = await this.commit<{ job: string }>(
-      ledger,
-      { kind: 'wandb', run: run.id, args: { run: run.id, at: new Date().toISOString(), job: flags.job, local: flags.local, synced: flags.synced ?? [] } },
-      flags.push,
-    );
-    this.say(`${run.id}: W&B recorded in ${tx.result.job}`);
-    return this.toJson({ run: run.id, job: tx.result.job, recorded: tx.commit !== null, ...tx.out });
+    const { wandbRecordService } = await import('../../app/wandb/record.js');
+    return this.present(await wandbRecordService({ ...args, ...flags }));
   }
 }

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../../cli/base-command.js';
+import type { Envelope } from '../../cli/output.js';
 import type { WandbShowResult } from '../../schemas/output.js';
 
 export default class WandbShow extends RunlogCommand {
@@ -11,33 +12,9 @@ export default class WandbShow extends RunlogCommand {
     'bloat-threshold-mb': Flags.integer({ description: 'media + artifacts + staging above this is flagged (MiB, default 1024)' }),
   };
 
-  async run(): Promise<WandbShowResult> {
+  async run(): Promise<Envelope<WandbShowResult>> {
     const { args, flags } = await this.parse(WandbShow);
-    const path = await import('node:path');
-    const { wandbDirs } = await import('./dirs.js');
-    const { readWandbRuns, findStagingBloat } = await import('../../wandb/index.js');
-    const { ctx, dirs } = wandbDirs(() => this.openLedger(flags), args.target, flags.dir);
-    const opts = flags['bloat-threshold-mb'] === undefined ? {} : { thresholdBytes: flags['bloat-threshold-mb'] * 1024 * 1024 };
-    const runs = (await Promise.all(dirs.map((d) => readWandbRuns(d, opts)))).flat();
-    // Staging lives beside wandb/ (wandb_data/artifacts/staging), not inside the run dirs.
-    const projectDirs = [...new Set(dirs.map((d) => (/(?:offline-)?run-\d{8}_\d{6}-/.test(path.basename(d)) ? path.dirname(path.dirname(d)) : path.basename(d) === 'wandb' ? path.dirname(d) : d)))];
-    let staging: Awaited<ReturnType<typeof findStagingBloat>> = null;
-    for (const p of projectDirs) staging ??= await findStagingBloat(p, opts);
-    const bloatFlagged = runs.some((r) => r.bloat.flagged) || staging?.flagged === true;
-    for (const r of runs) {
-      const metrics = Object.entries(r.summary ?? {}).filter(([k, v]) => !k.startsWith('_') && typeof v === 'number');
-      this.say(`${r.id}  ${r.offline ? 'offline' : 'online'}  ${r.startedAt}  ${(r.sizeBytes / 1024 ** 2).toFixed(1)} MiB  ${r.path}`);
-      if (metrics.length > 0) this.say(`  summary: ${metrics.map(([k, v]) => `${k}=${String(v)}`).join(', ')}`);
-      if (r.bloat.flagged) this.say(`  BLOAT: ${(r.bloat.bytes / 1024 ** 2).toFixed(1)} MiB in media/artifacts/staging; largest: ${r.bloat.offenders.slice(0, 3).map((o) => o.path).join(', ')}`);
-      for (const w of r.warnings) this.warn2(`${r.id}: ${w}`);
-    }
-    if (staging?.flagged) this.say(`BLOAT: ${(staging.bytes / 1024 ** 2).toFixed(1)} MiB of transient artifact staging in ${staging.path}; remove only staging data before syncing`);
-    return {
-      run: ctx?.run.id ?? null,
-      dirs,
-      runs: runs.map((r) => ({ id: r.id, path: r.path, offline: r.offline, startedAt: r.startedAt, sizeBytes: r.sizeBytes, config: r.config, summary: r.summary, bloat: r.bloat, warnings: r.warnings })),
-      staging: staging ? { ...staging } : null,
-      bloatFlagged,
-    };
+    const { wandbShowService } = await import('../../app/wandb/show.js');
+    return this.present(await wandbShowService({ ...args, ...flags }));
   }
 }

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { notFound } from '../../core/errors.js';
 import type { Ledger } from '../../git/ledger-repo.js';
-import { loadRun, type RunContext } from '../../app/ckpt/context.js';
+import { loadRun, type RunContext } from '../ckpt/context.js';
 
 const isDir = (p: string) => {
   try {
