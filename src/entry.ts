@@ -6,8 +6,8 @@ import { printError } from './cli/output.js';
 export { COMMANDS } from './commands/index.js';
 
 /**
- * Run oclif; an unknown command is a usage error in our format (CLI.md:
- * `error[CODE]` + hint, exit 2, JSON on stdout with --json) rather than oclif's own text.
+ * Run oclif; an unknown command is a usage error in our format
+ * (`error[CODE]` + hint, exit 2, JSON on stdout with --json) rather than oclif's own text.
  */
 export async function main(argv: string[], dir: string): Promise<void> {
   try {

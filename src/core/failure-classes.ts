@@ -1,4 +1,4 @@
-/** Normalised, queryable failure classes (DESIGN.md "Lifecycle"). */
+/** Normalised, queryable failure classes: every failure, from any executor, is recorded as one of these. */
 export const FAILURE_CLASSES = [
   'oom_gpu',
   'oom_host',

@@ -11,12 +11,12 @@ function ordinal(n: number): string {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-/** `2026-03-11 15:00 UTC`: the status-entry stamp of CLI.md (always UTC, explicit). */
+/** `2026-03-11 15:00 UTC`: the status-entry stamp (always UTC, explicit). */
 export function statusStamp(d: Date): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
 }
 
-/** `Wednesday, Feb 25th, 2026`: the human date seed 001 asks for next to every ISO stamp. */
+/** `Wednesday, Feb 25th, 2026`: the human date written next to every ISO stamp, for people skimming a log. */
 export function humanDate(d: Date): string {
   return `${WEEKDAYS[d.getUTCDay()]}, ${MONTHS[d.getUTCMonth()]} ${ordinal(d.getUTCDate())}, ${d.getUTCFullYear()}`;
 }

@@ -11,7 +11,7 @@ import type { GitHubClient, GitHubComment, GitHubIssue } from './client.js';
 import { RepoSlugSchema } from './config.js';
 import type { GitHubErrorDetails } from './errors.js';
 
-/** Comments start with this unless a person approved the exact text (seed 003). */
+/** Comments start with this unless a person approved the exact text: readers must see what a bot wrote. */
 export const AGENT_PREFIX = '🤖';
 
 /** GitHub refuses bodies over 65536 characters; stay clear of how it counts them. */

@@ -52,7 +52,7 @@ const ENDED: Record<string, { state: 'completed' | 'command_failed' | 'canceled'
   oom: { state: 'command_failed', cls: 'oom_host' },
 };
 
-/** Failure classes after which a relaunch with the same id is the right next step (seed 003). */
+/** Failure classes after which a relaunch with the same id is the right next step (the run resumes its own lineage). */
 const RELAUNCHABLE = new Set(['preemption', 'node_failure', 'network_transient', 'nccl_timeout', 'walltime', 'unknown']);
 
 const fmt = (n: number | undefined | null, digits = 4) => (n === undefined || n === null ? '?' : Number.isInteger(n) ? String(n) : Number(n.toPrecision(digits)).toString());

@@ -1,6 +1,6 @@
 /**
- * The hero launch checklist of seed 003 ("Before launching, print and
- * validate"): every value with where it came from, `(inferred)` when runlog
+ * The hero launch checklist, printed and validated before anything is
+ * launched: every value with where it came from, `(inferred)` when runlog
  * guessed it, and a reason when it blocks. Unclear code lineage, checkpoint
  * or output identity blocks the launch; nothing here starts compute.
  */

@@ -1,6 +1,6 @@
 /**
- * `runlog hero init`: the logbook and the issue before any launch (seed 003
- * "Bootstrap the issue and logbook before launch"). GitHub is asked first,
+ * `runlog hero init`: the logbook and the issue, both before any launch, so
+ * the first launch already has a place to report to. GitHub is asked first,
  * so the issue URL goes into the logbook's first commit and the logbook
  * path into the issue body; a GitHub failure here changes nothing.
  */

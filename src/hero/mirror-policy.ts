@@ -1,7 +1,8 @@
 /**
  * Event ids and the mirror policy. The logbook gets every event; the issue
  * gets milestones, failures, relaunches, rollbacks, retention changes and
- * escalations, and otherwise at most one status every 24 h (seed 003).
+ * escalations, and otherwise at most one status every 24 h, so watchers of
+ * the issue are not flooded.
  */
 import { createHash } from 'node:crypto';
 import type { LogbookDoc } from '../markdown/logbook.js';

@@ -3,7 +3,7 @@
  * gathers the facts (executor phase, output tail, clocks) and this decides
  * the transition, so every rule is testable without processes or git.
  *
- * Two clocks (seed 002): the wall-clock timeout from the attempt's start,
+ * Two clocks, so a hung run never blocks forever: the wall-clock timeout from the attempt's start,
  * and the progress heartbeat from the last new step. A job the executor
  * cannot see is lost, then worker_lost after its grace.
  */

@@ -1,5 +1,5 @@
 /**
- * Operator actions (seed 000, "Recovery"): stop, retry, restart. Each says
+ * Operator actions for recovery: stop, retry, restart. Each says
  * what changed — state before and after, the job ids it touched, the commits.
  */
 import { failed } from '../core/errors.js';

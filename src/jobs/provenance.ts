@@ -1,5 +1,5 @@
 /**
- * Provenance for the Job block (seed 000, "Traceability"): the runtime the
+ * Provenance for the Job block, so any run can be traced back: the runtime the
  * command will use, the allow-listed environment, and the fields every
  * launch records. Everything passes the scrubber before it is written.
  */

@@ -1,5 +1,5 @@
 /**
- * The "Common Mistakes" of seed 001 that a file can show, as lint rules.
+ * The common mistakes of hand-kept run tracking that a file can show, as lint rules.
  * Each rule has a stable id, a default severity and a message that says
  * what to do; findings carry `file:line` like remark-lint messages.
  */

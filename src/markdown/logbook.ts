@@ -1,7 +1,7 @@
 /**
  * The logbook of an expensive run (`.agents/logbooks/<slug>.md`), in the two
- * shapes people keep (REAL-LEDGERS.md "Logbooks"): the hero-run shape of seed
- * 003 (`## Run Contract`, `## Launched Instances`, `## Event Log`) and the
+ * shapes people keep: the hero-run shape (`## Run Contract`,
+ * `## Launched Instances`, `## Event Log`) and the
  * research task logbook (`## Entry Log`). Entries are
  * `### YYYY-MM-DD HH:MM <TZ> - <title>`.
  *

@@ -1,6 +1,6 @@
 /**
- * Status entries: the line runlog writes (CLI.md) and the many shapes people
- * write by hand (REAL-LEDGERS.md): with or without a time, with or without a
+ * Status entries: the line runlog writes and the many shapes people write
+ * by hand in real ledgers: with or without a time, with or without a
  * zone, approximate (`~15:00`), `NN:XX`, em dash or hyphen, and undated
  * continuation lines under a dated one.
  */

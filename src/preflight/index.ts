@@ -1,6 +1,6 @@
 /**
- * Preflight: every check that can refuse a launch before compute is used
- * (seed 000, "Validation before launch"). All rules run, so a rejection lists
+ * Preflight: every check that can refuse a launch before compute is used.
+ * All rules run, so a rejection lists
  * every reason at once instead of one per attempt.
  */
 import type { Executor, JobSpec } from '../executors/types.js';

@@ -1,5 +1,5 @@
 /**
- * Placement policy (seed 000, "Placement and capacity"): scarce hardware is
+ * Placement policy: scarce hardware is
  * not handed to light work (eval, debug, pipeline, ...) unless the operator
  * overrides the policy with a reason. Either way the decision is written in
  * the Job block so it can be reviewed later.

@@ -6,7 +6,7 @@ import { failed, notFound, usageError } from '../core/errors.js';
 import { sha256File } from '../core/hash.js';
 import { isoSeconds } from '../core/time.js';
 
-/** Format facts: /work/shared/docs/PASSPORT.md (schema 0.2, shared with the Python checkpoint-passport tool). */
+/** Passport schema 0.2, shared with the Python checkpoint-passport tool: files either tool writes, the other reads. */
 export const SCHEMA_VERSION = '0.2';
 export const PASSPORT_FILE = 'MODEL_PASSPORT.json';
 export const SIGNOFF_FILE = 'SIGNOFF.json';

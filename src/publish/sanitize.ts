@@ -1,6 +1,6 @@
 /**
  * The publish sanitizer: what people strip by hand from a public
- * TRAINING_LOG (REAL-LEDGERS.md "Public training logs") as named rules.
+ * TRAINING_LOG, as named rules.
  * Secrets go through the one scrubber; cluster facts (job ids, node names,
  * scratch paths, user names, local W&B dirs, wandb_id.txt) through the rules
  * below, the ledger's own `publish.sanitize` rules, and literals read from

@@ -1,6 +1,6 @@
 /**
- * Seal: before a tag pins a result, verify that the result is really there
- * (seed 003 "Seal"): a successful terminal state, a complete final
+ * Seal: before a tag pins a result, verify that the result is really there:
+ * a successful terminal state, a complete final
  * checkpoint, a valid passport when the ledger requires one, W&B final
  * metrics when a W&B run is recorded, and the launch commit itself. Every
  * missing item is named at once; nothing is tagged until none is missing.

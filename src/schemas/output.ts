@@ -1,5 +1,5 @@
 /**
- * The `--json` contract (CLI.md): one zod schema per command result. Tests
+ * The `--json` contract: one zod schema per command result. Tests
  * validate every command's real output against these; commands import only
  * the inferred types, so zod stays off the start-up path.
  */
@@ -248,7 +248,7 @@ export type WandbSyncResult = z.infer<typeof WandbSyncBody>;
 export type WandbRecordResult = z.infer<typeof WandbRecordBody>;
 export type LintResult = z.infer<typeof LintBody>;
 
-// ---- hero runs, logbooks, babysitting (issue 6) ------------------------------
+// ---- hero runs, logbooks, babysitting ------------------------------------------
 
 const MirrorPending = z.object({ path: z.string(), eventId: z.string(), code: z.string(), reason: z.string(), retryAt: z.string().optional() });
 const MirrorPosted = z.object({ path: z.string(), eventId: z.string(), commentUrl: z.string() });

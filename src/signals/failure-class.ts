@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { FAILURE_CLASSES } from '../core/failure-classes.js';
 
-/** Normalised failure classes (DESIGN.md "Lifecycle"); the list itself lives zod-free in src/ledger for the start-up path. */
+/** Normalised failure classes; the list itself lives zod-free in src/core for the start-up path. */
 export { FAILURE_CLASSES };
 
 export type FailureClass = (typeof FAILURE_CLASSES)[number];

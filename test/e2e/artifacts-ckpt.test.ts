@@ -229,7 +229,7 @@ signoff = {'schema_version': '0.2', 'signed_at': '2026-03-22T10:05:00Z', 'signed
 open(os.path.join(root, 'SIGNOFF.json'), 'w').write(json.dumps(signoff, indent=2) + '\n')
 `;
 
-/** The other tool's validate-checkpoint --require-signoff checks (PASSPORT.md), in Python. */
+/** The other tool's validate-checkpoint --require-signoff checks, in Python. */
 const PY_VALIDATE = String.raw`
 import hashlib, json, os, sys
 root = os.path.realpath(sys.argv[1]); errors = []

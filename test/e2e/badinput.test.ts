@@ -1,5 +1,5 @@
 /**
- * Bad input of every kind gets the CLI.md exit code, an `error[CODE]` line
+ * Bad input of every kind gets its documented exit code, an `error[CODE]` line
  * and a hint (or `{"error": {...}}` with --json), and leaves the ledger
  * byte-identical: same HEAD, same refs, clean status, same file bytes, same
  * remote.

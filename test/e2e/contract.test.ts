@@ -1,5 +1,5 @@
 /**
- * CLI.md "Every command": idempotent init, the ways to name a run, --ledger,
+ * What every command shares: idempotent init, the ways to name a run, --ledger,
  * --no-push, and one JSON document on stdout.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * A ledger kept by hand before runlog existed (test/fixtures/real-ledger,
- * every variation REAL-LEDGERS.md lists), committed and pushed, then every
+ * every variation hand-kept ledgers show), committed and pushed, then every
  * command run over it with the built CLI. Reads derive everything from the
  * body; writes change only the lines they mean to, and never add front matter.
  */

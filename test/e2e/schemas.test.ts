@@ -164,7 +164,7 @@ describe('command-line surface', () => {
       for (const flag of Object.keys(cur.flags)) if (!(flag in c.flags)) added.push(`${id} --${flag}`);
     }
     for (const id of Object.keys(now)) if (!(id in recorded)) added.push(`command ${id}`);
-    // CLI.md: add freely, rename none. Additions are fine; record them with RUNLOG_UPDATE_FLAGS=1 so they are protected too.
+    // The contract: add freely, rename none. Additions are fine; record them with RUNLOG_UPDATE_FLAGS=1 so they are protected too.
     if (added.length > 0) process.stderr.write(`flags not yet in ${fixture}: ${added.join(', ')}\n`);
     expect(broken).toEqual([]);
     // The contract's own commands are all in the snapshot.

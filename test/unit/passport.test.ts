@@ -26,7 +26,7 @@ async function put(rel: string, data: string | Buffer): Promise<void> {
   await writeFile(full, data);
 }
 
-/** A publishable package laid out as seed 001 describes it. */
+/** A publishable package laid out the way people ship one (weights, passport, signoff, training log). */
 async function makePackage(): Promise<void> {
   await put('checkpoints/1000/params/model.safetensors', Buffer.from('weights-a'));
   await put('checkpoints/1000/params/optimizer.bin', Buffer.from('weights-b'));
@@ -291,7 +291,7 @@ describe('verifyCheckpoint: tampering', () => {
 
 /**
  * Interop with the Python checkpoint-passport / sign-checkpoint tools.
- * Both helpers below are written from PASSPORT.md alone and share no code with src/.
+ * Both helpers below are written from the passport format alone and share no code with src/.
  */
 
 /** json.dumps(value, indent=2, sort_keys=True) with Python's default ensure_ascii=True, plus the trailing newline. */

@@ -16,7 +16,7 @@ import { loadRunDoc } from './common.js';
 
 // ---- the Next gate ------------------------------------------------------
 
-/** Next never suggests eval or upload before the checkpoint has a passport and a signoff (seed 001). */
+/** Next never suggests eval or upload before the checkpoint has a passport and a signoff. */
 export const GATE_KEY = 'before eval or upload';
 
 export type GateStage = 'passport' | 'signoff' | 'signed';

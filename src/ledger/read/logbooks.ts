@@ -1,5 +1,5 @@
 /**
- * Where logbooks live (`.agents/logbooks/<slug>.md`, seed 003) and how a
+ * Where logbooks live (`.agents/logbooks/<slug>.md`) and how a
  * `<run>` argument names one: its slug, its path, or a unique suffix.
  */
 import { existsSync, readdirSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Status entries in every shape REAL-LEDGERS.md lists, and the line runlog
+ * Status entries in every shape hand-kept ledgers use, and the line runlog
  * writes read back to the same fields.
  */
 import { describe, expect, it } from 'vitest';

@@ -356,7 +356,7 @@ describe('classifyFailure: outcomes that are not rule matches', () => {
 });
 
 describe('failure classes', () => {
-  it('are exactly the fifteen DESIGN.md names', () => {
+  it('are exactly the fifteen documented names', () => {
     expect([...FAILURE_CLASSES]).toEqual([
       'oom_gpu',
       'oom_host',
