@@ -23,7 +23,7 @@
  * one slower start. No checksum of our own: hashing needs node:crypto, whose
  * streams cost ~23 M instructions (~4% of `show`) on every start.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -51,7 +51,8 @@ export function loadCached<T>(file: string, cacheName: string, dir = codeCacheDi
   setFlagsFromString('--verify-snapshot-checksum');
   const source = readFileSync(file, 'utf8');
   const tag = source.startsWith(BUNDLE_TAG) ? source.slice(BUNDLE_TAG.length, source.indexOf('\n')).trim() : null;
-  const cacheFile = tag ? join(dir, `${process.version}-${process.arch}-${tag}-${cacheName}.bin`) : null;
+  // The bundle's mtime too: V8 checks only the source's length, and a hand-edited bundle keeps its hash line.
+  const cacheFile = tag ? join(dir, `${process.version}-${process.arch}-${tag}-${Math.trunc(statSync(file).mtimeMs)}-${cacheName}.bin`) : null;
   const cached = cacheFile ? readOrNothing(cacheFile) : undefined;
   const script = new Script(Module.wrap(source), { filename: file, cachedData: cached });
   const mod = { exports: {} as T };

@@ -11,6 +11,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { RunlogError, toRunlogError } from '../core/errors.js';
 import type { FastCommand } from './fast-commands.js';
+import { writeJsonDocument } from './json-stream.js';
 import { envelope, printError, printOutcome, type CommandOutput } from './output.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -113,7 +114,7 @@ export async function runFast(argv: string[]): Promise<boolean> {
     const out = await spec.run(input, json);
     const lines: string[] = [];
     const exit = printOutcome(out, json, (line) => lines.push(line));
-    if (json) process.stdout.write(`${JSON.stringify(envelope(out), null, 2)}\n`);
+    if (json) writeJsonDocument(envelope(out), (chunk) => process.stdout.write(chunk));
     else if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
     if (exit !== undefined) process.exitCode = exit;
   } catch (err) {

@@ -12,26 +12,39 @@
 import { relative, sep } from 'node:path';
 import type { Git } from './git.js';
 
-/** Path relative to `root` (POSIX separators) → blob id, for clean tracked files under `root/dir`. */
-export async function cleanBlobs(git: Git, gitTop: string, root: string, dir: string): Promise<Map<string, string>> {
+/**
+ * Calls `visit(path, blob)` for each clean tracked file under `root/dir`
+ * (path relative to `root`, POSIX separators), after git's whole answer is in:
+ * a file listed as modified is never visited.
+ */
+export async function cleanBlobs(git: Git, gitTop: string, root: string, dir: string, visit: (path: string, blob: string) => void): Promise<void> {
   const prefix = relative(gitTop, root).split(sep).join('/');
   const under = prefix ? `${prefix}/` : '';
   const spec = `:(top,literal)${under}${dir}`;
-  // One process: -c lists every cached entry (tag H), -m then lists each one whose file differs (tag C).
+  // One process: -c lists every cached entry (tag H), and -m lists right after it the same entry again
+  // (tag C) when its file differs. Read in place, entry by entry: at 100,000 runs the answer is ~11 MB.
   const listed = await git.run(['ls-files', '--full-name', '-s', '-v', '-c', '-m', '-z', '--', spec]);
-  const out = new Map<string, string>();
-  for (const entry of listed.split('\0')) {
-    const tab = entry.indexOf('\t');
-    if (tab === -1) continue;
-    const path = entry.slice(tab + 1);
-    if (!path.startsWith(under)) continue;
-    const rel = path.slice(under.length);
-    // `H 100644 <sha> 0\t<path>`: H a plain cached entry, 0 the stage of a merged one, 100644/100755 a regular file
-    if (entry.startsWith('H 100644 ') || entry.startsWith('H 100755 ')) {
-      if (entry.slice(tab - 2, tab) === ' 0') out.set(rel, entry.slice(9, tab - 2));
-    } else {
-      out.delete(rel);
+  let held = null as { full: string; blob: string } | null;
+  const flush = () => {
+    if (held) visit(held.full.slice(under.length), held.blob);
+    held = null;
+  };
+  for (let at = 0; at < listed.length; ) {
+    const entry = at;
+    const end = listed.indexOf('\0', at);
+    const stop = end === -1 ? listed.length : end;
+    at = stop + 1;
+    const tab = listed.indexOf('\t', entry);
+    if (tab === -1 || tab > stop) continue;
+    const full = listed.slice(tab + 1, stop);
+    if (held?.full === full) {
+      held = null; // listed again: its file differs
+      continue;
     }
+    flush();
+    // `H 100644 <sha> 0\t<path>`: H a plain cached entry, 0 the stage of a merged one, 100644/100755 a regular file
+    const plain = (listed.startsWith('H 100644 ', entry) || listed.startsWith('H 100755 ', entry)) && listed.startsWith(' 0', tab - 2);
+    if (plain && full.startsWith(under)) held = { full, blob: listed.slice(entry + 9, tab - 2) };
   }
-  return out;
+  flush();
 }

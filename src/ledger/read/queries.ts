@@ -3,7 +3,8 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Ledger } from '../../git/ledger-repo.js';
 import { RunLogDoc, type Diagnostic } from '../../markdown/runlog.js';
 import type { StatusEntry } from '../../markdown/status-line.js';
-import { listRunFiles, resolveRun, type RunFile } from './runs.js';
+import { join, sep } from 'node:path';
+import { listRunIds, resolveRun, type RunFile } from './runs.js';
 import { RunIndex, type RunHead, type RunSummary } from './run-index.js';
 import { cleanBlobs } from '../../git/clean-blobs.js';
 import { plainFrontMatter, plainIsValid } from '../../markdown/frontmatter.js';
@@ -57,15 +58,28 @@ export async function listRuns(ledger: Ledger, filter: ListFilter, gitKeysFrom =
   const runs: ListedRun[] = [];
   const diagnostics: Diagnostic[] = [];
   const index = RunIndex.open(ledger.gitDir);
-  const files = listRunFiles(ledger.root, ledger.config.runs_dir);
-  const blobs = files.length >= gitKeysFrom ? await cleanBlobs(ledger.git, ledger.gitTop, ledger.root, ledger.config.runs_dir) : new Map<string, string>();
+  const runsDir = ledger.config.runs_dir;
+  const ids = listRunIds(ledger.root, runsDir);
+  const base = join(ledger.root, runsDir);
+  // Clean tracked files git vouches for by blob id; only those whose index line is missing or stale keep theirs here.
+  const gitKeys = ids.length >= gitKeysFrom;
+  const blobs = new Map<string, string>();
+  if (gitKeys) await cleanBlobs(ledger.git, ledger.gitTop, ledger.root, runsDir, (path, blob) => index.vouch(path, `g${blob}`) || blobs.set(path, blob));
   const head = Buffer.allocUnsafe(HEAD_BYTES);
-  for (const f of files) {
+  for (const id of ids) {
+    // Built per run, not kept: a RunFile for each of 100,000 runs is ~25 MB.
+    const slash = id.lastIndexOf('/');
+    const f = { id, path: `${runsDir}/${id}.md`, abs: `${base}${sep}${sep === '/' ? id : id.split('/').join(sep)}.md`, group: slash === -1 ? null : id.slice(0, slash) };
     if (filter.group && f.group !== filter.group && !(f.group ?? '').startsWith(`${filter.group}/`)) continue;
     if (filter.campaign && f.group !== filter.campaign) continue;
-    const blob = blobs.get(f.path);
-    const key = blob ? `g${blob}` : statKey(f.abs);
-    let e = index.get(f.path, key);
+    const known = gitKeys ? index.vouched(f.path) : undefined;
+    let e = known?.e;
+    let key = known?.key ?? '';
+    if (!e) {
+      const blob = blobs.get(f.path);
+      key = blob ? `g${blob}` : statKey(f.abs);
+      e = index.get(f.path, key);
+    }
     let text: string | null = null;
     if (!e) {
       const read = readHead(f.abs, head);
@@ -93,7 +107,9 @@ export async function listRuns(ledger: Ledger, filter: ListFilter, gitKeysFrom =
       stateInferred: e.stateInferred,
     });
   }
-  index.save(new Set(files.map((f) => f.path)));
+  // Which index lines still have a file, asked by id: a Set of 100,000 built paths is ~13 MB.
+  const live = new Set(ids);
+  index.save((path) => live.has(path.slice(runsDir.length + 1, -3)));
   return { runs, diagnostics };
 }
 

@@ -13,7 +13,7 @@
  * type read from the front matter alone, enough to filter by without reading
  * or parsing the rest of the file; it is completed when its run is listed.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../../markdown/runlog.js';
 
@@ -55,11 +55,25 @@ function decode(f: string[]): IndexEntry {
   return e;
 }
 
+/** The key follows the path: compared in place, the line is split only on a hit. */
+function keyed(line: string, path: string, key: string): boolean {
+  return line.startsWith(key, path.length + 1) && line.charCodeAt(path.length + 1 + key.length) === 9;
+}
+
+function decodeLine(line: string): IndexEntry | undefined {
+  try {
+    return decode(line.split('\t'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** A path or value with a tab or a line break cannot be stored on one line; such a run is simply never cached. */
 const UNSTORABLE = /[\t\n\r]/;
 
 export class RunIndex {
   private lines = new Map<string, string>();
+  private readonly vouchedLines = new Set<string>();
   private dirty = false;
 
   private constructor(private readonly file: string | null) {}
@@ -90,14 +104,27 @@ export class RunIndex {
   /** The entry for `path` while its key is unchanged; a damaged line counts as none. */
   get(path: string, key: string): IndexEntry | undefined {
     const line = this.lines.get(path);
-    // The key follows the path: compared in place, the line is split only on a hit.
-    if (line === undefined || !line.startsWith(key, path.length + 1) || line.charCodeAt(path.length + 1 + key.length) !== 9) return undefined;
-    const f = line.split('\t');
-    try {
-      return decode(f);
-    } catch {
-      return undefined;
-    }
+    return line !== undefined && keyed(line, path, key) ? decodeLine(line) : undefined;
+  }
+
+  /**
+   * Note that `path`'s file has `key` now (git said so); true when its line
+   * holds that key, so that `vouched(path)` answers without a key. Marks are
+   * the lines themselves: no string per run is kept.
+   */
+  vouch(path: string, key: string): boolean {
+    const line = this.lines.get(path);
+    if (line === undefined || !keyed(line, path, key)) return false;
+    this.vouchedLines.add(line);
+    return true;
+  }
+
+  /** The entry and key of a line `vouch` marked. */
+  vouched(path: string): { e: IndexEntry; key: string } | undefined {
+    const line = this.lines.get(path);
+    if (line === undefined || !this.vouchedLines.has(line)) return undefined;
+    const e = decodeLine(line);
+    return e && { e, key: line.slice(path.length + 1, line.indexOf('\t', path.length + 1)) };
   }
 
   set(path: string, key: string, e: IndexEntry): void {
@@ -107,10 +134,10 @@ export class RunIndex {
     this.dirty = true;
   }
 
-  /** Write back, keeping only `live` paths (a listing of the whole ledger knows every file); never throws. */
-  save(live: Set<string>): void {
+  /** Write back, keeping only paths that are `live` (a listing of the whole ledger knows every file); never throws. */
+  save(live: (path: string) => boolean): void {
     for (const p of this.lines.keys()) {
-      if (!live.has(p)) {
+      if (!live(p)) {
         this.lines.delete(p);
         this.dirty = true;
       }
@@ -120,8 +147,21 @@ export class RunIndex {
       // No fsync: a torn or lost index is rebuilt, never trusted (the header and each key say so).
       mkdirSync(dirname(this.file), { recursive: true });
       const tmp = `${this.file}.${process.pid}.tmp`;
-      const body = this.lines.size > 0 ? `${[...this.lines.values()].join('\n')}\n` : '';
-      writeFileSync(tmp, `${HEADER}\n${body}end ${this.lines.size}\n`);
+      // Written in batches: at 100,000 runs the index is ~12 MB, not worth holding twice.
+      const fd = openSync(tmp, 'w');
+      try {
+        let batch = `${HEADER}\n`;
+        for (const line of this.lines.values()) {
+          batch += `${line}\n`;
+          if (batch.length >= 1 << 16) {
+            writeSync(fd, batch);
+            batch = '';
+          }
+        }
+        writeSync(fd, `${batch}end ${this.lines.size}\n`);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, this.file);
     } catch {
       // a read-only checkout still reads correctly, only slower

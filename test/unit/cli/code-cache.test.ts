@@ -29,7 +29,7 @@ describe('code cache', () => {
     expect(first.exports.here).toBe(join(file, '..'));
     first.save();
     const [written] = only(cache);
-    expect(written).toMatch(new RegExp(`${process.version}-${process.arch}-abc123-show\\.bin$`));
+    expect(written).toMatch(new RegExp(`${process.version}-${process.arch}-abc123-\\d+-show\\.bin$`));
     const before = statSync(written!);
     const second = loadCached<{ twice(n: number): number }>(file, 'show', cache);
     expect(second.exports.twice(2)).toBe(4);
