@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CLI, git, run } from './lib.mjs';
+import { CLI, git, report, run } from './lib.mjs';
 
 const pexec = promisify(execFile);
 const WRITERS = Number(process.env.WRITERS ?? 8);
@@ -60,5 +60,6 @@ const entries = JSON.parse(run('node', [CLI, 'show', '2026-03-22_shared', '--jso
 const merges = git(check, 'rev-list', '--merges', 'HEAD').trim();
 console.log(`concurrent: ${WRITERS}x${APPENDS} appends from ${WRITERS} clones in ${(concurrentMs / 1000).toFixed(1)} s (${exit5} exited 5 and were pushed by sync); ${entries}/${WRITERS * APPENDS} entries on the remote; merge commits: ${merges ? merges.split('\n').length : 0}`);
 console.log(`serial: ${WRITERS * APPENDS} appends from one clone in ${(serialMs / 1000).toFixed(1)} s; concurrent/serial = ${(concurrentMs / serialMs).toFixed(2)}x`);
+report(`concurrent-${WRITERS}`, concurrentMs, serialMs, 2, { exit5, entries, merges: merges ? merges.split('\n').length : 0 });
 rmSync(base, { recursive: true, force: true });
 if (entries !== WRITERS * APPENDS || merges) process.exit(1);

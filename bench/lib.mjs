@@ -1,6 +1,6 @@
 // Shared helpers for benchmarks: medians of real process runs, a fresh ledger.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +25,42 @@ export function median(n, fn) {
   return times[Math.floor(n / 2)];
 }
 
+/**
+ * Medians of `ours` and `floor` measured in alternated pairs (ours, floor,
+ * ours, floor, ...): load that comes and goes on a shared machine then hits
+ * both sides alike, so their ratio holds when absolute times do not.
+ * `beforeOurs` runs untimed before each of ours (a cold start removes the index).
+ */
+export function pairs(n, ours, floor, beforeOurs = () => {}) {
+  beforeOurs();
+  ours();
+  floor();
+  const a = [];
+  const b = [];
+  const time = (fn) => {
+    const t = process.hrtime.bigint();
+    fn();
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  for (let i = 0; i < n; i++) {
+    beforeOurs();
+    a.push(time(ours));
+    b.push(time(floor));
+  }
+  const med = (xs) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return { ours: med(a), floor: med(b) };
+}
+
+/** Peak RSS in MB of `node <args>` (the CLI's own process, through bench/maxrss.cjs). */
+export function peakRssMb(args, cwd) {
+  const file = join(mkdtempSync(join(tmpdir(), 'runlog-bench-rss-')), 'rss');
+  const r = spawnSync('node', ['-r', join(ROOT, 'bench', 'maxrss.cjs'), ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, RUNLOG_BENCH_RSS: file } });
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  const mb = Number(readFileSync(file, 'utf8')) / 1024;
+  rmSync(join(file, '..'), { recursive: true, force: true });
+  return mb;
+}
+
 export function run(cmd, args, cwd) {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
@@ -41,10 +77,18 @@ export function freshLedger() {
   return dir;
 }
 
-export function report(name, ours, floor, target) {
+/**
+ * Print the result line and, for bench/record.mjs, one `BENCH {json}` line:
+ * `extra` adds measurements (peak RSS, retries) to it.
+ */
+export function report(name, ours, floor, target, extra = {}) {
   const ratio = ours / floor;
-  const line = `${name}: runlog ${ours.toFixed(1)} ms, floor ${floor.toFixed(1)} ms, ratio ${ratio.toFixed(2)}x (target <= ${target}x) ${ratio <= target ? 'OK' : 'OVER'}`;
+  const more = Object.entries(extra).map(([k, v]) => `, ${k} ${v}`).join('');
+  const line = `${name}: runlog ${ours.toFixed(1)} ms, floor ${floor.toFixed(1)} ms, ratio ${ratio.toFixed(2)}x (target <= ${target}x) ${ratio <= target ? 'OK' : 'OVER'}${more}`;
   console.log(line);
+  console.log(`BENCH ${JSON.stringify({ name, runlog_ms: round(ours), floor_ms: round(floor), ratio: Math.round(ratio * 100) / 100, target, ...extra })}`);
   writeFileSync(join(tmpdir(), `runlog-bench-${name}.txt`), `${line}\n`);
   return { name, ours, floor, ratio, target };
 }
+
+const round = (x) => Math.round(x * 10) / 10;
