@@ -6,7 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const CLI = join(ROOT, 'bin', 'run.js');
+/** The CLI under test; RUNLOG_BENCH_CLI points at another build (e.g. the commit before a change). */
+export const CLI = process.env.RUNLOG_BENCH_CLI ?? join(ROOT, 'bin', 'run.js');
 
 export function git(cwd, ...args) {
   return execFileSync('git', args, { cwd, encoding: 'utf8' });

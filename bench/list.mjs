@@ -39,22 +39,26 @@ git(base, 'clone', '-q', origin, dir);
 rmSync(origin, { recursive: true, force: true });
 if (process.env.KEEP) console.log(`ledger: ${dir}`);
 
-const args = [CLI, 'list', '--json', '--state', 'running'];
-const dropIndex = () => rmSync(join(dir, '.git', 'runlog'), { recursive: true, force: true });
-const { ours, floor } = pairs(
-  N,
-  () => run('node', args, dir),
-  () => {
-    run('node', ['-e', '0'], dir);
-    run('grep', ['-rl', '^state: running', 'run_logs'], dir);
-  },
-  MODE === 'cold' ? dropIndex : () => {},
-);
-const count = JSON.parse(run('node', args, dir)).runs.length;
-console.log(`list: ${count} running of ${RUNS} (${MODE})`);
-if (MODE === 'cold') dropIndex();
-const rssFiltered = peakRssMb(args, dir);
-if (MODE === 'cold') dropIndex();
-const rssAll = peakRssMb([CLI, 'list', '--json'], dir);
-report(`list-${MODE}-${RUNS}`, ours, floor, 2, { rss_mb: Math.round(rssFiltered), rss_all_mb: Math.round(rssAll) });
+// RUNLOG_BENCH_CLIS=a,b measures several builds on the one generated ledger (100,000 files take minutes to make).
+for (const [k, cli] of (process.env.RUNLOG_BENCH_CLIS ?? CLI).split(',').entries()) {
+  const args = [cli, 'list', '--json', '--state', 'running'];
+  const dropIndex = () => rmSync(join(dir, '.git', 'runlog'), { recursive: true, force: true });
+  dropIndex();
+  const { ours, floor } = pairs(
+    N,
+    () => run('node', args, dir),
+    () => {
+      run('node', ['-e', '0'], dir);
+      run('grep', ['-rl', '^state: running', 'run_logs'], dir);
+    },
+    MODE === 'cold' ? dropIndex : () => {},
+  );
+  const count = JSON.parse(run('node', args, dir)).runs.length;
+  console.log(`list: ${count} running of ${RUNS} (${MODE}) with ${cli}`);
+  if (MODE === 'cold') dropIndex();
+  const rssFiltered = peakRssMb(args, dir);
+  if (MODE === 'cold') dropIndex();
+  const rssAll = peakRssMb([cli, 'list', '--json'], dir);
+  report(`list-${MODE}-${RUNS}${k === 0 ? '' : `-${k}`}`, ours, floor, 2, { rss_mb: Math.round(rssFiltered), rss_all_mb: Math.round(rssAll) });
+}
 rmSync(base, { recursive: true, force: true });
