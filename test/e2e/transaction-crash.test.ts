@@ -111,13 +111,23 @@ describe('an append killed at any point', () => {
     expect(existsSync(join(l.main, '.git', 'index.lock'))).toBe(false);
   }
 
+  /** How many trials of `body` the kill really interrupted (a kill after the command exited tests nothing). */
+  async function landed(body: () => Promise<void>): Promise<{ killed: number; lockLeft: number; journalLeft: number }> {
+    const before = { ...stats };
+    await body();
+    return { killed: stats.killedBeforeExit - before.killedBeforeExit, lockLeft: stats.lockLeft - before.lockLeft, journalLeft: stats.journalLeft - before.journalLeft };
+  }
+
   it(`${RANDOM_TRIALS} kills at a random 0-150 ms after spawn`, async () => {
-    for (let i = 0; i < RANDOM_TRIALS; i++) {
-      await trial(i, async (child) => {
-        await new Promise((r) => setTimeout(r, Math.random() * 150));
-        child.kill('SIGKILL');
-      });
-    }
+    const hit = await landed(async () => {
+      for (let i = 0; i < RANDOM_TRIALS; i++) {
+        await trial(i, async (child) => {
+          await new Promise((r) => setTimeout(r, Math.random() * 150));
+          child.kill('SIGKILL');
+        });
+      }
+    });
+    expect(hit.killed, 'no kill landed before the command exited').toBeGreaterThan(0);
   }, 600_000);
 
   /** Kill `delayMs()` after `name` appears in .git/runlog/ (or let the command finish if it never does). */
@@ -141,10 +151,18 @@ describe('an append killed at any point', () => {
   }
 
   it(`${TARGETED_TRIALS} kills while the lock is held: anywhere from sync to push`, async () => {
-    for (let i = 0; i < TARGETED_TRIALS; i++) await trial(100 + i, killAfter('ledger.lock', () => Math.random() * 120));
+    const hit = await landed(async () => {
+      for (let i = 0; i < TARGETED_TRIALS; i++) await trial(100 + i, killAfter('ledger.lock', () => Math.random() * 120));
+    });
+    // A kill that left the lock behind landed while the lock was held: the window this test is about.
+    expect(hit.lockLeft, 'no kill landed while the lock was held').toBeGreaterThan(0);
   }, 600_000);
 
   it(`${TARGETED_TRIALS} kills in the write-and-commit window (after the journal is written)`, async () => {
-    for (let i = 0; i < TARGETED_TRIALS; i++) await trial(200 + i, killAfter('journal.json', () => Math.random() * 15));
+    const hit = await landed(async () => {
+      for (let i = 0; i < TARGETED_TRIALS; i++) await trial(200 + i, killAfter('journal.json', () => Math.random() * 15));
+    });
+    // A journal left behind means the kill landed between writing the files and finishing the commit.
+    expect(hit.journalLeft, 'no kill landed inside the write-and-commit window').toBeGreaterThan(0);
   }, 600_000);
 });
