@@ -80,6 +80,9 @@ export function resolveRun(root: string, runsDir: string, ref: string, cwd = pro
   // listRunFiles skips symlinks; one named exactly is judged by where it leads, not reported as missing.
   const named = join(base, `${asId}.md`);
   if (isSymlink(named)) return fileWithin(root, runsDir, named, bad);
+  // The common case, an exact id, without listing the ledger (an append to one of 10,000 runs need not walk them all):
+  // exactly the file the walk would find, a regular file under real directories with a run log's name.
+  if (isListedRunFile(base, asId)) return checkInside(base, runFileFromId(root, runsDir, asId), bad);
   const runs = listRunFiles(root, runsDir);
   const exact = runs.find((r) => r.id === asId);
   if (exact) return checkInside(base, exact, bad);
@@ -99,6 +102,21 @@ export function resolveRun(root: string, runsDir: string, ref: string, cwd = pro
   throw notFound('RUN_NOT_FOUND', `no run matches ${JSON.stringify(ref)}`, near.length > 0 ? `did you mean: ${near.map((c) => c.id).join(', ')}` : 'see `runlog list` for the runs in this ledger', {
     candidates: near.map((c) => c.id),
   });
+}
+
+function isListedRunFile(base: string, id: string): boolean {
+  const segments = id.split('/');
+  if (!isRunFileName(`${segments[segments.length - 1]}.md`) || segments.some((x) => x === '' || x.startsWith('.') || x.includes('\\'))) return false;
+  try {
+    let dir = base;
+    for (const x of segments.slice(0, -1)) {
+      dir = `${dir}${sep}${x}`;
+      if (!lstatSync(dir).isDirectory()) return false;
+    }
+    return lstatSync(`${dir}${sep}${segments[segments.length - 1]}.md`).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function isSymlink(path: string): boolean {
