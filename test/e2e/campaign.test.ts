@@ -4,7 +4,7 @@
  * in one commit and driven by `runlog supervise` under max_parallel; then
  * relaunch, edit, fetch and resume. Every check reads what runlog wrote.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

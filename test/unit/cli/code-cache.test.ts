@@ -1,6 +1,6 @@
 // The fast entry's code cache: named so it is never read by another node or bundle, never needed for correctness.
 // (V8 reuses a script compiled earlier in the same process, so refusal of damaged data is tested through the CLI: test/e2e/code-cache.test.ts.)
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -6,10 +6,10 @@ import { COMMANDS } from '../../../src/commands/index.js';
 const GLOBAL = new Set(['json', 'ledger', 'push']);
 
 describe('fast entry flags', () => {
-  for (const name of Object.keys(FAST)) {
+  for (const name of Object.keys(FAST) as (keyof typeof FAST)[]) {
     it(`${name}: same flags, arguments, multiplicity and choices as the oclif command`, async () => {
       const spec = await FAST[name]!();
-      const cmd = COMMANDS[name as keyof typeof COMMANDS] as unknown as {
+      const cmd = COMMANDS[name] as unknown as {
         flags: Record<string, { type: string; multiple?: boolean; options?: readonly string[]; parse?: unknown }>;
         args: Record<string, unknown>;
         baseFlags: Record<string, unknown>;
