@@ -2,7 +2,7 @@
 // Also times `git commit --no-verify` against commit-tree + update-ref plumbing on that edit.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, freshLedger, git, median, pairs, report, run } from './lib.mjs';
+import { CLI, CLIS, freshLedger, git, median, report, rounds, run } from './lib.mjs';
 
 const N = Number(process.env.N ?? 15);
 const dir = freshLedger();
@@ -12,15 +12,14 @@ const rel = 'run_logs/2026-03-22_train.md';
 
 let i = 0;
 const edit = (what) => appendFileSync(file, `- 2026-03-22 10:00 UTC — running, step ${i++} — ${what}\n`);
-const { ours, floor } = pairs(
-  N,
-  () => run('node', [CLI, 'append', 'train', `bench entry ${i++}`, '--step', String(i), '--no-push'], dir),
+const [floor, ...ours] = rounds(N, [
   () => {
     run('node', ['-e', '0'], dir);
     edit('floor entry');
     git(dir, 'commit', '-q', '-m', 'floor', '--', file);
   },
-);
+  ...CLIS.map((cli) => () => run('node', [cli, 'append', 'train', `bench entry ${i++}`, '--step', String(i), '--no-push'], dir)),
+]);
 const porcelain = median(N, () => {
   edit('porcelain');
   git(dir, 'commit', '-q', '--no-verify', '-m', 'porcelain', '--', rel);
@@ -34,4 +33,4 @@ const plumbing = median(N, () => {
   git(dir, 'update-ref', 'HEAD', commit);
 });
 console.log(`git commit --no-verify ${porcelain.toFixed(1)} ms vs hash-object + update-index + write-tree + commit-tree + update-ref ${plumbing.toFixed(1)} ms`);
-report('append', ours, floor, 1.5, { git_commit_ms: Math.round(porcelain * 10) / 10, plumbing_ms: Math.round(plumbing * 10) / 10 });
+ours.forEach((t, k) => report(`append${k === 0 ? '' : `-${k}`}`, t, floor, 1.5, { git_commit_ms: Math.round(porcelain * 10) / 10, plumbing_ms: Math.round(plumbing * 10) / 10 }));

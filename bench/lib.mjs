@@ -27,30 +27,32 @@ export function median(n, fn) {
 }
 
 /**
- * Medians of `ours` and `floor` measured in alternated pairs (ours, floor,
- * ours, floor, ...): load that comes and goes on a shared machine then hits
- * both sides alike, so their ratio holds when absolute times do not.
- * `beforeOurs` runs untimed before each of ours (a cold start removes the index).
+ * Medians of each of `fns` measured in rounds (a, b, c, a, b, c, ...): load
+ * that comes and goes on a shared machine then hits every side alike, so
+ * their ratios hold when absolute times do not. `before[i]` runs untimed
+ * before each call of `fns[i]` (a cold start removes the index).
  */
-export function pairs(n, ours, floor, beforeOurs = () => {}) {
-  beforeOurs();
-  ours();
-  floor();
-  const a = [];
-  const b = [];
-  const time = (fn) => {
+export function rounds(n, fns, before = []) {
+  const times = fns.map(() => []);
+  const once = (i) => {
+    before[i]?.();
     const t = process.hrtime.bigint();
-    fn();
+    fns[i]();
     return Number(process.hrtime.bigint() - t) / 1e6;
   };
-  for (let i = 0; i < n; i++) {
-    beforeOurs();
-    a.push(time(ours));
-    b.push(time(floor));
-  }
-  const med = (xs) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-  return { ours: med(a), floor: med(b) };
+  fns.forEach((_, i) => once(i));
+  for (let r = 0; r < n; r++) fns.forEach((_, i) => times[i].push(once(i)));
+  return times.map((xs) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]);
 }
+
+/** `rounds` of runlog against its floor. */
+export function pairs(n, ours, floor, beforeOurs = () => {}) {
+  const [a, b] = rounds(n, [ours, floor], [beforeOurs]);
+  return { ours: a, floor: b };
+}
+
+/** The CLIs under test: RUNLOG_BENCH_CLIS=a,b compares builds in one run (e.g. the commit before a change). */
+export const CLIS = (process.env.RUNLOG_BENCH_CLIS ?? CLI).split(',');
 
 /** Peak RSS in MB of `node <args>` (the CLI's own process, through bench/maxrss.cjs). */
 export function peakRssMb(args, cwd) {

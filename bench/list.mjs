@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, git, pairs, peakRssMb, report, run } from './lib.mjs';
+import { CLI, CLIS, git, pairs, peakRssMb, report, run } from './lib.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 10000);
 const N = Number(process.env.N ?? 7);
@@ -40,7 +40,7 @@ rmSync(origin, { recursive: true, force: true });
 if (process.env.KEEP) console.log(`ledger: ${dir}`);
 
 // RUNLOG_BENCH_CLIS=a,b measures several builds on the one generated ledger (100,000 files take minutes to make).
-for (const [k, cli] of (process.env.RUNLOG_BENCH_CLIS ?? CLI).split(',').entries()) {
+for (const [k, cli] of CLIS.entries()) {
   const args = [cli, 'list', '--json', '--state', 'running'];
   const dropIndex = () => rmSync(join(dir, '.git', 'runlog'), { recursive: true, force: true });
   dropIndex();

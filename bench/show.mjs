@@ -1,7 +1,7 @@
 // show --json of a run log with 5,000 status entries vs `node -e 0` + `cat`.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, freshLedger, pairs, report, run } from './lib.mjs';
+import { CLI, CLIS, freshLedger, report, rounds, run } from './lib.mjs';
 
 const ENTRIES = Number(process.env.ENTRIES ?? 5000);
 const N = Number(process.env.N ?? 9);
@@ -12,14 +12,13 @@ for (let i = 0; i < ENTRIES; i++) s += `- 2026-03-22 ${String(Math.floor(i / 60)
 s += '\n## Results\n\n## Next\n';
 const file = join(dir, 'run_logs', '2026-03-22_big.md');
 writeFileSync(file, s);
-const { ours, floor } = pairs(
-  N,
-  () => run('node', [CLI, 'show', '2026-03-22_big', '--json'], dir),
+const [floor, ...ours] = rounds(N, [
   () => {
     run('node', ['-e', '0'], dir);
     run('cat', [file], dir);
   },
-);
+  ...CLIS.map((cli) => () => run('node', [cli, 'show', '2026-03-22_big', '--json'], dir)),
+]);
 const shown = JSON.parse(run('node', [CLI, 'show', '2026-03-22_big', '--json'], dir)).status.length;
 console.log(`show: ${shown} entries`);
-report(`show-${ENTRIES}`, ours, floor, 2);
+ours.forEach((t, k) => report(`show-${ENTRIES}${k === 0 ? '' : `-${k}`}`, t, floor, 2));

@@ -12,7 +12,7 @@ import { FAST_COMMANDS, type FastCommand } from './fast-commands.js';
 export async function boot(argv: string[], bundleDir: string, binUrl: string): Promise<void> {
   const name = argv[0];
   if (name !== undefined && FAST_COMMANDS.includes(name as FastCommand)) {
-    const fast = loadCached<typeof import('./fast.js')>(join(bundleDir, 'fast.cjs'), name);
+    const fast = loadCached<typeof import('./fast.js')>(join(bundleDir, `fast-${name}.cjs`), name);
     const handled = await fast.exports.runFast(argv);
     fast.save();
     if (handled) return;
