@@ -237,13 +237,14 @@ describe('GitHub mirror from the CLI', () => {
     await ok(['sync']);
     expect(issueComments(seeded.number as number)).toHaveLength(1);
 
-    gh.rateLimit({ remaining: 0, resetInSec: 1 });
+    // Long enough that a CLI start under a loaded machine still meets the limit.
+    gh.rateLimit({ remaining: 0, resetInSec: 5 });
     const limitedAt = Date.now();
     const limited = HeroEventOutput.parse((await ok(['hero', 'event', 'gh', 'loss spike', '--kind', 'anomaly', '--json'])).json);
     expect(limited.pending[0]).toMatchObject({ code: 'GITHUB_RATE_LIMITED' });
     expect(limited.pending[0]!.retryAt).toMatch(/^\d{4}-/);
 
-    await waitFor(() => Date.now() > limitedAt + 2500, { what: 'the rate-limit window to pass' });
+    await waitFor(() => Date.now() > limitedAt + 6500, { what: 'the rate-limit window to pass' });
     const badToken = HeroEventOutput.parse((await ok(['hero', 'event', 'gh', 'escalate to DRI', '--kind', 'escalation', '--json'], { GH_TOKEN: 'ghp_wrong' })).json);
     expect(badToken.pending.map((p) => p.code)).toContain('GITHUB_AUTH');
     const noToken = await ok(['hero', 'event', 'gh', 'retention changed', '--kind', 'retention'], { GH_TOKEN: '', GITHUB_TOKEN: '' });
