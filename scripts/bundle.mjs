@@ -72,18 +72,21 @@ const cjs = (entry, outfile, plugins = []) =>
 // One fast bundle per command, holding only that command's service: the code cache a command
 // reads grows with the whole bundle (one bundle of all six: 1.5 MB, a 680 KB cache for `show`).
 const commands = JSON.parse(/FAST_COMMANDS = (\[[^\]]*\])/.exec(readFileSync('src/cli/fast-commands.ts', 'utf8'))[1].replace(/'/g, '"'));
+// The same name src/cli/fast-commands.ts's fastBundleFile gives it.
+const fastFile = (c) => `fast-${c.replace(':', '-')}.cjs`;
 const onlyService = (command) => ({
   name: 'only-service',
   setup(b) {
-    b.onResolve({ filter: /^\.\.\/app\/[\w-]+\.js$/ }, (a) =>
-      a.importer.endsWith('src/cli/fast.ts') && a.path !== `../app/${command}.js` ? { path: a.path, namespace: 'not-this-command' } : undefined,
+    // A topic command's service sits in its topic's folder (campaign:status → app/campaign/status.ts).
+    b.onResolve({ filter: /^\.\.\/app\/[\w/-]+\.js$/ }, (a) =>
+      a.importer.endsWith('src/cli/fast.ts') && a.path !== `../app/${command.replace(':', '/')}.js` ? { path: a.path, namespace: 'not-this-command' } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'not-this-command' }, () => ({ contents: 'export {};', loader: 'js' }));
   },
 });
 const [boot, ...fasts] = await Promise.all([
   cjs('src/cli/boot.ts', 'dist/bundle/boot.cjs'),
-  ...commands.map((c) => cjs('src/cli/fast.ts', `dist/bundle/fast-${c}.cjs`, [onlyService(c)])),
+  ...commands.map((c) => cjs('src/cli/fast.ts', `dist/bundle/${fastFile(c)}`, [onlyService(c)])),
 ]);
 const fast = { outputFiles: fasts.flatMap((f) => f.outputFiles) };
 const tagged = (f) => {
@@ -91,7 +94,7 @@ const tagged = (f) => {
   return { path: f.path, contents: Buffer.concat([Buffer.from(`// runlog-bundle ${hash}\n`), f.contents]) };
 };
 
-const entries = new Set(['runlog.mjs', 'boot.cjs', ...commands.map((c) => `fast-${c}.cjs`)].map((n) => resolve('dist/bundle', n)));
+const entries = new Set(['runlog.mjs', 'boot.cjs', ...commands.map(fastFile)].map((n) => resolve('dist/bundle', n)));
 const files = [...esm.outputFiles, ...fast.outputFiles.map(tagged), ...boot.outputFiles];
 for (const f of [...files.filter((f) => !entries.has(f.path)), ...files.filter((f) => entries.has(f.path))]) {
   mkdirSync(dirname(f.path), { recursive: true });

@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { join } from 'node:path';
 import { z } from 'zod';
 import { FrozenManifestSchema } from './freeze.js';
-import { CAMPAIGN_ID } from './paths.js';
+import { CAMPAIGN_ID, localPlanFile } from './paths.js';
 
 export const LocalPlanSchema = z.strictObject({
   schema: z.literal(1),
@@ -24,12 +24,8 @@ export const LocalPlanSchema = z.strictObject({
 });
 export type LocalPlan = z.infer<typeof LocalPlanSchema>;
 
-function planPath(gitDir: string, id: string): string {
-  return join(gitDir, 'runlog', 'campaigns', `${id}.json`);
-}
-
 export function saveLocalPlan(gitDir: string, plan: LocalPlan): void {
-  const path = planPath(gitDir, plan.id);
+  const path = localPlanFile(gitDir, plan.id);
   mkdirSync(join(gitDir, 'runlog', 'campaigns'), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(plan)}\n`, { mode: 0o600 });
@@ -40,7 +36,7 @@ export function saveLocalPlan(gitDir: string, plan: LocalPlan): void {
 /** The plan, or undefined when this machine did not launch the campaign (or the file is unreadable). */
 export function loadLocalPlan(gitDir: string, id: string): LocalPlan | undefined {
   if (!CAMPAIGN_ID.test(id)) return undefined;
-  const path = planPath(gitDir, id);
+  const path = localPlanFile(gitDir, id);
   if (!existsSync(path)) return undefined;
   try {
     const parsed = LocalPlanSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));

@@ -227,6 +227,9 @@ export function validateManifest(src: ManifestSource, opts: { name?: string } = 
 
   if (grid.length === 0 && runs.length === 0) fail(src, top.grid ? ['grid'] : [], `the manifest has ${top.grid ? 'an empty grid' : 'no grid'} and no runs: it would launch nothing`, 'CAMPAIGN_EMPTY');
 
+  // Placement across hosts happens per submit; a campaign pins its entries to one host.
+  if (top.executor === 'ssh' && !top.host) fail(src, ['executor'], 'an ssh campaign needs `host:` (a hosts: profile or an ssh destination)');
+  if (top.executor === 'slurm' && top.host) fail(src, ['host'], '`host:` is for the ssh executor; a Slurm campaign names its profile with `cluster:`');
   const policy: FrozenPolicy = { ...DEFAULT_POLICY, ...(top.policy as Partial<FrozenPolicy> | undefined) };
   return {
     name: top.name,

@@ -34,3 +34,8 @@ export function campaignOfPath(runsDir: string, path: string): string | null {
   const parts = path.slice(runsDir.length + 1).split('/');
   return parts.length === 2 && CAMPAIGN_ID.test(parts[0]!) ? parts[0]! : null;
 }
+
+/** This machine's launch plan of a campaign, in the git dir (see local-plan.ts). */
+export function localPlanFile(gitDir: string, id: string): string {
+  return join(gitDir, 'runlog', 'campaigns', `${id}.json`);
+}

@@ -6,13 +6,13 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadCached } from './code-cache.js';
-import { FAST_COMMANDS, type FastCommand } from './fast-commands.js';
+import { fastBundleFile, fastCommandOf } from './fast-commands.js';
 
 
 export async function boot(argv: string[], bundleDir: string, binUrl: string): Promise<void> {
-  const name = argv[0];
-  if (name !== undefined && FAST_COMMANDS.includes(name as FastCommand)) {
-    const fast = loadCached<typeof import('./fast.js')>(join(bundleDir, `fast-${name}.cjs`), name);
+  const fastCommand = fastCommandOf(argv);
+  if (fastCommand) {
+    const fast = loadCached<typeof import('./fast.js')>(join(bundleDir, fastBundleFile(fastCommand.name)), fastCommand.name);
     const handled = await fast.exports.runFast(argv);
     fast.save();
     if (handled) return;

@@ -10,7 +10,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { RunlogError, toRunlogError } from '../core/errors.js';
-import type { FastCommand } from './fast-commands.js';
+import { fastCommandOf, type FastCommand } from './fast-commands.js';
 import { writeJsonDocument } from './json-stream.js';
 import { envelope, printError, printOutcome, type CommandOutput } from './output.js';
 
@@ -82,12 +82,18 @@ export const FAST: Record<FastCommand, () => Promise<FastSpec>> = {
       },
     };
   },
+  'campaign:status': async () => ({
+    args: ['campaign'],
+    options: {},
+    run: async (i, json) => (await import('../app/campaign/status.js')).campaignStatus({ ...(i as { campaign: string }), json }),
+  }),
 };
 
 /** Run `argv` on the fast path; false when oclif must handle it. */
 export async function runFast(argv: string[]): Promise<boolean> {
-  const [name, ...rest] = argv;
-  const load = name && Object.hasOwn(FAST, name) ? FAST[name as FastCommand] : undefined;
+  const command = fastCommandOf(argv);
+  const load = command ? FAST[command.name] : undefined;
+  const rest = command?.rest ?? [];
   if (!load || rest.some((a) => a === '--help' || a === '-h' || a === '--')) return false;
   const spec = await load();
   let parsed: ReturnType<typeof parseArgs>;

@@ -77,16 +77,15 @@ const SUPERVISED: ReadonlySet<RunState> = new Set(['validating', 'queued', 'runn
 const STATE_LINE = /^state:\s*([a-z_]+)\s*$/m;
 const HEAD_BYTES = 2048;
 
-/** Front matter that says terminal is enough to skip a run without parsing it. */
-function skipByHead(abs: string): boolean {
+/** The state front matter records, read from the head of the file without parsing it. */
+function stateByHead(abs: string): string | undefined {
   const fd = openSync(abs, 'r');
   try {
     const buf = Buffer.allocUnsafe(HEAD_BYTES);
     const head = buf.toString('utf8', 0, readSync(fd, buf, 0, HEAD_BYTES, 0));
-    if (!head.startsWith('---')) return false;
+    if (!head.startsWith('---')) return undefined;
     const end = head.indexOf('\n---', 3);
-    const state = end === -1 ? undefined : STATE_LINE.exec(head.slice(0, end))?.[1];
-    return state !== undefined && TERMINAL.has(state as RunState);
+    return end === -1 ? undefined : STATE_LINE.exec(head.slice(0, end))?.[1];
   } finally {
     closeSync(fd);
   }
@@ -181,12 +180,15 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
   const cutOff: string[] = [];
   for (const file of listRunFiles(ctx.ledger.root, ctx.ledger.config.runs_dir)) {
     if (only && !only.has(file.id)) continue;
-    if (skipByHead(file.abs)) continue;
+    // Front matter that says terminal is enough to skip a run without parsing it.
+    const headState = stateByHead(file.abs);
+    if (headState !== undefined && TERMINAL.has(headState as RunState)) continue;
+    const inCampaign = campaignOfPath(ctx.ledger.config.runs_dir, file.path) !== null;
+    // A campaign's pending entries (first attempts and scheduled retries) start within its max_parallel, below.
+    if (inCampaign && headState === 'pending') continue;
     const doc = new RunLogDoc(readFileSync(file.abs, 'utf8'), file.path);
     const state = doc.view.state;
     const attempt = latestAttempt(doc);
-    const inCampaign = campaignOfPath(ctx.ledger.config.runs_dir, file.path) !== null;
-    // A campaign's pending entries (first attempts and scheduled retries) start within its max_parallel, below.
     if (inCampaign && state === 'pending') continue;
     if (!attempt?.idempotencyKey) continue;
     if (state === 'pending' && !attempt.jobId && attempt.notBefore) {

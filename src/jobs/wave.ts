@@ -15,7 +15,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLocalPlan, type LocalPlan } from '../campaigns/local-plan.js';
-import { campaignFile, campaignOfPath, CAMPAIGN_ID, entryOfRunId, entryOutputDir, SUMMARY_FILE } from '../campaigns/paths.js';
+import { campaignFile, CAMPAIGN_ID, entryOfRunId, entryOutputDir, SUMMARY_FILE } from '../campaigns/paths.js';
 import { entryClocks } from '../campaigns/policy.js';
 import { planCampaign, type EntryView } from '../campaigns/schedule.js';
 import { parseSummary } from '../campaigns/summary.js';
@@ -71,16 +71,14 @@ function campaignHeads(ctx: SuperviseContext, id: string): Head[] {
   return heads;
 }
 
-/** Campaign folders with a launch plan on this machine. */
-export function localCampaigns(ctx: SuperviseContext): string[] {
+/** Campaign folders with a launch plan on this machine, and the plans. */
+function localCampaigns(ctx: SuperviseContext): LocalPlan[] {
   const base = join(ctx.ledger.root, ctx.ledger.config.runs_dir);
   if (!existsSync(base)) return [];
-  return readdirSync(base).filter((d) => CAMPAIGN_ID.test(d) && loadLocalPlan(ctx.ledger.gitDir, d) !== undefined);
-}
-
-/** Whether a run log path belongs to a campaign folder: such runs are launched by the campaign, not one by one. */
-export function isCampaignRun(ctx: SuperviseContext, path: string): boolean {
-  return campaignOfPath(ctx.ledger.config.runs_dir, path) !== null;
+  return readdirSync(base)
+    .filter((d) => CAMPAIGN_ID.test(d))
+    .map((d) => loadLocalPlan(ctx.ledger.gitDir, d))
+    .filter((p): p is LocalPlan => p !== undefined);
 }
 
 /** Executor resources from the manifest's `resources:` keys. */
@@ -149,9 +147,8 @@ function dueEntries(ctx: SuperviseContext, local: LocalPlan, candidates: string[
 }
 
 /** One pass over one campaign: halt, launch a wave, or nothing. Returns the entries still waiting. */
-async function campaignStep(ctx: SuperviseContext, id: string, note: (c: PassChange) => void): Promise<number> {
-  const local = loadLocalPlan(ctx.ledger.gitDir, id);
-  if (!local) return 0;
+async function campaignStep(ctx: SuperviseContext, local: LocalPlan, note: (c: PassChange) => void): Promise<number> {
+  const id = local.id;
   const heads = campaignHeads(ctx, id);
   const order = new Map(local.manifest.entries.map((e, i) => [e.name, i]));
   heads.sort((a, b) => (order.get(a.entry) ?? 1e9) - (order.get(b.entry) ?? 1e9));
@@ -178,11 +175,11 @@ async function campaignStep(ctx: SuperviseContext, id: string, note: (c: PassCha
 
 /** Every local campaign: scheduling after the pass has recorded this round's endings. */
 export async function campaignsPass(ctx: SuperviseContext, report: PassReport, note: (c: PassChange) => void): Promise<void> {
-  for (const id of localCampaigns(ctx)) {
+  for (const local of localCampaigns(ctx)) {
     try {
-      report.runs += await campaignStep(ctx, id, note);
+      report.runs += await campaignStep(ctx, local, note);
     } catch (err) {
-      note({ id, attempt: 0, from: 'pending', to: 'pending', action: 'error', message: err instanceof Error ? err.message : String(err), commit: null });
+      note({ id: local.id, attempt: 0, from: 'pending', to: 'pending', action: 'error', message: err instanceof Error ? err.message : String(err), commit: null });
     }
   }
 }

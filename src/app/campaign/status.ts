@@ -6,7 +6,8 @@
  */
 import type { CommandOutput } from '../../cli/output.js';
 import { artifactsLine, classesLine, gateLine, progressLine } from '../../campaigns/campaign-md.js';
-import { loadLocalPlan } from '../../campaigns/local-plan.js';
+import { existsSync } from 'node:fs';
+import { localPlanFile } from '../../campaigns/paths.js';
 import { keyMetricName, type Summary } from '../../campaigns/summary.js';
 import { openLedger } from '../../git/ledger-repo.js';
 import { campaignSummary, resolveCampaign } from '../../ledger/read/campaigns.js';
@@ -23,7 +24,7 @@ export async function campaignStatus(input: { campaign: string; ledger?: string;
   const c = resolveCampaign(ledger, input.campaign);
   const s = campaignSummary(ledger, c);
   const warnings: string[] = [];
-  if (!loadLocalPlan(ledger.gitDir, c.id)) warnings.push(`${c.id} was launched from another clone: this machine's supervisor will not start its entries (run \`runlog campaign launch <manifest>\` here to take it over)`);
+  if (!existsSync(localPlanFile(ledger.gitDir, c.id))) warnings.push(`${c.id} was launched from another clone: this machine's supervisor will not start its entries (run \`runlog campaign launch <manifest>\` here to take it over)`);
   const gateFailed = s.wandb_gate.failed > 0;
   const human: string[] = [];
   if (!input.json) {

@@ -173,13 +173,19 @@ export interface CampaignHaltArgs {
 export async function applyCampaignHalt(view: LedgerView, a: CampaignHaltArgs): Promise<Applied<{ campaign: string; canceled: string[] }>> {
   let writes: Write[] = [];
   const canceled: string[] = [];
+  let experiment = false;
   for (const run of a.runs) {
     const text = overlay(view, writes).read(`${view.config.runs_dir}/${run}.md`);
     if (text === null) continue;
-    const state = new RunLogDoc(text, run).view.state;
-    if (state !== 'pending') continue;
-    writes = mergeWrites(writes, (await applyCancel(overlay(view, writes), { run, reason: a.reason, at: a.at })).writes);
+    const doc = new RunLogDoc(text, run);
+    if (doc.view.state !== 'pending') continue;
+    experiment ||= doc.view.runType === 'experiment';
+    writes = mergeWrites(writes, (await applyCancel(overlay(view, writes), { run, reason: a.reason, at: a.at }, { experiments: false })).writes);
     canceled.push(run);
+  }
+  // One experiments.md update for every cancelled run: it is a table of the whole campaign.
+  if (experiment && canceled.length > 0) {
+    writes.push(await experimentsUpsert(overlay(view, writes), campaignFolder(view.config.runs_dir, a.campaign), canceled.map((run) => ({ run: run.split('/').pop()!, status: 'canceled' }))));
   }
   const { summary } = loadSummary(view, a.campaign);
   const halted = summary.halted ?? { reason: a.reason, at: a.at };

@@ -280,7 +280,8 @@ export interface CancelArgs {
   at: string;
 }
 
-export async function applyCancel(view: LedgerView, a: CancelArgs): Promise<Applied<EntryResult>> {
+/** `experiments: false`: the caller updates experiments.md once for many runs (a campaign halt cancels hundreds). */
+export async function applyCancel(view: LedgerView, a: CancelArgs, opts: { experiments?: boolean } = {}): Promise<Applied<EntryResult>> {
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const from = doc.view.state;
@@ -290,7 +291,7 @@ export async function applyCancel(view: LedgerView, a: CancelArgs): Promise<Appl
   const edits = entryEdits(doc, at, 'canceled', undefined, {}, message);
   edits.push(...endJobEdits(doc, at));
   const writes: Write[] = [{ path, content: applyEdits(doc.src.text, edits) }];
-  if (doc.view.runType === 'experiment') writes.push(await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: 'canceled' }]));
+  if (doc.view.runType === 'experiment' && opts.experiments !== false) writes.push(await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: 'canceled' }]));
   return { writes, subject: `${a.run}: cancel`, result: { id: a.run, path, state: 'canceled', previousState: from, entry: { at: isoSeconds(at), state: 'canceled', step: null, metrics: {}, message } } };
 }
 
