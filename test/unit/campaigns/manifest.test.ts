@@ -117,6 +117,8 @@ describe('bad manifests name the key and the line', () => {
     ['heartbeat none', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy: {heartbeat: none}\n', /heartbeat cannot be none/, 'CAMPAIGN_MANIFEST_INVALID'],
     ['parameter unused by the command', 'name: x\ncommand: t {a}\nruns:\n  - {a: 1, sede: 2}\n', /m\.yaml:4: .*parameter sede .* not used/, 'CAMPAIGN_UNKNOWN_KEY'],
     ['not YAML', 'name: [unclosed\n', /m\.yaml:\d+: not valid YAML/, 'CAMPAIGN_MANIFEST_FORMAT'],
+    ['an ssh campaign without a host', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\nexecutor: ssh\n', /m\.yaml:4: executor: an ssh campaign needs `host:`/, 'CAMPAIGN_MANIFEST_INVALID'],
+    ['a Slurm campaign with a host', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\nexecutor: slurm\nhost: gpu1\n', /m\.yaml:5: host: .*`cluster:`/, 'CAMPAIGN_MANIFEST_INVALID'],
     ['a YAML list, not a mapping', '- a\n- b\n', /a manifest is a mapping/, 'CAMPAIGN_MANIFEST_FORMAT'],
   ];
   for (const [what, text, message, code] of cases) {
