@@ -13,7 +13,7 @@ import { commit } from '../ledger/commit.js';
 import type { EntryResult } from '../ledger/ops/record.js';
 import { resolveRun, type RunFile } from '../ledger/read/runs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
-import type { EntryResultOut } from '../schemas/output.js';
+import type { CancelResult } from '../schemas/output.js';
 import { committed, type LedgerInput } from './ledger-input.js';
 
 export interface CancelInput extends LedgerInput {
@@ -21,7 +21,7 @@ export interface CancelInput extends LedgerInput {
   reason: string;
 }
 
-export async function cancelService(input: CancelInput): Promise<CommandOutput<EntryResultOut>> {
+export async function cancelService(input: CancelInput): Promise<CommandOutput<CancelResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const run = resolveRun(ledger.root, ledger.config.runs_dir, input.run);
   if (await hasLiveJob(run)) return stopLiveJob(ledger, run, input);
@@ -37,7 +37,7 @@ async function hasLiveJob(run: RunFile): Promise<boolean> {
   return !TERMINAL.has(doc.view.state) && attempt !== undefined && handleOf(attempt) !== undefined;
 }
 
-async function stopLiveJob(ledger: Ledger, run: RunFile, input: CancelInput): Promise<CommandOutput<EntryResultOut>> {
+async function stopLiveJob(ledger: Ledger, run: RunFile, input: CancelInput): Promise<CommandOutput<CancelResult>> {
   const { createContext, stopRun } = await import('../jobs/index.js');
   const ctx = createContext(ledger, { push: input.push });
   const out = await stopRun(ctx, run.id, input.reason);

@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
 import type { Envelope } from '../cli/output.js';
-import type { EntryResultOut } from '../schemas/output.js';
+import type { CancelResult } from '../schemas/output.js';
 
 export default class Cancel extends RunlogCommand {
   static summary = 'Mark the run canceled, with the reason.';
@@ -11,7 +11,7 @@ export default class Cancel extends RunlogCommand {
     reason: Flags.string({ description: 'why it was canceled', required: true }),
   };
 
-  async run(): Promise<Envelope<EntryResultOut>> {
+  async run(): Promise<Envelope<CancelResult>> {
     const { args, flags } = await this.parse(Cancel);
     const { cancelService } = await import('../app/cancel.js');
     return this.present(await cancelService({ ...args, ...flags }));

@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
 import type { Envelope } from '../cli/output.js';
 import { FAILURE_CLASSES } from '../core/failure-classes.js';
-import type { EntryResultOut } from '../schemas/output.js';
+import type { FailResult } from '../schemas/output.js';
 
 export default class Fail extends RunlogCommand {
   static summary = 'Record a terminal failure with its class and the reason, verbatim (secrets scrubbed).';
@@ -13,7 +13,7 @@ export default class Fail extends RunlogCommand {
     reason: Flags.string({ description: 'what failed, with the evidence line', required: true }),
   };
 
-  async run(): Promise<Envelope<EntryResultOut>> {
+  async run(): Promise<Envelope<FailResult>> {
     const { args, flags } = await this.parse(Fail);
     const { failService } = await import('../app/fail.js');
     return this.present(await failService({ ...args, ...flags }));

@@ -6,9 +6,10 @@
 import { z } from 'zod';
 import { SummarySchema as CampaignStatusBody } from '../campaigns/summary.js';
 
+/** An error carries its own details beside code, message and hint (an ambiguous run's `candidates`, …). */
 export const ErrorOutput = z.object({
-  error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).passthrough(),
-});
+  error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).catchall(z.unknown()),
+}).strict();
 
 const Entry = z.object({
   at: z.string(),
@@ -16,17 +17,25 @@ const Entry = z.object({
   step: z.number().nullable(),
   metrics: z.record(z.string(), z.number().nullable()),
   message: z.string(),
-});
+}).strict();
 
 const Committed = {
   commit: z.string().nullable(),
   pushed: z.boolean(),
 };
 
-const InitBody = z.object({ root: z.string(), created: z.array(z.string()), remote: z.string().nullable(), ...Committed }).passthrough();
-const NewBody = z.object({ id: z.string(), path: z.string(), state: z.string(), ...Committed }).passthrough();
-const AppendBody = z.object({ id: z.string(), entry: Entry, ...Committed }).passthrough();
-const EntryBody = z.object({ id: z.string(), state: z.string(), previousState: z.string(), entry: Entry, ...Committed }).passthrough();
+/** Hero logbook events mirrored to the run's GitHub issue: posted now, or kept pending with the reason. */
+const MirrorPending = z.object({ path: z.string(), eventId: z.string(), code: z.string(), reason: z.string(), retryAt: z.string().optional() }).strict();
+const MirrorPosted = z.object({ path: z.string(), eventId: z.string(), commentUrl: z.string() }).strict();
+const MirrorState = z.enum(['pending', 'posted', 'none']);
+
+const InitBody = z.object({ root: z.string(), created: z.array(z.string()), remote: z.string().nullable(), ...Committed }).strict();
+const NewBody = z.object({ id: z.string(), path: z.string(), state: z.string(), ...Committed }).strict();
+const AppendBody = z.object({ id: z.string(), entry: Entry, state: z.string(), previousState: z.string(), ...Committed }).strict();
+const EntryBody = z.object({ id: z.string(), path: z.string(), state: z.string(), previousState: z.string(), entry: Entry, ...Committed }).strict();
+const FailBody = EntryBody.extend({ failureClass: z.string() });
+/** Cancelling a live job stops it first: the stop names the jobs (and its result has no `path`). */
+const CancelBody = EntryBody.extend({ path: z.string().optional(), jobIds: z.array(z.string()).optional() });
 const CompleteBody = EntryBody.extend({ results: z.record(z.string(), z.string()), chart: z.string().nullable().optional() });
 const PlotBody = z
   .object({
@@ -51,42 +60,77 @@ const ShowBody = z
     state: z.string(),
     stateInferred: z.boolean(),
     runType: z.string().nullable(),
+    subtype: z.string().nullable(),
     objective: z.string().nullable(),
+    title: z.string().nullable(),
     attempt: z.number().int(),
-    jobs: z.array(z.object({ heading: z.string(), line: z.number().int(), fields: z.record(z.string(), z.string()) })),
+    failureClass: z.string().nullable(),
+    hasFrontMatter: z.boolean(),
+    config: z.record(z.string(), z.string()),
+    jobs: z.array(z.object({ heading: z.string(), line: z.number().int(), fields: z.record(z.string(), z.string()) }).strict()),
     status: z.array(
       z.object({
         line: z.number().int(),
         at: z.string().nullable(),
+        /** The stamp as written. */
+        stamp: z.string().nullable(),
         state: z.string().nullable(),
         step: z.number().nullable(),
         metrics: z.record(z.string(), z.number().nullable()),
         message: z.string(),
         continuation: z.boolean(),
-      }).passthrough(),
+      }).strict(),
     ),
     results: z.record(z.string(), z.string()).nullable(),
-    diagnostics: z.array(z.object({ file: z.string(), line: z.number().int(), rule: z.string(), message: z.string(), severity: z.enum(['error', 'warning']) })),
+    wandb: z.record(z.string(), z.string()).nullable(),
+    /** The Next section's lines; an eval or upload of an unsigned checkpoint is marked blocked. */
+    next: z.array(z.string()),
+    /** Lines of Next that were marked blocked. */
+    nextBlocked: z.array(z.number().int()),
+    sections: z.array(z.string()),
+    diagnostics: z.array(z.object({ file: z.string(), line: z.number().int(), rule: z.string(), message: z.string(), severity: z.enum(['error', 'warning']) }).strict()),
   })
-  .passthrough();
+  .strict();
 
 const ListBody = z.object({
-  runs: z.array(z.object({ id: z.string(), path: z.string(), state: z.string(), runType: z.string().nullable(), updated: z.string() }).passthrough()),
-}).passthrough();
+  runs: z.array(
+    z
+      .object({
+        id: z.string(),
+        path: z.string(),
+        state: z.string(),
+        runType: z.string().nullable(),
+        updated: z.string(),
+        group: z.string().nullable(),
+        failureClass: z.string().nullable(),
+        stateInferred: z.boolean(),
+      })
+      .strict(),
+  ),
+}).strict();
 
-const IndexBody = z.object({ files: z.array(z.string()), stale: z.array(z.string()), ...Committed }).passthrough();
+const IndexBody = z.object({ files: z.array(z.string()), stale: z.array(z.string()), ...Committed }).strict();
 
 const HistoryBody = z.object({
   id: z.string(),
-  commits: z.array(z.object({ sha: z.string(), at: z.string(), author: z.string(), subject: z.string() })),
-});
+  commits: z.array(z.object({ sha: z.string(), at: z.string(), author: z.string(), subject: z.string() }).strict()),
+}).strict();
 
-const SyncBody = z.object({ pushed: z.number().int(), pending: z.number().int(), replayed: z.number().int() }).passthrough();
+/** `mirror` when the config has a github section: pending hero events flushed to their issues. */
+const SyncBody = z
+  .object({
+    pushed: z.number().int(),
+    pending: z.number().int(),
+    replayed: z.number().int(),
+    mirror: z.object({ posted: z.array(MirrorPosted), pending: z.array(MirrorPending) }).strict().optional(),
+  })
+  .strict();
 
 export type InitResult = z.infer<typeof InitBody>;
 export type NewResult = z.infer<typeof NewBody>;
 export type AppendResult = z.infer<typeof AppendBody>;
-export type EntryResultOut = z.infer<typeof EntryBody>;
+export type FailResult = z.infer<typeof FailBody>;
+export type CancelResult = z.infer<typeof CancelBody>;
 export type CompleteResult = z.infer<typeof CompleteBody>;
 export type PlotCommandResult = z.infer<typeof PlotBody>;
 export type ResumeResult = z.infer<typeof ResumeBody>;
@@ -105,25 +149,25 @@ const Checkpoint = z.object({
   kind: z.enum(['dir', 'file']),
   sizeBytes: z.number().int().optional(),
   lineage: z.array(z.enum(['launch_source', 'recovery_source', 'milestone', 'rejected'])),
-});
+}).strict();
 
-const CkptListBody = z.object({ root: z.string(), run: z.string().nullable(), checkpoints: z.array(Checkpoint) });
+const CkptListBody = z.object({ root: z.string(), run: z.string().nullable(), checkpoints: z.array(Checkpoint) }).strict();
 const CkptPickBody = z.object({
   root: z.string(),
   run: z.string().nullable(),
   checkpoint: Checkpoint,
-  skipped: z.array(z.object({ path: z.string(), step: z.number().int(), reason: z.enum(['incomplete', 'rejected_lineage']) })),
-});
+  skipped: z.array(z.object({ path: z.string(), step: z.number().int(), reason: z.enum(['incomplete', 'rejected_lineage']) }).strict()),
+}).strict();
 const CkptPruneBody = z.object({
   root: z.string(),
   run: z.string().nullable(),
   dryRun: z.boolean(),
-  delete: z.array(z.object({ path: z.string(), step: z.number().int(), complete: z.boolean() })),
-  keep: z.array(z.object({ path: z.string(), step: z.number().int(), reasons: z.array(z.string()) })),
-  removed: z.array(z.object({ path: z.string(), step: z.number().int() })),
+  delete: z.array(z.object({ path: z.string(), step: z.number().int(), complete: z.boolean() }).strict()),
+  keep: z.array(z.object({ path: z.string(), step: z.number().int(), reasons: z.array(z.string()) }).strict()),
+  removed: z.array(z.object({ path: z.string(), step: z.number().int() }).strict()),
   unmatchedProtect: z.array(z.string()),
   ...Committed,
-});
+}).strict();
 const CkptPassportBody = z.object({
   file: z.string(),
   checkpoint: z.string(),
@@ -133,8 +177,8 @@ const CkptPassportBody = z.object({
   weightFiles: z.number().int(),
   provenance: z.record(z.string(), z.string()),
   ...Committed,
-}).passthrough();
-const VerifyIssue = z.object({ check: z.string(), message: z.string(), path: z.string().optional() });
+}).strict();
+const VerifyIssue = z.object({ check: z.string(), message: z.string(), path: z.string().optional() }).strict();
 const CkptSignoffBody = z.object({
   file: z.string(),
   checkpoint: z.string(),
@@ -145,17 +189,17 @@ const CkptSignoffBody = z.object({
   sha256: z.string(),
   warnings: z.array(VerifyIssue),
   ...Committed,
-}).passthrough();
+}).strict();
 const CkptVerifyBody = z.object({
   ok: z.boolean(),
   root: z.string(),
   failures: z.array(VerifyIssue),
   warnings: z.array(VerifyIssue),
-  signoff: z.object({ verdict: z.string(), verdict_reason: z.string().nullable().optional(), signed_at: z.string(), signed_by: z.object({ tool: z.string(), version: z.string() }) }).optional(),
-});
+  signoff: z.object({ verdict: z.string(), verdict_reason: z.string().nullable().optional(), signed_at: z.string(), signed_by: z.object({ tool: z.string(), version: z.string() }).strict() }).strict().optional(),
+}).strict();
 
-const Removal = z.object({ rule: z.string(), count: z.number().int() });
-const Leak = z.object({ file: z.string(), line: z.number().int(), rule: z.string() });
+const Removal = z.object({ rule: z.string(), count: z.number().int() }).strict();
+const Leak = z.object({ file: z.string(), line: z.number().int(), rule: z.string() }).strict();
 const PublishBody = z.object({
   out: z.string(),
   run: z.string().nullable(),
@@ -163,7 +207,7 @@ const PublishBody = z.object({
   files: z.array(z.string()),
   removed: z.array(Removal),
   leaks: z.array(Leak),
-});
+}).strict();
 
 const SealBody = z.object({
   run: z.string(),
@@ -175,8 +219,11 @@ const SealBody = z.object({
   recorded: z.boolean(),
   message: z.string(),
   ...Committed,
-});
+}).strict();
 
+const Bloat = z
+  .object({ flagged: z.boolean(), bytes: z.number().int(), thresholdBytes: z.number(), offenders: z.array(z.object({ path: z.string(), sizeBytes: z.number().int(), kind: z.string() }).strict()) })
+  .strict();
 const WandbRunOut = z.object({
   id: z.string(),
   path: z.string(),
@@ -185,35 +232,35 @@ const WandbRunOut = z.object({
   sizeBytes: z.number().int(),
   config: z.record(z.string(), z.unknown()).optional(),
   summary: z.record(z.string(), z.unknown()).optional(),
-  bloat: z.object({ flagged: z.boolean(), bytes: z.number().int(), thresholdBytes: z.number(), offenders: z.array(z.object({ path: z.string(), sizeBytes: z.number().int(), kind: z.string() })) }),
+  bloat: Bloat,
   warnings: z.array(z.string()),
-});
-const WandbRecordBody = z.object({ run: z.string(), job: z.string(), recorded: z.boolean(), ...Committed });
+}).strict();
+const WandbRecordBody = z.object({ run: z.string(), job: z.string(), recorded: z.boolean(), ...Committed }).strict();
 const WandbShowBody = z.object({
   run: z.string().nullable(),
   dirs: z.array(z.string()),
   runs: z.array(WandbRunOut),
-  staging: z.object({ path: z.string(), flagged: z.boolean(), bytes: z.number().int() }).passthrough().nullable(),
+  staging: Bloat.extend({ path: z.string() }).nullable(),
   bloatFlagged: z.boolean(),
-});
+}).strict();
 const WandbSyncBody = z.object({
   run: z.string().nullable(),
   dryRun: z.boolean(),
   argv: z.array(z.string()),
   keySource: z.string(),
-  runs: z.array(z.object({ id: z.string(), path: z.string(), url: z.string() })),
+  runs: z.array(z.object({ id: z.string(), path: z.string(), url: z.string() }).strict()),
   urls: z.array(z.string()),
   bloatFlagged: z.boolean(),
   recorded: z.boolean(),
   ...Committed,
-});
+}).strict();
 
 const LintBody = z.object({
   files: z.number().int(),
   errors: z.number().int(),
   warnings: z.number().int(),
-  findings: z.array(z.object({ rule: z.string(), severity: z.enum(['error', 'warning']), file: z.string(), line: z.number().int(), message: z.string() })),
-});
+  findings: z.array(z.object({ rule: z.string(), severity: z.enum(['error', 'warning']), file: z.string(), line: z.number().int(), message: z.string() }).strict()),
+}).strict();
 
 const AuditBody = z
   .object({
@@ -250,21 +297,18 @@ export type LintResult = z.infer<typeof LintBody>;
 
 // ---- hero runs, logbooks, babysitting ------------------------------------------
 
-const MirrorPending = z.object({ path: z.string(), eventId: z.string(), code: z.string(), reason: z.string(), retryAt: z.string().optional() });
-const MirrorPosted = z.object({ path: z.string(), eventId: z.string(), commentUrl: z.string() });
-const MirrorState = z.enum(['pending', 'posted', 'none']);
 
 const HeroInitBody = z.object({
   slug: z.string(),
   path: z.string(),
   issueUrl: z.string().nullable(),
-  runLog: z.object({ id: z.string(), path: z.string() }).nullable(),
+  runLog: z.object({ id: z.string(), path: z.string() }).strict().nullable(),
   created: z.array(z.string()),
   issue: z
-    .object({ url: z.string(), number: z.number().int(), repo: z.string(), status: z.enum(['created', 'adopted']), bodyLink: z.enum(['linked', 'already_linked', 'pending']), pendingReason: z.string().optional() })
+    .object({ url: z.string(), number: z.number().int(), repo: z.string(), status: z.enum(['created', 'adopted']), bodyLink: z.enum(['linked', 'already_linked', 'pending']), pendingReason: z.string().optional() }).strict()
     .nullable(),
   ...Committed,
-}).passthrough();
+}).strict();
 
 const HeroEventBody = z.object({
   slug: z.string(),
@@ -276,7 +320,7 @@ const HeroEventBody = z.object({
   pending: z.array(MirrorPending),
   posted: z.array(MirrorPosted),
   ...Committed,
-}).passthrough();
+}).strict();
 
 export const ChecklistItem = z.object({
   item: z.string(),
@@ -285,7 +329,7 @@ export const ChecklistItem = z.object({
   source: z.enum(['flag', 'contract', 'config', 'git', 'checkpoint', 'previous', 'inferred']),
   ok: z.boolean(),
   reason: z.string().optional(),
-});
+}).strict();
 
 const HeroLaunchBody = z.object({
   slug: z.string(),
@@ -295,16 +339,16 @@ const HeroLaunchBody = z.object({
   checklist: z.array(ChecklistItem),
   blocked: z.array(z.string()),
   dryRun: z.boolean(),
-  drift: z.array(z.object({ key: z.string(), before: z.unknown(), after: z.unknown(), critical: z.boolean() })),
-  submitted: z.object({ run: z.string(), executor: z.string(), jobId: z.string(), outputPath: z.string() }).passthrough().nullable(),
+  drift: z.array(z.object({ key: z.string(), before: z.unknown(), after: z.unknown(), critical: z.boolean() }).strict()),
+  submitted: z.object({ run: z.string(), executor: z.string(), jobId: z.string(), outputPath: z.string(), attempt: z.number().int() }).strict().nullable(),
   eventId: z.string().nullable(),
   mirror: MirrorState.nullable(),
   pending: z.array(MirrorPending),
   posted: z.array(MirrorPosted),
   ...Committed,
-}).passthrough();
+}).strict();
 
-const Finding = z.object({ detector: z.string(), severity: z.enum(['info', 'warn', 'alert']), kind: z.enum(['run_unhealthy', 'monitor_stale', 'artifact']), message: z.string(), evidence: z.string(), next: z.string() });
+const Finding = z.object({ detector: z.string(), severity: z.enum(['info', 'warn', 'alert']), kind: z.enum(['run_unhealthy', 'monitor_stale', 'artifact']), message: z.string(), evidence: z.string(), next: z.string() }).strict();
 
 export const BabysitCycle = z.object({
   at: z.string(),
@@ -314,14 +358,14 @@ export const BabysitCycle = z.object({
   title: z.string(),
   /** `ok`, `monitor_stale` (our monitoring failed) or `run_unhealthy` (the run itself), kept apart. */
   health: z.enum(['ok', 'monitor_stale', 'run_unhealthy']),
-  job: z.object({ run: z.string().nullable(), jobId: z.string().nullable(), phase: z.string(), evidence: z.string() }).nullable(),
-  progress: z.object({ step: z.number().nullable(), loss: z.number().nullable(), throughput: z.string().nullable(), finalStep: z.number().nullable() }),
-  checkpoints: z.object({ complete: z.number().int(), newestStep: z.number().nullable() }).nullable(),
-  wandb: z.object({ id: z.string(), step: z.number().nullable() }).nullable(),
+  job: z.object({ run: z.string().nullable(), jobId: z.string().nullable(), phase: z.string(), evidence: z.string() }).strict().nullable(),
+  progress: z.object({ step: z.number().nullable(), loss: z.number().nullable(), throughput: z.string().nullable(), finalStep: z.number().nullable() }).strict(),
+  checkpoints: z.object({ complete: z.number().int(), newestStep: z.number().nullable() }).strict().nullable(),
+  wandb: z.object({ id: z.string(), step: z.number().nullable() }).strict().nullable(),
   findings: z.array(Finding),
   mirror: MirrorState,
   commit: z.string().nullable(),
-});
+}).strict();
 
 const BabysitBody = z.object({
   slug: z.string(),
@@ -330,7 +374,7 @@ const BabysitBody = z.object({
   pending: z.array(MirrorPending),
   posted: z.array(MirrorPosted),
   pushed: z.boolean(),
-}).passthrough();
+}).strict();
 
 export type HeroInitResult = z.infer<typeof HeroInitBody>;
 export type HeroEventResult = z.infer<typeof HeroEventBody>;
@@ -362,7 +406,7 @@ const SubmitBody = z
     pid: z.string().optional(),
     ...Launched,
   })
-  .passthrough();
+  .strict();
 
 const PassChangeBody = z.object({
   id: z.string(),
@@ -373,7 +417,7 @@ const PassChangeBody = z.object({
   message: z.string(),
   jobId: z.string().optional(),
   commit: z.string().nullable(),
-});
+}).strict();
 
 const PollBody = z
   .object({
@@ -385,7 +429,7 @@ const PollBody = z
     durationMs: z.number(),
     pushed: z.boolean(),
   })
-  .passthrough();
+  .strict();
 
 const SuperviseBody = z
   .object({
@@ -395,7 +439,7 @@ const SuperviseBody = z
     stoppedBy: z.enum(['signal', 'idle', 'max_passes']),
     pushed: z.boolean(),
   })
-  .passthrough();
+  .strict();
 
 const OperatorBody = z
   .object({
@@ -408,7 +452,7 @@ const OperatorBody = z
     message: z.string(),
     ...Launched,
   })
-  .passthrough();
+  .strict();
 
 export type SubmitResult = z.infer<typeof SubmitBody>;
 export type PollResultOut = z.infer<typeof PollBody>;
@@ -603,7 +647,8 @@ const ENVELOPE = {
 export const InitOutput = InitBody.extend(ENVELOPE);
 export const NewOutput = NewBody.extend(ENVELOPE);
 export const AppendOutput = AppendBody.extend(ENVELOPE);
-export const EntryOutput = EntryBody.extend(ENVELOPE);
+export const FailOutput = FailBody.extend(ENVELOPE);
+export const CancelOutput = CancelBody.extend(ENVELOPE);
 export const CompleteOutput = CompleteBody.extend(ENVELOPE);
 export const PlotOutput = PlotBody.extend(ENVELOPE);
 export const ResumeOutput = ResumeBody.extend(ENVELOPE);

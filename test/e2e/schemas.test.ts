@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
   AppendOutput,
+  CancelOutput,
   CompleteOutput,
-  EntryOutput,
+  FailOutput,
   HistoryOutput,
   IndexOutput,
   InitOutput,
@@ -71,11 +72,11 @@ describe('--json output matches its schema', () => {
     expect(resumed).toMatchObject({ state: 'pending', previousState: 'completed', attempt: 2 });
 
     valid(AppendOutput, await cli('append', id, 'attempt 2 running', '--state', 'running'));
-    const failed = valid(EntryOutput, await cli('fail', id, '--class', 'oom_gpu', '--reason', 'CUDA out of memory'));
+    const failed = valid(FailOutput, await cli('fail', id, '--class', 'oom_gpu', '--reason', 'CUDA out of memory'));
     expect(failed).toMatchObject({ state: 'command_failed', previousState: 'running' });
 
     const other = valid(NewOutput, await cli('new', 'eval', '--type', 'pipeline', '--objective', 'to cancel', '--date', '2026-03-23'));
-    const canceled = valid(EntryOutput, await cli('cancel', other.id, '--reason', 'not needed'));
+    const canceled = valid(CancelOutput, await cli('cancel', other.id, '--reason', 'not needed'));
     expect(canceled.state).toBe('canceled');
 
     const shown = valid(ShowOutput, await cli('show', id));

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EntryOutput, OperatorOutput, PollOutput, SubmitOutput } from '../../src/schemas/output.js';
+import { CancelOutput, OperatorOutput, PollOutput, SubmitOutput } from '../../src/schemas/output.js';
 import { git, newRun, runlog, runlogOk, spawnRunlog, stderrError, waitFor } from '../support/ledger.js';
 import { lastJob, pollUntil, show, submit, train } from '../e2e/jobs-support.js';
 import { acquireShared } from './lock.js';
@@ -147,7 +147,7 @@ describe.skipIf(slurmSkipped)('runs on Slurm through the CLI', () => {
       expect((await git(dir, ['rev-list', '--count', 'HEAD'])).trim()).toBe(count);
 
       // `runlog cancel` on a launched run goes through the executor too: scancel, then the confirmed end.
-      const cancel = EntryOutput.parse((await runlogOk(dir, ['cancel', run, '--reason', 'held forever', '--json'])).json);
+      const cancel = CancelOutput.parse((await runlogOk(dir, ['cancel', run, '--reason', 'held forever', '--json'])).json);
       expect(cancel).toMatchObject({ id: run, previousState: 'queued', state: 'canceled', jobIds: [sub.jobId] });
       const s = await show(dir, run);
       expect(lastJob(s)['evidence']).toMatch(/CANCELLED/);
