@@ -40,13 +40,13 @@ describe('offline remote', () => {
     const out = AppendOutput.parse(j.json);
     expect(out.pushed).toBe(false);
     expect(out.commit).toBe((await git(l.main, ['rev-parse', 'HEAD'])).trim());
-    expect(ErrorOutput.parse(j.json).error.code).toBe('PUSH_FAILED');
-    expect(ErrorOutput.parse(j.json).error.hint).toMatch(/runlog sync/);
+    // A push failure is the result document with the error beside it, not an error document.
+    expect(out.error).toMatchObject({ code: 'PUSH_FAILED', hint: expect.stringMatching(/runlog sync/) });
+    expect(ErrorOutput.safeParse(j.json).success).toBe(false);
 
     const stillOffline = await runlog(l.main, ['sync', '--json']);
     expect(stillOffline.code).toBe(5);
-    expect(SyncOutput.parse(stillOffline.json)).toMatchObject({ pushed: 0, pending: 2 });
-    expect(ErrorOutput.parse(stillOffline.json).error.code).toBe('PUSH_FAILED');
+    expect(SyncOutput.parse(stillOffline.json)).toMatchObject({ pushed: 0, pending: 2, error: { code: 'PUSH_FAILED' } });
 
     back();
     expect(await remoteHead()).toBe(before);
