@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CampaignFetchOutput, CampaignLaunchOutput, CampaignListOutput, CampaignResumeOutput, ReportOutput } from '../../src/schemas/output.js';
-import { git, runlogOk, snapshotLedger } from '../support/ledger.js';
+import { CampaignFetchOutput, CampaignLaunchOutput, CampaignListOutput, CampaignResumeOutput, HistoryOutput, ListOutput, PublishOutput, ReportOutput } from '../../src/schemas/output.js';
+import { git, runlog, runlogOk, snapshotLedger } from '../support/ledger.js';
 import { launch, maxConcurrency, row, status, superviseUntilIdle, tracked, writeManifest } from './campaign-support.js';
 import { jobLedger, show, type JobLedger } from './jobs-support.js';
 
@@ -141,6 +141,28 @@ describe('a campaign on the local executor', () => {
     expect(row(summary, 'oom')).toMatchObject({ state: 'completed', attempts: 2 });
     expect(summary.runs.map((x) => [x.entry, x.attempts])).toEqual(attemptsBefore.map(([e, n]) => [e, e === 'oom' ? 2 : n]));
     expect(summary.counts).toMatchObject({ completed: 6 });
+  });
+
+  it('campaign runs are ordinary runs: list --campaign, timeline, experiments, history and publish work on them as they are', async () => {
+    const { summary } = await status(dir, id);
+    const list = ListOutput.parse((await runlogOk(dir, ['list', '--campaign', id, '--json'])).json);
+    expect(list.runs.map((r) => r.id).sort()).toEqual(summary.runs.map((r) => r.id).sort());
+    expect(list.runs.every((r) => r.state === 'completed' && r.runType === 'experiment')).toBe(true);
+    // The folder's derived files were kept current by every commit: nothing to rebuild.
+    expect((await runlog(dir, ['timeline', '--group', id, '--check'])).code).toBe(0);
+    expect((await runlog(dir, ['experiments', '--group', id, '--check'])).code).toBe(0);
+    expect(readFileSync(join(dir, 'run_logs', id, 'experiments.md'), 'utf8')).toMatch(/flaky.*completed/);
+    const history = HistoryOutput.parse((await runlogOk(dir, ['history', runOf('flaky'), '--json'])).json);
+    expect(history.commits.at(-1)!.subject).toBe(`${id}: launch campaign (6 runs)`);
+    expect(history.commits.length).toBeGreaterThanOrEqual(5);
+    const out = join(jl.l.base, 'published');
+    const pub = PublishOutput.parse((await runlogOk(dir, ['publish', runOf('hang'), '--out', out, '--json'])).json);
+    expect(pub.files).toContain('TRAINING_LOG.md');
+    const published = readFileSync(join(out, 'TRAINING_LOG.md'), 'utf8');
+    expect(published).toMatch(/hang/);
+    // This machine's output paths stay out of a published file.
+    expect(published).not.toContain(dir);
+    expect((await runlog(dir, ['publish', '--check', out])).code).toBe(0);
   });
 
   it('list and report show the campaign across the ledger', async () => {

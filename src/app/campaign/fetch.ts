@@ -62,8 +62,10 @@ export async function campaignFetch(input: { campaign: string; to: string; ledge
   const rows: { id: string; attempt: number; present: number; verified: number; missing: string[] }[] = [];
   const sums: string[] = [];
   let files = 0;
+  // Only the frozen manifest's entries: a run log another clone added to the folder names no output tree here.
+  const entries = new Set(frozen.manifest.entries.map((e) => e.name));
   for (const r of summary.runs) {
-    if (r.state !== 'completed') continue;
+    if (r.state !== 'completed' || !entries.has(r.entry)) continue;
     const base = entryOutputDir(outputRoot, c.id, r.entry, r.attempts);
     const dest = join(to, c.id, r.entry);
     let present = 0;

@@ -90,6 +90,18 @@ describe('decide: endings', () => {
     expect(ended({ exitCode: 1 }, log, 2)).toMatchObject({ state: 'retry_exhausted', failureClass: 'network_transient', retry: false });
   });
 
+  it('preemption and node failure spend their own budget, never the user-failure one', () => {
+    const lost = (over: Partial<DecideInput>) => decide(input({ state: 'lost', observation: { jobId: 'h:1', phase: 'unknown', evidence: 'gone' }, now: at(121), ...over }));
+    const spent = attempt({ lostSince: at(0).toISOString(), retries: 1, infraRetries: 2 });
+    // The user budget of 1 is spent; a node failure still has its own two retries.
+    expect(lost({ attempt: spent, retriesUsed: 1, infraRetriesUsed: 0 })).toMatchObject({ failureClass: 'node_failure', retry: true });
+    expect(lost({ attempt: spent, retriesUsed: 1, infraRetriesUsed: 2 })).toMatchObject({ state: 'retry_exhausted', retry: false });
+    // Infrastructure retries used up do not take a transient failure's retry away.
+    const log = 'step=3 loss=1\nConnectionResetError: [Errno 104] Connection reset by peer\n';
+    const transient = decide(input({ attempt: attempt({ retries: 1, infraRetries: 2 }), observation: { jobId: 'h:1', phase: 'failed', exitCode: 1, evidence: 'exit.json' }, log, retriesUsed: 0, infraRetriesUsed: 2 }));
+    expect(transient).toMatchObject({ failureClass: 'network_transient', retry: true });
+  });
+
   it('OOM is never retried, whatever the budget', () => {
     expect(ended({ exitCode: 1 }, 'torch.OutOfMemoryError: CUDA out of memory.\n')).toMatchObject({ state: 'command_failed', failureClass: 'oom_gpu', retry: false });
   });
