@@ -2,11 +2,10 @@
  * campaign.md: the campaign as a person reads it on GitHub. It is a view of
  * summary.json (policy, progress, one table row per entry linking its run
  * log) and is regenerated whole with it; notes belong in the run logs.
- * The Charts section is drawn from the same summary data by
- * `campaignCharts`, the one place a chart renderer plugs in.
+ * The Charts section's lines come from ./charts.ts, which its caller loads
+ * only when it writes (`campaign status` reads these helpers without d3).
  */
 import { humanDate } from '../core/time.js';
-import { campaignCharts } from './charts.js';
 import { isFailure, keyMetricName, type Summary, type SummaryRow } from './summary.js';
 
 /** A table cell: one line, pipes escaped. */
@@ -72,7 +71,7 @@ function runRow(r: SummaryRow, key: string | null): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-export function renderCampaignMd(s: Summary): string {
+export function renderCampaignMd(s: Summary, charts: readonly string[] = []): string {
   const created = new Date(s.created);
   const key = keyMetricName(s);
   const p = s.policy;
@@ -100,7 +99,6 @@ export function renderCampaignMd(s: Summary): string {
   if (s.halted) lines.push('', `> **Halted** ${s.halted.at}: ${cell(s.halted.reason)}. Nothing new starts; \`runlog campaign resume ${s.campaign}\` starts the rest.`);
   lines.push('', '## Runs', '', `| entry | state | class | attempts |${key ? ` ${key} |` : ''} runtime |`, `|---|---|---|---|${key ? '---|' : ''}---|`);
   for (const r of s.runs) lines.push(runRow(r, key));
-  const charts = campaignCharts(s);
   lines.push('', '## Charts', '', ...(charts.length > 0 ? charts : ['_No chart yet._']));
   return `${lines.join('\n')}\n`;
 }

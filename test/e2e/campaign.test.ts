@@ -104,7 +104,16 @@ describe('a campaign on the local executor', () => {
     // summary.json in the tree was rewritten with every change and agrees with the recomputed status.
     const committed = JSON.parse(await git(dir, ['show', `HEAD:run_logs/${id}/summary.json`])) as typeof summary;
     expect(committed.counts).toEqual(summary.counts);
-    expect(readFileSync(join(dir, 'run_logs', id, 'campaign.md'), 'utf8')).toMatch(/\| \[oom\]\([^)]+\) \| command_failed \| oom_gpu \| 1 \|/);
+    const campaignMd = readFileSync(join(dir, 'run_logs', id, 'campaign.md'), 'utf8');
+    expect(campaignMd).toMatch(/\| \[oom\]\([^)]+\) \| command_failed \| oom_gpu \| 1 \|/);
+    // The campaign chart is committed beside campaign.md, which shows it.
+    expect(campaignMd).toMatch(/!\[final train_loss per entry and loss curves\]\(plots\/campaign\.svg\)/);
+    const chart = await git(dir, ['show', `HEAD:run_logs/${id}/plots/campaign.svg`]);
+    expect(chart).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    // The OOM failed before any step with a loss was committed: five curves.
+    expect(chart).toContain('>final train_loss per entry (lower is better), 5 of 6 with a result<');
+    expect(chart).toContain('>loss curves of 5 entries<');
+    expect(chart).not.toContain('>oom<');
     expect(await git(dir, ['status', '--porcelain', '--', 'run_logs'])).toBe('');
   });
 

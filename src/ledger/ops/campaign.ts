@@ -154,11 +154,23 @@ function loadSummary(view: LedgerView, campaign: string): { path: string; summar
   return { path, summary };
 }
 
-function summaryWrites(view: LedgerView, campaign: string, summary: Summary): Write[] {
-  return [
-    { path: campaignFile(view.config.runs_dir, campaign, SUMMARY_FILE), content: renderSummary(summary) },
-    { path: campaignFile(view.config.runs_dir, campaign, CAMPAIGN_MD), content: renderCampaignMd(summary) },
+/**
+ * summary.json, campaign.md and the campaign chart, as `pending` (this
+ * operation's other writes) leaves the campaign's run logs. The chart
+ * module, and d3 with it, loads only here: an append to a campaign run pays
+ * for it, an append to any other run does not.
+ */
+async function summaryWrites(view: LedgerView, campaign: string, summary: Summary, pending: readonly Write[] = []): Promise<Write[]> {
+  const runsDir = view.config.runs_dir;
+  const { campaignChartFiles, CAMPAIGN_CHART } = await import('../../campaigns/charts.js');
+  const after = overlay(view, [...pending]);
+  const chart = campaignChartFiles(summary, (runId) => after.read(`${runsDir}/${runId}.md`));
+  const writes: Write[] = [
+    { path: campaignFile(runsDir, campaign, SUMMARY_FILE), content: renderSummary(summary) },
+    { path: campaignFile(runsDir, campaign, CAMPAIGN_MD), content: renderCampaignMd(summary, chart.lines) },
   ];
+  if (chart.svg) writes.push({ path: campaignFile(runsDir, campaign, CAMPAIGN_CHART), content: chart.svg });
+  return writes;
 }
 
 export interface CampaignHaltArgs {
@@ -189,7 +201,7 @@ export async function applyCampaignHalt(view: LedgerView, a: CampaignHaltArgs): 
   }
   const { summary } = loadSummary(view, a.campaign);
   const halted = summary.halted ?? { reason: a.reason, at: a.at };
-  writes = mergeWrites(writes, summaryWrites(view, a.campaign, { ...summary, halted }));
+  writes = mergeWrites(writes, await summaryWrites(view, a.campaign, { ...summary, halted }, writes));
   return { writes, subject: `${a.campaign}: halt (${a.reason.slice(0, 60)}); ${canceled.length} queued run(s) cancelled`, result: { campaign: a.campaign, canceled } };
 }
 
@@ -201,7 +213,7 @@ export interface CampaignResumeArgs {
   acknowledge: string[];
 }
 
-export function applyCampaignResume(view: LedgerView, a: CampaignResumeArgs): Applied<{ campaign: string; resumed: string[] }> {
+export async function applyCampaignResume(view: LedgerView, a: CampaignResumeArgs): Promise<Applied<{ campaign: string; resumed: string[] }>> {
   let writes: Write[] = [];
   const resumed: string[] = [];
   for (const r of a.runs) {
@@ -210,7 +222,7 @@ export function applyCampaignResume(view: LedgerView, a: CampaignResumeArgs): Ap
     resumed.push(r.run);
   }
   const { summary } = loadSummary(view, a.campaign);
-  writes = mergeWrites(writes, summaryWrites(view, a.campaign, { ...summary, halted: null, acknowledged_failures: [...new Set([...summary.acknowledged_failures, ...a.acknowledge])] }));
+  writes = mergeWrites(writes, await summaryWrites(view, a.campaign, { ...summary, halted: null, acknowledged_failures: [...new Set([...summary.acknowledged_failures, ...a.acknowledge])] }, writes));
   return { writes, subject: `${a.campaign}: resume ${resumed.length} run(s)`, result: { campaign: a.campaign, resumed } };
 }
 
@@ -221,7 +233,7 @@ export interface CampaignFetchArgs {
   rows: { id: string; attempt: number; present: number; verified: number; missing: string[] }[];
 }
 
-export function applyCampaignFetch(view: LedgerView, a: CampaignFetchArgs): Applied<{ campaign: string }> {
+export async function applyCampaignFetch(view: LedgerView, a: CampaignFetchArgs): Promise<Applied<{ campaign: string }>> {
   const { summary } = loadSummary(view, a.campaign);
   const byId = new Map(a.rows.map((r) => [r.id, r]));
   const runs = summary.runs.map((row) => {
@@ -230,7 +242,7 @@ export function applyCampaignFetch(view: LedgerView, a: CampaignFetchArgs): Appl
     return { ...row, artifacts: { expected: row.artifacts.expected, present: f.present, verified: f.verified, attempt: f.attempt, missing: f.missing } };
   });
   const next = withTotals({ ...summary, runs, artifacts: { ...summary.artifacts, synced_to: a.syncedTo, fetched_at: a.at } });
-  return { writes: summaryWrites(view, a.campaign, next), subject: `${a.campaign}: fetch artifacts (${next.artifacts.verified}/${next.artifacts.expected} verified)`, result: { campaign: a.campaign } };
+  return { writes: await summaryWrites(view, a.campaign, next), subject: `${a.campaign}: fetch artifacts (${next.artifacts.verified}/${next.artifacts.expected} verified)`, result: { campaign: a.campaign } };
 }
 
 export interface CampaignSetArgs {
@@ -239,9 +251,9 @@ export interface CampaignSetArgs {
   at: string;
 }
 
-export function applyCampaignSet(view: LedgerView, a: CampaignSetArgs): Applied<{ campaign: string; maxParallel: number }> {
+export async function applyCampaignSet(view: LedgerView, a: CampaignSetArgs): Promise<Applied<{ campaign: string; maxParallel: number }>> {
   const { summary } = loadSummary(view, a.campaign);
-  return { writes: summaryWrites(view, a.campaign, { ...summary, max_parallel: a.maxParallel }), subject: `${a.campaign}: max_parallel ${a.maxParallel}`, result: { campaign: a.campaign, maxParallel: a.maxParallel } };
+  return { writes: await summaryWrites(view, a.campaign, { ...summary, max_parallel: a.maxParallel }), subject: `${a.campaign}: max_parallel ${a.maxParallel}`, result: { campaign: a.campaign, maxParallel: a.maxParallel } };
 }
 
 // ---- batch ------------------------------------------------------------------
@@ -281,7 +293,7 @@ function frontMatterCampaign(text: string): string | null {
  * its front matter names that campaign; a campaign without a readable
  * summary is left alone (a hand-made folder, or one `status` will rebuild).
  */
-export function campaignSummaryWrites(view: LedgerView, applied: Applied): Applied {
+export async function campaignSummaryWrites(view: LedgerView, applied: Applied): Promise<Applied> {
   const runsDir = view.config.runs_dir;
   const changed = new Map<string, { id: string; text: string }[]>();
   for (const w of applied.writes) {
@@ -300,7 +312,7 @@ export function campaignSummaryWrites(view: LedgerView, applied: Applied): Appli
     if (!summary) continue;
     const previous = new Map(summary.runs.map((r) => [r.id, r]));
     const rows = runs.map((r) => rowFromRun(r.id, new RunLogDoc(r.text, `${runsDir}/${r.id}.md`), summary.declared, previous.get(r.id)));
-    extra.push(...summaryWrites(view, campaign, updateRows(summary, rows)));
+    extra.push(...(await summaryWrites(view, campaign, updateRows(summary, rows), applied.writes)));
   }
   return extra.length === 0 ? applied : { ...applied, writes: mergeWrites(applied.writes, extra) };
 }

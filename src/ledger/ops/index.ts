@@ -84,5 +84,5 @@ export async function applyOperation(view: LedgerView, op: Operation): Promise<A
   // The launch writes its own summary; anything else that touches a campaign's run log updates it.
   if (ready.kind === 'campaign-launch' || !applied.writes.some((w) => w.path.endsWith('.md') && CAMPAIGN_RUN.test(w.content))) return { ...applied, op: ready };
   const { campaignSummaryWrites } = await import('./campaign.js');
-  return { ...campaignSummaryWrites(view, applied), op: ready };
+  return { ...(await campaignSummaryWrites(view, applied)), op: ready };
 }

@@ -20,8 +20,8 @@ function ledger(): { view: LedgerView; files: Map<string, string> } {
   return { view, files };
 }
 
-function commit(l: ReturnType<typeof ledger>, a: Applied): void {
-  for (const w of campaignSummaryWrites(l.view, a).writes) l.files.set(w.path, w.content);
+async function commit(l: ReturnType<typeof ledger>, a: Applied): Promise<void> {
+  for (const w of (await campaignSummaryWrites(l.view, a)).writes) l.files.set(w.path, w.content);
 }
 
 function frozen(text: string) {
@@ -39,7 +39,7 @@ describe('campaign-launch', () => {
     const first = await applyCampaignLaunch(l.view, { manifest: f.manifest, date: '2026-05-01', at });
     const again = await applyCampaignLaunch(l.view, { manifest: f.manifest, date: '2026-05-01', at });
     expect(again.writes).toEqual(first.writes);
-    commit(l, first);
+    await commit(l, first);
     const folder = `run_logs/${f.id}`;
     expect([...l.files.keys()].sort()).toEqual([
       `${folder}/2026-05-01_lr0.1.md`,
@@ -70,21 +70,21 @@ describe('campaign-launch', () => {
   it('every state change of a campaign run rewrites its summary row and campaign.md in the same writes', async () => {
     const f = frozen('name: s\ncommand: node train.mjs --lr {lr}\ngrid: {lr: ["0.1", "0.2"]}\npolicy: {fail_fast: true}\n');
     const l = ledger();
-    commit(l, await applyCampaignLaunch(l.view, { manifest: f.manifest, date: '2026-05-01', at }));
+    await commit(l, await applyCampaignLaunch(l.view, { manifest: f.manifest, date: '2026-05-01', at }));
     const run = `${f.id}/2026-05-01_lr0.1`;
-    commit(l, applyJobIntent(l.view, { run, key: `${run}#1`, attempt: 1, at, fields: [] }));
-    commit(l, applyJobLaunch(l.view, { run, key: `${run}#1`, at, state: 'running', fields: [['execution_id', '`local:1`']], message: 'launched' }));
+    await commit(l, applyJobIntent(l.view, { run, key: `${run}#1`, attempt: 1, at, fields: [] }));
+    await commit(l, applyJobLaunch(l.view, { run, key: `${run}#1`, at, state: 'running', fields: [['execution_id', '`local:1`']], message: 'launched' }));
     let s = parseSummary(l.files.get(`run_logs/${f.id}/summary.json`)!)!;
     expect(s.counts).toMatchObject({ running: 1, pending: 1 });
     const ended = await applyJobEnd(l.view, { run, key: `${run}#1`, at, state: 'command_failed', failureClass: 'oom_gpu', reason: 'CUDA out of memory', metrics: {}, fields: [] });
-    const hooked = campaignSummaryWrites(l.view, ended);
+    const hooked = await campaignSummaryWrites(l.view, ended);
     expect(hooked.writes.map((w) => w.path).sort()).toEqual([`run_logs/${run}.md`, `run_logs/${f.id}/campaign.md`, `run_logs/${f.id}/experiments.md`, `run_logs/${f.id}/summary.json`].sort());
-    commit(l, ended);
+    await commit(l, ended);
     s = parseSummary(l.files.get(`run_logs/${f.id}/summary.json`)!)!;
     expect(s.counts).toMatchObject({ command_failed: 1, pending: 1 });
     expect(s.failure_classes['oom_gpu']).toBe(1);
     expect(l.files.get(`run_logs/${f.id}/campaign.md`)).toMatch(/\| \[lr0\.1\]\(2026-05-01_lr0\.1\.md\) \| command_failed \| oom_gpu \| 1 \|/);
-    commit(l, await applyCampaignHalt(l.view, { campaign: f.id, reason: 'fail_fast: lr0.1 failed (oom_gpu)', at, runs: [`${f.id}/2026-05-01_lr0.2`] }));
+    await commit(l, await applyCampaignHalt(l.view, { campaign: f.id, reason: 'fail_fast: lr0.1 failed (oom_gpu)', at, runs: [`${f.id}/2026-05-01_lr0.2`] }));
     s = parseSummary(l.files.get(`run_logs/${f.id}/summary.json`)!)!;
     expect(s.halted?.reason).toBe('fail_fast: lr0.1 failed (oom_gpu)');
     expect(s.counts).toMatchObject({ command_failed: 1, canceled: 1, pending: 0 });
@@ -94,10 +94,10 @@ describe('campaign-launch', () => {
   it('a run log outside its campaign folder, or naming another campaign, changes no summary', async () => {
     const f = frozen('name: s\ncommand: t {x}\ngrid: {x: ["1"]}\n');
     const l = ledger();
-    commit(l, await applyCampaignLaunch(l.view, { manifest: f.manifest, date: '2026-05-01', at }));
+    await commit(l, await applyCampaignLaunch(l.view, { manifest: f.manifest, date: '2026-05-01', at }));
     const before = l.files.get(`run_logs/${f.id}/summary.json`);
     const fake = l.files.get(`run_logs/${f.id}/2026-05-01_x1.md`)!.replace('state: pending', 'state: completed');
-    const out = campaignSummaryWrites(l.view, { writes: [{ path: `run_logs/other/2026-05-01_x1.md`, content: fake }], subject: '', result: null });
+    const out = await campaignSummaryWrites(l.view, { writes: [{ path: `run_logs/other/2026-05-01_x1.md`, content: fake }], subject: '', result: null });
     expect(out.writes).toHaveLength(1);
     expect(l.files.get(`run_logs/${f.id}/summary.json`)).toBe(before);
   });
