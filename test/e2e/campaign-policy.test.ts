@@ -5,7 +5,7 @@
  * twice when it starts again.
  */
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CampaignCancelOutput, CampaignLaunchOutput, ErrorOutput } from '../../src/schemas/output.js';
 import { runlog, runlogOk, snapshotLedger, spawnRunlog, stderrError, waitFor } from '../support/ledger.js';
@@ -20,8 +20,23 @@ beforeAll(async () => {
 });
 afterAll(() => jl?.cleanup());
 
-describe('fail_fast', () => {
-  it('nothing new starts after the first failure, and the campaign says why', async () => {
+// Two campaigns, one supervisor run: fail_fast, and the strict W&B gate.
+describe('fail_fast and the strict W&B gate', () => {
+  let ff: string;
+  let gate: string;
+  beforeAll(async () => {
+    const wandb = String.raw`d="$RUNLOG_OUTPUT_DIR/wandb/offline-run-20260501_100000-abc/files"; mkdir -p "$d"; echo x > "$d/wandb-metadata.json"; node train.mjs --steps 3 --sleep-ms 50; echo y >> "$d/wandb-metadata.json"`;
+    const g = writeManifest(
+      dir,
+      'gate.yaml',
+      `name: gate
+command: ["sh", "-c", "node train.mjs --steps 3 --sleep-ms 50", "{w}"]
+runs:
+  - {w: plain}
+  - {w: logged, command: ["sh", "-c", ${JSON.stringify(wandb)}, "{w}"]}
+wandb: {strict: true}
+`,
+    );
     const m = writeManifest(
       dir,
       'ff.yaml',
@@ -34,8 +49,13 @@ runs:
 policy: {max_parallel: 1, fail_fast: true}
 `,
     );
-    const { id } = await launch(dir, m);
+    ff = (await launch(dir, m)).id;
+    gate = (await launch(dir, g)).id;
     await superviseUntilIdle(dir, 60_000);
+  });
+
+  it('fail_fast: nothing new starts after the first failure, and the campaign says why', async () => {
+    const id = ff;
     const { summary } = await status(dir, id);
     expect(row(summary, 'taga')).toMatchObject({ state: 'command_failed', failure_class: 'code_error', attempts: 1 });
     expect(row(summary, 'tagb')).toMatchObject({ state: 'canceled' });
@@ -50,6 +70,17 @@ policy: {max_parallel: 1, fail_fast: true}
     expect(b.jobs.every((j) => !j.fields['idempotency_key'])).toBe(true);
     expect(readFileSync(join(dir, 'run_logs', id, 'campaign.md'), 'utf8')).toMatch(/\*\*Halted\*\*.*fail_fast: entry taga/);
   });
+
+  it('strict W&B gate: a run that completes without a W&B run fails it, in Results and summary.json, and campaign status exits 1', async () => {
+    const id = gate;
+    const { summary, result } = await status(dir, id);
+    expect(summary.counts['completed']).toBe(2);
+    expect(row(summary, 'wplain').wandb_gate).toMatch(/^failed \(.*no W&B run/);
+    expect(row(summary, 'wlogged').wandb_gate).toBe('passed');
+    expect(summary.wandb_gate).toMatchObject({ strict: true, failed: 1 });
+    expect(result.code).toBe(1);
+    expect(readFileSync(join(dir, 'run_logs', `${row(summary, 'wplain').id}.md`), 'utf8')).toMatch(/^- wandb_gate: .*failed \(/m);
+  });
 });
 
 describe('bad manifests', () => {
@@ -62,22 +93,27 @@ describe('bad manifests', () => {
     ['negative timeout', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy:\n  timeout: -1h\n', 'CAMPAIGN_MANIFEST_INVALID', /bad\.yaml:5: policy\.timeout: .*negative/],
     ['not YAML', 'name: x\ncommand: [unclosed\n', 'CAMPAIGN_MANIFEST_FORMAT', /bad\.yaml:\d+: not valid YAML/],
   ];
-  for (const [what, text, code, message] of cases) {
-    it(`${what}: exit 2, error[${code}] with the line, ledger byte-identical`, async () => {
-      const m = writeManifest(dir, 'bad.yaml', text);
-      const before = await snapshotLedger(dir);
-      const r = await runlog(dir, ['campaign', 'launch', m]);
-      expect(r.code).toBe(2);
-      const e = stderrError(r.stderr);
-      expect(e?.code).toBe(code);
-      expect(e?.message).toMatch(message);
-      expect(e?.hint).toBeTruthy();
-      expect(await snapshotLedger(dir)).toEqual(before);
-      const j = await runlog(dir, ['campaign', 'launch', m, '--json']);
-      expect(j.code).toBe(2);
-      expect(ErrorOutput.parse(j.json).error.code).toBe(code);
+  // One ledger and every case at once: each launch is its own CLI process, and none may write anything.
+  it('each is exit 2, error[CODE] naming the key and the line; the ledger stays byte-identical', async () => {
+    const files = cases.map(([, text], i) => {
+      mkdirSync(join(dir, `bad${i}`), { recursive: true });
+      return writeManifest(join(dir, `bad${i}`), 'bad.yaml', text);
     });
-  }
+    const before = await snapshotLedger(dir);
+    // --json once: the error document is the same envelope for every code.
+    const [json, ...runs] = await Promise.all([runlog(dir, ['campaign', 'launch', files[0]!, '--json']), ...files.map((m) => runlog(dir, ['campaign', 'launch', m]))]);
+    expect(json!.code).toBe(2);
+    expect(ErrorOutput.parse(json!.json).error.code).toBe(cases[0]![2]);
+    cases.forEach(([what, , code, message], i) => {
+      const r = runs[i]!;
+      expect(r.code, what).toBe(2);
+      const e = stderrError(r.stderr);
+      expect(e?.code, what).toBe(code);
+      expect(e?.message, what).toMatch(message);
+      expect(e?.hint, what).toBeTruthy();
+    });
+    expect(await snapshotLedger(dir)).toEqual(before);
+  });
 
   it('a file that is neither YAML nor CSV, and a missing file', async () => {
     const m = writeManifest(dir, 'notes.txt', 'just words\n');

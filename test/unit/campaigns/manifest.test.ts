@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { expandManifest, splitWords } from '../../../src/campaigns/expand.js';
 import { parseFrozen, renderFrozen } from '../../../src/campaigns/freeze.js';
 import { validateManifest } from '../../../src/campaigns/manifest.js';
+import { entryClocks } from '../../../src/campaigns/policy.js';
 import { prepareCampaign } from '../../../src/campaigns/prepare.js';
 import { parseCsv, parseManifestText } from '../../../src/campaigns/source.js';
 import { RunlogError } from '../../../src/core/errors.js';
@@ -100,6 +101,12 @@ describe('manifest → frozen campaign', () => {
     const { frozen } = prepare('name: t\ncommand: eval {x}\nruns:\n  - {x: 1, kind: task}\npolicy: {timeout: none}\n');
     expect(frozen.manifest.entries[0]!.kind).toBe('task');
     expect(frozen.manifest.policy.timeout).toBe('none');
+    // The clocks an attempt runs under: the task keeps its 2h bound although the runs have none.
+    const { manifest: m } = frozen;
+    expect(entryClocks(m.policy, m.entries[0]!.policy, 'task').timeoutMs).toBe(2 * 3600_000);
+    expect(entryClocks(m.policy, m.entries[0]!.policy, 'run').timeoutMs).toBeNull();
+    const own = prepare('name: t\ncommand: eval {x}\nruns:\n  - {x: 1, kind: task, task_timeout: 5m}\n').frozen.manifest;
+    expect(entryClocks(own.policy, own.entries[0]!.policy, 'task')).toMatchObject({ timeoutMs: 300_000, heartbeatMs: 1_800_000 });
   });
 });
 
