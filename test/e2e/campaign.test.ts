@@ -4,7 +4,7 @@
  * in one commit and driven by `runlog supervise` under max_parallel; then
  * relaunch, edit, fetch and resume. Every check reads what runlog wrote.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,18 +125,22 @@ describe('a campaign on the local executor', () => {
     expect(r.commit).toBeNull();
   });
 
-  it('fetch copies the declared artifacts of completed runs, verifies sha256 and records completeness', async () => {
+  it('fetch copies the declared artifacts of completed runs, verifies sha256 and records completeness, naming what is missing', async () => {
     const to = join(jl.l.base, 'fetched');
+    // One completed run lost its result: fetch says which, and status reports it.
+    rmSync(join(dir, '.runlog/outputs', id, 'ok3', 'attempt-1', 'result.json'));
     const out = CampaignFetchOutput.parse((await runlogOk(dir, ['campaign', 'fetch', id, '--to', to, '--json'])).json);
-    expect(out).toMatchObject({ expected: 5, present: 5, verified: 5, missing: [] });
+    expect(out).toMatchObject({ expected: 5, present: 4, verified: 4, missing: ['ok3/result.json'] });
     const copied = readFileSync(join(to, id, 'ok1', 'result.json'));
     const source = readFileSync(join(dir, '.runlog/outputs', id, 'ok1', 'attempt-1', 'result.json'));
     expect(copied.equals(source)).toBe(true);
+    expect(readFileSync(join(to, id, 'SHA256SUMS'), 'utf8')).toContain(`${createHash('sha256').update(source).digest('hex')}  ok1/result.json`);
     const { summary, result } = await status(dir, id);
-    expect(summary.artifacts).toMatchObject({ expected: 5, present: 5, verified: 5, synced_to: to });
+    expect(summary.artifacts).toMatchObject({ expected: 5, present: 4, verified: 4, synced_to: to });
+    expect(row(summary, 'ok3').artifacts.missing).toEqual(['result.json']);
     expect(result.code).toBe(0);
     const human = await runlogOk(dir, ['campaign', 'status', id]);
-    expect(human.stdout).toMatch(/artifacts 5\/5 verified/);
+    expect(human.stdout).toMatch(/artifacts 4\/5 verified.*; missing: ok3\/result\.json/);
   });
 
   it('resume relaunches nothing that failed for a reason of its own; --include-failed reruns exactly the failed entry', async () => {
