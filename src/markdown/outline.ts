@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../core/text.js';
 import type { Line, Source } from './source.js';
 
 /**
@@ -352,7 +353,7 @@ const SECTION_RE = new Map<string, RegExp>();
 export function sectionsNamed(o: Outline, name: string, depth = 2): Section[] {
   let re = SECTION_RE.get(name);
   if (!re) {
-    re = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:[ \t]*$|[ \t]*[(—–:-]|[ \t]+\d)`, 'i');
+    re = new RegExp(`^${escapeRegExp(name)}(?:[ \t]*$|[ \t]*[(—–:-]|[ \t]+\\d)`, 'i');
     SECTION_RE.set(name, re);
   }
   const named = re;

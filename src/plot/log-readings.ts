@@ -17,6 +17,7 @@
  * User-configured patterns may look at the digits themselves: with any, the
  * log is parsed the slow way.
  */
+import { ANSI_CSI, escapeRegExp } from '../core/text.js';
 import { parseProgress, type CompiledProgressPattern, type ProgressRecord } from '../signals/progress.js';
 import { parseLogNumber } from '../signals/numbers.js';
 import { firstMetric, VAL_KEYS } from './keys.js';
@@ -24,7 +25,6 @@ import { addRecord, addThroughput, emptyReadings, readingsFromLog, SAFE_UNIT, ty
 
 const NUM_SOURCE = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?\b(?:[nN][aA][nN]|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)\b`;
 const NUM = new RegExp(NUM_SOURCE, 'g');
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 /** As parseProgress: a runaway line is cut. */
 const SEGMENT_MAX = 4096;
 const RETRIES = 3;
@@ -49,7 +49,7 @@ type Plan = Template | 'none' | 'slow' | { tries: number };
 /** A token as a number: `Number` for the common case, parseLogNumber for nan/inf spellings. */
 function value(token: string): number | undefined {
   const v = Number(token);
-  return v === v ? v : parseLogNumber(token);
+  return Number.isNaN(v) ? parseLogNumber(token) : v;
 }
 
 /** The one token whose value is `v`; undefined when none or several are. */
@@ -63,10 +63,9 @@ function locate(values: (number | undefined)[], v: number): number | undefined {
   return found;
 }
 
-const escapeRe = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function shapeRegex(shape: string): RegExp {
-  const parts = shape.split('\u0000').map(escapeRe);
+  const parts = shape.split('\u0000').map(escapeRegExp);
   return new RegExp(`^${parts.map((p, i) => (i === 0 ? p : `(?=(${NUM_SOURCE}))\\${i}${p}`)).join('')}$`);
 }
 
@@ -124,7 +123,7 @@ function fastReadings(text: string, attempt: number): AttemptReadings | null {
   for (const line of text.split('\n')) {
     for (const piece of line.includes('\r') ? line.split('\r') : [line]) {
       let segment = piece.length > SEGMENT_MAX ? piece.slice(0, SEGMENT_MAX) : piece;
-      if (segment.includes('\x1b')) segment = segment.replace(ANSI, '');
+      if (segment.includes('\x1b')) segment = segment.replace(ANSI_CSI, '');
       segment = segment.trim();
       if (!segment) continue;
       let match = last?.regex.exec(segment);

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { usageError } from '../core/errors.js';
+import { escapeRegExp } from '../core/text.js';
 import { compileRules, scrubWithReport, type ScrubRule } from '../core/scrub/scrub.js';
 
 export interface SanitizeRule {
@@ -114,7 +115,6 @@ export function readSanitizeConfig(config: Record<string, unknown>): SanitizeCon
   return parsed.data;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export interface Literals {
   jobIds?: string[];
@@ -141,7 +141,7 @@ export class Sanitizer {
     });
     const literal = (id: string, values: string[] | undefined, replace: string): SanitizeRule[] => {
       const vs = [...new Set((values ?? []).map((v) => v.trim()).filter((v) => v.length >= 3))];
-      return vs.length === 0 ? [] : [{ id, pattern: new RegExp(`(?<![\\w-])(?:${vs.map(escape).join('|')})(?![\\w-])`, 'g'), replace }];
+      return vs.length === 0 ? [] : [{ id, pattern: new RegExp(`(?<![\\w-])(?:${vs.map(escapeRegExp).join('|')})(?![\\w-])`, 'g'), replace }];
     };
     this.rules = [
       ...own,

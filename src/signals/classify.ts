@@ -5,6 +5,7 @@
 import { type FailureClass, isRetryable } from './failure-class.js';
 import { FAILURE_RULES, type FailureRule } from './failure-rules.js';
 import { scrubberFor } from '../core/scrub/scrub.js';
+import { ANSI_CSI } from '../core/text.js';
 
 export { FAILURE_CLASSES, FailureClassSchema, RETRYABLE_CLASSES, isRetryable, type FailureClass } from './failure-class.js';
 export { FAILURE_RULES, type FailureRule, type RuleSource } from './failure-rules.js';
@@ -32,7 +33,6 @@ const EVIDENCE_MAX = 200;
 /** Rules see at most this much of a line: a runaway line must not make matching slow. */
 const LINE_MAX = 4096;
 const SIGNALS: Record<string, string> = { '1': 'SIGHUP', '2': 'SIGINT', '6': 'SIGABRT', '9': 'SIGKILL', '11': 'SIGSEGV', '15': 'SIGTERM' };
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 function normalizeSignal(signal: string | null | undefined): string | undefined {
   if (!signal) return undefined;
@@ -77,7 +77,7 @@ export function classifyFailure(input: FailureInput, rules: readonly FailureRule
   if (exitCode === 0 && signal === undefined) return null;
 
   const lines = input.tail
-    .replace(ANSI, '')
+    .replace(ANSI_CSI, '')
     .split(/\r?\n|\r/)
     .filter((l) => l.trim() !== '')
     .map((l) => (l.length > LINE_MAX ? l.slice(0, LINE_MAX) : l));

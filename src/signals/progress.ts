@@ -3,8 +3,9 @@
  * A run is "making progress" when these move, not when its process exists.
  * Pure over text; `readTail` is the one function that touches the disk.
  */
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { notFound, usageError } from '../core/errors.js';
+import { ANSI_CSI } from '../core/text.js';
 import { readLiteralObject } from './literal.js';
 import { NUMBER_SOURCE, parseLogNumber } from './numbers.js';
 
@@ -106,7 +107,6 @@ export function compileProgressPatterns(patterns: readonly ProgressPattern[]): C
   });
 }
 
-const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 /** Progress lines are short; a runaway line is cut so parsing stays fast. */
 const SEGMENT_MAX = 4096;
 
@@ -182,9 +182,7 @@ function fromLiteral(segment: string, line: number): ProgressRecord | undefined 
   return hasSignal(record) ? record : undefined;
 }
 
-const BAR = new RegExp(
-  String.raw`^(?<desc>.*?)\s*(?<pct>\d{1,3})%\|[^|]*\|\s*(?<n>\d+)\/(?<total>\d+)\s*\[(?<inside>[^\]]*)\]`,
-);
+const BAR = /^(?<desc>.*?)\s*(?<pct>\d{1,3})%\|[^|]*\|\s*(?<n>\d+)\/(?<total>\d+)\s*\[(?<inside>[^\]]*)\]/;
 const NON_TRAINING_BAR = /valid|test|predict|eval|sanity/i;
 
 /** Validation and test bars count their own batches, not training steps: they carry no progress. */
@@ -244,10 +242,7 @@ function fromBar(segment: string, line: number): ProgressRecord | undefined {
 
 // One way to split the separator's whitespace, so long runs of spaces cannot backtrack quadratically.
 const KV = new RegExp(String.raw`(?<key>[A-Za-z_][\w./-]*)(?<sep>\s*[=:]\s*|\s+)(?<value>${NUMBER_SOURCE})(?:\s*\/\s*(?<total>\d+))?`, 'gi');
-const RATE = new RegExp(
-  String.raw`(?<value>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(?<unit>tokens?|tok|samples?|examples?|seqs?|sequences?|images?|img|steps?|it|iters?)\s*\/\s*(?:s|sec|second)\b|(?<sec>\d+(?:\.\d+)?)\s*s\s*\/\s*(?:it|iter)\b`,
-  'i',
-);
+const RATE = /(?<value>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(?<unit>tokens?|tok|samples?|examples?|seqs?|sequences?|images?|img|steps?|it|iters?)\s*\/\s*(?:s|sec|second)\b|(?<sec>\d+(?:\.\d+)?)\s*s\s*\/\s*(?:it|iter)\b/i;
 
 function isKnownKey(key: string): boolean {
   const k = normKey(key);
@@ -317,7 +312,7 @@ export function parseProgress(text: string, extra: readonly (ProgressPattern | C
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     for (const piece of lines[i]!.split('\r')) {
-      const segment = piece.slice(0, SEGMENT_MAX).replace(ANSI, '').trim();
+      const segment = piece.slice(0, SEGMENT_MAX).replace(ANSI_CSI, '').trim();
       if (!segment || isNonTrainingBar(segment)) continue;
       let record: ProgressRecord | undefined;
       for (const pattern of patterns) {
@@ -359,7 +354,7 @@ export async function readTail(path: string, maxBytes = 64 * 1024): Promise<stri
   if (!Number.isInteger(maxBytes) || maxBytes <= 0) {
     throw usageError('TAIL_SIZE_INVALID', `cannot read a tail of ${maxBytes} bytes`, 'pass a positive whole number of bytes');
   }
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (err) {

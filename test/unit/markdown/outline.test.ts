@@ -16,7 +16,7 @@ import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import remarkFrontmatter from 'remark-frontmatter';
 import type { Root } from 'mdast';
-import { outline } from '../../../src/markdown/outline.js';
+import { outline, sectionsNamed } from '../../../src/markdown/outline.js';
 import { Source } from '../../../src/markdown/source.js';
 
 const FIXTURES = resolve(__dirname, '..', '..', 'fixtures');
@@ -142,5 +142,13 @@ describe('what the outline hides', () => {
     expect(s).toMatchObject({ depth: 2, title: 'Status of the run', line: 1 });
     expect(s.bodyLines.map((l) => l.text)).toEqual(['- a']);
     expect(text.slice(s.bodyStart)).toBe('- a\n');
+  });
+});
+
+describe('sections by name', () => {
+  it('finds a section alone or qualified (`Job 2`, `Job (resumed)`, `Job: retry`), never a longer name', () => {
+    const text = '## Job\n## Job 2\n## Job (resumed)\n## Job: retry\n## Job — b\n## Jobs\n## Job d\n## Status notes\n';
+    const titles = sectionsNamed(outline(new Source(text)), 'Job').map((s) => s.title);
+    expect(titles).toEqual(['Job', 'Job 2', 'Job (resumed)', 'Job: retry', 'Job — b']);
   });
 });
