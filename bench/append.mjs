@@ -33,4 +33,4 @@ const plumbing = median(N, () => {
   git(dir, 'update-ref', 'HEAD', commit);
 });
 console.log(`git commit --no-verify ${porcelain.toFixed(1)} ms vs hash-object + update-index + write-tree + commit-tree + update-ref ${plumbing.toFixed(1)} ms`);
-ours.forEach((t, k) => report(`append${k === 0 ? '' : `-${k}`}`, t, floor, 1.5, { git_commit_ms: Math.round(porcelain * 10) / 10, plumbing_ms: Math.round(plumbing * 10) / 10 }));
+for (const [k, t] of ours.entries()) report(`append${k === 0 ? '' : `-${k}`}`, t, floor, 1.5, { git_commit_ms: Math.round(porcelain * 10) / 10, plumbing_ms: Math.round(plumbing * 10) / 10 });

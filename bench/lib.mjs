@@ -40,8 +40,8 @@ export function rounds(n, fns, before = []) {
     fns[i]();
     return Number(process.hrtime.bigint() - t) / 1e6;
   };
-  fns.forEach((_, i) => once(i));
-  for (let r = 0; r < n; r++) fns.forEach((_, i) => times[i].push(once(i)));
+  for (let i = 0; i < fns.length; i++) once(i);
+  for (let r = 0; r < n; r++) for (let i = 0; i < fns.length; i++) times[i].push(once(i));
   return times.map((xs) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]);
 }
 

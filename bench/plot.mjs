@@ -13,7 +13,10 @@ const id = 'bench/2026-03-22_plot';
 const attemptDir = join(dir, '.runlog', 'outputs', 'bench', '2026-03-22_plot', 'attempt-1');
 mkdirSync(attemptDir, { recursive: true });
 let seed = 1;
-const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const rnd = () => {
+  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+  return seed / 2 ** 32;
+};
 const lines = [];
 for (let i = 1; i <= POINTS; i++) {
   const loss = 3 * Math.exp(-i / (POINTS / 5)) + 0.1 * rnd() + (i % 25_000 === 0 ? 2 : 0);

@@ -21,4 +21,4 @@ const [floor, ...ours] = rounds(N, [
 ]);
 const shown = JSON.parse(run('node', [CLI, 'show', '2026-03-22_big', '--json'], dir)).status.length;
 console.log(`show: ${shown} entries`);
-ours.forEach((t, k) => report(`show-${ENTRIES}${k === 0 ? '' : `-${k}`}`, t, floor, 2));
+for (const [k, t] of ours.entries()) report(`show-${ENTRIES}${k === 0 ? '' : `-${k}`}`, t, floor, 2);

@@ -20,7 +20,10 @@ try {
   sh('node', [CLI, 'init', '--no-push']);
 
   let seed = 7;
-  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rnd = () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
   const loss = (s) => 0.35 + 2.6 * Math.exp(-s / 1800) + 0.06 * (rnd() - 0.5);
   const log = (attempt, from, to, line) => {
     const d = join(dir, '.runlog', 'outputs', 'arx5', '2026-03-22_pretrain', `attempt-${attempt}`);

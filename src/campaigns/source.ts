@@ -68,7 +68,7 @@ function tryYaml(text: string, file: string): ManifestSource | null {
 
 function looksLikeCsv(text: string): boolean {
   const first = text.split(/\r?\n/).find((l) => l.trim() !== '');
-  return first !== undefined && first.includes(',') && !first.includes(': ');
+  return first?.includes(',') === true && !first.includes(': ');
 }
 
 /** Keys of a `runs:` entry that are settings, not parameters. */
@@ -187,7 +187,7 @@ function parseCsvManifest(text: string, file: string): ManifestSource {
   if (!header) throw manifestError('CAMPAIGN_EMPTY', file, 1, 'the CSV has no header row and no runs', 'write a header row of parameter names (and a command column), then one row per run');
   const columns = header.fields.map((f) => f.trim());
   const lines = new Map<string, number>();
-  const blank = columns.findIndex((c) => c === '');
+  const blank = columns.indexOf('');
   if (blank !== -1) throw manifestError('CAMPAIGN_MANIFEST_FORMAT', file, header.line, `column ${blank + 1} of the header row has no name`, 'name every column: parameter names, and optionally name and command');
   const dup = columns.find((c, i) => columns.indexOf(c) !== i);
   if (dup) throw manifestError('CAMPAIGN_MANIFEST_FORMAT', file, header.line, `column ${JSON.stringify(dup)} appears twice in the header row`, 'give every column its own name');

@@ -9,7 +9,7 @@
  * test/unit/cli/fast-flags.test.ts keeps these specs equal to the commands'.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { RunlogError, toRunlogError } from '../core/errors.js';
+import { type RunlogError, toRunlogError } from '../core/errors.js';
 import { fastCommandOf, type FastCommand } from './fast-commands.js';
 import { writeJsonDocument } from './json-stream.js';
 import { envelope, printError, printOutcome, type CommandOutput } from './output.js';
@@ -113,7 +113,9 @@ export async function runFast(argv: string[]): Promise<boolean> {
     input[k] = Number(input[k]);
   }
   for (const [k, allowed] of Object.entries(spec.choices ?? {})) if (input[k] !== undefined && !allowed.includes(String(input[k]))) return false;
-  spec.args.forEach((a, idx) => (input[a] = spec.variadic && idx === spec.args.length - 1 ? positionals.slice(idx) : positionals[idx]));
+  spec.args.forEach((a, idx) => {
+    input[a] = spec.variadic && idx === spec.args.length - 1 ? positionals.slice(idx) : positionals[idx];
+  });
 
   const json = values['json'] === true;
   try {

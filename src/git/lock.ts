@@ -12,7 +12,7 @@
  * second, short-lived directory so two waiters never break the same lock and
  * then each other's.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { type Stats, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -59,7 +59,7 @@ function errCode(err: unknown): string | undefined {
 
 /** Why the lock at `lockDir` may be taken over, or null while its holder is alive. */
 function abandoned(lockDir: string): { ino: number; why: string } | null {
-  let st;
+  let st: Stats;
   try {
     st = statSync(lockDir);
   } catch (err) {

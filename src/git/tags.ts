@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { scrubberFor, type Scrubber } from '../core/scrub/scrub.js';
 import { failed, usageError } from '../core/errors.js';
-import { Git, GitError } from './git.js';
+import { Git, type GitError } from './git.js';
 import type { Ledger } from './ledger-repo.js';
 import { acquireLedgerLock } from './lock.js';
 

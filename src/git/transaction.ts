@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { scrubberFor } from '../core/scrub/scrub.js';
 import { RunlogError, failed } from '../core/errors.js';
 import { atomicWrite } from '../core/fs.js';
-import { GitError, isMissingRemoteBranch, isPushRejected, type Git } from './git.js';
+import { type GitError, isMissingRemoteBranch, isPushRejected, type Git } from './git.js';
 import { acquireLedgerLock } from './lock.js';
 import type { Ledger, LedgerView } from './ledger-repo.js';
 import { decodeTrailer, encodeTrailer, type Applied, type Operation } from '../core/operation.js';

@@ -60,7 +60,7 @@ export async function observe(ctx: SuperviseContext, runLog: string | null, outp
     out.tail = await readTail(out.logPath, 256 * 1024);
     out.records = parseProgress(out.tail);
   }
-  if (outputRoot && outputRoot.startsWith('/') && existsSync(outputRoot)) {
+  if (outputRoot?.startsWith('/') && existsSync(outputRoot)) {
     const { listCheckpoints } = await import('../checkpoints/index.js');
     out.checkpoints = await listCheckpoints(outputRoot).catch(() => null);
     const wandbDir = join(outputRoot, 'wandb');

@@ -221,7 +221,7 @@ async function submitPrepared(ctx: SuperviseContext, campaign: string, prepared:
   if (wave && executor.submitWave) {
     try {
       const hs = await executor.submitWave(prepared.map((p) => p.spec), { ...wave, throttle });
-      prepared.forEach((p, i) => handles.set(p, hs[i]!));
+      for (const [i, p] of prepared.entries()) handles.set(p, hs[i]!);
     } catch (err) {
       for (const p of prepared) ops.push(refusedOp(p, err instanceof Error ? err.message : String(err), ctx.now()));
     }

@@ -4,7 +4,7 @@
  * the cells an operation means to change are rewritten. Unknown columns and
  * the user's column order are kept.
  */
-import { Source } from './source.js';
+import type { Source } from './source.js';
 
 export interface TableRow {
   /** Index into source.lines. */

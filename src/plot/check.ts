@@ -32,7 +32,7 @@ export function svgProblems(svg: string): string[] {
   }
   if (/<!DOCTYPE|<!ENTITY|<\?xml-stylesheet/i.test(svg)) problems.push('has a DOCTYPE, entity or stylesheet declaration');
   const root = doc.documentElement;
-  if (!root || root.localName !== 'svg' || root.namespaceURI !== SVG_NS) return [...problems, 'the root element is not <svg> in the SVG namespace'];
+  if (root?.localName !== 'svg' || root.namespaceURI !== SVG_NS) return [...problems, 'the root element is not <svg> in the SVG namespace'];
   if (!root.getAttribute('viewBox')) problems.push('the <svg> element has no viewBox');
   const walk = (el: Element) => {
     if (!ELEMENTS.has(el.localName ?? '') || el.namespaceURI !== SVG_NS) problems.push(`element <${el.tagName}> is not one runlog draws`);

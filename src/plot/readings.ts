@@ -31,7 +31,9 @@ export const emptyReadings = (attempt: number): AttemptReadings => ({ attempt, t
 export const SAFE_UNIT = /^[A-Za-z]{1,24}\/s$/;
 
 export function addThroughput(r: AttemptReadings, unit: string, step: number, value: number): void {
-  if (SAFE_UNIT.test(unit)) (r.throughput[unit] ??= []).push([step, value]);
+  if (!SAFE_UNIT.test(unit)) return;
+  r.throughput[unit] ??= [];
+  r.throughput[unit].push([step, value]);
 }
 
 /** Add one parsed log record. Steps counted from Trainer lines that print none are not steps: skipped. */
@@ -82,7 +84,10 @@ export function mergeReadings(...sources: (readonly AttemptReadings[])[]): Attem
       byAttempt.set(attempt, into);
       into.train.push(...r.train);
       into.val.push(...r.val);
-      for (const [unit, points] of Object.entries(r.throughput)) (into.throughput[unit] ??= []).push(...points);
+      for (const [unit, points] of Object.entries(r.throughput)) {
+        into.throughput[unit] ??= [];
+        into.throughput[unit].push(...points);
+      }
     }
   }
   return [...byAttempt.values()].sort((a, b) => a.attempt - b.attempt);

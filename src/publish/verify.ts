@@ -98,7 +98,10 @@ export async function verifyCheckpoint(root: string, opts: VerifyOptions): Promi
   const hashes = new Map<string, Promise<string>>();
   const hashOf = (full: string): Promise<string> => {
     let h = hashes.get(full);
-    if (!h) hashes.set(full, (h = sha256File(full)));
+    if (!h) {
+      h = sha256File(full);
+      hashes.set(full, h);
+    }
     return h;
   };
 

@@ -100,8 +100,14 @@ class Reader {
 
   value(path: string): void {
     const ch = this.peek();
-    if (ch === '{') return this.object(path);
-    if (ch === '[') return this.array(path);
+    if (ch === '{') {
+      this.object(path);
+      return;
+    }
+    if (ch === '[') {
+      this.array(path);
+      return;
+    }
     if (ch === '"' || ch === "'") {
       this.string();
       return;

@@ -538,7 +538,7 @@ class FakeGitHubServer implements FakeGitHub {
     const violate = (kind: Violation['kind'], message: string) => this.violations.push({ method, path, kind, message });
 
     const route = this.contract.operations.map((op) => ({ op, m: op.method === method ? op.pattern.exec(path) : null })).find((x) => x.m);
-    if (!route || !route.m) {
+    if (!route?.m) {
       violate('route', `no such endpoint in the fake (or in GitHub's API): ${method} ${path}`);
       send(undefined, 404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
       return;

@@ -315,7 +315,7 @@ async function otherToolValidate(dir: string): Promise<string[]> {
   const passport = JSON.parse(passportBytes.toString('utf8'));
   if (typeof passport !== 'object' || passport === null) errors.push('passport is not an object');
   if (!passport.provenance?.training_repo_commit) errors.push('provenance.training_repo_commit missing');
-  let signoff;
+  let signoff: { signed_at: string; verdict: string; artifacts: { path: string; sha256: string }[] };
   try {
     signoff = JSON.parse(await readFile(path.join(dir, 'SIGNOFF.json'), 'utf8'));
   } catch {
@@ -331,7 +331,7 @@ async function otherToolValidate(dir: string): Promise<string[]> {
   for (const { path: rel, sha256 } of signoff.artifacts.slice(1)) {
     listed.add(rel);
     const real = await realpath(path.join(dir, rel)).catch(() => null);
-    if (!real || !real.startsWith(realRoot + path.sep)) errors.push(`artifact ${rel} outside root or missing`);
+    if (!real?.startsWith(realRoot + path.sep)) errors.push(`artifact ${rel} outside root or missing`);
     else if (sha(await readFile(real)) !== sha256) errors.push(`artifact ${rel} sha256`);
   }
   for (const wf of passport.weight_integrity?.weight_files ?? []) {

@@ -172,7 +172,7 @@ describe('readWandbKey', () => {
 });
 
 describe('wandb sync', () => {
-  const KEY = 'k'.repeat(8) + 'secret0123456789abcdef0123456789abcd';
+  const KEY = `${'k'.repeat(8)}secret0123456789abcdef0123456789abcd`;
   let bin: string;
   let home: string;
   let record: string;

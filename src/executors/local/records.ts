@@ -83,6 +83,6 @@ const corrupt = (path: string, why: string, cause?: unknown) =>
 /** Readers see the old file or the new one, never half of it. */
 export function writeRecord(path: string, value: unknown): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
   renameSync(tmp, path);
 }

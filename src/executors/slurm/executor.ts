@@ -15,7 +15,7 @@ import {
   withProfileDefaults,
   type SlurmProfile,
 } from './batch-script.js';
-import { SlurmClient, SlurmCommandError, SlurmTransportError } from './client.js';
+import { SlurmClient, SlurmCommandError, type SlurmOutput, SlurmTransportError } from './client.js';
 import {
   SACCT_FIELDS,
   SQUEUE_FORMAT,
@@ -169,7 +169,7 @@ export class SlurmExecutor implements Executor {
     const asked = [...new Set(ids.map((id) => id.split('_')[0]!))];
     const result = (transportError?: string): PollResult => ({ jobs, calls: this.client.calls - before, ...(transportError ? { transportError } : {}) });
 
-    let squeueOut;
+    let squeueOut: SlurmOutput;
     try {
       squeueOut = await this.client.run('squeue', ['-h', '-t', 'all', '-r', '-j', asked.join(','), '-O', SQUEUE_FORMAT]);
     } catch (err) {

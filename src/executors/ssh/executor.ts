@@ -24,7 +24,7 @@ import { observeRun } from './observe.js';
 import { parseFields, parsePollOutput } from './protocol.js';
 import { parseProbe, probeReasons, probeSummary } from './probe.js';
 import { LAUNCH, POLL, PROBE, STOP, WRAPPER } from './remote.js';
-import { SshStateStore, type SshAttemptRecord } from './state.js';
+import type { SshStateStore, SshAttemptRecord } from './state.js';
 import { checkDestination, describeFailure, isTransportFailure, SshTransport, type SshResult } from './transport.js';
 
 export interface SshExecutorOptions {

@@ -9,7 +9,7 @@
  * has moved on (an operator stopped it, another supervisor already recorded
  * the end), the operation writes nothing instead of recording a stale fact.
  */
-import { RunLogDoc } from '../../markdown/runlog.js';
+import type { RunLogDoc } from '../../markdown/runlog.js';
 import { applyEdits, type Edit } from '../../markdown/source.js';
 import { formatStatusLine } from '../../markdown/status-line.js';
 import { checkTransition, TERMINAL, type RunState } from '../../core/lifecycle.js';

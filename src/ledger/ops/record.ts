@@ -5,7 +5,7 @@
  */
 import { failed, usageError } from '../../core/errors.js';
 import { renderFrontMatter } from '../../markdown/frontmatter.js';
-import { RunLogDoc } from '../../markdown/runlog.js';
+import type { RunLogDoc } from '../../markdown/runlog.js';
 import { applyEdits, type Edit } from '../../markdown/source.js';
 import { formatStatusLine } from '../../markdown/status-line.js';
 import { humanDate, isoSeconds, runtime, statusStamp } from '../../core/time.js';

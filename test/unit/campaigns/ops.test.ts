@@ -103,7 +103,7 @@ describe('campaign-launch', () => {
   });
 
   it('launches a 1,000-entry grid in one apply', async () => {
-    const f = frozen('name: big\ncommand: node train.mjs --lr {lr} --seed {seed}\ngrid:\n  lr: [' + Array.from({ length: 100 }, (_, i) => `"${i}"`).join(', ') + ']\n  seed: [0,1,2,3,4,5,6,7,8,9]\n');
+    const f = frozen(`name: big\ncommand: node train.mjs --lr {lr} --seed {seed}\ngrid:\n  lr: [${Array.from({ length: 100 }, (_, i) => `"${i}"`).join(', ')}]\n  seed: [0,1,2,3,4,5,6,7,8,9]\n`);
     const l = ledger();
     const t0 = Date.now();
     const a = await applyCampaignLaunch(l.view, { manifest: f.manifest, date: '2026-05-01', at });

@@ -9,7 +9,9 @@ import { FAST_COMMANDS } from '../../../src/cli/fast-commands.js';
 import { FAST } from '../../../src/cli/fast.js';
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 function bundle(hash: string, body = 'exports.twice = (n) => n * 2; exports.here = __dirname;'): { file: string; cache: string } {
   const dir = mkdtempSync(join(tmpdir(), 'runlog-code-cache-'));

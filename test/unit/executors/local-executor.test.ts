@@ -303,7 +303,7 @@ describe('LocalExecutor', () => {
     });
     expect(result.calls).toBe(1);
     expect(result.jobs.size).toBe(50);
-    handles.forEach((h, i) => expect(result.jobs.get(h.jobId)?.phase).toBe(i % 2 === 0 ? 'completed' : 'failed'));
+    for (const [i, h] of handles.entries()) expect(result.jobs.get(h.jobId)?.phase).toBe(i % 2 === 0 ? 'completed' : 'failed');
   });
 
   it('reports unknown for a handle whose output directory holds no job', async () => {
