@@ -134,7 +134,7 @@ function curvePanel(curves: CampaignCurve[], top: number): { svg: string; bottom
 
 /** The chart, or null when there is nothing to draw (no metric and no curve). */
 export function renderCampaignChart(chart: CampaignChart): string | null {
-  const hasMetric = chart.metric !== null && chart.metric.entries.some((e) => Number.isFinite(e.value));
+  const hasMetric = chart.metric?.entries.some((e) => Number.isFinite(e.value)) === true;
   const hasCurves = chart.curves.some((c) => c.segments.some((s) => s.length > 0));
   if (!hasMetric && !hasCurves) return null;
   const parts = [text(16, 24, chart.title, [['font-size', 14], ['font-weight', 600], ['fill', COLORS.text]])];
