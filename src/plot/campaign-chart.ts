@@ -103,6 +103,7 @@ function metricPanel(m: NonNullable<CampaignChart['metric']>, top: number): { sv
       ],
       marks: [],
       yDomain: 'auto',
+      yPad: 0.08,
       empty: `no ${m.name} yet`,
     },
     { markLabels: false },

@@ -43,6 +43,8 @@ export interface PanelSpec {
   yDomain: 'zero' | 'auto';
   /** Shown in the middle of a panel with no finite reading. */
   empty: string;
+  /** Room above and below the readings on a linear axis, as a fraction of their range: dots at the extremes stay off the frame. */
+  yPad?: number;
 }
 
 export const COLORS = {
@@ -71,10 +73,11 @@ function finiteValues(lines: PanelLine[]): number[] {
   return out;
 }
 
-function valueScale(values: number[], mode: PanelSpec['yDomain'], range: [number, number]): { y: ScaleContinuousNumeric<number, number>; log: boolean } {
+function valueScale(values: number[], mode: PanelSpec['yDomain'], range: [number, number], pad = 0): { y: ScaleContinuousNumeric<number, number>; log: boolean } {
   const [lo, hi] = extent(values) as [number, number];
   if (mode === 'auto' && lo > 0 && hi / lo >= 100) return { y: scaleLog().domain([lo, hi]).range(range).nice(), log: true };
-  let domain: [number, number] = mode === 'zero' ? [Math.min(0, lo), Math.max(0, hi)] : [lo, hi];
+  const room = (hi - lo) * pad;
+  let domain: [number, number] = mode === 'zero' ? [Math.min(0, lo), Math.max(0, hi)] : [lo - room, hi + room];
   if (domain[0] === domain[1]) {
     const pad = Math.abs(domain[0]) * 0.1 || 1;
     domain = [domain[0] - pad, domain[1] + pad];
@@ -167,7 +170,7 @@ export function renderPanel(spec: PanelSpec, opts: { markLabels: boolean }): str
     out.push(text(box.x + box.width / 2, box.y + box.height / 2, spec.empty, [['text-anchor', 'middle'], ['font-size', 12], ['fill', COLORS.muted]]));
     out.push(text(14, box.y + box.height / 2, spec.yLabel, [['transform', `rotate(-90 14 ${num(box.y + box.height / 2)})`], ['text-anchor', 'middle'], ['font-size', 11], ['fill', COLORS.text]]));
   } else {
-    const { y, log } = valueScale(values, spec.yDomain, [box.y + box.height, box.y]);
+    const { y, log } = valueScale(values, spec.yDomain, [box.y + box.height, box.y], spec.yPad);
     out.push(yAxis(spec, y, log));
     for (const l of spec.lines) out.push(linePaths(l, spec.x, y));
   }
