@@ -33,7 +33,7 @@ export async function appendService(input: AppendInput): Promise<CommandOutput<A
   const tx = await commit<EntryResult>(ledger, { kind: 'append', run: run.id, args: { ...a, run: run.id } }, { push: input.push });
   const e = tx.result.entry;
   return {
-    result: { id: run.id, entry: e, state: tx.result.state, previousState: tx.result.previousState, commit: tx.commit, pushed: tx.pushed },
+    result: { id: run.id, entry: e, state: tx.result.state, previousState: tx.result.previousState, commit: tx.commit, pushed: tx.pushed, pushRetries: tx.pushRetries },
     human: [`${run.id}: ${e.at} — ${e.state}${e.step !== null ? `, step ${e.step}` : ''}${e.message ? ` — ${e.message}` : ''}`],
     pushError: tx.pushError,
   };

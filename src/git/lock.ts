@@ -39,7 +39,8 @@ interface Owner {
 
 let hostKeyCache: string | undefined;
 
-function hostKey(): string {
+/** This machine, boot and pid namespace: where a pid names one process. */
+export function hostKey(): string {
   hostKeyCache ??= [hostname(), currentBootId() ?? '', pidNamespace() ?? ''].join('|');
   return hostKeyCache;
 }

@@ -13,6 +13,7 @@ import { RunlogError, failed } from '../core/errors.js';
 import { atomicWrite } from '../core/fs.js';
 import { type GitError, isMissingRemoteBranch, isPushRejected, type Git } from './git.js';
 import { acquireLedgerLock } from './lock.js';
+import { takePushTurn } from './push-queue.js';
 import type { Ledger, LedgerView } from './ledger-repo.js';
 import { decodeTrailer, encodeTrailer, type Applied, type Operation } from '../core/operation.js';
 import { backoffMs, sleep } from '../core/backoff.js';
@@ -37,6 +38,8 @@ export interface TxResult<R = unknown> {
   pushError?: RunlogError;
   /** Operations re-applied on top of a moved remote. */
   replayed: number;
+  /** Pushes the remote rejected (it had moved) before this one went through or gave up. */
+  pushRetries: number;
 }
 
 interface Journal {
@@ -63,24 +66,44 @@ export class Transaction {
     const release = await acquireLedgerLock(this.ledger.gitDir);
     try {
       await this.recover();
-      const push = opts.push && this.ledger.config.push === 'auto' && (await this.git.remoteUrl(this.ledger.config.remote)) !== null;
-      let offline: string | undefined;
-      let replayed = 0;
-      if (push) {
-        const synced = await this.syncWithRemote();
-        offline = synced.offline;
-        replayed = synced.replayed;
+      const url = opts.push && this.ledger.config.push === 'auto' ? await this.git.remoteUrl(this.ledger.config.remote) : null;
+      if (url === null) {
+        const done = await this.applyAndCommit(op);
+        return { result: done.applied.result as R, subject: done.applied.subject, commit: done.commit, pushed: false, replayed: 0, pushRetries: 0 };
       }
-      const done = await this.applyAndCommit(op);
-      const base: TxResult<R> = { result: done.applied.result as R, subject: done.applied.subject, commit: done.commit, pushed: false, replayed };
-      if (!push) return base;
-      if (done.commit === null && replayed === 0 && !(await this.hasUnpushed())) return base;
-      if (offline) return { ...base, pushError: this.pushError(done.commit, offline) };
-      const pushed = await this.pushWithReplay();
-      return { ...base, pushed: pushed.ok, replayed: replayed + pushed.replayed, pushError: pushed.ok ? undefined : this.pushError(done.commit, pushed.reason) };
+      const endTurn = await takePushTurn(url, await this.branch(), this.ledger.root);
+      try {
+        return await this.commitAndPush<R>(op);
+      } finally {
+        endTurn();
+      }
     } finally {
       await release();
     }
+  }
+
+  private async commitAndPush<R>(op: Operation): Promise<TxResult<R>> {
+    const synced = await this.syncWithRemote();
+    const done = await this.applyAndCommit(op);
+    const base: TxResult<R> = { result: done.applied.result as R, subject: done.applied.subject, commit: done.commit, pushed: false, replayed: synced.replayed, pushRetries: 0 };
+    if (done.commit === null && synced.replayed === 0 && !(await this.hasUnpushed())) return base;
+    if (synced.offline) return { ...base, pushError: this.pushError(done.commit, synced.offline) };
+    const pushed = await this.pushWithReplay();
+    return {
+      ...base,
+      pushed: pushed.ok,
+      replayed: synced.replayed + pushed.replayed,
+      pushRetries: pushed.retries,
+      pushError: pushed.ok ? undefined : this.pushError(done.commit, pushed.reason),
+    };
+  }
+
+  private branchName: string | undefined;
+
+  /** The checked-out branch; it cannot change while the ledger lock is held. */
+  private async branch(): Promise<string> {
+    this.branchName ??= await this.git.branch();
+    return this.branchName;
   }
 
   /** `runlog sync`: push what is committed but not on the remote, replaying onto a moved remote. */
@@ -88,19 +111,29 @@ export class Transaction {
     const release = await acquireLedgerLock(this.ledger.gitDir);
     try {
       await this.recover();
-      if ((await this.git.remoteUrl(this.ledger.config.remote)) === null) {
+      const url = await this.git.remoteUrl(this.ledger.config.remote);
+      if (url === null) {
         throw failed('NO_REMOTE', `the ledger repo has no remote named ${this.ledger.config.remote}`, 'add one with `git remote add origin <url>` or `runlog init --remote <url>`');
       }
-      const synced = await this.syncWithRemote();
-      const before = await this.unpushedCount();
-      if (synced.offline) return { pushed: 0, pending: before, replayed: synced.replayed, offline: synced.offline };
-      if (before === 0) return { pushed: 0, pending: 0, replayed: synced.replayed };
-      const pushed = await this.pushWithReplay();
-      if (!pushed.ok) return { pushed: 0, pending: await this.unpushedCount(), replayed: synced.replayed + pushed.replayed, offline: pushed.reason };
-      return { pushed: before, pending: 0, replayed: synced.replayed + pushed.replayed };
+      const endTurn = await takePushTurn(url, await this.branch(), this.ledger.root);
+      try {
+        return await this.syncAndPush();
+      } finally {
+        endTurn();
+      }
     } finally {
       await release();
     }
+  }
+
+  private async syncAndPush(): Promise<{ pushed: number; pending: number; replayed: number; offline?: string }> {
+    const synced = await this.syncWithRemote();
+    const before = await this.unpushedCount();
+    if (synced.offline) return { pushed: 0, pending: before, replayed: synced.replayed, offline: synced.offline };
+    if (before === 0) return { pushed: 0, pending: 0, replayed: synced.replayed };
+    const pushed = await this.pushWithReplay();
+    if (!pushed.ok) return { pushed: 0, pending: await this.unpushedCount(), replayed: synced.replayed + pushed.replayed, offline: pushed.reason };
+    return { pushed: before, pending: 0, replayed: synced.replayed + pushed.replayed };
   }
 
   private pushError(commit: string | null, reason: string): RunlogError {
@@ -119,7 +152,7 @@ export class Transaction {
 
   /** Fetch; fast-forward when behind; replay local operations when diverged. */
   private async syncWithRemote(): Promise<{ offline?: string; replayed: number }> {
-    const branch = await this.git.branch();
+    const branch = await this.branch();
     const fetched = await this.fetch(branch);
     if (fetched === 'offline') return { offline: this.lastFetchError, replayed: 0 };
     if (fetched === 'empty') return { replayed: 0 };
@@ -152,14 +185,14 @@ export class Transaction {
   }
 
   private async unpushedCount(): Promise<number> {
-    const branch = await this.git.branch();
+    const branch = await this.branch();
     const remote = this.remoteRef(branch);
     if ((await this.git.tryRun(['rev-parse', '--verify', '-q', remote])).ok === false) return (await this.git.revList('HEAD')).length;
     return (await this.git.revList(`${remote}..HEAD`)).length;
   }
 
-  private async pushWithReplay(): Promise<{ ok: boolean; reason: string; replayed: number }> {
-    const branch = await this.git.branch();
+  private async pushWithReplay(): Promise<{ ok: boolean; reason: string; replayed: number; retries: number }> {
+    const branch = await this.branch();
     const retries = this.ledger.config.push_retries;
     const started = Date.now();
     let replayed = 0;
@@ -167,22 +200,22 @@ export class Transaction {
       const r = await this.git.tryRun(['push', '-q', '--no-verify', this.ledger.config.remote, `HEAD:refs/heads/${branch}`]);
       if (r.ok) {
         await this.git.tryRun(['update-ref', this.remoteRef(branch), 'HEAD']);
-        return { ok: true, reason: '', replayed };
+        return { ok: true, reason: '', replayed, retries: attempt };
       }
-      if (!isPushRejected(r.err)) return { ok: false, reason: firstLine(r.err), replayed };
+      if (!isPushRejected(r.err)) return { ok: false, reason: firstLine(r.err), replayed, retries: attempt };
       // The budget is push_retries attempts AND a minimum time: with many busy
       // writers a single attempt (fetch, replay, push) is slow and loses often,
       // so a count alone runs out in seconds while the remote is healthy.
       const elapsed = Date.now() - started;
       if (retries === 0 || (attempt >= retries && elapsed >= PUSH_PATIENCE_MS)) {
-        return { ok: false, reason: `the remote kept moving; gave up after ${attempt + 1} attempts in ${Math.round(elapsed / 1000)} s`, replayed };
+        return { ok: false, reason: `the remote kept moving; gave up after ${attempt + 1} attempts in ${Math.round(elapsed / 1000)} s`, replayed, retries: attempt + 1 };
       }
       // Jittered backoff so writers that collided spread out. It comes before
       // the fetch: sleeping between fetch+replay and the push would only give
       // the others time to move the remote again.
       await sleep(backoffMs(attempt + 1, PUSH_BACKOFF_BASE_MS, PUSH_BACKOFF_CAP_MS, Math.random(), 0));
       const fetched = await this.fetch(branch);
-      if (fetched === 'offline') return { ok: false, reason: this.lastFetchError, replayed };
+      if (fetched === 'offline') return { ok: false, reason: this.lastFetchError, replayed, retries: attempt + 1 };
       replayed += await this.replayOnto(this.remoteRef(branch));
     }
   }

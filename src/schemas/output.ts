@@ -31,7 +31,8 @@ const MirrorState = z.enum(['pending', 'posted', 'none']);
 
 const InitBody = z.object({ root: z.string(), created: z.array(z.string()), remote: z.string().nullable(), ...Committed }).strict();
 const NewBody = z.object({ id: z.string(), path: z.string(), state: z.string(), ...Committed }).strict();
-const AppendBody = z.object({ id: z.string(), entry: Entry, state: z.string(), previousState: z.string(), ...Committed }).strict();
+// pushRetries: pushes the remote rejected (other writers got there first) before this entry's went through.
+const AppendBody = z.object({ id: z.string(), entry: Entry, state: z.string(), previousState: z.string(), ...Committed, pushRetries: z.number().int().min(0) }).strict();
 const EntryBody = z.object({ id: z.string(), path: z.string(), state: z.string(), previousState: z.string(), entry: Entry, ...Committed }).strict();
 const FailBody = EntryBody.extend({ failureClass: z.string() });
 /** Cancelling a live job stops it first: the stop names the jobs (and its result has no `path`). */

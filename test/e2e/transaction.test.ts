@@ -3,17 +3,24 @@
  * real bare remote, the built CLI, and the remote's history as the judge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShowOutput } from '../../src/schemas/output.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppendOutput, ShowOutput } from '../../src/schemas/output.js';
 import { fileAt, git, makeLedger, mergeCommits, newRun, runlog, runlogOk, type CliResult, type TempLedger } from '../support/ledger.js';
 
 const WRITERS = 8;
-// 8 × 10 keeps real contention (every writer races every push) at a third of the time; bench/ measures the large cases.
+// 8 × 10 keeps real contention (half the writers race the others as if from other machines) at a third of the time; bench/ measures the large cases.
 const APPENDS = 10;
 
-/** Each writer appends its entries one after another, as an agent in its own clone would. */
-async function writer(cwd: string, run: string, name: string, n: number): Promise<CliResult[]> {
+/**
+ * Each writer appends its entries one after another, as an agent in its own clone would. Writers
+ * on one machine take turns at pushing (a queue in the user's temp dir); a writer given its own
+ * TMPDIR acts as if on another machine, so it races them and its rejected pushes replay.
+ */
+async function writer(cwd: string, run: string, name: string, n: number, env: Record<string, string> = {}): Promise<CliResult[]> {
   const out: CliResult[] = [];
-  for (let i = 0; i < n; i++) out.push(await runlog(cwd, ['append', run, `${name}-${i}`, '--json']));
+  for (let i = 0; i < n; i++) out.push(await runlog(cwd, ['append', run, `${name}-${i}`, '--json'], { env }));
   return out;
 }
 
@@ -48,17 +55,21 @@ describe('many writers, one run log', () => {
     if (Object.keys(timings).length > 0) process.stderr.write(`transaction timings (ms): ${JSON.stringify(timings)}\n`);
   });
 
-  it(`${WRITERS} clones x ${APPENDS} appends to the same run log: every entry reaches the remote, history stays linear`, async () => {
+  it(`${WRITERS} clones x ${APPENDS} appends to the same run log, half of them as if on other machines: every entry reaches the remote, history stays linear`, async () => {
     const names = l.clones.map((_, i) => `w${i}`);
+    const elsewhere = l.clones.map((_, i): Record<string, string> => (i < WRITERS / 2 ? {} : { TMPDIR: mkdtempSync(join(tmpdir(), 'runlog-tx-machine-')) }));
     const started = Date.now();
-    const results = await Promise.all(l.clones.map((c, i) => writer(c, run, names[i]!, APPENDS)));
+    const results = await Promise.all(l.clones.map((c, i) => writer(c, run, names[i]!, APPENDS, elsewhere[i])));
     timings[`${WRITERS}x${APPENDS} concurrent`] = Date.now() - started;
+    for (const e of elsewhere) if (e['TMPDIR']) rmSync(e['TMPDIR'], { recursive: true, force: true });
 
     const flat = results.flat();
     const failures = flat.filter((r) => r.code !== 0);
     // Exit 5 is allowed by the contract (the commit is kept locally); anything else is a lost write.
     expect(failures.filter((r) => r.code !== 5).map((r) => r.stderr)).toEqual([]);
     timings['exit 5 (pushed later by sync)'] = failures.length;
+    const retries = flat.filter((r) => r.code === 0).map((r) => AppendOutput.parse(r.json).pushRetries);
+    timings['push retries'] = retries.reduce((a, b) => a + b, 0);
     for (const f of failures) process.stderr.write(`append exit ${f.code}: ${f.stdout}${f.stderr}\n`);
     for (const c of l.clones) {
       const s = await runlogOk(c, ['sync', '--json']);
