@@ -19,6 +19,9 @@ import { keyMetricName, type Summary, type SummaryRow } from './summary.js';
 /** Relative to the campaign folder (the link in campaign.md). Run charts are `plots/<date>_<entry>.svg`: no clash. */
 export const CAMPAIGN_CHART = 'plots/campaign.svg';
 
+/** `<date>_<entry>`: a run log directly in the campaign folder. */
+const RUN_FILE = /^\d{4}-\d{2}-\d{2}_[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 /** Lower is better for losses and errors; anything else is read as higher-is-better. */
 const LOWER_IS_BETTER = /loss|err|perplexity|ppl|wer|cer|mse|mae|rmse/i;
 
@@ -34,7 +37,8 @@ export interface CampaignChartFiles {
  * completed, then the others that ran, in manifest order; at most twenty.
  */
 function curveEntries(s: Summary, key: string | null): SummaryRow[] {
-  const ran = s.runs.filter((r) => r.state !== 'pending' || r.attempts > 1);
+  // summary.json arrives through git: only ids that name a run log in this campaign's folder are read.
+  const ran = s.runs.filter((r) => (r.state !== 'pending' || r.attempts > 1) && r.id.startsWith(`${s.campaign}/`) && RUN_FILE.test(r.id.slice(s.campaign.length + 1)));
   if (!key) return ran.slice(0, MAX_CURVES);
   const lower = LOWER_IS_BETTER.test(key);
   const scored = ran.filter((r) => r.state === 'completed' && Number.isFinite(r.metrics[key])).sort((a, b) => (lower ? a.metrics[key]! - b.metrics[key]! : b.metrics[key]! - a.metrics[key]!));

@@ -131,6 +131,19 @@ describe('Charts section of campaign.md', () => {
     expect(out.svg).toContain('>loss curves of 20 entries<');
   });
 
+  it('reads no file a hostile summary row names outside the campaign folder', () => {
+    const s = summary();
+    s.runs[0] = { ...s.runs[0]!, id: 'lr-00000000/../../../etc/passwd' };
+    s.runs[1] = { ...s.runs[1]!, id: 'other-00000000/2026-05-01_e1' };
+    const read: string[] = [];
+    campaignChartFiles(s, (id) => {
+      read.push(id);
+      return null;
+    });
+    expect(read.length).toBeGreaterThan(0);
+    expect(read.every((id) => /^lr-00000000\/2026-05-01_e\d+$/.test(id))).toBe(true);
+  });
+
   it('a campaign where nothing ran reads no run log and draws nothing', () => {
     const s = initialSummary('lr-00000000', 'f'.repeat(64), '2026-05-01T10:00:00Z', manifest, ids);
     const out = campaignChartFiles(s, () => {
