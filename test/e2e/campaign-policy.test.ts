@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CampaignCancelOutput, CampaignLaunchOutput, ErrorOutput } from '../../src/schemas/output.js';
+import { CampaignCancelOutput, CampaignLaunchOutput, CampaignResumeOutput, ErrorOutput } from '../../src/schemas/output.js';
 import { runlog, runlogOk, snapshotLedger, spawnRunlog, stderrError, waitFor } from '../support/ledger.js';
 import { launch, row, status, superviseUntilIdle, tracked, writeManifest } from './campaign-support.js';
 import { jobLedger, show, type JobLedger } from './jobs-support.js';
@@ -69,6 +69,19 @@ policy: {max_parallel: 1, fail_fast: true}
     const b = await show(dir, summary.runs[1]!.id);
     expect(b.jobs.every((j) => !j.fields['idempotency_key'])).toBe(true);
     expect(readFileSync(join(dir, 'run_logs', id, 'campaign.md'), 'utf8')).toMatch(/\*\*Halted\*\*.*fail_fast: entry taga/);
+  });
+
+  it('resume after fail_fast starts the entries that never ran, and leaves the failure alone', async () => {
+    const r = CampaignResumeOutput.parse((await runlogOk(dir, ['campaign', 'resume', ff, '--json'])).json);
+    expect(r.resumed.map((x) => [x.entry, x.from])).toEqual([
+      ['tagb', 'canceled'],
+      ['tagc', 'canceled'],
+    ]);
+    expect(r.acknowledged).toEqual(['taga']);
+    const { summary } = await status(dir, ff);
+    expect(summary.halted).toBeNull();
+    expect(summary.counts).toMatchObject({ command_failed: 1, pending: 2, canceled: 0 });
+    expect(row(summary, 'taga').attempts).toBe(1);
   });
 
   it('strict W&B gate: a run that completes without a W&B run fails it, in Results and summary.json, and campaign status exits 1', async () => {
