@@ -38,7 +38,7 @@ async function hasLiveJob(run: RunFile): Promise<boolean> {
 }
 
 async function stopLiveJob(ledger: Ledger, run: RunFile, input: CancelInput): Promise<CommandOutput<CancelResult>> {
-  const { createContext, stopRun } = await import('../jobs/index.js');
+  const [{ createContext }, { stopRun }] = await Promise.all([import('../jobs/context.js'), import('../jobs/operator.js')]);
   const ctx = createContext(ledger, { push: input.push });
   const out = await stopRun(ctx, run.id, input.reason);
   const entry = { at: isoSeconds(new Date()), state: out.after, step: null, metrics: {}, message: `stopped by operator: ${input.reason}` };

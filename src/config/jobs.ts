@@ -98,6 +98,11 @@ function section<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
   throw usageError('BAD_CONFIG', `runlog.config.yaml: ${name}.${issue.path.join('.')}: ${issue.message}`, `fix the ${name}: section of runlog.config.yaml`);
 }
 
+/** `<output root>/<run id>/attempt-<n>`: one directory per attempt, never reused. */
+export function attemptDir(outputRoot: string, runId: string, attempt: number): string {
+  return join(outputRoot, ...runId.split('/'), `attempt-${attempt}`);
+}
+
 export function jobSettings(root: string, config: LedgerConfig): JobSettings {
   const j = section(JobsSchema, (config as Record<string, unknown>)['jobs'], 'jobs');
   return {

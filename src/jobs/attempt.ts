@@ -5,7 +5,6 @@
  * parsed from the run log, so a restarted supervisor knows what the last one
  * knew.
  */
-import { join } from 'node:path';
 import type { JobHandle } from '../executors/types.js';
 import type { RunLogDoc } from '../markdown/runlog.js';
 import type { StallAction } from '../config/jobs.js';
@@ -140,11 +139,6 @@ export function handleOf(a: AttemptRecord): JobHandle | undefined {
     submittedAt: a.submittedAt ?? '',
     extra: { ...(a.outputDir ? { outputDir: a.outputDir } : {}), ...a.handleExtra },
   };
-}
-
-/** `<output root>/<run id>/attempt-<n>`: one directory per attempt, never reused. */
-export function attemptDir(outputRoot: string, runId: string, attempt: number): string {
-  return join(outputRoot, ...runId.split('/'), `attempt-${attempt}`);
 }
 
 export const idempotencyKey = (runId: string, attempt: number) => `${runId}#${attempt}`;

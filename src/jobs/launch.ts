@@ -18,11 +18,11 @@ import type { JobField, JobOpResult } from '../ledger/ops/jobs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
 import { ledgerExcludes, runPreflight, snapshotConfig, type PreflightMemo, type PreflightReason } from '../preflight/index.js';
 import { humanDate, isoSeconds } from '../core/time.js';
-import { attemptDir, code, F, idempotencyKey, latestAttempt } from './attempt.js';
+import { code, F, idempotencyKey, latestAttempt } from './attempt.js';
 import type { SuperviseContext } from './context.js';
 import { argvForScript, savePlan, type LaunchPlan } from './plan.js';
 import { envField, planFields, runtimeVersions } from './provenance.js';
-import type { StallAction } from '../config/jobs.js';
+import { attemptDir, type StallAction } from '../config/jobs.js';
 
 export interface LaunchOutcome {
   id: string;

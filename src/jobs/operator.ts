@@ -2,11 +2,12 @@
  * Operator actions for recovery: stop, retry, restart. Each says
  * what changed — state before and after, the job ids it touched, the commits.
  */
+import { attemptDir } from '../config/jobs.js';
 import { failed } from '../core/errors.js';
 import { TERMINAL } from '../core/lifecycle.js';
 import type { JobOpResult } from '../ledger/ops/jobs.js';
 import type { EntryResult } from '../ledger/ops/record.js';
-import { attemptDir, clock, code, F, handleOf, idempotencyKey, latestAttempt } from './attempt.js';
+import { clock, code, F, handleOf, idempotencyKey, latestAttempt } from './attempt.js';
 import type { SuperviseContext } from './context.js';
 import { launchAttempt, readRunDoc } from './launch.js';
 import { loadPlan, savePlan, type LaunchPlan } from './plan.js';
