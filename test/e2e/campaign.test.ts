@@ -157,15 +157,22 @@ describe('a campaign on the local executor', () => {
   });
 
   it('campaign runs are ordinary runs: list --campaign, timeline, experiments, history and publish work on them as they are', async () => {
-    const { summary } = await status(dir, id);
-    const list = ListOutput.parse((await runlogOk(dir, ['list', '--campaign', id, '--json'])).json);
-    expect(list.runs.map((r) => r.id).sort()).toEqual(summary.runs.map((r) => r.id).sort());
+    // Read-only commands, run side by side.
+    const [st, listed, timeline, experiments, hist] = await Promise.all([
+      status(dir, id),
+      runlogOk(dir, ['list', '--campaign', id, '--json']),
+      runlog(dir, ['timeline', '--group', id, '--check']),
+      runlog(dir, ['experiments', '--group', id, '--check']),
+      runlogOk(dir, ['history', runOf('flaky'), '--json']),
+    ]);
+    const list = ListOutput.parse(listed.json);
+    expect(list.runs.map((r) => r.id).sort()).toEqual(st.summary.runs.map((r) => r.id).sort());
     expect(list.runs.every((r) => r.state === 'completed' && r.runType === 'experiment')).toBe(true);
     // The folder's derived files were kept current by every commit: nothing to rebuild.
-    expect((await runlog(dir, ['timeline', '--group', id, '--check'])).code).toBe(0);
-    expect((await runlog(dir, ['experiments', '--group', id, '--check'])).code).toBe(0);
+    expect(timeline.code).toBe(0);
+    expect(experiments.code).toBe(0);
     expect(readFileSync(join(dir, 'run_logs', id, 'experiments.md'), 'utf8')).toMatch(/flaky.*completed/);
-    const history = HistoryOutput.parse((await runlogOk(dir, ['history', runOf('flaky'), '--json'])).json);
+    const history = HistoryOutput.parse(hist.json);
     expect(history.commits.at(-1)!.subject).toBe(`${id}: launch campaign (6 runs)`);
     expect(history.commits.length).toBeGreaterThanOrEqual(5);
     const out = join(jl.l.base, 'published');
@@ -179,9 +186,10 @@ describe('a campaign on the local executor', () => {
   });
 
   it('list and report show the campaign across the ledger', async () => {
-    const list = CampaignListOutput.parse((await runlogOk(dir, ['campaign', 'list', '--json'])).json);
+    const [listed, reported] = await Promise.all([runlogOk(dir, ['campaign', 'list', '--json']), runlogOk(dir, ['report', '--by', 'campaign', '--json'])]);
+    const list = CampaignListOutput.parse(listed.json);
     expect(list.campaigns.map((c) => c.id)).toContain(id);
-    const report = ReportOutput.parse((await runlogOk(dir, ['report', '--by', 'campaign', '--json'])).json);
+    const report = ReportOutput.parse(reported.json);
     expect(report.groups.find((g) => g.key === id)).toMatchObject({ runs: 6 });
   });
 });
