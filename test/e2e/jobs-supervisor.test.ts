@@ -29,8 +29,9 @@ describe('supervise', () => {
     const dir = jl.dir;
     const run = await newRun(dir, 'survivor');
     const flaky = await newRun(dir, 'flaky');
-    await submit(dir, run, ['--heartbeat', '60s'], train('--steps', '40', '--sleep-ms', '100'));
-    await submit(dir, flaky, ['--retries', '2'], train('--steps', '40', '--sleep-ms', '100', '--fail-at', '30', '--fail-with', 'network', '--fail-attempts', '1'));
+    // Jobs of ~10 s: long enough that a supervisor starting on a loaded machine still sees them running.
+    await submit(dir, run, ['--heartbeat', '60s'], train('--steps', '40', '--sleep-ms', '250'));
+    await submit(dir, flaky, ['--retries', '2'], train('--steps', '40', '--sleep-ms', '250', '--fail-at', '30', '--fail-with', 'network', '--fail-attempts', '1'));
 
     const first = spawnRunlog(dir, ['supervise', '--every', '200ms']);
     let firstEnded = false;
