@@ -13,8 +13,9 @@ import type { LedgerInput } from './ledger-input.js';
 export async function syncService(input: LedgerInput): Promise<CommandOutput<SyncResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const r = await syncLedger(ledger);
-  const offline = r.offline
-    ? new RunlogError('push', 'PUSH_FAILED', `could not update the remote ${ledger.config.remote}: ${r.offline}`, `${r.pending} commit(s) kept locally; run \`runlog sync\` again when the remote is reachable`)
+  const e = r.offline;
+  const offline = e
+    ? new RunlogError('push', e.timedOut ? 'REMOTE_TIMEOUT' : 'PUSH_FAILED', `could not update the remote ${ledger.config.remote}: ${e.reason}`, `${r.pending} commit(s) kept locally; run \`runlog sync\` again when the remote ${e.timedOut ? 'answers' : 'is reachable'}`)
     : undefined;
   const pushed = r.pushed ? ` (pushed ${r.pushed} commit(s)${r.replayed ? `, ${r.replayed} replayed onto the remote head` : ''})` : '';
   const human = [r.pending === 0 ? `up to date${pushed}` : `${r.pending} commit(s) not pushed`];

@@ -129,6 +129,7 @@ export type ErrorCode =
   | 'PASSPORT_INVALID'
   | 'PASSPORT_NOT_FOUND'
   | 'PATH_OUTSIDE_LEDGER'
+  | 'PERMISSION_DENIED'
   | 'PROGRESS_PATTERN_INVALID'
   | 'PRUNE_KEEP_EVERY_INVALID'
   | 'PRUNE_KEEP_LAST_INVALID'
@@ -268,6 +269,14 @@ export const rejected = (code: ErrorCode, message: string, hint: string, details
 export function toRunlogError(err: unknown): RunlogError {
   if (err instanceof RunlogError) return err;
   const message = err instanceof Error ? err.message : String(err);
+  // The disk and the file system fail in ordinary ways; those are facts about the machine, not bugs.
+  const errno = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (errno === 'ENOSPC' || errno === 'EDQUOT') {
+    return new RunlogError('failed', 'DISK_FULL', `no space left on the device: ${message}`, 'free some disk space (or quota) and run the command again; nothing was lost', { cause: err });
+  }
+  if (errno === 'EACCES' || errno === 'EPERM' || errno === 'EROFS') {
+    return new RunlogError('failed', 'PERMISSION_DENIED', `runlog may not write or read a file it needs: ${message}`, 'check the ownership and permissions of that path (and that the file system is writable), then run the command again', { cause: err });
+  }
   return new RunlogError('internal', 'INTERNAL', message, 'this is a bug in runlog; please report it with the command you ran', {
     cause: err,
   });

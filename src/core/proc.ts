@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { failed } from './errors.js';
 
 /**
  * What the kernel says about local processes. Reads /proc directly: a poll
@@ -9,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 interface ProcStat {
   /** R, S, D, Z, ... */
   state: string;
+  ppid: number;
   pgrp: number;
   /** Clock ticks after boot; a string because it can exceed 2^53 in theory. */
   startTicks: string;
@@ -25,10 +27,10 @@ function readProcStat(pid: number): ProcStat | undefined {
   }
   // The command name in parentheses may itself contain spaces and parentheses.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const [state, , pgrp] = fields;
+  const [state, ppid, pgrp] = fields;
   const startTicks = fields[19];
-  if (state === undefined || pgrp === undefined || startTicks === undefined) return undefined;
-  return { state, pgrp: Number(pgrp), startTicks };
+  if (state === undefined || ppid === undefined || pgrp === undefined || startTicks === undefined) return undefined;
+  return { state, ppid: Number(ppid), pgrp: Number(pgrp), startTicks };
 }
 
 const isDead = (state: string) => state === 'Z' || state === 'X';
@@ -121,8 +123,36 @@ export function groupMembers(pgid: number): number[] {
   return members;
 }
 
-/** Signal a whole process group; false when it no longer exists. */
+/** Every live process started, directly or not, by `pid` (read from /proc; empty without it). */
+export function descendants(pid: number): number[] {
+  if (!hasProc) return [];
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProcStat(Number(entry));
+    if (stat === undefined || isDead(stat.state)) continue;
+    children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), Number(entry)]);
+  }
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const c of children.get(queue.shift()!) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
+/**
+ * Signal a whole process group; false when it no longer exists. A group id
+ * of 0 or 1 would mean "our own group" or "every process we may signal"
+ * (kill(-1)), so such a value is a bug or a forged record, and refused.
+ */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  if (!Number.isSafeInteger(pgid) || pgid <= 1) {
+    throw failed('UNSAFE_SIGNAL_TARGET', `refusing to signal process group ${pgid}`, 'a job record names an impossible process group; inspect the job by hand (ps -o pid,pgid,cmd)');
+  }
   try {
     process.kill(-pgid, signal);
     return true;

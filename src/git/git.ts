@@ -8,8 +8,10 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { execFile } from 'node:child_process';
-import { failed } from '../core/errors.js';
+import { spawn } from 'node:child_process';
+import { failed, RunlogError } from '../core/errors.js';
+import { descendants } from '../core/proc.js';
+import { translateGitFault, type GitFault } from './errors.js';
 
 /**
  * Variables that point git at another repository (set inside git hooks, for
@@ -24,14 +26,27 @@ export const GIT_ENV: Record<string, string> = {
   LANG: 'C',
 };
 
-export class GitError extends Error {
+/** A git call that failed, as a coded runlog error (see errors.ts); `stderr` is git's own words. */
+export class GitError extends RunlogError {
+  readonly stderr: string;
+  readonly timedOut: boolean;
+
   constructor(
     readonly args: string[],
-    readonly stderr: string,
+    cwd: string,
+    fault: GitFault,
   ) {
-    super(`git ${args[0]} failed: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    const t = translateGitFault(args, cwd, fault);
+    super(t.kind, t.code, t.message, t.hint);
+    this.stderr = fault.type === 'exit' ? fault.stderr : t.message;
+    this.timedOut = fault.type === 'timeout';
   }
 }
+
+/** Every git call has a deadline; a ledger's setting (git.timeout) replaces this default. */
+export const DEFAULT_GIT_TIMEOUT_MS = 45_000;
+/** After a kill, how long to wait for the pipes to close before giving up on them. */
+const KILL_SETTLE_MS = 2_000;
 
 /**
  * Told about every git process before it starts and when it ends. A git
@@ -53,19 +68,58 @@ export function watchGitChildren(w: ChildWatch): () => void {
 }
 
 export class Git {
-  constructor(readonly cwd: string) {}
+  readonly timeoutMs: number;
+
+  constructor(
+    readonly cwd: string,
+    opts: { timeoutMs?: number } = {},
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
+  }
 
   run(args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
       // Locks held in this process cannot tell whose child this is, so all of them record it.
       const watches = [...childWatches];
       for (const w of watches) w.starting();
-      const child = execFile('git', args, { cwd: this.cwd, env: GIT_ENV, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
-        if (child.pid !== undefined) for (const w of watches) w.ended(child.pid);
-        if (err) reject(new GitError(args, `${stderr || err.message}`));
-        else resolve(stdout);
-      });
+      // stdin is closed: nothing git might prompt for (a passphrase, a credential) can wait on us.
+      const child = spawn('git', args, { cwd: this.cwd, env: GIT_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
       for (const w of watches) w.started(child.pid);
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.stderr.on('data', (b: Buffer) => err.push(b));
+      let settled = false;
+      let timedOut = false;
+      let spawnError: NodeJS.ErrnoException | undefined;
+      const settle = (code: number | null) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        clearTimeout(giveUp);
+        if (child.pid !== undefined) for (const w of watches) w.ended(child.pid);
+        const stderr = Buffer.concat(err).toString('utf8');
+        if (spawnError) reject(new GitError(args, this.cwd, { type: 'spawn', errno: spawnError.code ?? '', message: spawnError.message }));
+        else if (timedOut) reject(new GitError(args, this.cwd, { type: 'timeout', ms: this.timeoutMs }));
+        else if (code !== 0) reject(new GitError(args, this.cwd, { type: 'exit', stderr: stderr || `exit status ${code}` }));
+        else resolve(Buffer.concat(out).toString('utf8'));
+      };
+      let giveUp: NodeJS.Timeout | undefined;
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        if (child.pid !== undefined) killTree(child.pid);
+        // A process that left git's tree may still hold the pipes: do not wait on it.
+        giveUp = setTimeout(() => {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          settle(null);
+        }, KILL_SETTLE_MS);
+      }, this.timeoutMs);
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        spawnError = e;
+        settle(null);
+      });
+      child.on('close', (code) => settle(code));
     });
   }
 
@@ -163,6 +217,17 @@ export function findGitDir(start: string): { top: string; gitDir: string } | nul
     const up = dirname(dir);
     if (up === dir) return null;
     dir = up;
+  }
+}
+
+/** Kill a git process and everything it started (a transport, a hook, a credential helper): all of it is ours. */
+function killTree(pid: number): void {
+  for (const p of [...descendants(pid), pid]) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
 }
 

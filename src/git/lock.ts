@@ -16,7 +16,8 @@ import { type Stats, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, sta
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { failed } from '../core/errors.js';
+import { privateDir } from '../core/confined-fs.js';
+import { failed, type RunlogError } from '../core/errors.js';
 import { currentBootId, pidNamespace, processAlive } from '../core/proc.js';
 import { watchGitChildren } from './git.js';
 import { sleep } from '../core/backoff.js';
@@ -129,9 +130,22 @@ function writeOwner(lockDir: string, owner: Owner): void {
   renameSync(tmp, join(lockDir, 'owner.json'));
 }
 
-export async function acquireLedgerLock(gitDir: string, opts: { waitMs?: number } = {}): Promise<() => Promise<void>> {
-  const dir = join(gitDir, 'runlog');
-  mkdirSync(dir, { recursive: true });
+/** A held ledger lock. */
+export interface LedgerLock {
+  /** Throws LOCK_COMPROMISED (saying what `landed`) once another process has taken the lock over. */
+  check(landed?: Landed): void;
+  release(): Promise<void>;
+}
+
+/** What a command had already done when it learnt it lost the lock. */
+export interface Landed {
+  commit: string | null;
+  subject?: string;
+  pushed?: boolean;
+}
+
+export async function acquireLedgerLock(gitDir: string, opts: { waitMs?: number } = {}): Promise<LedgerLock> {
+  const dir = privateDir(join(gitDir, 'runlog'));
   const lockDir = join(dir, 'ledger.lock');
   const waitMs = opts.waitMs ?? 120_000;
   const started = Date.now();
@@ -151,14 +165,20 @@ export async function acquireLedgerLock(gitDir: string, opts: { waitMs?: number 
   }
 }
 
-/** Keep the lock fresh while held; the returned function releases it. */
-function hold(lockDir: string, owner: Owner): () => Promise<void> {
+/**
+ * Keep the lock fresh while held. Losing it (this process was paused past
+ * STALE_MS and another took over) is noted, not acted on here: the command
+ * stops at its next step and says what it had already committed, because a
+ * commit that landed must never be made again by a re-run.
+ */
+function hold(lockDir: string, owner: Owner): LedgerLock {
+  let lostTo: Owner | null | undefined;
   const refresh = setInterval(() => {
     const now = readOwner(lockDir);
     if (now?.token !== owner.token) {
-      // Another process took the lock over: continuing could interleave two writers.
-      process.stderr.write(`error[LOCK_COMPROMISED]: the ledger lock ${lockDir} was taken over by another process\nhint: run the command again\n`);
-      process.exit(1);
+      lostTo = now;
+      clearInterval(refresh);
+      return;
     }
     const t = new Date();
     try {
@@ -191,7 +211,11 @@ function hold(lockDir: string, owner: Owner): () => Promise<void> {
     ended: (pid) => live.delete(pid),
   });
   let released = false;
-  return async () => {
+  const check = (landed: Landed = { commit: null }) => {
+    if (lostTo === undefined && readOwner(lockDir)?.token === owner.token) return;
+    throw compromised(lockDir, lostTo ?? readOwner(lockDir), landed);
+  };
+  const release = async () => {
     if (released) return;
     released = true;
     clearInterval(refresh);
@@ -205,4 +229,23 @@ function hold(lockDir: string, owner: Owner): () => Promise<void> {
       if (errCode(err) !== 'ENOENT') throw err;
     }
   };
+  return { check, release };
+}
+
+function compromised(lockDir: string, by: Owner | null, landed: Landed): RunlogError {
+  const who = by ? `another runlog command (pid ${by.pid})` : 'another process';
+  if (landed.commit) {
+    const what = `${landed.commit.slice(0, 12)}${landed.subject ? ` (${landed.subject})` : ''}`;
+    return failed(
+      'LOCK_COMPROMISED',
+      `${who} took the ledger lock over while this command was paused; it had already committed ${what}${landed.pushed ? ' and pushed it' : ' locally'}, and stopped there`,
+      landed.pushed
+        ? 'nothing is missing: do not run the command again (that would record it twice)'
+        : 'the commit is kept: do not run the command again (that would record it twice); `runlog sync` pushes it',
+      { details: { commit: landed.commit, pushed: landed.pushed ?? false, lock: lockDir } },
+    );
+  }
+  return failed('LOCK_COMPROMISED', `${who} took the ledger lock over while this command was paused, before it wrote anything`, 'nothing was changed; run the command again', {
+    details: { commit: null, lock: lockDir },
+  });
 }

@@ -15,13 +15,13 @@ export async function* gitLines(cwd: string, args: string[]): AsyncGenerator<str
     if (stderr.length < 64 * 1024) stderr += d;
   });
   const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
+    child.on('error', (e: NodeJS.ErrnoException) => reject(new GitError(args, cwd, { type: 'spawn', errno: e.code ?? '', message: e.message })));
     child.on('close', (code) => resolve(code));
   });
   try {
     yield* createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
     const code = await exited;
-    if (code !== 0) throw new GitError(args, stderr || `exit code ${String(code)}`);
+    if (code !== 0) throw new GitError(args, cwd, { type: 'exit', stderr: stderr || `exit code ${String(code)}` });
   } finally {
     if (child.exitCode === null) child.kill();
   }

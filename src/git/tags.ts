@@ -95,7 +95,7 @@ export async function sealTag(ledger: Ledger, req: SealTagRequest): Promise<Seal
   const git = ledger.git;
   const scrubber = scrubberFor(ledger.config.scrub.rules);
   await checkTagName(git, req.name, scrubber);
-  const release = await acquireLedgerLock(ledger.gitDir);
+  const lock = await acquireLedgerLock(ledger.gitDir);
   try {
     const remote = ledger.config.remote;
     const hasRemote = (await git.remoteUrl(remote)) !== null;
@@ -133,7 +133,7 @@ export async function sealTag(ledger: Ledger, req: SealTagRequest): Promise<Seal
     }
     return { commit, sealCommit, created, pushed, pushError };
   } finally {
-    await release();
+    await lock.release();
   }
 }
 

@@ -5,18 +5,22 @@
  * A rejected push fetches, moves to the remote head and re-applies the
  * operations (never a text merge), with bounded, jittered retries.
  * An unreachable remote keeps the local commit; `runlog sync` pushes it later.
+ * Every file is read and written through core/confined-fs (no symlinks);
+ * a failed commit puts the files back before the error is reported.
  */
-import { existsSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeInside } from '../core/confined-fs.js';
 import { scrubberFor } from '../core/scrub/scrub.js';
 import { RunlogError, failed } from '../core/errors.js';
-import { atomicWrite } from '../core/fs.js';
+import { decodeTrailer, encodeTrailer, TRAILER, type Applied, type Operation } from '../core/operation.js';
 import { type GitError, isMissingRemoteBranch, isPushRejected, type Git } from './git.js';
-import { acquireLedgerLock } from './lock.js';
-import { takePushTurn } from './push-queue.js';
-import type { Ledger, LedgerView } from './ledger-repo.js';
-import { decodeTrailer, encodeTrailer, type Applied, type Operation } from '../core/operation.js';
 import { backoffMs, sleep } from '../core/backoff.js';
+import { TxJournal } from './journal.js';
+import { acquireLedgerLock, type Landed, type LedgerLock } from './lock.js';
+import { takePushTurn } from './push-queue.js';
+import { ledgerView, type Ledger, type LedgerView } from './ledger-repo.js';
+import { editedByHand, noteMadeHere } from './replay-check.js';
 
 /** How long rejected pushes are retried at least (see pushWithReplay). */
 const PUSH_PATIENCE_MS = 30_000;
@@ -42,30 +46,42 @@ export interface TxResult<R = unknown> {
   pushRetries: number;
 }
 
-interface Journal {
-  head: string | null;
-  paths: string[];
-  created: string[];
-}
-
 export class Transaction {
   constructor(
     private readonly ledger: Ledger,
     private readonly apply: ApplyOperation,
   ) {}
 
+  private lock?: LedgerLock;
+  /** What this command has committed so far: a lost lock must report it, never invite a re-run. */
+  private landed: Landed = { commit: null };
+
   private get git(): Git {
     return this.ledger.git;
   }
 
-  private journalPath(): string {
-    return join(this.ledger.gitDir, 'runlog', 'journal.json');
+  private journal(): TxJournal {
+    return new TxJournal(this.ledger.gitDir, this.ledger.root, this.git);
   }
 
-  async run<R>(op: Operation, opts: { push: boolean }): Promise<TxResult<R>> {
-    const release = await acquireLedgerLock(this.ledger.gitDir);
+  /** Stop here if another process took the ledger lock over while this one was paused. */
+  private checkLock(): void {
+    this.lock?.check(this.landed);
+  }
+
+  private async locked<T>(body: () => Promise<T>): Promise<T> {
+    this.lock = await acquireLedgerLock(this.ledger.gitDir);
     try {
-      await this.recover();
+      await this.journal().recover();
+      return await body();
+    } finally {
+      await this.lock.release();
+      this.lock = undefined;
+    }
+  }
+
+  run<R>(op: Operation, opts: { push: boolean }): Promise<TxResult<R>> {
+    return this.locked(async () => {
       const url = opts.push && this.ledger.config.push === 'auto' ? await this.git.remoteUrl(this.ledger.config.remote) : null;
       if (url === null) {
         const done = await this.applyAndCommit(op);
@@ -77,9 +93,7 @@ export class Transaction {
       } finally {
         endTurn();
       }
-    } finally {
-      await release();
-    }
+    });
   }
 
   private async commitAndPush<R>(op: Operation): Promise<TxResult<R>> {
@@ -87,14 +101,17 @@ export class Transaction {
     const done = await this.applyAndCommit(op);
     const base: TxResult<R> = { result: done.applied.result as R, subject: done.applied.subject, commit: done.commit, pushed: false, replayed: synced.replayed, pushRetries: 0 };
     if (done.commit === null && synced.replayed === 0 && !(await this.hasUnpushed())) return base;
-    if (synced.offline) return { ...base, pushError: this.pushError(done.commit, synced.offline) };
+    if (synced.offline) return { ...base, pushError: offlineError(this.ledger.config.remote, done.commit, synced.offline) };
+    this.checkLock();
     const pushed = await this.pushWithReplay();
+    this.landed.pushed = pushed.ok;
+    this.checkLock();
     return {
       ...base,
       pushed: pushed.ok,
       replayed: synced.replayed + pushed.replayed,
       pushRetries: pushed.retries,
-      pushError: pushed.ok ? undefined : this.pushError(done.commit, pushed.reason),
+      pushError: pushed.ok ? undefined : offlineError(this.ledger.config.remote, done.commit, pushed),
     };
   }
 
@@ -107,10 +124,8 @@ export class Transaction {
   }
 
   /** `runlog sync`: push what is committed but not on the remote, replaying onto a moved remote. */
-  async sync(): Promise<{ pushed: number; pending: number; replayed: number; offline?: string }> {
-    const release = await acquireLedgerLock(this.ledger.gitDir);
-    try {
-      await this.recover();
+  sync(): Promise<{ pushed: number; pending: number; replayed: number; offline?: Offline }> {
+    return this.locked(async () => {
       const url = await this.git.remoteUrl(this.ledger.config.remote);
       if (url === null) {
         throw failed('NO_REMOTE', `the ledger repo has no remote named ${this.ledger.config.remote}`, 'add one with `git remote add origin <url>` or `runlog init --remote <url>`');
@@ -121,29 +136,17 @@ export class Transaction {
       } finally {
         endTurn();
       }
-    } finally {
-      await release();
-    }
+    });
   }
 
-  private async syncAndPush(): Promise<{ pushed: number; pending: number; replayed: number; offline?: string }> {
+  private async syncAndPush(): Promise<{ pushed: number; pending: number; replayed: number; offline?: Offline }> {
     const synced = await this.syncWithRemote();
     const before = await this.unpushedCount();
     if (synced.offline) return { pushed: 0, pending: before, replayed: synced.replayed, offline: synced.offline };
     if (before === 0) return { pushed: 0, pending: 0, replayed: synced.replayed };
     const pushed = await this.pushWithReplay();
-    if (!pushed.ok) return { pushed: 0, pending: await this.unpushedCount(), replayed: synced.replayed + pushed.replayed, offline: pushed.reason };
+    if (!pushed.ok) return { pushed: 0, pending: await this.unpushedCount(), replayed: synced.replayed + pushed.replayed, offline: pushed };
     return { pushed: before, pending: 0, replayed: synced.replayed + pushed.replayed };
-  }
-
-  private pushError(commit: string | null, reason: string): RunlogError {
-    return new RunlogError(
-      'push',
-      'PUSH_FAILED',
-      `${commit ? `committed ${commit.slice(0, 12)} locally, but ` : ''}could not update the remote ${this.ledger.config.remote}: ${reason}`,
-      'the commit is kept; `runlog sync` will push it when the remote is reachable',
-      { details: { commit } },
-    );
   }
 
   private remoteRef(branch: string): string {
@@ -151,10 +154,11 @@ export class Transaction {
   }
 
   /** Fetch; fast-forward when behind; replay local operations when diverged. */
-  private async syncWithRemote(): Promise<{ offline?: string; replayed: number }> {
+  private async syncWithRemote(): Promise<{ offline?: Offline; replayed: number }> {
     const branch = await this.branch();
     const fetched = await this.fetch(branch);
     if (fetched === 'offline') return { offline: this.lastFetchError, replayed: 0 };
+    this.checkLock();
     if (fetched === 'empty') return { replayed: 0 };
     const remote = this.remoteRef(branch);
     const head = await this.git.head();
@@ -170,13 +174,13 @@ export class Transaction {
     return { replayed: await this.replayOnto(remote) };
   }
 
-  private lastFetchError = '';
+  private lastFetchError: Offline = { reason: '', timedOut: false };
 
   private async fetch(branch: string): Promise<'ok' | 'empty' | 'offline'> {
     const r = await this.git.tryRun(['fetch', '-q', '--no-tags', this.ledger.config.remote, `+refs/heads/${branch}:${this.remoteRef(branch)}`]);
     if (r.ok) return 'ok';
     if (isMissingRemoteBranch(r.err)) return 'empty';
-    this.lastFetchError = firstLine(r.err);
+    this.lastFetchError = offlineOf(r.err);
     return 'offline';
   }
 
@@ -191,7 +195,7 @@ export class Transaction {
     return (await this.git.revList(`${remote}..HEAD`)).length;
   }
 
-  private async pushWithReplay(): Promise<{ ok: boolean; reason: string; replayed: number; retries: number }> {
+  private async pushWithReplay(): Promise<{ ok: boolean; reason: string; timedOut: boolean; replayed: number; retries: number }> {
     const branch = await this.branch();
     const retries = this.ledger.config.push_retries;
     const started = Date.now();
@@ -200,22 +204,23 @@ export class Transaction {
       const r = await this.git.tryRun(['push', '-q', '--no-verify', this.ledger.config.remote, `HEAD:refs/heads/${branch}`]);
       if (r.ok) {
         await this.git.tryRun(['update-ref', this.remoteRef(branch), 'HEAD']);
-        return { ok: true, reason: '', replayed, retries: attempt };
+        return { ok: true, reason: '', timedOut: false, replayed, retries: attempt };
       }
-      if (!isPushRejected(r.err)) return { ok: false, reason: firstLine(r.err), replayed, retries: attempt };
+      if (!isPushRejected(r.err)) return { ok: false, ...offlineOf(r.err), replayed, retries: attempt };
       // The budget is push_retries attempts AND a minimum time: with many busy
       // writers a single attempt (fetch, replay, push) is slow and loses often,
       // so a count alone runs out in seconds while the remote is healthy.
       const elapsed = Date.now() - started;
       if (retries === 0 || (attempt >= retries && elapsed >= PUSH_PATIENCE_MS)) {
-        return { ok: false, reason: `the remote kept moving; gave up after ${attempt + 1} attempts in ${Math.round(elapsed / 1000)} s`, replayed, retries: attempt + 1 };
+        return { ok: false, reason: `the remote kept moving; gave up after ${attempt + 1} attempts in ${Math.round(elapsed / 1000)} s`, timedOut: false, replayed, retries: attempt + 1 };
       }
       // Jittered backoff so writers that collided spread out. It comes before
       // the fetch: sleeping between fetch+replay and the push would only give
       // the others time to move the remote again.
       await sleep(backoffMs(attempt + 1, PUSH_BACKOFF_BASE_MS, PUSH_BACKOFF_CAP_MS, Math.random(), 0));
       const fetched = await this.fetch(branch);
-      if (fetched === 'offline') return { ok: false, reason: this.lastFetchError, replayed, retries: attempt + 1 };
+      if (fetched === 'offline') return { ok: false, ...this.lastFetchError, replayed, retries: attempt + 1 };
+      this.checkLock();
       replayed += await this.replayOnto(this.remoteRef(branch));
     }
   }
@@ -243,6 +248,9 @@ export class Transaction {
       }
       ops.push({ sha, op });
     }
+    for (const { sha, op } of ops) {
+      if (await editedByHand(this.ledger, this.apply, sha, op)) throw await this.handEdited(sha, onto);
+    }
     const backup = `refs/runlog/replayed/${Date.now()}-${process.pid}`;
     await this.git.run(['update-ref', backup, 'HEAD']);
     await this.git.run(['reset', '-q', '--keep', onto]);
@@ -266,23 +274,38 @@ export class Transaction {
     return ops.length;
   }
 
-  private view(): LedgerView {
-    const root = this.ledger.root;
-    return {
-      root,
-      config: this.ledger.config,
-      read: (p) => {
-        try {
-          return readFileSync(join(root, p), 'utf8');
-        } catch {
-          return null;
-        }
-      },
-    };
+  /**
+   * A runlog commit changed by hand: keep it under refs/runlog/hand-edited/
+   * and say how to carry the change over, depending on whether the remote
+   * already has runlog's original of it.
+   */
+  private async handEdited(sha: string, onto: string): Promise<RunlogError> {
+    const ref = `refs/runlog/hand-edited/${sha}`;
+    await this.git.run(['update-ref', ref, sha]);
+    const subject = (await this.git.run(['log', '-1', '--format=%s', sha])).trim();
+    const remote = onto.replace(/^refs\/remotes\//, '');
+    const trailer = (await this.git.commitMessage(sha)).split('\n').find((l) => l.startsWith(`${TRAILER}: `)) ?? '';
+    const original = trailer ? (await this.git.run(['log', '-F', `--grep=${trailer}`, '--format=%H', '-n', '1', `HEAD..${onto}`])).trim() : '';
+    const short = sha.slice(0, 12);
+    if (original) {
+      return failed(
+        'HAND_EDITED_COMMIT',
+        `commit ${short} (${subject}) was changed by hand after runlog made it, and ${remote} already has runlog's original (${original.slice(0, 12)}); replaying it would record the entry twice and undo your change`,
+        `carry your change over as a new commit: \`git reset --keep ${remote}\`, redo the edit (\`git diff ${original.slice(0, 12)} ${short}\` shows it), commit it, then \`runlog sync\`; your commit stays in ${ref}`,
+        { details: { commit: sha, original, ref } },
+      );
+    }
+    const [name, ...branch] = remote.split('/');
+    return failed(
+      'HAND_EDITED_COMMIT',
+      `commit ${short} (${subject}) was changed by hand after runlog made it, and ${remote} has moved; replaying its operation would undo your change`,
+      `integrate it with git: \`git pull --rebase ${name} ${branch.join('/')}\`, then \`runlog sync\`; your commit stays in ${ref}`,
+      { details: { commit: sha, ref } },
+    );
   }
 
   private async applyAndCommit(op: Operation): Promise<{ applied: Applied & { op: Operation }; commit: string | null }> {
-    const view = this.view();
+    const view = ledgerView(this.ledger);
     const applied = await this.apply(view, op);
     const writes = applied.writes.filter((w) => view.read(w.path) !== w.content);
     if (writes.length === 0) return { applied, commit: null };
@@ -294,16 +317,29 @@ export class Transaction {
     }
     const head = await this.git.headFast(this.ledger.gitDir);
     const created = paths.filter((p) => !existing.includes(p));
-    this.writeJournal({ head, paths, created });
-    for (const w of writes) atomicWrite(join(this.ledger.root, w.path), w.content);
-    // `git commit -- <paths>` stages tracked files itself; only new files need adding first.
-    const toAdd = [...created, ...untracked];
-    if (toAdd.length > 0) await this.git.run(['add', '--', ...toAdd]);
-    // The last line of defence: subject and trailer pass the scrubber again, whatever the operation did.
-    const scrubber = scrubberFor(this.ledger.config.scrub.rules);
-    await this.git.run(['commit', '-q', '--no-verify', ...this.messageArgs(scrubber.line(applied.subject), encodeTrailer(applied.op, scrubber)), '--', ...paths]);
+    this.checkLock();
+    const journal = this.journal();
+    journal.begin({ head, paths, created, kept: untracked });
+    try {
+      for (const w of writes) writeInside(this.ledger.root, w.path, w.content);
+      // `git commit -- <paths>` stages tracked files itself; only new files need adding first.
+      const toAdd = [...created, ...untracked];
+      if (toAdd.length > 0) await this.git.run(['add', '--', ...toAdd]);
+      // The last line of defence: subject and trailer pass the scrubber again, whatever the operation did.
+      const scrubber = scrubberFor(this.ledger.config.scrub.rules);
+      await this.git.run(['commit', '-q', '--no-verify', ...this.messageArgs(scrubber.line(applied.subject), encodeTrailer(applied.op, scrubber)), '--', ...paths]);
+    } catch (err) {
+      // Put the files back now, so a failed command changes nothing; if even that fails, the journal stays for the next one.
+      await journal.recover().catch(() => undefined);
+      throw err;
+    }
     const commit = await this.git.headFast(this.ledger.gitDir);
-    this.clearJournal();
+    journal.clear();
+    if (commit) {
+      noteMadeHere(commit);
+      this.landed = { commit, subject: applied.subject };
+    }
+    this.checkLock();
     return { applied, commit };
   }
 
@@ -318,64 +354,29 @@ export class Transaction {
     writeFileSync(file, `${subject}\n\n${trailer}\n`);
     return ['--cleanup=whitespace', '-F', file];
   }
-
-  private writeJournal(j: Journal): void {
-    writeFileSync(this.journalPath(), JSON.stringify(j));
-  }
-
-  private clearJournal(): void {
-    try {
-      unlinkSync(this.journalPath());
-    } catch {
-      // already gone
-    }
-  }
-
-  /**
-   * A writer killed mid-transaction leaves a journal. Either its commit
-   * happened (HEAD moved: keep it) or it did not (put the files back as HEAD
-   * has them). Atomic writes mean no file is ever half-written.
-   */
-  private async recover(): Promise<void> {
-    const path = this.journalPath();
-    if (!existsSync(path)) return;
-    let j: Journal;
-    try {
-      j = JSON.parse(readFileSync(path, 'utf8')) as Journal;
-    } catch {
-      this.clearJournal();
-      return;
-    }
-    const indexLock = join(this.ledger.gitDir, 'index.lock');
-    if (existsSync(indexLock)) unlinkSync(indexLock);
-    for (const p of j.paths) removeTempSiblings(join(this.ledger.root, p));
-    const head = await this.git.head();
-    if (head === j.head) {
-      const tracked = j.paths.filter((p) => !j.created.includes(p));
-      if (tracked.length > 0) await this.git.run(['checkout', '-q', 'HEAD', '--', ...tracked]);
-      for (const p of j.created) {
-        await this.git.tryRun(['rm', '-q', '--cached', '--ignore-unmatch', '--', p]);
-        try {
-          unlinkSync(join(this.ledger.root, p));
-        } catch {
-          // never written
-        }
-      }
-    } else if (head !== null) {
-      await this.git.tryRun(['reset', '-q', 'HEAD', '--', ...j.paths]);
-    }
-    this.clearJournal();
-  }
 }
 
-function removeTempSiblings(file: string): void {
-  const dir = dirname(file);
-  const prefix = `.${basename(file)}.`;
-  try {
-    for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name.endsWith('.tmp')) unlinkSync(join(dir, name));
-  } catch {
-    // the directory itself is gone: nothing to clean
-  }
+/** Why the remote could not be updated, and whether it was because it did not answer in time. */
+export interface Offline {
+  reason: string;
+  timedOut: boolean;
+}
+
+function offlineOf(err: GitError): Offline {
+  return err.timedOut ? { reason: err.message, timedOut: true } : { reason: firstLine(err), timedOut: false };
+}
+
+/** The push error of a command whose local commit (if any) is kept: exit 5. */
+export function offlineError(remote: string, commit: string | null, why: Offline): RunlogError {
+  return new RunlogError(
+    'push',
+    why.timedOut ? 'REMOTE_TIMEOUT' : 'PUSH_FAILED',
+    `${commit ? `committed ${commit.slice(0, 12)} locally, but ` : ''}could not update the remote ${remote}: ${why.reason}`,
+    why.timedOut
+      ? 'the commit is kept; `runlog sync` pushes it when the remote answers (git.timeout in runlog.config.yaml sets how long to wait)'
+      : 'the commit is kept; `runlog sync` will push it when the remote is reachable',
+    { details: { commit } },
+  );
 }
 
 function firstLine(err: GitError): string {

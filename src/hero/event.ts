@@ -1,6 +1,4 @@
 /** `runlog hero event`: one Event Log entry, by hand, in any logbook (hero or hand-kept). */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Ledger } from '../git/ledger-repo.js';
 import { LogbookDoc } from '../markdown/logbook.js';
 import { eventId, mirrorDecision, type EventKind } from './mirror-policy.js';
@@ -8,6 +6,7 @@ import { resolveLogbook } from '../ledger/read/logbooks.js';
 import { recordEvent, type RecordedEvent } from './record.js';
 import { currentChart } from './chart.js';
 import { linkedRunLog } from './launch.js';
+import { readInside } from '../core/confined-fs.js';
 
 export interface HeroEventOptions {
   ref: string;
@@ -31,7 +30,7 @@ export interface HeroEventOutcome extends RecordedEvent {
 
 export async function heroEvent(ledger: Ledger, o: HeroEventOptions): Promise<HeroEventOutcome> {
   const { slug, path } = resolveLogbook(ledger.root, o.ref);
-  const doc = new LogbookDoc(readFileSync(join(ledger.root, path), 'utf8'), path);
+  const doc = new LogbookDoc((readInside(ledger.root, path) ?? ''), path);
   const decision = mirrorDecision(doc, o.kind, o.at, o.post);
   const fields: [string, string][] = [
     ['Status', o.status ?? ''],

@@ -4,8 +4,7 @@
  * Job block), then record a Launched Instance and a launch event in the
  * logbook (`<run>: log launch`, or `log relaunch` with the config diff).
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { rejected, failed, type RunlogError } from '../core/errors.js';
 import type { Ledger } from '../git/ledger-repo.js';
 import type { HeroLaunchArgs, LogbookWriteResult } from '../ledger/ops/logbook.js';
@@ -17,6 +16,7 @@ import { eventId, mirrorDecision } from './mirror-policy.js';
 import { LOGBOOK_DIR, resolveLogbook } from '../ledger/read/logbooks.js';
 import { flushLogbook, type FlushResult } from './logbook-mirror.js';
 import { commit } from '../ledger/commit.js';
+import { readInside } from '../core/confined-fs.js';
 
 export interface HeroLaunchOptions extends LaunchRequest {
   ref: string;
@@ -61,7 +61,7 @@ export function linkedRunLog(ledger: Ledger, contract: Record<string, string>): 
 
 export async function heroLaunch(ledger: Ledger, o: HeroLaunchOptions): Promise<HeroLaunchOutcome> {
   const { slug, path } = resolveLogbook(ledger.root, o.ref);
-  const doc = new LogbookDoc(readFileSync(join(ledger.root, path), 'utf8'), path);
+  const doc = new LogbookDoc((readInside(ledger.root, path) ?? ''), path);
   const instances = doc.instances;
   const previous = instances.at(-1);
   const relaunch = previous !== undefined;
@@ -151,7 +151,7 @@ export async function heroLaunch(ledger: Ledger, o: HeroLaunchOptions): Promise<
 
 function readSnapshot(ledger: Ledger, rel: string): Record<string, unknown> | null {
   try {
-    return JSON.parse(readFileSync(join(ledger.root, rel), 'utf8')) as Record<string, unknown>;
+    return JSON.parse((readInside(ledger.root, rel) ?? 'null')) as Record<string, unknown>;
   } catch {
     return null;
   }

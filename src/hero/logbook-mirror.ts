@@ -11,8 +11,7 @@ import { LogbookDoc, type LogbookEntry } from '../markdown/logbook.js';
 import { scrub, scrubberFor } from '../core/scrub/scrub.js';
 import { listLogbooks, slugOf } from '../ledger/read/logbooks.js';
 import { commit } from '../ledger/commit.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readInside } from '../core/confined-fs.js';
 
 export interface MirrorOptions {
   /** `--github-api`: wins over `github.apiUrl` in runlog.config.yaml. */
@@ -110,7 +109,7 @@ export function entryComment(slug: string, path: string, e: LogbookEntry, chartU
  */
 export async function flushLogbook(ledger: Ledger, path: string, opts: MirrorOptions): Promise<FlushResult> {
   const out: FlushResult = { posted: [], pending: [], commits: [], pushed: false };
-  const doc = new LogbookDoc(readFileSync(join(ledger.root, path), 'utf8'), path);
+  const doc = new LogbookDoc((readInside(ledger.root, path) ?? ''), path);
   const pending = doc.pending;
   if (pending.length === 0) return out;
   const slug = slugOf(path);
@@ -192,7 +191,7 @@ function webBase(apiUrl: string): string {
 export async function flushPendingMirror(ledger: Ledger, opts: Partial<MirrorOptions> = {}): Promise<FlushResult> {
   const total: FlushResult = { posted: [], pending: [], commits: [], pushed: false };
   for (const path of listLogbooks(ledger.root)) {
-    const text = readFileSync(join(ledger.root, path), 'utf8');
+    const text = (readInside(ledger.root, path) ?? '');
     if (!text.includes('mirror=pending')) continue;
     const r = await flushLogbook(ledger, path, { push: opts.push ?? true, apiUrl: opts.apiUrl, env: opts.env });
     total.posted.push(...r.posted);

@@ -5,10 +5,8 @@
  * calls `commit`; nothing else constructs a Transaction, so the lock, the
  * journal and the push rules hold for every write.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Applied, Operation } from '../core/operation.js';
-import type { Ledger, LedgerView } from '../git/ledger-repo.js';
+import { ledgerView, type Ledger } from '../git/ledger-repo.js';
 import { Transaction, type TxResult } from '../git/transaction.js';
 import { applyOperation } from './ops/index.js';
 
@@ -29,17 +27,7 @@ export function syncLedger(ledger: Ledger): ReturnType<Transaction['sync']> {
  * files they would change (`--check` modes ask this and change nothing).
  */
 export async function plan(ledger: Ledger, op: Omit<Operation, 'v'>): Promise<Applied & { changed: string[] }> {
-  const view: LedgerView = {
-    root: ledger.root,
-    config: ledger.config,
-    read: (p) => {
-      try {
-        return readFileSync(join(ledger.root, p), 'utf8');
-      } catch {
-        return null;
-      }
-    },
-  };
+  const view = ledgerView(ledger);
   const applied = await applyOperation(view, { v: 1, ...op });
   return { ...applied, changed: applied.writes.filter((w) => view.read(w.path) !== w.content).map((w) => w.path) };
 }

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readInside } from '../core/confined-fs.js';
 import { failed } from '../core/errors.js';
 
 let packageRoot: string | undefined;
@@ -24,8 +25,9 @@ export function packageDir(): string {
 
 export function loadTemplate(name: string, ledger?: { root: string; templatesDir: string }): string {
   if (ledger) {
-    const override = join(ledger.root, ledger.templatesDir, name);
-    if (existsSync(override)) return readFileSync(override, 'utf8');
+    // A committed override is shared content: read without following a link out of the ledger.
+    const override = readInside(ledger.root, `${ledger.templatesDir.replace(/\/+$/, '')}/${name}`);
+    if (override !== null) return override;
   }
   return readFileSync(join(packageDir(), 'templates', name), 'utf8');
 }

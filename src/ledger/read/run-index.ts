@@ -61,8 +61,11 @@ function keyed(line: string, path: string, key: string): boolean {
 }
 
 function decodeLine(line: string): IndexEntry | undefined {
+  const f = line.split('\t');
+  // Anything may have damaged the file: a line of the wrong shape is a miss, recomputed silently.
+  if (f.length !== (f[2] === 'h' ? 5 : 8) || !'hnif'.includes(f[2] ?? 'x') || f[2]!.length !== 1 || f[3] === '') return undefined;
   try {
-    return decode(line.split('\t'));
+    return decode(f);
   } catch {
     return undefined;
   }

@@ -4,7 +4,8 @@
  */
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { notFound, usageError } from '../../core/errors.js';
+import { insidePath } from '../../core/confined-fs.js';
+import { notFound, usageError, type RunlogError } from '../../core/errors.js';
 
 export interface RunFile {
   id: string;
@@ -85,12 +86,12 @@ export function resolveRun(root: string, runsDir: string, ref: string, cwd = pro
   if (isListedRunFile(base, asId)) return checkInside(base, runFileFromId(root, runsDir, asId), bad);
   const runs = listRunFiles(root, runsDir);
   const exact = runs.find((r) => r.id === asId);
-  if (exact) return checkInside(base, exact, bad);
+  if (exact) return checkInside(root, base, exact, bad);
   // A suffix that starts at a path segment beats one that starts mid-name.
   const matches = runs.filter((r) => r.id.endsWith(ref));
   const atSegment = matches.filter((r) => r.id.endsWith(`/${ref}`));
   const candidates = atSegment.length > 0 ? atSegment : matches;
-  if (candidates.length === 1) return checkInside(base, candidates[0]!, bad);
+  if (candidates.length === 1) return checkInside(root, base, candidates[0]!, bad);
   if (candidates.length > 1) {
     throw usageError('AMBIGUOUS_RUN', `run ref ${JSON.stringify(ref)} matches ${candidates.length} runs`, `use one of: ${candidates.map((c) => c.id).join(', ')}`, {
       candidates: candidates.map((c) => c.id),
@@ -134,15 +135,21 @@ function fileWithin(root: string, runsDir: string, abs: string, bad: (why: strin
   if (!existsSync(abs)) throw notFound('RUN_NOT_FOUND', `no run log at ${relative(root, abs) || abs}`, 'see `runlog list` for the runs in this ledger');
   if (!statSync(abs).isFile()) throw bad('is not a file');
   const id = rel.split(sep).join('/').replace(/\.md$/, '');
-  return checkInside(base, runFileFromId(root, runsDir, id), bad);
+  return checkInside(root, base, runFileFromId(root, runsDir, id), bad);
 }
 
-/** Symlinks may not lead out of run_logs/. */
-function checkInside(base: string, run: RunFile, bad: (why: string) => Error): RunFile {
+/** A run log is a regular file reached through real folders: a link is refused, wherever it leads. */
+function checkInside(root: string, base: string, run: RunFile, bad: (why: string) => Error): RunFile {
   if (!existsSync(run.abs)) return run;
   const real = realpathSync(run.abs);
   const realBase = realpathSync(base);
   const rel = relative(realBase, real);
   if (rel.startsWith('..') || isAbsolute(rel)) throw bad(`resolves (through a symlink) outside ${base}`);
+  try {
+    insidePath(root, run.path);
+  } catch (err) {
+    if ((err as RunlogError).code === 'SYMLINK_IN_LEDGER') throw bad('is a symbolic link; runlog does not follow links inside the ledger');
+    throw err;
+  }
   return run;
 }

@@ -29,8 +29,9 @@ export class StatCache<T extends object> {
     if (!gitDir) return new StatCache<T>(null, version);
     const cache = new StatCache<T>(join(gitDir, 'runlog', name), version);
     try {
-      const raw = JSON.parse(readFileSync(cache.file!, 'utf8')) as { v: number; runs: Record<string, Entry<T>> };
-      if (raw.v === version) cache.entries = new Map(Object.entries(raw.runs));
+      const raw = JSON.parse(readFileSync(cache.file!, 'utf8')) as { v: number; runs: Record<string, Entry<T>> } | null;
+      // Derived data anything may have damaged: a cache of the wrong shape is rebuilt, never trusted.
+      if (raw?.v === version && typeof raw.runs === 'object' && raw.runs !== null) cache.entries = new Map(Object.entries(raw.runs));
     } catch {
       // no cache yet, or an unreadable one: it is rebuilt as files are read
     }
@@ -41,7 +42,7 @@ export class StatCache<T extends object> {
   get(path: string, abs: string, compute: () => T): T {
     const k = key(statSync(abs));
     const hit = this.entries.get(path);
-    if (hit && hit.k === k) return hit;
+    if (typeof hit === 'object' && hit !== null && hit.k === k) return hit;
     const fresh = { ...compute(), k } as Entry<T>;
     this.entries.set(path, fresh);
     this.dirty = true;
