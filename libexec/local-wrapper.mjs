@@ -5,18 +5,20 @@
 // running. Plain JavaScript with no dependencies so it runs from the sources
 // and from an installed package alike.
 //
-// Usage: node local-wrapper.mjs <outputDir>   (cwd and env are the job's)
+// Usage: node local-wrapper.mjs <stateDir>   (cwd, env and stdout/stderr are the job's)
+// <stateDir> is the attempt's folder in this machine's local state (.git/runlog/attempts/…):
+// intent.json is read from it, job.json and exit.json are written to it.
 import { spawn } from 'node:child_process';
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
-const outputDir = process.argv[2];
-if (!outputDir) fail('usage: local-wrapper.mjs <outputDir>');
-const jobPath = join(outputDir, 'job.json');
-const exitPath = join(outputDir, 'exit.json');
+const stateDir = process.argv[2];
+if (!stateDir) fail('usage: local-wrapper.mjs <stateDir>');
+const jobPath = join(stateDir, 'job.json');
+const exitPath = join(stateDir, 'exit.json');
 
-const intent = readIntent(join(outputDir, 'intent.json'));
+const intent = readIntent(join(stateDir, 'intent.json'));
 const claim = {
   schema: 1,
   idempotencyKey: intent.idempotencyKey,

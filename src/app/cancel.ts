@@ -1,11 +1,12 @@
 /**
  * `runlog cancel`: mark the run canceled, with the reason. A run whose
- * latest attempt has a job an executor may still be running is stopped
- * through that executor first (scancel, SIGTERM), so canceled is never only
- * on paper.
+ * latest attempt has a job this clone launched and an executor may still be
+ * running is stopped through that executor first (scancel, SIGTERM), so
+ * canceled is never only on paper. A job launched elsewhere is never
+ * signalled from here: the decision is recorded, and a warning says so.
  */
-import { readFileSync } from 'node:fs';
 import type { CommandOutput } from '../cli/output.js';
+import { readInside } from '../core/confined-fs.js';
 import { TERMINAL } from '../core/lifecycle.js';
 import { isoSeconds } from '../core/time.js';
 import { openLedger, type Ledger } from '../git/ledger-repo.js';
@@ -24,17 +25,23 @@ export interface CancelInput extends LedgerInput {
 export async function cancelService(input: CancelInput): Promise<CommandOutput<CancelResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const run = resolveRun(ledger.root, ledger.config.runs_dir, input.run);
-  if (await hasLiveJob(run)) return stopLiveJob(ledger, run, input);
+  const live = await liveJob(ledger, run);
+  if (live === 'ours') return stopLiveJob(ledger, run, input);
   const tx = await commit<EntryResult>(ledger, { kind: 'cancel', run: run.id, args: { run: run.id, reason: input.reason, at: new Date().toISOString() } }, { push: input.push });
-  return { result: { ...tx.result, ...committed(tx) }, human: [`${run.id}: ${tx.result.previousState} → canceled`], pushError: tx.pushError };
+  const warnings = live === 'foreign' ? [`warning: ${run.id}'s job was not launched from this clone, so nothing was signalled; stop it where it runs if it still does`] : [];
+  return { result: { ...tx.result, ...committed(tx) }, human: [`${run.id}: ${tx.result.previousState} → canceled`], warnings, pushError: tx.pushError };
 }
 
-/** True when the run's latest attempt has a job an executor may still be running. */
-async function hasLiveJob(run: RunFile): Promise<boolean> {
-  const { handleOf, latestAttempt } = await import('../jobs/attempt.js');
-  const doc = new RunLogDoc(readFileSync(run.abs, 'utf8'), run.path);
+/** Whether the run's latest attempt has a job an executor may still be running, and whether this clone launched it. */
+async function liveJob(ledger: Ledger, run: RunFile): Promise<'ours' | 'foreign' | 'none'> {
+  const { latestAttempt } = await import('../jobs/attempt.js');
+  const { jobOfAttempt } = await import('../jobs/plan.js');
+  const { LocalState } = await import('../executors/state.js');
+  const doc = new RunLogDoc(readInside(ledger.root, run.path) ?? '', run.path);
   const attempt = latestAttempt(doc);
-  return !TERMINAL.has(doc.view.state) && attempt !== undefined && handleOf(attempt) !== undefined;
+  if (TERMINAL.has(doc.view.state) || attempt === undefined) return 'none';
+  const job = jobOfAttempt(LocalState.forLedger(ledger.root), attempt);
+  return typeof job === 'string' ? job : 'ours';
 }
 
 async function stopLiveJob(ledger: Ledger, run: RunFile, input: CancelInput): Promise<CommandOutput<CancelResult>> {

@@ -22,7 +22,7 @@ export interface ExecutorContext {
   /** A `clusters:` profile name; default: `default_cluster`, or the only profile. */
   cluster?: string;
   /** Local executor only: fake hardware for preflight (tests, dry runs). */
-  localOptions?: import('./local/local-executor.js').LocalExecutorOptions;
+  localOptions?: Omit<import('./local/local-executor.js').LocalExecutorOptions, 'state'>;
 }
 
 export function parseExecutorName(name: string): ExecutorName {
@@ -35,7 +35,8 @@ export async function getExecutor(name: string, ctx: ExecutorContext): Promise<E
   switch (parseExecutorName(name)) {
     case 'local': {
       const { LocalExecutor } = await import('./local/index.js');
-      return new LocalExecutor(ctx.localOptions);
+      const { LocalState } = await import('./state.js');
+      return new LocalExecutor({ ...ctx.localOptions, state: LocalState.forLedger(ctx.root) });
     }
     case 'slurm': {
       const { clusterProfile, slurmExecutorOptions } = await import('./slurm/config.js');

@@ -6,8 +6,6 @@
  * log. The state between cycles is the logbook itself (the previous babysit
  * entry), so a restarted babysitter carries on where the last one stopped.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Ledger } from '../git/ledger-repo.js';
 import { field, LogbookDoc, type LogbookEntry } from '../markdown/logbook.js';
 import type { BabysitCycleResult } from '../schemas/output.js';
@@ -20,6 +18,8 @@ import { recordEvent } from './record.js';
 import { chartLogReadings, currentChart } from './chart.js';
 import { linkedRunLog } from './launch.js';
 import { TERMINAL } from '../core/lifecycle.js';
+import { readInside } from '../core/confined-fs.js';
+import { LocalState } from '../executors/state.js';
 
 export interface BabysitOptions {
   ref: string;
@@ -68,7 +68,7 @@ const stepOf = (e: LogbookEntry | undefined) => Number(/step (\d+)/.exec(field(e
 
 export async function babysitCycle(ledger: Ledger, o: BabysitOptions): Promise<CycleOutcome> {
   const { slug, path } = resolveLogbook(ledger.root, o.ref);
-  const doc = new LogbookDoc(readFileSync(join(ledger.root, path), 'utf8'), path);
+  const doc = new LogbookDoc((readInside(ledger.root, path) ?? ''), path);
   const contract = doc.contract;
   const runLog = linkedRunLog(ledger, contract);
   const outputRoot = (field(doc.instances.at(-1)?.fields ?? {}, 'Output root') ?? field(contract, 'Output root') ?? '').replace(/`/g, '').trim() || null;
@@ -241,11 +241,11 @@ async function runDetectors(
   if (failures.length >= 2) out.push(...d.detectRepeatedFailure(failures, t));
   if (x.finalStep) out.push(...d.detectFinalStepMismatch({ configFinalStep: x.finalStep, displayedTotal: [...recs].reverse().find((r) => r.total !== undefined)?.total, latestStep: x.step ?? undefined, ended: x.ended === 'completed' }));
   if (seen.attempts.length >= 2) {
-    const prevLog = attemptLog(seen.attempts[seen.attempts.length - 2]!);
+    const prevLog = attemptLog(LocalState.forLedger(ledger.root), seen.attempts[seen.attempts.length - 2]!);
     const current = seriesOf(recs, 'loss');
     if (prevLog && current.length > 0) {
       const { parseProgress, readTail } = await import('../signals/progress.js');
-      const previous = seriesOf(parseProgress(await readTail(prevLog, 256 * 1024)), 'loss');
+      const previous = seriesOf(parseProgress(await readTail(prevLog, 256 * 1024).catch(() => '')), 'loss');
       out.push(...d.detectResumeMismatch({ previous, current, resumeStep: current[0]!.step }, t));
     }
   }

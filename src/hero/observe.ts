@@ -1,11 +1,11 @@
 /**
  * What one babysitting cycle sees: the job (through its executor, from the
- * handle the run log recorded), the output log's progress, the checkpoints
+ * handle this machine recorded when it launched it), the output log's progress, the checkpoints
  * under the output root and the W&B offline summary. Every source may be
  * missing (a hand-kept logbook has no run log); what could not be read is
  * said, never guessed.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobHandle, JobObservation } from '../executors/types.js';
 import type { RunLogDoc } from '../markdown/runlog.js';
@@ -13,6 +13,8 @@ import type { Checkpoint } from '../checkpoints/index.js';
 import type { ProgressRecord } from '../signals/progress.js';
 import type { AttemptRecord } from '../jobs/attempt.js';
 import type { SuperviseContext } from '../jobs/context.js';
+import { jobOfAttempt } from '../jobs/plan.js';
+import type { LocalState } from '../executors/state.js';
 
 export interface Observation {
   runLog: string | null;
@@ -34,15 +36,18 @@ export interface Observation {
 
 export async function observe(ctx: SuperviseContext, runLog: string | null, outputRoot: string | null, logOverride?: string): Promise<Observation> {
   const { readRunDoc } = await import('../jobs/launch.js');
-  const { latestAttempt, handleOf } = await import('../jobs/attempt.js');
+  const { latestAttempt } = await import('../jobs/attempt.js');
   const { parseProgress, readTail } = await import('../signals/progress.js');
+  const { readRegularTail } = await import('../core/confined-fs.js');
   const out: Observation = { runLog, doc: null, attempt: null, attempts: [], handle: null, job: null, transportError: null, logPath: logOverride ?? null, logMtime: null, tail: '', records: [], checkpoints: null, wandb: null };
 
   if (runLog) {
     out.doc = readRunDoc(ctx, runLog);
     out.attempts = out.doc.view.jobs.map((j) => j.fields);
     out.attempt = latestAttempt(out.doc) ?? null;
-    out.handle = out.attempt ? (handleOf(out.attempt) ?? null) : null;
+    // Only a job this machine launched is asked about, and only its own output log is read.
+    const job = out.attempt ? jobOfAttempt(ctx.state, out.attempt) : 'none';
+    out.handle = typeof job === 'string' ? null : job;
     if (out.handle) {
       try {
         const executor = await ctx.executor(out.handle.executor, out.attempt?.cluster);
@@ -55,9 +60,10 @@ export async function observe(ctx: SuperviseContext, runLog: string | null, outp
       out.logPath ??= out.handle.outputPath;
     }
   }
-  if (out.logPath && existsSync(out.logPath)) {
-    out.logMtime = statSync(out.logPath).mtimeMs;
-    out.tail = await readTail(out.logPath, 256 * 1024);
+  const log = out.logPath ? readRegularTail(out.logPath, 0) : null;
+  if (out.logPath && log) {
+    out.logMtime = log.mtimeMs;
+    out.tail = await readTail(out.logPath, 256 * 1024).catch(() => '');
     out.records = parseProgress(out.tail);
   }
   if (outputRoot?.startsWith('/') && existsSync(outputRoot)) {
@@ -79,7 +85,9 @@ export async function observe(ctx: SuperviseContext, runLog: string | null, outp
 }
 
 /** The output log of an earlier attempt (for the resume-loss check), if the run log recorded it. */
-export function attemptLog(fields: Record<string, string>): string | null {
-  const v = (fields['output_log'] ?? '').replace(/`/g, '').trim();
-  return v !== '' && existsSync(v) ? v : null;
+/** The output log of an earlier attempt, when this machine launched it (never a path its Job block names). */
+export function attemptLog(state: LocalState, fields: Record<string, string>): string | null {
+  const plain = (k: string) => (fields[k] ?? '').replace(/`/g, '').trim() || undefined;
+  const job = jobOfAttempt(state, { idempotencyKey: plain('idempotency_key'), jobId: plain('execution_id') });
+  return typeof job === 'string' ? null : job.outputPath;
 }

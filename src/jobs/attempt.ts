@@ -5,7 +5,6 @@
  * parsed from the run log, so a restarted supervisor knows what the last one
  * knew.
  */
-import type { JobHandle } from '../executors/types.js';
 import type { RunLogDoc } from '../markdown/runlog.js';
 import type { StallAction } from '../config/jobs.js';
 
@@ -64,7 +63,6 @@ export interface AttemptRecord {
   lastStepAt?: string;
   stalledSince?: string;
   lostSince?: string;
-  handleExtra?: Record<string, string>;
   terminalState?: string;
   fields: Record<string, string>;
 }
@@ -91,12 +89,6 @@ export function latestAttempt(doc: RunLogDoc): AttemptRecord | undefined {
   if (!block) return undefined;
   const f = block.fields;
   const jobId = str(f[F.executionId]);
-  let handleExtra: Record<string, string> | undefined;
-  try {
-    handleExtra = f[F.handle] ? (JSON.parse(f[F.handle]) as Record<string, string>) : undefined;
-  } catch {
-    handleExtra = undefined;
-  }
   const action = f[F.stallAction];
   const stallAction: StallAction | undefined = action === 'retry' || action === 'resume' || action === 'fail' ? action : undefined;
   return {
@@ -122,22 +114,8 @@ export function latestAttempt(doc: RunLogDoc): AttemptRecord | undefined {
     lastStepAt: str(f[F.lastStepAt]),
     stalledSince: str(f[F.stalledSince]),
     lostSince: str(f[F.lostSince]),
-    handleExtra,
     terminalState: str(f[F.terminalState]),
     fields: f,
-  };
-}
-
-/** The executor handle rebuilt from the Job block: enough to poll or cancel the job from any process. */
-export function handleOf(a: AttemptRecord): JobHandle | undefined {
-  if (!a.jobId || !a.executor || !a.outputLog) return undefined;
-  return {
-    executor: a.executor,
-    jobId: a.jobId,
-    outputPath: a.outputLog,
-    host: a.host,
-    submittedAt: a.submittedAt ?? '',
-    extra: { ...(a.outputDir ? { outputDir: a.outputDir } : {}), ...a.handleExtra },
   };
 }
 

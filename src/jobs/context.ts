@@ -8,6 +8,7 @@ import type { Ledger } from '../git/ledger-repo.js';
 import type { RunlogError } from '../core/errors.js';
 import type { Operation } from '../core/operation.js';
 import type { Executor } from '../executors/types.js';
+import { LocalState } from '../executors/state.js';
 import { commit } from '../ledger/commit.js';
 import { getExecutor, type ExecutorContext } from '../executors/registry.js';
 import { jobSettings, policySettings, type JobSettings, type PolicySettings } from '../config/jobs.js';
@@ -21,6 +22,8 @@ export interface SuperviseContext {
   ledger: Ledger;
   settings: JobSettings;
   policy: PolicySettings;
+  /** What this machine launched: the only source of plans, pids and output paths (never the Job block). */
+  state: LocalState;
   push: boolean;
   now(): Date;
   executor(name: string, cluster?: string): Promise<Executor>;
@@ -45,6 +48,7 @@ export function createContext(ledger: Ledger, opts: ContextOptions): SuperviseCo
     ledger,
     settings: jobSettings(ledger.root, ledger.config),
     policy: policySettings(ledger.config),
+    state: LocalState.forLedger(ledger.root),
     push: opts.push,
     now: opts.now ?? (() => new Date()),
     commits: [],

@@ -3,12 +3,15 @@
  * provenance and the idempotency key), then submit, then record the launch.
  * A crash between intent and launch leaves a validating attempt whose key
  * the next pass submits again; executors adopt a job already launched under
- * that key, so an attempt never runs twice.
+ * that key, so an attempt never runs twice. Only this machine's own plan
+ * is resumed that way, and only once its preflight passed here: a
+ * validating run pushed by someone else is never launched without one.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { failed, rejected, RunlogError } from '../core/errors.js';
+import { readInside } from '../core/confined-fs.js';
+import { failed, notFound, rejected, RunlogError } from '../core/errors.js';
 import type { RunState } from '../core/lifecycle.js';
 import type { Operation } from '../core/operation.js';
 import { entryOutputDir } from '../campaigns/paths.js';
@@ -20,7 +23,7 @@ import { ledgerExcludes, runPreflight, snapshotConfig, type PreflightMemo, type 
 import { humanDate, isoSeconds } from '../core/time.js';
 import { code, F, idempotencyKey, latestAttempt } from './attempt.js';
 import type { SuperviseContext } from './context.js';
-import { argvForScript, savePlan, type LaunchPlan } from './plan.js';
+import { argvForScript, commandHash, loadPlan, saveLaunch, savePlan, type LaunchPlan } from './plan.js';
 import { envField, planFields, runtimeVersions } from './provenance.js';
 import { attemptDir, type StallAction } from '../config/jobs.js';
 
@@ -42,7 +45,45 @@ export interface LaunchOutcome {
 
 export function readRunDoc(ctx: SuperviseContext, runId: string): RunLogDoc {
   const rel = `${ctx.ledger.config.runs_dir}/${runId}.md`;
-  return new RunLogDoc(readFileSync(join(ctx.ledger.root, rel), 'utf8'), rel);
+  const text = readInside(ctx.ledger.root, rel);
+  if (text === null) throw notFound('RUN_NOT_FOUND', `no run log at ${rel}`, 'see `runlog list` for the runs in this ledger');
+  return new RunLogDoc(text, rel);
+}
+
+/**
+ * An attempt's output directory is new, reached through real folders below
+ * the output root: a directory that git filled (a committed output.log that
+ * links to a private file) must never receive a job's output. One that this
+ * machine already wrote after its own preflight is fine.
+ */
+function outputDirReason(ctx: SuperviseContext, key: string, outputDir: string): PreflightReason | undefined {
+  const rel = relative(ctx.settings.outputRoot, outputDir);
+  let dir = ctx.settings.outputRoot;
+  for (const part of rel.split(sep)) {
+    dir = join(dir, part);
+    let st;
+    try {
+      st = lstatSync(dir);
+    } catch {
+      return undefined;
+    }
+    if (st.isSymbolicLink()) return { rule: 'target', message: `${dir} is a symbolic link; an attempt's output directory must be a real, new directory` };
+  }
+  const entries = readdirSync(outputDir);
+  if (entries.length > 0 && loadPlan(ctx.state, key)?.preflightPassedAt === undefined) {
+    return { rule: 'target', message: `output directory ${outputDir} already exists and holds files this machine did not write (${entries.slice(0, 3).join(', ')}); an attempt needs a new one` };
+  }
+  return undefined;
+}
+
+/**
+ * After the intent is committed: what the Job block now says was launched.
+ * A retry without a command reuses this machine's plan only while the block
+ * still says so.
+ */
+export function noteRecordedCommand(ctx: SuperviseContext, runId: string, key: string): void {
+  const plan = loadPlan(ctx.state, key);
+  if (plan) savePlan(ctx.state, key, { ...plan, commandHash: commandHash(latestAttempt(readRunDoc(ctx, runId))?.fields['command']) });
 }
 
 /** What the job knows about itself; a resume after a stall also names the checkpoint to continue from. */
@@ -124,6 +165,9 @@ export async function prepareAttempt(ctx: SuperviseContext, runId: string, plan:
     throw failed('ATTEMPT_MISMATCH', `${runId}'s latest Job block is attempt ${latest.idempotencyKey}, not ${key}`, 'fix the Job block by hand or start a new attempt with `runlog retry`');
   }
   const adopting = from === 'validating' && latest?.jobId === undefined;
+  if (adopting && loadPlan(ctx.state, key)?.preflightPassedAt === undefined) {
+    throw failed('JOB_NOT_LOCAL', `${runId} is validating attempt ${key}, but its preflight did not pass on this machine`, `it is being launched elsewhere; if it is not, start a new attempt here: runlog retry ${runId} -- <command...>`);
+  }
   if (from !== 'pending' && !adopting) {
     throw failed('RUN_NOT_PENDING', `${runId} is ${from}; only a pending attempt can be launched`, `see \`runlog show ${runId}\`; use \`runlog retry\` or \`runlog restart\` for a new attempt`);
   }
@@ -159,9 +203,15 @@ export async function prepareAttempt(ctx: SuperviseContext, runId: string, plan:
     dirtyExcludes: dirtyExcludes(ctx, plan.cwd),
     memo: opts.memo,
   });
+  const dirReason = pre.ok ? outputDirReason(ctx, key, outputDir) : undefined;
+  if (dirReason) {
+    pre.reasons.push(dirReason);
+    pre.ok = false;
+  }
   if (pre.ok) {
     try {
-      savePlan(outputDir, plan);
+      savePlan(ctx.state, key, { ...plan, preflightPassedAt: ctx.now().toISOString() });
+      mkdirSync(outputDir, { recursive: true });
       if (pre.configAbs) pre.facts.configSnapshot = snapshotConfig(pre.configAbs, outputDir);
       if (pre.patch !== '') {
         pre.facts.patchPath = join(outputDir, 'dirty.patch');
@@ -221,6 +271,7 @@ export async function launchAttempt(ctx: SuperviseContext, runId: string, plan: 
     const c = await ctx.commit<JobOpResult>(p.op);
     if (c.commit) outcome.commits.push(c.commit);
     if (p.rejected) throw rejection({ ...outcome, state: 'validation_failed', reasons: p.rejected });
+    noteRecordedCommand(ctx, runId, p.key);
   }
   const executor = await ctx.executor(plan.executor, plan.cluster);
   let handle: JobHandle;
@@ -233,6 +284,7 @@ export async function launchAttempt(ctx: SuperviseContext, runId: string, plan: 
     if (err instanceof RunlogError && err.kind === 'rejected') throw rejection({ ...outcome, reasons: [{ rule: 'target', message }] });
     throw err;
   }
+  saveLaunch(ctx.state, p.key, handle);
   const op = launchOp(p, handle, ctx.now());
   const c = await ctx.commit<JobOpResult>(op);
   if (c.commit) outcome.commits.push(c.commit);

@@ -3,14 +3,14 @@
  * what changed — state before and after, the job ids it touched, the commits.
  */
 import { attemptDir } from '../config/jobs.js';
-import { failed } from '../core/errors.js';
+import { failed, usageError } from '../core/errors.js';
 import { TERMINAL } from '../core/lifecycle.js';
 import type { JobOpResult } from '../ledger/ops/jobs.js';
 import type { EntryResult } from '../ledger/ops/record.js';
-import { clock, code, F, handleOf, idempotencyKey, latestAttempt } from './attempt.js';
+import { clock, code, F, idempotencyKey, latestAttempt } from './attempt.js';
 import type { SuperviseContext } from './context.js';
 import { launchAttempt, readRunDoc } from './launch.js';
-import { loadPlan, savePlan, type LaunchPlan } from './plan.js';
+import { commandHash, jobOfAttempt, loadPlan, notLocal, requestOf, savePlan, type LaunchPlan } from './plan.js';
 
 export interface OperatorResult {
   id: string;
@@ -33,8 +33,10 @@ export async function stopRun(ctx: SuperviseContext, id: string, reason: string,
   if (!a?.idempotencyKey) {
     throw failed('NOT_LAUNCHED', `${id} has no launched attempt to stop`, `record a cancel instead: runlog cancel ${id} --reason "<why>"`);
   }
+  const job = jobOfAttempt(ctx.state, a);
+  if (job === 'foreign') throw notLocal(id, a);
+  const handle = job === 'none' ? undefined : job;
   const start = ctx.commits.length;
-  const handle = handleOf(a);
   let evidence = 'no job was started for this attempt';
   if (handle) {
     const executor = await ctx.executor(handle.executor, a.cluster);
@@ -62,8 +64,11 @@ export async function stopRun(ctx: SuperviseContext, id: string, reason: string,
 
 /**
  * A new attempt of an ended run: a `## Job (retry N)` block, then the launch
- * (with preflight) right away. The request is the previous attempt's plan,
- * or `argv` when given.
+ * (with preflight) right away. The request is the previous attempt's plan
+ * from this machine's local state (with `argv` when given). Without `argv`,
+ * that plan is reused only while the Job block still records the command it
+ * launched; the command is never taken from the block itself, which anyone
+ * who can push may have written.
  */
 export async function retryRun(ctx: SuperviseContext, id: string, opts: { argv?: string[]; action?: 'retry' | 'restart'; priorJobIds?: string[]; priorCommits?: string[]; before?: string } = {}): Promise<OperatorResult> {
   const doc = readRunDoc(ctx, id);
@@ -74,16 +79,25 @@ export async function retryRun(ctx: SuperviseContext, id: string, opts: { argv?:
   }
   if (state === 'completed') throw failed('RUN_COMPLETED', `${id} completed; a retry would run it again`, 'record a new run with `runlog new` to run the same config again');
   const prev = latestAttempt(doc);
-  const plan: LaunchPlan | undefined = prev?.outputDir ? loadPlan(prev.outputDir) : undefined;
-  const argv = opts.argv && opts.argv.length > 0 ? opts.argv : plan?.argv ?? commandFromBlock(prev?.fields['command']);
-  if (!argv) throw failed('NO_COMMAND', `no launch plan or command recorded for ${id}'s last attempt`, `give the command: runlog retry ${id} -- <command...>`);
+  const record = prev?.idempotencyKey ? loadPlan(ctx.state, prev.idempotencyKey) : undefined;
+  const given = opts.argv && opts.argv.length > 0 ? opts.argv : undefined;
+  if (given === undefined) {
+    const why =
+      record === undefined
+        ? `this clone has no launch plan of ${id}'s last attempt${prev?.idempotencyKey ? ` (${prev.idempotencyKey})` : ''}: it was launched elsewhere, or never launched`
+        : record.commandHash !== commandHash(prev?.fields['command'])
+          ? `the command in ${id}'s Job block is not the one this clone launched for ${prev?.idempotencyKey} (the run log was edited since)`
+          : undefined;
+    if (why) throw usageError('RETRY_NEEDS_COMMAND', why, `give the command to run: runlog retry ${id} -- <command...>`);
+  }
   const s = ctx.settings;
-  const next: LaunchPlan = plan
-    ? { ...plan, argv }
-    : { schema: 1, executor: prev?.executor ?? 'local', argv, cwd: prev?.fields['cwd'] ?? ctx.ledger.root, resources: {}, allowDirty: false, timeoutMs: prev?.timeoutMs ?? s.timeoutMs, heartbeatMs: prev?.heartbeatMs ?? s.heartbeatMs, retries: prev?.retries ?? s.retries, stallAction: prev?.stallAction ?? s.stallAction };
+  const base: LaunchPlan = record
+    ? requestOf(record)
+    : { schema: 1, executor: prev?.executor ?? 'local', cluster: prev?.cluster, argv: given!, cwd: ctx.ledger.root, resources: {}, allowDirty: false, timeoutMs: prev?.timeoutMs ?? s.timeoutMs, heartbeatMs: prev?.heartbeatMs ?? s.heartbeatMs, retries: prev?.retries ?? s.retries, stallAction: prev?.stallAction ?? s.stallAction };
+  const next: LaunchPlan = { ...base, argv: given ?? base.argv };
   const attempt = doc.view.attempt + 1;
   const dir = attemptDir(s.outputRoot, id, attempt);
-  savePlan(dir, next);
+  savePlan(ctx.state, idempotencyKey(id, attempt), next);
   const start = ctx.commits.length;
   const label = `retry ${doc.view.jobs.filter((j) => /^Job \(retry \d+\)/i.test(j.heading)).length + 1}`;
   await ctx.commit<EntryResult>({
@@ -135,14 +149,4 @@ export async function restartRun(ctx: SuperviseContext, id: string, reason: stri
   let stopped: OperatorResult | undefined;
   if (!TERMINAL.has(before)) stopped = await stopRun(ctx, id, `restart: ${reason}`, opts);
   return retryRun(ctx, id, { argv: opts.argv, action: 'restart', before, priorJobIds: stopped?.jobIds, priorCommits: stopped?.commits });
-}
-
-function commandFromBlock(value: string | undefined): string[] | undefined {
-  if (!value) return undefined;
-  try {
-    const parsed = JSON.parse(value) as unknown;
-    return Array.isArray(parsed) && parsed.every((a) => typeof a === 'string') && parsed.length > 0 ? (parsed as string[]) : undefined;
-  } catch {
-    return undefined;
-  }
 }

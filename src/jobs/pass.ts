@@ -6,8 +6,7 @@
  * nothing. The pass keeps no state: a run's facts come from its Job block,
  * its executor and its output; `memo` only sharpens the heartbeat clock.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { JobHandle, JobObservation } from '../executors/types.js';
 import { TERMINAL, type RunState } from '../core/lifecycle.js';
 import type { JobOpResult } from '../ledger/ops/jobs.js';
@@ -16,14 +15,15 @@ import { RunLogDoc } from '../markdown/runlog.js';
 import { compileProgressPatterns, latestProgress, type CompiledProgressPattern, type ProgressSummary } from '../signals/progress.js';
 import { backoffMs } from '../core/backoff.js';
 import { monitorClocks } from '../executors/slurm/config.js';
-import { clock, code, F, handleOf, humanDuration, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
+import { readRegularTail } from '../core/confined-fs.js';
+import { clock, code, F, humanDuration, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
 import type { SuperviseContext } from './context.js';
 import { decide, RESTARTS_FIELD, type Decision, type ProgressMemo } from './decide.js';
 import { launchAttempt } from './launch.js';
-import { loadPlan, savePlan, type LaunchPlan } from './plan.js';
-import { outputDirFor } from './launch.js';
+import { jobOfAttempt, loadPlan, requestOf, saveLaunch, savePlan, type LaunchPlan } from './plan.js';
+import { outputDirFor, readRunDoc } from './launch.js';
 import { adoptWaves, campaignsPass } from './wave.js';
-import { campaignOfPath, entryOfRunId, entryOutputDir } from '../campaigns/paths.js';
+import { campaignOfPath } from '../campaigns/paths.js';
 import { listCheckpoints, pickCheckpoint } from '../checkpoints/index.js';
 import { wandbGate } from '../wandb/gate.js';
 
@@ -108,14 +108,6 @@ export function infraRetriesUsed(doc: RunLogDoc): number {
   return supervisorRetries(doc).filter((cls) => INFRA_CLASSES.has(cls)).length;
 }
 
-function mtimeMs(path: string): number | undefined {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Growing windows at the end of the tail that hold the newest progress line of a live job. */
 const RECENT_WINDOWS = [512, 4096];
 
@@ -142,26 +134,15 @@ const TAIL_BYTES = 64 * 1024;
 
 /**
  * The last 64 KiB of a job's output, without the partial line the cut lands
- * in. Read synchronously: a pass reads hundreds of small tails and async
- * reads, one after another, spend most of their time waiting on the pool.
+ * in, and its mtime. Read synchronously: a pass reads hundreds of small
+ * tails and async reads, one after another, spend most of their time
+ * waiting on the pool. Only a regular file is read: a job that turned its
+ * log into a FIFO must not hang the pass.
  */
-function tailOf(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return '';
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const start = Math.max(0, size - TAIL_BYTES);
-    const buf = Buffer.allocUnsafe(size - start);
-    const n = readSync(fd, buf, 0, buf.length, start);
-    const text = buf.toString('utf8', 0, n);
-    return start === 0 ? text : text.slice(text.indexOf('\n') + 1);
-  } finally {
-    closeSync(fd);
-  }
+function tailOf(path: string): { text: string; mtimeMs?: number } {
+  const t = readRegularTail(path, TAIL_BYTES);
+  if (t === null) return { text: '' };
+  return { text: t.truncated ? t.text.slice(t.text.indexOf('\n') + 1) : t.text, mtimeMs: t.mtimeMs };
 }
 
 export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): Promise<PassReport> {
@@ -191,20 +172,26 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
     const attempt = latestAttempt(doc);
     if (inCampaign && state === 'pending') continue;
     if (!attempt?.idempotencyKey) continue;
+    // Only what this machine planned and launched is supervised here; the rest belongs to the machine that did.
+    const plan = loadPlan(ctx.state, attempt.idempotencyKey);
     if (state === 'pending' && !attempt.jobId && attempt.notBefore) {
+      if (plan === undefined) continue;
       report.runs++;
       if (Date.parse(attempt.notBefore) <= now.getTime()) launches.push({ id: file.id, attempt, adopting: false });
       continue;
     }
     if (!SUPERVISED.has(state)) continue;
-    report.runs++;
-    const handle = handleOf(attempt);
-    if (!handle) {
-      if (state === 'validating' && inCampaign) cutOff.push(file.id);
-      else if (state === 'validating') launches.push({ id: file.id, attempt, adopting: true });
+    if (state === 'validating' && !attempt.jobId) {
+      if (plan?.preflightPassedAt === undefined) continue;
+      report.runs++;
+      if (inCampaign) cutOff.push(file.id);
+      else launches.push({ id: file.id, attempt, adopting: true });
       continue;
     }
-    watched.push({ file, doc, attempt, handle, group: `${handle.executor}\0${attempt.cluster ?? ''}` });
+    const job = jobOfAttempt(ctx.state, attempt);
+    if (typeof job === 'string') continue;
+    report.runs++;
+    watched.push({ file, doc, attempt, handle: job, group: `${job.executor}\0${attempt.cluster ?? ''}` });
   }
 
   const observations = new Map<Watched, JobObservation | undefined>();
@@ -242,7 +229,8 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
     const obs = observations.get(w);
     // A requeued job pends again, but its output may say why it was requeued.
     const readOutput = obs !== undefined && (obs.phase !== 'queued' || (obs.restarts ?? 0) > 0);
-    const tail = readOutput ? tailOf(w.handle.outputPath) : '';
+    const log = readOutput ? tailOf(w.handle.outputPath) : { text: '' };
+    const tail = log.text;
     const progress = progressOf(tail, patterns, obs !== undefined && obs.phase !== 'running');
     const step = progress.latest?.step;
     const memoKey = w.attempt.idempotencyKey!;
@@ -255,7 +243,7 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
       observation: obs,
       progress,
       tail,
-      logMtimeMs: readOutput ? mtimeMs(w.handle.outputPath) : undefined,
+      logMtimeMs: log.mtimeMs,
       memo,
       retriesUsed: retriesUsed(w.doc),
       infraRetriesUsed: infraRetriesUsed(w.doc),
@@ -268,8 +256,7 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
   for (const l of launches) await launchDue(ctx, l.id, l.attempt, l.adopting, note);
   if (cutOff.length > 0) {
     for (const id of await adoptWaves(ctx, cutOff, note)) {
-      const doc = new RunLogDoc(readFileSync(join(ctx.ledger.root, ctx.ledger.config.runs_dir, `${id}.md`), 'utf8'), id);
-      const a = latestAttempt(doc);
+      const a = latestAttempt(readRunDoc(ctx, id));
       if (a) await launchDue(ctx, id, a, true, note);
     }
   }
@@ -356,7 +343,12 @@ async function act(ctx: SuperviseContext, w: Watched, d: Decision, note: (c: Pas
       return;
     }
     if (d.kind === 'requeue') {
-      const c = await ctx.commit<JobOpResult>({ kind: 'job-requeue', run: id, args: requeueArgs(w, d, at) });
+      const args = requeueArgs(w, d, at);
+      // The same job continues as the next attempt: this machine's records follow it.
+      saveLaunch(ctx.state, args.nextKey, w.handle);
+      const plan = loadPlan(ctx.state, key);
+      if (plan) savePlan(ctx.state, args.nextKey, plan);
+      const c = await ctx.commit<JobOpResult>({ kind: 'job-requeue', run: id, args });
       note({ id, attempt: w.attempt.attempt + 1, from, to: 'queued', action: 'state', message: d.reason, jobId: w.handle.jobId, commit: c.commit });
       return;
     }
@@ -383,15 +375,10 @@ async function act(ctx: SuperviseContext, w: Watched, d: Decision, note: (c: Pas
   }
 }
 
-/**
- * The request of the attempt that ended. A campaign entry's comes from its
- * own output directory, computed here from the campaign and entry, never
- * from a path the run log names.
- */
+/** The request of the attempt that ended, from this machine's local state (never from a path the run log names). */
 function planOf(ctx: SuperviseContext, w: Watched): LaunchPlan | undefined {
-  const campaign = campaignOfPath(ctx.ledger.config.runs_dir, w.file.path);
-  if (campaign) return loadPlan(entryOutputDir(ctx.settings.outputRoot, campaign, entryOfRunId(w.file.id), w.attempt.attempt));
-  return w.attempt.outputDir ? loadPlan(w.attempt.outputDir) : undefined;
+  const record = loadPlan(ctx.state, w.attempt.idempotencyKey!);
+  return record ? requestOf(record) : undefined;
 }
 
 /** The newest complete checkpoint an attempt left, or undefined (then a stall is retried from scratch). */
@@ -418,7 +405,7 @@ async function scheduleRetry(ctx: SuperviseContext, w: Watched, d: Extract<Decis
   const notBefore = new Date(ctx.now().getTime() + backoffMs(used, plan.backoffMs ?? ctx.settings.backoffBaseMs, plan.backoffMaxMs ?? ctx.settings.backoffMaxMs));
   const dir = outputDirFor(ctx, id, next, plan);
   const resumeFrom = d.stall && plan.stallAction === 'resume' ? await newestCheckpoint(outputDirFor(ctx, id, w.attempt.attempt, plan)) : undefined;
-  savePlan(dir, { ...plan, initFrom: resumeFrom });
+  savePlan(ctx.state, idempotencyKey(id, next), { ...plan, initFrom: resumeFrom });
   const fields: [string, string][] = [
     ['scheduled_by', 'supervisor'],
     ['retry_after', d.failureClass ?? 'unknown'],
@@ -442,13 +429,13 @@ function gateResult(ctx: SuperviseContext, w: Watched, plan: LaunchPlan, endedAt
 
 async function launchDue(ctx: SuperviseContext, id: string, attempt: AttemptRecord, adopting: boolean, note: (c: PassChange) => void): Promise<void> {
   const from = adopting ? 'validating' : 'pending';
-  const plan = attempt.outputDir ? loadPlan(attempt.outputDir) : undefined;
-  if (!plan) {
-    note({ id, attempt: attempt.attempt, from, to: from, action: 'error', message: `no launch plan in ${attempt.outputDir ?? '(no output_dir)'}; relaunch with \`runlog retry ${id} -- <command>\``, commit: null });
+  const record = attempt.idempotencyKey ? loadPlan(ctx.state, attempt.idempotencyKey) : undefined;
+  if (!record) {
+    note({ id, attempt: attempt.attempt, from, to: from, action: 'error', message: `this clone has no launch plan of ${attempt.idempotencyKey}; relaunch with \`runlog retry ${id} -- <command>\``, commit: null });
     return;
   }
   try {
-    const out = await launchAttempt(ctx, id, plan);
+    const out = await launchAttempt(ctx, id, requestOf(record));
     note({ id, attempt: out.attempt, from, to: out.state, action: 'launch', message: `${adopting ? 'adopted' : 'launched'} ${out.jobId ?? ''}`.trim(), jobId: out.jobId, commit: out.commits.at(-1) ?? null });
   } catch (err) {
     note({ id, attempt: attempt.attempt, from, to: 'validation_failed', action: 'error', message: err instanceof Error ? err.message : String(err), commit: ctx.commits.at(-1) ?? null });

@@ -15,7 +15,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLocalPlan, type LocalPlan } from '../campaigns/local-plan.js';
-import { campaignFile, CAMPAIGN_ID, entryOfRunId, entryOutputDir, SUMMARY_FILE } from '../campaigns/paths.js';
+import { campaignFile, CAMPAIGN_ID, entryOfRunId, SUMMARY_FILE } from '../campaigns/paths.js';
 import { entryClocks } from '../campaigns/policy.js';
 import { planCampaign, type EntryView } from '../campaigns/schedule.js';
 import { parseSummary } from '../campaigns/summary.js';
@@ -26,10 +26,10 @@ import type { Operation } from '../core/operation.js';
 import type { JobHandle } from '../executors/types.js';
 import type { JobField, JobOpResult } from '../ledger/ops/jobs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
-import { code, F, handleOf, latestAttempt } from './attempt.js';
+import { code, F, idempotencyKey, latestAttempt } from './attempt.js';
 import type { SuperviseContext } from './context.js';
-import { launchOp, newPreflightMemo, prepareAttempt, refusedOp, type PreparedAttempt } from './launch.js';
-import { loadPlan, savePlan, type LaunchPlan } from './plan.js';
+import { launchOp, newPreflightMemo, noteRecordedCommand, prepareAttempt, refusedOp, type PreparedAttempt } from './launch.js';
+import { jobOfAttempt, loadPlan, requestOf, saveLaunch, savePlan, type LaunchPlan } from './plan.js';
 import type { PassChange, PassReport } from './pass.js';
 
 const HEAD_BYTES = 2048;
@@ -122,7 +122,7 @@ export function entryPlan(local: LocalPlan, entry: string): LaunchPlan | undefin
 interface Due {
   runId: string;
   plan: LaunchPlan;
-  outputDir: string;
+  key: string;
 }
 
 /** The pending entries that may start now, in manifest order, at most `limit`. */
@@ -138,10 +138,10 @@ function dueEntries(ctx: SuperviseContext, local: LocalPlan, candidates: string[
     if (a?.idempotencyKey && (a.jobId || (a.notBefore !== undefined && Date.parse(a.notBefore) > now))) continue;
     const attempt = a?.idempotencyKey ? a.attempt : doc.view.attempt;
     const entry = entryOfRunId(runId);
-    const outputDir = entryOutputDir(ctx.settings.outputRoot, local.id, entry, attempt);
-    // A retry's request was saved with it (a resume from a checkpoint names the checkpoint there).
-    const plan = loadPlan(outputDir) ?? entryPlan(local, entry);
-    if (plan) due.push({ runId, plan, outputDir });
+    // A retry's request was saved in local state when it was scheduled (a resume names the checkpoint there).
+    const saved = loadPlan(ctx.state, idempotencyKey(runId, attempt));
+    const plan = saved ? requestOf(saved) : entryPlan(local, entry);
+    if (plan) due.push({ runId, plan, key: idempotencyKey(runId, attempt) });
   }
   return due;
 }
@@ -201,7 +201,7 @@ export async function launchWave(ctx: SuperviseContext, campaign: string, due: D
   const slurm = due[0]!.plan.executor === 'slurm';
   const key = `${campaign}#wave-${ctx.now().toISOString().replace(/[:.]/g, '')}`;
   for (const d of due) {
-    savePlan(d.outputDir, d.plan);
+    savePlan(ctx.state, d.key, d.plan);
     const p = await prepareAttempt(ctx, d.runId, d.plan, { memo });
     if (!p.op) continue;
     if (!p.rejected && slurm) (p.op.args['fields'] as JobField[]).push(['array_wave', code(key)], ['array_index', String(prepared.length)]);
@@ -210,6 +210,7 @@ export async function launchWave(ctx: SuperviseContext, campaign: string, due: D
     else prepared.push(p);
   }
   await ctx.commit({ kind: 'batch', args: { subject: `${campaign}: launch intent for ${prepared.length} run(s)${prepared.length < due.length ? `, ${due.length - prepared.length} rejected` : ''}`, ops: first } });
+  for (const p of prepared) noteRecordedCommand(ctx, p.runId, p.key);
   if (prepared.length === 0) return;
   await submitPrepared(ctx, campaign, prepared, slurm ? waveOf(ctx, campaign, key) : undefined, throttle, note);
 }
@@ -234,7 +235,10 @@ async function submitPrepared(ctx: SuperviseContext, campaign: string, prepared:
       }
     }
   }
-  for (const [p, h] of handles) ops.push(launchOp(p, h, ctx.now()));
+  for (const [p, h] of handles) {
+    saveLaunch(ctx.state, p.key, h);
+    ops.push(launchOp(p, h, ctx.now()));
+  }
   const c = await ctx.commit<{ results: JobOpResult[] }>({ kind: 'batch', args: { subject: `${campaign}: launch ${handles.size} run(s)${wave ? ` as Slurm array ${handles.values().next().value?.extra?.['arrayJob'] ?? ''}` : ''}`.trim(), ops } });
   for (const [p, h] of handles) note({ id: p.runId, attempt: p.attempt, from: p.from, to: p.plan.executor === 'local' ? 'running' : 'queued', action: 'launch', message: `launched ${h.jobId}`, jobId: h.jobId, commit: c.commit });
 }
@@ -257,9 +261,9 @@ export async function adoptWaves(ctx: SuperviseContext, runIds: string[], note: 
       rest.push(runId);
       continue;
     }
-    const outputDir = entryOutputDir(ctx.settings.outputRoot, campaign, entryOfRunId(runId), a.attempt);
-    const plan = loadPlan(outputDir) ?? entryPlan(local, entryOfRunId(runId));
-    if (!plan) continue;
+    const saved = loadPlan(ctx.state, a.idempotencyKey ?? '');
+    if (saved?.preflightPassedAt === undefined) continue;
+    const plan = requestOf(saved);
     const p = await prepareAttempt(ctx, runId, plan);
     const w = byWave.get(waveKey) ?? { campaign, items: [] };
     w.items.push({ index: Number(a.fields['array_index'] ?? '0'), p });
@@ -279,7 +283,9 @@ export async function liveArrays(ctx: SuperviseContext, runIds: string[], n: num
   for (const runId of runIds) {
     const doc = new RunLogDoc(readFileSync(join(ctx.ledger.root, ctx.ledger.config.runs_dir, `${runId}.md`), 'utf8'), runId);
     const a = latestAttempt(doc);
-    const array = a?.executor === 'slurm' ? a.handleExtra?.['arrayJob'] : undefined;
+    // The array this machine submitted, from its own record; a Job block's array id is never acted on.
+    const job = a ? jobOfAttempt(ctx.state, a) : 'none';
+    const array = typeof job !== 'string' && job.executor === 'slurm' ? job.extra?.['arrayJob'] : undefined;
     if (!array) continue;
     const set = byCluster.get(a!.cluster ?? '') ?? new Set<string>();
     set.add(array);
@@ -305,11 +311,13 @@ export async function stopWave(ctx: SuperviseContext, runIds: string[], reason: 
     const doc = new RunLogDoc(readFileSync(join(ctx.ledger.root, ctx.ledger.config.runs_dir, `${runId}.md`), 'utf8'), runId);
     const a = latestAttempt(doc);
     if (!a?.idempotencyKey || TERMINAL.has(doc.view.state)) continue;
-    const handle = handleOf(a);
-    const array = a.executor === 'slurm' ? a.handleExtra?.['arrayJob'] : undefined;
+    // Only jobs this machine launched are stopped; one launched elsewhere is recorded cancelled, never signalled.
+    const job = jobOfAttempt(ctx.state, a);
+    const handle = typeof job === 'string' ? undefined : job;
+    const array = handle?.executor === 'slurm' ? handle.extra?.['arrayJob'] : undefined;
     if (array) arrays.set(a.cluster ?? '', (arrays.get(a.cluster ?? '') ?? new Set()).add(array));
     else if (handle) singles.push({ handle, cluster: a.cluster });
-    ops.push({ kind: 'job-end', run: runId, args: { run: runId, key: a.idempotencyKey, at: ctx.now().toISOString(), state: 'canceled', failureClass: 'cancelled', reason, metrics: {}, fields: [[F.evidence, code(handle ? `stop requested for ${handle.executor} job ${handle.jobId}` : 'no job was started for this attempt')]] } });
+    ops.push({ kind: 'job-end', run: runId, args: { run: runId, key: a.idempotencyKey, at: ctx.now().toISOString(), state: 'canceled', failureClass: 'cancelled', reason, metrics: {}, fields: [[F.evidence, code(handle ? `stop requested for ${handle.executor} job ${handle.jobId}` : job === 'foreign' ? 'launched from another clone: nothing was signalled from here' : 'no job was started for this attempt')]] } });
   }
   for (const [cluster, ids] of arrays) {
     const executor = await ctx.executor('slurm', cluster || undefined);

@@ -3,8 +3,9 @@
  * A run is "making progress" when these move, not when its process exists.
  * Pure over text; `readTail` is the one function that touches the disk.
  */
+import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { notFound, usageError } from '../core/errors.js';
+import { failed, notFound, usageError } from '../core/errors.js';
 import { ANSI_CSI } from '../core/text.js';
 import { readLiteralObject } from './literal.js';
 import { NUMBER_SOURCE, parseLogNumber } from './numbers.js';
@@ -349,6 +350,8 @@ export function latestProgress(text: string, extra: readonly (ProgressPattern | 
 /**
  * The last `maxBytes` of a file, decoded as UTF-8, without the partial line
  * the cut lands in. Only those bytes are read: output logs grow to gigabytes.
+ * A job owns its log and may replace it with a FIFO or a link: only a
+ * regular file is read (opened without following links or blocking).
  */
 export async function readTail(path: string, maxBytes = 64 * 1024): Promise<string> {
   if (!Number.isInteger(maxBytes) || maxBytes <= 0) {
@@ -356,7 +359,7 @@ export async function readTail(path: string, maxBytes = 64 * 1024): Promise<stri
   }
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw notFound('OUTPUT_LOG_NOT_FOUND', `output log ${path} does not exist`, 'check the job block for the output path; the job may not have started yet', {
@@ -366,7 +369,9 @@ export async function readTail(path: string, maxBytes = 64 * 1024): Promise<stri
     throw err;
   }
   try {
-    const { size } = await handle.stat();
+    const st = await handle.stat();
+    if (!st.isFile()) throw failed('OUTPUT_LOG_NOT_A_FILE', `output log ${path} is not a regular file`, 'the job replaced its log with something else; read its output where the job writes it', { details: { path } });
+    const size = st.size;
     const start = Math.max(0, size - maxBytes);
     const length = size - start;
     const buffer = Buffer.alloc(length);

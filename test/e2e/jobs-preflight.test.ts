@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorOutput, SubmitOutput } from '../../src/schemas/output.js';
 import { fileAt, git, newRun, runlogOk } from '../support/ledger.js';
-import { jobLedger, lastJob, pollUntil, show, submit, train, type JobLedger } from './jobs-support.js';
+import { jobFile, jobLedger, lastJob, pollUntil, show, submit, train, type JobLedger } from './jobs-support.js';
 
 let jl: JobLedger;
 let dir: string;
@@ -43,7 +43,7 @@ async function rejectedWith(run: string, flags: string[], command: string[], rea
   // Committed and pushed, and no job was started.
   expect(err.commit).toMatch(/^[0-9a-f]{40}$/);
   expect(await fileAt(jl.l.remote, 'main', `run_logs/${run}.md`)).toContain('validation_failed');
-  expect(existsSync(join(dir, '.runlog', 'outputs', run, 'attempt-1', 'job.json'))).toBe(false);
+  expect(existsSync(jobFile(dir, run, 1, 'job.json'))).toBe(false);
   return s;
 }
 

@@ -3,12 +3,12 @@
  * finish while nobody watches, start it again, and it records the true
  * ending once, without launching anything twice. SIGTERM stops it cleanly.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SuperviseOutput } from '../../src/schemas/output.js';
 import { git, newRun, runlogOk, spawnRunlog, waitFor } from '../support/ledger.js';
-import { jobLedger, lastJob, show, submit, train, type JobLedger } from './jobs-support.js';
+import { jobFile, jobLedger, lastJob, show, submit, train, type JobLedger } from './jobs-support.js';
 
 let jl: JobLedger;
 beforeEach(async () => {
@@ -18,10 +18,10 @@ afterEach(() => jl.cleanup());
 
 const stateOf = async (run: string) => (await show(jl.dir, run)).state;
 
-/** Job directories (one per launched attempt) under the pinned output root. */
+/** Attempt directories of `run` whose job this clone launched (its local state holds a job record). */
 function launchedAttempts(run: string): string[] {
   const base = join(jl.dir, '.runlog', 'outputs', run);
-  return readdirSync(base).filter((d) => readdirSync(join(base, d)).includes('job.json'));
+  return readdirSync(base).filter((d) => existsSync(jobFile(jl.dir, run, Number(d.replace('attempt-', '')), 'job.json')));
 }
 
 describe('supervise', () => {
@@ -45,7 +45,7 @@ describe('supervise', () => {
     expect(killed.signal).toBe('SIGKILL');
 
     // Both jobs end while no supervisor runs; their wrappers still write the exit records.
-    const exitFile = (r: string, n: number) => join(dir, '.runlog', 'outputs', r, `attempt-${n}`, 'exit.json');
+    const exitFile = (r: string, n: number) => jobFile(dir, r, n, 'exit.json');
     await waitFor(() => {
       try {
         readFileSync(exitFile(run, 1));

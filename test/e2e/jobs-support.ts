@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, appendFileSync } f
 import { join } from 'node:path';
 import { git, makeLedger, REPO_ROOT, runlog, runlogOk, type CliResult, type TempLedger } from '../support/ledger.js';
 import { ShowOutput, type ShowResult } from '../../src/schemas/output.js';
+import { LocalState } from '../../src/executors/state.js';
 
 export const FAST_CLOCKS: Record<string, string | number> = {
   kill_grace: '1s',
@@ -49,9 +50,14 @@ export async function jobLedger(opts: JobLedgerOptions = {}): Promise<JobLedger>
   };
 }
 
-/** Leave no job behind, whatever an assertion skipped: every group the wrapper recorded. */
+/** A file the local executor keeps for attempt `n` of `run` in the ledger's local state (job.json, exit.json, ...). */
+export function jobFile(dir: string, run: string, n: number, name: string): string {
+  return join(LocalState.forLedger(dir).attemptDir(`${run}#${n}`), name);
+}
+
+/** Leave no job behind, whatever an assertion skipped: every group the wrapper recorded in local state. */
 export function killJobs(dir: string): void {
-  const root = join(dir, '.runlog', 'outputs');
+  const root = join(dir, '.git', 'runlog', 'attempts');
   const walk = (d: string) => {
     if (!existsSync(d)) return;
     for (const e of readdirSync(d, { withFileTypes: true })) {

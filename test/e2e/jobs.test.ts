@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OperatorOutput, PollOutput, SubmitOutput } from '../../src/schemas/output.js';
 import { fileAt, git, newRun, runlog, runlogOk } from '../support/ledger.js';
-import { jobLedger, lastJob, pollUntil, show, submit, train, type JobLedger } from './jobs-support.js';
+import { jobFile, jobLedger, lastJob, pollUntil, show, submit, train, type JobLedger } from './jobs-support.js';
 
 let jl: JobLedger;
 let dir: string;
@@ -103,7 +103,7 @@ describe('operator actions', () => {
   it('stop sends SIGTERM, records canceled, and says what changed', async () => {
     const run = await newRun(dir, 'stopme');
     const sub = SubmitOutput.parse((await submit(dir, run, [], train('--steps', '100000', '--sleep-ms', '20'))).json);
-    const jobJson = JSON.parse(readFileSync(join(sub.outputDir, 'job.json'), 'utf8')) as { childPid: number };
+    const jobJson = JSON.parse(readFileSync(jobFile(dir, run, 1, 'job.json'), 'utf8')) as { childPid: number };
     expect(alive(jobJson.childPid)).toBe(true);
     const r = await runlogOk(dir, ['stop', run, '--reason', 'wrong lr', '--grace', '2s', '--json']);
     const out = OperatorOutput.parse(r.json);
@@ -159,11 +159,11 @@ describe('operator actions', () => {
 describe('the two clocks and lost workers', () => {
   it('wall-clock timeout kills the job and records timed_out (walltime)', async () => {
     const run = await newRun(dir, 'slow');
-    const sub = SubmitOutput.parse((await submit(dir, run, ['--timeout', '2s', '--heartbeat', '60s'], train('--steps', '100000', '--sleep-ms', '20'))).json);
+    await submit(dir, run, ['--timeout', '2s', '--heartbeat', '60s'], train('--steps', '100000', '--sleep-ms', '20'));
     const s = await pollUntil(dir, run, (st) => st === 'timed_out', 20_000);
     expect(s.failureClass).toBe('walltime');
     expect(lastJob(s)['evidence']).toMatch(/wall clock .* >= timeout 2s/);
-    const job = JSON.parse(readFileSync(join(sub.outputDir, 'job.json'), 'utf8')) as { childPid: number };
+    const job = JSON.parse(readFileSync(jobFile(dir, run, 1, 'job.json'), 'utf8')) as { childPid: number };
     expect(alive(job.childPid)).toBe(false);
   });
 
@@ -189,8 +189,8 @@ describe('the two clocks and lost workers', () => {
 
   it('a job the executor can no longer see is lost, then worker_lost after the grace', async () => {
     const run = await newRun(dir, 'vanish');
-    const sub = SubmitOutput.parse((await submit(dir, run, ['--retries', '0'], train('--steps', '100000', '--sleep-ms', '20'))).json);
-    const job = JSON.parse(readFileSync(join(sub.outputDir, 'job.json'), 'utf8')) as { pid: number; pgid: number };
+    await submit(dir, run, ['--retries', '0'], train('--steps', '100000', '--sleep-ms', '20'));
+    const job = JSON.parse(readFileSync(jobFile(dir, run, 1, 'job.json'), 'utf8')) as { pid: number; pgid: number };
     // The worker dies with the job's wrapper: nobody is left to write exit.json.
     process.kill(-job.pgid, 'SIGKILL');
     process.kill(job.pid, 'SIGKILL');

@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { RunlogError } from '../../core/errors.js';
 
 /**
- * The files a local job leaves in its output directory. They are the job's
- * whole state: a restarted supervisor finds the job again from them alone.
+ * The files of a local job: the log in its output directory, the rest in the
+ * attempt's local-state folder (../state.ts), where no commit can put them.
+ * They are the job's whole state: a restarted supervisor on this machine
+ * finds the job again from them alone.
  */
 export const LOCAL_FILES = {
   /** What submit meant to launch, written before anything is spawned. */
@@ -16,13 +18,13 @@ export const LOCAL_FILES = {
   exit: 'exit.json',
   /** Written by cancel before it signals, so our own SIGTERM reads as canceled. */
   stop: 'stop-requested',
-  /** stdout and stderr of the command (and of the wrapper), appended. */
+  /** stdout and stderr of the command (and of the wrapper), appended; in the output directory. */
   log: 'output.log',
 } as const;
 
 export type LocalFile = keyof typeof LOCAL_FILES;
 
-export const localFile = (outputDir: string, file: LocalFile): string => join(outputDir, LOCAL_FILES[file]);
+export const localFile = (dir: string, file: LocalFile): string => join(dir, LOCAL_FILES[file]);
 
 /**
  * The wrapper is plain JavaScript outside src so one path works from the

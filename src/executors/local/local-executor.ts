@@ -1,14 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { failed, usageError } from '../../core/errors.js';
 import { probeLocalHardware, type LocalHardware } from '../hardware.js';
 import type { Executor, JobHandle, JobObservation, JobSpec, PollResult } from '../types.js';
-import { localFile, wrapperPath } from './files.js';
+import type { LocalState } from '../state.js';
+import { localFile, LOCAL_FILES, wrapperPath } from './files.js';
 import { jobEnv } from './job-env.js';
 import { localPreflight } from './preflight.js';
-import { checkProcess, currentBootId, groupMembers, signalGroup } from '../../core/proc.js';
+import { checkProcess, currentBootId, groupMembers, signalGroup, startTicksOf } from '../../core/proc.js';
 import {
   exitRecordSchema,
   jobRecordSchema,
@@ -23,6 +24,8 @@ import {
 import { sleep } from '../../core/backoff.js';
 
 export interface LocalExecutorOptions {
+  /** This machine's records of what it launched: the only place a job is found again from. */
+  state: LocalState;
   /** How long submit waits for the wrapper to start the command. */
   launchTimeoutMs?: number;
   /** After SIGKILL, how long cancel waits for the end to be recorded. */
@@ -38,8 +41,10 @@ const DEFAULT_GRACE_MS = 10_000;
 /**
  * Runs jobs as detached process groups on this machine. Each job is owned by
  * libexec/local-wrapper.mjs, which outlives the CLI and writes the job's
- * state into its output directory; this class only reads those files and
- * /proc, so any later process can poll or cancel the job from its handle.
+ * state into the attempt's folder in local state (never the output
+ * directory, which a run log names and git may have filled); this class
+ * only reads those files and /proc, so any later process on this machine
+ * can poll or cancel the job from its idempotency key.
  */
 export class LocalExecutor implements Executor {
   readonly name = 'local';
@@ -48,8 +53,10 @@ export class LocalExecutor implements Executor {
   private readonly checkIntervalMs: number;
   private readonly probeHardware: () => Promise<LocalHardware>;
   private hardware?: Promise<LocalHardware>;
+  private readonly state: LocalState;
 
-  constructor(opts: LocalExecutorOptions = {}) {
+  constructor(opts: LocalExecutorOptions) {
+    this.state = opts.state;
     this.launchTimeoutMs = opts.launchTimeoutMs ?? 10_000;
     this.killWaitMs = opts.killWaitMs ?? 5_000;
     this.checkIntervalMs = opts.checkIntervalMs ?? 25;
@@ -58,7 +65,7 @@ export class LocalExecutor implements Executor {
 
   async preflight(spec: JobSpec): Promise<string[]> {
     this.hardware ??= this.probeHardware();
-    return localPreflight(spec, await this.hardware);
+    return localPreflight(spec, await this.hardware, this.state.attemptDir(spec.idempotencyKey));
   }
 
   async submit(spec: JobSpec): Promise<JobHandle> {
@@ -69,8 +76,12 @@ export class LocalExecutor implements Executor {
       throw usageError('LOCAL_OUTPUT_DIR_RELATIVE', `output directory ${spec.outputDir} is not absolute`, 'pin the output directory to an absolute path');
     }
     mkdirSync(spec.outputDir, { recursive: true });
+    const dir = this.state.attemptDir(spec.idempotencyKey);
     // A retried submit (say, by a restarted supervisor) finds the job it launched before.
-    if (readRecord(localFile(spec.outputDir, 'job'), jobRecordSchema) !== undefined) return this.awaitStart(spec);
+    if (readRecord(localFile(dir, 'job'), jobRecordSchema) !== undefined) return this.awaitStart(spec, dir);
+    if (!existsSync(localFile(dir, 'intent')) && existsSync(join(spec.outputDir, LOCAL_FILES.log))) {
+      throw failed('LOCAL_OUTPUT_DIR_TAKEN', `output directory ${spec.outputDir} already holds an output log that is not attempt ${spec.idempotencyKey}'s`, 'give each attempt its own output directory');
+    }
 
     const intent: IntentRecord = {
       schema: 1,
@@ -81,8 +92,8 @@ export class LocalExecutor implements Executor {
       cwd: spec.cwd,
       submittedAt: new Date().toISOString(),
     };
-    writeRecord(localFile(spec.outputDir, 'intent'), intent);
-    return this.awaitStart(spec, this.launchWrapper(spec));
+    writeRecord(localFile(dir, 'intent'), intent);
+    return this.awaitStart(spec, dir, this.launchWrapper(spec, dir));
   }
 
   async poll(handles: JobHandle[]): Promise<PollResult> {
@@ -95,9 +106,9 @@ export class LocalExecutor implements Executor {
 
   async cancel(handle: JobHandle, opts: { graceMs?: number } = {}): Promise<JobObservation> {
     const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
-    const dir = outputDirOf(handle);
-    const job = readRecord(localFile(dir, 'job'), jobRecordSchema);
-    if (job === undefined) return this.observeNow(handle);
+    const dir = this.dirOf(handle);
+    const job = dir === undefined ? undefined : readRecord(localFile(dir, 'job'), jobRecordSchema);
+    if (dir === undefined || job === undefined) return this.observeNow(handle);
     if (job.host !== hostname()) {
       throw failed('LOCAL_WRONG_HOST', `job ${handle.jobId} runs on ${job.host}, not on ${hostname()}`, `run the cancel on ${job.host}`);
     }
@@ -113,11 +124,20 @@ export class LocalExecutor implements Executor {
     return this.observeNow(handle);
   }
 
-  private launchWrapper(spec: JobSpec): Launch {
-    const logFd = openSync(localFile(spec.outputDir, 'log'), 'a', 0o600);
+  /** The attempt folder of a handle this executor returned; undefined for any other handle. */
+  private dirOf(handle: JobHandle): string | undefined {
+    const key = handle.extra?.['key'];
+    if (key === undefined) return undefined;
+    const dir = this.state.attemptDir(key);
+    const job = readRecord(localFile(dir, 'job'), jobRecordSchema);
+    return job === undefined || jobIdOf(job) === handle.jobId ? dir : undefined;
+  }
+
+  private launchWrapper(spec: JobSpec, dir: string): Launch {
+    const logFd = openOutputLog(join(spec.outputDir, LOCAL_FILES.log));
     let child: ChildProcess;
     try {
-      child = spawn(process.execPath, [wrapperPath(), spec.outputDir], {
+      child = spawn(process.execPath, [wrapperPath(), dir], {
         detached: true,
         cwd: spec.cwd,
         env: jobEnv(spec),
@@ -138,33 +158,27 @@ export class LocalExecutor implements Executor {
    * Wait until the wrapper has started the command (job.json has a pgid), or
    * the launch has visibly ended one way or another.
    */
-  private async awaitStart(spec: JobSpec, launch?: Launch): Promise<JobHandle> {
-    const jobPath = localFile(spec.outputDir, 'job');
+  private async awaitStart(spec: JobSpec, dir: string, launch?: Launch): Promise<JobHandle> {
+    const jobPath = localFile(dir, 'job');
+    const log = join(spec.outputDir, LOCAL_FILES.log);
     const deadline = Date.now() + this.launchTimeoutMs;
     for (;;) {
       const wrapperExited = launch !== undefined && (launch.child.exitCode !== null || launch.child.signalCode !== null);
       const job = readRecord(jobPath, jobRecordSchema);
       if (job !== undefined) {
-        if (job.idempotencyKey !== spec.idempotencyKey) {
-          throw failed(
-            'LOCAL_OUTPUT_DIR_TAKEN',
-            `output directory ${spec.outputDir} already holds job ${job.idempotencyKey}, not ${spec.idempotencyKey}`,
-            'give each attempt its own output directory',
-          );
-        }
-        const started = job.pgid !== undefined || this.hasEnded(job, spec.outputDir);
+        const started = job.pgid !== undefined || this.hasEnded(job, dir);
         if (started || !checkProcess(job.pid, { startTicks: job.pidStartTicks, bootId: job.bootId }).alive) {
-          return handleFor(job, spec.outputDir);
+          return handleFor(job, log);
         }
       } else if (launch?.error !== undefined || wrapperExited) {
         const why = launch?.error?.message ?? `the wrapper exited with ${launch?.child.exitCode ?? launch?.child.signalCode}`;
-        throw failed('LOCAL_LAUNCH_FAILED', `could not launch run ${spec.runId}: ${why}`, `read ${localFile(spec.outputDir, 'log')} for the wrapper's message`);
+        throw failed('LOCAL_LAUNCH_FAILED', `could not launch run ${spec.runId}: ${why}`, `read ${log} for the wrapper's message`);
       }
       if (Date.now() > deadline) {
         throw failed(
           'LOCAL_LAUNCH_TIMEOUT',
           `run ${spec.runId} did not start within ${this.launchTimeoutMs} ms`,
-          `read ${localFile(spec.outputDir, 'log')}; submitting again with the same attempt adopts the job if it started late`,
+          `read ${log}; submitting again with the same attempt adopts the job if it started late`,
         );
       }
       await sleep(this.checkIntervalMs);
@@ -176,10 +190,11 @@ export class LocalExecutor implements Executor {
   }
 
   private observe(handle: JobHandle, context: PollContext): JobObservation {
-    const dir = outputDirOf(handle);
+    const dir = this.dirOf(handle);
+    if (dir === undefined) return { jobId: handle.jobId, phase: 'unknown', evidence: `job ${handle.jobId} was not launched from this machine` };
     try {
       const job = readRecord(localFile(dir, 'job'), jobRecordSchema);
-      if (job === undefined) return { jobId: handle.jobId, phase: 'unknown', evidence: `no ${localFile(dir, 'job')}` };
+      if (job === undefined) return { jobId: handle.jobId, phase: 'unknown', evidence: `no job record for ${handle.extra?.['key']} in this machine's local state` };
       const base = { jobId: handle.jobId, node: job.host, startedAt: job.startedAt };
       const stop = readRecord(localFile(dir, 'stop'), stopRecordSchema);
       const exit = readRecord(localFile(dir, 'exit'), exitRecordSchema);
@@ -237,17 +252,15 @@ interface PollContext {
   bootId: string | undefined;
 }
 
-function outputDirOf(handle: JobHandle): string {
-  return handle.extra?.outputDir ?? dirname(handle.outputPath);
-}
+const jobIdOf = (job: JobRecord) => `${job.host}:${job.pid}`;
 
-function handleFor(job: JobRecord, outputDir: string): JobHandle {
-  const extra: Record<string, string> = { outputDir, pid: String(job.pid), idempotencyKey: job.idempotencyKey };
+function handleFor(job: JobRecord, log: string): JobHandle {
+  const extra: Record<string, string> = { key: job.idempotencyKey, pid: String(job.pid) };
   if (job.pgid !== undefined) extra.pgid = String(job.pgid);
   return {
     executor: 'local',
-    jobId: `${job.host}:${job.pid}`,
-    outputPath: localFile(outputDir, 'log'),
+    jobId: jobIdOf(job),
+    outputPath: log,
     host: job.host,
     submittedAt: job.submittedAt ?? job.claimedAt,
     extra,
@@ -273,18 +286,49 @@ function sameBoot(job: JobRecord): boolean {
   return job.bootId === undefined || now === undefined || job.bootId === now;
 }
 
+/**
+ * The recorded group is still the one the wrapper made: its leader is the
+ * recorded command (same start time), or the leader is gone and only its
+ * descendants remain (a group id is not reused while it has members).
+ */
+function ownGroup(job: JobRecord): boolean {
+  if (job.pgid === undefined || job.pgid <= 1 || !sameBoot(job)) return false;
+  const leaderStart = startTicksOf(job.pgid);
+  if (leaderStart === undefined) return groupMembers(job.pgid).length > 0;
+  return job.childPid === job.pgid && job.childStartTicks !== undefined && leaderStart === job.childStartTicks;
+}
+
 /** Signals go to the command's group; before the group exists, to the wrapper, which passes them on. */
 function signalJob(job: JobRecord, signal: NodeJS.Signals): void {
   if (!sameBoot(job)) return;
   if (job.pgid !== undefined) {
-    signalGroup(job.pgid, signal);
+    if (ownGroup(job)) signalGroup(job.pgid, signal);
     return;
   }
-  if (checkProcess(job.pid, { startTicks: job.pidStartTicks, bootId: job.bootId }).alive) {
+  if (job.pid > 1 && checkProcess(job.pid, { startTicks: job.pidStartTicks, bootId: job.bootId }).alive) {
     try {
       process.kill(job.pid, signal);
     } catch {
       // Gone in between: nothing left to stop.
     }
   }
+}
+
+/**
+ * The job's output log, opened for appending without following a link and
+ * without blocking: a link or a FIFO put in its place is refused, never
+ * written through.
+ */
+function openOutputLog(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
+  } catch (err) {
+    throw failed('LOCAL_OUTPUT_NOT_A_FILE', `cannot open the output log ${path}: ${(err as Error).message}`, 'give the attempt a fresh output directory (or remove what is at that path)', { cause: err });
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw failed('LOCAL_OUTPUT_NOT_A_FILE', `the output log ${path} is not a regular file`, 'give the attempt a fresh output directory (or remove what is at that path)');
+  }
+  return fd;
 }

@@ -1,14 +1,13 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, resolve } from 'node:path';
 import type { LocalHardware } from '../hardware.js';
 import type { JobSpec } from '../types.js';
 import { jobEnv } from './job-env.js';
 import { localFile } from './files.js';
-import { jobRecordSchema, readRecord } from './records.js';
 
-/** Reasons `spec` cannot run on this machine; empty when it can. */
-export function localPreflight(spec: JobSpec, hardware: LocalHardware): string[] {
-  return [...resourceReasons(spec, hardware), ...commandReasons(spec), ...outputDirReasons(spec)];
+/** Reasons `spec` cannot run on this machine; empty when it can. `stateDir` is the attempt's local-state folder. */
+export function localPreflight(spec: JobSpec, hardware: LocalHardware, stateDir: string): string[] {
+  return [...resourceReasons(spec, hardware), ...commandReasons(spec), ...outputDirReasons(spec, stateDir)];
 }
 
 function resourceReasons(spec: JobSpec, hw: LocalHardware): string[] {
@@ -47,7 +46,12 @@ export function resolveExecutable(command: string, cwd: string, path: string): s
   return undefined;
 }
 
-function outputDirReasons(spec: JobSpec): string[] {
+/**
+ * The output directory is new, or this machine already launched this very
+ * attempt into it. One that holds anything else (say, files committed by
+ * someone, a linked output.log) would receive the job's output or mix it up.
+ */
+function outputDirReasons(spec: JobSpec, stateDir: string): string[] {
   const dir = spec.outputDir;
   if (!isAbsolute(dir)) return [`output directory ${dir} is not absolute; pin it to an absolute path`];
   let existing = dir;
@@ -57,13 +61,11 @@ function outputDirReasons(spec: JobSpec): string[] {
     return [existing === dir ? `output directory ${dir} is not writable` : `output directory ${dir} cannot be created: ${existing} is not writable`];
   }
   if (existing !== dir) return [];
-  try {
-    const job = readRecord(localFile(dir, 'job'), jobRecordSchema);
-    if (job !== undefined && job.idempotencyKey !== spec.idempotencyKey) {
-      return [`output directory ${dir} already holds job ${job.idempotencyKey}; give this attempt its own output directory`];
-    }
-  } catch (err) {
-    return [(err as Error).message];
+  if (lstatSync(dir).isSymbolicLink()) return [`output directory ${dir} is a symbolic link; give this attempt a real, new directory`];
+  const ours = existsSync(localFile(stateDir, 'intent'));
+  const entries = readdirSync(dir);
+  if (!ours && entries.length > 0) {
+    return [`output directory ${dir} already holds files that are not attempt ${spec.idempotencyKey}'s (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); give this attempt its own output directory`];
   }
   return [];
 }

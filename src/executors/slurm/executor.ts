@@ -1,5 +1,6 @@
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { readRegularTail } from '../../core/confined-fs.js';
 import { failed, rejected } from '../../core/errors.js';
 import { isoSeconds } from '../../core/time.js';
 import type { Executor, JobHandle, JobObservation, JobSpec, PollResult, WaveRequest } from '../types.js';
@@ -42,30 +43,9 @@ export interface SlurmExecutorOptions {
 const ACCOUNTING_DISABLED = /accounting storage is disabled/i;
 const PREEMPTION_MARK = 'DUE TO PREEMPTION';
 
-async function readTail(path: string, bytes = 8192): Promise<string> {
-  try {
-    const fh = await open(path, 'r');
-    try {
-      const { size } = await fh.stat();
-      const length = Math.min(bytes, size);
-      const buf = Buffer.alloc(length);
-      await fh.read(buf, 0, length, size - length);
-      return buf.toString('utf8');
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return '';
-  }
-}
-
 async function readExitFile(path: string): Promise<number | undefined> {
-  try {
-    const text = (await readFile(path, 'utf8')).trim();
-    return /^\d+$/.test(text) ? Number(text) : undefined;
-  } catch {
-    return undefined;
-  }
+  const text = readRegularTail(path, 64)?.text.trim();
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
 export class SlurmExecutor implements Executor {
@@ -227,7 +207,8 @@ export class SlurmExecutor implements Executor {
   }
 
   private async outputSaysPreempted(handle: JobHandle): Promise<boolean> {
-    return (await readTail(handle.outputPath)).includes(PREEMPTION_MARK);
+    // Only a regular file: the job writes this log and may put a FIFO in its place.
+    return (readRegularTail(handle.outputPath, 8192)?.text ?? '').includes(PREEMPTION_MARK);
   }
 
   /** Without accounting, a job slurmctld has forgotten is known only from the file its script wrote. */

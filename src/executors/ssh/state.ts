@@ -9,11 +9,8 @@
  * Also kept: since when each destination has not answered, so a transport
  * outage is measured across CLI runs and supervisor restarts alike.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { findGitDir } from '../../git/git.js';
+import { LocalState } from '../state.js';
 
 export const AttemptRecordSchema = z.object({
   schema: z.literal(1),
@@ -45,57 +42,29 @@ export type SshAttemptRecord = z.infer<typeof AttemptRecordSchema>;
 const OutageSchema = z.object({ since: z.number(), error: z.string() });
 export type Outage = z.infer<typeof OutageSchema>;
 
-const fileName = (key: string) => `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`;
-
+/** SSH's records, kept in the ledger's local state (../state.ts) beside the jobs service's own. */
 export class SshStateStore {
-  constructor(readonly dir: string) {}
+  constructor(readonly state: LocalState) {}
 
-  /** The store of the ledger at `root`: `<git dir>/runlog/ssh`, or `<root>/.runlog/state/ssh` outside git. */
+  /** The store of the ledger at `root` (see LocalState.forLedger). */
   static forLedger(root: string): SshStateStore {
-    const git = findGitDir(root);
-    return new SshStateStore(git ? join(git.gitDir, 'runlog', 'ssh') : join(root, '.runlog', 'state', 'ssh'));
+    return new SshStateStore(LocalState.forLedger(root));
   }
 
   attempt(key: string): SshAttemptRecord | undefined {
-    const value = this.read(join(this.dir, 'attempts', fileName(key)));
-    const parsed = AttemptRecordSchema.safeParse(value);
-    return parsed.success && parsed.data.key === key ? parsed.data : undefined;
+    const rec = this.state.read(key, 'ssh', AttemptRecordSchema);
+    return rec?.key === key ? rec : undefined;
   }
 
   saveAttempt(record: SshAttemptRecord): void {
-    this.write(join(this.dir, 'attempts', fileName(record.key)), record);
+    this.state.write(record.key, 'ssh', record);
   }
 
   outage(destination: string): Outage | undefined {
-    const parsed = OutageSchema.safeParse(this.read(join(this.dir, 'hosts', fileName(destination))));
-    return parsed.success ? parsed.data : undefined;
+    return this.state.readShared('ssh-hosts', destination, OutageSchema);
   }
 
   setOutage(destination: string, outage: Outage | undefined): void {
-    const path = join(this.dir, 'hosts', fileName(destination));
-    if (outage) this.write(path, outage);
-    else {
-      try {
-        unlinkSync(path);
-      } catch {
-        // No outage was recorded.
-      }
-    }
-  }
-
-  private read(path: string): unknown {
-    try {
-      return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Readers see the old record or the new one; only this user can read either. */
-  private write(path: string, value: unknown): void {
-    mkdirSync(join(path, '..'), { recursive: true, mode: 0o700 });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, path);
+    this.state.writeShared('ssh-hosts', destination, outage);
   }
 }

@@ -7,18 +7,25 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalExecutor } from '../../../src/executors/local/index.js';
+import { LocalState } from '../../../src/executors/state.js';
 import type { JobHandle, JobObservation, JobSpec } from '../../../src/executors/types.js';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
 let dir: string;
+let state: LocalState;
+let executor: LocalExecutor;
 const started: JobHandle[] = [];
-const executor = new LocalExecutor();
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'runlog-local-'));
+  state = new LocalState(join(dir, 'state'));
+  executor = new LocalExecutor({ state });
 });
+
+/** Where the executor keeps an attempt's job files: this machine's local state, not the output directory. */
+const jobDir = (s: JobSpec) => state.attemptDir(s.idempotencyKey);
 
 afterEach(async () => {
   // Leave no process behind, whatever a failed assertion skipped.
@@ -98,7 +105,7 @@ describe('LocalExecutor', () => {
     expect(handle.executor).toBe('local');
     expect(handle.jobId).toBe(`${hostname()}:${handle.extra?.pid}`);
     expect(handle.outputPath).toBe(join(s.outputDir, 'output.log'));
-    expect(handle.extra?.outputDir).toBe(s.outputDir);
+    expect(handle.extra?.key).toBe(s.idempotencyKey);
     expect(Number(handle.extra?.pgid)).toBeGreaterThan(0);
 
     const end = await waitForEnd(handle);
@@ -110,11 +117,12 @@ describe('LocalExecutor', () => {
     const log = await readFile(handle.outputPath, 'utf8');
     expect(log).toContain('hello from the job');
     expect(log).toContain('and stderr');
-    const job = JSON.parse(await readFile(join(s.outputDir, 'job.json'), 'utf8'));
+    const job = JSON.parse(await readFile(join(jobDir(s), 'job.json'), 'utf8'));
     expect(job).toMatchObject({ idempotencyKey: s.idempotencyKey, argv: s.argv, host: hostname(), pid: Number(handle.extra?.pid) });
     expect(job.pgid).toBe(Number(handle.extra?.pgid));
     expect(job.startedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
-    const exit = JSON.parse(await readFile(join(s.outputDir, 'exit.json'), 'utf8'));
+    const exit = JSON.parse(await readFile(join(jobDir(s), 'exit.json'), 'utf8'));
+    expect(existsSync(join(s.outputDir, 'job.json'))).toBe(false);
     expect(exit).toMatchObject({ exitCode: 0, signal: null });
   });
 
@@ -149,7 +157,8 @@ describe('LocalExecutor', () => {
       launcher,
       [
         `import { LocalExecutor } from ${JSON.stringify(join(repoRoot, 'src/executors/local/index.ts'))};`,
-        `const handle = await new LocalExecutor().submit(${JSON.stringify(s)});`,
+        `import { LocalState } from ${JSON.stringify(join(repoRoot, 'src/executors/state.ts'))};`,
+        `const handle = await new LocalExecutor({ state: new LocalState(${JSON.stringify(state.dir)}) }).submit(${JSON.stringify(s)});`,
         'console.log(JSON.stringify(handle));',
       ].join('\n'),
     );
@@ -181,7 +190,7 @@ describe('LocalExecutor', () => {
     expect(end.phase).toBe('canceled');
     expect(end.signal).toBe('SIGKILL');
     expect(await readFile(handle.outputPath, 'utf8')).toContain('ignoring SIGTERM');
-    expect(existsSync(join(handle.extra?.outputDir ?? '', 'stop-requested'))).toBe(true);
+    expect(existsSync(join(state.attemptDir(handle.extra?.key ?? ''), 'stop-requested'))).toBe(true);
     expect(isGone(Number(handle.extra?.pgid))).toBe(true);
     // A later poll agrees with what cancel returned.
     expect((await observe(handle)).phase).toBe('canceled');
@@ -220,7 +229,7 @@ describe('LocalExecutor', () => {
     await waitForEnd(handle);
     const end = await executor.cancel(handle, { graceMs: 100 });
     expect(end.phase).toBe('completed');
-    expect(existsSync(join(handle.extra?.outputDir ?? '', 'stop-requested'))).toBe(false);
+    expect(existsSync(join(state.attemptDir(handle.extra?.key ?? ''), 'stop-requested'))).toBe(false);
   });
 
   it('forwards a SIGTERM sent to the wrapper and reports it as a failure, not a cancel', async () => {
@@ -258,7 +267,7 @@ describe('LocalExecutor', () => {
     expect((await observe(handle)).phase).toBe('running');
 
     // What a reused pid looks like: the pid is alive but started at another time.
-    const jobPath = join(s.outputDir, 'job.json');
+    const jobPath = join(jobDir(s), 'job.json');
     const job = JSON.parse(readFileSync(jobPath, 'utf8'));
     writeFileSync(jobPath, JSON.stringify({ ...job, pidStartTicks: '1', childStartTicks: '1' }));
     const seen = await observe(handle);
@@ -269,7 +278,7 @@ describe('LocalExecutor', () => {
   it('returns the existing job when the same attempt is submitted again', async () => {
     const counter = join(dir, 'starts');
     const s = spec('twice', node(`require('fs').appendFileSync(${JSON.stringify(counter)}, 'x'); setTimeout(() => {}, 300);`));
-    const [a, b] = await Promise.all([submit(s), new LocalExecutor().submit(s)]);
+    const [a, b] = await Promise.all([submit(s), new LocalExecutor({ state }).submit(s)]);
     const c = await submit(s);
     expect(b.jobId).toBe(a.jobId);
     expect(c.jobId).toBe(a.jobId);
@@ -282,7 +291,7 @@ describe('LocalExecutor', () => {
     const s = spec('interrupted', node(`require('fs').appendFileSync(${JSON.stringify(counter)}, 'x');`));
     // What a CLI killed between recording its intent and spawning leaves behind.
     await mkdir(s.outputDir, { recursive: true });
-    await writeFile(join(s.outputDir, 'intent.json'), JSON.stringify({ schema: 1, idempotencyKey: s.idempotencyKey, runId: s.runId, attempt: 1, argv: s.argv, cwd: s.cwd, submittedAt: new Date().toISOString() }));
+    await writeFile(join(jobDir(s), 'intent.json'), JSON.stringify({ schema: 1, idempotencyKey: s.idempotencyKey, runId: s.runId, attempt: 1, argv: s.argv, cwd: s.cwd, submittedAt: new Date().toISOString() }));
     const handle = await submit(s);
     expect((await waitForEnd(handle)).phase).toBe('completed');
     expect((await submit(s)).jobId).toBe(handle.jobId);
@@ -306,7 +315,7 @@ describe('LocalExecutor', () => {
     for (const [i, h] of handles.entries()) expect(result.jobs.get(h.jobId)?.phase).toBe(i % 2 === 0 ? 'completed' : 'failed');
   });
 
-  it('reports unknown for a handle whose output directory holds no job', async () => {
+  it('reports unknown for a handle this machine did not launch (no local record), whatever its output directory holds', async () => {
     const handle: JobHandle = {
       executor: 'local',
       jobId: `${hostname()}:1`,
@@ -315,6 +324,11 @@ describe('LocalExecutor', () => {
     };
     const seen = await observe(handle);
     expect(seen.phase).toBe('unknown');
-    expect(seen.evidence).toContain('job.json');
+    expect(seen.evidence).toContain('not launched from this machine');
+    // A forged handle naming a key this machine never launched is no better.
+    const forged = await observe({ ...handle, extra: { key: 'test/never#1', pid: '1', pgid: '1' } });
+    expect(forged.phase).toBe('unknown');
+    const cancel = await executor.cancel({ ...handle, extra: { key: 'test/never#1', pid: '1', pgid: '1' } }, { graceMs: 10 });
+    expect(cancel.phase).toBe('unknown');
   });
 });

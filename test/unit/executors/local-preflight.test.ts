@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseNvidiaSmi, probeLocalHardware } from '../../../src/executors/hardware.js';
 import { LocalExecutor, resolveExecutable } from '../../../src/executors/local/index.js';
+import { LocalState } from '../../../src/executors/state.js';
 import type { JobSpec } from '../../../src/executors/types.js';
 
 let dir: string;
-const executor = new LocalExecutor();
+let executor: LocalExecutor;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'runlog-preflight-'));
+  executor = new LocalExecutor({ state: new LocalState(join(dir, 'state')) });
 });
 
 afterEach(async () => {
@@ -91,7 +93,7 @@ describe('LocalExecutor.preflight', () => {
     const first = spec({ argv: [process.execPath, '-e', ''] });
     const handle = await executor.submit(first);
     const reasons = await executor.preflight({ ...first, idempotencyKey: 'test/preflight#2', attempt: 2 });
-    expect(reasons).toEqual([`output directory ${first.outputDir} already holds job test/preflight#1; give this attempt its own output directory`]);
+    expect(reasons).toEqual([`output directory ${first.outputDir} already holds files that are not attempt test/preflight#2's (output.log); give this attempt its own output directory`]);
     // The same attempt is fine: submit would adopt it.
     expect(await executor.preflight(first)).toEqual([]);
     await executor.cancel(handle, { graceMs: 1_000 });
