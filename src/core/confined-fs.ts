@@ -153,8 +153,13 @@ export function readRegularTail(path: string, maxBytes: number): { text: string;
     if (!st.isFile()) return null;
     const start = Math.max(0, st.size - maxBytes);
     const buf = Buffer.allocUnsafe(st.size - start);
-    const n = readSync(fd, buf, 0, buf.length, start);
-    return { text: buf.toString('utf8', 0, n), size: st.size, mtimeMs: st.mtimeMs, truncated: start > 0 };
+    let read = 0;
+    while (read < buf.length) {
+      const n = readSync(fd, buf, read, buf.length - read, start + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { text: buf.toString('utf8', 0, read), size: st.size, mtimeMs: st.mtimeMs, truncated: start > 0 };
   } finally {
     closeSync(fd);
   }

@@ -12,7 +12,8 @@
  * chart needs the shape of the curve, and an output log can grow to
  * gigabytes.
  */
-import { constants, fstatSync, openSync, closeSync, readFileSync, readSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { readRegularTail } from '../core/confined-fs.js';
 import { basename, join, sep } from 'node:path';
 import type { LedgerConfig } from '../config/config.js';
 import { RunLogDoc, type RunLogView } from '../markdown/runlog.js';
@@ -28,33 +29,19 @@ const unquote = (v: string): string => v.replace(/`/g, '').trim();
 
 /** The text of a regular file at `rel` under `base` that stays inside `base` once symlinks are resolved (its last `maxBytes`); null for anything else. */
 export function readConfined(base: string, rel: string, maxBytes = LOG_BYTES): string | null {
-  let fd: number;
+  let real: string;
   try {
     const realBase = realpathSync(base);
-    const real = realpathSync(join(base, rel));
+    real = realpathSync(join(base, rel));
     if (!real.startsWith(realBase + sep)) return null;
-    // O_NONBLOCK: a FIFO left where the log was must not hang the command.
-    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return null;
   }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return null;
-    const start = Math.max(0, st.size - maxBytes);
-    const buf = Buffer.allocUnsafe(st.size - start);
-    let read = 0;
-    while (read < buf.length) {
-      const n = readSync(fd, buf, read, buf.length - read, start + read);
-      if (n === 0) break;
-      read += n;
-    }
-    const text = buf.toString('utf8', 0, read);
-    // Cut mid-file: drop the partial first line.
-    return start === 0 ? text : text.slice(text.search(/[\r\n]/) + 1);
-  } finally {
-    closeSync(fd);
-  }
+  // A regular file only, opened without blocking: a FIFO left where the log was must not hang the command.
+  const t = readRegularTail(real, maxBytes);
+  if (t === null) return null;
+  // Cut mid-file: drop the partial first line.
+  return t.truncated ? t.text.slice(t.text.search(/[\r\n]/) + 1) : t.text;
 }
 
 /**
