@@ -83,7 +83,7 @@ export function resolveRun(root: string, runsDir: string, ref: string, cwd = pro
   if (isSymlink(named)) return fileWithin(root, runsDir, named, bad);
   // The common case, an exact id, without listing the ledger (an append to one of 10,000 runs need not walk them all):
   // exactly the file the walk would find, a regular file under real directories with a run log's name.
-  if (isListedRunFile(base, asId)) return checkInside(base, runFileFromId(root, runsDir, asId), bad);
+  if (isListedRunFile(base, asId)) return checkInside(root, base, runFileFromId(root, runsDir, asId), bad);
   const runs = listRunFiles(root, runsDir);
   const exact = runs.find((r) => r.id === asId);
   if (exact) return checkInside(root, base, exact, bad);
