@@ -7,13 +7,18 @@
  *
  * Commits this process made are known to match. Any other is checked by
  * applying its operation to the commit's parent, read through git, and
- * comparing with what the commit holds. Replays of commits made by earlier
+ * comparing with what the commit holds. Only an operation exactly as this
+ * runlog records it can be held to that: one the door refuses is left to the
+ * replay (a REPLAY_CONFLICT that parks it), and one the door changes (an
+ * earlier runlog wrote raw secrets into its trailer) is replayed scrubbed,
+ * since what its commit holds was never what the operation alone produces. Replays of commits made by earlier
  * processes are rare (an offline clone coming back), so the check costs
  * nothing on the busy path.
  */
 import { execFileSync } from 'node:child_process';
 import { relative, sep } from 'node:path';
-import type { Applied, Operation } from '../core/operation.js';
+import type { Operation } from '../core/operation.js';
+import type { ApplyOperation } from './transaction.js';
 import { GIT_ENV, type Git } from './git.js';
 import type { Ledger, LedgerView } from './ledger-repo.js';
 
@@ -25,7 +30,7 @@ export function noteMadeHere(sha: string): void {
 }
 
 /** Whether `sha` no longer is exactly what applying `op` to its parent produces. */
-export async function editedByHand(ledger: Ledger, apply: (view: LedgerView, op: Operation) => Promise<Applied>, sha: string, op: Operation): Promise<boolean> {
+export async function editedByHand(ledger: Ledger, apply: ApplyOperation, sha: string, op: Operation): Promise<boolean> {
   if (madeHere.has(sha)) return false;
   const prefix = ledgerPrefix(ledger);
   const show = (rev: string, path: string): string | null => {
@@ -44,12 +49,13 @@ export async function editedByHand(ledger: Ledger, apply: (view: LedgerView, op:
     }
   };
   const parent: LedgerView = { root: ledger.root, config: ledger.config, read: (p) => show(`${sha}^`, p) };
-  let applied: Applied;
+  let applied: Awaited<ReturnType<ApplyOperation>>;
   try {
     applied = await apply(parent, op);
   } catch {
-    return true;
+    return false;
   }
+  if (canonical(applied.op) !== canonical(op)) return false;
   const writes = applied.writes.filter((w) => parent.read(w.path) !== w.content);
   const changed = await changedPaths(ledger.git, sha);
   const expected = writes.map((w) => `${prefix}${w.path}`).sort();
@@ -66,4 +72,11 @@ async function changedPaths(git: Git, sha: string): Promise<string[]> {
 function ledgerPrefix(ledger: Ledger): string {
   const rel = relative(ledger.gitTop, ledger.root).split(sep).join('/');
   return rel === '' ? '' : `${rel}/`;
+}
+
+/** JSON with keys sorted at every level: the door rebuilds objects in its own key order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
 }
