@@ -86,7 +86,10 @@ export class LocalState {
 
   writeShared(namespace: string, key: string, value: unknown | undefined): void {
     const path = join(this.sharedDir(namespace), `${hashName(key)}.json`);
-    if (value !== undefined) return writeJson(path, value);
+    if (value !== undefined) {
+      writeJson(path, value);
+      return;
+    }
     try {
       unlinkSync(path);
     } catch {

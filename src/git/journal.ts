@@ -12,7 +12,7 @@ import { basename, dirname, join } from 'node:path';
 // zod's v3 API: this module is on append's path, where the v4 bundle costs ~20 ms to load.
 import { z } from 'zod/v3';
 import { insidePath, isPlainPath, privateDir } from '../core/confined-fs.js';
-import { failed, RunlogError } from '../core/errors.js';
+import { failed, type RunlogError } from '../core/errors.js';
 import { GitError, type Git } from './git.js';
 
 const RelPath = z.string().refine(isPlainPath, 'not a plain path inside the ledger');

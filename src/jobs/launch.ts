@@ -7,7 +7,7 @@
  * is resumed that way, and only once its preflight passed here: a
  * validating run pushed by someone else is never launched without one.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, type Stats, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { readInside } from '../core/confined-fs.js';
@@ -61,7 +61,7 @@ function outputDirReason(ctx: SuperviseContext, key: string, outputDir: string):
   let dir = ctx.settings.outputRoot;
   for (const part of rel.split(sep)) {
     dir = join(dir, part);
-    let st;
+    let st: Stats;
     try {
       st = lstatSync(dir);
     } catch {
