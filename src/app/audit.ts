@@ -11,6 +11,9 @@
  *
  * History is read from ONE `git log -p` stream: a process per commit costs
  * ~2 ms each, which is most of the time on a ledger with thousands of them.
+ * A merge commit shows its combined diff (`--cc`): the lines its result has
+ * that no parent had, i.e. what was typed while resolving it; lines that came
+ * from a parent were already scanned in the commit that added them.
  */
 import { lstatSync, openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,13 +86,15 @@ const COMMIT = '\u001eC ';
 const END_MESSAGE = '\u001eE';
 
 async function scanHistory(ledger: Ledger, found: Findings, scrubber: Scrubber): Promise<number> {
-  const args = ['-c', 'core.quotePath=false', 'log', '--all', '-p', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', `--format=${COMMIT}%H%n%B${END_MESSAGE}`];
+  const args = ['-c', 'core.quotePath=false', 'log', '--all', '-p', '--cc', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', `--format=${COMMIT}%H%n%B${END_MESSAGE}`];
   let commits = 0;
   let commit = '';
   let mode: 'message' | 'header' | 'hunk' | 'none' = 'none';
   let message: string[] = [];
   let path: string | null = null;
   let added: string[] = [];
+  /** One column per parent before each line of a hunk: 1, or a merge's parent count. */
+  let columns = 1;
   const flushFile = () => {
     if (path !== null && added.length > 0) found.add(scrubber, added.join('\n'), { where: 'diff', commit, path });
     path = null;
@@ -110,15 +115,17 @@ async function scanHistory(ledger: Ledger, found: Findings, scrubber: Scrubber):
         scanMessage(found, scrubber, commit, message);
         mode = 'none';
       }
-    } else if (line.startsWith('diff --git ')) {
+    } else if (line.startsWith('diff --git ') || line.startsWith('diff --cc ')) {
       flushFile();
       mode = 'header';
     } else if (mode === 'header' && line.startsWith('+++ ')) {
       path = diffPath(line);
     } else if (mode !== 'none' && line.startsWith('@@')) {
       mode = 'hunk';
-    } else if (mode === 'hunk' && line.startsWith('+')) {
-      added.push(line.slice(1));
+      // `@@` for a commit, `@@@` for a merge of two parents, and so on.
+      columns = /^@+/.exec(line)![0].length - 1;
+    } else if (mode === 'hunk' && line.startsWith('+'.repeat(columns))) {
+      added.push(line.slice(columns));
     }
   }
   flushFile();

@@ -1,7 +1,8 @@
 /**
  * `runlog audit` on a ledger written by the previous version: raw secrets in
  * trailers among thousands of ordinary commits, in a tag message, on a
- * commit only a refs/runlog/* ref reaches, and in a working file. It names
+ * commit only a refs/runlog/* ref reaches, in a line typed while resolving
+ * a merge (only the merge's combined diff shows it), and in a working file. It names
  * each (commit, where, path, kind), never the value, and exits 1.
  */
 import { writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ const GH = pick('github classic PAT');
 const STRIPE = pick('Stripe live secret key');
 const AZURE = pick('Azure storage AccountKey');
 const VAULT = pick('Vault service token');
+const DOCKER = pick('Docker Hub PAT');
 const FILLER = 1500;
 
 let l: TempLedger;
@@ -51,6 +53,19 @@ beforeAll(async () => {
   const aside = (await git(l.main, ['commit-tree', 'HEAD^{tree}', '-p', 'HEAD', '-m', `kept aside\n\n${AZURE.text}`])).trim();
   await git(l.main, ['update-ref', 'refs/runlog/replayed/1-1', aside]);
   leaks['aside'] = aside;
+  // A merge whose resolution added a line neither parent had.
+  await git(l.main, ['checkout', '-q', '-b', 'side', 'HEAD~1']);
+  writeFileSync(join(l.main, 'side.txt'), 'from the side branch\n');
+  await git(l.main, ['add', 'side.txt']);
+  await git(l.main, ['commit', '-q', '-m', 'side work']);
+  await git(l.main, ['checkout', '-q', 'main']);
+  await git(l.main, ['merge', '-q', '--no-ff', '--no-commit', 'side']);
+  writeFileSync(join(l.main, 'side.txt'), `from the side branch\nmerged with ${DOCKER.text}\n`);
+  await git(l.main, ['add', 'side.txt']);
+  await git(l.main, ['commit', '-q', '-m', 'merge side']);
+  leaks['merge'] = (await git(l.main, ['rev-parse', 'HEAD'])).trim();
+  writeFileSync(join(l.main, 'side.txt'), 'from the side branch\n');
+  await git(l.main, ['commit', '-q', '-am', 'clean up the merge']);
   writeFileSync(join(l.main, 'notes.txt'), `scratch: ${GH.text}\n`);
 });
 afterAll(() => l?.cleanup());
@@ -71,8 +86,9 @@ describe('runlog audit', () => {
     has({ where: 'tag', ref: 'refs/tags/seal/old', kind: 'vault' });
     has({ where: 'message', commit: leaks['aside'], kind: 'azure' });
     has({ where: 'file', path: 'notes.txt', kind: 'github' });
-    // The redacted file lines and the 1500 ordinary commits are not findings.
-    expect(report.findings).toHaveLength(5);
+    has({ where: 'diff', commit: leaks['merge'], path: 'side.txt', kind: 'docker' });
+    // The redacted file lines, the 1500 ordinary commits and the merge's lines from its parents are not findings.
+    expect(report.findings).toHaveLength(6);
   });
 
   it('never prints a value, in either mode', async () => {
@@ -81,7 +97,7 @@ describe('runlog audit', () => {
     human = `${r.stdout}\n${r.stderr}`;
     expect(human).toContain(leaks['trailer']!.slice(0, 12));
     expect(human).toMatch(/Runlog-Op trailer/);
-    for (const c of [GH, STRIPE, AZURE, VAULT]) {
+    for (const c of [GH, STRIPE, AZURE, VAULT, DOCKER]) {
       expect(human).not.toContain(c.secret);
       expect(JSON.stringify(report)).not.toContain(c.secret);
     }
