@@ -222,7 +222,8 @@ async function runDetectors(
   const t = d.resolveThresholds(((ledger.config as Record<string, unknown>)['detectors'] ?? {}) as Record<string, unknown>);
   const recs = seen.records;
   const out: Finding[] = [];
-  out.push(...d.detectNonFinite(recs.map((r) => ({ step: r.step, loss: r.loss, gradNorm: r.gradNorm, raw: r.raw }))));
+  const { scrubberFor } = await import('../core/scrub/scrub.js');
+  out.push(...d.detectNonFinite(recs.map((r) => ({ step: r.step, loss: r.loss, gradNorm: r.gradNorm, raw: r.raw })), scrubberFor(ledger.config.scrub.rules)));
   out.push(...d.detectLossSpike(seriesOf(recs, 'loss'), t));
   const tps = recs.filter((r) => r.throughput);
   if (tps.length > 0) out.push(...d.detectThroughputCollapse({ samples: tps.map((r) => ({ value: r.throughput!.value, step: r.step })), unit: tps[0]!.throughput!.unit }, t));

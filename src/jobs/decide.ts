@@ -14,6 +14,7 @@ import { classifyFailure, isRetryable, type FailureClass } from '../signals/clas
 import type { ProgressSummary } from '../signals/progress.js';
 import { code, F, humanDuration, type AttemptRecord } from './attempt.js';
 import type { JobSettings } from '../config/jobs.js';
+import type { Scrubber } from '../core/scrub/scrub.js';
 
 export type EndState = 'completed' | 'command_failed' | 'canceled' | 'timed_out' | 'worker_lost' | 'retry_exhausted';
 
@@ -53,6 +54,8 @@ export interface DecideInput {
   observation?: JobObservation;
   progress: ProgressSummary;
   tail: string;
+  /** The ledger's scrubber: failure evidence cut from the output is scrubbed with its rules before the cut. */
+  scrubber?: Scrubber;
   /** Last modification of the output log, ms since epoch. */
   logMtimeMs?: number;
   /** The supervisor's own memory of when it first saw the current step. */
@@ -145,7 +148,7 @@ function ended(input: DecideInput, obs: JobObservation): Decision {
   const executorReason = obs.phase === 'failed' ? obs.reason : [obs.phase.toUpperCase(), obs.reason].filter(Boolean).join(' ');
   // The executor itself says the job failed (OUT_OF_MEMORY, NODE_FAIL, ...): an exit code of 0 there does not mean success.
   const exitCode = obs.phase !== 'failed' && obs.exitCode === 0 ? null : obs.exitCode ?? null;
-  const c = classifyFailure({ exitCode, signal: obs.signal ?? null, tail: input.tail, executorReason });
+  const c = classifyFailure({ exitCode, signal: obs.signal ?? null, tail: input.tail, executorReason, scrubber: input.scrubber });
   const cls: FailureClass = c?.class ?? 'unknown';
   const evidence = c?.evidence ?? obs.evidence;
   fields.push(['classifier_rule', c?.rule ?? 'none']);

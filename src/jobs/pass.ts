@@ -16,6 +16,7 @@ import { compileProgressPatterns, latestProgress, type CompiledProgressPattern, 
 import { backoffMs } from '../core/backoff.js';
 import { monitorClocks } from '../executors/slurm/config.js';
 import { readRegularTail } from '../core/confined-fs.js';
+import { scrubberFor } from '../core/scrub/scrub.js';
 import { clock, code, F, humanDuration, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
 import type { SuperviseContext } from './context.js';
 import { decide, RESTARTS_FIELD, type Decision, type ProgressMemo } from './decide.js';
@@ -155,6 +156,7 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
   };
   const only = opts.runs ? new Set(opts.runs) : undefined;
   const patterns: CompiledProgressPattern[] = compileProgressPatterns(ctx.settings.progressPatterns as never);
+  const scrubber = scrubberFor(ctx.ledger.config.scrub.rules);
 
   const watched: Watched[] = [];
   const launches: { id: string; attempt: AttemptRecord; adopting: boolean }[] = [];
@@ -243,6 +245,7 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
       observation: obs,
       progress,
       tail,
+      scrubber,
       logMtimeMs: log.mtimeMs,
       memo,
       retriesUsed: retriesUsed(w.doc),

@@ -4,7 +4,7 @@
  */
 import { type FailureClass, isRetryable } from './failure-class.js';
 import { FAILURE_RULES, type FailureRule } from './failure-rules.js';
-import { scrubberFor } from '../core/scrub/scrub.js';
+import { scrubberFor, type Scrubber } from '../core/scrub/scrub.js';
 import { ANSI_CSI } from '../core/text.js';
 
 export { FAILURE_CLASSES, FailureClassSchema, RETRYABLE_CLASSES, isRetryable, type FailureClass } from './failure-class.js';
@@ -18,6 +18,8 @@ export interface FailureInput {
   tail: string;
   /** Executor reason or phase: Slurm `TIMEOUT`, `PREEMPTED`, `NODE_FAIL`, `OUT_OF_MEMORY`, `CANCELLED`, ... */
   executorReason?: string;
+  /** The ledger's scrubber (its own rules too); the built-in rules when not given. */
+  scrubber?: Scrubber;
 }
 
 export interface FailureClassification {
@@ -42,11 +44,12 @@ function normalizeSignal(signal: string | null | undefined): string | undefined 
 }
 
 /**
- * Evidence is scrubbed before it is clipped: a token cut in half by the
- * clip no longer has its shape, and its first half would pass the scrubber.
+ * Evidence is scrubbed before it is clipped, with the ledger's own rules as
+ * well as the built-in ones: a token cut in half by the clip no longer has
+ * its shape, and its first half would pass any scrubber after it.
  */
-function clip(line: string): string {
-  const t = scrubberFor(undefined).text(line).trim();
+function clip(line: string, scrubber: Scrubber): string {
+  const t = scrubber.text(line).trim();
   return t.length <= EVIDENCE_MAX ? t : `${t.slice(0, EVIDENCE_MAX - 1)}…`;
 }
 
@@ -83,6 +86,7 @@ export function classifyFailure(input: FailureInput, rules: readonly FailureRule
     .map((l) => (l.length > LINE_MAX ? l.slice(0, LINE_MAX) : l));
   const status = [exitCode !== undefined ? `exit code ${exitCode}` : '', signal ? `signal ${signal}` : ''].filter(Boolean).join(', ');
   const reason = input.executorReason?.trim() ?? '';
+  const scrubber = input.scrubber ?? scrubberFor(undefined);
 
   for (const rule of rules) {
     if (!exitAllows(rule, exitCode, signal)) continue;
@@ -90,8 +94,8 @@ export function classifyFailure(input: FailureInput, rules: readonly FailureRule
     if (rule.source === 'tail') evidence = matchLines(rule, lines);
     else if (rule.source === 'reason') evidence = reason && rule.pattern.test(reason) ? `executor reason: ${reason}` : undefined;
     else evidence = status && rule.pattern.test(status) ? status : undefined;
-    if (evidence !== undefined) return { class: rule.class, evidence: clip(evidence), rule: rule.id, retryable: isRetryable(rule.class) };
+    if (evidence !== undefined) return { class: rule.class, evidence: clip(evidence, scrubber), rule: rule.id, retryable: isRetryable(rule.class) };
   }
   const last = lines.at(-1);
-  return { class: 'unknown', evidence: clip(last ?? (status || 'no output')), rule: 'unknown', retryable: false };
+  return { class: 'unknown', evidence: clip(last ?? (status || 'no output'), scrubber), rule: 'unknown', retryable: false };
 }

@@ -1,4 +1,4 @@
-import { scrubberFor } from '../../core/scrub/scrub.js';
+import { scrubberFor, type Scrubber } from '../../core/scrub/scrub.js';
 import { formatNumber } from '../numbers.js';
 import type { Finding } from './types.js';
 
@@ -17,7 +17,7 @@ const describe = (p: LossPoint, field: 'loss' | 'gradNorm'): string =>
  * NaN or Inf in loss or grad norm. Never expected, warmup or not, and never
  * an infrastructure problem: relaunching replays it.
  */
-export function detectNonFinite(points: readonly LossPoint[]): Finding[] {
+export function detectNonFinite(points: readonly LossPoint[], scrubber: Scrubber = scrubberFor(undefined)): Finding[] {
   const bad = points.filter((p) => [p.loss, p.gradNorm].some((v) => v !== undefined && !Number.isFinite(v)));
   if (bad.length === 0) return [];
   const first = bad[0]!;
@@ -25,8 +25,8 @@ export function detectNonFinite(points: readonly LossPoint[]): Finding[] {
   const lastFinite = points.slice(0, points.indexOf(first)).reverse().find((p) => p.loss !== undefined && Number.isFinite(p.loss));
   const evidence = [
     `first non-finite value at ${describe(first, field)}`,
-    // Scrubbed before the cut: half a token no longer has the shape the scrubber knows.
-    first.raw ? `line: ${scrubberFor(undefined).line(first.raw).slice(0, 200)}` : '',
+    // Scrubbed (the ledger's rules too) before the cut: half a token no longer has the shape a scrubber knows.
+    first.raw ? `line: ${scrubber.line(first.raw).slice(0, 200)}` : '',
     lastFinite ? `last finite loss ${formatNumber(lastFinite.loss!)} at step ${lastFinite.step ?? '?'}` : '',
     bad.length > 1 ? `${bad.length} non-finite records` : '',
   ]

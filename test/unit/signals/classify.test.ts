@@ -8,6 +8,7 @@ import {
   type FailureClass,
   type FailureInput,
 } from '../../../src/signals/classify.js';
+import { scrubberFor } from '../../../src/core/scrub/scrub.js';
 
 interface Case {
   rule: string;
@@ -390,5 +391,24 @@ describe('classifyFailure: cost', () => {
     const started = performance.now();
     for (const tail of tails) expect(classifyFailure({ exitCode: 1, tail })).not.toBeNull();
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('classifyFailure: evidence and the ledger’s own scrub rules', () => {
+  // A token of the user's own shape that straddles the 200-character cut: only its first half would be left after the cut.
+  const token = `acme-${'k'.repeat(60)}`;
+  const line = `RuntimeError: ${'x'.repeat(170)} ${token}`;
+  const rules = [{ kind: 'acme', pattern: 'acme-[a-z]{40,}' }];
+
+  it('applies them before the cut', () => {
+    const c = classifyFailure({ exitCode: 1, tail: line, scrubber: scrubberFor(rules) })!;
+    expect(c.evidence).toContain('[REDACTED:acme]');
+    expect(c.evidence).not.toContain('acme-kkkk');
+  });
+
+  it('without them, the cut leaves the first half of the token (what the door could no longer recognise)', () => {
+    const c = classifyFailure({ exitCode: 1, tail: line })!;
+    expect(c.evidence).toContain('acme-kkkk');
+    expect(c.evidence.endsWith('…')).toBe(true);
   });
 });
