@@ -3,23 +3,37 @@
  * someone else's index.lock, a hand-amended runlog commit, a lock taken over
  * while a command was paused. The next ordinary command recovers or says
  * exactly what to do, with its own code, and nothing is lost or duplicated.
+ *
+ * The accidents that leave the ledger whole afterwards share one arena (a
+ * test that damages something puts it back), so the suite pays for one
+ * set-up per group, not per case.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { git, spawnRunlog, testEnv, waitFor } from '../../support/ledger.js';
 import { arena, errorCode, expectCalm, type Arena } from './support.js';
 
 let a: Arena;
 let run: string;
 
-beforeEach(async () => {
+async function setUp(): Promise<void> {
   a = await arena();
   const r = await a.run(['new', 'train', '--type', 'experiment', '--objective', 'x', '--date', '2026-03-22', '--json']);
   run = (r.json as { id: string }).id;
-});
+}
 
-afterEach(() => a.cleanup());
+/** One arena for every test of the describe block this is called in. */
+function sharedArena(): void {
+  beforeAll(setUp);
+  afterAll(() => a.cleanup());
+}
+
+/** A fresh arena for each test of the describe block this is called in. */
+function freshArena(): void {
+  beforeEach(setUp);
+  afterEach(() => a.cleanup());
+}
 
 const journal = () => join(a.victim, '.git', 'runlog', 'journal.json');
 
@@ -29,6 +43,7 @@ async function entries(text: string, ref = 'HEAD', dir = a.victim): Promise<numb
 }
 
 describe('a journal that is not what runlog wrote never wedges the ledger', () => {
+  sharedArena();
   for (const [name, content] of [
     ['{}', '{}'],
     ['null', 'null'],
@@ -50,6 +65,7 @@ describe('a journal that is not what runlog wrote never wedges the ledger', () =
 });
 
 describe('a commit that fails leaves nothing half done', () => {
+  sharedArena();
   it('no git identity: GIT_IDENTITY_MISSING, the hand-kept untracked file is untouched, and the next command works', async () => {
     const hand = join(a.victim, 'run_logs', '2026-03-20_hand.md');
     const text = (await git(a.victim, ['show', `HEAD:run_logs/${run}.md`])).replace(`id: ${run}`, 'id: 2026-03-20_hand');
@@ -113,6 +129,11 @@ describe('a commit that fails leaves nothing half done', () => {
       expectCalm(r, args.join(' '));
       expect(r.code).toBe(0);
     }
+    // Once the file is moved away, writes work again.
+    rmSync(join(a.victim, '.git', 'runlog'));
+    const ok = await a.run(['append', run, 'local state back']);
+    expectCalm(ok, 'append');
+    expect(ok.code).toBe(0);
   });
 
   it('git missing from PATH: GIT_NOT_FOUND', async () => {
@@ -123,7 +144,10 @@ describe('a commit that fails leaves nothing half done', () => {
   });
 
   it('a corrupted run index is rebuilt silently', async () => {
-    expectCalm(await a.run(['list']), 'list');
+    const listed = await a.run(['list', '--json']);
+    expectCalm(listed, 'list');
+    const runs = (listed.json as { runs: { id: string }[] }).runs;
+    expect(runs).toContainEqual(expect.objectContaining({ id: run, state: 'pending' }));
     const index = join(a.victim, '.git', 'runlog', 'run-index.tsv');
     const good = readFileSync(index, 'utf8').split('\n');
     // Lines whose path and key still match (so they would be trusted) but whose fields are garbage.
@@ -136,12 +160,13 @@ describe('a commit that fails leaves nothing half done', () => {
       expectCalm(r, 'list');
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('');
-      expect((r.json as { runs: { id: string; state: string }[] }).runs).toEqual([expect.objectContaining({ id: run, state: 'pending' })]);
+      expect((r.json as { runs: { id: string }[] }).runs).toEqual(runs);
     }
   });
 });
 
 describe('a runlog commit amended by hand', () => {
+  freshArena();
   it('is never replayed over the remote: no duplicate entry, the fix is kept, the hint says how to go on', async () => {
     expectCalm(await a.run(['append', run, 'trainig started']), 'append');
     // The habit: fix the typo in the file, amend the commit runlog made (already pushed).
@@ -198,6 +223,7 @@ describe('a runlog commit amended by hand', () => {
 });
 
 describe('a lock taken over while a command was paused', () => {
+  freshArena();
   it('reports what landed and never asks to run the command again', async () => {
     // A remote that takes a while to accept a push, so the command is paused mid-push.
     const hook = join(a.l.remote, 'hooks', 'pre-receive');
