@@ -3,24 +3,35 @@
  * files that name commands, processes and files on the victim's machine.
  * The victim's ordinary commands must not run, signal or read any of them:
  * what a machine launched is known only from its own local state.
+ *
+ * One arena for the file: each case uses its own run ids and folders, and the
+ * hostile runs of earlier cases stay in the ledger, so every later command
+ * also runs next to them.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fileAt, git } from '../../support/ledger.js';
-import { alive, arena, bootId, errorCode, expectCalm, hostileRunLog, hostname, localJobFields, sacrifice, startTicks, type Arena } from './support.js';
+import { alive, arena, bootId, errorCode, expectCalm, hostileRunLog, hostname, localJobFields, sacrifice, startTicks, type Arena, type Hostile } from './support.js';
 
 let a: Arena;
 const victims: { stop(): void }[] = [];
 
-beforeEach(async () => {
+beforeAll(async () => {
   a = await arena();
 });
 
 afterEach(() => {
   for (const v of victims.splice(0)) v.stop();
-  a.cleanup();
 });
+
+afterAll(() => a.cleanup());
+
+/** The attacker catches up with what the victim pushed, then pushes `files`. */
+async function push(files: Record<string, Hostile>): Promise<void> {
+  await git(a.attacker, ['pull', '-q', '--rebase', 'origin', 'main']);
+  await a.push(files);
+}
 
 /** A launch plan as runlog saves it, running `argv`. */
 function plan(argv: string[], cwd: string): string {
@@ -59,7 +70,7 @@ describe('a committed launch plan never runs', () => {
     const sentinel = join(a.outside, 'adopted-and-ran');
     const job = localJobFields(id, dir);
     for (const k of ['execution_id', 'output_log', 'worker', 'start']) delete job[k];
-    await a.push({
+    await push({
       [`run_logs/${id}.md`]: hostileRunLog({ id, state: 'validating', job }),
       'hostile/adopt/attempt-1/launch.json': plan(['touch', sentinel], a.victim),
     });
@@ -82,7 +93,7 @@ describe('a committed launch plan never runs', () => {
     const sentinel = join(a.outside, 'due-and-ran');
     const job = localJobFields(id, dir, { scheduled_by: 'supervisor', not_before: '`2026-03-22T10:00:00Z`' });
     for (const k of ['execution_id', 'output_log', 'worker', 'start']) delete job[k];
-    await a.push({
+    await push({
       [`run_logs/${id}.md`]: hostileRunLog({ id, state: 'pending', job }),
       'hostile/due/attempt-1/launch.json': plan(['touch', sentinel], a.victim),
     });
@@ -97,7 +108,7 @@ describe('a committed launch plan never runs', () => {
     const dir = join(a.victim, 'hostile', 'retry', 'attempt-1');
     const fromBlock = join(a.outside, 'retried-from-block');
     const fromPlan = join(a.outside, 'retried-from-plan');
-    await a.push({
+    await push({
       [`run_logs/${id}.md`]: hostileRunLog({ id, state: 'command_failed', job: localJobFields(id, dir, { command: '`' + JSON.stringify(['touch', fromBlock]) + '`', cwd: '`' + a.outside + '`' }) }),
       'hostile/retry/attempt-1/launch.json': plan(['touch', fromPlan], a.outside),
     });
@@ -129,7 +140,7 @@ describe('a committed job record is never signalled', () => {
     const victimProc = sacrifice(a);
     victims.push(victimProc);
     const dir = join(a.victim, 'hostile', 'record', 'attempt-1');
-    await a.push({
+    await push({
       // A 1 s timeout that ran out long ago: a pass that believed the record would stop the job.
       [`run_logs/${id}.md`]: hostileRunLog({
         id,
@@ -170,7 +181,7 @@ describe('a committed job record is never signalled', () => {
     const victimProc = sacrifice(a);
     victims.push(victimProc);
     const dir = join(a.victim, 'hostile', 'pgid1', 'attempt-1');
-    await a.push({
+    await push({
       [`run_logs/${id}.md`]: hostileRunLog({ id, state: 'running', job: localJobFields(id, dir, { timeout: '1000 ms (1s)', executor_handle: '`{"pid":"1","pgid":"1"}`' }) }),
       'hostile/pgid1/attempt-1/job.json': jobRecord(id, victimProc.pid, 1),
     });
@@ -185,7 +196,7 @@ describe('a committed job record is never signalled', () => {
   it('an output_log that names a private file is never read into a commit', async () => {
     const id = '2026-03-22_leak';
     const dir = join(a.victim, 'hostile', 'leak', 'attempt-1');
-    await a.push({
+    await push({
       [`run_logs/${id}.md`]: hostileRunLog({ id, state: 'running', job: localJobFields(id, dir, { output_log: '`' + a.privateFile + '`' }) }),
       'hostile/leak/attempt-1/job.json': JSON.stringify({ schema: 1, idempotencyKey: `${id}#1`, argv: ['x'], cwd: '/tmp', host: hostname(), pid: 999_999, claimedAt: '2026-03-22T10:00:00Z', pgid: 999_999 }),
       'hostile/leak/attempt-1/exit.json': JSON.stringify({ exitCode: 1, signal: null, endedAt: '2026-03-22T11:00:00Z' }),
