@@ -226,11 +226,31 @@ describe.runIf(enabled)('runs over SSH', () => {
       expect(evil).not.toBe(text);
       expect(evil).toContain(`cpu:${pid}`);
       writeFileSync(path, evil);
+      // And a run this machine never launched, whose SSH Job block names the decoy outright.
+      const foreignId = run.replace('tampered', 'foreign');
+      const foreign = text
+        .replaceAll(run, foreignId)
+        .replaceAll(`cpu:${pid}`, `cpu:${decoy.pid}`)
+        .replace(/^- pid: .*$/m, `- pid: ${decoy.pid}`)
+        .replace(/"pid":"\d+"/, `"pid":"${decoy.pid}"`);
+      expect(foreign).toContain(`${foreignId}#1`);
+      writeFileSync(join(other, 'run_logs', `${foreignId}.md`), foreign);
+      await git(other, ['add', '-A']);
       await git(other, ['commit', '-qam', 'tamper']);
       await git(other, ['push', '-q', 'origin', 'main']);
       await git(sl.dir, ['pull', '-q', '--rebase', 'origin', 'main']);
 
       expect((await showRun(sl, run)).state).toBe('running');
+      // The foreign run: poll does not connect for it, stop refuses it, nothing is signalled.
+      const calls = sl.sshCalls();
+      await cliOk(sl, ['poll', foreignId, '--json']);
+      expect(sl.sshCalls(), 'poll connected for a run this machine never launched').toBe(calls);
+      const refused = await cli(sl, ['stop', foreignId, '--grace', '1s']);
+      expect(refused.code).toBe(1);
+      expect(stderrError(refused.stderr)?.code).toBe('JOB_NOT_LOCAL');
+      expect(refused.stderr).toMatch(/\nhint: /);
+      expect(sl.sshCalls()).toBe(calls);
+      expect(() => process.kill(decoy.pid!, 0)).not.toThrow();
       await cliOk(sl, ['poll', run, '--json']);
       expect((await showRun(sl, run)).state).toBe('running');
       await cliOk(sl, ['stop', run, '--reason', 'done', '--json']);
