@@ -9,7 +9,7 @@
  * the place the file's own order asks for, in the file's own time-zone
  * style, so a 120 KB hand-kept logbook is never re-serialised.
  */
-import { parse as parseYaml } from 'yaml';
+import jsYaml from 'js-yaml';
 import { outline, type Outline, type Section } from './outline.js';
 import { Source, type Edit, type Line } from './source.js';
 
@@ -391,7 +391,7 @@ function lastContentLine(src: Source, section: Section): Line | null {
 function readFrontMatter(o: Outline): Record<string, unknown> | null {
   if (!o.frontMatter) return null;
   try {
-    const data: unknown = parseYaml(o.frontMatter.raw);
+    const data: unknown = jsYaml.load(o.frontMatter.raw, { schema: jsYaml.CORE_SCHEMA });
     return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
   } catch {
     return null;

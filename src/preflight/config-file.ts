@@ -6,7 +6,7 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { extname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml } from 'yaml';
+import jsYaml from 'js-yaml';
 import { sha256Bytes } from '../core/hash.js';
 import type { PreflightReason } from './types.js';
 
@@ -21,7 +21,8 @@ export interface ConfigCheck {
 function parseByExtension(text: string, ext: string): unknown {
   if (ext === '.json') return JSON.parse(text);
   if (ext === '.toml') return parseToml(text);
-  return parseYaml(text, { strict: true });
+  // An empty file is null, as in JSON, so it is refused as "not a mapping" like any other scalar.
+  return jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA }) ?? null;
 }
 
 export function checkConfig(path: string, cwd: string): ConfigCheck {

@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import jsYaml from 'js-yaml';
 import { notFound } from '../core/errors.js';
 
 const GiB = 1024 ** 3;
@@ -112,7 +112,7 @@ async function readConfig(file: string, warnings: string[]): Promise<Record<stri
   if (text === null) return undefined;
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
   } catch (err) {
     warnings.push(`config.yaml does not parse: ${(err as Error).message}`);
     return undefined;

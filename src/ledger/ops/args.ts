@@ -15,7 +15,7 @@
  * Unknown keys are dropped; a missing or mistyped field is refused with
  * BAD_OPERATION (replay then parks the commit instead of applying it).
  */
-// zod's v3 API: this module is on append's path, and v3 bundles ~13x smaller.
+// zod's v3 API, on append's path: see the note in markdown/frontmatter.ts (60 KB bundled against 454 KB).
 import { z } from 'zod/v3';
 import type { Scrubber } from '../../core/scrub/scrub.js';
 import { failed, usageError } from '../../core/errors.js';
