@@ -6,7 +6,7 @@ import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CkptListOutput, CkptPassportOutput, CkptPickOutput, CkptPruneOutput, CkptSignoffOutput, CkptVerifyOutput, CompleteOutput, ErrorOutput } from '../../src/schemas/output.js';
-import { git, makeCheckpoint, makeLedger, run, runLog, type TestLedger } from './artifacts-support.js';
+import { git, makeCheckpoint, makeLedger, run, runLog, type TestLedger } from '../support/artifacts.js';
 
 let L: TestLedger;
 let out: string;

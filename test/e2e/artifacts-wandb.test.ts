@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ErrorOutput, WandbShowOutput, WandbSyncOutput } from '../../src/schemas/output.js';
-import { git, makeLedger, runLog, sparseFile, type TestLedger } from './artifacts-support.js';
+import { git, makeLedger, runLog, sparseFile, type TestLedger } from '../support/artifacts.js';
 
 let L: TestLedger;
 let env: NodeJS.ProcessEnv;

@@ -9,8 +9,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CampaignCancelOutput, CampaignLaunchOutput, CampaignResumeOutput, ErrorOutput } from '../../src/schemas/output.js';
 import { runlog, runlogOk, snapshotLedger, spawnRunlog, stderrError, waitFor } from '../support/ledger.js';
-import { launch, row, status, superviseUntilIdle, tracked, writeManifest } from './campaign-support.js';
-import { jobLedger, show, type JobLedger } from './jobs-support.js';
+import { launch, row, status, superviseUntilIdle, tracked, writeManifest } from '../support/campaigns.js';
+import { jobLedger, show, type JobLedger } from '../support/jobs.js';
 
 let jl: JobLedger;
 let dir: string;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CampaignLaunchOutput, SyncOutput } from '../../src/schemas/output.js';
 import { fileAt, git, makeLedger, newRun, runlogOk, type TempLedger } from '../support/ledger.js';
-import { status, writeManifest } from './campaign-support.js';
+import { status, writeManifest } from '../support/campaigns.js';
 
 let l: TempLedger;
 beforeAll(async () => {

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CampaignFetchOutput, CampaignLaunchOutput, CampaignListOutput, CampaignResumeOutput, HistoryOutput, ListOutput, PublishOutput, ReportOutput } from '../../src/schemas/output.js';
 import { git, runlog, runlogOk, snapshotLedger } from '../support/ledger.js';
-import { launch, maxConcurrency, row, status, superviseUntilIdle, tracked, writeManifest } from './campaign-support.js';
-import { jobLedger, show, type JobLedger } from './jobs-support.js';
+import { launch, maxConcurrency, row, status, superviseUntilIdle, tracked, writeManifest } from '../support/campaigns.js';
+import { jobLedger, show, type JobLedger } from '../support/jobs.js';
 
 const MIX = `name: mix
 command: node train.mjs --steps {steps} --sleep-ms 120 --result --track conc.log

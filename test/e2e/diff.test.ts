@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiffOutput, type DiffResult } from '../../src/schemas/output.js';
 import { git, newRun, runlog, runlogOk, snapshotLedger, stderrError } from '../support/ledger.js';
-import { jobLedger, pollUntil, submit, train, type JobLedger } from './jobs-support.js';
+import { jobLedger, pollUntil, submit, train, type JobLedger } from '../support/jobs.js';
 
 const section = (d: DiffResult, name: string) => d.sections.find((s) => s.name === name)!;
 const change = (d: DiffResult, name: string, key: string) => section(d, name).changes.find((c) => c.key === key);

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PollOutput } from '../../src/schemas/output.js';
 import { newRun, runlogOk } from '../support/ledger.js';
-import { jobLedger, lastJob, pollUntil, submit, train, type JobLedger } from './jobs-support.js';
+import { jobLedger, lastJob, pollUntil, submit, train, type JobLedger } from '../support/jobs.js';
 
 let jl: JobLedger;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorOutput, SubmitOutput } from '../../src/schemas/output.js';
 import { fileAt, git, newRun, runlogOk } from '../support/ledger.js';
-import { jobFile, jobLedger, lastJob, pollUntil, show, submit, train, type JobLedger } from './jobs-support.js';
+import { jobFile, jobLedger, lastJob, pollUntil, show, submit, train, type JobLedger } from '../support/jobs.js';
 
 let jl: JobLedger;
 let dir: string;

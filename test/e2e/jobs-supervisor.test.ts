@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SuperviseOutput } from '../../src/schemas/output.js';
 import { git, newRun, runlogOk, spawnRunlog, waitFor } from '../support/ledger.js';
-import { jobFile, jobLedger, lastJob, show, submit, train, type JobLedger } from './jobs-support.js';
+import { jobFile, jobLedger, lastJob, show, submit, train, type JobLedger } from '../support/jobs.js';
 
 let jl: JobLedger;
 beforeEach(async () => {

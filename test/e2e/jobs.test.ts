@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OperatorOutput, PollOutput, SubmitOutput } from '../../src/schemas/output.js';
 import { fileAt, git, newRun, runlog, runlogOk } from '../support/ledger.js';
-import { jobFile, jobLedger, lastJob, pollUntil, show, submit, train, type JobLedger } from './jobs-support.js';
+import { jobFile, jobLedger, lastJob, pollUntil, show, submit, train, type JobLedger } from '../support/jobs.js';
 
 let jl: JobLedger;
 let dir: string;

@@ -1,7 +1,7 @@
 /** `runlog lint` through the built CLI: JSON shape, file:line output, exit 1 only on errors. */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { LintOutput } from '../../src/schemas/output.js';
-import { makeLedger, runLog, type TestLedger } from './artifacts-support.js';
+import { makeLedger, runLog, type TestLedger } from '../support/artifacts.js';
 
 let L: TestLedger;
 beforeEach(async () => {

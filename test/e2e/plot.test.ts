@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { svgProblems } from '../../src/plot/check.js';
 import { CompleteOutput, PlotOutput } from '../../src/schemas/output.js';
 import { fileAt, git, newRun, runlog, runlogOk, snapshotLedger } from '../support/ledger.js';
-import { jobLedger, lastJob, pollUntil, submit, train, type JobLedger } from './jobs-support.js';
+import { jobLedger, lastJob, pollUntil, submit, train, type JobLedger } from '../support/jobs.js';
 
 let jl: JobLedger;
 let dir: string;

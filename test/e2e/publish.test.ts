@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PublishOutput } from '../../src/schemas/output.js';
-import { git, makeCheckpoint, makeLedger, runLog, type TestLedger } from './artifacts-support.js';
+import { git, makeCheckpoint, makeLedger, runLog, type TestLedger } from '../support/artifacts.js';
 
 let L: TestLedger;
 let ckpt: string;

@@ -8,41 +8,28 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { arena, errorCode, expectCalm, hostileRunLog, type Arena } from '../e2e/adversarial/support.js';
-import { acquireShared, type Release } from './lock.js';
-import { ensureSlurm, slurmRequired, slurmSkipped } from './support.js';
+import { describeSlurm, holdSlurm } from '../support/slurm.js';
 
 let env: Record<string, string> = {};
-let unavailable: string | undefined;
-let release: Release | undefined;
 
 const slurm = (cmd: string, args: string[]) => execFileSync(cmd, args, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
 const stateOf = (id: string) => slurm('squeue', ['-h', '-j', id, '-o', '%T']).trim();
 
-describe.skipIf(slurmSkipped)('a committed Slurm job id', () => {
+describeSlurm('a committed Slurm job id', (suite) => {
+  holdSlurm('shared');
   let a: Arena;
   let victimJob: string | undefined;
-
-  beforeAll(async () => {
-    try {
-      env = (await ensureSlurm()).env;
-      release = await acquireShared();
-    } catch (err) {
-      if (slurmRequired) throw err;
-      unavailable = err instanceof Error ? err.message : String(err);
-    }
-  }, 900_000);
 
   afterAll(() => {
     // Only the job this test submitted is ever cancelled.
     if (victimJob) slurm('scancel', [victimJob]);
     a?.cleanup();
-    release?.();
   });
 
-  it('never makes poll, supervise, stop or cancel touch the job it names', async ({ skip }) => {
-    if (unavailable !== undefined) skip(`no Slurm: ${unavailable}`);
+  it('never makes poll, supervise, stop or cancel touch the job it names', async () => {
+    env = suite.slurm.env;
     a = await arena();
     victimJob = slurm('sbatch', ['--parsable', '--partition', 'debug', '--job-name', 'victim-own-job', '--wrap', 'sleep 600']).trim().split(';')[0]!;
     expect(victimJob).toMatch(/^\d+$/);

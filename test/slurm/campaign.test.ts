@@ -9,20 +9,15 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CampaignResumeOutput, SuperviseOutput } from '../../src/schemas/output.js';
 import { runlogOk, waitFor } from '../support/ledger.js';
-import { launch, row, status, writeManifest } from '../e2e/campaign-support.js';
-import { show } from '../e2e/jobs-support.js';
-import { acquireShared } from './lock.js';
-import { slurmLedger, type SlurmLedger } from './e2e-support.js';
-import { ensureSlurm, slurmRequired, slurmSkipped } from './support.js';
+import { launch, row, status, writeManifest } from '../support/campaigns.js';
+import { show } from '../support/jobs.js';
+import { describeSlurm, holdSlurm } from '../support/slurm.js';
 
 const COMMANDS = ['sbatch', 'squeue', 'sacct', 'scontrol', 'scancel', 'sinfo'];
 
-let slurmEnv: Record<string, string>;
-let unavailable: string | undefined;
-const ledgers: SlurmLedger[] = [];
 
 /** Wrappers that log each call, then run the real command. */
 function countingPath(base: string): { env: Record<string, string>; counts(): Record<string, number> } {
@@ -45,26 +40,11 @@ function countingPath(base: string): { env: Record<string, string>; counts(): Re
   };
 }
 
-describe.skipIf(slurmSkipped)('campaigns on Slurm', () => {
-  beforeAll(async () => {
-    try {
-      slurmEnv = (await ensureSlurm()).env;
-    } catch (err) {
-      if (slurmRequired) throw err;
-      unavailable = err instanceof Error ? err.message : String(err);
-    }
-  }, 600_000);
-  afterAll(() => {
-    for (const sl of ledgers) sl.cleanup();
-  });
-  beforeEach(({ skip }) => {
-    if (unavailable !== undefined) skip(`no Slurm: ${unavailable}`);
-    return acquireShared();
-  }, 900_000);
+describeSlurm('campaigns on Slurm', (suite) => {
+  holdSlurm('shared');
 
   it('one job array per launch wave; retries as their own attempts; one squeue per pass', async () => {
-    const sl = await slurmLedger(slurmEnv);
-    ledgers.push(sl);
+    const sl = await suite.ledger();
     const dir = sl.dir;
     const counter = countingPath(sl.l.base);
     const m = writeManifest(
@@ -125,15 +105,14 @@ artifacts: [result.json]
   }, 300_000);
 
   it('a change of max_parallel updates the live array throttle', async () => {
-    const sl = await slurmLedger(slurmEnv);
-    ledgers.push(sl);
+    const sl = await suite.ledger();
     const dir = sl.dir;
     const m = writeManifest(dir, 'slow.yaml', 'name: slow\nexecutor: slurm\ncommand: node train.mjs --steps 200 --sleep-ms 200 --tag {t}\ngrid: {t: [a, b, c, d]}\nresources: {cpus: 1, mem: 50M, time: 5m, requeue: false}\npolicy: {max_parallel: 1}\n');
     const { id } = await launch(dir, m);
     await runlogOk(dir, ['poll', '--json']);
     const first = await show(dir, (await status(dir, id)).summary.runs[0]!.id);
     const arrayId = first.jobs[0]!.fields['execution_id']!.replace(/`/g, '').split('_')[0]!;
-    const throttle = () => /ArrayTaskThrottle=(\d+)/.exec(execFileSync('scontrol', ['show', 'job', arrayId], { env: { ...process.env, ...slurmEnv }, encoding: 'utf8' }))?.[1];
+    const throttle = () => /ArrayTaskThrottle=(\d+)/.exec(execFileSync('scontrol', ['show', 'job', arrayId], { env: { ...process.env, ...suite.slurm.env }, encoding: 'utf8' }))?.[1];
     expect(throttle()).toBe('1');
     const r = CampaignResumeOutput.parse((await runlogOk(dir, ['campaign', 'resume', id, '--max-parallel', '2', '--json'])).json);
     expect(r.maxParallel).toBe(2);

@@ -5,55 +5,37 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlurmExecutor, SlurmTransportError } from '../../src/executors/slurm/index.js';
 import type { JobHandle, JobObservation } from '../../src/executors/types.js';
 import {
   daemonAlive,
   daemonPid,
-  ensureSlurm,
+  describeSlurm,
+  holdSlurm,
   jobSpec,
   pollUntil,
   readIfExists,
-  slurmRequired,
-  slurmSkipped,
   startSlurm,
   tempDir,
   waitFor,
-  type SlurmSetup,
-} from './support.js';
-import { acquireExclusive, acquireShared } from './lock.js';
-
-const LOCK_WAIT_MS = 900_000;
+} from '../support/slurm.js';
 
 const ended = (o: JobObservation) => !['queued', 'running', 'unknown'].includes(o.phase);
 const isRunning = (o: JobObservation) => o.phase === 'running';
 
-let slurm: SlurmSetup;
-let unavailable: string | undefined;
-let dir: Awaited<ReturnType<typeof tempDir>>;
-const executor = (opts: ConstructorParameters<typeof SlurmExecutor>[0] = {}) => new SlurmExecutor({ env: slurm.env, callTimeoutMs: 40_000, ...opts });
 
-describe.skipIf(slurmSkipped)('Slurm executor on a real cluster', () => {
+describeSlurm('Slurm executor on a real cluster', (suite) => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
   beforeAll(async () => {
-    try {
-      slurm = await ensureSlurm();
-    } catch (err) {
-      // Installing Slurm can fail offline; only RUNLOG_REQUIRE_SLURM=1 makes that a failure.
-      if (slurmRequired) throw err;
-      unavailable = err instanceof Error ? err.message : String(err);
-      return;
-    }
     dir = await tempDir('runlog-slurm-');
-  }, 600_000);
-  afterAll(async () => dir?.cleanup());
-  beforeEach(({ skip }) => {
-    if (unavailable !== undefined) skip(`no Slurm: ${unavailable}`);
   });
+  afterAll(async () => dir?.cleanup());
+  const executor = (opts: ConstructorParameters<typeof SlurmExecutor>[0] = {}) => new SlurmExecutor({ env: suite.slurm.env, callTimeoutMs: 40_000, ...opts });
 
   describe.concurrent('jobs', () => {
     // The returned release runs after each test; the wait may span another file's fault tests.
-    beforeEach(() => acquireShared(), LOCK_WAIT_MS);
+    holdSlurm('shared');
 
     // The time-limit case (70-95 s of real time) is covered once, end to end, in e2e-jobs.test.ts.
     it('a job that exits 0 is completed, with output, times, node and exit file', async () => {
@@ -180,11 +162,11 @@ describe.skipIf(slurmSkipped)('Slurm executor on a real cluster', () => {
   });
 
   describe.sequential('faults', () => {
-    beforeEach(() => acquireExclusive(), LOCK_WAIT_MS);
+    holdSlurm('exclusive');
 
     it('slurmctld down: poll reports a transport error and no state; after restart the real end state', async ({ skip }) => {
-      if (!slurm.sandbox) skip();
-      const sandbox = slurm.sandbox as string;
+      if (!suite.slurm.sandbox) skip();
+      const sandbox = suite.slurm.sandbox as string;
       const exec = executor();
       const handle = await exec.submit(jobSpec(dir.path, { argv: ['sh', '-c', 'sleep 6; exit 5'] }));
       await pollUntil(exec, handle, isRunning, 60_000);
@@ -218,8 +200,8 @@ describe.skipIf(slurmSkipped)('Slurm executor on a real cluster', () => {
 
     // slurmd dead past SlurmdTimeout (about a minute of real time) is covered once, end to end, in e2e-faults.test.ts.
     it('without accounting, finished jobs are read from the exit-code file', async ({ skip }) => {
-      if (!slurm.sandbox) skip();
-      const sandbox = slurm.sandbox as string;
+      if (!suite.slurm.sandbox) skip();
+      const sandbox = suite.slurm.sandbox as string;
       await startSlurm({ SLURM_SANDBOX: sandbox, SLURM_ACCOUNTING: '0' });
       try {
         const exec = executor();

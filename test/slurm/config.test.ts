@@ -3,7 +3,7 @@ import type { LedgerConfig } from '../../src/config/config.js';
 import { RunlogError } from '../../src/core/errors.js';
 import { clusterProfile, parseMemMb, profileDefaults, slurmExecutorOptions, slurmMonitorSettings } from '../../src/executors/slurm/config.js';
 import { withProfileDefaults } from '../../src/executors/slurm/batch-script.js';
-import { jobSpec } from './support.js';
+import { jobSpec } from '../support/slurm.js';
 
 const config = (extra: Record<string, unknown>) => ({ schema_version: 1, ...extra }) as unknown as LedgerConfig;
 

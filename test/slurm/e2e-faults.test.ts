@@ -6,27 +6,14 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PollOutput, SubmitOutput } from '../../src/schemas/output.js';
 import { git, newRun, runlog, spawnRunlog, waitFor } from '../support/ledger.js';
-import { lastJob, pollUntil, show, submit, train } from '../e2e/jobs-support.js';
-import { acquireExclusive } from './lock.js';
-import { slurmLedger, type SlurmLedger } from './e2e-support.js';
-import { daemonAlive, daemonPid, ensureSlurm, slurmRequired, slurmSkipped, startSlurm, type SlurmSetup } from './support.js';
+import { lastJob, pollUntil, show, submit, train } from '../support/jobs.js';
+import { daemonAlive, daemonPid, describeSlurm, holdSlurm, startSlurm } from '../support/slurm.js';
 
-const LOCK_WAIT_MS = 900_000;
 const SLURM = ['--executor', 'slurm'];
 const ACTIVE = ['queued', 'running', 'stalled', 'lost'];
-
-let slurm: SlurmSetup;
-let unavailable: string | undefined;
-const ledgers: SlurmLedger[] = [];
-
-async function ledger(): Promise<{ sl: SlurmLedger; dir: string }> {
-  const sl = await slurmLedger(slurm.env);
-  ledgers.push(sl);
-  return { sl, dir: sl.dir };
-}
 
 function sacct(env: Record<string, string>): Promise<string> {
   return new Promise((resolve) => {
@@ -34,28 +21,17 @@ function sacct(env: Record<string, string>): Promise<string> {
   });
 }
 
-describe.skipIf(slurmSkipped)('Slurm faults under runlog', () => {
-  beforeAll(async () => {
-    try {
-      slurm = await ensureSlurm();
-    } catch (err) {
-      if (slurmRequired) throw err;
-      unavailable = err instanceof Error ? err.message : String(err);
-    }
-  }, 600_000);
-  afterAll(() => {
-    for (const sl of ledgers) sl.cleanup();
-  });
-  beforeEach(({ skip }) => {
-    if (unavailable !== undefined) skip(`no Slurm: ${unavailable}`);
-    if (!slurm.sandbox) skip('the Slurm cluster is not ours to break');
-  });
+describeSlurm('Slurm faults under runlog', (suite) => {
+  const ledger = async () => {
+    const sl = await suite.ledger();
+    return { sl, dir: sl.dir };
+  };
 
   describe.sequential('daemons down', () => {
-    beforeEach(() => acquireExclusive(), LOCK_WAIT_MS);
+    holdSlurm('exclusive');
 
     it('slurmctld stopped mid-job: no state invented, monitor stale after the threshold, the real ending after restart', async () => {
-      const sandbox = slurm.sandbox as string;
+      const sandbox = suite.slurm.sandbox as string;
       const { sl, dir } = await ledger();
       const run = await newRun(dir, 'ctld');
       const sub = SubmitOutput.parse((await submit(dir, run, [...SLURM, '--retries', '0'], train('--steps', '40', '--sleep-ms', '150', '--fail-at', '30', '--fail-with', 'code'))).json);
@@ -112,7 +88,7 @@ describe.skipIf(slurmSkipped)('Slurm faults under runlog', () => {
     }, 360_000);
 
     it('slurmd dead past SlurmdTimeout: a --no-requeue run ends worker_lost (node_failure); a requeued one gets a new Job block', async () => {
-      const sandbox = slurm.sandbox as string;
+      const sandbox = suite.slurm.sandbox as string;
       const { sl, dir } = await ledger();
       const run = await newRun(dir, 'nodefail');
       const requeue = await newRun(dir, 'requeue');
@@ -162,10 +138,10 @@ describe.skipIf(slurmSkipped)('Slurm faults under runlog', () => {
     }, 360_000);
 
     it('without accounting: runs still reach their real endings from squeue, and sacct is really off', async () => {
-      const sandbox = slurm.sandbox as string;
+      const sandbox = suite.slurm.sandbox as string;
       await startSlurm({ SLURM_SANDBOX: sandbox, SLURM_ACCOUNTING: '0' });
       try {
-        expect(await sacct(slurm.env)).toMatch(/accounting storage is disabled/i);
+        expect(await sacct(suite.slurm.env)).toMatch(/accounting storage is disabled/i);
         const { dir } = await ledger();
         const ok = await newRun(dir, 'noacct-ok');
         const bad = await newRun(dir, 'noacct-bad');
@@ -181,4 +157,4 @@ describe.skipIf(slurmSkipped)('Slurm faults under runlog', () => {
       }
     }, 180_000);
   });
-});
+}, { sandbox: true });

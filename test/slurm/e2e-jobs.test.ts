@@ -5,46 +5,24 @@
  * remote. Holds the Slurm test lock shared (fault tests elsewhere wait).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CancelOutput, OperatorOutput, PollOutput, SubmitOutput } from '../../src/schemas/output.js';
 import { git, newRun, runlog, runlogOk, spawnRunlog, stderrError, waitFor } from '../support/ledger.js';
-import { lastJob, pollUntil, show, submit, train } from '../e2e/jobs-support.js';
-import { acquireShared } from './lock.js';
-import { jobNameOf, slurmJobsNamed, slurmLedger, type SlurmLedger } from './e2e-support.js';
-import { ensureSlurm, slurmRequired, slurmSkipped } from './support.js';
+import { lastJob, pollUntil, show, submit, train } from '../support/jobs.js';
+import { jobNameOf, slurmJobsNamed } from '../support/slurm-ledger.js';
+import { describeSlurm, holdSlurm } from '../support/slurm.js';
 
-const LOCK_WAIT_MS = 900_000;
 const SLURM = ['--executor', 'slurm'];
 
-let slurmEnv: Record<string, string>;
-let unavailable: string | undefined;
-const ledgers: SlurmLedger[] = [];
-
-/** Each test gets its own ledger, so passes and commit counts are its own. */
-async function ledger(): Promise<{ sl: SlurmLedger; dir: string }> {
-  const sl = await slurmLedger(slurmEnv);
-  ledgers.push(sl);
-  return { sl, dir: sl.dir };
-}
-
-describe.skipIf(slurmSkipped)('runs on Slurm through the CLI', () => {
-  beforeAll(async () => {
-    try {
-      slurmEnv = (await ensureSlurm()).env;
-    } catch (err) {
-      if (slurmRequired) throw err;
-      unavailable = err instanceof Error ? err.message : String(err);
-    }
-  }, 600_000);
-  afterAll(() => {
-    for (const sl of ledgers) sl.cleanup();
-  });
-  beforeEach(({ skip }) => {
-    if (unavailable !== undefined) skip(`no Slurm: ${unavailable}`);
-  });
+describeSlurm('runs on Slurm through the CLI', (suite) => {
+  /** Each test gets its own ledger, so passes and commit counts are its own. */
+  const ledger = async () => {
+    const sl = await suite.ledger();
+    return { sl, dir: sl.dir };
+  };
 
   describe.concurrent('jobs', () => {
-    beforeEach(() => acquireShared(), LOCK_WAIT_MS);
+    holdSlurm('shared');
 
     it('a job that completes: batch script from the template, Job block with job id, partition, node and times, history on the remote', async () => {
       const { sl, dir } = await ledger();

@@ -7,7 +7,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 // A private lock directory, so this test never waits on (or blocks) real Slurm tests.
 const dir = mkdtempSync(join(tmpdir(), 'runlog-lock-test-'));
 process.env.RUNLOG_SLURM_LOCK_DIR = dir;
-const { acquireExclusive, acquireShared } = await import('./lock.js');
+const { acquireExclusive, acquireShared } = await import('../support/slurm-lock.js');
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -23,7 +23,7 @@ import {
   phaseOf,
 } from '../../src/executors/slurm/parse.js';
 import { shellQuote, shellQuoteArgv } from '../../src/core/shell-quote.js';
-import { jobSpec, tempDir } from './support.js';
+import { jobSpec, tempDir } from '../support/slurm.js';
 
 /** Words a careless script generator would let the shell interpret. */
 const HOSTILE = [

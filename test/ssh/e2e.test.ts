@@ -10,8 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PollOutput, SubmitOutput } from '../../src/schemas/output.js';
 import { git, newRun, spawnRunlog, stderrError, waitFor } from '../support/ledger.js';
 import { sshdAvailable, sshdRequired, type TestSshWorld } from '../support/sshd.js';
-import { lastJob, train } from '../e2e/jobs-support.js';
-import { cli, cliOk, pollUntil, showRun, sshLedger, TERMINAL, twoHosts, type SshLedger } from './support.js';
+import { lastJob, train } from '../support/jobs.js';
+import { cli, cliOk, pollUntil, showRun, sshLedger, TERMINAL, twoHosts, type SshLedger } from '../support/ssh-ledger.js';
 
 const enabled = sshdAvailable() || sshdRequired;
 

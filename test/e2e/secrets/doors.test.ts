@@ -15,7 +15,7 @@ import { AuditOutput } from '../../../src/schemas/output.js';
 import { startGitHubServer, type FakeGitHub } from '../../support/github-server.js';
 import { git, runlog, type CliResult } from '../../support/ledger.js';
 import { makeCorpus } from '../../support/secrets-corpus.js';
-import { jobLedger, pollUntil, type JobLedger } from '../jobs-support.js';
+import { jobLedger, pollUntil, type JobLedger } from '../../support/jobs.js';
 import { expectNoSecrets, expectSecretlintClean, repoText } from './support.js';
 
 const corpus = makeCorpus();

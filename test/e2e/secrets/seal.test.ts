@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditOutput, ErrorOutput, SealOutput } from '../../../src/schemas/output.js';
 import { makeCorpus } from '../../support/secrets-corpus.js';
-import { git, makeCheckpoint, makeLedger, runLog, type TestLedger } from '../artifacts-support.js';
+import { git, makeCheckpoint, makeLedger, runLog, type TestLedger } from '../../support/artifacts.js';
 import { expectNoSecrets, expectSecretlintClean, repoText } from './support.js';
 
 const corpus = makeCorpus();

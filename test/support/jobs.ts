@@ -5,7 +5,7 @@
  */
 import { copyFileSync, existsSync, readdirSync, readFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { git, makeLedger, REPO_ROOT, runlog, runlogOk, type CliResult, type TempLedger } from '../support/ledger.js';
+import { git, makeLedger, REPO_ROOT, runlog, runlogOk, type CliResult, type TempLedger } from './ledger.js';
 import { ShowOutput, type ShowResult } from '../../src/schemas/output.js';
 import { LocalState } from '../../src/executors/state.js';
 

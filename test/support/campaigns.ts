@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Summary } from '../../src/campaigns/summary.js';
 import { CampaignStatusOutput } from '../../src/schemas/output.js';
-import { runlog, runlogOk, type CliResult } from '../support/ledger.js';
+import { runlog, runlogOk, type CliResult } from './ledger.js';
 
 export function writeManifest(dir: string, name: string, text: string): string {
   const path = join(dir, name);

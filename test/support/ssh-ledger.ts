@@ -8,9 +8,9 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ShowOutput, type ShowResult } from '../../src/schemas/output.js';
-import { jobLedger, pollUntil as pollStates, type JobLedger } from '../e2e/jobs-support.js';
-import { runlog, runlogOk, type CliResult } from '../support/ledger.js';
-import { TestSshWorld } from '../support/sshd.js';
+import { jobLedger, pollUntil as pollStates, type JobLedger } from './jobs.js';
+import { runlog, runlogOk, type CliResult } from './ledger.js';
+import { TestSshWorld } from './sshd.js';
 
 export const GPU_HOST = { alias: 'rl-gpu', gpus: [{ name: 'NVIDIA Test-GPU (fake)', memMb: 16384 }] };
 export const CPU_HOST = { alias: 'rl-cpu' };

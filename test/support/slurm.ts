@@ -6,7 +6,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobHandle, JobObservation, JobSpec } from '../../src/executors/types.js';
 import type { SlurmExecutor } from '../../src/executors/slurm/index.js';
-import { withSlurmLock } from './lock.js';
+import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import { acquireExclusive, acquireShared, withSlurmLock } from './slurm-lock.js';
+import { slurmLedger, type SlurmLedger } from './slurm-ledger.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SLURM_SCRIPT = join(REPO, 'scripts', 'slurm.sh');
@@ -162,4 +164,64 @@ export function daemonAlive(name: string, pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** How long a test may wait for the Slurm lock: another file's fault tests can hold it for minutes. */
+export const LOCK_WAIT_MS = 900_000;
+
+export interface SlurmSuite {
+  /** The cluster (env, and its sandbox when it is ours to break); set before the first test runs. */
+  readonly slurm: SlurmSetup;
+  /** A fresh ledger whose `clusters:` point at the test Slurm; its jobs are cancelled and it is removed after the file. */
+  ledger(): Promise<SlurmLedger>;
+}
+
+/**
+ * A describe block for tests that need the real Slurm: skipped where no
+ * Slurm can be had (and failed instead under RUNLOG_REQUIRE_SLURM=1), the
+ * cluster started once, every ledger the tests made cleaned up. With
+ * `sandbox`, its tests also skip on a cluster that is not ours to break.
+ * Tests still choose their lock with `holdSlurm` in the describe they share.
+ */
+export function describeSlurm(name: string, body: (suite: SlurmSuite) => void, opts: { sandbox?: boolean } = {}): void {
+  describe.skipIf(slurmSkipped)(name, () => {
+    let setup: SlurmSetup | undefined;
+    let unavailable: string | undefined;
+    const ledgers: SlurmLedger[] = [];
+    beforeAll(async () => {
+      try {
+        setup = await ensureSlurm();
+      } catch (err) {
+        // Installing Slurm can fail offline; only RUNLOG_REQUIRE_SLURM=1 makes that a failure.
+        if (slurmRequired) throw err;
+        unavailable = err instanceof Error ? err.message : String(err);
+      }
+    }, 600_000);
+    afterAll(() => {
+      for (const sl of ledgers) sl.cleanup();
+    });
+    beforeEach(({ skip }) => {
+      if (unavailable !== undefined) skip(`no Slurm: ${unavailable}`);
+      if (opts.sandbox && !setup?.sandbox) skip('the Slurm cluster is not ours to break');
+    });
+    body({
+      get slurm() {
+        if (!setup) throw new Error('the Slurm suite is read before its beforeAll ran');
+        return setup;
+      },
+      async ledger() {
+        const sl = await slurmLedger(this.slurm.env);
+        ledgers.push(sl);
+        return sl;
+      },
+    });
+  });
+}
+
+/**
+ * Hold the cross-file Slurm lock around each test of the enclosing describe:
+ * `shared` for tests that only run jobs, `exclusive` for tests that stop a daemon.
+ */
+export function holdSlurm(mode: 'shared' | 'exclusive'): void {
+  beforeEach(() => (mode === 'shared' ? acquireShared() : acquireExclusive()), LOCK_WAIT_MS);
 }

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jobLedger, type JobLedger } from '../e2e/jobs-support.js';
+import { jobLedger, type JobLedger } from './jobs.js';
 import { listRunFiles } from '../../src/ledger/read/runs.js';
 import { RunLogDoc } from '../../src/markdown/runlog.js';
 
