@@ -7,7 +7,7 @@
  */
 import { TERMINAL } from '../core/lifecycle.js';
 import { runArtifacts, field, wandbUrls } from '../ledger/read/artifacts.js';
-import type { RunLogDoc } from '../markdown/runlog.js';
+import type { RunLogDoc, RunLogView } from '../markdown/runlog.js';
 import { sectionsNamed } from '../markdown/outline.js';
 import { humanDate } from '../core/time.js';
 import type { Literals, SanitizeResult, Sanitizer } from './sanitize.js';
@@ -91,12 +91,25 @@ export function literalsOf(doc: RunLogDoc): Literals {
 }
 
 export function renderTrainingLog(input: TrainingLogInput): string {
-  const { doc, runId } = input;
+  const { doc } = input;
   const v = doc.view;
   const a = runArtifacts(doc);
-  const out: string[] = [];
-  out.push(`# Training log — ${v.title ?? runId}`, '');
-  out.push(`- run: \`${runId}\``);
+  const out = [
+    ...overview(v, input.runId),
+    ...configSection(v),
+    ...lossSection(doc, input.chart),
+    ...resultsSection(v, a.finalCheckpoint),
+    ...keptSections(doc),
+    ...(input.hashes ? hashesSection(input.hashes) : recordedHash(v)),
+    ...wandbSection(v, a.wandbSynced),
+    ...timelineSection(doc),
+  ];
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+/** Title, run id and type, objective, dates, runtime and the launched instances. */
+function overview(v: RunLogView, runId: string): string[] {
+  const out = [`# Training log — ${v.title ?? runId}`, '', `- run: \`${runId}\``];
   if (v.runType) out.push(`- run type: ${v.subtype ? `${v.runType} (${v.subtype})` : v.runType}`);
   if (v.objective) out.push(`- objective: ${v.objective}`);
   const first = v.jobs[0]?.fields ?? {};
@@ -109,58 +122,69 @@ export function renderTrainingLog(input: TrainingLogInput): string {
   if (runtime) out.push(`- runtime: ${runtime.split(' ')[0]}`);
   if (v.jobs.length > 1) out.push(`- launched instances: ${v.jobs.length} (${v.jobs.map((j) => j.heading).join(', ')})`);
   out.push('');
+  return out;
+}
 
-  if (Object.keys(v.config).length > 0) {
-    out.push('## Config', '');
-    for (const [k, val] of Object.entries(v.config)) out.push(`- ${k}: ${val}`);
-    out.push('');
-  }
+function configSection(v: RunLogView): string[] {
+  const entries = Object.entries(v.config);
+  return entries.length === 0 ? [] : ['## Config', '', ...entries.map(([k, val]) => `- ${k}: ${val}`), ''];
+}
 
+/** The chart, the loss one-liner and a step table with only the columns some row has. */
+function lossSection(doc: RunLogDoc, chart: string | undefined): string[] {
   const rows = lossTable(doc);
-  const oneLiner = field(v.results, 'loss_one_liner');
-  if (rows.length > 0 || oneLiner || input.chart) {
-    out.push('## Loss', '');
-    if (input.chart) out.push(`![loss and throughput](${input.chart})`, '');
-    if (oneLiner) out.push(`${oneLiner}`, '');
-    if (rows.length > 0) {
-      const cols: { name: string; get: (r: (typeof rows)[number]) => string }[] = [
-        { name: 'step', get: (r) => String(r.step) },
-        { name: 'date', get: (r) => human(r.at) ?? '' },
-      ];
-      if (rows.some((r) => r.train !== undefined)) cols.push({ name: 'train loss', get: (r) => fmt(r.train) });
-      if (rows.some((r) => r.val !== undefined)) cols.push({ name: 'val loss', get: (r) => fmt(r.val) });
-      if (rows.some((r) => r.grad !== undefined)) cols.push({ name: 'grad norm', get: (r) => fmt(r.grad) });
-      out.push(`| ${cols.map((c) => c.name).join(' | ')} |`, `|${cols.map((c) => (c.name === 'date' ? '---' : '---:')).join('|')}|`);
-      for (const r of rows) out.push(`| ${cols.map((c) => c.get(r)).join(' | ')} |`);
-      out.push('');
-    }
-  }
+  const oneLiner = field(doc.view.results, 'loss_one_liner');
+  if (rows.length === 0 && !oneLiner && !chart) return [];
+  const out = ['## Loss', ''];
+  if (chart) out.push(`![loss and throughput](${chart})`, '');
+  if (oneLiner) out.push(`${oneLiner}`, '');
+  if (rows.length === 0) return out;
+  const cols: { name: string; get: (r: (typeof rows)[number]) => string }[] = [
+    { name: 'step', get: (r) => String(r.step) },
+    { name: 'date', get: (r) => human(r.at) ?? '' },
+  ];
+  if (rows.some((r) => r.train !== undefined)) cols.push({ name: 'train loss', get: (r) => fmt(r.train) });
+  if (rows.some((r) => r.val !== undefined)) cols.push({ name: 'val loss', get: (r) => fmt(r.val) });
+  if (rows.some((r) => r.grad !== undefined)) cols.push({ name: 'grad norm', get: (r) => fmt(r.grad) });
+  out.push(`| ${cols.map((c) => c.name).join(' | ')} |`, `|${cols.map((c) => (c.name === 'date' ? '---' : '---:')).join('|')}|`);
+  for (const r of rows) out.push(`| ${cols.map((c) => c.get(r)).join(' | ')} |`);
+  out.push('');
+  return out;
+}
 
-  if (v.results) {
-    const lines = Object.entries(v.results).filter(([k]) => !RESULTS_SKIP.has(k));
-    if (lines.length > 0 || a.finalCheckpoint) {
-      out.push('## Results', '');
-      for (const [k, val] of lines) out.push(`- ${k}: ${val}`);
-      if (a.finalCheckpoint) out.push(`- checkpoint: \`${a.finalCheckpoint.replace(/\/+$/, '').split('/').pop()}\``);
-      out.push('');
-    }
-  }
+/** Results without operational paths and bookkeeping, and the final checkpoint by name only. */
+function resultsSection(v: RunLogView, finalCheckpoint: string | null): string[] {
+  if (!v.results) return [];
+  const lines = Object.entries(v.results).filter(([k]) => !RESULTS_SKIP.has(k));
+  if (lines.length === 0 && !finalCheckpoint) return [];
+  const out = ['## Results', '', ...lines.map(([k, val]) => `- ${k}: ${val}`)];
+  if (finalCheckpoint) out.push(`- checkpoint: \`${finalCheckpoint.replace(/\/+$/, '').split('/').pop()}\``);
+  out.push('');
+  return out;
+}
 
+/** Hand-written sections about dynamics and interpretation, copied as written. */
+function keptSections(doc: RunLogDoc): string[] {
+  const out: string[] = [];
   for (const name of KEPT_SECTIONS) {
     for (const s of sectionsNamed(doc.outline, name)) {
       const body = s.bodyLines.map((l) => l.text).join('\n').trim();
       if (body) out.push(`## ${s.title}`, '', body, '');
     }
   }
+  return out;
+}
 
-  if (input.hashes) out.push(...hashesSection(input.hashes));
-  else {
-    const h = field(v.results, 'checkpoint_hash');
-    if (h) out.push('## Checkpoint hash', '', `- checkpoint_hash: \`${stripCode(h)}\``, '');
-  }
+/** Without a passport to hash, the hash the run log recorded, if any. */
+function recordedHash(v: RunLogView): string[] {
+  const h = field(v.results, 'checkpoint_hash');
+  return h ? ['## Checkpoint hash', '', `- checkpoint_hash: \`${stripCode(h)}\``, ''] : [];
+}
 
-  out.push('## W&B', '');
-  const urls = [...new Set([...a.wandbSynced, ...wandbUrls(Object.values(v.wandb ?? {}).join(' '))])];
+/** Synced W&B URLs, per launched instance when several have their own. */
+function wandbSection(v: RunLogView, synced: string[]): string[] {
+  const out = ['## W&B', ''];
+  const urls = [...new Set([...synced, ...wandbUrls(Object.values(v.wandb ?? {}).join(' '))])];
   if (urls.length > 0) {
     for (const job of v.jobs) {
       const own = Object.values(job.fields).flatMap(wandbUrls);
@@ -173,14 +197,12 @@ export function renderTrainingLog(input: TrainingLogInput): string {
   const notes = field(v.wandb, 'notes');
   if (notes) out.push(`- notes: ${notes}`);
   out.push('');
+  return out;
+}
 
+function timelineSection(doc: RunLogDoc): string[] {
   const changes = stateChanges(doc);
-  if (changes.length > 0) {
-    out.push('## Timeline', '');
-    for (const c of changes) out.push(`- ${c}`);
-    out.push('');
-  }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return changes.length === 0 ? [] : ['## Timeline', '', ...changes.map((c) => `- ${c}`), ''];
 }
 
 function hashesSection(h: CheckpointHashes): string[] {
