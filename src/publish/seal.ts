@@ -97,71 +97,28 @@ async function checkWandb(ledger: Ledger, a: RunArtifacts, opts: SealOptions): P
   return { missing: `the recorded W&B run dir (${opts.wandbDir ?? a.wandbLocal.join(', ')}) is not readable here` };
 }
 
+/**
+ * What a seal would tag and say, and every item that is missing for it. Each
+ * check adds what it finds missing; the caller refuses when any is.
+ */
 export async function planSeal(ledger: Ledger, runId: string, doc: RunLogDoc, opts: SealOptions): Promise<SealPlan> {
   const a = runArtifacts(doc);
   const v = doc.view;
   const missing: SealMissing[] = [];
-  const okStates = opts.milestone ? ['completed', 'running', 'stalled'] : ['completed'];
-  if (!okStates.includes(v.state)) {
-    missing.push({ item: 'state', message: `the run is ${v.state}${opts.milestone ? '' : '; a final seal needs completed'}` });
-  }
-
-  const lastStep = [...v.status].reverse().find((e) => e.step !== null)?.step ?? null;
-  const step = opts.milestone ? lastStep : a.finalStep;
-  if (step === null) missing.push({ item: 'final_step', message: 'Results records no `final step`' });
-  const metrics = opts.milestone ? ([...v.status].reverse().find((e) => Object.keys(e.metrics).length > 0)?.metrics ?? {}) : finalMetrics(doc);
-  if (Object.keys(metrics).length === 0) missing.push({ item: 'final_metrics', message: 'Results records no final metrics (e.g. end_train_loss)' });
-
-  const cfg = readSealConfig(ledger.config);
-  const ckptRef = opts.checkpoint ?? (a.finalCheckpoint ? inLedger(ledger, a.finalCheckpoint) : null);
-  let ckptLine = 'none';
-  if (!ckptRef) {
-    missing.push({ item: 'checkpoint', message: 'no final checkpoint is recorded (Results `checkpoint`)' });
-  } else if (!(await exists(ckptRef))) {
-    missing.push({ item: 'checkpoint', message: `the final checkpoint ${ckptRef} does not exist here` });
-  } else if (!(await exists(path.join(ckptRef, 'metadata.json')))) {
-    missing.push({ item: 'checkpoint', message: `the final checkpoint ${ckptRef} has no metadata.json (incomplete)` });
-  } else {
-    ckptLine = ckptRef;
-    if (cfg.require_passport) {
-      const report = await verifyCheckpoint(ckptRef, { requireSignoff: cfg.require_signoff });
-      if (!report.ok) missing.push({ item: 'passport', message: `the final checkpoint's passport${cfg.require_signoff ? '/signoff' : ''} does not verify: ${report.failures.map((f) => f.message).join('; ')}` });
-      else ckptLine += ` (passport verified${report.signoff ? `, signoff ${report.signoff.verdict}` : ''})`;
-    }
-  }
-
+  checkState(v.state, opts.milestone, missing);
+  const { step, metrics } = sealedProgress(doc, a, opts.milestone, missing);
+  const ckptLine = await checkCheckpoint(ledger, a, opts, missing);
   const wandb = await checkWandb(ledger, a, opts);
   if (wandb.missing) missing.push({ item: 'wandb_summary', message: wandb.missing });
+  const target = await launchCommit(ledger, a, missing);
 
-  let target = '';
-  if (!a.gitSha) missing.push({ item: 'launch_commit', message: 'no launch git SHA is recorded in the Job blocks (`git_sha`)' });
-  else {
-    const found = await commitExists(ledger.git, a.gitSha);
-    if (!found) missing.push({ item: 'launch_commit', message: `the launch commit ${a.gitSha} is not in this repository (fetch it first)` });
-    else target = found;
-  }
-
-  let patch: string | undefined;
   const caveats = [...opts.caveats];
   const recordedCaveats = field(v.results, 'caveats');
   if (recordedCaveats) caveats.push(recordedCaveats);
-  if (a.dirty) {
-    if (!a.dirty.patch) missing.push({ item: 'dirty_patch', message: 'the launch used a dirty tree but no patch is recorded (`patch` in the Job block)' });
-    else {
-      const file = inLedger(ledger, a.dirty.patch);
-      if (!(await exists(file))) missing.push({ item: 'dirty_patch', message: `the recorded dirty-tree patch ${a.dirty.patch} does not exist` });
-      else if (a.dirty.patchSha256 && (await sha256File(file)) !== a.dirty.patchSha256.replace(/^sha256:/, '')) {
-        missing.push({ item: 'dirty_patch', message: `the dirty-tree patch ${a.dirty.patch} does not match its recorded sha256` });
-      } else {
-        patch = file;
-        caveats.push(`launched from a dirty tree (approved); the tag points at a seal commit with the recorded patch on ${a.gitSha?.slice(0, 12)}`);
-      }
-    }
-  }
+  const patch = await dirtyPatch(ledger, a, missing, caveats);
   const signoff = field(v.results, 'signoff');
   if (signoff?.startsWith('soft_signal')) caveats.push(`signoff verdict ${signoff}`);
 
-  const tag = sealTagName(runId, opts.milestone);
   const lines = [
     `seal ${runId}${opts.milestone ? ` milestone ${opts.milestone}` : ''}`,
     '',
@@ -175,7 +132,78 @@ export async function planSeal(ledger: Ledger, runId: string, doc: RunLogDoc, op
   ];
   if (caveats.length > 0) lines.push('caveats:', ...caveats.map((c) => `- ${c}`));
   const message = scrub(lines.join('\n'), compileRules(ledger.config.scrub.rules));
-  return { tag, target, patch, message, missing };
+  return { tag: sealTagName(runId, opts.milestone), target, patch, message, missing };
+}
+
+/** A final seal needs a completed run; a milestone may be sealed while the run goes on. */
+function checkState(state: string, milestone: string | undefined, missing: SealMissing[]): void {
+  const okStates = milestone ? ['completed', 'running', 'stalled'] : ['completed'];
+  if (!okStates.includes(state)) missing.push({ item: 'state', message: `the run is ${state}${milestone ? '' : '; a final seal needs completed'}` });
+}
+
+/** The step and metrics the seal names: Results' final ones, or for a milestone the latest Status entries'. */
+function sealedProgress(doc: RunLogDoc, a: RunArtifacts, milestone: string | undefined, missing: SealMissing[]) {
+  const status = [...doc.view.status].reverse();
+  const step = milestone ? (status.find((e) => e.step !== null)?.step ?? null) : a.finalStep;
+  if (step === null) missing.push({ item: 'final_step', message: 'Results records no `final step`' });
+  const metrics = milestone ? (status.find((e) => Object.keys(e.metrics).length > 0)?.metrics ?? {}) : finalMetrics(doc);
+  if (Object.keys(metrics).length === 0) missing.push({ item: 'final_metrics', message: 'Results records no final metrics (e.g. end_train_loss)' });
+  return { step, metrics };
+}
+
+/** The final checkpoint must exist here and be complete (and verify, when the config asks for a passport); returns its line. */
+async function checkCheckpoint(ledger: Ledger, a: RunArtifacts, opts: SealOptions, missing: SealMissing[]): Promise<string> {
+  const cfg = readSealConfig(ledger.config);
+  const ckptRef = opts.checkpoint ?? (a.finalCheckpoint ? inLedger(ledger, a.finalCheckpoint) : null);
+  if (!ckptRef) {
+    missing.push({ item: 'checkpoint', message: 'no final checkpoint is recorded (Results `checkpoint`)' });
+    return 'none';
+  }
+  if (!(await exists(ckptRef))) {
+    missing.push({ item: 'checkpoint', message: `the final checkpoint ${ckptRef} does not exist here` });
+    return 'none';
+  }
+  if (!(await exists(path.join(ckptRef, 'metadata.json')))) {
+    missing.push({ item: 'checkpoint', message: `the final checkpoint ${ckptRef} has no metadata.json (incomplete)` });
+    return 'none';
+  }
+  if (!cfg.require_passport) return ckptRef;
+  const report = await verifyCheckpoint(ckptRef, { requireSignoff: cfg.require_signoff });
+  if (report.ok) return `${ckptRef} (passport verified${report.signoff ? `, signoff ${report.signoff.verdict}` : ''})`;
+  missing.push({ item: 'passport', message: `the final checkpoint's passport${cfg.require_signoff ? '/signoff' : ''} does not verify: ${report.failures.map((f) => f.message).join('; ')}` });
+  return ckptRef;
+}
+
+/** The tag's target: the recorded launch commit, which must be in this repository ('' when it is not). */
+async function launchCommit(ledger: Ledger, a: RunArtifacts, missing: SealMissing[]): Promise<string> {
+  if (!a.gitSha) {
+    missing.push({ item: 'launch_commit', message: 'no launch git SHA is recorded in the Job blocks (`git_sha`)' });
+    return '';
+  }
+  const found = await commitExists(ledger.git, a.gitSha);
+  if (found) return found;
+  missing.push({ item: 'launch_commit', message: `the launch commit ${a.gitSha} is not in this repository (fetch it first)` });
+  return '';
+}
+
+/** A launch from a dirty tree is sealed with its recorded patch, which must exist and match its sha256. */
+async function dirtyPatch(ledger: Ledger, a: RunArtifacts, missing: SealMissing[], caveats: string[]): Promise<string | undefined> {
+  if (!a.dirty) return undefined;
+  if (!a.dirty.patch) {
+    missing.push({ item: 'dirty_patch', message: 'the launch used a dirty tree but no patch is recorded (`patch` in the Job block)' });
+    return undefined;
+  }
+  const file = inLedger(ledger, a.dirty.patch);
+  if (!(await exists(file))) {
+    missing.push({ item: 'dirty_patch', message: `the recorded dirty-tree patch ${a.dirty.patch} does not exist` });
+    return undefined;
+  }
+  if (a.dirty.patchSha256 && (await sha256File(file)) !== a.dirty.patchSha256.replace(/^sha256:/, '')) {
+    missing.push({ item: 'dirty_patch', message: `the dirty-tree patch ${a.dirty.patch} does not match its recorded sha256` });
+    return undefined;
+  }
+  caveats.push(`launched from a dirty tree (approved); the tag points at a seal commit with the recorded patch on ${a.gitSha?.slice(0, 12)}`);
+  return file;
 }
 
 export function refuseSeal(runId: string, missing: SealMissing[]) {
