@@ -16,8 +16,8 @@
  */
 import jsYaml from 'js-yaml';
 // zod's v3 API (shipped in the zod 4 package): a one-object schema bundles to 60 KB minified, against 454 KB
-// for zod 4 and 427 KB for zod/mini, and show's whole bundle is 225 KB. Only the three modules on every
-// command's start-up path use it (test/unit/layers.test.ts holds the list); everything else uses `zod`.
+// for zod 4 and 427 KB for zod/mini, and show's whole bundle is 225 KB. Only modules on the hot commands'
+// start-up path use it (test/unit/layers.test.ts holds the list); everything else uses `zod`.
 import { z } from 'zod/v3';
 import { STATES } from '../core/lifecycle.js';
 
