@@ -94,6 +94,14 @@ const tagged = (f) => {
   return { path: f.path, contents: Buffer.concat([Buffer.from(`// runlog-bundle ${hash}\n`), f.contents]) };
 };
 
+// One character outside ASCII makes node hold the whole bundle as a two-byte string, and V8 scans
+// it as such: `append` took ~10% more CPU from a 1.4 MB bundle with seven dashes in regexes.
+// esbuild escapes strings but not regex literals, so those are written with \u escapes.
+for (const f of [...fast.outputFiles, ...boot.outputFiles]) {
+  const at = f.text.search(/[^\0-\x7f]/);
+  if (at !== -1) throw new Error(`${f.path} holds a non-ASCII character (${JSON.stringify(f.text.slice(Math.max(0, at - 40), at + 10))}): write it as a \\u escape in the source`);
+}
+
 const entries = new Set(['runlog.mjs', 'boot.cjs', ...commands.map(fastFile)].map((n) => resolve('dist/bundle', n)));
 const files = [...esm.outputFiles, ...fast.outputFiles.map(tagged), ...boot.outputFiles];
 for (const f of [...files.filter((f) => !entries.has(f.path)), ...files.filter((f) => entries.has(f.path))]) {

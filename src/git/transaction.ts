@@ -19,6 +19,7 @@ import { backoffMs, sleep } from '../core/backoff.js';
 import { TxJournal } from './journal.js';
 import { acquireLedgerLock, type Landed, type LedgerLock } from './lock.js';
 import { takePushTurn } from './push-queue.js';
+import { notKnownClean, rememberClean, statsBeforeCommit } from './clean-proof.js';
 import { ledgerView, type Ledger, type LedgerView } from './ledger-repo.js';
 import { editedByHand, noteMadeHere } from './replay-check.js';
 
@@ -311,17 +312,19 @@ export class Transaction {
     if (writes.length === 0) return { applied, commit: null };
     const paths = writes.map((w) => w.path);
     const existing = paths.filter((p) => view.read(p) !== null);
-    const { dirty, untracked } = await this.git.pathStatus(existing);
+    const head = await this.git.headFast(this.ledger.gitDir);
+    const { dirty, untracked } = await this.git.pathStatus(notKnownClean(this.ledger.gitDir, this.ledger.root, head, existing));
     if (dirty.length > 0) {
       throw failed('UNCOMMITTED_CHANGES', `${dirty.join(', ')} has uncommitted changes`, 'commit or stash your edits to that file first (`git commit -- <file>`), then run the command again');
     }
-    const head = await this.git.headFast(this.ledger.gitDir);
     const created = paths.filter((p) => !existing.includes(p));
     this.checkLock();
     const journal = this.journal();
     journal.begin({ head, paths, created, kept: untracked });
+    let written = new Map<string, string | null>();
     try {
       for (const w of writes) writeInside(this.ledger.root, w.path, w.content);
+      written = statsBeforeCommit(this.ledger.root, paths);
       // `git commit -- <paths>` stages tracked files itself; only new files need adding first.
       const toAdd = [...created, ...untracked];
       if (toAdd.length > 0) await this.git.run(['add', '--', ...toAdd]);
@@ -336,6 +339,7 @@ export class Transaction {
     const commit = await this.git.headFast(this.ledger.gitDir);
     journal.clear();
     if (commit) {
+      rememberClean(this.ledger.gitDir, this.ledger.root, commit, written);
       noteMadeHere(commit);
       this.landed = { commit, subject: applied.subject };
     }

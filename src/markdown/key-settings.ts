@@ -9,7 +9,7 @@
  */
 
 /** `n/a`, `-`, `none`: a run with no key settings. */
-const EMPTY = /^(?:n\/?a|none|-+|—|\(none\))$/i;
+const EMPTY = /^(?:n\/?a|none|-+|\u2014|\(none\))$/i;
 
 const hasDigit = (w: string) => /\d/.test(w);
 

@@ -72,7 +72,7 @@ export interface NewInstance {
   fields: [string, string][];
 }
 
-const HEADING = /^(\d{4}-\d{2}-\d{2})(?:[ T]+(~?\d{1,2}:(?:\d{2}|XX)))?(?:\s+([A-Za-z]{1,5}|[+-]\d{2}:?\d{2}))?\s+([-—–])\s+(.*)$/;
+const HEADING = /^(\d{4}-\d{2}-\d{2})(?:[ T]+(~?\d{1,2}:(?:\d{2}|XX)))?(?:\s+([A-Za-z]{1,5}|[+-]\d{2}:?\d{2}))?\s+([-\u2014\u2013])\s+(.*)$/;
 const FIELD = /^\s{0,3}[-*+]\s+(?:\*\*|`)?([A-Za-z][A-Za-z0-9 _/()'-]{0,40}?)(?:\*\*|`)?\s*:(?:\*\*)?\s*(.*)$/;
 const MARKER = /^<!-- runlog:event=([A-Za-z0-9][A-Za-z0-9._:@+/-]*) mirror=(pending|posted|none) -->\s*$/;
 

@@ -260,7 +260,7 @@ function deriveState(status: StatusEntry[], results: Record<string, string> | nu
 }
 
 /** `## Status (resubmit)`, `## W&B (resubmit — job 4421003)`: a section that belongs to one job. */
-const PER_JOB = /^(?:Status|W&B|Results|Notes)[ \t]*[(—–-]/i;
+const PER_JOB = /^(?:Status|W&B|Results|Notes)[ \t]*[(\u2014\u2013-]/i;
 
 /** The last Job block, or the last of the per-job sections right after it. */
 function lastPerJobSection(o: Outline, job: Section): Section {

@@ -24,7 +24,7 @@ export interface StatusEntry {
 }
 
 const DATED =
-  /^ {0,3}[-*+][ \t]+(\d{4}-\d{2}-\d{2})(?:(?:[ \t]+|T)(~?)(\d{1,2}):([0-9Xx]{2})(?::(\d{2}))?)?(?:[ \t]*(UTC|Z|GMT|[A-Z]{2,5}))?[ \t]+(?:—|–|-{1,2})[ \t]+(.*)$/;
+  /^ {0,3}[-*+][ \t]+(\d{4}-\d{2}-\d{2})(?:(?:[ \t]+|T)(~?)(\d{1,2}):([0-9Xx]{2})(?::(\d{2}))?)?(?:[ \t]*(UTC|Z|GMT|[A-Z]{2,5}))?[ \t]+(?:\u2014|\u2013|-{1,2})[ \t]+(.*)$/;
 const ITEM = /^ {0,3}[-*+][ \t]+(.*)$/;
 
 /** Hours east of UTC for the zones people write; an unknown zone keeps only the date. No zone means UTC. */
@@ -87,7 +87,7 @@ export function parseStatusLine(text: string, line: number): StatusEntry | null 
     if (!Number.isNaN(t)) at = isoSeconds(new Date(t));
   }
   const stampStart = text.indexOf(date!);
-  const stamp = text.slice(stampStart, text.length - rest!.length).replace(/[ \t]+(?:—|–|-{1,2})[ \t]+$/, '');
+  const stamp = text.slice(stampStart, text.length - rest!.length).replace(/[ \t]+(?:\u2014|\u2013|-{1,2})[ \t]+$/, '');
   const body = rest!.trim();
   const parsed = parseEntryBody(body);
   return { line, at, stamp, ...parsed, text: body, continuation: false };
@@ -95,9 +95,9 @@ export function parseStatusLine(text: string, line: number): StatusEntry | null 
 
 /** `running, step 2400, train_loss 0.085 — message` → fields; prose stays the message. */
 export function parseEntryBody(body: string): { state: string | null; step: number | null; metrics: Record<string, number>; message: string } {
-  const dash = body.search(/[ \t](?:—|–)[ \t]/);
+  const dash = body.search(/[ \t](?:\u2014|\u2013)[ \t]/);
   const head = dash === -1 ? body : body.slice(0, dash);
-  const tail = dash === -1 ? '' : body.slice(dash).replace(/^[ \t](?:—|–)[ \t]/, '');
+  const tail = dash === -1 ? '' : body.slice(dash).replace(/^[ \t](?:\u2014|\u2013)[ \t]/, '');
   // `step 4,100` is one token: a comma splits only when a space or a non-digit follows it.
   const tokens = head.split(/,(?!\d)[ \t]*/);
   let state: string | null = null;

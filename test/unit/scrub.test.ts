@@ -386,6 +386,16 @@ describe('extra rules', () => {
   });
 });
 
+describe('built-in rules', () => {
+  it('each names a capture group its pattern has (the scrubber checks only a project\'s own rules)', () => {
+    for (const rule of DEFAULT_RULES) {
+      const groups = (new RegExp(`${rule.pattern.source}|`).exec('') as RegExpExecArray).length - 1;
+      expect(rule.group ?? 0, rule.kind).toBeLessThanOrEqual(groups);
+      expect(Number.isInteger(rule.group ?? 0) && (rule.group ?? 0) >= 0, rule.kind).toBe(true);
+    }
+  });
+});
+
 describe('compileRules errors', () => {
   const expectBadRule = (fn: () => unknown, messagePart: RegExp) => {
     try {

@@ -6,7 +6,7 @@
  */
 import type { JobBlock, RunLogDoc } from '../../markdown/runlog.js';
 
-const EMPTY = /^(?:pending|n\/a|na|none|null|-|—|tbd|unknown|\(not submitted\))?$/i;
+const EMPTY = /^(?:pending|n\/a|na|none|null|-|\u2014|tbd|unknown|\(not submitted\))?$/i;
 
 /** The path or value of a field: the first code span if any, else the text without a trailing `(label)`. */
 export function fieldValue(raw: string | undefined): string | null {

@@ -31,7 +31,7 @@ export interface RunFacts {
 
 /** Config fields that are settings too: a different script, config file or dataset is a different run. */
 const CONFIG_SETTINGS = ['script', 'config', 'dataset'];
-const UNSET = /^(?:n\/?a|none|-+|—|\(none\)|\(not set\))$/i;
+const UNSET = /^(?:n\/?a|none|-+|\u2014|\(none\)|\(not set\))$/i;
 
 /** Results fields that are bookkeeping, not measurements. */
 const NOT_METRICS = /^(?:runtime|final[ _]step|exit[ _]code|checkpoint\w*|config_\w+|passport|signoff|seal|caveats|loss_one_liner)$/i;
@@ -127,7 +127,7 @@ const UNIT_S: Record<string, number> = { d: 86400, h: 3600, hr: 3600, hrs: 3600,
 
 /** `18:26:53`, `1:05`, `3h 12m`, `~2.5 h`, `45 min` → seconds; null for anything else. */
 export function runtimeSeconds(text: string): number | null {
-  const t = text.replace(/[`~≈]/g, '').trim().toLowerCase();
+  const t = text.replace(/[`~\u2248]/g, '').trim().toLowerCase();
   const hms = /^(\d+):(\d{2})(?::(\d{2}))?$/.exec(t);
   if (hms) return hms[3] === undefined ? Number(hms[1]) * 3600 + Number(hms[2]) * 60 : Number(hms[1]) * 3600 + Number(hms[2]) * 60 + Number(hms[3]);
   const parts = [...t.matchAll(/(\d+(?:\.\d+)?)\s*(d|hrs?|h|mins?|m|sec|s)\b/g)];
