@@ -61,4 +61,4 @@ for (const [k, cli] of CLIS.entries()) {
   const rssAll = peakRssMb([cli, 'list', '--json'], dir);
   report(`list-${MODE}-${RUNS}${k === 0 ? '' : `-${k}`}`, ours, floor, 2, { rss_mb: Math.round(rssFiltered), rss_all_mb: Math.round(rssAll) });
 }
-rmSync(base, { recursive: true, force: true });
+if (!process.env.KEEP) rmSync(base, { recursive: true, force: true });

@@ -20,6 +20,8 @@ const LOGS: [string, string][] = [
   ['tqdm bars with \\r and ANSI', log(500, (i, r) => `\x1b[32mEpoch 0:  ${i % 100}%|####| ${i}/500 [00:01<00:02, ${(10 * r() + 1).toFixed(2)}it/s, loss=${r().toFixed(3)}]\x1b[0m\r`)],
   ['seconds per iteration (inverted rate)', log(1500, (i, r) => `step ${i} loss ${r().toFixed(3)} ${(2 + r()).toFixed(2)}s/it`)],
   ['NaN, inf and mixed noise', log(3000, (i, r) => (i % 7 === 0 ? 'warning: something at 12:00' : i % 11 === 0 ? `step=${i} loss=nan` : i % 13 === 0 ? `step=${i} loss=inf` : `step=${i} loss=${r().toExponential(3)}`))],
+  // Lines of the last shape are read in place: ones that only look like it (padded, cut, blank) are not.
+  ['one shape with padded, blank and overlong lines', log(3000, (i, r) => (i % 9 === 0 ? `  step=${i} loss=${r().toFixed(3)}\t` : i % 17 === 0 ? '' : i % 101 === 0 ? `step=${i} loss=${r().toFixed(3)}${'x'.repeat(5000)}` : `step=${i} loss=${r().toFixed(3)}`) + (i === 2999 ? '\n' : ''))],
   ['step equals another number on some lines', log(3000, (i, r) => `step=${i} epoch=${i % 50} loss=${r().toFixed(2)}`)],
 ];
 
