@@ -116,16 +116,17 @@ export function treeHash(dir: string): string {
   return h.digest('hex');
 }
 
-/** The command ended by itself (no deadline hit) with a coded error other than INTERNAL, or succeeded. */
+/** The command ended by itself (no deadline hit) with a coded error (`error[CODE]` and a `hint:`) other than INTERNAL, or succeeded. */
 export function expectCalm(r: CliResult, what: string): void {
   expect(r.signal, `${what} was killed at its deadline (it hung)\n${r.stderr}`).toBeNull();
   expect(r.stderr, `${what} reported an internal error`).not.toMatch(/error\[INTERNAL\]/);
   if (r.code !== 0) expect(stderrError(r.stderr) ?? jsonError(r), `${what} failed without a coded error:\n${r.stderr}`).not.toBeNull();
 }
 
+/** The --json error envelope, when it has both a code and a hint. */
 function jsonError(r: CliResult): unknown {
-  const j = r.json as { error?: { code?: string } } | undefined;
-  return j?.error?.code ? j.error : null;
+  const j = r.json as { error?: { code?: string; hint?: string } } | undefined;
+  return j?.error?.code && j.error.hint ? j.error : null;
 }
 
 /** The code of the error a command printed (human or --json), or null. */
