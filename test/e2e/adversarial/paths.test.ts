@@ -15,7 +15,7 @@ import { arena, errorCode, expectCalm, type Arena, type Hostile } from './suppor
 
 let a: Arena;
 /** What the attacker pushed in the current case, taken back after it. */
-let pushed: string[] = [];
+const pushed: string[] = [];
 
 async function hostile(files: Record<string, Hostile>): Promise<void> {
   await git(a.attacker, ['pull', '-q', '--rebase', 'origin', 'main']);
