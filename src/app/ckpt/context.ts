@@ -12,6 +12,7 @@ import type { Ledger } from '../../git/ledger-repo.js';
 import { runArtifacts, type RunArtifacts } from '../../ledger/read/artifacts.js';
 import { listRunFiles, resolveRun, type RunFile } from '../../ledger/read/runs.js';
 import { RunLogDoc } from '../../markdown/runlog.js';
+import type { WritePassportOptions } from '../../publish/passport.js';
 
 export interface RunContext {
   run: RunFile;
@@ -132,14 +133,9 @@ export interface PassportInputs {
   root: string;
   runId: string;
   recorded: string;
-  provenance: {
-    run_log_path: string;
-    training_repo: string;
-    training_repo_commit: string;
-    config_snapshot_path?: string;
-    merged_config_sha256?: string;
-  };
-  runlog: { run_id: string; step: number; attempt: number };
+  /** What the run log says of the checkpoint's origin; a parent is added only by the caller that knows it. */
+  provenance: Omit<WritePassportOptions['provenance'], 'parent_checkpoint' | 'parent_description'>;
+  runlog: WritePassportOptions['runlog'];
 }
 
 /** Credentials never go into a passport: `https://user:token@host/x` → `https://host/x`. */
