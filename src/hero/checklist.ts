@@ -75,18 +75,53 @@ export function finalStepFromConfig(flat: Record<string, unknown>): { key: strin
 const strip = (v: string | undefined) => (v ?? '').replace(/`/g, '').replace(/\s*\(inferred\)\s*$/, '').trim();
 const unset = (v: string) => v === '' || /^(not set|none|n\/a|tbd)\b/i.test(v);
 
+/** Records one checklist item; a reason makes it block the launch. */
+type Add = (item: string, value: string, source: ChecklistEntry['source'], reason?: string) => void;
+
+/**
+ * Every item in the order it is printed. Each step adds its items and returns
+ * what the launch needs from them; a step never starts anything.
+ */
 export async function buildChecklist(req: LaunchRequest, ctx: ChecklistContext): Promise<Checklist> {
   const items: ChecklistEntry[] = [];
   const blocked: string[] = [];
-  const add = (item: string, value: string, source: ChecklistEntry['source'], reason?: string) => {
+  const add: Add = (item, value, source, reason) => {
     items.push({ item, value, source, ok: reason === undefined, ...(reason ? { reason } : {}) });
     if (reason) blocked.push(`${item}: ${reason}`);
   };
   const c = ctx.contract;
 
+  const { command, tree } = await codeIdentity(req, ctx, add);
+  const outputRoot = outputRootItem(req, c, add);
+  const wandb = wandbItem(req, ctx, add);
+  retentionItem(req, c, add);
+  const initializeFrom = initializeFromItem(req, ctx, add);
+  const { flat, configSha256, finalStep } = configItems(req, c, add);
+  add('Source bundle/container', req.container ?? `none; code identity is the git SHA (inferred)`, req.container ? 'flag' : 'inferred');
+  add('Hardware/topology', `${req.executor}${req.hardware ? `: ${req.hardware}` : ''}`, req.hardware ? 'flag' : 'inferred');
+  peopleItems(req, c, add);
+  const drift = ctx.previous ? driftItem(req, ctx.previous, ctx.previousConfig, flat, command, add) : [];
+
+  return {
+    items,
+    blocked,
+    drift,
+    config: flat,
+    configSha256,
+    sha: tree?.sha ?? null,
+    dirty: { paths: tree?.dirtyPaths ?? [], patchSha256: tree?.patchSha256 },
+    initializeFrom,
+    finalStep,
+    outputRoot: outputRoot ?? null,
+    wandb,
+    command,
+  };
+}
+
+/** The command (scrubbed), the git SHA and whether the tree is dirty: what code this launch runs. */
+async function codeIdentity(req: LaunchRequest, ctx: ChecklistContext, add: Add) {
   const command = scrubArgv(req.argv, ctx.scrubRules).join(' ');
   add('Command', command || '(none)', 'flag', req.argv.length === 0 ? 'no command given; pass it after --' : undefined);
-
   const tree = await inspectTree(req.cwd, ctx.excludes);
   const sha = tree?.sha ?? null;
   add('Git SHA', sha ?? '(none)', 'git', sha ? undefined : `${req.cwd} is not in a git repository with a commit; the code lineage is unknown`);
@@ -94,7 +129,11 @@ export async function buildChecklist(req: LaunchRequest, ctx: ChecklistContext):
   if (dirtyPaths.length === 0) add('Dirty tree', 'no', 'git');
   else if (req.approvedBy) add('Dirty tree', `yes, approved by ${req.approvedBy}, patch sha256 ${tree?.patchSha256 ?? '(none)'} (${dirtyPaths.length} file(s))`, 'flag');
   else add('Dirty tree', `yes: ${dirtyPaths.slice(0, 5).join(', ')}${dirtyPaths.length > 5 ? ', …' : ''}`, 'git', 'uncommitted code changes; commit them, or pass --approved-by <person> to launch dirty (the patch hash is recorded)');
+  return { command, tree };
+}
 
+/** A pinned (absolute) output root; another one than the Run Contract's is a new lineage. */
+function outputRootItem(req: LaunchRequest, c: Record<string, string>, add: Add): string | undefined {
   const contractRoot = strip(field(c, 'Output root'));
   const outputRoot = req.outputRoot ?? (unset(contractRoot) ? undefined : contractRoot);
   if (!outputRoot) add('Output root', '(none)', 'contract', 'no pinned output root: pass --output-root <absolute path> or set it in the Run Contract');
@@ -102,8 +141,12 @@ export async function buildChecklist(req: LaunchRequest, ctx: ChecklistContext):
   else if (req.outputRoot && contractRoot && !unset(contractRoot) && req.outputRoot !== contractRoot && !req.newLineage) {
     add('Output root', outputRoot, 'flag', `differs from the Run Contract (${contractRoot}); a different output root is a new lineage: pass --new-lineage to mean it`);
   } else add('Output root', outputRoot, req.outputRoot ? 'flag' : 'contract');
+  return outputRoot;
+}
 
-  const contractWandb = strip(field(c, 'W&B'));
+/** The W&B identity (flag, previous instance, Run Contract, or none) and resume policy; returns the recorded line. */
+function wandbItem(req: LaunchRequest, ctx: ChecklistContext, add: Add): string {
+  const contractWandb = strip(field(ctx.contract, 'W&B'));
   const prevWandb = strip(ctx.previous ? field(ctx.previous.fields, 'W&B') : undefined).replace(/;.*$/, '');
   let wandb: string;
   let wandbSource: ChecklistEntry['source'] = 'flag';
@@ -124,24 +167,36 @@ export async function buildChecklist(req: LaunchRequest, ctx: ChecklistContext):
       ? `W&B identity differs from the previous instance (${prevWandb}); a new W&B id is a new lineage: pass --new-lineage to mean it`
       : undefined;
   add('W&B', `${wandb}; resume ${policy}${req.resumePolicy ? '' : ' (inferred)'}`, wandbSource, wandbReason);
+  return `${wandb}; resume ${policy}`;
+}
 
+/** Retention must be chosen before launch, with a rollback depth (given, or read from "keep the last N"). */
+function retentionItem(req: LaunchRequest, c: Record<string, string>, add: Add): void {
   const retention = req.retention ?? strip(field(c, 'Checkpoint retention', 'Checkpoint policy', 'Retention'));
   const depthFromText = /keep(?:ing)?(?: the)?(?: (?:last|previous|latest))? (\d+)/i.exec(retention)?.[1];
   const depth = req.rollbackDepth ?? (depthFromText ? Number(depthFromText) : undefined);
   if (unset(retention)) add('Checkpoint retention', '(none)', 'contract', 'hero runs must choose retention before launch: pass --retention or set it in the Run Contract');
   else if (depth === undefined) add('Checkpoint retention', retention, req.retention ? 'flag' : 'contract', 'no rollback depth: pass --rollback-depth <n> (checkpoints kept for rollback)');
   else add('Checkpoint retention', `${retention}; rollback depth ${depth}${req.rollbackDepth === undefined ? ' (inferred)' : ''}`, req.retention ? 'flag' : req.rollbackDepth === undefined ? 'inferred' : 'contract');
+}
 
-  let initializeFrom: Checklist['initializeFrom'];
-  if (req.initializeFrom) {
-    const ck = checkCheckpoint(req.initializeFrom, req.cwd);
-    if (ck.reasons.length > 0 || ck.abs === undefined || ck.step === undefined) add('initialize_from', req.initializeFrom, 'flag', ck.reasons.map((r) => r.message).join('; ') || 'checkpoint not usable');
-    else {
-      initializeFrom = { abs: ck.abs, step: ck.step };
-      add('initialize_from', `${ck.abs} (step ${ck.step}, metadata.json present)`, 'checkpoint');
-    }
-  } else add('initialize_from', ctx.previous ? 'none; the trainer resumes from its output root (inferred)' : 'none; fresh start (inferred)', 'inferred');
+/** A checkpoint to start from must be complete; without one the run starts fresh or resumes from its output root. */
+function initializeFromItem(req: LaunchRequest, ctx: ChecklistContext, add: Add): Checklist['initializeFrom'] {
+  if (!req.initializeFrom) {
+    add('initialize_from', ctx.previous ? 'none; the trainer resumes from its output root (inferred)' : 'none; fresh start (inferred)', 'inferred');
+    return undefined;
+  }
+  const ck = checkCheckpoint(req.initializeFrom, req.cwd);
+  if (ck.reasons.length > 0 || ck.abs === undefined || ck.step === undefined) {
+    add('initialize_from', req.initializeFrom, 'flag', ck.reasons.map((r) => r.message).join('; ') || 'checkpoint not usable');
+    return undefined;
+  }
+  add('initialize_from', `${ck.abs} (step ${ck.step}, metadata.json present)`, 'checkpoint');
+  return { abs: ck.abs, step: ck.step };
+}
 
+/** The config (parsed and hashed) and the final step: from the config, the flag or the Run Contract, which must agree. */
+function configItems(req: LaunchRequest, c: Record<string, string>, add: Add) {
   let flat: Record<string, unknown> | null = null;
   let configSha256: string | undefined;
   if (req.config) {
@@ -168,41 +223,28 @@ export async function buildChecklist(req: LaunchRequest, ctx: ChecklistContext):
     finalStep = contractFinal;
     add('Final step', `${contractFinal} (from the Run Contract; no --config to resolve it from)`, 'contract');
   } else add('Final step', '(none)', 'contract', 'no final step: pass --config (runlog reads num_train_steps/max_steps) or --final-step');
+  return { flat, configSha256, finalStep };
+}
 
-  add('Source bundle/container', req.container ?? `none; code identity is the git SHA (inferred)`, req.container ? 'flag' : 'inferred');
-  add('Hardware/topology', `${req.executor}${req.hardware ? `: ${req.hardware}` : ''}`, req.hardware ? 'flag' : 'inferred');
-
+/** Who is responsible, and how often the run is checked. */
+function peopleItems(req: LaunchRequest, c: Record<string, string>, add: Add): void {
   const dri = req.dri ?? strip(field(c, 'DRI'));
   if (unset(dri)) add('DRI', '(none)', 'contract', 'no DRI: pass --dri or set it in the Run Contract');
   else add('DRI', dri, req.dri ? 'flag' : 'contract');
   add('Babysitter/check cadence', req.cadence ?? (strip(field(c, 'Check cadence')) || '15m (inferred)'), req.cadence ? 'flag' : 'contract');
+}
 
-  let drift: ConfigChange[] = [];
-  if (ctx.previous) {
-    const prevCommand = strip(field(ctx.previous.fields, 'Command'));
-    if (ctx.previousConfig && flat) drift = diffConfigs({ previous: ctx.previousConfig, current: flat });
-    if (prevCommand && prevCommand !== command) drift.push({ key: 'command', before: prevCommand, after: command, critical: true });
-    const critical = drift.filter((d) => d.critical);
-    const summary = drift.map((d) => `${d.key}: ${JSON.stringify(d.before)} → ${JSON.stringify(d.after)}${d.critical ? ' (critical)' : ''}`).join('; ');
-    const reason = critical.length > 0 && !req.ackDrift ? `unintended drift from instance "${ctx.previous.title}": ${critical.map((d) => d.key).join(', ')}; relaunch with the same config, or pass --ack-drift to mean it` : undefined;
-    const noConfig = !flat || !ctx.previousConfig ? ' (no config snapshot to compare on one side)' : '';
-    add('Config drift vs previous instance', drift.length === 0 ? `none${noConfig}` : `${summary}${req.ackDrift ? ' (acknowledged)' : ''}`, 'previous', reason);
-  }
-
-  return {
-    items,
-    blocked,
-    drift,
-    config: flat,
-    configSha256,
-    sha,
-    dirty: { paths: dirtyPaths, patchSha256: tree?.patchSha256 },
-    initializeFrom,
-    finalStep,
-    outputRoot: outputRoot ?? null,
-    wandb: `${wandb}; resume ${policy}`,
-    command,
-  };
+/** Config and command changes since the previous instance; a critical one blocks unless acknowledged. */
+function driftItem(req: LaunchRequest, previous: LaunchedInstance, previousConfig: Record<string, unknown> | null, flat: Record<string, unknown> | null, command: string, add: Add): ConfigChange[] {
+  const prevCommand = strip(field(previous.fields, 'Command'));
+  const drift = previousConfig && flat ? diffConfigs({ previous: previousConfig, current: flat }) : [];
+  if (prevCommand && prevCommand !== command) drift.push({ key: 'command', before: prevCommand, after: command, critical: true });
+  const critical = drift.filter((d) => d.critical);
+  const summary = drift.map((d) => `${d.key}: ${JSON.stringify(d.before)} → ${JSON.stringify(d.after)}${d.critical ? ' (critical)' : ''}`).join('; ');
+  const reason = critical.length > 0 && !req.ackDrift ? `unintended drift from instance "${previous.title}": ${critical.map((d) => d.key).join(', ')}; relaunch with the same config, or pass --ack-drift to mean it` : undefined;
+  const noConfig = !flat || !previousConfig ? ' (no config snapshot to compare on one side)' : '';
+  add('Config drift vs previous instance', drift.length === 0 ? `none${noConfig}` : `${summary}${req.ackDrift ? ' (acknowledged)' : ''}`, 'previous', reason);
+  return drift;
 }
 
 /** One line per item, as printed before launch; `(inferred)` on every guessed value. */
