@@ -59,68 +59,30 @@ export function linkedRunLog(ledger: Ledger, contract: Record<string, string>): 
   return raw.slice(prefix.length, -3);
 }
 
+/**
+ * Check the launch against its checklist (refusing with every blocking item),
+ * submit the job through the executor, then record the instance and the
+ * launch event in the logbook in one commit and mirror the event.
+ */
 export async function heroLaunch(ledger: Ledger, o: HeroLaunchOptions): Promise<HeroLaunchOutcome> {
-  const { slug, path } = resolveLogbook(ledger.root, o.ref);
-  const doc = new LogbookDoc((readInside(ledger.root, path) ?? ''), path);
-  const instances = doc.instances;
-  const previous = instances.at(-1);
-  const relaunch = previous !== undefined;
-  const n = instances.length + 1;
-  const previousConfig = relaunch ? readSnapshot(ledger, configSnapshotPath(slug, n - 1)) : null;
-  const checklist = await buildChecklist(o, {
-    contract: doc.contract,
-    previous,
-    previousConfig,
-    excludes: ledgerExcludes(ledger.root, ledger.gitTop, ledger.config.runs_dir),
-    scrubRules: compileRules(ledger.config.scrub.rules),
-  });
-  const runLog = linkedRunLog(ledger, doc.contract);
-  if (!runLog) checklist.blocked.push(`Run log: ${path} links no run log (Run Contract "Run log:"); the executor records the job there. Start hero runs with \`runlog hero init\``);
-  const instance = `${slug} instance ${n}${relaunch ? ' (relaunch)' : ''}`;
-  const base: HeroLaunchOutcome = { slug, path, relaunch, instance, checklist, submitted: null, eventId: null, mirror: null, why: 'dry run', flush: null, commit: null, pushed: false };
-  if (checklist.blocked.length > 0) {
-    throw rejected('LAUNCH_BLOCKED', `${slug} was not launched: ${checklist.blocked.join('; ')}`, 'fix or explicitly approve each blocking item (see the checklist), then run `runlog hero launch` again; nothing was launched or written', {
-      checklist: checklist.items,
-      blocked: checklist.blocked,
-    });
-  }
+  const plan = await checkLaunch(ledger, o);
+  const { slug, path, doc, n, relaunch, checklist } = plan;
+  const base: HeroLaunchOutcome = { slug, path, relaunch, instance: plan.instance, checklist, submitted: null, eventId: null, mirror: null, why: 'dry run', flush: null, commit: null, pushed: false };
   if (o.dryRun) return base;
 
-  const submitted = await submitThroughExecutor(ledger, runLog!, o, checklist, relaunch);
+  const submitted = await submitThroughExecutor(ledger, plan.runLog, o, checklist, relaunch);
   const decision = mirrorDecision(doc, relaunch ? 'relaunch' : 'launch', o.at);
   const id = eventId(slug, o.at, 'launch', String(n), submitted.jobId);
-  const label = (v: string, source: string) => (source === 'inferred' && !v.includes('(inferred)') ? `${v} (inferred)` : v);
-  const item = (name: string) => checklist.items.find((i) => i.item === name);
-  const value = (name: string) => {
-    const i = item(name);
-    return i ? label(i.value, i.source) : '';
-  };
-  const instanceFields: [string, string][] = [
-    ['Command', `\`${checklist.command}\``],
-    ['Job', `${submitted.executor} job ${submitted.jobId} (run log \`${submitted.run}\`, attempt ${submitted.attempt}); output \`${submitted.outputPath}\``],
-    ['DRI', value('DRI')],
-    ['Git SHA', value('Git SHA')],
-    ['Dirty tree', value('Dirty tree')],
-    ['Source bundle/container', value('Source bundle/container')],
-    ['Hardware/topology', value('Hardware/topology')],
-    ['W&B', value('W&B')],
-    ['Output root', `\`${checklist.outputRoot}\``],
-    ['`initialize_from`', value('initialize_from')],
-    ['Final step', value('Final step')],
-    ['Checkpoint policy', value('Checkpoint retention')],
-    ['Babysitter/check cadence', value('Babysitter/check cadence')],
-  ];
-  if (item('Config')) instanceFields.push(['Config', `${value('Config')}; snapshot \`${configSnapshotPath(slug, n)}\``]);
-  if (relaunch) instanceFields.push(['Config diff vs previous', value('Config drift vs previous instance')]);
+  const value = checklistValue(checklist);
   const args: HeroLaunchArgs = {
     slug,
     path,
     at: o.at.toISOString(),
     relaunch,
-    instance: { title: instance, fields: instanceFields },
+    instance: { title: plan.instance, fields: instanceFields(plan, submitted, value) },
     entry: {
       at: o.at.toISOString(),
-      title: relaunch ? `relaunch: ${instance}` : `launch: ${instance}`,
+      title: relaunch ? `relaunch: ${plan.instance}` : `launch: ${plan.instance}`,
       fields: [
         ['Status', `${submitted.executor} job ${submitted.jobId} submitted`],
         ['Evidence', `checklist passed (${checklist.items.length} items); git ${checklist.sha?.slice(0, 12) ?? '?'}; output root ${checklist.outputRoot}`],
@@ -147,6 +109,76 @@ export async function heroLaunch(ledger: Ledger, o: HeroLaunchOptions): Promise<
     pushed: tx.pushed || (flush?.pushed ?? false),
     ...(pushError ? { pushError } : {}),
   };
+}
+
+interface LaunchPlan {
+  slug: string;
+  path: string;
+  doc: LogbookDoc;
+  /** The new instance's number (1 for the first launch). */
+  n: number;
+  relaunch: boolean;
+  instance: string;
+  checklist: Checklist;
+  runLog: string;
+}
+
+/** The logbook, its checklist for this launch, and the linked run log; throws LAUNCH_BLOCKED with every blocking item. */
+async function checkLaunch(ledger: Ledger, o: HeroLaunchOptions): Promise<LaunchPlan> {
+  const { slug, path } = resolveLogbook(ledger.root, o.ref);
+  const doc = new LogbookDoc(readInside(ledger.root, path) ?? '', path);
+  const previous = doc.instances.at(-1);
+  const relaunch = previous !== undefined;
+  const n = doc.instances.length + 1;
+  const previousConfig = relaunch ? readSnapshot(ledger, configSnapshotPath(slug, n - 1)) : null;
+  const checklist = await buildChecklist(o, {
+    contract: doc.contract,
+    previous,
+    previousConfig,
+    excludes: ledgerExcludes(ledger.root, ledger.gitTop, ledger.config.runs_dir),
+    scrubRules: compileRules(ledger.config.scrub.rules),
+  });
+  const runLog = linkedRunLog(ledger, doc.contract);
+  if (!runLog) checklist.blocked.push(`Run log: ${path} links no run log (Run Contract "Run log:"); the executor records the job there. Start hero runs with \`runlog hero init\``);
+  if (checklist.blocked.length > 0 || !runLog) {
+    throw rejected('LAUNCH_BLOCKED', `${slug} was not launched: ${checklist.blocked.join('; ')}`, 'fix or explicitly approve each blocking item (see the checklist), then run `runlog hero launch` again; nothing was launched or written', {
+      checklist: checklist.items,
+      blocked: checklist.blocked,
+    });
+  }
+  return { slug, path, doc, n, relaunch, instance: `${slug} instance ${n}${relaunch ? ' (relaunch)' : ''}`, checklist, runLog };
+}
+
+/** A checklist item's value as the logbook records it, `(inferred)` on a guessed one. */
+function checklistValue(checklist: Checklist): (name: string) => string {
+  return (name) => {
+    const i = checklist.items.find((x) => x.item === name);
+    if (!i) return '';
+    return i.source === 'inferred' && !i.value.includes('(inferred)') ? `${i.value} (inferred)` : i.value;
+  };
+}
+
+/** The Launched Instances block: what ran, where, from which code and config. */
+function instanceFields(plan: LaunchPlan, submitted: NonNullable<HeroLaunchOutcome['submitted']>, value: (name: string) => string): [string, string][] {
+  const { checklist, slug, n } = plan;
+  const fields: [string, string][] = [
+    ['Command', `\`${checklist.command}\``],
+    ['Job', `${submitted.executor} job ${submitted.jobId} (run log \`${submitted.run}\`, attempt ${submitted.attempt}); output \`${submitted.outputPath}\``],
+    ['DRI', value('DRI')],
+    ['Git SHA', value('Git SHA')],
+    ['Dirty tree', value('Dirty tree')],
+    ['Source bundle/container', value('Source bundle/container')],
+    ['Hardware/topology', value('Hardware/topology')],
+    ['W&B', value('W&B')],
+    ['Output root', `\`${checklist.outputRoot}\``],
+    ['`initialize_from`', value('initialize_from')],
+    ['Final step', value('Final step')],
+    ['Checkpoint policy', value('Checkpoint retention')],
+    ['Babysitter/check cadence', value('Babysitter/check cadence')],
+  ];
+  if (checklist.items.some((i) => i.item === 'Config')) fields.push(['Config', `${value('Config')}; snapshot \`${configSnapshotPath(slug, n)}\``]);
+  if (plan.relaunch) fields.push(['Config diff vs previous', value('Config drift vs previous instance')]);
+  return fields;
 }
 
 function readSnapshot(ledger: Ledger, rel: string): Record<string, unknown> | null {
