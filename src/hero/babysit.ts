@@ -20,6 +20,7 @@ import { linkedRunLog } from './launch.js';
 import { TERMINAL } from '../core/lifecycle.js';
 import { readInside } from '../core/confined-fs.js';
 import { LocalState } from '../executors/state.js';
+import type { SuperviseContext } from '../jobs/context.js';
 
 export interface BabysitOptions {
   ref: string;
@@ -66,9 +67,16 @@ function lastBabysitEntry(doc: LogbookDoc): LogbookEntry | undefined {
 const detectorsOf = (e: LogbookEntry | undefined) => new Set([...(field(e?.fields ?? {}, 'Findings') ?? '').matchAll(/([a-z_]+) \((?:warn|alert)\)/g)].map((m) => m[1]!));
 const stepOf = (e: LogbookEntry | undefined) => Number(/step (\d+)/.exec(field(e?.fields ?? {}, 'Progress') ?? '')?.[1] ?? NaN);
 
+type Ended = (typeof ENDED)[string];
+
+/**
+ * One babysit cycle: observe, record a job that ended in its run log, run the
+ * detectors, then write one Event Log entry (or nothing, for a routine check
+ * already written in this cadence window).
+ */
 export async function babysitCycle(ledger: Ledger, o: BabysitOptions): Promise<CycleOutcome> {
   const { slug, path } = resolveLogbook(ledger.root, o.ref);
-  const doc = new LogbookDoc((readInside(ledger.root, path) ?? ''), path);
+  const doc = new LogbookDoc(readInside(ledger.root, path) ?? '', path);
   const contract = doc.contract;
   const runLog = linkedRunLog(ledger, contract);
   const outputRoot = (field(doc.instances.at(-1)?.fields ?? {}, 'Output root') ?? field(contract, 'Output root') ?? '').replace(/`/g, '').trim() || null;
@@ -77,40 +85,10 @@ export async function babysitCycle(ledger: Ledger, o: BabysitOptions): Promise<C
   const seen = await observe(ctx, runLog, outputRoot, o.log);
 
   const finalStep = Number((field(contract, 'Final step') ?? '').replace(/[^\d]/g, '')) || null;
-  const latest = [...seen.records].reverse().find((r) => r.step !== undefined);
-  const step = latest?.step ?? null;
-  const loss = [...seen.records].reverse().find((r) => r.loss !== undefined)?.loss ?? null;
-  const tp = [...seen.records].reverse().find((r) => r.throughput)?.throughput;
+  const { step, loss, tp } = progressOf(seen);
   const phase = seen.job?.phase ?? (seen.transportError ? 'unknown' : seen.handle ? 'unknown' : 'not tracked');
-
-  // A job that ended is recorded in the run log first: the run log is the record of the job.
   const ended = seen.job ? ENDED[seen.job.phase] : undefined;
-  let failureClass: string | undefined;
-  if (ended && seen.attempt?.idempotencyKey && seen.doc && !TERMINAL.has(seen.doc.view.state)) {
-    failureClass = ended.cls;
-    if (ended.state !== 'completed' && !failureClass) {
-      const { classifyFailure } = await import('../signals/classify.js');
-      failureClass = classifyFailure({ exitCode: seen.job!.exitCode ?? null, signal: seen.job!.signal ?? null, tail: seen.tail, executorReason: seen.job!.reason })?.class ?? 'unknown';
-    }
-    await ctx.commit({
-      kind: 'job-end',
-      run: runLog!,
-      args: {
-        run: runLog,
-        key: seen.attempt.idempotencyKey,
-        at: o.now.toISOString(),
-        state: ended.state,
-        ...(failureClass ? { failureClass } : {}),
-        reason: `${seen.job!.evidence}${step !== null ? `; last step ${step}` : ''} (seen by runlog babysit)`,
-        ...(step !== null ? { step } : {}),
-        metrics: loss !== null && Number.isFinite(loss) ? { train_loss: loss } : {},
-        fields: step !== null ? [['last_step', String(step)]] : [],
-        ...(ended.state === 'completed' ? { readings: await chartLogReadings(ledger, runLog!, seen.records, seen.attempt?.attempt ?? 1) } : {}),
-      },
-    });
-  } else if (ended && seen.attempt?.fields['failure_class']) {
-    failureClass = seen.attempt.fields['failure_class'];
-  }
+  const failureClass = await recordJobEnd(ledger, ctx, seen, runLog, o.now, ended, step, loss);
 
   const findings = await runDetectors(ledger, doc, seen, o, { finalStep, ended: ended?.state, failureClass, step });
   const previous = lastBabysitEntry(doc);
@@ -119,28 +97,7 @@ export async function babysitCycle(ledger: Ledger, o: BabysitOptions): Promise<C
   const unhealthy = findings.filter((f) => f.severity !== 'info' && f.kind !== 'monitor_stale');
   const stale = findings.filter((f) => f.severity !== 'info' && f.kind === 'monitor_stale');
   const health: BabysitCycleResult['health'] = unhealthy.length > 0 || (ended && ended.state !== 'completed') ? 'run_unhealthy' : stale.length > 0 ? 'monitor_stale' : 'ok';
-  const prevPhase = /: ([a-z_ ]+)$/.exec(field(previous?.fields ?? {}, 'Job') ?? '')?.[1];
-  const prevStep = stepOf(previous);
-  const quarter = (s: number) => Math.floor((4 * s) / finalStep!);
-  const milestone = finalStep && step !== null && Number.isFinite(prevStep) && quarter(step) > quarter(prevStep) && step < finalStep ? `${Math.min(3, quarter(step)) * 25}%` : null;
-
-  let kind: EventKind = 'check';
-  let title: string;
-  if (ended && prevPhase !== phase) {
-    kind = ended.state === 'completed' ? 'completion' : 'failure';
-    title = ended.state === 'completed' ? `babysit: completed at step ${fmt(step)}` : `babysit: crash — ${ended.state}${failureClass ? ` (${failureClass})` : ''} at step ${fmt(step)}`;
-  } else if (fresh.some((f) => f.kind !== 'monitor_stale')) {
-    kind = 'anomaly';
-    title = `babysit: ${fresh.find((f) => f.kind !== 'monitor_stale')!.message}`;
-  } else if (fresh.length > 0) {
-    kind = 'escalation';
-    title = `babysit: monitor stale — ${fresh[0]!.message}`;
-  } else if (milestone) {
-    kind = 'milestone';
-    title = `babysit: milestone — step ${step} (${milestone} of ${finalStep})`;
-  } else {
-    title = `babysit check: ${phase}${step !== null ? `, step ${step}` : ''}`;
-  }
+  const { kind, title } = eventOf({ previous, phase, ended, failureClass, fresh, step, finalStep });
   const interesting = kind !== 'check';
 
   const bucket = new Date(Math.floor(o.now.getTime() / o.everyMs) * o.everyMs);
@@ -164,15 +121,14 @@ export async function babysitCycle(ledger: Ledger, o: BabysitOptions): Promise<C
   }
 
   const decision = mirrorDecision(doc, kind, o.now);
-  const nextStep = nextAction(slug, findings, fresh, ended?.state, failureClass, o.everyMs);
   const fields: [string, string][] = [
     ['Status', `${phase}${health !== 'ok' ? ` — ${health === 'monitor_stale' ? 'monitor stale (the run may be healthy)' : 'run unhealthy'}` : ''}`],
     ['Job', job ? `${seen.handle!.executor} job ${seen.handle!.jobId}: ${phase}` : 'none tracked (no run log or job handle)'],
-    ['Progress', `${step !== null ? `step ${step}${finalStep ? ` / ${finalStep} (${Math.floor((100 * step) / finalStep)}%)` : ''}` : 'no step in the output yet'}${cycleBase.progress.loss !== null ? `, loss ${fmt(loss)}` : loss !== null ? `, loss ${loss}` : ''}${cycleBase.progress.throughput ? `, ${cycleBase.progress.throughput}` : ''}`],
+    ['Progress', progressText(step, finalStep, loss, cycleBase.progress)],
     ['Evidence', evidence(seen, cycleBase)],
     ['Findings', findings.length === 0 ? 'none' : findings.map((f) => `${f.detector} (${f.severity}): ${f.evidence}`).join('; ')],
     ['Decision', decisionText(health, ended?.state, failureClass)],
-    ['Next', nextStep],
+    ['Next', nextAction(slug, findings, fresh, ended?.state, failureClass, o.everyMs)],
   ];
   if ((kind === 'milestone' || kind === 'completion') && runLog) {
     const chart = await currentChart(ledger, runLog, path, o.push, seen.records, seen.attempt?.attempt ?? 1);
@@ -180,6 +136,80 @@ export async function babysitCycle(ledger: Ledger, o: BabysitOptions): Promise<C
   }
   const r = await recordEvent(ledger, 'babysit-event', { slug, path, at: o.now.toISOString(), title, fields, eventId: id, mirror: decision.mirror }, o);
   return { ...cycleBase, slug, path, written: r.written, mirror: r.mirror, commit: r.commit, ended: ended !== undefined, flush: r.flush, pushed: r.pushed, ...(r.pushError ?? ctx.pushError ? { pushError: r.pushError ?? ctx.pushError } : {}) };
+}
+
+/** The newest step, loss and throughput the output shows. */
+function progressOf(seen: Observation) {
+  const newestFirst = [...seen.records].reverse();
+  return {
+    step: newestFirst.find((r) => r.step !== undefined)?.step ?? null,
+    loss: newestFirst.find((r) => r.loss !== undefined)?.loss ?? null,
+    tp: newestFirst.find((r) => r.throughput)?.throughput,
+  };
+}
+
+/**
+ * A job that ended is recorded in its run log first (the run log is the
+ * record of the job), with its failure class; one already recorded gives its
+ * class back. Returns the failure class, if any.
+ */
+async function recordJobEnd(ledger: Ledger, ctx: SuperviseContext, seen: Observation, runLog: string | null, now: Date, ended: Ended | undefined, step: number | null, loss: number | null): Promise<string | undefined> {
+  if (!ended) return undefined;
+  if (!(seen.attempt?.idempotencyKey && seen.doc && !TERMINAL.has(seen.doc.view.state))) return seen.attempt?.fields['failure_class'] || undefined;
+  let failureClass = ended.cls;
+  if (ended.state !== 'completed' && !failureClass) {
+    const { classifyFailure } = await import('../signals/classify.js');
+    failureClass = classifyFailure({ exitCode: seen.job!.exitCode ?? null, signal: seen.job!.signal ?? null, tail: seen.tail, executorReason: seen.job!.reason })?.class ?? 'unknown';
+  }
+  await ctx.commit({
+    kind: 'job-end',
+    run: runLog!,
+    args: {
+      run: runLog,
+      key: seen.attempt.idempotencyKey,
+      at: now.toISOString(),
+      state: ended.state,
+      ...(failureClass ? { failureClass } : {}),
+      reason: `${seen.job!.evidence}${step !== null ? `; last step ${step}` : ''} (seen by runlog babysit)`,
+      ...(step !== null ? { step } : {}),
+      metrics: loss !== null && Number.isFinite(loss) ? { train_loss: loss } : {},
+      fields: step !== null ? [['last_step', String(step)]] : [],
+      ...(ended.state === 'completed' ? { readings: await chartLogReadings(ledger, runLog!, seen.records, seen.attempt?.attempt ?? 1) } : {}),
+    },
+  });
+  return failureClass;
+}
+
+/** What this cycle is about, most important first: an ending, a new anomaly, a stale monitor, a quarter milestone, or a routine check. */
+function eventOf(x: {
+  previous: LogbookEntry | undefined;
+  phase: string;
+  ended: Ended | undefined;
+  failureClass: string | undefined;
+  fresh: Finding[];
+  step: number | null;
+  finalStep: number | null;
+}): { kind: EventKind; title: string } {
+  const { ended, failureClass, fresh, step, finalStep, phase } = x;
+  const prevPhase = /: ([a-z_ ]+)$/.exec(field(x.previous?.fields ?? {}, 'Job') ?? '')?.[1];
+  const prevStep = stepOf(x.previous);
+  const quarter = (s: number) => Math.floor((4 * s) / finalStep!);
+  const milestone = finalStep && step !== null && Number.isFinite(prevStep) && quarter(step) > quarter(prevStep) && step < finalStep ? `${Math.min(3, quarter(step)) * 25}%` : null;
+  if (ended && prevPhase !== phase) {
+    if (ended.state === 'completed') return { kind: 'completion', title: `babysit: completed at step ${fmt(step)}` };
+    return { kind: 'failure', title: `babysit: crash — ${ended.state}${failureClass ? ` (${failureClass})` : ''} at step ${fmt(step)}` };
+  }
+  const anomaly = fresh.find((f) => f.kind !== 'monitor_stale');
+  if (anomaly) return { kind: 'anomaly', title: `babysit: ${anomaly.message}` };
+  if (fresh.length > 0) return { kind: 'escalation', title: `babysit: monitor stale — ${fresh[0]!.message}` };
+  if (milestone) return { kind: 'milestone', title: `babysit: milestone — step ${step} (${milestone} of ${finalStep})` };
+  return { kind: 'check', title: `babysit check: ${phase}${step !== null ? `, step ${step}` : ''}` };
+}
+
+function progressText(step: number | null, finalStep: number | null, loss: number | null, shown: { loss: number | null; throughput: string | null }): string {
+  const steps = step !== null ? `step ${step}${finalStep ? ` / ${finalStep} (${Math.floor((100 * step) / finalStep)}%)` : ''}` : 'no step in the output yet';
+  const lossText = shown.loss !== null ? `, loss ${fmt(loss)}` : loss !== null ? `, loss ${loss}` : '';
+  return `${steps}${lossText}${shown.throughput ? `, ${shown.throughput}` : ''}`;
 }
 
 function evidence(seen: Observation, c: { checkpoints: BabysitCycleResult['checkpoints']; wandb: BabysitCycleResult['wandb'] }): string {
