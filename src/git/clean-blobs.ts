@@ -14,37 +14,44 @@ import type { Git } from './git.js';
 
 /**
  * Calls `visit(path, blob)` for each clean tracked file under `root/dir`
- * (path relative to `root`, POSIX separators), after git's whole answer is in:
- * a file listed as modified is never visited.
+ * (path relative to `root`, POSIX separators), as git's answer comes: a file
+ * listed as modified is never visited. When git fails, some files may have
+ * been visited before the error is thrown.
  */
 export async function cleanBlobs(git: Git, gitTop: string, root: string, dir: string, visit: (path: string, blob: string) => void): Promise<void> {
   const prefix = relative(gitTop, root).split(sep).join('/');
   const under = prefix ? `${prefix}/` : '';
   const spec = `:(top,literal)${under}${dir}`;
   // One process: -c lists every cached entry (tag H), and -m lists right after it the same entry again
-  // (tag C) when its file differs. Read in place, entry by entry: at 100,000 runs the answer is ~11 MB.
-  const listed = await git.run(['ls-files', '--full-name', '-s', '-v', '-c', '-m', '-z', '--', spec]);
+  // (tag C) when its file differs. Read entry by entry as it comes: at 100,000 runs the answer is ~11 MB.
   let held = null as { full: string; blob: string } | null;
   const flush = () => {
     if (held) visit(held.full.slice(under.length), held.blob);
     held = null;
   };
-  for (let at = 0; at < listed.length; ) {
-    const entry = at;
-    const end = listed.indexOf('\0', at);
-    const stop = end === -1 ? listed.length : end;
-    at = stop + 1;
-    const tab = listed.indexOf('\t', entry);
-    if (tab === -1 || tab > stop) continue;
-    const full = listed.slice(tab + 1, stop);
+  const entry = (e: string) => {
+    const tab = e.indexOf('\t');
+    if (tab === -1) return;
+    const full = e.slice(tab + 1);
     if (held?.full === full) {
       held = null; // listed again: its file differs
-      continue;
+      return;
     }
     flush();
     // `H 100644 <sha> 0\t<path>`: H a plain cached entry, 0 the stage of a merged one, 100644/100755 a regular file
-    const plain = (listed.startsWith('H 100644 ', entry) || listed.startsWith('H 100755 ', entry)) && listed.startsWith(' 0', tab - 2);
-    if (plain && full.startsWith(under)) held = { full, blob: listed.slice(entry + 9, tab - 2) };
-  }
+    const plain = (e.startsWith('H 100644 ') || e.startsWith('H 100755 ')) && e.startsWith(' 0', tab - 2);
+    if (plain && full.startsWith(under)) held = { full, blob: e.slice(9, tab - 2) };
+  };
+  let rest = '';
+  await git.run(['ls-files', '--full-name', '-s', '-v', '-c', '-m', '-z', '--', spec], (text) => {
+    const chunk = rest + text;
+    let at = 0;
+    for (let end = chunk.indexOf('\0'); end !== -1; end = chunk.indexOf('\0', at)) {
+      entry(chunk.slice(at, end));
+      at = end + 1;
+    }
+    rest = chunk.slice(at);
+  });
+  if (rest) entry(rest);
   flush();
 }
