@@ -26,7 +26,7 @@
  * one slower start. No checksum of our own: hashing needs node:crypto, whose
  * streams cost ~23 M instructions (~4% of `show`) on every start.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -70,11 +70,30 @@ export function loadCached<T>(file: string, cacheName: string, dir = codeCacheDi
         const tmp = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(tmp, data);
         renameSync(tmp, cacheFile);
+        pruneStale(dir, cacheName, cacheFile);
       } catch {
         // a read-only or full cache dir: the next start compiles again
       }
     },
   };
+}
+
+/**
+ * Every rebuild or upgrade names a new cache file (~0.3-1 MB), so old ones would pile up for ever
+ * (215 files, 124 MB in one day of development). When a command writes its cache, its own older
+ * files go: all but the KEEP newest, and any not rewritten for MAX_AGE_MS. Two builds used in turn
+ * (a comparison benchmark) keep both of theirs.
+ */
+const KEEP = 4;
+const MAX_AGE_MS = 14 * 24 * 3600 * 1000;
+
+function pruneStale(dir: string, cacheName: string, current: string): void {
+  const now = Date.now();
+  const mine = readdirSync(dir)
+    .filter((n) => n.endsWith(`-${cacheName}.bin`) && join(dir, n) !== current)
+    .map((n) => ({ path: join(dir, n), mtime: statSync(join(dir, n)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const [i, f] of mine.entries()) if (i >= KEEP - 1 || now - f.mtime > MAX_AGE_MS) unlinkSync(f.path);
 }
 
 function readOrNothing(file: string): Buffer | undefined {

@@ -1,6 +1,6 @@
 // The fast entry's code cache: named so it is never read by another node or bundle, never needed for correctness.
 // (V8 reuses a script compiled earlier in the same process, so refusal of damaged data is tested through the CLI: test/e2e/code-cache.test.ts.)
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -53,6 +53,28 @@ describe('code cache', () => {
     const m = loadCached<{ twice(n: number): number }>(tagged, 'show', join(parent, 'v8'));
     expect(() => m.save()).not.toThrow();
     expect(m.exports.twice(1)).toBe(2);
+  });
+
+  it('writing a cache removes the command\'s old ones (all but the newest few, none older than two weeks), never another command\'s', () => {
+    const { file, cache } = bundle('new1');
+    mkdirSync(cache, { recursive: true });
+    const day = 24 * 3600;
+    const old = (name: string, daysAgo: number) => {
+      writeFileSync(join(cache, name), 'x');
+      const t = Date.now() / 1000 - daysAgo * day;
+      utimesSync(join(cache, name), t, t);
+    };
+    for (let i = 1; i <= 5; i++) old(`v20-x64-old${i}-1-show.bin`, i);
+    old('v20-x64-older-1-show.bin', 20);
+    old('v20-x64-any-1-list.bin', 30);
+    old('v20-x64-any-1-campaign:status.bin', 30);
+    const m = loadCached<{ twice(n: number): number }>(file, 'show', cache);
+    m.save();
+    const left = readdirSync(cache).sort();
+    expect(left.filter((n) => n.endsWith('-show.bin') && !n.includes('new1'))).toEqual(['v20-x64-old1-1-show.bin', 'v20-x64-old2-1-show.bin', 'v20-x64-old3-1-show.bin']);
+    expect(left.filter((n) => n.includes('new1'))).toHaveLength(1);
+    expect(left).toContain('v20-x64-any-1-list.bin');
+    expect(left).toContain('v20-x64-any-1-campaign:status.bin');
   });
 
   it('lives under XDG_CACHE_HOME when set, else ~/.cache', () => {
