@@ -14,6 +14,7 @@
 //     [--config <file>]       read steps/lr from a JSON config
 //     [--result]              write result.json (final step and loss) into the output directory
 //     [--track <file>]        append `start|end <run> <attempt> <ms>` lines (tests measure concurrency)
+//     [--init-from <ckpt>]    start after the checkpoint's step (metadata.json); $RUNLOG_INIT_FROM is echoed
 //   RUNLOG_RESUME_FROM=<checkpoint dir>: continue after the step its metadata.json records
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,6 +40,7 @@ const attempt = Number(process.env.RUNLOG_ATTEMPT ?? 1);
 const writeResult = args.includes('--result');
 const track = opt('track');
 const resumeFrom = process.env.RUNLOG_RESUME_FROM;
+const initFrom = opt('init-from');
 
 const FAILURES = {
   network: ['ConnectionResetError: [Errno 104] Connection reset by peer', 1],
@@ -84,7 +86,11 @@ if (track) {
 }
 
 let first = 1;
-if (resumeFrom && existsSync(join(resumeFrom, 'metadata.json'))) {
+if (process.env.RUNLOG_INIT_FROM) console.log(`train.mjs: RUNLOG_INIT_FROM=${process.env.RUNLOG_INIT_FROM}`);
+if (initFrom) {
+  first = JSON.parse(readFileSync(join(initFrom, 'metadata.json'), 'utf8')).step + 1;
+  console.log(`train.mjs: resuming from ${initFrom} at step ${first}`);
+} else if (resumeFrom && existsSync(join(resumeFrom, 'metadata.json'))) {
   first = JSON.parse(readFileSync(join(resumeFrom, 'metadata.json'), 'utf8')).step + 1;
   console.log(`train.mjs: resumed from ${resumeFrom} at step ${first - 1}`);
 }

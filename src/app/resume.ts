@@ -6,17 +6,38 @@ import type { EntryResult } from '../ledger/ops/record.js';
 import { resolveRun } from '../ledger/read/runs.js';
 import type { ResumeResult } from '../schemas/output.js';
 import { committed, type LedgerInput } from './ledger-input.js';
+import { rejected } from '../core/errors.js';
+import { checkCheckpoint } from '../preflight/checkpoint.js';
 
 export interface ResumeInput extends LedgerInput {
   run: string;
   from?: string;
 }
 
+/**
+ * A `--from` checkpoint is checked the way `submit --init-from` checks one
+ * (exists, metadata.json, numeric step) before anything is written, and
+ * recorded as an absolute path with its step: the next `submit` hands it to
+ * the job.
+ */
 export async function resumeService(input: ResumeInput): Promise<CommandOutput<ResumeResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const run = resolveRun(ledger.root, ledger.config.runs_dir, input.run);
-  const args = { run: run.id, from: input.from, at: new Date().toISOString() };
+  let from: string | undefined;
+  let step: number | undefined;
+  if (input.from !== undefined) {
+    const c = checkCheckpoint(input.from, process.cwd(), '--from');
+    if (c.code) throw rejected(c.code, c.reasons.map((x) => x.message).join('; '), 'resume only from a complete checkpoint: `runlog ckpt pick <run>` names the newest one; nothing was written');
+    from = c.abs;
+    step = c.step;
+  }
+  const fields: [string, string][] = step !== undefined ? [['init_from_step', String(step)]] : [];
+  const args = { run: run.id, from, at: new Date().toISOString(), fields };
   const tx = await commit<EntryResult & { attempt: number; heading: string }>(ledger, { kind: 'resume', run: run.id, args }, { push: input.push });
   const r = tx.result;
-  return { result: { ...r, ...committed(tx) }, human: [`${run.id}: ${r.previousState} → pending, attempt ${r.attempt} (## ${r.heading})`], pushError: tx.pushError };
+  const human = [
+    `${run.id}: ${r.previousState} → pending, attempt ${r.attempt} (## ${r.heading})${from ? ` from ${from} (step ${step})` : ''}`,
+    `next: runlog submit ${run.id} -- <command>${from ? ` — put {init_from} where the command takes the checkpoint; the job also receives RUNLOG_INIT_FROM=${from}` : ''}`,
+  ];
+  return { result: { ...r, ...committed(tx) }, human, pushError: tx.pushError };
 }

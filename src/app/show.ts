@@ -6,6 +6,7 @@ import { renderRun } from '../cli/render/run.js';
 import type { CommandOutput } from '../cli/output.js';
 import { unsignedEvalSuggestions } from '../lint/rules.js';
 import { lossSparkline } from '../plot/sparkline.js';
+import { isOurs, nextFactsOf, nextSteps } from '../ledger/read/next.js';
 
 /** `chart`: print the loss sparkline (the caller decides: a terminal, and no --no-chart). */
 export async function showService(input: { run: string; ledger?: string; json: boolean; chart?: boolean }): Promise<CommandOutput<ShowResult>> {
@@ -15,9 +16,13 @@ export async function showService(input: { run: string; ledger?: string; json: b
   // An eval/upload suggestion for a checkpoint with no passport and signoff is never shown as advice.
   const unsigned = new Set(unsignedEvalSuggestions(doc));
   const nextSection = doc.section('Next');
-  const next = (nextSection?.bodyLines ?? [])
-    .filter((l) => l.text.trim() !== '')
-    .map((l) => (unsigned.has(l.number) ? `${l.text.replace(/^(\s*[-*+]\s*)?/, '$1[blocked: generate and sign MODEL_PASSPORT.json + SIGNOFF.json first (runlog ckpt passport / ckpt signoff)] ')}` : l.text));
+  // runlog's suggestion from the run as it is now, then the lines a person wrote.
+  const next = [
+    ...nextSteps(nextFactsOf(doc, id)).map((s) => `- ${s}`),
+    ...(nextSection?.contentLines ?? [])
+    .filter((l) => l.text.trim() !== '' && !isOurs(l))
+    .map((l) => (unsigned.has(l.number) ? `${l.text.replace(/^(\s*[-*+]\s*)?/, '$1[blocked: generate and sign MODEL_PASSPORT.json + SIGNOFF.json first (runlog ckpt passport / ckpt signoff)] ')}` : l.text)),
+  ];
   const result: ShowResult = {
     id,
     path,

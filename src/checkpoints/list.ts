@@ -34,6 +34,19 @@ export async function listCheckpoints(root: string): Promise<Checkpoint[]> {
   return found.sort(byStep);
 }
 
+/**
+ * The newest complete checkpoint (highest numeric step, metadata.json
+ * present) under a job's output dir; null when there is none, or when the
+ * dir is not on this machine.
+ */
+export async function newestComplete(dir: string): Promise<Checkpoint | null> {
+  try {
+    return (await listCheckpoints(dir)).filter((c) => c.complete).at(-1) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export function byStep(a: Checkpoint, b: Checkpoint): number {
   return a.step - b.step || a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 }

@@ -28,6 +28,7 @@ import Fail from './fail.js';
 import HeroEvent from './hero/event.js';
 import HeroInit from './hero/init.js';
 import HeroLaunch from './hero/launch.js';
+import HeroLink from './hero/link.js';
 import History from './history.js';
 import Init from './init.js';
 import Lint from './lint.js';
@@ -76,6 +77,7 @@ export const COMMANDS = {
   'hero:event': HeroEvent,
   'hero:init': HeroInit,
   'hero:launch': HeroLaunch,
+  'hero:link': HeroLink,
   history: History,
   init: Init,
   lint: Lint,

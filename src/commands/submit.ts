@@ -2,17 +2,19 @@ import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../cli/base-command.js';
 import type { Envelope } from '../cli/output.js';
 import { splitCommand } from '../cli/argv.js';
-import type { SubmitResult } from '../schemas/output.js';
+import type { SubmitDryRunResult, SubmitResult } from '../schemas/output.js';
 import { slurmSubmitFlags } from '../executors/slurm/submit-flags.js';
 import { sshSubmitFlags } from '../executors/ssh/submit-flags.js';
 
 export default class Submit extends RunlogCommand {
   static summary = 'Validate a run (script, config, checkpoint, hardware, clean tree, placement policy), then launch it and record the Job block.';
   static description =
-    'Every preflight reason is recorded as validation_failed and committed, and the command exits 3 without starting anything. ' +
-    'Give the command after --, or leave it out to run the script the run log declares.';
+    'Every preflight reason is recorded as validation_failed and committed, and the command exits 3 without starting anything; --dry-run checks the same and writes nothing. ' +
+    'Give the command after --, or leave it out to run the script the run log declares. {init_from} in the command becomes the checkpoint the attempt starts from (--init-from, or the one `runlog resume --from` recorded); the job also gets it in RUNLOG_INIT_FROM.';
   static examples = [
     '<%= config.bin %> submit 2026-03-22_train -- node examples/train.mjs --steps 200',
+    '<%= config.bin %> submit 2026-03-22_train --dry-run --script train.py -- python train.py',
+    '<%= config.bin %> submit 2026-03-22_train -- python train.py --init-from {init_from}',
     '<%= config.bin %> submit 2026-03-22_train --timeout 12h --heartbeat 20m --retries 3 --gpus 1 --mem 32G -- python train.py --config cfg.yaml',
     '<%= config.bin %> submit 2026-03-22_train --executor slurm --cluster gpu --partition a100 --gres gpu:4 --cpus 16 --mem 64G --time 12h --no-requeue -- python train.py',
     '<%= config.bin %> submit 2026-03-22_train --executor ssh --gpus 1 --mem 32G --tag cuda12 -- python train.py',
@@ -33,14 +35,18 @@ export default class Submit extends RunlogCommand {
     'override-policy': Flags.string({ description: 'place scarce hardware for light work anyway; the reason is recorded' }),
     image: Flags.string({ description: 'container image id the job runs in (recorded)' }),
     cwd: Flags.string({ description: 'working directory of the job (default: the current directory)' }),
+    'dry-run': Flags.boolean({ description: 'run every preflight check and print the reasons; write nothing, launch nothing', default: false }),
+    script: Flags.string({ description: "the script to run instead of the recorded one (updates the run log's Config, with a Status entry)" }),
+    config: Flags.string({ description: "the config file to use instead of the recorded one (updates the run log's Config, with a Status entry)" }),
     ...slurmSubmitFlags,
     ...sshSubmitFlags,
   };
 
-  async run(): Promise<Envelope<SubmitResult>> {
+  async run(): Promise<Envelope<SubmitResult | SubmitDryRunResult>> {
     const { own, command } = splitCommand(this.argv);
     const { args, flags } = await this.parse(Submit, own);
-    const { submitService } = await import('../app/submit.js');
+    const { submitService, dryRunService } = await import('../app/submit.js');
+    if (flags['dry-run']) return this.present(await dryRunService({ ...args, ...flags, command }));
     return this.present(await submitService({ ...args, ...flags, command }));
   }
 }

@@ -72,6 +72,12 @@ export function parseDateFlag(value: string, flag: string): string {
 const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h|hr|d)?$/i;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, hr: 3_600_000, d: 86_400_000 };
 
+/** A duration as people write it and `parseDuration` reads back exactly: `72h`, `30m`, `90s`, `2500ms`. */
+export function exactDuration(ms: number): string {
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms !== 0 && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
 /** `90s`, `15m`, `72h`, `2d`, or `HH:MM:SS`; a bare number is seconds. */
 export function parseDuration(value: string, flag: string): number {
   const v = value.trim();

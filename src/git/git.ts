@@ -142,6 +142,12 @@ export class Git {
     }
   }
 
+  /** The person git commits as here (`user.name`), or null when none is set. */
+  async userName(): Promise<string | null> {
+    const r = await this.tryRun(['config', 'user.name']);
+    return r.ok && r.out.trim() !== '' ? r.out.trim() : null;
+  }
+
   async head(): Promise<string | null> {
     const r = await this.tryRun(['rev-parse', '--verify', '-q', 'HEAD']);
     return r.ok ? r.out.trim() : null;

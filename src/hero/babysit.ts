@@ -15,7 +15,7 @@ import { resolveLogbook } from '../ledger/read/logbooks.js';
 import type { FlushResult } from './logbook-mirror.js';
 import { attemptLog, observe, type Observation } from './observe.js';
 import { recordEvent } from './record.js';
-import { chartLogReadings, currentChart } from './chart.js';
+import { currentChart } from './chart.js';
 import { linkedRunLog } from './launch.js';
 import { TERMINAL } from '../core/lifecycle.js';
 import { readInside } from '../core/confined-fs.js';
@@ -88,7 +88,7 @@ export async function babysitCycle(ledger: Ledger, o: BabysitOptions): Promise<C
   const { step, loss, tp } = progressOf(seen);
   const phase = seen.job?.phase ?? (seen.transportError ? 'unknown' : seen.handle ? 'unknown' : 'not tracked');
   const ended = seen.job ? ENDED[seen.job.phase] : undefined;
-  const failureClass = await recordJobEnd(ledger, ctx, seen, runLog, o.now, ended, step, loss);
+  const failureClass = await recordJobEnd(ctx, seen, runLog, ended);
 
   const findings = await runDetectors(ledger, doc, seen, o, { finalStep, ended: ended?.state, failureClass, step });
   const previous = lastBabysitEntry(doc);
@@ -134,7 +134,8 @@ export async function babysitCycle(ledger: Ledger, o: BabysitOptions): Promise<C
     const chart = await currentChart(ledger, runLog, path, o.push, seen.records, seen.attempt?.attempt ?? 1);
     if (chart) fields.push(['Chart', chart]);
   }
-  const r = await recordEvent(ledger, 'babysit-event', { slug, path, at: o.now.toISOString(), title, fields, eventId: id, mirror: decision.mirror }, o);
+  // A cadence under a minute is written to the second, so entries keep their order and their age is exact.
+  const r = await recordEvent(ledger, 'babysit-event', { slug, path, at: o.now.toISOString(), seconds: o.everyMs < 60_000, title, fields, eventId: id, mirror: decision.mirror }, o);
   return { ...cycleBase, slug, path, written: r.written, mirror: r.mirror, commit: r.commit, ended: ended !== undefined, flush: r.flush, pushed: r.pushed, ...(r.pushError ?? ctx.pushError ? { pushError: r.pushError ?? ctx.pushError } : {}) };
 }
 
@@ -149,35 +150,22 @@ function progressOf(seen: Observation) {
 }
 
 /**
- * A job that ended is recorded in its run log first (the run log is the
- * record of the job), with its failure class; one already recorded gives its
- * class back. Returns the failure class, if any.
+ * A job that ended is recorded in the run log first, by the supervisor's own
+ * pass: the same reason, failure class, final checkpoint and retry rules as
+ * `runlog poll`. Returns the failure class the run log now holds.
  */
-async function recordJobEnd(ledger: Ledger, ctx: SuperviseContext, seen: Observation, runLog: string | null, now: Date, ended: Ended | undefined, step: number | null, loss: number | null): Promise<string | undefined> {
-  if (!ended) return undefined;
-  if (!(seen.attempt?.idempotencyKey && seen.doc && !TERMINAL.has(seen.doc.view.state))) return seen.attempt?.fields['failure_class'] || undefined;
-  let failureClass = ended.cls;
-  if (ended.state !== 'completed' && !failureClass) {
-    const { classifyFailure } = await import('../signals/classify.js');
-    failureClass = classifyFailure({ exitCode: seen.job!.exitCode ?? null, signal: seen.job!.signal ?? null, tail: seen.tail, executorReason: seen.job!.reason })?.class ?? 'unknown';
+async function recordJobEnd(ctx: SuperviseContext, seen: Observation, runLog: string | null, ended: Ended | undefined): Promise<string | undefined> {
+  if (!ended || !runLog) return undefined;
+  if (seen.attempt?.idempotencyKey && seen.doc && !TERMINAL.has(seen.doc.view.state)) {
+    const { pollPass } = await import('../jobs/pass.js');
+    await pollPass(ctx, { runs: [runLog] });
   }
-  await ctx.commit({
-    kind: 'job-end',
-    run: runLog!,
-    args: {
-      run: runLog,
-      key: seen.attempt.idempotencyKey,
-      at: now.toISOString(),
-      state: ended.state,
-      ...(failureClass ? { failureClass } : {}),
-      reason: `${seen.job!.evidence}${step !== null ? `; last step ${step}` : ''} (seen by runlog babysit)`,
-      ...(step !== null ? { step } : {}),
-      metrics: loss !== null && Number.isFinite(loss) ? { train_loss: loss } : {},
-      fields: step !== null ? [['last_step', String(step)]] : [],
-      ...(ended.state === 'completed' ? { readings: await chartLogReadings(ledger, runLog!, seen.records, seen.attempt?.attempt ?? 1) } : {}),
-    },
-  });
-  return failureClass;
+  if (ended.state === 'completed') return undefined;
+  const key = seen.attempt?.idempotencyKey;
+  const { readRunDoc } = await import('../jobs/launch.js');
+  const bare = (v: string | undefined) => v?.replace(/`/g, '') || undefined;
+  const block = key ? readRunDoc(ctx, runLog).view.jobs.find((j) => bare(j.fields['idempotency_key']) === key) : undefined;
+  return bare(block?.fields['failure_class']) ?? ended.cls;
 }
 
 /** What this cycle is about, most important first: an ending, a new anomaly, a stale monitor, a quarter milestone, or a routine check. */
@@ -237,7 +225,7 @@ function nextAction(slug: string, findings: Finding[], fresh: Finding[], ended: 
   if (ended === 'completed') return `verify the final checkpoint, W&B summary and logbook, then seal`;
   if (ended) return cls && RELAUNCHABLE.has(cls) ? `\`runlog hero launch ${slug} -- <same command>\` (relaunch), then \`runlog babysit ${slug}\`` : 'DRI decides: fix and relaunch, or roll back';
   const f = fresh[0] ?? findings.find((x) => x.severity !== 'info');
-  return f ? f.next : `next check in ${Math.round(everyMs / 60000)} min`;
+  return f ? f.next : `next check in ${everyMs < 60_000 ? `${Math.round(everyMs / 1000)} s` : `${Math.round(everyMs / 60_000)} min`}`;
 }
 
 async function runDetectors(
@@ -259,7 +247,8 @@ async function runDetectors(
   if (tps.length > 0) out.push(...d.detectThroughputCollapse({ samples: tps.map((r) => ({ value: r.throughput!.value, step: r.step })), unit: tps[0]!.throughput!.unit }, t));
   if (seen.checkpoints) out.push(...d.detectCheckpointStall({ checkpoints: seen.checkpoints.map((c) => ({ step: c.step, complete: c.complete, path: c.path })), progress: recs }, t));
   const last = lastBabysitEntry(doc);
-  out.push(...d.detectMonitorStale({ now: o.now, cadenceMinutes: o.everyMs / 60_000, lastCheckAt: last?.at ?? undefined, jobRunning: seen.job?.phase === 'running', logMtime: seen.logMtime ?? undefined }, t));
+  // A run that has ended has nothing left to monitor: its monitor is never stale.
+  if (!x.ended && !(seen.doc && TERMINAL.has(seen.doc.view.state))) out.push(...d.detectMonitorStale({ now: o.now, cadenceMinutes: o.everyMs / 60_000, lastCheckAt: last?.at ?? undefined, jobRunning: seen.job?.phase === 'running', logMtime: seen.logMtime ?? undefined }, t));
   if (seen.job?.phase === 'queued' && seen.attempt?.submittedAt) {
     const since = Date.parse(seen.attempt.submittedAt.replace(/`/g, '').replace(' UTC', 'Z').replace(' ', 'T'));
     if (Number.isFinite(since)) out.push(...d.detectPendingTooLong({ since, now: o.now, reason: seen.job.reason, neverStarts: seen.job.neverStarts }, t));

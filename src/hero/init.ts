@@ -113,7 +113,7 @@ async function openIssue(ledger: Ledger, o: HeroInitOptions, slug: string, path:
     return { url: linked.issue.htmlUrl, number: linked.issue.number, repo, status: 'adopted', bodyLink: linked.status };
   }
   const gh = config ?? (await githubConfig(ledger));
-  if (!gh) throw usageError('GITHUB_REPO_MISSING', '--create-issue needs the repository for hero-run issues', 'add `github:\\n  repo: owner/name` to runlog.config.yaml, or adopt an issue with --issue <url>');
+  if (!gh) throw usageError('GITHUB_REPO_MISSING', '--create-issue needs the repository for hero-run issues', 'add a `github:` section with `repo: owner/name` to runlog.config.yaml, or adopt an issue with --issue <url>');
   const body = scrub(
     renderTemplate(loadTemplate('hero-issue.md', { root: ledger.root, templatesDir: ledger.config.templates_dir }), {
       run: slug,

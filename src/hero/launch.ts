@@ -221,6 +221,8 @@ async function submitThroughExecutor(ledger: Ledger, runLog: string, o: HeroLaun
     allowDirty: o.approvedBy !== undefined,
     image: o.container,
     resources: {},
+    // The job writes under the pinned root (a URI root is the job's own business: runlog cannot create dirs there).
+    ...(checklist.outputRoot?.startsWith('/') ? { outputRoot: checklist.outputRoot } : {}),
   });
   if (!outcome.jobId || !outcome.outputLog) throw failed('SUBMIT_INCOMPLETE', `the executor gave no job id for ${runLog}`, `see \`runlog show ${runLog}\``);
   return { run: runLog, executor: outcome.executor, jobId: outcome.jobId, outputPath: outcome.outputLog, attempt: outcome.attempt };

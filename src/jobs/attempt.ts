@@ -5,6 +5,8 @@
  * parsed from the run log, so a restarted supervisor knows what the last one
  * knew.
  */
+import { shellLine, shellWords } from '../core/shell-quote.js';
+import { exactDuration, parseDuration } from '../core/time.js';
 import type { RunLogDoc } from '../markdown/runlog.js';
 import type { StallAction } from '../config/jobs.js';
 
@@ -76,9 +78,16 @@ function num(v: string | undefined): number | undefined {
 }
 
 /** Clocks are written as `<ms> ms (<human>)`; only the number is read back. */
+/** A clock as written (`72h`, `2500ms`), or as older versions wrote it (`259200000 ms (72h)`). */
 function ms(v: string | undefined): number | undefined {
-  const m = v === undefined ? null : /^(\d+)\s*ms\b/.exec(v.trim());
-  return m ? Number(m[1]) : undefined;
+  if (v === undefined) return undefined;
+  const legacy = /^(\d+)\s*ms\b/.exec(v.trim());
+  if (legacy) return Number(legacy[1]);
+  try {
+    return parseDuration(v.replace(/`/g, ''), 'clock');
+  } catch {
+    return undefined;
+  }
 }
 
 const str = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
@@ -121,7 +130,8 @@ export function latestAttempt(doc: RunLogDoc): AttemptRecord | undefined {
 
 export const idempotencyKey = (runId: string, attempt: number) => `${runId}#${attempt}`;
 
-export const clock = (msValue: number) => `${msValue} ms (${humanDuration(msValue)})`;
+/** A clock in the Job block: exact, and read the way a person writes it. */
+export const clock = (msValue: number) => exactDuration(msValue);
 
 export function humanDuration(msValue: number): string {
   const s = Math.round(msValue / 1000);
@@ -138,7 +148,26 @@ export function code(value: string): string {
   return one.includes('`') ? one : `\`${one}\``;
 }
 
-/** argv as JSON (exact, reversible), with backticks escaped so it stays inline code. */
+/** argv as one shell-quoted line in inline code (wide enough fences when it holds backticks); `commandArgv` reads it back. */
 export function argvField(argv: readonly string[]): string {
-  return `\`${JSON.stringify(argv).replace(/`/g, '\\u0060')}\``;
+  const line = shellLine(argv);
+  const run = Math.max(0, ...[...line.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(run + 1);
+  return run === 0 ? `${fence}${line}${fence}` : `${fence} ${line} ${fence}`;
+}
+
+/** The argv a Job block's `command` records: a shell line, or the JSON array older versions wrote. */
+export function commandArgv(value: string | undefined): string[] | undefined {
+  if (!value) return undefined;
+  const inner = value.trim().replace(/^(`+)\s?([\s\S]*?)\s?\1$/, '$2');
+  if (inner.startsWith('[')) {
+    try {
+      const parsed = JSON.parse(inner) as unknown;
+      if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((a) => typeof a === 'string')) return parsed as string[];
+    } catch {
+      // Not JSON: a shell line that starts with a bracket.
+    }
+  }
+  const words = shellWords(inner);
+  return words && words.length > 0 ? words : undefined;
 }

@@ -38,6 +38,8 @@ export type Decision =
       endedAt?: string;
       /** The end is a stall's remediation (stall_action resume continues from a checkpoint). */
       stall?: boolean;
+      /** The first values the output printed (start_train_loss). */
+      startMetrics?: Record<string, number>;
     };
 
 export interface ProgressMemo {
@@ -132,7 +134,6 @@ function ended(input: DecideInput, obs: JobObservation): Decision {
   const fields: JobField[] = [[F.evidence, code(obs.evidence)]];
   if (obs.exitCode !== undefined) fields.push([F.exitCode, String(obs.exitCode)]);
   if (obs.signal) fields.push([F.signal, obs.signal]);
-  if (obs.endedAt) fields.push(['ended_at', code(obs.endedAt)]);
   // A short job can end between two passes: its start is known only now.
   if (obs.startedAt && !input.attempt.startedAt) fields.push([F.start, code(obs.startedAt)]);
   if (obs.node) fields.push([F.worker, code(obs.node)]);
@@ -140,7 +141,8 @@ function ended(input: DecideInput, obs: JobObservation): Decision {
   if (obs.phase === 'completed') {
     const { firstLoss, lastLoss } = input.progress;
     const losses = firstLoss !== undefined && lastLoss !== undefined ? `loss ${firstLoss} → ${lastLoss}` : 'no loss printed';
-    return { kind: 'end', state: 'completed', reason: `${losses}${step !== undefined ? ` by step ${step}` : ''}`, step, metrics: progressMetrics(input.progress), fields, stopFirst: false, retry: false, endedAt: obs.endedAt };
+    const startMetrics = firstLoss !== undefined ? { train_loss: firstLoss } : undefined;
+    return { kind: 'end', state: 'completed', reason: `${losses}${step !== undefined ? ` by step ${step}` : ''}`, step, metrics: progressMetrics(input.progress), startMetrics, fields, stopFirst: false, retry: false, endedAt: obs.endedAt };
   }
   if (obs.phase === 'canceled') {
     return { kind: 'end', state: 'canceled', failureClass: 'cancelled', reason: `stopped: ${obs.evidence}`, metrics: {}, fields, stopFirst: false, retry: false, endedAt: obs.endedAt };

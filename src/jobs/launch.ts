@@ -11,11 +11,11 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, type Stats, writeFileSyn
 import { hostname } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { readInside } from '../core/confined-fs.js';
-import { failed, notFound, rejected, RunlogError } from '../core/errors.js';
+import { failed, notFound, rejected, RunlogError, usageError } from '../core/errors.js';
 import type { RunState } from '../core/lifecycle.js';
 import type { Operation } from '../core/operation.js';
 import { entryOutputDir } from '../campaigns/paths.js';
-import type { JobHandle, JobSpec } from '../executors/types.js';
+import type { Executor, JobHandle, JobSpec } from '../executors/types.js';
 import { clusterProfile, resourceRequest, type ResourceFlags } from '../executors/registry.js';
 import type { JobField, JobOpResult } from '../ledger/ops/jobs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
@@ -86,17 +86,25 @@ export function noteRecordedCommand(ctx: SuperviseContext, runId: string, key: s
   if (plan) savePlan(ctx.state, key, { ...plan, commandHash: commandHash(latestAttempt(readRunDoc(ctx, runId))?.fields['command']) });
 }
 
-/** What the job knows about itself; a resume after a stall also names the checkpoint to continue from. */
+/**
+ * What the job knows about itself, and the checkpoint it starts from
+ * (absolute): RUNLOG_INIT_FROM for any attempt that starts from one, and
+ * RUNLOG_RESUME_FROM too, which a resume after a stall has always set.
+ */
 function jobEnv(spec: Pick<JobSpec, 'runId' | 'attempt' | 'outputDir'>, plan: LaunchPlan): Record<string, string> {
   const env: Record<string, string> = { RUNLOG_RUN_ID: spec.runId, RUNLOG_ATTEMPT: String(spec.attempt), RUNLOG_OUTPUT_DIR: spec.outputDir };
-  if (plan.initFrom) env['RUNLOG_RESUME_FROM'] = plan.initFrom;
+  const init = plan.initFrom ? (isAbsolute(plan.initFrom) ? plan.initFrom : join(plan.cwd, plan.initFrom)) : undefined;
+  if (init) Object.assign(env, { RUNLOG_INIT_FROM: init, RUNLOG_RESUME_FROM: init });
   if (plan.campaign) Object.assign(env, { RUNLOG_CAMPAIGN: plan.campaign.id, RUNLOG_CAMPAIGN_ENTRY: plan.campaign.entry });
   return env;
 }
 
+/** Where an attempt's dirs live: the plan's pinned root (a hero run's), else jobs.output_root. */
+export const outputRootOf = (ctx: SuperviseContext, plan: Pick<LaunchPlan, 'outputRoot'>) => plan.outputRoot ?? ctx.settings.outputRoot;
+
 /** The output root relative to the ledger, when it lives inside it (then .gitignore must list it). */
-function ignoredRoot(ctx: SuperviseContext): string | undefined {
-  const rel = relative(ctx.ledger.root, ctx.settings.outputRoot);
+function ignoredRoot(ctx: SuperviseContext, root: string): string | undefined {
+  const rel = relative(ctx.ledger.root, root);
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
 }
 
@@ -145,9 +153,73 @@ export interface PreparedAttempt {
 export type { PreflightMemo } from '../preflight/index.js';
 export { newPreflightMemo } from '../preflight/index.js';
 
-/** Where an attempt's outputs go: a campaign entry's own tree, else the run's. */
+/** Where an attempt's outputs go: a campaign entry's own tree, else the run's (under its pinned root, if any). */
 export function outputDirFor(ctx: SuperviseContext, runId: string, attempt: number, plan: LaunchPlan): string {
-  return plan.campaign ? entryOutputDir(ctx.settings.outputRoot, plan.campaign.id, plan.campaign.entry, attempt) : attemptDir(ctx.settings.outputRoot, runId, attempt);
+  return plan.campaign ? entryOutputDir(ctx.settings.outputRoot, plan.campaign.id, plan.campaign.entry, attempt) : attemptDir(outputRootOf(ctx, plan), runId, attempt);
+}
+
+/** A request's Config values that replace the recorded ones for this check (`--script`, `--config`). */
+export interface Declared {
+  script?: string;
+  config?: string;
+}
+
+export interface PreflightCheck {
+  ok: boolean;
+  reasons: PreflightReason[];
+  spec: JobSpec;
+  executor: Executor;
+  pre: Awaited<ReturnType<typeof runPreflight>>;
+}
+
+/**
+ * Every check that can refuse an attempt, writing nothing: the first step of
+ * every launch, all of `submit --dry-run`, and what a retry runs before it
+ * opens a Job block.
+ */
+export async function preflightAttempt(
+  ctx: SuperviseContext,
+  doc: RunLogDoc,
+  runId: string,
+  plan: LaunchPlan,
+  attempt: number,
+  opts: { declared?: Declared; memo?: PreflightMemo } = {},
+): Promise<PreflightCheck> {
+  const outputDir = outputDirFor(ctx, runId, attempt, plan);
+  const executor = await ctx.executor(plan.executor, plan.cluster);
+  const spec: JobSpec = {
+    runId,
+    attempt,
+    idempotencyKey: idempotencyKey(runId, attempt),
+    argv: plan.argv,
+    cwd: plan.cwd,
+    outputDir,
+    env: jobEnv({ runId, attempt, outputDir }, plan),
+    resources: resourceRequest(plan.resources as ResourceFlags),
+    host: plan.host,
+    placement: plan.placement,
+  };
+  const pre = await runPreflight({
+    spec,
+    executor,
+    target: plan.executor === 'local' ? hostname() : plan.host ?? plan.cluster ?? plan.executor,
+    runType: doc.view.runType,
+    subtype: doc.view.subtype,
+    declaredScript: opts.declared?.script ?? doc.view.config['script'],
+    configPath: opts.declared?.config ?? doc.view.config['config'],
+    initFrom: plan.initFrom,
+    allowDirty: plan.allowDirty,
+    overridePolicy: plan.overridePolicy,
+    policy: ctx.policy,
+    dirtyExcludes: dirtyExcludes(ctx, plan.cwd),
+    memo: opts.memo,
+  });
+  const dirReason = pre.ok ? outputDirReason(ctx, idempotencyKey(runId, attempt), spec.outputDir) : undefined;
+  if (dirReason) {
+    pre.reasons.push(dirReason);
+    pre.ok = false;
+  }
+  return { ok: pre.ok, reasons: pre.reasons, spec, executor, pre };
 }
 
 /**
@@ -172,8 +244,8 @@ export async function prepareAttempt(ctx: SuperviseContext, runId: string, plan:
     throw failed('RUN_NOT_PENDING', `${runId} is ${from}; only a pending attempt can be launched`, `see \`runlog show ${runId}\`; use \`runlog retry\` or \`runlog restart\` for a new attempt`);
   }
   const outputDir = outputDirFor(ctx, runId, attempt, plan);
-  const executor = await ctx.executor(plan.executor, plan.cluster);
-  const spec: JobSpec = {
+  const checked = adopting ? null : await preflightAttempt(ctx, doc, runId, plan, attempt, { memo: opts.memo });
+  const spec: JobSpec = checked?.spec ?? {
     runId,
     attempt,
     idempotencyKey: key,
@@ -186,28 +258,9 @@ export async function prepareAttempt(ctx: SuperviseContext, runId: string, plan:
     placement: plan.placement,
   };
   const base = { runId, attempt, key, from, plan, spec, adopting };
-  if (adopting) return base;
+  if (!checked) return base;
 
-  const pre = await runPreflight({
-    spec,
-    executor,
-    target: plan.executor === 'local' ? hostname() : plan.host ?? plan.cluster ?? plan.executor,
-    runType: doc.view.runType,
-    subtype: doc.view.subtype,
-    declaredScript: doc.view.config['script'],
-    configPath: doc.view.config['config'],
-    initFrom: plan.initFrom,
-    allowDirty: plan.allowDirty,
-    overridePolicy: plan.overridePolicy,
-    policy: ctx.policy,
-    dirtyExcludes: dirtyExcludes(ctx, plan.cwd),
-    memo: opts.memo,
-  });
-  const dirReason = pre.ok ? outputDirReason(ctx, key, outputDir) : undefined;
-  if (dirReason) {
-    pre.reasons.push(dirReason);
-    pre.ok = false;
-  }
+  const pre = checked.pre;
   if (pre.ok) {
     try {
       savePlan(ctx.state, key, { ...plan, preflightPassedAt: ctx.now().toISOString() });
@@ -227,6 +280,7 @@ export async function prepareAttempt(ctx: SuperviseContext, runId: string, plan:
   const fields = planFields(plan, pre.facts, {
     attempt,
     outputDir,
+    outputRoot: plan.outputRoot,
     dataset: doc.view.config['dataset'],
     versions: await runtimeVersions(plan.argv, plan.cwd, opts.memo?.versions),
     env: envField({ ...process.env, ...spec.env }, ctx.settings.envAllow),
@@ -236,7 +290,7 @@ export async function prepareAttempt(ctx: SuperviseContext, runId: string, plan:
     const reasons = pre.reasons.map((r) => `[${r.rule}] ${r.message}`);
     return { ...base, rejected: pre.reasons, op: { kind: 'job-reject', run: runId, args: { run: runId, key, at: at.toISOString(), reasons, fields } } };
   }
-  return { ...base, op: { kind: 'job-intent', run: runId, args: { run: runId, key, attempt, at: at.toISOString(), fields, ignore: ignoredRoot(ctx) } } };
+  return { ...base, op: { kind: 'job-intent', run: runId, args: { run: runId, key, attempt, at: at.toISOString(), fields, ignore: ignoredRoot(ctx, outputRootOf(ctx, plan)) } } };
 }
 
 /** The executor refused the job at submit: recorded as a rejection. */
@@ -315,6 +369,29 @@ export interface SubmitRequest {
   host?: string;
   /** SSH placement: tags the host must declare. */
   tags?: string[];
+  /** A pinned root for the attempt dirs (a hero run's), instead of jobs.output_root. */
+  outputRoot?: string;
+  /** New values for the recorded request (Config `script` / `config`), logged as a Status entry. */
+  declared?: Declared;
+}
+
+/** What `submit --dry-run` found: the attempt it would launch and every reason it would be refused. */
+export interface DryRunOutcome {
+  id: string;
+  attempt: number;
+  executor: string;
+  outputDir: string;
+  argv: string[];
+  ok: boolean;
+  reasons: PreflightReason[];
+}
+
+const INIT_FROM = '{init_from}';
+
+/** The checkpoint a pending attempt starts from: `--init-from`, else the one its `## Job (resumed)` block names. */
+function initFromFor(doc: RunLogDoc, req: SubmitRequest): string | undefined {
+  const resumed = doc.view.state === 'pending' ? latestAttempt(doc)?.fields['resumed from'] : undefined;
+  return req.initFrom ?? (resumed ? resumed.replace(/`/g, '').trim() : undefined);
 }
 
 /**
@@ -353,17 +430,39 @@ export async function submitRun(ctx: SuperviseContext, req: SubmitRequest): Prom
       `a run is submitted once; start a new attempt with \`runlog retry ${req.run}\` (or \`runlog restart ${req.run}\` if it is still running)`,
     );
   }
+  const plan = await planFor(ctx, doc, req);
+  await updateRequest(ctx, doc, req.run, req.declared);
+  return launchAttempt(ctx, req.run, plan);
+}
+
+/** `submit --dry-run`: preflight of the attempt submit would launch; nothing is written, whatever the answer. */
+export async function dryRunSubmit(ctx: SuperviseContext, req: SubmitRequest): Promise<DryRunOutcome> {
+  const doc = readRunDoc(ctx, req.run);
+  const plan = await planFor(ctx, doc, req);
+  const attempt = doc.view.state === 'pending' ? doc.view.attempt : doc.view.attempt + 1;
+  const c = await preflightAttempt(ctx, doc, req.run, plan, attempt, { declared: req.declared });
+  return { id: req.run, attempt, executor: plan.executor, outputDir: c.spec.outputDir, argv: plan.argv, ok: c.ok, reasons: c.reasons };
+}
+
+async function planFor(ctx: SuperviseContext, doc: RunLogDoc, req: SubmitRequest): Promise<LaunchPlan> {
   const s = ctx.settings;
-  const plan: LaunchPlan = {
+  const initFrom = initFromFor(doc, req);
+  const argv = req.argv && req.argv.length > 0 ? req.argv : argvForScript(req.declared?.script ?? doc.view.config['script'], req.run);
+  if (argv.some((a) => a.includes(INIT_FROM)) && !initFrom) {
+    throw usageError('MISSING_FLAG', `the command says ${INIT_FROM} but ${req.run} names no checkpoint to start from`, `resume from one first (\`runlog resume ${req.run} --from <checkpoint>\`) or pass --init-from <checkpoint>`);
+  }
+  return {
     schema: 1,
     executor: req.executor,
     // The profile is pinned at submit: a later change of default_cluster must not move a live job.
     cluster: req.executor === 'slurm' ? clusterProfile(ctx.ledger.config, req.cluster).name : req.cluster,
     ...(req.executor === 'ssh' ? await sshTarget(ctx, req) : {}),
-    argv: req.argv && req.argv.length > 0 ? req.argv : argvForScript(doc.view.config['script'], req.run),
+    // The job gets the checkpoint where its command asks for it (absolute), as well as in RUNLOG_INIT_FROM.
+    argv: initFrom ? argv.map((a) => a.split(INIT_FROM).join(isAbsolute(initFrom) ? initFrom : join(req.cwd, initFrom))) : argv,
     cwd: req.cwd,
+    ...(req.outputRoot ? { outputRoot: req.outputRoot } : {}),
     resources: Object.fromEntries(Object.entries(req.resources).filter(([, v]) => v !== undefined)) as LaunchPlan['resources'],
-    initFrom: req.initFrom,
+    initFrom,
     allowDirty: req.allowDirty,
     overridePolicy: req.overridePolicy,
     image: req.image,
@@ -372,5 +471,17 @@ export async function submitRun(ctx: SuperviseContext, req: SubmitRequest): Prom
     retries: req.retries ?? s.retries,
     stallAction: req.stallAction ?? s.stallAction,
   };
-  return launchAttempt(ctx, req.run, plan);
+}
+
+/** `--script` / `--config` that differ from the recorded request replace it, with a Status entry saying so. */
+export async function updateRequest(ctx: SuperviseContext, doc: RunLogDoc, runId: string, declared: Declared | undefined): Promise<boolean> {
+  const changes: [string, string | undefined, string][] = [];
+  for (const key of ['script', 'config'] as const) {
+    const value = declared?.[key];
+    const before = doc.view.config[key];
+    if (value !== undefined && value !== before) changes.push([key, before, value]);
+  }
+  if (changes.length === 0) return false;
+  await ctx.commit({ kind: 'request', run: runId, args: { run: runId, at: ctx.now().toISOString(), changes } });
+  return true;
 }

@@ -2,14 +2,13 @@
  * Operator actions for recovery: stop, retry, restart. Each says
  * what changed — state before and after, the job ids it touched, the commits.
  */
-import { attemptDir } from '../config/jobs.js';
-import { failed, usageError } from '../core/errors.js';
+import { failed, rejected, usageError } from '../core/errors.js';
 import { TERMINAL } from '../core/lifecycle.js';
 import type { JobOpResult } from '../ledger/ops/jobs.js';
 import type { EntryResult } from '../ledger/ops/record.js';
 import { clock, code, F, idempotencyKey, latestAttempt } from './attempt.js';
 import type { SuperviseContext } from './context.js';
-import { launchAttempt, readRunDoc } from './launch.js';
+import { launchAttempt, outputDirFor, preflightAttempt, readRunDoc, updateRequest, type Declared } from './launch.js';
 import { commandHash, jobOfAttempt, loadPlan, notLocal, requestOf, savePlan, type LaunchPlan } from './plan.js';
 
 export interface OperatorResult {
@@ -63,21 +62,27 @@ export async function stopRun(ctx: SuperviseContext, id: string, reason: string,
 }
 
 /**
- * A new attempt of an ended run: a `## Job (retry N)` block, then the launch
- * (with preflight) right away. The request is the previous attempt's plan
- * from this machine's local state (with `argv` when given). Without `argv`,
- * that plan is reused only while the Job block still records the command it
- * launched; the command is never taken from the block itself, which anyone
- * who can push may have written.
+ * A new attempt of an ended run. Preflight comes first: an attempt that
+ * cannot pass it writes no Job block, only a Status entry with the reasons.
+ * Then a `## Job (retry N)` block and the launch. The request is the
+ * previous attempt's plan from this machine's local state (with `argv` when
+ * given); `declared` replaces the recorded script or config (logged as a
+ * Status entry). Without `argv`, that plan is reused only while the Job
+ * block still records the command it launched; the command is never taken
+ * from the block itself, which anyone who can push may have written.
  */
-export async function retryRun(ctx: SuperviseContext, id: string, opts: { argv?: string[]; action?: 'retry' | 'restart'; priorJobIds?: string[]; priorCommits?: string[]; before?: string } = {}): Promise<OperatorResult> {
-  const doc = readRunDoc(ctx, id);
+export async function retryRun(
+  ctx: SuperviseContext,
+  id: string,
+  opts: { argv?: string[]; declared?: Declared; action?: 'retry' | 'restart'; priorJobIds?: string[]; priorCommits?: string[]; before?: string } = {},
+): Promise<OperatorResult> {
+  let doc = readRunDoc(ctx, id);
   const before = opts.before ?? doc.view.state;
   const state = doc.view.state;
   if (!TERMINAL.has(state)) {
     throw failed('RUN_ACTIVE', `${id} is ${state}; retry starts a new attempt of an ended run`, `use \`runlog restart ${id}\` to stop it and start again`);
   }
-  if (state === 'completed') throw failed('RUN_COMPLETED', `${id} completed; a retry would run it again`, 'record a new run with `runlog new` to run the same config again');
+  if (state === 'completed') throw failed('RUN_COMPLETED', `${id} completed; a retry would run it again`, `train further with \`runlog resume ${id} --from <checkpoint>\`, or record a new run with \`runlog new\``);
   const prev = latestAttempt(doc);
   const record = prev?.idempotencyKey ? loadPlan(ctx.state, prev.idempotencyKey) : undefined;
   const given = opts.argv && opts.argv.length > 0 ? opts.argv : undefined;
@@ -96,9 +101,20 @@ export async function retryRun(ctx: SuperviseContext, id: string, opts: { argv?:
     : { schema: 1, executor: prev?.executor ?? 'local', cluster: prev?.cluster, argv: given!, cwd: ctx.ledger.root, resources: {}, allowDirty: false, timeoutMs: prev?.timeoutMs ?? s.timeoutMs, heartbeatMs: prev?.heartbeatMs ?? s.heartbeatMs, retries: prev?.retries ?? s.retries, stallAction: prev?.stallAction ?? s.stallAction };
   const next: LaunchPlan = { ...base, argv: given ?? base.argv };
   const attempt = doc.view.attempt + 1;
-  const dir = attemptDir(s.outputRoot, id, attempt);
-  savePlan(ctx.state, idempotencyKey(id, attempt), next);
   const start = ctx.commits.length;
+  if (await updateRequest(ctx, doc, id, opts.declared)) doc = readRunDoc(ctx, id);
+  const pre = await preflightAttempt(ctx, doc, id, next, attempt);
+  if (!pre.ok) {
+    const reasons = pre.reasons.map((r) => `[${r.rule}] ${r.message}`);
+    await ctx.commit({ kind: 'append', run: id, args: { run: id, message: `retry not launched, preflight refused it: ${reasons.join('; ')}`, metrics: {}, at: ctx.now().toISOString() } });
+    throw rejected('VALIDATION_FAILED', `${id} was not retried: ${reasons.join('; ')}`, 'fix every reason listed (`--script` / `--config` change the recorded request; `runlog submit <run> --dry-run` checks without writing), then retry again', {
+      id,
+      reasons: pre.reasons,
+      commit: ctx.commits.at(-1) ?? null,
+    });
+  }
+  const dir = outputDirFor(ctx, id, attempt, next);
+  savePlan(ctx.state, idempotencyKey(id, attempt), next);
   const label = `retry ${doc.view.jobs.filter((j) => /^Job \(retry \d+\)/i.test(j.heading)).length + 1}`;
   await ctx.commit<EntryResult>({
     kind: 'resume',
@@ -143,10 +159,10 @@ export async function retryRun(ctx: SuperviseContext, id: string, opts: { argv?:
 }
 
 /** Stop the live attempt (when there is one), then retry. */
-export async function restartRun(ctx: SuperviseContext, id: string, reason: string, opts: { argv?: string[]; graceMs?: number } = {}): Promise<OperatorResult> {
+export async function restartRun(ctx: SuperviseContext, id: string, reason: string, opts: { argv?: string[]; declared?: Declared; graceMs?: number } = {}): Promise<OperatorResult> {
   const doc = readRunDoc(ctx, id);
   const before = doc.view.state;
   let stopped: OperatorResult | undefined;
   if (!TERMINAL.has(before)) stopped = await stopRun(ctx, id, `restart: ${reason}`, opts);
-  return retryRun(ctx, id, { argv: opts.argv, action: 'restart', before, priorJobIds: stopped?.jobIds, priorCommits: stopped?.commits });
+  return retryRun(ctx, id, { argv: opts.argv, declared: opts.declared, action: 'restart', before, priorJobIds: stopped?.jobIds, priorCommits: stopped?.commits });
 }

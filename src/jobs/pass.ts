@@ -17,7 +17,7 @@ import { backoffMs } from '../core/backoff.js';
 import { monitorClocks } from '../executors/slurm/config.js';
 import { readRegularTail } from '../core/confined-fs.js';
 import { scrubberFor } from '../core/scrub/scrub.js';
-import { clock, code, F, humanDuration, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
+import { argvField, clock, code, commandArgv, F, humanDuration, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
 import type { SuperviseContext } from './context.js';
 import { decide, RESTARTS_FIELD, type Decision, type ProgressMemo } from './decide.js';
 import { launchAttempt } from './launch.js';
@@ -307,7 +307,11 @@ function requeueArgs(w: Watched, d: Extract<Decision, { kind: 'requeue' }>, at: 
   const carry: [string, string][] = [
     ...CARRIED_PLAIN.filter((k) => f[k] !== undefined).map((k): [string, string] => [k, f[k]!]),
     // command is recorded as JSON in inline code already; the others get wrapped again.
-    ...CARRIED_CODE.filter((k) => f[k] !== undefined).map((k): [string, string] => [k, k === 'command' ? `\`${f[k]}\`` : code(f[k]!)]),
+    // command is written back exactly as it was read (a shell line); the others get wrapped again.
+    ...CARRIED_CODE.filter((k) => f[k] !== undefined).map((k): [string, string] => {
+      const argv = k === 'command' ? commandArgv(f[k]) : undefined;
+      return [k, argv ? argvField(argv) : code(f[k]!)];
+    }),
   ];
   const { outputDir: _dir, ...extra } = w.handle.extra ?? {};
   const jobFields: [string, string][] = [
@@ -366,10 +370,13 @@ async function act(ctx: SuperviseContext, w: Watched, d: Decision, note: (c: Pas
     const endAt = d.endedAt && !Number.isNaN(Date.parse(d.endedAt)) ? new Date(d.endedAt).toISOString() : at;
     // A completion commits the run's chart; its output-log readings travel in the operation (replay has no logs).
     const readings = d.state === 'completed' ? (await import('../plot/output-logs.js')).chartReadings(ctx.ledger.root, ctx.ledger.config, w.file) : undefined;
+    // What the job left behind: its newest complete checkpoint becomes the Results checkpoint.
+    const found = d.state === 'completed' && w.attempt.outputDir ? await (await import('../checkpoints/index.js')).newestComplete(w.attempt.outputDir) : null;
+    const checkpoint = found ? { checkpoint: found.path, checkpointUnder: w.attempt.outputDir } : {};
     const c = await ctx.commit<JobOpResult>({
       kind: 'job-end',
       run: id,
-      args: { run: id, key, at: endAt, state: d.state, failureClass: d.failureClass, reason: d.reason, step: d.step, metrics: d.metrics, fields: d.fields, retry, readings, ...(results ? { results } : {}) },
+      args: { run: id, key, at: endAt, state: d.state, failureClass: d.failureClass, reason: d.reason, step: d.step, metrics: d.metrics, startMetrics: d.startMetrics, fields: d.fields, retry, readings, ...checkpoint, ...(results ? { results } : {}) },
     });
     note({ id, attempt: w.attempt.attempt, from, to: d.state, action: 'end', message: d.reason, jobId: w.handle.jobId, commit: c.commit });
     if (retry) note({ id, attempt: w.attempt.attempt + 1, from: d.state, to: 'pending', action: 'retry_scheduled', message: `${retry.label} launches after ${retry.notBefore}`, commit: c.commit });

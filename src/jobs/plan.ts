@@ -31,6 +31,8 @@ export const LaunchPlanSchema = z.object({
   tags: z.array(z.string()).optional(),
   argv: z.array(z.string()).min(1),
   cwd: z.string(),
+  /** The pinned root the attempt dirs live under when it is not jobs.output_root (a hero run's). */
+  outputRoot: z.string().optional(),
   resources: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   initFrom: z.string().optional(),
   allowDirty: z.boolean(),

@@ -46,7 +46,7 @@ export function envField(env: NodeJS.ProcessEnv, allow: readonly string[]): stri
 const yesNo = (b: boolean | undefined) => (b ? 'yes' : 'no');
 
 /** The fields written before anything is started (also on a rejection). */
-export function planFields(plan: LaunchPlan, facts: PreflightFacts, extra: { attempt: number; outputDir: string; dataset?: string; versions: string; env?: string; at: Date }): JobField[] {
+export function planFields(plan: LaunchPlan, facts: PreflightFacts, extra: { attempt: number; outputDir: string; outputRoot?: string; dataset?: string; versions: string; env?: string; at: Date }): JobField[] {
   const out: JobField[] = [
     [F.executor, plan.executor],
     [F.attempt, String(extra.attempt)],
@@ -54,6 +54,7 @@ export function planFields(plan: LaunchPlan, facts: PreflightFacts, extra: { att
     [F.submittedHuman, code(humanDate(extra.at))],
     ['command', argvField(scrubArgv(plan.argv))],
     ['cwd', code(plan.cwd)],
+    ...(extra.outputRoot ? ([['output_root', code(extra.outputRoot)]] as JobField[]) : []),
     [F.outputDir, code(extra.outputDir)],
     ['git_sha', code(facts.gitSha ?? 'unknown')],
     ['git_dirty', yesNo(facts.dirty)],

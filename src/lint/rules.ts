@@ -60,8 +60,13 @@ export function lintRunFile(f: RunFileFacts, emit: Emit): void {
   const o = doc.outline;
   const headingLine = (name: string) => sectionsNamed(o, name)[0]?.line ?? 1;
 
+  let previous: string | null = null;
   for (const e of v.status) {
-    if (e.continuation || e.state !== 'running') continue;
+    if (e.continuation) continue;
+    // The entry that starts a run records the launch itself; no step exists yet.
+    const starts = e.state !== previous;
+    if (e.state !== null) previous = e.state;
+    if (e.state !== 'running' || starts) continue;
     const hasLoss = Object.keys(e.metrics).some((k) => /loss/i.test(k)) || /\bloss\b/i.test(e.text);
     if (e.step === null && !hasLoss) emit('status-without-progress', e.line, 'running entry without step or loss: record the step count and the latest loss from the output log');
   }

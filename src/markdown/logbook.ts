@@ -59,6 +59,8 @@ export interface TimeStyle {
 
 export interface NewEntry {
   at: Date;
+  /** Write the time to the second (a babysitter checking more often than once a minute). */
+  seconds?: boolean;
   title: string;
   /** `[key, value]` list items, in order; empty values are skipped. */
   fields: [string, string][];
@@ -72,7 +74,7 @@ export interface NewInstance {
   fields: [string, string][];
 }
 
-const HEADING = /^(\d{4}-\d{2}-\d{2})(?:[ T]+(~?\d{1,2}:(?:\d{2}|XX)))?(?:\s+([A-Za-z]{1,5}|[+-]\d{2}:?\d{2}))?\s+([-\u2014\u2013])\s+(.*)$/;
+const HEADING = /^(\d{4}-\d{2}-\d{2})(?:[ T]+(~?\d{1,2}:(?:\d{2}(?::\d{2})?|XX)))?(?:\s+([A-Za-z]{1,5}|[+-]\d{2}:?\d{2}))?\s+([-\u2014\u2013])\s+(.*)$/;
 const FIELD = /^\s{0,3}[-*+]\s+(?:\*\*|`)?([A-Za-z][A-Za-z0-9 _/()'-]{0,40}?)(?:\*\*|`)?\s*:(?:\*\*)?\s*(.*)$/;
 const MARKER = /^<!-- runlog:event=([A-Za-z0-9][A-Za-z0-9._:@+/-]*) mirror=(pending|posted|none) -->\s*$/;
 
@@ -125,7 +127,8 @@ function ianaOffset(iana: string, d: Date): number {
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** `{date, time, zone}` of an instant in the file's style. */
-export function formatInZone(d: Date, zone: string): { date: string; time: string; zone: string } {
+/** `seconds`: `HH:MM:SS`, for entries written more often than once a minute. */
+export function formatInZone(d: Date, zone: string, seconds = false): { date: string; time: string; zone: string } {
   const r = ruleFor(zone);
   let offset = 0;
   let label = 'UTC';
@@ -141,18 +144,18 @@ export function formatInZone(d: Date, zone: string): { date: string; time: strin
   const local = new Date(d.getTime() + offset * 60_000);
   return {
     date: `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}`,
-    time: `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`,
+    time: `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}${seconds ? `:${pad(local.getUTCSeconds())}` : ''}`,
     zone: label,
   };
 }
 
 /** Epoch ms of a heading's date/time/zone, or null when it does not pin an instant. */
 export function headingInstant(date: string, time: string | null, zone: string | null): number | null {
-  if (!time || !zone || !/^\d{1,2}:\d{2}$/.test(time)) return null;
+  if (!time || !zone || !/^\d{1,2}:\d{2}(?::\d{2})?$/.test(time)) return null;
   const r = ruleFor(zone);
   if (!r) return null;
-  const [h, m] = time.split(':').map(Number) as [number, number];
-  const base = Date.parse(`${date}T${pad(h)}:${pad(m)}:00Z`);
+  const [h, m, sec = 0] = time.split(':').map(Number) as [number, number, number?];
+  const base = Date.parse(`${date}T${pad(h)}:${pad(m)}:${pad(sec)}Z`);
   return Number.isFinite(base) ? base - r.offset * 60_000 : null;
 }
 
@@ -327,7 +330,7 @@ export class LogbookDoc {
   /** Renders an entry in the file's style and returns the one edit that places it. */
   appendEntryEdit(e: NewEntry): Edit {
     const style = this.timeStyle;
-    const t = formatInZone(e.at, style.zone);
+    const t = formatInZone(e.at, style.zone, e.seconds);
     const lines = [`### ${t.date} ${t.time} ${t.zone} ${style.separator} ${oneLine(e.title)}`];
     for (const [k, v] of e.fields) if (v.trim() !== '') lines.push(`- ${k}: ${v.trim()}`);
     lines.push(formatMarker(e.eventId, e.mirror));

@@ -153,13 +153,18 @@ export class RunLogDoc {
     return insertListItem(this.src, this.outline, section, entryLine);
   }
 
-  /** Replace (or add) `key: value` in the front matter; no-op for files without one. */
-  frontMatterEdit(key: string, value: string): Edit | null {
+  /** Replace (or add) `key: value` in the front matter, or remove the key (null); no-op for files without one. */
+  frontMatterEdit(key: string, value: string | null): Edit | null {
     const fm = this.outline.frontMatter;
     if (!fm) return null;
     const raw = this.src.text.slice(fm.rawStart, fm.rawEnd);
     const re = new RegExp(`^${key}:[^\\r\\n]*`, 'm');
     const m = re.exec(raw);
+    if (value === null) {
+      if (!m) return null;
+      const end = fm.rawStart + m.index + m[0].length;
+      return { start: fm.rawStart + m.index, end: this.src.text.startsWith('\r\n', end) ? end + 2 : this.src.text[end] === '\n' ? end + 1 : end, text: '' };
+    }
     if (m) return { start: fm.rawStart + m.index, end: fm.rawStart + m.index + m[0].length, text: `${key}: ${value}` };
     return { start: fm.rawEnd, end: fm.rawEnd, text: this.src.fragment(`${key}: ${value}\n`) };
   }

@@ -5,7 +5,7 @@
  * metrics when a W&B run is recorded, and the launch commit itself. Every
  * missing item is named at once; nothing is tagged until none is missing.
  */
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { failed, usageError } from '../core/errors.js';
@@ -110,7 +110,9 @@ export async function planSeal(ledger: Ledger, runId: string, doc: RunLogDoc, op
   const ckptLine = await checkCheckpoint(ledger, a, opts, missing);
   const wandb = await checkWandb(ledger, a, opts);
   if (wandb.missing) missing.push({ item: 'wandb_summary', message: wandb.missing });
-  const target = await launchCommit(ledger, a, missing);
+  // Only a checkpoint that passed its checks may vouch for the launch commit.
+  const ckptRef = ckptLine === 'none' ? null : (opts.checkpoint ?? (a.finalCheckpoint ? inLedger(ledger, a.finalCheckpoint) : null));
+  const { sha: launchSha, target } = await launchCommit(ledger, a, ckptRef, missing);
 
   const caveats = [...opts.caveats];
   const recordedCaveats = field(v.results, 'caveats');
@@ -127,7 +129,7 @@ export async function planSeal(ledger: Ledger, runId: string, doc: RunLogDoc, op
     `checkpoint: ${ckptLine}`,
     `W&B: ${wandb.line ?? (a.wandbSynced.join(', ') || 'none recorded')}`,
     `launch command: ${a.command ?? 'not recorded'}`,
-    `launch commit: ${a.gitSha ?? 'not recorded'}`,
+    `launch commit: ${launchSha ?? 'not recorded'}${!a.gitSha && launchSha ? ' (from the passport)' : ''}`,
     `run log: ${doc.file}`,
   ];
   if (caveats.length > 0) lines.push('caveats:', ...caveats.map((c) => `- ${c}`));
@@ -174,16 +176,21 @@ async function checkCheckpoint(ledger: Ledger, a: RunArtifacts, opts: SealOption
   return ckptRef;
 }
 
-/** The tag's target: the recorded launch commit, which must be in this repository ('' when it is not). */
-async function launchCommit(ledger: Ledger, a: RunArtifacts, missing: SealMissing[]): Promise<string> {
-  if (!a.gitSha) {
-    missing.push({ item: 'launch_commit', message: 'no launch git SHA is recorded in the Job blocks (`git_sha`)' });
-    return '';
+/**
+ * The tag's target: the recorded launch commit, which must be in this
+ * repository ('' when it is not). A run recorded by hand has no launch SHA in
+ * its Job block; its final checkpoint's passport names the training commit.
+ */
+async function launchCommit(ledger: Ledger, a: RunArtifacts, checkpoint: string | null, missing: SealMissing[]): Promise<{ sha: string | null; target: string }> {
+  const sha = a.gitSha ?? (checkpoint ? await passportCommit(checkpoint) : null);
+  if (!sha) {
+    missing.push({ item: 'launch_commit', message: "no launch git SHA is recorded in the Job blocks (`git_sha`) or in the final checkpoint's passport" });
+    return { sha, target: '' };
   }
-  const found = await commitExists(ledger.git, a.gitSha);
-  if (found) return found;
-  missing.push({ item: 'launch_commit', message: `the launch commit ${a.gitSha} is not in this repository (fetch it first)` });
-  return '';
+  const found = await commitExists(ledger.git, sha);
+  if (found) return { sha, target: found };
+  missing.push({ item: 'launch_commit', message: `the launch commit ${sha} is not in this repository (fetch it first)` });
+  return { sha, target: '' };
 }
 
 /** A launch from a dirty tree is sealed with its recorded patch, which must exist and match its sha256. */
@@ -204,6 +211,17 @@ async function dirtyPatch(ledger: Ledger, a: RunArtifacts, missing: SealMissing[
   }
   caveats.push(`launched from a dirty tree (approved); the tag points at a seal commit with the recorded patch on ${a.gitSha?.slice(0, 12)}`);
   return file;
+}
+
+/** `provenance.training_repo_commit` of the checkpoint's passport, when it has one. */
+async function passportCommit(checkpoint: string): Promise<string | null> {
+  try {
+    const passport = JSON.parse(await readFile(path.join(checkpoint, 'MODEL_PASSPORT.json'), 'utf8')) as { provenance?: { training_repo_commit?: unknown } };
+    const sha = passport.provenance?.training_repo_commit;
+    return typeof sha === 'string' && /^[0-9a-f]{7,64}$/i.test(sha) ? sha : null;
+  } catch {
+    return null;
+  }
 }
 
 export function refuseSeal(runId: string, missing: SealMissing[]) {

@@ -12,6 +12,8 @@ export interface WriteSignoffOptions {
   reason?: string;
   tool: string;
   version: string;
+  /** The person who signs (kept beside the tool in `signed_by`; readers keep unknown keys). */
+  by?: string;
   skipDirs?: string[];
 }
 
@@ -55,7 +57,7 @@ export async function writeSignoff(root: string, opts: WriteSignoffOptions): Pro
   const signoff: Signoff = {
     schema_version: SCHEMA_VERSION,
     signed_at: isoSeconds(new Date()),
-    signed_by: { tool: opts.tool, version: opts.version },
+    signed_by: { tool: opts.tool, version: opts.version, ...(opts.by ? { name: opts.by } : {}) },
     artifacts,
     verdict: opts.verdict,
     verdict_reason: reason,

@@ -17,7 +17,7 @@ export interface CheckpointHashes {
   name: string;
   passportSha256: string;
   files: { path: string; sha256: string; size_bytes?: number }[];
-  signoff?: { verdict: string; verdict_reason?: string | null; signed_at: string; signed_by: { tool: string; version: string } };
+  signoff?: { verdict: string; verdict_reason?: string | null; signed_at: string; signed_by: { tool: string; version: string; name?: string } };
 }
 
 export interface TrainingLogInput {
@@ -209,7 +209,7 @@ function hashesSection(h: CheckpointHashes): string[] {
   const out = ['## Checkpoint hashes', '', `Checkpoint \`${h.name}\`. Every file is listed with its sha256 in \`MODEL_PASSPORT.json\` (schema 0.2); \`SIGNOFF.json\` signs the passport and the files.`, ''];
   out.push(`- \`MODEL_PASSPORT.json\` sha256: \`${h.passportSha256}\``);
   if (h.signoff) {
-    out.push(`- signoff: \`${h.signoff.verdict}\`${h.signoff.verdict_reason ? ` — ${h.signoff.verdict_reason}` : ''} (signed ${h.signoff.signed_at} by ${h.signoff.signed_by.tool} ${h.signoff.signed_by.version})`);
+    out.push(`- signoff: \`${h.signoff.verdict}\`${h.signoff.verdict_reason ? ` — ${h.signoff.verdict_reason}` : ''} (signed ${h.signoff.signed_at} by ${h.signoff.signed_by.name ? `${h.signoff.signed_by.name} with ` : ''}${h.signoff.signed_by.tool} ${h.signoff.signed_by.version})`);
   } else {
     out.push('- signoff: none yet');
   }

@@ -7,7 +7,7 @@ import { listPackageFiles, loadPassport, PASSPORT_FILE, SCHEMA_VERSION, SIGNOFF_
 export const signoffSchema = z.looseObject({
   schema_version: z.string(),
   signed_at: z.string(),
-  signed_by: z.looseObject({ tool: z.string(), version: z.string() }),
+  signed_by: z.looseObject({ tool: z.string(), version: z.string(), name: z.string().optional() }),
   artifacts: z.array(z.looseObject({ path: z.string(), sha256: z.string() })).min(1),
   verdict: z.enum(['pass', 'soft_signal', 'fail']),
   verdict_reason: z.string().nullable().optional(),
@@ -36,7 +36,7 @@ export interface VerifyReport {
   root: string;
   failures: VerifyIssue[];
   warnings: VerifyIssue[];
-  signoff?: { verdict: Signoff['verdict']; verdict_reason?: string | null; signed_at: string; signed_by: { tool: string; version: string } };
+  signoff?: { verdict: Signoff['verdict']; verdict_reason?: string | null; signed_at: string; signed_by: { tool: string; version: string; name?: string } };
 }
 
 export interface VerifyOptions {
@@ -162,7 +162,7 @@ async function checkSignoff(
     return [];
   }
   const signoff = parsed.data;
-  report.signoff = { verdict: signoff.verdict, verdict_reason: signoff.verdict_reason, signed_at: signoff.signed_at, signed_by: { tool: signoff.signed_by.tool, version: signoff.signed_by.version } };
+  report.signoff = { verdict: signoff.verdict, verdict_reason: signoff.verdict_reason, signed_at: signoff.signed_at, signed_by: { tool: signoff.signed_by.tool, version: signoff.signed_by.version, ...(signoff.signed_by.name ? { name: signoff.signed_by.name } : {}) } };
   if (signoff.schema_version !== SCHEMA_VERSION) {
     warn({ check: 'schema_version', message: `signoff schema_version is ${signoff.schema_version}, expected ${SCHEMA_VERSION}`, path: SIGNOFF_FILE });
   }

@@ -37,7 +37,7 @@ const EntryBody = z.object({ id: z.string(), path: z.string(), state: z.string()
 const FailBody = EntryBody.extend({ failureClass: z.string() });
 /** Cancelling a live job stops it first: the stop names the jobs (and its result has no `path`). */
 const CancelBody = EntryBody.extend({ path: z.string().optional(), jobIds: z.array(z.string()).optional() });
-const CompleteBody = EntryBody.extend({ results: z.record(z.string(), z.string()), chart: z.string().nullable().optional() });
+const CompleteBody = EntryBody.extend({ results: z.record(z.string(), z.string()), chart: z.string().nullable().optional(), amended: z.array(z.string()).optional() });
 const PlotBody = z
   .object({
     id: z.string(),
@@ -196,7 +196,7 @@ const CkptVerifyBody = z.object({
   root: z.string(),
   failures: z.array(VerifyIssue),
   warnings: z.array(VerifyIssue),
-  signoff: z.object({ verdict: z.string(), verdict_reason: z.string().nullable().optional(), signed_at: z.string(), signed_by: z.object({ tool: z.string(), version: z.string() }).strict() }).strict().optional(),
+  signoff: z.object({ verdict: z.string(), verdict_reason: z.string().nullable().optional(), signed_at: z.string(), signed_by: z.object({ tool: z.string(), version: z.string(), name: z.string().optional() }).strict() }).strict().optional(),
 }).strict();
 
 const Removal = z.object({ rule: z.string(), count: z.number().int() }).strict();
@@ -299,6 +299,14 @@ export type LintResult = z.infer<typeof LintBody>;
 // ---- hero runs, logbooks, babysitting ------------------------------------------
 
 
+const HeroLinkBody = z.object({
+  slug: z.string(),
+  path: z.string(),
+  issue: z.object({ url: z.string(), number: z.number().int(), repo: z.string(), bodyLink: z.enum(['linked', 'already_linked']) }),
+  changed: z.boolean(),
+  ...Committed,
+});
+
 const HeroInitBody = z.object({
   slug: z.string(),
   path: z.string(),
@@ -378,6 +386,7 @@ const BabysitBody = z.object({
 }).strict();
 
 export type HeroInitResult = z.infer<typeof HeroInitBody>;
+export type HeroLinkResult = z.infer<typeof HeroLinkBody>;
 export type HeroEventResult = z.infer<typeof HeroEventBody>;
 export type HeroLaunchResult = z.infer<typeof HeroLaunchBody>;
 export type ChecklistEntry = z.infer<typeof ChecklistItem>;
@@ -391,6 +400,18 @@ const Launched = {
   commit: z.string().nullable(),
   pushed: z.boolean(),
 };
+
+/** `submit --dry-run`: the attempt that would launch and every reason it would be refused; nothing written. */
+const SubmitDryRunBody = z.object({
+  dryRun: z.literal(true),
+  id: z.string(),
+  attempt: z.number().int(),
+  executor: z.string(),
+  outputDir: z.string(),
+  argv: z.array(z.string()),
+  ok: z.boolean(),
+  reasons: z.array(z.object({ rule: z.string(), message: z.string() })),
+});
 
 const SubmitBody = z
   .object({
@@ -456,6 +477,7 @@ const OperatorBody = z
   .strict();
 
 export type SubmitResult = z.infer<typeof SubmitBody>;
+export type SubmitDryRunResult = z.infer<typeof SubmitDryRunBody>;
 export type PollResultOut = z.infer<typeof PollBody>;
 export type SuperviseResult = z.infer<typeof SuperviseBody>;
 export type OperatorResultOut = z.infer<typeof OperatorBody>;
@@ -672,10 +694,12 @@ export const WandbRecordOutput = WandbRecordBody.extend(ENVELOPE);
 export const LintOutput = LintBody.extend({ error: ENVELOPE.error });
 export const AuditOutput = AuditBody.extend(ENVELOPE);
 export const HeroInitOutput = HeroInitBody.extend(ENVELOPE);
+export const HeroLinkOutput = HeroLinkBody.extend(ENVELOPE);
 export const HeroEventOutput = HeroEventBody.extend(ENVELOPE);
 export const HeroLaunchOutput = HeroLaunchBody.extend(ENVELOPE);
 export const BabysitOutput = BabysitBody.extend(ENVELOPE);
 export const SubmitOutput = SubmitBody.extend(ENVELOPE);
+export const SubmitDryRunOutput = SubmitDryRunBody.extend(ENVELOPE);
 export const PassChangeOutput = PassChangeBody.extend(ENVELOPE);
 export const PollOutput = PollBody.extend(ENVELOPE);
 export const SuperviseOutput = SuperviseBody.extend(ENVELOPE);

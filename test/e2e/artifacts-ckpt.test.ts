@@ -152,7 +152,8 @@ describe('ckpt passport / signoff / verify', () => {
     expect(passport.run).toBe('g/2026-03-11_train');
     const json = JSON.parse(await readFile(path.join(ckpt, 'MODEL_PASSPORT.json'), 'utf8'));
     expect(json.schema_version).toBe('0.2');
-    expect(json.provenance).toMatchObject({ training_repo_commit: sha, run_log_path: RUN, training_repo: L.remote, config_snapshot_path: 'config.yaml' });
+    // A remote that is a path on this machine is named, not published.
+    expect(json.provenance).toMatchObject({ training_repo_commit: sha, run_log_path: RUN, training_repo: 'remote', config_snapshot_path: 'config.yaml' });
     expect(json.provenance.merged_config_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(json.runlog).toEqual({ run_id: 'g/2026-03-11_train', step: 1000, attempt: 1 });
     expect(json.weight_integrity.weight_files.map((w: { path: string }) => w.path)).toEqual(['metadata.json', 'model.safetensors', 'params/optimizer.bin']);

@@ -70,7 +70,7 @@ const CASES: Case[] = [
   // the lifecycle
   { name: 'unknown state name', args: ['append', '2026-03-23_eval', 'm', '--state', 'flying'], exit: 2, code: 'BAD_STATE', mentions: /running/ },
   { name: 'completed -> running', args: ['append', '2026-03-20_done', 'm', '--state', 'running'], exit: 1, code: 'ILLEGAL_TRANSITION', mentions: /completed/ },
-  { name: 'completed -> completed', args: ['complete', '2026-03-20_done'], exit: 1, code: 'ILLEGAL_TRANSITION' },
+  { name: 'complete a completed run with nothing to amend', args: ['complete', '2026-03-20_done'], exit: 2, code: 'NOTHING_TO_AMEND', mentions: /--metric/ },
   { name: 'pending -> completed', args: ['complete', '2026-03-23_eval'], exit: 1, code: 'ILLEGAL_TRANSITION', mentions: /running/ },
   { name: 'cancel a completed run', args: ['cancel', '2026-03-20_done', '--reason', 'r'], exit: 1, code: 'ILLEGAL_TRANSITION' },
   // broken run logs

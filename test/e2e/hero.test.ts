@@ -255,9 +255,12 @@ describe('GitHub mirror from the CLI', () => {
     const pendingIds = new LogbookDoc(logbook('gh'), 'gh.md').pending.map((e) => e.eventId!);
     expect(pendingIds).toHaveLength(3);
     gh.seedComment(seeded.number as number, `🤖 posted before a crash\n\n<!-- runlog:event=${pendingIds[0]} -->`, REPO);
+    // While anything is still pending sync says so and exits 5; once all is posted it exits 0.
     await waitFor(async () => {
-      const s = SyncOutput.parse((await ok(['sync', '--json'])).json) as { mirror?: { pending: unknown[] } };
-      return s.mirror?.pending.length === 0;
+      const r = await cli(['sync', '--json']);
+      const s = SyncOutput.parse(r.json) as { mirror?: { pending: unknown[] } };
+      expect(r.code).toBe(s.mirror?.pending.length === 0 ? 0 : 5);
+      return r.code === 0;
     }, { timeoutMs: 15_000, intervalMs: 300, what: 'the rate limit to reset and sync to post' });
     const comments = issueComments(seeded.number as number);
     expect(comments).toHaveLength(4);

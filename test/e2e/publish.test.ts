@@ -81,13 +81,14 @@ describe('publish', () => {
   });
 
   it('refuses to copy a passport that would leak a cluster path, and writes nothing', async () => {
-    await L.commitFile(RUN, (await readFile(path.join(L.root, RUN), 'utf8')).replace('- training_repo: https://github.com/acme/train\n', ''));
+    // A clone on a cluster's scratch disk, named as the training repo: a private path in the passport.
+    await L.commitFile(RUN, (await readFile(path.join(L.root, RUN), 'utf8')).replace('- training_repo: https://github.com/acme/train\n', '- training_repo: /scratch/alice/train\n'));
     expect((await L.cli(['ckpt', 'passport', ckpt])).code).toBe(0);
     const pkg = path.join(L.dir, 'pkg');
     const r = await L.cli(['publish', '2026-03-11_train', '--out', pkg]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error\[PUBLISH_PASSPORT_LEAKS\]: .*MODEL_PASSPORT.json:\d+ \(cluster_path\)/);
-    expect(r.stderr).not.toContain(L.remote);
+    expect(r.stderr).not.toContain('/scratch/alice');
     await expect(readFile(path.join(pkg, 'TRAINING_LOG.md'))).rejects.toThrow();
   });
 

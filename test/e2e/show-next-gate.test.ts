@@ -16,7 +16,7 @@ describe('show: the Next gate', () => {
     const id = await newRun(l.main, 'train');
     const file = join(l.main, 'run_logs', `${id}.md`);
     // A person wrote the advice the seed forbids: eval before passport and signoff.
-    writeFileSync(file, readFileSync(file, 'utf8').replace('- submit the job and record its execution id', '- eval this checkpoint on the held-out set'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('## Next\n', '## Next\n- eval this checkpoint on the held-out set\n'));
     await git(l.main, ['commit', '-qam', 'hand edit']);
 
     const shown = ShowOutput.parse((await runlogOk(l.main, ['show', id, '--json'])).json);
@@ -33,12 +33,20 @@ describe('show: the Next gate', () => {
     expect((after['next'] as string[]).some((n) => n.includes('[blocked:'))).toBe(false);
   });
 
-  it('after complete, the template\'s "submit the job" line becomes the resume suggestion; other Next lines stay', async () => {
+  it('after complete without a checkpoint, Next asks for it (amending Results); a line a person wrote stays below', async () => {
     const id = await newRun(l.main, 'finished');
+    const file = join(l.main, 'run_logs', `${id}.md`);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('## Next\n', '## Next\n- ask Bob about the data mix\n'));
+    await git(l.main, ['commit', '-qam', 'a note of my own']);
     await runlogOk(l.main, ['append', id, 'started', '--state', 'running']);
     await runlogOk(l.main, ['complete', id, '--final-step', '100']);
     const next = ShowOutput.parse((await runlogOk(l.main, ['show', id, '--json'])).json)['next'] as string[];
     expect(next.join('\n')).not.toContain('submit the job');
-    expect(next.join('\n')).toContain(`runlog resume ${id} --from <checkpoint>`);
+    expect(next[0]).toContain(`runlog complete ${id} --checkpoint <dir>`);
+    expect(next.at(-1)).toBe('- ask Bob about the data mix');
+    // In the file the person's line stays where they put it, byte for byte; runlog's line is marked.
+    const section = readFileSync(file, 'utf8').split('## Next\n')[1]!.split('\n').filter(Boolean);
+    expect(section[0]).toBe('- ask Bob about the data mix');
+    expect(section[1]).toMatch(/^- record the final checkpoint: .* <!-- runlog:next -->$/);
   });
 });

@@ -18,18 +18,19 @@ const UGLY = 'surgical/2026-03-21_ugly';
 const CRLF = 'surgical/2026-03-21_ugly_crlf';
 const path = (id: string) => `run_logs/${id}.md`;
 
-const OPS: [string, string[]][] = [
+/** [run, argv, whether the op moves the experiment's row in experiments.md (a change of state)]. */
+const OPS: [string, string[], boolean?][] = [
   [UGLY, ['append', UGLY, 'plain note']],
   [UGLY, ['append', UGLY, 'loss falling', '--step', '800', '--metric', 'loss=1.0']],
   [UGLY, ['append', UGLY, 'still fine', '--state', 'running', '--metric', 'train_loss=0.9', '--metric', 'val_loss=1.1']],
   [UGLY, ['append', UGLY, 'late observation', '--at', '2026-03-21T12:00:00Z']],
-  [UGLY, ['complete', UGLY, '--final-step', '1000', '--metric', 'val_loss=0.95', '--summary', 'noisy but converged']],
-  [UGLY, ['resume', UGLY, '--from', '/ckpt/step-1000']],
-  [UGLY, ['append', UGLY, 'queued again', '--state', 'queued']],
-  [UGLY, ['append', UGLY, 'running again', '--state', 'running', '--step', '1100', '--metric', 'loss=0.8']],
-  [UGLY, ['fail', UGLY, '--class', 'oom_gpu', '--reason', 'CUDA out of memory at step 1200']],
-  [UGLY, ['resume', UGLY]],
-  [UGLY, ['append', UGLY, 'third attempt up', '--state', 'running']],
+  [UGLY, ['complete', UGLY, '--final-step', '1000', '--metric', 'val_loss=0.95', '--summary', 'noisy but converged'], true],
+  [UGLY, ['resume', UGLY, '--from', '/ckpt/step-1000'], true],
+  [UGLY, ['append', UGLY, 'queued again', '--state', 'queued'], true],
+  [UGLY, ['append', UGLY, 'running again', '--state', 'running', '--step', '1100', '--metric', 'loss=0.8'], true],
+  [UGLY, ['fail', UGLY, '--class', 'oom_gpu', '--reason', 'CUDA out of memory at step 1200'], true],
+  [UGLY, ['resume', UGLY], true],
+  [UGLY, ['append', UGLY, 'third attempt up', '--state', 'running'], true],
   [CRLF, ['append', CRLF, 'plain']],
   [CRLF, ['append', CRLF, 'metrics', '--step', '200', '--metric', 'loss=1.8']],
   [CRLF, ['append', CRLF, 'same state', '--state', 'running']],
@@ -48,9 +49,11 @@ const ALLOWED: RegExp[] = [
   new RegExp(`^- ${STAMP} — (?:${STATES})(?:, step \\d+)?(?:, [\\w/]+ [\\d.]+)*(?: — .+)?\\r?$`),
   /^## Job \(resumed\)\r?$/,
   /^- (?:execution_id|attempt|submitted|submitted_human|resumed from|end|end_human|runtime): .+\r?$/,
-  /^- (?:runtime|final step|start_train_loss|end_train_loss|start_val_loss|end_val_loss|loss_one_liner|checkpoint): .+\r?$/,
+  /^- (?:runtime|runtime_per_attempt|final step|start_train_loss|end_train_loss|start_val_loss|end_val_loss|loss_one_liner|checkpoint): .+\r?$/,
   /^- before eval or upload: .+\r?$/,
   /^- chart: !\[loss and throughput\]\(plots\/2026-03-21_ugly(?:_crlf)?\.svg\)\r?$/,
+  // runlog's own Next lines, marked so a person's lines are never touched.
+  /^- .+ <!-- runlog:next -->\r?$/,
   /^\r?$/,
 ];
 
@@ -100,10 +103,10 @@ describe('surgical edits survive ugly hand edits', () => {
   afterAll(() => l?.cleanup());
 
   it('runs 20 operations, one commit each, each touching only its run log', async () => {
-    for (const [id, args] of OPS) {
+    for (const [id, args, row] of OPS) {
       await runlogOk(l.main, [...args, '--no-push']);
-      // An experiment's ending also updates its folder's comparison table.
-      const also = id === UGLY && ['complete', 'fail'].includes(args[0]!) ? ['run_logs/surgical/experiments.md'] : [];
+      // An experiment's change of state also updates its row in the folder's comparison table.
+      const also = row ? ['run_logs/surgical/experiments.md'] : [];
       // A completion also commits the run's chart (both runs have readings with a step).
       if (args[0] === 'complete') also.push(`run_logs/surgical/plots/${id.split('/').pop()}.svg`);
       expect((await git(l.main, ['show', '--name-only', '--format=', 'HEAD'])).split('\n').filter(Boolean).sort()).toEqual([path(id), ...also].sort());
@@ -128,12 +131,12 @@ describe('surgical edits survive ugly hand edits', () => {
     expect(final).toContain('<!--\r\n  final step, losses and checkpoint go here\r\n-->\r\n- runtime: `');
   });
 
-  it('the ugly LF file: body lines untouched, front matter changes only state, attempt and failure_class', () => {
+  it('the ugly LF file: body lines untouched, front matter changes only state and attempt (the failed attempt\'s class went with it)', () => {
     const orig = originals[UGLY]!;
     const final = readFileSync(join(l.main, path(UGLY)), 'utf8');
     const fmEnd = (t: string) => t.indexOf('\n---\n') + 5;
     expect(final.slice(0, fmEnd(final))).toBe(
-      orig.slice(0, fmEnd(orig)).replace('state: running', 'state: running').replace('attempt: 1', 'attempt: 3').replace('\n---\n', '\nfailure_class: oom_gpu\n---\n'),
+      orig.slice(0, fmEnd(orig)).replace('state: running', 'state: running').replace('attempt: 1', 'attempt: 3'),
     );
     const { added, missing } = addedLines(orig.slice(fmEnd(orig)), final.slice(fmEnd(final)));
     expect(missing).toEqual([]);

@@ -141,9 +141,45 @@ export interface PassportInputs {
 /** Credentials never go into a passport: `https://user:token@host/x` → `https://host/x`. */
 const withoutCredentials = (url: string) => url.replace(/^([a-z][\w+.-]*:\/\/)[^@/]*@/i, '$1');
 
-export async function passportInputs(ledger: Ledger, checkpoint: string, opts: { run?: string; commit?: string; step?: number }): Promise<PassportInputs> {
+/**
+ * The repository as a passport names it: a remote URL without credentials;
+ * for a remote that is a path on this machine, only its name (a path is a
+ * private detail that publish must not carry).
+ */
+function repoName(remote: string): string {
+  const local = remote.startsWith('/') || remote.startsWith('.') || remote.startsWith('~') || /^file:\/\//i.test(remote);
+  return local ? path.basename(remote.replace(/\/+$/, '')).replace(/\.git$/, '') : withoutCredentials(remote);
+}
+
+/**
+ * The step from the directory name, else from metadata.json's `step`; when
+ * both say one, they must agree.
+ */
+async function checkpointStep(root: string, given?: number): Promise<number> {
+  if (given !== undefined) return given;
   const { usageError } = await import('../../core/errors.js');
   const { parseStep } = await import('../../checkpoints/index.js');
+  const { readFile } = await import('node:fs/promises');
+  const fromName = parseStep(path.basename(root));
+  let fromMeta: number | null = null;
+  try {
+    const meta = JSON.parse(await readFile(path.join(root, 'metadata.json'), 'utf8')) as { step?: unknown };
+    if (typeof meta.step === 'number' && Number.isSafeInteger(meta.step) && meta.step >= 0) fromMeta = meta.step;
+  } catch {
+    // No readable metadata.json: the name must say the step.
+  }
+  if (fromName !== null && fromMeta !== null && fromName !== fromMeta) {
+    throw usageError('CHECKPOINT_STEP_MISMATCH', `${path.basename(root)} says step ${fromName} but its metadata.json says ${fromMeta}`, 'find out which is right and pass --step <n>; never guess the step');
+  }
+  const step = fromName ?? fromMeta;
+  if (step === null) {
+    throw usageError('CHECKPOINT_STEP_UNPARSED', `cannot parse a numeric step from ${path.basename(root)} or its metadata.json`, 'pass --step <n>; never guess the step');
+  }
+  return step;
+}
+
+export async function passportInputs(ledger: Ledger, checkpoint: string, opts: { run?: string; commit?: string; step?: number }): Promise<PassportInputs> {
+  const { usageError } = await import('../../core/errors.js');
   const { sha256File } = await import('../../core/hash.js');
   const root = path.resolve(checkpoint);
   if (!isDir(root)) throw notFound('CHECKPOINT_NOT_FOUND', `checkpoint ${root} is not a directory`, 'pass the checkpoint directory (e.g. <output root>/checkpoints/100000)');
@@ -156,14 +192,11 @@ export async function passportInputs(ledger: Ledger, checkpoint: string, opts: {
   if (!commit) {
     throw usageError('PASSPORT_COMMIT_REQUIRED', `${found.runId} records no launch git SHA in its Job blocks`, 'record `- git_sha: <sha>` in the Job block, or pass --commit <sha> (the commit the checkpoint was trained from)');
   }
-  const step = opts.step ?? parseStep(path.basename(root));
-  if (step === null) {
-    throw usageError('CHECKPOINT_STEP_UNPARSED', `cannot parse a numeric step from ${path.basename(root)}`, 'pass --step <n>; never guess the step');
-  }
+  const step = await checkpointStep(root, opts.step);
   const remote = await ledger.git.remoteUrl(ledger.config.remote);
   const provenance: PassportInputs['provenance'] = {
     run_log_path: found.ctx.run.path,
-    training_repo: a.repo ?? (remote ? withoutCredentials(remote) : path.basename(ledger.gitTop)),
+    training_repo: a.repo ?? (remote ? repoName(remote) : path.basename(ledger.gitTop)),
     training_repo_commit: commit,
   };
   if (a.configSnapshot) {

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { CommandOutput } from '../../cli/output.js';
 import { sha256File } from '../../core/hash.js';
+import { Git } from '../../git/git.js';
 import { openLedger, type Ledger } from '../../git/ledger-repo.js';
 import { commit } from '../../ledger/commit.js';
 import { writeSignoff } from '../../publish/signoff.js';
@@ -18,6 +19,8 @@ export interface CkptSignoffInput extends LedgerInput {
   verdict: string;
   reason?: string;
   run?: string;
+  /** The person who signs (default: git's user.name). */
+  by?: string;
   'skip-dir'?: string[];
   version: string;
 }
@@ -25,7 +28,10 @@ export interface CkptSignoffInput extends LedgerInput {
 export async function ckptSignoffService(input: CkptSignoffInput): Promise<CommandOutput<CkptSignoffResult>> {
   const root = path.resolve(input.checkpoint);
   const verdict = input.verdict as 'pass' | 'soft_signal';
-  const written = await writeSignoff(root, { verdict, reason: input.reason, tool: 'runlog', version: input.version, skipDirs: input['skip-dir'] });
+  const ledger = tryLedger(input.ledger);
+  // A signoff names the person, not only the tool.
+  const by = input.by?.trim() || (await new Git(ledger?.root ?? process.cwd()).userName()) || undefined;
+  const written = await writeSignoff(root, { verdict, reason: input.reason, tool: 'runlog', version: input.version, by, skipDirs: input['skip-dir'] });
   const sha256 = await sha256File(written.file);
   const result: CkptSignoffResult = {
     file: written.file,
@@ -39,15 +45,14 @@ export async function ckptSignoffService(input: CkptSignoffInput): Promise<Comma
     commit: null,
     pushed: false,
   };
-  const human = [`${written.file}: verdict ${verdict}, ${result.artifacts} artifact(s) signed and verified`];
+  const human = [`${written.file}: verdict ${verdict}${by ? ` by ${by}` : ''}, ${result.artifacts} artifact(s) signed and verified`];
   const warnings = written.report.warnings.map((w) => `warning: ${w.message}`);
-  const ledger = tryLedger(input.ledger);
   const run = ledger ? await runForCheckpoint(ledger, root, input.run) : null;
   if (!ledger || !run) {
     warnings.push('warning: no run log names this checkpoint: the signoff is not recorded in a run log (pass --run to record it)');
     return { result, human, warnings };
   }
-  const args = { run: run.runId, at: new Date().toISOString(), checkpoint: run.recorded, verdict, reason: result.verdict_reason, sha256 };
+  const args = { run: run.runId, at: new Date().toISOString(), checkpoint: run.recorded, verdict, reason: result.verdict_reason, sha256, ...(by ? { by } : {}) };
   const tx = await commit(ledger, { kind: 'ckpt-signoff', run: run.runId, args }, { push: input.push });
   return { result: { ...result, run: run.runId, ...committed(tx) }, human, warnings, pushError: tx.pushError };
 }

@@ -25,8 +25,8 @@ import type { PassportRecordArgs, PruneRecordArgs, SealRecordArgs, SignoffRecord
 import type { JobRequeueArgs } from './job-requeue.js';
 import type { JobEndArgs, JobIntentArgs, JobLaunchArgs, JobRejectArgs, JobUpdateArgs } from './jobs.js';
 import type { PlotArgs } from './plot.js';
-import type { HeroInitArgs, HeroLaunchArgs, LogbookEventArgs, MirrorPostedArgs } from './logbook.js';
-import type { AppendArgs, CancelArgs, CompleteArgs, FailArgs, NewArgs, ResumeArgs } from './record.js';
+import type { HeroInitArgs, HeroLaunchArgs, HeroLinkArgs, LogbookEventArgs, MirrorPostedArgs } from './logbook.js';
+import type { AppendArgs, CancelArgs, CompleteArgs, FailArgs, NewArgs, RequestArgs, ResumeArgs } from './record.js';
 import type { BatchArgs, CampaignFetchArgs, CampaignHaltArgs, CampaignLaunchArgs, CampaignResumeArgs, CampaignSetArgs } from './campaign.js';
 
 interface ArgsByKind {
@@ -37,6 +37,7 @@ interface ArgsByKind {
   fail: FailArgs;
   cancel: CancelArgs;
   resume: ResumeArgs;
+  request: RequestArgs;
   timeline: { group?: string };
   experiments: { group?: string };
   'ckpt-prune': PruneRecordArgs;
@@ -55,6 +56,7 @@ interface ArgsByKind {
   'hero-launch': HeroLaunchArgs;
   'babysit-event': LogbookEventArgs;
   'mirror-posted': MirrorPostedArgs;
+  'hero-link': HeroLinkArgs;
   plot: PlotArgs;
   'campaign-launch': CampaignLaunchArgs;
   'campaign-halt': CampaignHaltArgs;
@@ -145,7 +147,7 @@ function frozenManifest(t: Types) {
 type Types = ReturnType<typeof fieldTypes>;
 
 function entryArgs(t: Types) {
-  return { at: t.name, title: t.line, fields: t.fields, eventId: t.name, mirror: z.enum(['pending', 'none']) };
+  return { at: t.name, seconds: z.boolean().optional(), title: t.line, fields: t.fields, eventId: t.name, mirror: z.enum(['pending', 'none']) };
 }
 
 function newArgs(t: Types): Schema<NewArgs> {
@@ -175,6 +177,8 @@ const BUILDERS: { [K in OperationKind]: (t: Types) => Schema<ArgsByKind[K]> } = 
       finalStep: t.count.optional(),
       metrics: t.metrics,
       checkpoint: t.line.optional(),
+      checkpointUnder: t.line.optional(),
+      startMetrics: t.metrics.optional(),
       summary: t.line.optional(),
       results: t.fields.optional(),
       at: t.name,
@@ -182,6 +186,7 @@ const BUILDERS: { [K in OperationKind]: (t: Types) => Schema<ArgsByKind[K]> } = 
     }),
   fail: (t) => z.object({ run: t.name, failureClass: t.name, reason: t.line, at: t.name, state: t.state.optional() }),
   cancel: (t) => z.object({ run: t.name, reason: t.line, at: t.name }),
+  request: (t) => z.object({ run: t.name, at: t.name, changes: z.array(z.tuple([t.name, t.line.optional(), t.line])) }),
   resume: (t) => z.object({ run: t.name, from: t.line.optional(), at: t.name, label: t.line.optional(), fields: t.fields.optional(), exhausted: z.boolean().optional() }),
   timeline: (t) => z.object({ group: t.name.optional() }),
   experiments: (t) => z.object({ group: t.name.optional() }),
@@ -195,7 +200,7 @@ const BUILDERS: { [K in OperationKind]: (t: Types) => Schema<ArgsByKind[K]> } = 
     }),
   'ckpt-passport': (t) => z.object({ run: t.name, at: t.name, checkpoint: t.line, step: t.count.nullable(), sha256: t.name, weightFiles: t.count }),
   'ckpt-signoff': (t) =>
-    z.object({ run: t.name, at: t.name, checkpoint: t.line, verdict: z.enum(['pass', 'soft_signal']), reason: t.line.nullable().optional(), sha256: t.name }),
+    z.object({ run: t.name, at: t.name, checkpoint: t.line, verdict: z.enum(['pass', 'soft_signal']), reason: t.line.nullable().optional(), sha256: t.name, by: t.line.optional() }),
   seal: (t) => z.object({ run: t.name, at: t.name, tag: t.name, target: t.name, milestone: t.name.optional(), sealCommit: t.name.optional() }),
   wandb: (t) => z.object({ run: t.name, at: t.name, job: t.name.optional(), local: t.line.optional(), synced: z.array(t.line) }),
   'job-intent': (t) => z.object({ run: t.name, key: t.name, attempt: t.count, at: t.name, fields: t.fields, ignore: t.name.optional() }),
@@ -217,6 +222,9 @@ const BUILDERS: { [K in OperationKind]: (t: Types) => Schema<ArgsByKind[K]> } = 
       retry: z.object({ key: t.name, label: t.line, notBefore: t.name, fields: t.fields }).optional(),
       readings: t.readings,
       results: t.fields.optional(),
+      startMetrics: t.metrics.optional(),
+      checkpoint: t.line.optional(),
+      checkpointUnder: t.line.optional(),
     }),
   'job-requeue': (t) =>
     z.object({
@@ -262,6 +270,7 @@ const BUILDERS: { [K in OperationKind]: (t: Types) => Schema<ArgsByKind[K]> } = 
       files: z.array(z.object({ path: t.name, content: t.text })),
     }),
   plot: (t) => z.object({ run: t.name, readings: z.array(z.any()) }),
+  'hero-link': (t) => z.object({ slug: t.name, path: t.name, issueUrl: t.line }),
   'mirror-posted': (t) => z.object({ slug: t.name, path: t.name, events: z.array(z.object({ eventId: t.name, state: z.literal('posted') })) }),
   'campaign-launch': (t) => z.object({ manifest: frozenManifest(t), date: t.name, at: t.name }),
   'campaign-halt': (t) => z.object({ campaign: t.name, reason: t.line, at: t.name, runs: z.array(t.name) }),

@@ -14,27 +14,6 @@ import type { Applied } from '../../core/operation.js';
 import type { LedgerView } from '../../git/ledger-repo.js';
 import { loadRunDoc } from './common.js';
 
-// ---- the Next gate ------------------------------------------------------
-
-/** Next never suggests eval or upload before the checkpoint has a passport and a signoff. */
-export const GATE_KEY = 'before eval or upload';
-
-export type GateStage = 'passport' | 'signoff' | 'signed';
-
-export function gateText(stage: GateStage, checkpoint: string, runId: string, verdict?: string): string {
-  const ckpt = `\`${checkpoint}\``;
-  if (stage === 'passport') {
-    return `generate \`MODEL_PASSPORT.json\` + \`SIGNOFF.json\` for ${ckpt}: \`runlog ckpt passport ${checkpoint} --run ${runId}\`, then \`runlog ckpt signoff ${checkpoint} --verdict pass\``;
-  }
-  if (stage === 'signoff') return `passport written for ${ckpt}; sign it off first: \`runlog ckpt signoff ${checkpoint} --verdict pass\` (or soft_signal with --reason)`;
-  return `${ckpt} has a verified passport and signoff (verdict ${verdict ?? 'pass'}); eval / upload / hand off may proceed`;
-}
-
-export function gateEdits(doc: RunLogDoc, stage: GateStage, checkpoint: string, runId: string, verdict?: string): Edit[] {
-  const next = doc.section('Next', 'first');
-  return next ? doc.fieldEdits(next, [[GATE_KEY, gateText(stage, checkpoint, runId, verdict)]]) : [];
-}
-
 // ---- record operations --------------------------------------------------
 
 /** A dated note in Status that keeps the run's state: its first word is not a state word. */
@@ -81,7 +60,6 @@ export function applyPassportRecord(view: LedgerView, a: PassportRecordArgs): Ap
   const edits: Edit[] = [noteEdit(doc, new Date(a.at), `passport written for \`${ckpt}\`${a.step !== null ? ` (step ${a.step})` : ''}: ${a.weightFiles} file(s), MODEL_PASSPORT.json sha256 ${a.sha256}`)];
   const results = doc.section('Results', 'first');
   if (results && sameCheckpoint(runArtifacts(doc).finalCheckpoint, ckpt)) edits.push(...doc.fieldEdits(results, [['passport', `\`MODEL_PASSPORT.json\` sha256 \`${a.sha256}\``]]));
-  edits.push(...gateEdits(doc, 'signoff', ckpt, a.run));
   return { writes: [{ path, content: applyEdits(doc.src.text, edits) }], subject: `${a.run}: log checkpoint passport`, result: { id: a.run, path } };
 }
 
@@ -92,6 +70,8 @@ export interface SignoffRecordArgs {
   verdict: 'pass' | 'soft_signal';
   reason?: string | null;
   sha256: string;
+  /** Who signed it off. */
+  by?: string;
 }
 
 export function applySignoffRecord(view: LedgerView, a: SignoffRecordArgs): Applied<{ id: string; path: string }> {
@@ -99,10 +79,10 @@ export function applySignoffRecord(view: LedgerView, a: SignoffRecordArgs): Appl
   doc.assertWritable();
   const ckpt = a.checkpoint;
   const verdict = a.verdict === 'soft_signal' && a.reason ? `soft_signal (${a.reason})` : a.verdict;
-  const edits: Edit[] = [noteEdit(doc, new Date(a.at), `signoff for \`${ckpt}\`: verdict ${verdict}, SIGNOFF.json sha256 ${a.sha256}`)];
+  const by = a.by ? `signed off by ${a.by}, ` : '';
+  const edits: Edit[] = [noteEdit(doc, new Date(a.at), `signoff for \`${ckpt}\`: ${by}verdict ${verdict}, SIGNOFF.json sha256 ${a.sha256}`)];
   const results = doc.section('Results', 'first');
   if (results && sameCheckpoint(runArtifacts(doc).finalCheckpoint, ckpt)) edits.push(...doc.fieldEdits(results, [['signoff', `\`${verdict}\``]]));
-  edits.push(...gateEdits(doc, 'signed', ckpt, a.run, verdict));
   return { writes: [{ path, content: applyEdits(doc.src.text, edits) }], subject: `${a.run}: log checkpoint signoff`, result: { id: a.run, path } };
 }
 

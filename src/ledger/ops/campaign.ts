@@ -127,7 +127,7 @@ export async function applyCampaignLaunch(view: LedgerView, a: CampaignLaunchArg
   for (const r of runs) {
     if (view.read(r.path) !== null) throw failed('RUN_EXISTS', `${r.path} already exists`, `remove or rename it; it is not part of campaign ${id}`);
   }
-  writes.push(timelineRebuild(view, folder, id, runs.map((r) => r.path.split('/').pop()!)));
+  writes.push(timelineRebuild(view, folder, id, runs.map((r) => ({ file: r.path.split('/').pop()! }))));
   if (frozen.manifest.type === 'experiment') {
     writes.push(await experimentsUpsert(view, folder, frozen.manifest.entries.map((e, i) => ({ run: runs[i]!.id.split('/').pop()!, description: displayCommand(e.command), status: 'pending', val_loss: '', notes: `campaign ${id}` })), []));
   }
@@ -217,7 +217,7 @@ export async function applyCampaignResume(view: LedgerView, a: CampaignResumeArg
   let writes: Write[] = [];
   const resumed: string[] = [];
   for (const r of a.runs) {
-    const applied = applyResume(overlay(view, writes), { run: r.run, at: a.at, label: r.label, exhausted: true, fields: [['idempotency_key', `\`${r.key}\``], ...r.fields] });
+    const applied = await applyResume(overlay(view, writes), { run: r.run, at: a.at, label: r.label, exhausted: true, fields: [['idempotency_key', `\`${r.key}\``], ...r.fields] });
     writes = mergeWrites(writes, applied.writes);
     resumed.push(r.run);
   }

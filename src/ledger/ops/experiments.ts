@@ -37,6 +37,9 @@ function rowFor(table: Table, run: string): number {
   return table.rows.findIndex((r) => namesOf(r.cells[c] ?? '').some((v) => v === stem || v === run));
 }
 
+/** A new row names its run as a link GitHub can follow: `[<run>](<run>.md)`. */
+const runLink = (run: string) => `[${run}](${encodeURI(run)}.md)`;
+
 const NUMBER = /^-?\d+(?:\.\d+)?(?:e[-+]?\d+)?$/i;
 
 /**
@@ -66,7 +69,7 @@ export async function experimentsUpsert(view: LedgerView, folder: string, rows: 
   if (!table) {
     const sep = existing.endsWith('\n') ? '\n' : '\n\n';
     const header = [...KNOWN];
-    const body = rows.map((r) => formatRow(header.map((h) => r[h] ?? ''))).join('\n');
+    const body = rows.map((r) => formatRow(header.map((h) => (h === 'run' ? runLink(r.run) : (r[h] ?? ''))))).join('\n');
     return { path, content: existing + src.fragment(`${sep}${formatRow(header)}\n|${header.map(() => '---').join('|')}|\n${body}\n`) };
   }
   const edits: Edit[] = [];
@@ -76,6 +79,7 @@ export async function experimentsUpsert(view: LedgerView, folder: string, rows: 
     if (idx === -1) {
       added.push(formatRow(table.header.map((h) => {
         const k = h.toLowerCase().replace(/[\s-]+/g, '_') as keyof ExperimentRow;
+        if (k === 'run') return runLink(row.run);
         return (KNOWN as readonly string[]).includes(k) ? (row[k] ?? '') : '';
       })));
       continue;

@@ -5,6 +5,7 @@ import type { Applied, Write } from '../../core/operation.js';
 import type { LedgerView } from '../../git/ledger-repo.js';
 import { listRunFiles, type RunFile } from '../read/runs.js';
 import { experimentsUpsert } from './experiments.js';
+import { fieldValue } from '../read/artifacts.js';
 import { timelineRebuild } from './timeline.js';
 
 export function applyInit(view: LedgerView): Applied<{ created: string[] }> {
@@ -38,13 +39,26 @@ export function runFolders(view: LedgerView, group?: string): Map<string | null,
 
 const folderPath = (view: LedgerView, group: string | null) => (group ? `${view.config.runs_dir}/${group}` : view.config.runs_dir);
 
+/** When a run log was created: its `created:` field, else its first dated Status entry. */
+function createdAt(text: string): number | undefined {
+  const m = /^- created: `?(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)`?/m.exec(text) ?? /^[-*] (\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?)/m.exec(text);
+  if (!m) return undefined;
+  const t = Date.parse(m[1]!.includes('T') ? m[1]! : `${m[1]!.replace(' ', 'T')}${m[1]!.length > 10 ? '' : 'T00:00'}Z`);
+  return Number.isNaN(t) ? undefined : t;
+}
+
 export function applyRebuildTimeline(view: LedgerView, a: { group?: string }): Applied<{ files: string[] }> {
   const writes: Write[] = [];
   for (const [group, runs] of runFolders(view, a.group)) {
     if (runs.length === 0) continue;
-    writes.push(timelineRebuild(view, folderPath(view, group), group, runs.map((r) => r.path.split('/').pop()!)));
+    writes.push(timelineRebuild(view, folderPath(view, group), group, runs.map((r) => ({ file: r.path.split('/').pop()!, created: createdAt(view.read(r.path) ?? '') }))));
   }
   return { writes, subject: `runlog: rebuild timeline${a.group ? ` (${a.group})` : ''}`, result: { files: writes.map((w) => w.path) } };
+}
+
+/** The val_loss an experiments row shows: the final one, never one read at an earlier step. */
+function finalValLoss(raw: string | undefined): string {
+  return raw === undefined || /\(step \d+\)/.test(raw) ? '' : (fieldValue(raw) ?? '');
 }
 
 export async function applyRebuildExperiments(view: LedgerView, a: { group?: string }): Promise<Applied<{ files: string[] }>> {
@@ -60,7 +74,7 @@ export async function applyRebuildExperiments(view: LedgerView, a: { group?: str
       rows.push({
         run: r.path.split('/').pop()!.replace(/\.md$/, ''),
         description: doc.view.objective ?? '',
-        val_loss: res['end_val_loss'] ?? res['val_loss'] ?? '',
+        val_loss: finalValLoss(res['end_val_loss'] ?? res['val_loss']),
         status: doc.view.state,
         notes: '',
       });

@@ -16,7 +16,7 @@ import { prepareOperation, type OperationKind } from './args.js';
 type AnyApply = (view: LedgerView, args: never) => Promise<Applied> | Applied;
 type Loader = () => Promise<AnyApply>;
 
-const record = (name: 'applyAppend' | 'applyCancel' | 'applyComplete' | 'applyFail' | 'applyNew' | 'applyResume'): Loader => async () => (await import('./record.js'))[name];
+const record = (name: 'applyAppend' | 'applyCancel' | 'applyComplete' | 'applyFail' | 'applyNew' | 'applyRequest' | 'applyResume'): Loader => async () => (await import('./record.js'))[name];
 const indexFiles = (name: 'applyInit' | 'applyRebuildExperiments' | 'applyRebuildTimeline'): Loader => async () => (await import('./index-files.js'))[name];
 const artifacts = (name: 'applyPassportRecord' | 'applyPruneRecord' | 'applySealRecord' | 'applySignoffRecord' | 'applyWandbRecord'): Loader => async () => (await import('./artifacts.js'))[name];
 const job = (kind: string): Loader => async () => (await import('./jobs.js')).JOB_OPERATIONS[kind as keyof typeof import('./jobs.js')['JOB_OPERATIONS']] as AnyApply;
@@ -31,6 +31,7 @@ const REGISTRY: Record<OperationKind, Loader> = {
   fail: record('applyFail'),
   cancel: record('applyCancel'),
   resume: record('applyResume'),
+  request: record('applyRequest'),
   timeline: indexFiles('applyRebuildTimeline'),
   experiments: indexFiles('applyRebuildExperiments'),
   'ckpt-prune': artifacts('applyPruneRecord'),
@@ -48,6 +49,7 @@ const REGISTRY: Record<OperationKind, Loader> = {
   'hero-event': logbook('hero-event'),
   'hero-launch': logbook('hero-launch'),
   'babysit-event': logbook('babysit-event'),
+  'hero-link': logbook('hero-link'),
   'mirror-posted': logbook('mirror-posted'),
   plot: async () => (await import('./plot.js')).applyPlot as AnyApply,
   'campaign-launch': campaign('applyCampaignLaunch'),
@@ -67,7 +69,26 @@ export const OPERATION_KINDS = Object.keys(REGISTRY) as OperationKind[];
 /** Apply an operation that already passed the door. */
 async function applyPrepared(view: LedgerView, ready: Operation): Promise<Applied> {
   const apply = await REGISTRY[ready.kind as OperationKind]();
-  return apply(view, ready.args as never);
+  const applied = await apply(view, ready.args as never);
+  return changesNext(ready) ? withNext(view, applied) : applied;
+}
+
+/** A status note changes nothing Next depends on: the hot path skips the second parse. */
+const changesNext = (op: Operation) => !(op.kind === 'append' && (op.args as { state?: string }).state === undefined);
+
+/**
+ * Every run log an operation wrote gets its Next lines recomputed from what
+ * the file now says, so no operation can leave a stale suggestion behind.
+ */
+async function withNext(view: LedgerView, applied: Applied): Promise<Applied> {
+  const runs = `${view.config.runs_dir}/`;
+  const isRunLog = (p: string) => p.startsWith(runs) && p.endsWith('.md') && !/(?:^|\/)(?:timeline|experiments)\.md$/.test(p);
+  if (!applied.writes.some((w) => isRunLog(w.path))) return applied;
+  const { refreshNext } = await import('./next-lines.js');
+  return {
+    ...applied,
+    writes: applied.writes.map((w) => (isRunLog(w.path) ? { ...w, content: refreshNext(w.content, w.path, w.path.slice(runs.length, -3)) } : w)),
+  };
 }
 
 /** A run log write whose front matter names a campaign (`campaign: <name>-<8 hex>`). */

@@ -138,13 +138,13 @@ export interface JobRejectArgs {
   fields: JobField[];
 }
 
-export function applyJobReject(view: LedgerView, a: JobRejectArgs): Applied<JobOpResult & { reasons?: string[] }> {
+export async function applyJobReject(view: LedgerView, a: JobRejectArgs): Promise<Applied<JobOpResult & { reasons?: string[] }>> {
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const from = doc.view.state;
   const fieldText = applyEdits(doc.src.text, jobFieldEdits(doc, [[KEY_FIELD, `\`${a.key}\``], ...a.fields, ['terminal_state', 'validation_failed']]));
   const first: Write[] = [{ path, content: fieldText }];
-  const appended = applyAppend(overlay(view, first), {
+  const appended = await applyAppend(overlay(view, first), {
     run: a.run,
     state: 'validation_failed',
     message: `rejected before launch: ${a.reasons.join('; ')}`,
@@ -210,6 +210,11 @@ export interface JobEndArgs {
   readings?: unknown;
   /** Results fields recorded with a completion (the strict W&B gate's verdict). */
   results?: JobField[];
+  /** The first values the output printed (start_train_loss), when Status has none. */
+  startMetrics?: Record<string, number>;
+  /** The newest complete checkpoint found under the attempt's output dir, and that dir. */
+  checkpoint?: string;
+  checkpointUnder?: string;
 }
 
 export async function applyJobEnd(view: LedgerView, a: JobEndArgs): Promise<Applied<JobOpResult>> {
@@ -225,7 +230,19 @@ export async function applyJobEnd(view: LedgerView, a: JobEndArgs): Promise<Appl
   const first: Write[] = [{ path, content: applyEdits(doc.src.text, jobFieldEdits(doc, endFields)) }];
   let ended: Applied;
   if (a.state === 'completed') {
-    ended = await applyComplete(overlay(view, first), { run: a.run, exitCode: 0, finalStep: a.step, metrics: a.metrics, summary: a.reason, results: a.results, at: a.at, readings: a.readings });
+    ended = await applyComplete(overlay(view, first), {
+      run: a.run,
+      exitCode: 0,
+      finalStep: a.step,
+      metrics: a.metrics,
+      startMetrics: a.startMetrics,
+      summary: a.reason,
+      results: a.results,
+      at: a.at,
+      readings: a.readings,
+      checkpoint: a.checkpoint,
+      checkpointUnder: a.checkpointUnder,
+    });
   } else {
     ended = await applyFail(overlay(view, first), { run: a.run, failureClass: a.failureClass ?? 'unknown', reason: a.reason, at: a.at, state: a.state });
   }
@@ -234,7 +251,7 @@ export async function applyJobEnd(view: LedgerView, a: JobEndArgs): Promise<Appl
   let retry: JobChange['retry'];
   let state: RunState = a.state;
   if (a.retry) {
-    const resumed = applyResume(overlay(view, writes), {
+    const resumed = await applyResume(overlay(view, writes), {
       run: a.run,
       at: a.at,
       label: a.retry.label,

@@ -13,11 +13,15 @@ import type { Applied, Write } from '../../core/operation.js';
 import type { LedgerView } from '../../git/ledger-repo.js';
 import { loadTemplate, renderTemplate } from '../templates.js';
 import { applyNew, type NewArgs } from './record.js';
+import { RunLogDoc } from '../../markdown/runlog.js';
+import { posix } from 'node:path';
 
 export type Field = [string, string];
 
 export interface EntryArgs {
   at: string;
+  /** Time the heading to the second. */
+  seconds?: boolean;
   title: string;
   fields: Field[];
   eventId: string;
@@ -42,7 +46,7 @@ function loadLogbook(view: LedgerView, path: string): LogbookDoc {
 /** The entry as the logbook writes it: `next` fields take the logbook's own spelling of the key. */
 function entryOf(doc: LogbookDoc, e: EntryArgs) {
   const fields = e.fields.map(([k, v]): Field => [/^next$/i.test(k) ? doc.nextKey : k, v]);
-  return { at: new Date(e.at), title: e.title, fields, eventId: e.eventId, mirror: e.mirror };
+  return { at: new Date(e.at), seconds: e.seconds, title: e.title, fields, eventId: e.eventId, mirror: e.mirror };
 }
 
 function entryEdit(doc: LogbookDoc, e: EntryArgs): Edit | null {
@@ -99,6 +103,57 @@ export function applyMirrorPosted(view: LedgerView, a: MirrorPostedArgs): Applie
   };
 }
 
+// ---- hero-link: adopt an issue for an existing logbook -------------------------
+
+export interface HeroLinkArgs {
+  slug: string;
+  path: string;
+  /** The issue's web URL. */
+  issueUrl: string;
+}
+
+/**
+ * The logbook names the issue where readers look for it: front matter
+ * `issue:` (when the file has front matter) and the Run Contract's `Issue`
+ * field (when it has a contract); one of them at least, nothing else.
+ */
+export function applyHeroLink(view: LedgerView, a: HeroLinkArgs): Applied<{ slug: string; path: string; issueUrl: string; changed: boolean }> {
+  const doc = loadLogbook(view, a.path);
+  const url = a.issueUrl;
+  const edits: Edit[] = [];
+  const fm = doc.outline.frontMatter;
+  if (fm) {
+    const raw = doc.src.text.slice(fm.rawStart, fm.rawEnd);
+    const m = /^issue:[^\r\n]*/m.exec(raw);
+    const line = `issue: ${url}`;
+    if (m) {
+      if (m[0] !== line) edits.push({ start: fm.rawStart + m.index, end: fm.rawStart + m.index + m[0].length, text: line });
+    } else edits.push({ start: fm.rawEnd, end: fm.rawEnd, text: doc.src.fragment(`${line}\n`) });
+  }
+  const contract = doc.outline.sections.find((x) => x.depth === 2 && /^run contract\b/i.test(x.title));
+  const issueLine = contract?.contentLines.find((l) => /^\s*[-*+]\s+Issue\s*:/i.test(l.text));
+  if (issueLine) {
+    const colon = issueLine.text.indexOf(':');
+    if (issueLine.text.slice(colon + 1).trim() !== url) edits.push({ start: issueLine.start + colon + 1, end: issueLine.end, text: ` ${url}` });
+  } else if (!fm) {
+    edits.push({ start: 0, end: 0, text: doc.src.fragment(`---\nissue: ${url}\n---\n`) });
+  }
+  return {
+    writes: edits.length > 0 ? [{ path: a.path, content: applyEdits(doc.src.text, edits) }] : [],
+    subject: `${a.slug}: link issue`,
+    result: { slug: a.slug, path: a.path, issueUrl: url, changed: edits.length > 0 },
+  };
+}
+
+/** `- logbook: [...](...)` in the run log's Mode section (a link GitHub follows), unless it names one already. */
+function linkLogbook(text: string, runLogPath: string, logbookPath: string): string {
+  const doc = new RunLogDoc(text, runLogPath);
+  const mode = doc.section('Mode', 'first');
+  if (!mode || doc.view.mode['logbook'] !== undefined) return text;
+  const rel = posix.relative(posix.dirname(runLogPath), logbookPath);
+  return applyEdits(text, doc.fieldEdits(mode, [['logbook', `[\`${logbookPath}\`](${rel})`]]));
+}
+
 // ---- hero-init ---------------------------------------------------------------
 
 export interface HeroInitArgs {
@@ -140,6 +195,16 @@ export async function applyHeroInit(view: LedgerView, a: HeroInitArgs): Promise<
     runLog = { id: made.result.id, path: made.result.path };
   } else if (a.runLog) {
     runLog = { id: a.runLog.link, path: a.runLog.path };
+  }
+  if (runLog) {
+    // Both ways: the run log names its logbook, so its Next knows it is a hero run.
+    const made = writes.find((w) => w.path === runLog!.path);
+    const text = made?.content ?? view.read(runLog.path);
+    if (text !== null) {
+      const linked = linkLogbook(text, runLog.path, a.path);
+      if (made) made.content = linked;
+      else if (linked !== text) writes.push({ path: runLog.path, content: linked });
+    }
   }
   const at = new Date(a.at);
   const t = formatInZone(at, 'UTC');
@@ -203,5 +268,6 @@ export const LOGBOOK_OPERATIONS = {
   'hero-event': applyHeroEvent,
   'hero-launch': applyHeroLaunch,
   'babysit-event': applyBabysitEvent,
+  'hero-link': applyHeroLink,
   'mirror-posted': applyMirrorPosted,
 } as const;

@@ -14,7 +14,6 @@ import type { Applied, Write } from '../../core/operation.js';
 import type { LedgerView } from '../../git/ledger-repo.js';
 import { loadTemplate, renderTemplate } from '../templates.js';
 import { folderOf, loadRunDoc, runPath } from './common.js';
-import { gateEdits } from './artifacts.js';
 import { experimentsUpsert } from './experiments.js';
 import { timelineAdd } from './timeline.js';
 
@@ -79,6 +78,12 @@ export async function applyNew(view: LedgerView, a: NewArgs): Promise<Applied<{ 
 
 // ---- append ---------------------------------------------------------------
 
+/** An experiment's row in experiments.md follows its state (a state change only). */
+async function statusRow(view: LedgerView, doc: RunLogDoc, run: string, state: RunState): Promise<Write[]> {
+  if (doc.view.runType !== 'experiment') return [];
+  return [await experimentsUpsert(view, folderOf(view, run), [{ run: run.split('/').pop()!, status: state }])];
+}
+
 export interface AppendArgs {
   run: string;
   message: string;
@@ -101,7 +106,7 @@ function entryEdits(doc: RunLogDoc, at: Date, state: RunState, step: number | nu
   return edits;
 }
 
-export function applyAppend(view: LedgerView, a: AppendArgs): Applied<EntryResult> {
+export async function applyAppend(view: LedgerView, a: AppendArgs): Promise<Applied<EntryResult>> {
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const from = doc.view.state;
@@ -110,8 +115,10 @@ export function applyAppend(view: LedgerView, a: AppendArgs): Applied<EntryResul
   const at = new Date(a.at);
   const message = a.message;
   const content = applyEdits(doc.src.text, entryEdits(doc, at, to, a.step, a.metrics, message));
+  const writes: Write[] = [{ path, content }];
+  if (to !== from) writes.push(...(await statusRow(view, doc, a.run, to)));
   return {
-    writes: [{ path, content }],
+    writes,
     subject: `${a.run}: log status${to !== from ? ` (${to})` : ''}`,
     result: { id: a.run, path, state: to, previousState: from, entry: { at: isoSeconds(at), state: to, step: a.step ?? null, metrics: a.metrics, message } },
   };
@@ -146,6 +153,10 @@ export interface CompleteArgs {
   finalStep?: number;
   metrics: Record<string, number>;
   checkpoint?: string;
+  /** The directory the checkpoint was found in, when runlog found it rather than being told. */
+  checkpointUnder?: string;
+  /** The first values the job printed (a supervisor that recorded no progress has none in Status). */
+  startMetrics?: Record<string, number>;
   summary?: string;
   /** Further Results fields (`wandb_gate`, ...), written as given. */
   results?: [string, string][];
@@ -154,28 +165,70 @@ export interface CompleteArgs {
   readings?: unknown;
 }
 
-function seriesEnds(doc: RunLogDoc, names: string[]): { first?: number; last?: number } {
+/** The first and last value of a metric in Status, and the step the last one was read at. */
+function seriesEnds(doc: RunLogDoc, names: string[]): { first?: number; last?: number; lastStep?: number | null } {
   let first: number | undefined;
   let last: number | undefined;
+  let lastStep: number | null | undefined;
   for (const e of doc.view.status) {
     for (const n of names) {
       const v = e.metrics[n];
       if (v === undefined) continue;
       if (first === undefined) first = v;
       last = v;
+      lastStep = e.step;
       break;
     }
   }
-  return { first, last };
+  return { first, last, lastStep };
 }
 
-export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<Applied<EntryResult & { results: Record<string, string>; chart: string | null }>> {
+const CLOCK = /^(\d+):(\d{2}):(\d{2})$/;
+
+/**
+ * Each attempt's runtime (from its Job block; the latest one as it ends now)
+ * and their sum: a run retried twice ran for all three attempts.
+ */
+function attemptRuntimes(doc: RunLogDoc, latest: string | null): { total: string | null; perAttempt: string | null } {
+  const jobs = doc.view.jobs;
+  const parts: { n: string; seconds: number; text: string }[] = [];
+  jobs.forEach((j, i) => {
+    const raw = (i === jobs.length - 1 ? latest : null) ?? j.fields['runtime']?.replace(/`/g, '').trim() ?? '';
+    const m = CLOCK.exec(raw);
+    if (m) parts.push({ n: (j.fields['attempt'] ?? String(i + 1)).replace(/`/g, '').trim(), seconds: Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]), text: raw });
+  });
+  if (parts.length === 0) return { total: null, perAttempt: null };
+  const total = runtime(parts.reduce((s, p) => s + p.seconds, 0) * 1000);
+  return { total, perAttempt: parts.length > 1 ? parts.map((p) => `${p.n}: ${p.text}`).join(', ') : null };
+}
+
+const LOSSES = ['train_loss', 'loss', 'val_loss', 'eval_loss'];
+
+/** Results fields for the metrics given on the command line (losses go to their end_* fields). */
+function metricFields(metrics: Record<string, number>): [string, string][] {
+  const out: [string, string][] = [];
+  const train = metrics['train_loss'] ?? metrics['loss'];
+  const val = metrics['val_loss'] ?? metrics['eval_loss'];
+  if (train !== undefined) out.push(['end_train_loss', `\`${train}\``]);
+  if (val !== undefined) out.push(['end_val_loss', `\`${val}\``]);
+  for (const [k, v] of Object.entries(metrics)) if (!LOSSES.includes(k)) out.push([k, `\`${v}\``]);
+  return out;
+}
+
+function checkpointField(path: string, under?: string): [string, string] {
+  return ['checkpoint', `\`${path}\`${under ? ` (found under \`${under}\`)` : ''}`];
+}
+
+type CompleteResult = EntryResult & { results: Record<string, string>; chart: string | null; amended?: string[] };
+
+export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<Applied<CompleteResult>> {
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   if (a.exitCode !== undefined && a.exitCode !== 0) {
     throw usageError('NONZERO_EXIT', `exit code ${a.exitCode} is not a completion`, `record a failure instead: runlog fail ${a.run} --class <class> --reason <text>`);
   }
   const from = doc.view.state;
+  if (from === 'completed') return amendResults(view, doc, path, a);
   checkTransition(from, 'completed');
   const at = new Date(a.at);
   const lastStep = [...doc.view.status].reverse().find((e) => e.step !== null)?.step ?? null;
@@ -183,40 +236,47 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
   const summary = a.summary ?? '';
   const message = [`exit code ${a.exitCode ?? 0}`, summary].filter(Boolean).join('; ');
   const edits = entryEdits(doc, at, 'completed', finalStep, a.metrics, message);
+  // A completed run has no failure class, whatever an earlier attempt had.
+  const cleared = doc.frontMatterEdit('failure_class', null);
+  if (cleared) edits.push(cleared);
   edits.push(...endJobEdits(doc, at));
 
   const results: [string, string][] = [];
   const job = doc.view.jobs[doc.view.jobs.length - 1]?.fields ?? {};
   // The runtime this completion writes into the Job block, not a stale one read before it.
-  const rt = jobRuntime(doc, at) ?? job['runtime'];
-  if (rt) results.push(['runtime', `\`${rt}\``]);
+  const runtimes = attemptRuntimes(doc, jobRuntime(doc, at));
+  const rt = runtimes.total ?? job['runtime'];
+  if (rt) results.push(['runtime', `\`${rt.replace(/`/g, '')}\``]);
+  if (runtimes.perAttempt) results.push(['runtime_per_attempt', runtimes.perAttempt]);
   if (finalStep !== null) results.push(['final step', String(finalStep)]);
+  // A metric last seen before the final step says at which step it was read.
+  const atStep = (s: number | null | undefined) => (finalStep !== null && s !== undefined && s !== null && s !== finalStep ? ` (step ${s})` : '');
   const train = seriesEnds(doc, ['train_loss', 'loss']);
   const val = seriesEnds(doc, ['val_loss', 'eval_loss']);
-  const endTrain = a.metrics['train_loss'] ?? a.metrics['loss'] ?? train.last;
-  const endVal = a.metrics['val_loss'] ?? a.metrics['eval_loss'] ?? val.last;
-  if (train.first !== undefined) results.push(['start_train_loss', `\`${train.first}\``]);
-  if (endTrain !== undefined) results.push(['end_train_loss', `\`${endTrain}\``]);
+  const endTrain = a.metrics['train_loss'] ?? a.metrics['loss'];
+  const endVal = a.metrics['val_loss'] ?? a.metrics['eval_loss'];
+  const startTrain = train.first ?? a.startMetrics?.['train_loss'];
+  if (startTrain !== undefined) results.push(['start_train_loss', `\`${startTrain}\``]);
+  if (endTrain === undefined && train.last !== undefined) results.push(['end_train_loss', `\`${train.last}\`${atStep(train.lastStep)}`]);
   if (val.first !== undefined) results.push(['start_val_loss', `\`${val.first}\``]);
-  if (endVal !== undefined) results.push(['end_val_loss', `\`${endVal}\``]);
-  for (const [k, v] of Object.entries(a.metrics)) if (!['train_loss', 'loss', 'val_loss', 'eval_loss'].includes(k)) results.push([k, `\`${v}\``]);
+  if (endVal === undefined && val.last !== undefined) results.push(['end_val_loss', `\`${val.last}\`${atStep(val.lastStep)}`]);
+  results.push(...metricFields(a.metrics));
   if (summary) results.push(['loss_one_liner', summary]);
   for (const [k, v] of a.results ?? []) results.push([k, v]);
-  if (a.checkpoint) results.push(['checkpoint', `\`${a.checkpoint}\``]);
+  if (a.checkpoint) results.push(checkpointField(a.checkpoint, a.checkpointUnder));
   const snapshot = job['config_snapshot'] ?? job['config snapshot'];
-  if (snapshot) results.push(['config_snapshot', `\`${snapshot}\``]);
+  if (snapshot) results.push(['config_snapshot', `\`${snapshot.replace(/`/g, '')}\``]);
   const resultsSection = doc.section('Results', 'first');
   if (resultsSection && results.length > 0) edits.push(...doc.fieldEdits(resultsSection, results));
-  if (a.checkpoint) edits.push(...gateEdits(doc, 'passport', a.checkpoint, a.run));
-  edits.push(...nextAfterCompletion(doc, a.run));
 
   // The chart is drawn from the file as completed, so it shows the final entry and checkpoint.
   const { chartWrites } = await import('./plot.js');
   const charted = chartWrites(view, a.run, path, applyEdits(doc.src.text, edits), a.readings);
   const writes: Write[] = [{ path, content: charted.content }];
   if (charted.svg) writes.push(charted.svg);
+  const valLoss = endVal ?? (val.lastStep === finalStep || finalStep === null ? val.last : undefined);
   if (doc.view.runType === 'experiment') {
-    writes.push(await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: 'completed', val_loss: endVal !== undefined ? String(endVal) : undefined }]));
+    writes.push(await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: 'completed', val_loss: valLoss !== undefined ? String(valLoss) : undefined }]));
   }
   return {
     writes,
@@ -233,17 +293,45 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
   };
 }
 
-/** The template's first Next line, which says nothing useful once the run is done. */
-const NEW_RUN_NEXT = '- submit the job and record its execution id';
-
 /**
- * After completion, the template's "submit the job" line becomes what the
- * seed suggests next (resume for more steps). Lines a person wrote stay.
+ * `complete` on a completed run: the Results fields given are added or
+ * replaced (an eval after the fact, the checkpoint, a better summary) and one
+ * Status note says which; the state and the Job blocks stay as they are.
  */
-function nextAfterCompletion(doc: RunLogDoc, runId: string): Edit[] {
-  const line = doc.section('Next', 'first')?.bodyLines.find((l) => l.text.trim() === NEW_RUN_NEXT);
-  if (!line) return [];
-  return [{ start: line.start, end: line.end, text: `- review Results and the W&B curves; to train further on the same config: \`runlog resume ${runId} --from <checkpoint>\`` }];
+async function amendResults(view: LedgerView, doc: RunLogDoc, path: string, a: CompleteArgs): Promise<Applied<CompleteResult>> {
+  const fields: [string, string][] = [];
+  if (a.finalStep !== undefined) fields.push(['final step', String(a.finalStep)]);
+  fields.push(...metricFields(a.metrics));
+  if (a.summary) fields.push(['loss_one_liner', a.summary]);
+  if (a.checkpoint) fields.push(checkpointField(a.checkpoint, a.checkpointUnder));
+  if (fields.length === 0) {
+    throw usageError('NOTHING_TO_AMEND', `${a.run} is already completed and nothing to amend was given`, `add what changed: runlog complete ${a.run} --metric <key=value> / --checkpoint <dir> / --summary <text>`);
+  }
+  const results = doc.section('Results', 'first');
+  if (!results) throw failed('NO_RESULTS_SECTION', `${path} has no ## Results section to amend`, 'add a `## Results` section by hand, commit it, then run complete again');
+  const at = new Date(a.at);
+  const names = fields.map(([k, v]) => (k === 'loss_one_liner' || k === 'checkpoint' ? k : `${k}=${v.replace(/`/g, '')}`));
+  const message = `results amended: ${names.join(', ')}`;
+  const edits: Edit[] = [doc.appendStatusEdit(`- ${statusStamp(at)} — ${message}`), ...doc.fieldEdits(results, fields)];
+  const writes: Write[] = [{ path, content: applyEdits(doc.src.text, edits) }];
+  const val = a.metrics['val_loss'] ?? a.metrics['eval_loss'];
+  if (doc.view.runType === 'experiment' && val !== undefined) {
+    writes.push(await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: 'completed', val_loss: String(val) }]));
+  }
+  return {
+    writes,
+    subject: `${a.run}: amend results`,
+    result: {
+      id: a.run,
+      path,
+      state: 'completed',
+      previousState: 'completed',
+      entry: { at: isoSeconds(at), state: 'completed', step: null, metrics: a.metrics, message },
+      results: Object.fromEntries(fields.map(([k, v]) => [k, v.replace(/`/g, '')])),
+      chart: null,
+      amended: fields.map(([k]) => k),
+    },
+  };
 }
 
 export interface FailArgs {
@@ -259,6 +347,7 @@ export async function applyFail(view: LedgerView, a: FailArgs): Promise<Applied<
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const from = doc.view.state;
+  if (a.state === undefined && TERMINAL.has(from) && from !== 'completed') return amendFailure(doc, path, a);
   const to = a.state ?? 'command_failed';
   checkTransition(from, to);
   const at = new Date(a.at);
@@ -271,6 +360,28 @@ export async function applyFail(view: LedgerView, a: FailArgs): Promise<Applied<
     writes,
     subject: `${a.run}: ${to === 'command_failed' ? 'fail' : to} (${a.failureClass})`,
     result: { id: a.run, path, state: to, previousState: from, failureClass: a.failureClass, entry: { at: isoSeconds(at), state: to, step: null, metrics: {}, message } },
+  };
+}
+
+/**
+ * `fail` on a run that already ended in failure corrects its class and
+ * reason: the front matter and the last Job block take the new class, one
+ * Status note says what it was; the state stays.
+ */
+function amendFailure(doc: RunLogDoc, path: string, a: FailArgs): Applied<EntryResult & { failureClass: string }> {
+  const at = new Date(a.at);
+  const before = doc.view.failureClass ?? doc.view.jobs.at(-1)?.fields['failure_class']?.replace(/`/g, '') ?? 'none';
+  const message = `failure amended: class ${before} → ${a.failureClass}; ${a.reason}`;
+  const edits: Edit[] = [doc.appendStatusEdit(`- ${statusStamp(at)} — ${message}`)];
+  const fm = doc.frontMatterEdit('failure_class', a.failureClass);
+  if (fm) edits.push(fm);
+  const job = doc.section('Job', 'last');
+  if (job) edits.push(...doc.fieldEdits(job, [['failure_class', a.failureClass]]));
+  const state = doc.view.state;
+  return {
+    writes: [{ path, content: applyEdits(doc.src.text, edits) }],
+    subject: `${a.run}: amend failure (${a.failureClass})`,
+    result: { id: a.run, path, state, previousState: state, failureClass: a.failureClass, entry: { at: isoSeconds(at), state, step: null, metrics: {}, message } },
   };
 }
 
@@ -295,6 +406,31 @@ export async function applyCancel(view: LedgerView, a: CancelArgs, opts: { exper
   return { writes, subject: `${a.run}: cancel`, result: { id: a.run, path, state: 'canceled', previousState: from, entry: { at: isoSeconds(at), state: 'canceled', step: null, metrics: {}, message } } };
 }
 
+// ---- request ----------------------------------------------------------------
+
+export interface RequestArgs {
+  run: string;
+  at: string;
+  /** [Config key, value before (absent when unset), value now]. */
+  changes: [string, string | undefined, string][];
+}
+
+/**
+ * A new script or config for the run's next attempt (`submit`/`retry
+ * --script/--config`): the Config section says what will run, and a Status
+ * entry says what it said before.
+ */
+export function applyRequest(view: LedgerView, a: RequestArgs): Applied<{ id: string; path: string }> {
+  const { doc, path } = loadRunDoc(view, a.run);
+  doc.assertWritable();
+  const config = doc.section('Config', 'first');
+  if (!config) throw failed('BROKEN_RUN_LOG', `${path} has no ## Config section to record the request in`, 'add a `## Config` section by hand, commit it, then run the command again');
+  const value = (v: string) => `\`${v}\``;
+  const said = a.changes.map(([k, before, now]) => `${k} ${before && !/^n\/?a$/i.test(before) ? value(before) : '(none)'} → ${value(now)}`).join(', ');
+  const edits: Edit[] = [...doc.fieldEdits(config, a.changes.map(([k, , now]) => [k, value(now)])), doc.appendStatusEdit(`- ${statusStamp(new Date(a.at))} — request updated: ${said}`)];
+  return { writes: [{ path, content: applyEdits(doc.src.text, edits) }], subject: `${a.run}: update request`, result: { id: a.run, path } };
+}
+
 // ---- resume ---------------------------------------------------------------
 
 export interface ResumeArgs {
@@ -309,7 +445,7 @@ export interface ResumeArgs {
   exhausted?: boolean;
 }
 
-export function applyResume(view: LedgerView, a: ResumeArgs): Applied<EntryResult & { attempt: number; heading: string }> {
+export async function applyResume(view: LedgerView, a: ResumeArgs): Promise<Applied<EntryResult & { attempt: number; heading: string }>> {
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const from = doc.view.state;
@@ -330,8 +466,11 @@ export function applyResume(view: LedgerView, a: ResumeArgs): Applied<EntryResul
   fields.push(...(a.fields ?? []));
   const message = `${a.label ?? 'resumed'} as attempt ${attempt}${a.from ? ` from ${a.from}` : ''}`;
   const edits: Edit[] = [doc.jobBlockEdit(heading, fields), ...entryEdits(doc, at, 'pending', undefined, {}, message, { attempt: String(attempt) })];
+  // The class belongs to the attempt that failed (its Job block keeps it), not to the run going again.
+  const cleared = doc.frontMatterEdit('failure_class', null);
+  if (cleared) edits.push(cleared);
   return {
-    writes: [{ path, content: applyEdits(doc.src.text, edits) }],
+    writes: [{ path, content: applyEdits(doc.src.text, edits) }, ...(await statusRow(view, doc, a.run, 'pending'))],
     subject: `${a.run}: ${a.label?.startsWith('retry') ? 'log retry' : 'log resume'}`,
     result: { id: a.run, path, state: 'pending', previousState: from, attempt, heading, entry: { at: isoSeconds(at), state: 'pending', step: null, metrics: {}, message } },
   };

@@ -28,18 +28,49 @@ function fileDate(file: string): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-export function timelineLine(n: number, file: string): string {
+/**
+ * `` 1. [`<file>`](<file>) — Sunday, Mar 22nd ``: the hand-kept line, as a
+ * link GitHub can follow; `linked: false` writes the plain form, for a list
+ * a person keeps that way.
+ */
+export function timelineLine(n: number, file: string, linked = true): string {
   const d = fileDate(file);
-  return `${n}. \`${file}\`${d ? ` — ${timelineDate(d)}` : ''}`;
+  const name = linked ? `[\`${file}\`](${encodeURI(file)})` : `\`${file}\``;
+  return `${n}. ${name}${d ? ` — ${timelineDate(d)}` : ''}`;
 }
 
-/** Sort by the date in the name, then by name: `<date>_<task>.md` and `<task>_<date>.md` alike. */
-export function sortRunFiles(files: string[]): string[] {
-  return [...files].sort((a, b) => {
-    const da = fileDate(a)?.getTime() ?? 0;
-    const db = fileDate(b)?.getTime() ?? 0;
-    return da - db || (a < b ? -1 : a > b ? 1 : 0);
-  });
+/** New lines follow the list's own style: links, unless every line it has is plain. */
+const linkedStyle = (lines: string[]) => lines.length === 0 || lines.some((l) => /\[`[^`]+`\]\(/.test(l));
+
+/** A line as it reads without the link: `` 1. `<file>` — … `` (what older runlog and people write). */
+const unlinked = (line: string) => line.replace(/\[(`[^`]+`)\]\([^)\s]*\)/, '$1');
+
+/** The run file a list line names, or null. */
+function fileOf(line: string): string | null {
+  return /`([^`]+\.md)`/.exec(line)?.[1] ?? null;
+}
+
+export interface TimelineFile {
+  file: string;
+  /** When the run log was created (ms), when it says: same-day runs are listed in creation order. */
+  created?: number;
+}
+
+const dayOf = (file: string) => fileDate(file)?.getTime() ?? 0;
+
+/**
+ * By the date in the name (`<date>_<task>.md` and `<task>_<date>.md` alike),
+ * then by creation time, then by the order the list already has (runs
+ * created within the same second), then by name.
+ */
+export function sortRunFiles(files: TimelineFile[], listed: string[] = []): string[] {
+  const pos = (f: string) => {
+    const i = listed.indexOf(f);
+    return i === -1 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  return [...files]
+    .sort((a, b) => dayOf(a.file) - dayOf(b.file) || (a.created ?? Infinity) - (b.created ?? Infinity) || pos(a.file) - pos(b.file) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+    .map((f) => f.file);
 }
 
 /** The numbered list's line range in an existing timeline, or null. */
@@ -63,7 +94,11 @@ function listRange(src: Source): { first: number; last: number } | null {
   return first === -1 ? null : { first, last };
 }
 
-/** Add one run at the end of the folder's timeline (creating it from the template). */
+/**
+ * Add one run to the folder's timeline (creating it from the template): after
+ * every run of the same or an earlier date, since it is the newest of its
+ * day. Lines after it only get their number moved; every other byte stays.
+ */
 export function timelineAdd(view: LedgerView, folder: string, group: string | null, file: string): { path: string; content: string } {
   const path = `${folder}/timeline.md`;
   const existing = view.read(path);
@@ -78,23 +113,51 @@ export function timelineAdd(view: LedgerView, folder: string, group: string | nu
     const sep = existing.endsWith('\n') ? (existing.endsWith('\n\n') ? '' : '\n') : '\n\n';
     return { path, content: existing + src.fragment(`${sep}${timelineLine(1, file)}\n`) };
   }
-  const lastLine = src.lines[range.last]!;
-  const n = Number(/^ {0,3}(\d+)/.exec(lastLine.text)![1]) + 1;
-  const text = lastLine.next === lastLine.end ? `\n${timelineLine(n, file)}` : `${timelineLine(n, file)}\n`;
-  return { path, content: applyEdits(existing, [{ start: lastLine.next, end: lastLine.next, text: src.fragment(text) }]) };
+  const items = src.lines.slice(range.first, range.last + 1).filter((l) => ITEM.test(l.text));
+  const linked = linkedStyle(items.map((l) => l.text));
+  const day = dayOf(file);
+  const after = items.findIndex((l) => {
+    const f = fileOf(l.text);
+    return f !== null && dayOf(f) > day;
+  });
+  if (after === -1) {
+    const lastLine = src.lines[range.last]!;
+    const n = Number(/^ {0,3}(\d+)/.exec(lastLine.text)![1]) + 1;
+    const text = lastLine.next === lastLine.end ? `\n${timelineLine(n, file, linked)}` : `${timelineLine(n, file, linked)}\n`;
+    return { path, content: applyEdits(existing, [{ start: lastLine.next, end: lastLine.next, text: src.fragment(text) }]) };
+  }
+  const at = items[after]!;
+  const n = Number(/^ {0,3}(\d+)/.exec(at.text)![1]);
+  const edits = [{ start: at.start, end: at.start, text: src.fragment(`${timelineLine(n, file, linked)}\n`) }];
+  for (const l of items.slice(after)) {
+    const m = /^( {0,3})(\d+)/.exec(l.text)!;
+    edits.push({ start: l.start + m[1]!.length, end: l.start + m[0].length, text: String(Number(m[2]) + 1) });
+  }
+  return { path, content: applyEdits(existing, edits) };
 }
 
-/** Rebuild the numbered list from the run files that exist; keep everything else. */
-export function timelineRebuild(view: LedgerView, folder: string, group: string | null, files: string[]): { path: string; content: string } {
+/**
+ * Rebuild the numbered list from the run files that exist; keep everything
+ * else. A line that already says what the rebuild would (as a link or in the
+ * older plain form) is kept as written.
+ */
+export function timelineRebuild(view: LedgerView, folder: string, group: string | null, files: TimelineFile[]): { path: string; content: string } {
   const path = `${folder}/timeline.md`;
-  const lines = sortRunFiles(files).map((f, i) => timelineLine(i + 1, f));
   const existing = view.read(path);
   if (existing === null) {
     const head = renderTemplate(loadTemplate('timeline.md', { root: view.root, templatesDir: view.config.templates_dir }), { title: timelineTitle(group) });
-    return { path, content: `${head}${lines.map((l) => `${l}\n`).join('')}` };
+    return { path, content: `${head}${sortRunFiles(files).map((f, i) => `${timelineLine(i + 1, f)}\n`).join('')}` };
   }
   const src = new Source(existing);
   const range = listRange(src);
+  const current = range ? src.lines.slice(range.first, range.last + 1).map((l) => l.text) : [];
+  const listed = current.map(fileOf).filter((f): f is string => f !== null);
+  const linked = linkedStyle(current.filter((c) => ITEM.test(c)));
+  const lines = sortRunFiles(files, listed).map((f, i) => {
+    const line = timelineLine(i + 1, f, linked);
+    const same = current.find((c) => fileOf(c) === f && unlinked(c) === unlinked(line));
+    return same ?? line;
+  });
   const block = src.fragment(lines.join('\n'));
   if (!range) {
     const sep = existing.endsWith('\n') ? (existing.endsWith('\n\n') ? '' : '\n') : '\n\n';

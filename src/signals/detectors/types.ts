@@ -100,4 +100,4 @@ export function toMillis(value: Instant, field: string): number {
 export const minutesBetween = (fromMs: number, toMs: number): number => (toMs - fromMs) / 60_000;
 
 export const formatMinutes = (minutes: number): string =>
-  minutes >= 120 ? `${(minutes / 60).toFixed(1)} h` : `${Math.round(minutes)} min`;
+  minutes >= 120 ? `${(minutes / 60).toFixed(1)} h` : minutes >= 1 ? `${Math.round(minutes)} min` : `${Math.round(minutes * 60)} s`;
