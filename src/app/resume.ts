@@ -1,4 +1,6 @@
 /** `runlog resume`: a new attempt of the same run, in the same file (a `## Job (resumed)` block). */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { CommandOutput } from '../cli/output.js';
 import { openLedger } from '../git/ledger-repo.js';
 import { commit } from '../ledger/commit.js';
@@ -18,26 +20,38 @@ export interface ResumeInput extends LedgerInput {
  * A `--from` checkpoint is checked the way `submit --init-from` checks one
  * (exists, metadata.json, numeric step) before anything is written, and
  * recorded as an absolute path with its step: the next `submit` hands it to
- * the job.
+ * the job. Hand-kept ledgers also resume from points that are not paths
+ * ("shard 45", a data cursor): text without a path separator that names
+ * nothing on disk is recorded as written and handed to no job, and the
+ * output says so.
  */
 export async function resumeService(input: ResumeInput): Promise<CommandOutput<ResumeResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const run = resolveRun(ledger.root, ledger.config.runs_dir, input.run);
   let from: string | undefined;
   let step: number | undefined;
-  if (input.from !== undefined) {
+  let label: string | undefined;
+  if (input.from !== undefined && !looksLikePath(input.from)) {
+    label = input.from;
+  } else if (input.from !== undefined) {
     const c = checkCheckpoint(input.from, process.cwd(), '--from');
     if (c.code) throw rejected(c.code, c.reasons.map((x) => x.message).join('; '), 'resume only from a complete checkpoint: `runlog ckpt pick <run>` names the newest one; nothing was written');
     from = c.abs;
     step = c.step;
   }
   const fields: [string, string][] = step !== undefined ? [['init_from_step', String(step)]] : [];
-  const args = { run: run.id, from, at: new Date().toISOString(), fields };
+  const args = { run: run.id, from: from ?? label, at: new Date().toISOString(), fields };
   const tx = await commit<EntryResult & { attempt: number; heading: string }>(ledger, { kind: 'resume', run: run.id, args }, { push: input.push });
   const r = tx.result;
   const human = [
     `${run.id}: ${r.previousState} → pending, attempt ${r.attempt} (## ${r.heading})${from ? ` from ${from} (step ${step})` : ''}`,
+    ...(label ? [`resumed from "${label}" as text: it is not a checkpoint path, so the job receives nothing for it`] : []),
     `next: runlog submit ${run.id} -- <command>${from ? ` — put {init_from} where the command takes the checkpoint; the job also receives RUNLOG_INIT_FROM=${from}` : ''}`,
   ];
   return { result: { ...r, ...committed(tx) }, human, pushError: tx.pushError };
+}
+
+/** A path separator, a leading `.` or `~`, or something on disk at that name. */
+function looksLikePath(ref: string): boolean {
+  return /[/\\]/.test(ref) || /^[.~]/.test(ref) || existsSync(resolve(process.cwd(), ref));
 }

@@ -7,7 +7,8 @@
  * operations meant to write: every original line is still there, in order,
  * byte for byte.
  */
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShowOutput } from '../../src/schemas/output.js';
@@ -19,13 +20,20 @@ const CRLF = 'surgical/2026-03-21_ugly_crlf';
 const path = (id: string) => `run_logs/${id}.md`;
 
 /** [run, argv, whether the op moves the experiment's row in experiments.md (a change of state)]. */
+/** Checkpoints to resume from: resume refuses a path that is not a complete checkpoint. */
+const CKPT = mkdtempSync(join(tmpdir(), 'runlog-surgical-ckpt-'));
+for (const step of [1000, 200]) {
+  mkdirSync(join(CKPT, `step-${step}`));
+  writeFileSync(join(CKPT, `step-${step}`, 'metadata.json'), JSON.stringify({ step }));
+}
+
 const OPS: [string, string[], boolean?][] = [
   [UGLY, ['append', UGLY, 'plain note']],
   [UGLY, ['append', UGLY, 'loss falling', '--step', '800', '--metric', 'loss=1.0']],
   [UGLY, ['append', UGLY, 'still fine', '--state', 'running', '--metric', 'train_loss=0.9', '--metric', 'val_loss=1.1']],
   [UGLY, ['append', UGLY, 'late observation', '--at', '2026-03-21T12:00:00Z']],
   [UGLY, ['complete', UGLY, '--final-step', '1000', '--metric', 'val_loss=0.95', '--summary', 'noisy but converged'], true],
-  [UGLY, ['resume', UGLY, '--from', '/ckpt/step-1000'], true],
+  [UGLY, ['resume', UGLY, '--from', join(CKPT, 'step-1000')], true],
   [UGLY, ['append', UGLY, 'queued again', '--state', 'queued'], true],
   [UGLY, ['append', UGLY, 'running again', '--state', 'running', '--step', '1100', '--metric', 'loss=0.8'], true],
   [UGLY, ['fail', UGLY, '--class', 'oom_gpu', '--reason', 'CUDA out of memory at step 1200'], true],
@@ -35,7 +43,7 @@ const OPS: [string, string[], boolean?][] = [
   [CRLF, ['append', CRLF, 'metrics', '--step', '200', '--metric', 'loss=1.8']],
   [CRLF, ['append', CRLF, 'same state', '--state', 'running']],
   [CRLF, ['cancel', CRLF, '--reason', 'wrong config']],
-  [CRLF, ['resume', CRLF, '--from', '/ckpt/step-200']],
+  [CRLF, ['resume', CRLF, '--from', join(CKPT, 'step-200')]],
   [CRLF, ['append', CRLF, 'queued', '--state', 'queued']],
   [CRLF, ['append', CRLF, 'running', '--state', 'running', '--metric', 'train_loss=1.5']],
   [CRLF, ['complete', CRLF, '--final-step', '400', '--checkpoint', '/ckpt/step-400', '--summary', 'fine']],
@@ -100,7 +108,10 @@ describe('surgical edits survive ugly hand edits', () => {
     expect(originals[UGLY]!.endsWith('\n')).toBe(false);
     expect(originals[UGLY]).toContain('\r\n');
   });
-  afterAll(() => l?.cleanup());
+  afterAll(() => {
+    l?.cleanup();
+    rmSync(CKPT, { recursive: true, force: true });
+  });
 
   it('runs 20 operations, one commit each, each touching only its run log', async () => {
     for (const [id, args, row] of OPS) {
