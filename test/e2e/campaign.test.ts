@@ -99,7 +99,8 @@ describe('a campaign on the local executor', () => {
     // Outputs are isolated per campaign, entry and attempt.
     expect(hang.jobs.map((j) => j.fields['output_dir'])).toEqual([join(dir, '.runlog/outputs', id, 'hang', 'attempt-1'), join(dir, '.runlog/outputs', id, 'hang', 'attempt-2')]);
     const ok1 = await show(dir, runOf('ok1'));
-    expect(ok1.jobs[0]!.fields['timeout']).toMatch(/^259200000 ms \(72h\)$/);
+    // A duration is written the way a person reads it.
+    expect(ok1.jobs[0]!.fields['timeout']).toBe('72h');
 
     // summary.json in the tree was rewritten with every change and agrees with the recomputed status.
     const committed = JSON.parse(await git(dir, ['show', `HEAD:run_logs/${id}/summary.json`])) as typeof summary;

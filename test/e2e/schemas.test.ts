@@ -3,7 +3,8 @@
  * its zod schema in src/schemas/output.ts, and every command's flags match a
  * committed snapshot, so renaming or dropping one fails here.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
@@ -68,7 +69,11 @@ describe('--json output matches its schema', () => {
     // Completion drew it already: the same bytes, nothing to commit.
     expect(plotted).toMatchObject({ id, chart: 'run_logs/g/plots/2026-03-22_train.svg', link: 'plots/2026-03-22_train.svg', logAttempts: 0, commit: null });
 
-    const resumed = valid(ResumeOutput, await cli('resume', id, '--from', 'ckpt/step_200'));
+    const ckpt = mkdtempSync(join(tmpdir(), 'runlog-schema-ckpt-'));
+    mkdirSync(join(ckpt, 'step_200'));
+    writeFileSync(join(ckpt, 'step_200', 'metadata.json'), '{"step": 200}');
+    const resumed = valid(ResumeOutput, await cli('resume', id, '--from', join(ckpt, 'step_200')));
+    rmSync(ckpt, { recursive: true, force: true });
     expect(resumed).toMatchObject({ state: 'pending', previousState: 'completed', attempt: 2 });
 
     valid(AppendOutput, await cli('append', id, 'attempt 2 running', '--state', 'running'));
@@ -108,7 +113,8 @@ describe('--json output matches its schema', () => {
     ]);
 
     const synced = valid(SyncOutput, await cli('sync'));
-    expect(synced).toEqual({ pushed: 0, pending: 0, replayed: 0, warnings: [] });
+    // sync always says what the issue mirror still holds, so an empty list is an answer, not an omission.
+    expect(synced).toEqual({ pushed: 0, pending: 0, replayed: 0, mirror: { pending: [], posted: [] }, warnings: [] });
     expect((await git(l.remote, ['rev-parse', 'main'])).trim()).toBe((await git(l.main, ['rev-parse', 'HEAD'])).trim());
   });
 });

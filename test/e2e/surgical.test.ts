@@ -56,7 +56,7 @@ const STATES = 'pending|queued|running|completed|command_failed|canceled';
 const ALLOWED: RegExp[] = [
   new RegExp(`^- ${STAMP} — (?:${STATES})(?:, step \\d+)?(?:, [\\w/]+ [\\d.]+)*(?: — .+)?\\r?$`),
   /^## Job \(resumed\)\r?$/,
-  /^- (?:execution_id|attempt|submitted|submitted_human|resumed from|end|end_human|runtime): .+\r?$/,
+  /^- (?:execution_id|attempt|submitted|submitted_human|resumed from|init_from_step|end|end_human|runtime): .+\r?$/,
   /^- (?:runtime|runtime_per_attempt|final step|start_train_loss|end_train_loss|start_val_loss|end_val_loss|loss_one_liner|checkpoint): .+\r?$/,
   /^- before eval or upload: .+\r?$/,
   /^- chart: !\[loss and throughput\]\(plots\/2026-03-21_ugly(?:_crlf)?\.svg\)\r?$/,
