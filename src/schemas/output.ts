@@ -302,10 +302,12 @@ export type LintResult = z.infer<typeof LintBody>;
 const HeroLinkBody = z.object({
   slug: z.string(),
   path: z.string(),
-  issue: z.object({ url: z.string(), number: z.number().int(), repo: z.string(), bodyLink: z.enum(['linked', 'already_linked']) }),
+  issue: z
+    .object({ url: z.string(), number: z.number().int(), repo: z.string(), bodyLink: z.enum(['linked', 'already_linked']) })
+    .strict(),
   changed: z.boolean(),
   ...Committed,
-});
+}).strict();
 
 const HeroInitBody = z.object({
   slug: z.string(),
@@ -410,8 +412,8 @@ const SubmitDryRunBody = z.object({
   outputDir: z.string(),
   argv: z.array(z.string()),
   ok: z.boolean(),
-  reasons: z.array(z.object({ rule: z.string(), message: z.string() })),
-});
+  reasons: z.array(z.object({ rule: z.string(), message: z.string() }).strict()),
+}).strict();
 
 const SubmitBody = z
   .object({
