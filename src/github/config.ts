@@ -49,3 +49,23 @@ export function resolveApiUrl(flag?: string, config?: Pick<GitHubConfig, 'apiUrl
   }
   return chosen.replace(/\/+$/, '');
 }
+
+/**
+ * The API the token may be sent to. runlog.config.yaml arrives through git,
+ * so an `apiUrl` there other than github.com's is only a proposal: the token
+ * goes to it once this machine has named the same URL itself, with
+ * `--github-api` or `git config runlog.githubApi` (kept in the clone's
+ * .git/config or the user's own git config, never committed). Otherwise a
+ * pushed config could send every teammate's token to a host of its choosing.
+ */
+export function trustedApiUrl(flag: string | undefined, config: Pick<GitHubConfig, 'apiUrl'> | undefined, confirmed: string | undefined): string {
+  if (flag !== undefined) return resolveApiUrl(flag);
+  const chosen = resolveApiUrl(undefined, config);
+  if (chosen === DEFAULT_GITHUB_API || (confirmed !== undefined && confirmed.trim().replace(/\/+$/, '') === chosen)) return chosen;
+  const host = new URL(chosen).host;
+  throw usageError(
+    'GITHUB_API_UNTRUSTED',
+    `runlog.config.yaml (github.apiUrl) would send your GitHub token to ${host}, which this machine has not confirmed`,
+    `if ${chosen} is your GitHub Enterprise API, confirm it on this machine once: \`git config runlog.githubApi ${chosen}\` (or pass --github-api ${chosen}); otherwise remove github.apiUrl from the config`,
+  );
+}

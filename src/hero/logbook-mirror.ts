@@ -53,7 +53,8 @@ export async function githubConfig(ledger: Ledger): Promise<GitHubConfig | null>
 export async function openMirror(ledger: Ledger, opts: Pick<MirrorOptions, 'apiUrl' | 'env'>): Promise<{ mirror: GitHubMirror; config: GitHubConfig | null; apiUrl: string }> {
   const gh = await import('../github/index.js');
   const config = await githubConfig(ledger);
-  const apiUrl = gh.resolveApiUrl(opts.apiUrl, config ?? undefined);
+  const confirmed = await ledger.git.tryRun(['config', '--get', 'runlog.githubApi']);
+  const apiUrl = gh.trustedApiUrl(opts.apiUrl, config ?? undefined, confirmed.ok ? confirmed.out : undefined);
   const token = await gh.requireGitHubToken(opts.env ?? process.env, apiHostname(apiUrl));
   const client = new gh.GitHubClient({
     token,

@@ -5,6 +5,7 @@
  * injected loss spike, a NaN, a crash and a relaunch; every event must be in
  * the logbook, in git on the remote, and once on the issue.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -29,6 +30,8 @@ async function commitAll(message: string): Promise<void> {
 function configure(extra = ''): void {
   const path = join(dir, 'runlog.config.yaml');
   writeFileSync(path, `${readFileSync(path, 'utf8')}github:\n  repo: ${REPO}\n  apiUrl: ${gh.url}\n  maxRateLimitWaitSec: 0\n  retries: 1\ndetectors:\n  warmupSteps: 5\n${extra}`);
+  // The config arrives through git: this machine confirms the API it may send the token to.
+  execFileSync('git', ['config', 'runlog.githubApi', gh.url], { cwd: dir });
 }
 
 const cli = (args: string[], env: Record<string, string> = {}) => runlog(dir, args, { env: { GH_TOKEN: gh.token, ...env }, timeoutMs: 60_000 });
@@ -271,8 +274,16 @@ describe('GitHub mirror from the CLI', () => {
     expect(all).not.toContain('ghp_wrong');
   });
 
-  it('hero init changes nothing when GitHub says no: 404 issue, 422 create, no token', async () => {
+  it('hero init changes nothing when GitHub says no: 404 issue, 422 create, no token, an API this machine never confirmed', async () => {
     const head = await git(dir, ['rev-parse', 'HEAD']);
+    // A github.apiUrl that came through git alone never receives the token.
+    await git(dir, ['config', '--unset', 'runlog.githubApi']);
+    const unconfirmed = await cli(['hero', 'init', 'x', '--create-issue', '--dri', 'a', '--goal', 'g', '--final-step', '1', '--retention', 'keep 1', '--output-root', '/tmp/x']);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(/error\[GITHUB_API_UNTRUSTED\]: .*127\.0\.0\.1/);
+    expect(unconfirmed.stderr).toMatch(/hint: .*git config runlog\.githubApi /);
+    expect(gh.requests).toHaveLength(0);
+    await git(dir, ['config', 'runlog.githubApi', gh.url]);
     const missing = await cli(['hero', 'init', 'x', '--issue', '999', '--dri', 'a', '--goal', 'g', '--final-step', '1', '--retention', 'keep 1', '--output-root', '/tmp/x', '--json']);
     expect(missing.code).toBe(4);
     expect(ErrorOutput.parse(missing.json).error.code).toBe('GITHUB_NOT_FOUND');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunlogError } from '../../src/core/errors.js';
-import { GitHubConfigSchema, resolveApiUrl } from '../../src/github/config.js';
+import { GitHubConfigSchema, resolveApiUrl, trustedApiUrl } from '../../src/github/config.js';
 import { translateGitHubError } from '../../src/github/errors.js';
 import { eventMarker, formatEventComment, parseIssueRef, withLogbookLink } from '../../src/github/mirror.js';
 
@@ -76,6 +76,16 @@ describe('GitHub config', () => {
     expect(resolveApiUrl(undefined, { apiUrl: 'https://ghe.example.com/api/v3/' })).toBe('https://ghe.example.com/api/v3');
     expect(resolveApiUrl('http://127.0.0.1:9', { apiUrl: 'https://ghe.example.com/api/v3' })).toBe('http://127.0.0.1:9');
     expect(usageCode(() => resolveApiUrl('not a url'))).toBe('GITHUB_API_URL_INVALID');
+  });
+
+  it('sends the token to a configured API only once this machine confirmed it (the config arrives through git)', () => {
+    const ghe = { apiUrl: 'https://ghe.example.com/api/v3/' };
+    expect(trustedApiUrl(undefined, undefined, undefined)).toBe('https://api.github.com');
+    expect(trustedApiUrl(undefined, ghe, 'https://ghe.example.com/api/v3\n')).toBe('https://ghe.example.com/api/v3');
+    expect(trustedApiUrl('http://127.0.0.1:9', ghe, undefined)).toBe('http://127.0.0.1:9');
+    for (const confirmed of [undefined, 'https://other.example.com/api/v3']) {
+      expect(() => trustedApiUrl(undefined, ghe, confirmed)).toThrow(expect.objectContaining({ code: 'GITHUB_API_UNTRUSTED', exitCode: 2 }));
+    }
   });
 });
 

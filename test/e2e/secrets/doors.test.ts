@@ -44,6 +44,7 @@ beforeAll(async () => {
   gh = await startGitHubServer({ repos: [REPO] });
   jl = await jobLedger({ extra: `github:\n  repo: ${REPO}\n  apiUrl: ${gh.url}\n  maxRateLimitWaitSec: 0\n  retries: 1\n` });
   dir = jl.dir;
+  await git(dir, ['config', 'runlog.githubApi', gh.url]);
   out = mkdtempSync(join(tmpdir(), 'runlog-secrets-publish-'));
   // A job that prints the corpus and dies with secrets on its last line: that line becomes the failure
   // evidence. It lives outside the ledger: committed, it would itself put the corpus in the history.
@@ -115,5 +116,6 @@ describe('the secrets corpus through every door', () => {
     const report = AuditOutput.parse(audit.json);
     expect(report.findings).toEqual([]);
     expect(report.scanned.commits).toBeGreaterThan(10);
-  });
+    // The suite's one story test: ~20 commands, a job and a hero run (36 s on a loaded 2-core machine).
+  }, 180_000);
 });
