@@ -151,166 +151,201 @@ function listItem(text: string): { content: number; rest: string } | null {
   return { content, rest };
 }
 
+/**
+ * The outline of a Markdown file in one pass over its lines: front matter,
+ * then headings found by the block rules that can hide them (code, HTML,
+ * list items, quotes), then sections from the headings.
+ */
 export function outline(src: Source): Outline {
   const lines = src.lines;
   const hidden: boolean[] = new Array<boolean>(lines.length).fill(false);
-  let i = 0;
-  let frontMatter: FrontMatterBlock | undefined;
-  let unclosedFrontMatterLine: number | undefined;
-  if (lines.length > 0 && /^---[ \t]*$/.test(lines[0]!.text) && lines[0]!.start <= 1) {
-    const close = lines.findIndex((l, idx) => idx > 0 && /^---[ \t]*$/.test(l.text));
-    if (close === -1) {
-      unclosedFrontMatterLine = 1;
-    } else {
-      const open = lines[0]!;
-      const closeLine = lines[close]!;
-      frontMatter = {
-        start: open.start,
-        end: closeLine.next,
-        raw: src.text.slice(open.next, closeLine.start),
-        rawStart: open.next,
-        rawEnd: closeLine.start,
-        openLine: open.number,
-        closeLine: closeLine.number,
-      };
-      for (let k = 0; k <= close; k++) hidden[k] = true;
-      i = close + 1;
-    }
-  }
-  const contentStart = i;
+  const { frontMatter, unclosedFrontMatterLine, contentStart } = frontMatterOf(src, hidden);
+  const headings = scanHeadings(lines, contentStart, hidden);
+  return { frontMatter, unclosedFrontMatterLine, sections: sectionsOf(src, headings, hidden), contentStart, hidden };
+}
 
-  const headings: { depth: number; title: string; index: number; underline: number }[] = [];
-  let fence: Fence | undefined;
-  let html: HtmlBlock | undefined;
+/** A `---` block on the first line, closed by the next `---` line; its lines are hidden. */
+function frontMatterOf(src: Source, hidden: boolean[]): { frontMatter?: FrontMatterBlock; unclosedFrontMatterLine?: number; contentStart: number } {
+  const lines = src.lines;
+  if (!(lines.length > 0 && /^---[ \t]*$/.test(lines[0]!.text) && lines[0]!.start <= 1)) return { contentStart: 0 };
+  const close = lines.findIndex((l, idx) => idx > 0 && /^---[ \t]*$/.test(l.text));
+  if (close === -1) return { unclosedFrontMatterLine: 1, contentStart: 0 };
+  const open = lines[0]!;
+  const closeLine = lines[close]!;
+  for (let k = 0; k <= close; k++) hidden[k] = true;
+  return {
+    frontMatter: {
+      start: open.start,
+      end: closeLine.next,
+      raw: src.text.slice(open.next, closeLine.start),
+      rawStart: open.next,
+      rawEnd: closeLine.start,
+      openLine: open.number,
+      closeLine: closeLine.number,
+    },
+    contentStart: close + 1,
+  };
+}
+
+interface Heading {
+  depth: number;
+  title: string;
+  index: number;
+  underline: number;
+}
+
+/** What the scan carries from line to line. */
+interface ScanState {
+  hidden: boolean[];
+  headings: Heading[];
+  fence: Fence | undefined;
+  html: HtmlBlock | undefined;
   /** The open top-level list item: its content column, and whether its last line was paragraph text. */
-  let item: { content: number; paragraph: boolean } | undefined;
+  item: { content: number; paragraph: boolean } | undefined;
   /** The open top-level paragraph (a setext underline turns it into a heading). */
-  let paragraph: number | undefined;
-  let quoteParagraph = false;
+  paragraph: number | undefined;
+  quoteParagraph: boolean;
+}
 
-  for (; i < lines.length; i++) {
+/** The fence marker a line opens with (a backtick fence's info string may not hold a backtick). */
+function fenceOpening(text: string): string | undefined {
+  const f = FENCE_OPEN.exec(text);
+  return f && !(f[1]![0] === '`' && f[2]!.includes('`')) ? f[1]! : undefined;
+}
+
+function scanHeadings(lines: readonly Line[], from: number, hidden: boolean[]): Heading[] {
+  const st: ScanState = { hidden, headings: [], fence: undefined, html: undefined, item: undefined, paragraph: undefined, quoteParagraph: false };
+  for (let i = from; i < lines.length; i++) {
     const text = lines[i]!.text;
     const blank = text.trim() === '';
     const indent = indentOf(text);
 
-    if (item && !blank && indent < item.content && !(item.paragraph && !fence && !html && !startsBlock(text))) {
-      item = undefined;
-      if (fence?.inItem) fence = undefined;
-      if (html?.inItem) html = undefined;
+    if (st.item && !blank && indent < st.item.content && !(st.item.paragraph && !st.fence && !st.html && !startsBlock(text))) {
+      st.item = undefined;
+      if (st.fence?.inItem) st.fence = undefined;
+      if (st.html?.inItem) st.html = undefined;
     }
     // Inside an item, the item's own indentation is not part of its blocks.
-    const inner = item && indent >= item.content ? dedent(text, item.content) : text;
+    const inner = st.item && indent >= st.item.content ? dedent(text, st.item.content) : text;
 
-    if (fence) {
+    if (st.fence) {
       hidden[i] = true;
       const m = FENCE_CLOSE.exec(inner);
-      if (m && m[1]![0] === fence.marker[0] && m[1]!.length >= fence.marker.length) fence = undefined;
-      continue;
-    }
-    if (html) {
-      if (html.end === 'blank' ? blank : html.end.test(text)) {
-        if (html.end !== 'blank') hidden[i] = true;
-        html = undefined;
+      if (m && m[1]![0] === st.fence.marker[0] && m[1]!.length >= st.fence.marker.length) st.fence = undefined;
+    } else if (st.html) {
+      if (st.html.end === 'blank' ? blank : st.html.end.test(text)) {
+        if (st.html.end !== 'blank') hidden[i] = true;
+        st.html = undefined;
       } else hidden[i] = true;
-      continue;
+    } else if (blank) {
+      st.paragraph = undefined;
+      st.quoteParagraph = false;
+      if (st.item) st.item.paragraph = false;
+    } else if (st.item) {
+      itemLine(st, st.item, inner, i);
+    } else {
+      topLevelLine(st, lines, text, indent, i);
     }
-    if (blank) {
-      paragraph = undefined;
-      quoteParagraph = false;
-      if (item) item.paragraph = false;
-      continue;
-    }
-
-    if (item) {
-      // Inside a list item: track its code and HTML blocks (to hide them), never its headings.
-      const nested = listItem(inner);
-      const body = nested ? dedent(inner, nested.content) : inner;
-      const f = FENCE_OPEN.exec(body);
-      if (f && !(f[1]![0] === '`' && f[2]!.includes('`'))) {
-        fence = { marker: f[1]!, inItem: true };
-        hidden[i] = !nested;
-        item.paragraph = false;
-      } else {
-        const h = htmlStart(body, item.paragraph);
-        if (h) {
-          hidden[i] = !nested;
-          if (!(h.end !== 'blank' && endsOnStartLine(body, h.end))) html = { ...h, inItem: true };
-          item.paragraph = false;
-        } else {
-          item.paragraph = !ATX.test(body) && !THEMATIC.test(body) && !(indentOf(body) >= 4 && !item.paragraph) && body.trim() !== '';
-        }
-      }
-      continue;
-    }
-
-    if (quoteParagraph && !startsBlock(text)) {
-      continue;
-    }
-    quoteParagraph = false;
-
-    if (indent >= 4 && paragraph === undefined) {
-      // Indented code.
-      hidden[i] = true;
-      continue;
-    }
-    const f = FENCE_OPEN.exec(text);
-    if (f && !(f[1]![0] === '`' && f[2]!.includes('`'))) {
-      fence = { marker: f[1]!, inItem: false };
-      hidden[i] = true;
-      paragraph = undefined;
-      continue;
-    }
-    const h = htmlStart(text, paragraph !== undefined);
-    if (h) {
-      hidden[i] = true;
-      if (!(h.end !== 'blank' && endsOnStartLine(text, h.end))) html = h;
-      paragraph = undefined;
-      continue;
-    }
-    const atx = ATX.exec(text);
-    if (atx) {
-      headings.push({ depth: atx[1]!.length, title: (atx[2] ?? '').trim(), index: i, underline: i });
-      paragraph = undefined;
-      continue;
-    }
-    if (paragraph !== undefined && SETEXT.test(text)) {
-      const title = lines
-        .slice(paragraph, i)
-        .map((l) => l.text.trim())
-        .join(' ');
-      headings.push({ depth: text.trim()[0] === '=' ? 1 : 2, title, index: paragraph, underline: i });
-      paragraph = undefined;
-      continue;
-    }
-    if (THEMATIC.test(text)) {
-      paragraph = undefined;
-      continue;
-    }
-    if (QUOTE.test(text)) {
-      paragraph = undefined;
-      quoteParagraph = !/^ {0,3}>[ \t]*$/.test(text);
-      continue;
-    }
-    const li = listItem(text);
-    // An empty item, or an ordered one not starting at 1, cannot interrupt a paragraph.
-    if (li && (paragraph === undefined || (li.rest.trim() !== '' && /^ {0,3}(?:[-*+]|1[.)])/.test(text)))) {
-      paragraph = undefined;
-      item = { content: li.content, paragraph: false };
-      // The item's first line may itself open a code or HTML block.
-      const bodyText = li.rest;
-      const ff = FENCE_OPEN.exec(bodyText);
-      if (ff && !(ff[1]![0] === '`' && ff[2]!.includes('`'))) fence = { marker: ff[1]!, inItem: true };
-      else {
-        const hh = htmlStart(bodyText, false);
-        if (hh && !(hh.end !== 'blank' && endsOnStartLine(bodyText, hh.end))) html = { ...hh, inItem: true };
-        else item.paragraph = bodyText.trim() !== '' && !ATX.test(bodyText) && !THEMATIC.test(bodyText);
-      }
-      continue;
-    }
-    if (paragraph === undefined) paragraph = i;
   }
+  return st.headings;
+}
 
-  const sections: Section[] = headings.map((h, k) => {
+/** A line inside a list item: its code and HTML blocks are tracked (to hide them), never its headings. */
+function itemLine(st: ScanState, item: NonNullable<ScanState['item']>, inner: string, i: number): void {
+  const nested = listItem(inner);
+  const body = nested ? dedent(inner, nested.content) : inner;
+  const marker = fenceOpening(body);
+  if (marker) {
+    st.fence = { marker, inItem: true };
+    st.hidden[i] = !nested;
+    item.paragraph = false;
+    return;
+  }
+  const h = htmlStart(body, item.paragraph);
+  if (h) {
+    st.hidden[i] = !nested;
+    if (!(h.end !== 'blank' && endsOnStartLine(body, h.end))) st.html = { ...h, inItem: true };
+    item.paragraph = false;
+    return;
+  }
+  item.paragraph = !ATX.test(body) && !THEMATIC.test(body) && !(indentOf(body) >= 4 && !item.paragraph) && body.trim() !== '';
+}
+
+/** A non-blank line outside any block: it may open code, HTML, a quote or a list item, or be (or end) a heading. */
+function topLevelLine(st: ScanState, lines: readonly Line[], text: string, indent: number, i: number): void {
+  if (st.quoteParagraph && !startsBlock(text)) return;
+  st.quoteParagraph = false;
+
+  if (indent >= 4 && st.paragraph === undefined) {
+    // Indented code.
+    st.hidden[i] = true;
+    return;
+  }
+  const marker = fenceOpening(text);
+  if (marker) {
+    st.fence = { marker, inItem: false };
+    st.hidden[i] = true;
+    st.paragraph = undefined;
+    return;
+  }
+  const h = htmlStart(text, st.paragraph !== undefined);
+  if (h) {
+    st.hidden[i] = true;
+    if (!(h.end !== 'blank' && endsOnStartLine(text, h.end))) st.html = h;
+    st.paragraph = undefined;
+    return;
+  }
+  const atx = ATX.exec(text);
+  if (atx) {
+    st.headings.push({ depth: atx[1]!.length, title: (atx[2] ?? '').trim(), index: i, underline: i });
+    st.paragraph = undefined;
+    return;
+  }
+  if (st.paragraph !== undefined && SETEXT.test(text)) {
+    const title = lines
+      .slice(st.paragraph, i)
+      .map((l) => l.text.trim())
+      .join(' ');
+    st.headings.push({ depth: text.trim()[0] === '=' ? 1 : 2, title, index: st.paragraph, underline: i });
+    st.paragraph = undefined;
+    return;
+  }
+  if (THEMATIC.test(text)) {
+    st.paragraph = undefined;
+    return;
+  }
+  if (QUOTE.test(text)) {
+    st.paragraph = undefined;
+    st.quoteParagraph = !/^ {0,3}>[ \t]*$/.test(text);
+    return;
+  }
+  const li = listItem(text);
+  // An empty item, or an ordered one not starting at 1, cannot interrupt a paragraph.
+  if (li && (st.paragraph === undefined || (li.rest.trim() !== '' && /^ {0,3}(?:[-*+]|1[.)])/.test(text)))) {
+    st.paragraph = undefined;
+    st.item = { content: li.content, paragraph: false };
+    openItem(st, st.item, li.rest);
+    return;
+  }
+  if (st.paragraph === undefined) st.paragraph = i;
+}
+
+/** An item's first line may itself open a code or HTML block, or start its paragraph. */
+function openItem(st: ScanState, item: NonNullable<ScanState['item']>, bodyText: string): void {
+  const marker = fenceOpening(bodyText);
+  if (marker) {
+    st.fence = { marker, inItem: true };
+    return;
+  }
+  const h = htmlStart(bodyText, false);
+  if (h && !(h.end !== 'blank' && endsOnStartLine(bodyText, h.end))) st.html = { ...h, inItem: true };
+  else item.paragraph = bodyText.trim() !== '' && !ATX.test(bodyText) && !THEMATIC.test(bodyText);
+}
+
+/** Each heading's section runs to the next heading of the same or a higher level; its body to the next heading of any level. */
+function sectionsOf(src: Source, headings: Heading[], hidden: boolean[]): Section[] {
+  const lines = src.lines;
+  return headings.map((h, k) => {
     const line = lines[h.index]!;
     let endIdx = lines.length;
     for (let j = k + 1; j < headings.length; j++) {
@@ -333,7 +368,6 @@ export function outline(src: Source): Outline {
       contentLines: bodyLines.filter((l) => !hidden[l.number - 1]),
     };
   });
-  return { frontMatter, unclosedFrontMatterLine, sections, contentStart, hidden };
 }
 
 /** Kinds 1-5 end on the line holding their end marker, which may be the start line itself. */
