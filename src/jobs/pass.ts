@@ -146,6 +146,11 @@ function tailOf(path: string): { text: string; mtimeMs?: number } {
   return { text: t.truncated ? t.text.slice(t.text.indexOf('\n') + 1) : t.text, mtimeMs: t.mtimeMs };
 }
 
+/**
+ * One supervision pass: find the runs this machine supervises, ask each
+ * executor group once about their jobs, decide and record each run's next
+ * state, launch what is due, then let campaigns refill their freed slots.
+ */
 export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): Promise<PassReport> {
   const started = Date.now();
   const now = ctx.now();
@@ -155,11 +160,47 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
     opts.onChange?.(c);
   };
   const only = opts.runs ? new Set(opts.runs) : undefined;
-  const patterns: CompiledProgressPattern[] = compileProgressPatterns(ctx.settings.progressPatterns as never);
-  const scrubber = scrubberFor(ctx.ledger.config.scrub.rules);
+  // Compiled first: a bad configured pattern fails the pass before it writes anything.
+  const reading: OutputReading = { patterns: compileProgressPatterns(ctx.settings.progressPatterns as never), scrubber: scrubberFor(ctx.ledger.config.scrub.rules) };
 
+  const { watched, launches, cutOff } = collectRuns(ctx, only, now, report);
+  const { observations, clocks } = await pollGroups(ctx, watched, opts.monitor, now, report, note);
+  await decideWatched(ctx, watched, observations, clocks, reading, opts.memo, now, note);
+
+  for (const l of launches) await launchDue(ctx, l.id, l.attempt, l.adopting, note);
+  if (cutOff.length > 0) {
+    for (const id of await adoptWaves(ctx, cutOff, note)) {
+      const a = latestAttempt(readRunDoc(ctx, id));
+      if (a) await launchDue(ctx, id, a, true, note);
+    }
+  }
+  // Campaigns start their queued entries after this pass recorded its endings, so freed slots refill at once.
+  if (!only) await campaignsPass(ctx, report, note);
+  report.durationMs = Date.now() - started;
+  return report;
+}
+
+/** How a pass reads job output: the configured progress patterns and the ledger's scrubber. */
+interface OutputReading {
+  patterns: CompiledProgressPattern[];
+  scrubber: ReturnType<typeof scrubberFor>;
+}
+
+interface DueLaunch {
+  id: string;
+  attempt: AttemptRecord;
+  adopting: boolean;
+}
+
+/**
+ * The runs this machine supervises: live jobs to watch, scheduled retries
+ * whose time has come, and planned launches to adopt (a campaign's go
+ * through its wave, `cutOff`). Terminal runs are skipped from their front
+ * matter without parsing.
+ */
+function collectRuns(ctx: SuperviseContext, only: Set<string> | undefined, now: Date, report: PassReport): { watched: Watched[]; launches: DueLaunch[]; cutOff: string[] } {
   const watched: Watched[] = [];
-  const launches: { id: string; attempt: AttemptRecord; adopting: boolean }[] = [];
+  const launches: DueLaunch[] = [];
   const cutOff: string[] = [];
   for (const file of listRunFiles(ctx.ledger.root, ctx.ledger.config.runs_dir)) {
     if (only && !only.has(file.id)) continue;
@@ -195,7 +236,15 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
     report.runs++;
     watched.push({ file, doc, attempt, handle: job, group: `${job.executor}\0${attempt.cluster ?? ''}` });
   }
+  return { watched, launches, cutOff };
+}
 
+/**
+ * One poll call per executor group (narrower where the executor has one:
+ * SSH per host), all groups at once; transport errors become monitor
+ * entries, never state changes.
+ */
+async function pollGroups(ctx: SuperviseContext, watched: Watched[], monitor: Map<string, MonitorMemo> | undefined, now: Date, report: PassReport, note: (c: PassChange) => void) {
   const observations = new Map<Watched, JobObservation | undefined>();
   const groups = new Map<string, Watched[]>();
   for (const w of watched) {
@@ -221,12 +270,25 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
     report.executorQueries += result.calls;
     if (result.transportError) report.transportErrors.push(`${executor.name}: ${result.transportError}`);
     for (const m of members) observations.set(m, result.transportError ? undefined : result.jobs.get(m.handle.jobId));
-    monitorNotes.push(...monitorChanges(opts.monitor, group, members, now.getTime(), groupClocks.staleAfterMs, executor.name, result.transportError));
+    monitorNotes.push(...monitorChanges(monitor, group, members, now.getTime(), groupClocks.staleAfterMs, executor.name, result.transportError));
   }
   for (const { w, message } of monitorNotes) {
     await act(ctx, w, { kind: 'update', metrics: {}, message, fields: [] }, note);
   }
+  return { observations, clocks };
+}
 
+/** Each watched run: read its output's tail when there is one to read, decide, and record the decision. */
+async function decideWatched(
+  ctx: SuperviseContext,
+  watched: Watched[],
+  observations: Map<Watched, JobObservation | undefined>,
+  clocks: Map<string, ReturnType<typeof monitorClocks>>,
+  { patterns, scrubber }: OutputReading,
+  memos: PassOptions['memo'],
+  now: Date,
+  note: (c: PassChange) => void,
+): Promise<void> {
   for (const w of watched) {
     const obs = observations.get(w);
     // A requeued job pends again, but its output may say why it was requeued.
@@ -236,7 +298,7 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
     const progress = progressOf(tail, patterns, obs !== undefined && obs.phase !== 'running');
     const step = progress.latest?.step;
     const memoKey = w.attempt.idempotencyKey!;
-    const memo = opts.memo?.get(memoKey);
+    const memo = memos?.get(memoKey);
     const decision = decide({
       state: w.doc.view.state,
       attempt: w.attempt,
@@ -252,21 +314,9 @@ export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): P
       infraRetriesUsed: infraRetriesUsed(w.doc),
       pendingGraceMs: clocks.get(w.group)?.pendingGraceMs,
     });
-    if (opts.memo && step !== undefined && memo?.step !== step) opts.memo.set(memoKey, { step, seenAt: now.getTime() });
+    if (memos && step !== undefined && memo?.step !== step) memos.set(memoKey, { step, seenAt: now.getTime() });
     await act(ctx, w, decision, note);
   }
-
-  for (const l of launches) await launchDue(ctx, l.id, l.attempt, l.adopting, note);
-  if (cutOff.length > 0) {
-    for (const id of await adoptWaves(ctx, cutOff, note)) {
-      const a = latestAttempt(readRunDoc(ctx, id));
-      if (a) await launchDue(ctx, id, a, true, note);
-    }
-  }
-  // Campaigns start their queued entries after this pass recorded its endings, so freed slots refill at once.
-  if (!only) await campaignsPass(ctx, report, note);
-  report.durationMs = Date.now() - started;
-  return report;
 }
 
 /**
