@@ -1,6 +1,7 @@
 // Many writers on one bare remote, all at once, against the same appends done serially from one clone.
 //   WRITERS=32 APPENDS=3          32 clones, each appending 3 entries to its own run (the many-agents case)
 //   SHARED=1 WRITERS=8 APPENDS=25 every clone appends to the same run log
+//   APART=1                       each writer as if on its own machine (its own TMPDIR: no shared push queue)
 // Checks that every entry reached the remote, that no merge commit was made, and counts the appends
 // that exited 5 (push patience spent); reports push retries per entry (from append --json).
 import { execFile } from 'node:child_process';
@@ -14,6 +15,7 @@ const pexec = promisify(execFile);
 const WRITERS = Number(process.env.WRITERS ?? 32);
 const APPENDS = Number(process.env.APPENDS ?? 3);
 const SHARED = process.env.SHARED === '1';
+const APART = process.env.APART === '1';
 
 const base = mkdtempSync(join(tmpdir(), 'runlog-bench-concurrent-'));
 const remote = join(base, 'remote.git');
@@ -38,9 +40,15 @@ for (const name of new Set([...Array.from({ length: WRITERS }, (_, w) => runOf(w
 }
 
 const retries = [];
+const machines = new Map();
+const envOf = (dir) => {
+  if (!APART) return process.env;
+  if (!machines.has(dir)) machines.set(dir, mkdtempSync(join(base, 'tmp-')));
+  return { ...process.env, TMPDIR: machines.get(dir) };
+};
 const append = async (dir, id, msg) => {
   try {
-    const { stdout } = await pexec('node', [CLI, 'append', id, msg, '--json'], { cwd: dir });
+    const { stdout } = await pexec('node', [CLI, 'append', id, msg, '--json'], { cwd: dir, env: envOf(dir) });
     retries.push(JSON.parse(stdout).pushRetries ?? NaN);
     return 0;
   } catch (e) {
@@ -79,12 +87,12 @@ const total = WRITERS * APPENDS;
 const perEntry = concurrentRetries.reduce((a, b) => a + b, 0) / Math.max(1, concurrentRetries.length);
 const maxRetries = Math.max(0, ...concurrentRetries.filter((x) => !Number.isNaN(x)));
 console.log(
-  `concurrent: ${WRITERS} clones x ${APPENDS} appends (${SHARED ? 'one shared run log' : 'each its own run'}) in ${(concurrentMs / 1000).toFixed(1)} s; ` +
+  `concurrent: ${WRITERS} clones${APART ? ' as if on separate machines' : ''} x ${APPENDS} appends (${SHARED ? 'one shared run log' : 'each its own run'}) in ${(concurrentMs / 1000).toFixed(1)} s; ` +
     `${exit5} exited 5, ${otherFailures} failed otherwise; ${entries}/${total} entries on the remote; merge commits: ${merges}; ` +
     `push retries per entry ${perEntry.toFixed(2)} (max ${maxRetries})`,
 );
 console.log(`serial: ${total} appends from one clone in ${(serialMs / 1000).toFixed(1)} s; concurrent/serial = ${(concurrentMs / serialMs).toFixed(2)}x`);
-report(`concurrent-${WRITERS}${SHARED ? '-shared' : ''}`, concurrentMs, serialMs, 2, {
+report(`concurrent-${WRITERS}${SHARED ? '-shared' : ''}${APART ? '-apart' : ''}`, concurrentMs, serialMs, 2, {
   exit5,
   failed: otherFailures,
   entries,

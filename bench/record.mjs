@@ -13,7 +13,8 @@ const BENCHES = [
   { name: 'list-10000', script: 'list.mjs', env: { RUNS: '10000', MODE: 'warm', N: '7' }, objective: 'list --json --state running over 10,000 runs, warm index, vs node -e 0 + grep -rl (target <= 2x)' },
   { name: 'list-10000-cold', script: 'list.mjs', env: { RUNS: '10000', MODE: 'cold', N: '7' }, objective: 'the same on a fresh clone, no run index (target <= 2x)' },
   { name: 'list-100000', script: 'list.mjs', env: { RUNS: '100000', MODE: 'warm', N: '5' }, objective: 'list over 100,000 runs, warm, vs node -e 0 + grep -rl (target <= 2x, peak RSS <= 150 MB)' },
-  { name: 'concurrent-writers', script: 'concurrent.mjs', env: { WRITERS: '8', APPENDS: '25' }, objective: '8 clones x 25 appends to one run log vs the same appends done serially' },
+  { name: 'concurrent-writers-32', script: 'concurrent.mjs', env: { WRITERS: '32', APPENDS: '3' }, objective: '32 clones on one machine x 3 appends, each to its own run, one bare remote, vs the same appends done serially (target <= 2x, no exit 5)' },
+  { name: 'plot-100000', script: 'plot.mjs', env: { POINTS: '100000', N: '7' }, objective: 'runlog plot of a 100,000-line output log vs node -e 0 (target <= 300 ms over node start)' },
 ];
 
 const only = process.argv.slice(2);

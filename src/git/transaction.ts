@@ -27,6 +27,8 @@ import { editedByHand, noteMadeHere } from './replay-check.js';
 const PUSH_PATIENCE_MS = 30_000;
 const PUSH_BACKOFF_BASE_MS = 25;
 const PUSH_BACKOFF_CAP_MS = 500;
+/** The longest wait between attempts, in attempt durations. */
+const PUSH_BACKOFF_CYCLES = 8;
 /** Messages at least this long are passed in a file (see messageArgs). */
 const LONG_MESSAGE = 64 * 1024;
 
@@ -201,8 +203,10 @@ export class Transaction {
     const retries = this.ledger.config.push_retries;
     const started = Date.now();
     let replayed = 0;
+    let cycleStart = started;
     for (let attempt = 0; ; attempt++) {
       const r = await this.git.tryRun(['push', '-q', '--no-verify', this.ledger.config.remote, `HEAD:refs/heads/${branch}`]);
+      const cycleMs = Date.now() - cycleStart;
       if (r.ok) {
         await this.git.tryRun(['update-ref', this.remoteRef(branch), 'HEAD']);
         return { ok: true, reason: '', timedOut: false, replayed, retries: attempt };
@@ -217,8 +221,12 @@ export class Transaction {
       }
       // Jittered backoff so writers that collided spread out. It comes before
       // the fetch: sleeping between fetch+replay and the push would only give
-      // the others time to move the remote again.
-      await sleep(backoffMs(attempt + 1, PUSH_BACKOFF_BASE_MS, PUSH_BACKOFF_CAP_MS, Math.random(), 0));
+      // the others time to move the remote again. Its unit is the time one
+      // attempt took: on a loaded machine or a slow link an attempt takes a
+      // second, and fixed waits of at most 500 ms left 8 writers on separate
+      // machines colliding 3 times per entry (2 of 24 appends ran out of patience).
+      await sleep(backoffMs(attempt + 1, Math.max(PUSH_BACKOFF_BASE_MS, cycleMs), Math.max(PUSH_BACKOFF_CAP_MS, PUSH_BACKOFF_CYCLES * cycleMs), Math.random(), 0));
+      cycleStart = Date.now();
       const fetched = await this.fetch(branch);
       if (fetched === 'offline') return { ok: false, ...this.lastFetchError, replayed, retries: attempt + 1 };
       this.checkLock();
