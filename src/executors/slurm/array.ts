@@ -16,6 +16,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { failed, rejected } from '../../core/errors.js';
 import { shellQuote } from '../../core/shell-quote.js';
+import { isoSeconds } from '../../core/time.js';
 import type { JobHandle, JobSpec, WaveRequest } from '../types.js';
 import { jobNameFor, sbatchDirectives, scriptProblems, withProfileDefaults, type SlurmProfile } from './batch-script.js';
 import type { SlurmClient } from './client.js';
@@ -152,7 +153,7 @@ export async function submitArray(client: SlurmClient, profile: SlurmProfile, re
   await mkdir(wave.dir, { recursive: true });
   for (const s of specs) await mkdir(s.outputDir, { recursive: true });
   await writeFile(scriptPath, renderArrayScript(specs, wave, profile), { mode: 0o644 });
-  const submittedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const submittedAt = isoSeconds(new Date());
   const out = await client.run('sbatch', ['--parsable', scriptPath], { cwd: specs[0]!.cwd });
   if (out.exitCode !== 0) {
     const detail = out.stderr.trim().split('\n').join(' / ') || `exit status ${out.exitCode}`;
