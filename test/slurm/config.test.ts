@@ -74,6 +74,11 @@ describe('clusters: profiles', () => {
     expect(codeOf(() => clusterProfile(config({ clusters: { a: { pending_grace: 'soon' } } })))).toBe('BAD_DURATION');
     expect(codeOf(() => clusterProfile(config({ clusters: { a: { extra_args: ['exclusive'] } } })))).toBe('BAD_CONFIG');
     expect(codeOf(() => clusterProfile(config({ clusters: { a: { executor: 'local' } } })))).toBe('BAD_CONFIG');
+    // The profile arrives through git and its env reaches every squeue a poll runs: Slurm's own variables only.
+    for (const key of ['PATH', 'LD_PRELOAD', 'BASH_ENV', 'slurm_conf', 'SLURM_']) {
+      expect(codeOf(() => clusterProfile(config({ clusters: { a: { env: { SLURM_CONF: '/etc/slurm.conf', [key]: '/repo/bin' } } } }))), key).toBe('BAD_CONFIG');
+    }
+    expect(clusterProfile(config({ clusters: { a: { env: { SLURM_CONF: '/x', SQUEUE_FORMAT2: 'JobID', SBATCH_TIMELIMIT: '1:00' } } } })).name).toBe('a');
     try {
       clusterProfile(config({ clusters: { a: { partiton: 'x' } } }));
     } catch (err) {

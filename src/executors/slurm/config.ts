@@ -111,8 +111,25 @@ export function clusterProfile(config: LedgerConfig, name?: string): { name: str
   return { name: chosen, profile: parsed.data };
 }
 
+/**
+ * What `env:` may set for the Slurm commands: Slurm's own variables only.
+ * The profile arrives through git and the commands run on every poll, so a
+ * PATH, LD_PRELOAD or BASH_ENV there would let a pushed config choose the
+ * program a teammate's ordinary `runlog poll` runs.
+ */
+const SLURM_ENV_NAME = /^(SLURM|SBATCH|SALLOC|SRUN|SQUEUE|SACCT|SCANCEL|SCONTROL|SINFO)_[A-Z0-9_]+$/;
+
 /** Values zod cannot judge alone; checked up front so a bad profile fails before any job is touched. */
 function checkProfileValues(name: string, p: ClusterProfile): void {
+  for (const key of Object.keys(p.env ?? {})) {
+    if (!SLURM_ENV_NAME.test(key)) {
+      throw usageError(
+        'BAD_CONFIG',
+        `runlog.config.yaml: clusters.${name}.env: ${JSON.stringify(key)} is not a Slurm variable`,
+        'env: holds Slurm settings only (SLURM_CONF, SLURM_*, SBATCH_*, SQUEUE_*, …); set anything else, PATH included, in your own shell',
+      );
+    }
+  }
   const d = p.defaults;
   if (d?.mem !== undefined) parseMemMb(d.mem, `clusters.${name}.defaults.mem`);
   for (const [key, value] of [
