@@ -5,6 +5,7 @@
 import { Command, Flags, Errors, type Interfaces } from '@oclif/core';
 import { RunlogError, toRunlogError, usageError } from '../core/errors.js';
 import { envelope, printError, printOutcome, type CommandOutput, type Envelope, type Progress } from './output.js';
+import { didYouMean } from './suggest.js';
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof RunlogCommand)['baseFlags'] & T['flags']>;
 
@@ -62,7 +63,7 @@ export abstract class RunlogCommand extends Command {
 
   protected async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     if (err instanceof Errors.ExitError) throw err;
-    const e = fromOclif(err, this.id);
+    const e = fromOclif(err, this.id, Object.keys({ ...this.ctor.baseFlags, ...this.ctor.flags }));
     printError(e, this.jsonEnabled());
     if (e.kind === 'internal' && process.env['RUNLOG_DEBUG']) process.stderr.write(`${(e.cause as Error | undefined)?.stack ?? ''}\n`);
     process.exitCode = e.exitCode;
@@ -75,7 +76,7 @@ export abstract class RunlogCommand extends Command {
  * is wrong, and a hint naming this command's help. oclif's own wording spans
  * lines, repeats the argument's description and may carry colour codes.
  */
-function fromOclif(err: Error, id: string | undefined): RunlogError {
+function fromOclif(err: Error, id: string | undefined, flagNames: string[] = []): RunlogError {
   if (err instanceof RunlogError) return err;
   const name = err.constructor?.name ?? '';
   const lines = err.message
@@ -85,7 +86,11 @@ function fromOclif(err: Error, id: string | undefined): RunlogError {
     .filter((l) => l !== '' && !/^See more help/i.test(l));
   const first = lines[0] ?? err.message;
   const help = `see \`runlog${id ? ` ${id.replace(/:/g, ' ')}` : ''} --help\``;
-  if (name === 'NonExistentFlagsError' || /^Nonexistent flags?/i.test(first)) return usageError('UNKNOWN_FLAG', first, help);
+  if (name === 'NonExistentFlagsError' || /^Nonexistent flags?/i.test(first)) {
+    const typed = /(--?[\w-]+)/.exec(first.replace(/^Nonexistent flags?:?/i, ''))?.[1];
+    const near = typed ? didYouMean(typed, flagNames.map((f) => `--${f}`)) : '';
+    return usageError('UNKNOWN_FLAG', `${first}.${near}`.replace(/\.\./, '.'), help);
+  }
   if (name === 'RequiredArgsError' || /^Missing \d+ required args?/i.test(first)) {
     const missing = ((err as Error & { args?: { name?: string }[] }).args ?? []).map((a) => a.name).filter(Boolean);
     const multiple = /Note: (--\S+) allows multiple values/.exec(lines.join(' '))?.[1];

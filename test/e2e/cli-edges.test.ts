@@ -19,6 +19,22 @@ describe('CLI contract edges', () => {
     expect(ErrorOutput.parse(json.json).error.code).toBe('UNKNOWN_COMMAND');
   });
 
+  it('runlog help [command] is the command\'s --help, as in git and gh; each topic says what it holds', async () => {
+    const root = await runlog(l.main, ['help']);
+    expect(root.code).toBe(0);
+    expect(root.stdout).toMatch(/^TOPICS\n {2}campaign +Sweeps and campaigns/m);
+    expect(root.stdout).toMatch(/^ {2}ckpt +Checkpoints:/m);
+    const show = await runlog(l.main, ['help', 'show']);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/^USAGE\n {2}\$ runlog show RUN/m);
+    const passport = await runlog(l.main, ['help', 'ckpt', 'passport']);
+    expect(passport.code).toBe(0);
+    expect(passport.stdout).toMatch(/\$ runlog ckpt passport/);
+    const topic = await runlog(l.main, ['help', 'hero']);
+    expect(topic.stdout).toMatch(/^Hero runs:/);
+    expect(topic.stdout).toMatch(/hero link/);
+  });
+
   it('--at with a date that does not exist is refused and changes nothing', async () => {
     const id = await newRun(l.main, 'dates');
     const before = await snapshotLedger(l.main);
