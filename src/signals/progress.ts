@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { failed, notFound, usageError } from '../core/errors.js';
+import { catastrophicAt } from '../core/scrub/regex-safety.js';
 import { ANSI_CSI } from '../core/text.js';
 import { readLiteralObject } from './literal.js';
 import { NUMBER_SOURCE, parseLogNumber } from './numbers.js';
@@ -81,6 +82,16 @@ export function compileProgressPatterns(patterns: readonly ProgressPattern[]): C
         'PROGRESS_PATTERN_INVALID',
         `progress pattern #${index + 1} (${p.pattern}) is not a valid regular expression: ${(err as Error).message}`,
         'fix the pattern in runlog.config.yaml; it is a JavaScript RegExp source, named groups as (?<step>\\d+)',
+      );
+    }
+    // The pattern comes from runlog.config.yaml, which arrives through git, and runs over every
+    // job's output on each poll: one that can backtrack exponentially would hang them all.
+    const risky = catastrophicAt(p.pattern);
+    if (risky !== -1) {
+      throw usageError(
+        'PROGRESS_PATTERN_INVALID',
+        `progress pattern #${index + 1} (${p.pattern}) can take exponential time on some output: the repeated group at character ${risky + 1} holds another repetition, alternatives or a back-reference`,
+        'rewrite it without repeating a repetition: (a+)+ → a+, (?:x|y)+ → [xy]+, or bound the inner part',
       );
     }
     const probe = new RegExp(`${p.pattern}|`, flags).exec('');

@@ -147,6 +147,13 @@ describe('configured patterns', () => {
     }
     expect(() => compileProgressPatterns([{ pattern: String.raw`(\d+)`, fields: { step: 2 } }])).toThrowError(/group 2/);
   });
+
+  it('refuses a pattern that can backtrack exponentially (the config arrives through git; every poll runs it)', () => {
+    for (const pattern of [String.raw`step (\d+)(=+)+>x`, String.raw`(\d+) (a|ab)*c`]) {
+      expect(() => compileProgressPatterns([{ pattern, fields: { step: 1 } }]), pattern).toThrowError(/exponential time/);
+    }
+    expect(compileProgressPatterns([{ pattern: String.raw`step (\d+) [=]+>`, fields: { step: 1 } }])).toHaveLength(1);
+  });
 });
 
 describe('latestProgress', () => {
