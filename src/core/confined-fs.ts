@@ -13,7 +13,7 @@
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, readSync, unlinkSync, type Stats } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { failed } from './errors.js';
-import { atomicWrite } from './fs.js';
+import { atomicWriteMany } from './fs.js';
 
 /** Whether `rel` is a plain relative path: POSIX separators, no `..`, `.`, empty or absolute part. */
 export function isPlainPath(rel: string): boolean {
@@ -108,8 +108,13 @@ export function readInside(root: string, rel: string): string | null {
   }
 }
 
-/** Write `content` to `rel` atomically, creating folders on the way; never through a link. */
-export function writeInside(root: string, rel: string, content: string): void {
+/** Write each `content` to its `path` under `root` atomically, creating folders on the way; never through a link. */
+export async function writeManyInside(root: string, writes: readonly { path: string; content: string }[]): Promise<void> {
+  await atomicWriteMany(writes.map((w) => ({ path: placeInside(root, w.path), content: w.content })));
+}
+
+/** Where `rel` may be written: folders created on the way, nothing reached through a link, no non-file replaced. */
+function placeInside(root: string, rel: string): string {
   const parts = segments(rel);
   checkParents(root, parts, rel);
   let dir = root;
@@ -122,7 +127,7 @@ export function writeInside(root: string, rel: string, content: string): void {
   if (st?.isSymbolicLink()) throw symlinkRefused(rel, abs);
   if (st && !st.isFile()) throw notRegular(rel);
   // rename(2) replaces the directory entry, so even a link swapped in now is replaced, not followed.
-  atomicWrite(abs, content);
+  return abs;
 }
 
 /** Remove `rel` if it is a regular file inside `root`; absent is fine. */

@@ -10,7 +10,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeInside } from '../core/confined-fs.js';
+import { writeManyInside } from '../core/confined-fs.js';
 import { scrubberFor } from '../core/scrub/scrub.js';
 import { RunlogError, failed } from '../core/errors.js';
 import { decodeTrailer, encodeTrailer, TRAILER, type Applied, type Operation } from '../core/operation.js';
@@ -331,7 +331,7 @@ export class Transaction {
     journal.begin({ head, paths, created, kept: untracked });
     let written = new Map<string, string | null>();
     try {
-      for (const w of writes) writeInside(this.ledger.root, w.path, w.content);
+      await writeManyInside(this.ledger.root, writes);
       written = statsBeforeCommit(this.ledger.root, paths);
       // `git commit -- <paths>` stages tracked files itself; only new files need adding first.
       const toAdd = [...created, ...untracked];

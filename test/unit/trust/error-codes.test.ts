@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { insidePath, privateDir, readInside, readRegularTail, writeInside } from '../../../src/core/confined-fs.js';
+import { insidePath, privateDir, readInside, readRegularTail, writeManyInside } from '../../../src/core/confined-fs.js';
 import { RunlogError, toRunlogError, type ErrorCode } from '../../../src/core/errors.js';
 import { signalGroup } from '../../../src/core/proc.js';
 import { LocalExecutor } from '../../../src/executors/local/index.js';
@@ -119,8 +119,8 @@ describe('paths stay inside', () => {
     symlinkSync(join(outside, 'netrc'), join(root, 'run_logs', 'timeline.md'));
     symlinkSync(outside, join(root, 'run_logs', 'grp'));
     expect((await codeOf(() => readInside(root, 'run_logs/timeline.md'))).code).toBe('SYMLINK_IN_LEDGER');
-    expect((await codeOf(() => writeInside(root, 'run_logs/timeline.md', 'x'))).code).toBe('SYMLINK_IN_LEDGER');
-    expect((await codeOf(() => writeInside(root, 'run_logs/grp/new.md', 'x'))).code).toBe('SYMLINK_IN_LEDGER');
+    expect((await codeOf(() => writeManyInside(root, [{ path: 'run_logs/timeline.md', content: 'x' }]))).code).toBe('SYMLINK_IN_LEDGER');
+    expect((await codeOf(() => writeManyInside(root, [{ path: 'run_logs/grp/new.md', content: 'x' }]))).code).toBe('SYMLINK_IN_LEDGER');
     expect(readdirSync(outside)).toEqual(['netrc']);
     expect(readFileSync(join(outside, 'netrc'), 'utf8')).toBe('secret');
   });
@@ -140,7 +140,7 @@ describe('paths stay inside', () => {
 
   it('NOT_A_DIRECTORY when a file sits where a folder must go', async () => {
     writeFileSync(join(dir, 'run_logs'), '');
-    expect((await codeOf(() => writeInside(dir, 'run_logs/x.md', 'x'))).code).toBe('NOT_A_DIRECTORY');
+    expect((await codeOf(() => writeManyInside(dir, [{ path: 'run_logs/x.md', content: 'x' }]))).code).toBe('NOT_A_DIRECTORY');
   });
 
   it('LOCAL_STATE_UNUSABLE when .git/runlog is a file', async () => {
