@@ -38,7 +38,13 @@ describe('supervise', () => {
     void first.exited.then(() => {
       firstEnded = true;
     });
-    await waitFor(async () => firstEnded || (await show(dir, run)).status.some((e) => e.step !== null && e.state === 'running'), { timeoutMs: 40_000, what: 'the supervisor to record progress' });
+    try {
+      await waitFor(async () => firstEnded || (await show(dir, run)).status.some((e) => e.step !== null && e.state === 'running'), { timeoutMs: 40_000, what: 'the supervisor to record progress' });
+    } catch (err) {
+      // A supervisor left behind by a failed wait would poll a deleted ledger for as long as the machine runs.
+      first.child.kill('SIGKILL');
+      throw err;
+    }
     expect(firstEnded).toBe(false);
     first.child.kill('SIGKILL');
     const killed = await first.exited;
