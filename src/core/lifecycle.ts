@@ -86,7 +86,9 @@ export function checkTransition(from: RunState, to: RunState, opts: TransitionOp
     `cannot go from ${from} to ${to}`,
     legal.length > 0
       ? `from ${from} the legal next states are: ${legal.join(', ')}`
-      : `${from} is terminal${from === 'retry_exhausted' ? '' : '; start a new attempt with `runlog resume` or `runlog retry`'}`,
+      : from === 'completed'
+        ? 'completed is terminal: amend its Results with `runlog complete`, or train further with `runlog resume <run> --from <checkpoint>`'
+        : `${from} is terminal${from === 'retry_exhausted' ? '' : '; start a new attempt with `runlog resume` or `runlog retry`'}`,
     { details: { from, to, legal } },
   );
 }

@@ -75,7 +75,8 @@ const CASES: Case[] = [
   { name: 'completed -> running', args: ['append', '2026-03-20_done', 'm', '--state', 'running'], exit: 1, code: 'ILLEGAL_TRANSITION', mentions: /completed/ },
   { name: 'complete a completed run with nothing to amend', args: ['complete', '2026-03-20_done'], exit: 2, code: 'NOTHING_TO_AMEND', mentions: /--metric/ },
   { name: 'pending -> completed', args: ['complete', '2026-03-23_eval'], exit: 1, code: 'ILLEGAL_TRANSITION', mentions: /running/ },
-  { name: 'cancel a completed run', args: ['cancel', '2026-03-20_done', '--reason', 'r'], exit: 1, code: 'ILLEGAL_TRANSITION' },
+  { name: 'cancel a completed run', args: ['cancel', '2026-03-20_done', '--reason', 'r'], exit: 1, code: 'ILLEGAL_TRANSITION', mentions: /runlog complete/ },
+  { name: 'fail a completed run', args: ['fail', '2026-03-20_done', '--class', 'oom_gpu', '--reason', 'r'], exit: 1, code: 'RUN_COMPLETED', mentions: /runlog append/ },
   // broken run logs
   { name: 'append to a run log without ## Status', args: ['append', '2026-03-21_nostatus', 'm'], exit: 1, code: 'BROKEN_RUN_LOG', mentions: /2026-03-21_nostatus\.md:\d+/ },
   { name: 'complete a run log without ## Status', args: ['complete', '2026-03-21_nostatus'], exit: 1, code: 'BROKEN_RUN_LOG' },

@@ -297,6 +297,8 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
  * `complete` on a completed run: the Results fields given are added or
  * replaced (an eval after the fact, the checkpoint, a better summary) and one
  * Status note says which; the state and the Job blocks stay as they are.
+ * Fields that already hold the given value are left out, so repeating the
+ * same `complete` (an agent retrying) changes nothing and commits nothing.
  */
 async function amendResults(view: LedgerView, doc: RunLogDoc, path: string, a: CompleteArgs): Promise<Applied<CompleteResult>> {
   const fields: [string, string][] = [];
@@ -309,7 +311,18 @@ async function amendResults(view: LedgerView, doc: RunLogDoc, path: string, a: C
   }
   const results = doc.section('Results', 'first');
   if (!results) throw failed('NO_RESULTS_SECTION', `${path} has no ## Results section to amend`, 'add a `## Results` section by hand, commit it, then run complete again');
+  const bare = (v: string | undefined) => v?.replace(/`/g, '').trim();
+  const current = doc.view.results ?? {};
+  const changed = fields.filter(([k, v]) => bare(current[k]) !== bare(v));
   const at = new Date(a.at);
+  if (changed.length === 0) {
+    return {
+      writes: [],
+      subject: `${a.run}: amend results`,
+      result: { id: a.run, path, state: 'completed', previousState: 'completed', entry: { at: isoSeconds(at), state: 'completed', step: null, metrics: a.metrics, message: 'results unchanged' }, results: {}, chart: null, amended: [] },
+    };
+  }
+  fields.splice(0, fields.length, ...changed);
   const names = fields.map(([k, v]) => (k === 'loss_one_liner' || k === 'checkpoint' ? k : `${k}=${v.replace(/`/g, '')}`));
   const message = `results amended: ${names.join(', ')}`;
   const edits: Edit[] = [doc.appendStatusEdit(`- ${statusStamp(at)} — ${message}`), ...doc.fieldEdits(results, fields)];
@@ -348,6 +361,13 @@ export async function applyFail(view: LedgerView, a: FailArgs): Promise<Applied<
   doc.assertWritable();
   const from = doc.view.state;
   if (a.state === undefined && TERMINAL.has(from) && from !== 'completed') return amendFailure(doc, path, a);
+  if (a.state === undefined && from === 'completed') {
+    throw failed(
+      'RUN_COMPLETED',
+      `${a.run} completed; a completed run is not failed after the fact`,
+      `note what went wrong with \`runlog append ${a.run} "<what>"\`, correct its Results with \`runlog complete ${a.run} --metric <key=value>\`, or train further with \`runlog resume ${a.run} --from <checkpoint>\``,
+    );
+  }
   const to = a.state ?? 'command_failed';
   checkTransition(from, to);
   const at = new Date(a.at);

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { git } from '../../support/ledger.js';
+import { git, snapshotLedger } from '../../support/ledger.js';
 import { expectAllPushed, expectIndexesCurrent, plain, remoteFile, remoteTags, show, story, type Story } from './support.js';
 
 let s: Story;
@@ -60,6 +60,15 @@ it('new → append → complete → amend results → passport → signoff → p
   expect(plain(shown.results?.['eval_accuracy'])).toBe('0.91');
   expect(shown.results?.['loss_one_liner']).toBe('smooth descent; 91% on the held-out set');
   expect(plain(shown.results?.['checkpoint'])).toBe(ckpt);
+  // The same amendment again (an agent retrying) changes nothing and says so; `fail` on a completed run is refused.
+  const before = await snapshotLedger(s.dir);
+  const again = await s.cli(['complete', id, '--metric', 'eval_accuracy=0.91']);
+  expect(again.code, again.stderr).toBe(0);
+  expect(again.stdout).toMatch(/already completed with these results; nothing changed/);
+  const failed = await s.cli(['fail', id, '--class', 'oom_gpu', '--reason', 'late']);
+  expect(failed.code).toBe(1);
+  expect(failed.stderr).toMatch(/^error\[RUN_COMPLETED\]: .*\nhint: .*runlog complete/m);
+  expect(await snapshotLedger(s.dir)).toEqual(before);
   // A hand-recorded, finished run with its checkpoint is clean for lint.
   const lint = await s.cli(['lint', id, '--json']);
   expect(lint.code, lint.stdout).toBe(0);
