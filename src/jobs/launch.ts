@@ -91,6 +91,23 @@ export function noteRecordedCommand(ctx: SuperviseContext, runId: string, key: s
  * (absolute): RUNLOG_INIT_FROM for any attempt that starts from one, and
  * RUNLOG_RESUME_FROM too, which a resume after a stall has always set.
  */
+/** The job an attempt submits: the plan's command and resources, in the attempt's own output directory. */
+function jobSpecFor(ctx: SuperviseContext, runId: string, attempt: number, plan: LaunchPlan): JobSpec {
+  const outputDir = outputDirFor(ctx, runId, attempt, plan);
+  return {
+    runId,
+    attempt,
+    idempotencyKey: idempotencyKey(runId, attempt),
+    argv: plan.argv,
+    cwd: plan.cwd,
+    outputDir,
+    env: jobEnv({ runId, attempt, outputDir }, plan),
+    resources: resourceRequest(plan.resources as ResourceFlags),
+    host: plan.host,
+    placement: plan.placement,
+  };
+}
+
 function jobEnv(spec: Pick<JobSpec, 'runId' | 'attempt' | 'outputDir'>, plan: LaunchPlan): Record<string, string> {
   const env: Record<string, string> = { RUNLOG_RUN_ID: spec.runId, RUNLOG_ATTEMPT: String(spec.attempt), RUNLOG_OUTPUT_DIR: spec.outputDir };
   const init = plan.initFrom ? (isAbsolute(plan.initFrom) ? plan.initFrom : join(plan.cwd, plan.initFrom)) : undefined;
@@ -185,20 +202,8 @@ export async function preflightAttempt(
   attempt: number,
   opts: { declared?: Declared; memo?: PreflightMemo } = {},
 ): Promise<PreflightCheck> {
-  const outputDir = outputDirFor(ctx, runId, attempt, plan);
   const executor = await ctx.executor(plan.executor, plan.cluster);
-  const spec: JobSpec = {
-    runId,
-    attempt,
-    idempotencyKey: idempotencyKey(runId, attempt),
-    argv: plan.argv,
-    cwd: plan.cwd,
-    outputDir,
-    env: jobEnv({ runId, attempt, outputDir }, plan),
-    resources: resourceRequest(plan.resources as ResourceFlags),
-    host: plan.host,
-    placement: plan.placement,
-  };
+  const spec = jobSpecFor(ctx, runId, attempt, plan);
   const pre = await runPreflight({
     spec,
     executor,
@@ -243,20 +248,9 @@ export async function prepareAttempt(ctx: SuperviseContext, runId: string, plan:
   if (from !== 'pending' && !adopting) {
     throw failed('RUN_NOT_PENDING', `${runId} is ${from}; only a pending attempt can be launched`, `see \`runlog show ${runId}\`; use \`runlog retry\` or \`runlog restart\` for a new attempt`);
   }
-  const outputDir = outputDirFor(ctx, runId, attempt, plan);
   const checked = adopting ? null : await preflightAttempt(ctx, doc, runId, plan, attempt, { memo: opts.memo });
-  const spec: JobSpec = checked?.spec ?? {
-    runId,
-    attempt,
-    idempotencyKey: key,
-    argv: plan.argv,
-    cwd: plan.cwd,
-    outputDir,
-    env: jobEnv({ runId, attempt, outputDir }, plan),
-    resources: resourceRequest(plan.resources as ResourceFlags),
-    host: plan.host,
-    placement: plan.placement,
-  };
+  const spec: JobSpec = checked?.spec ?? jobSpecFor(ctx, runId, attempt, plan);
+  const { outputDir } = spec;
   const base = { runId, attempt, key, from, plan, spec, adopting };
   if (!checked) return base;
 
