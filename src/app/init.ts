@@ -1,5 +1,5 @@
 /** `runlog init`: make a directory a ledger (and a git repo when it is not one). */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
 import { ConfigSchema, loadConfig, CONFIG_FILE } from '../config/config.js';
 import { failed } from '../core/errors.js';
 import { Git, findGitDir } from '../git/git.js';
@@ -22,7 +22,7 @@ async function initLedger(root: string, opts: { remote?: string; push: boolean }
   if (opts.remote) {
     const current = await git.remoteUrl(config.remote);
     if (current === null) await git.run(['remote', 'add', config.remote, opts.remote]);
-    else if (current !== opts.remote) {
+    else if (!sameRemote(current, opts.remote, root)) {
       throw failed('REMOTE_MISMATCH', `remote ${config.remote} already points at ${current}`, `change it with \`git remote set-url ${config.remote} ${opts.remote}\`, or drop --remote`);
     }
   }
@@ -31,6 +31,26 @@ async function initLedger(root: string, opts: { remote?: string; push: boolean }
   const remote = await git.remoteUrl(config.remote);
   if (tx.pushed) await git.tryRun(['branch', '-q', '--set-upstream-to', `${config.remote}/${await git.branch()}`]);
   return { root, created: tx.result.created, remote, commit: tx.commit, pushed: tx.pushed, pushError: tx.pushError };
+}
+
+/**
+ * Whether two remote URLs name one repository: local paths are compared where
+ * they resolve (git reads a relative one from the work tree's top), URLs
+ * without a trailing `/` or `.git`.
+ */
+function sameRemote(a: string, b: string, root: string): boolean {
+  const local = (u: string) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(u) && !/^[^/]+:/.test(u);
+  const where = (u: string) => {
+    const path = resolve(root, u.replace(/^file:\/\//, ''));
+    try {
+      return realpathSync(path);
+    } catch {
+      return path;
+    }
+  };
+  const bare = (u: string) => u.replace(/\/+$/, '').replace(/\.git$/, '');
+  if ((local(a) || a.startsWith('file://')) && (local(b) || b.startsWith('file://'))) return bare(where(a)) === bare(where(b));
+  return bare(a) === bare(b);
 }
 
 export interface InitInput extends LedgerInput {

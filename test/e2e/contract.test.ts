@@ -4,7 +4,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AppendOutput,
@@ -70,6 +70,13 @@ describe('runlog init', () => {
     const r = await runlog(l.main, ['init', '--remote', join(l.base, 'elsewhere.git')]);
     expect(r.code).toBe(1);
     expect(stderrError(r.stderr)?.code).toBe('REMOTE_MISMATCH');
+    expect(await snapshotLedger(l.main)).toEqual(before);
+  });
+
+  it('init --remote naming the same repository by another path is no mismatch', async () => {
+    const before = await snapshotLedger(l.main);
+    const r = await runlog(l.main, ['init', '--remote', `${relative(l.main, l.remote)}/`]);
+    expect(r.code, r.stderr).toBe(0);
     expect(await snapshotLedger(l.main)).toEqual(before);
   });
 });
