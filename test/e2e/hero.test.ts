@@ -180,7 +180,7 @@ describe('hero run: open, launch, babysit, relaunch', () => {
     expect(subjects).toEqual(expect.arrayContaining(['demo: start hero-run logbook', 'demo: log launch', 'demo: log relaunch']));
     expect(subjects.filter((s) => s.startsWith('demo: mirror'))).toHaveLength(posted.length);
     expect(JSON.stringify(subjects) + (await remoteLogbook('demo'))).not.toContain(gh.token);
-  });
+  }, 180_000); // a whole hero run with a crash and a relaunch: several CLI calls per phase
 
   it('blocks a launch whose lineage or code identity is unclear, and says why', async () => {
     const out = join(L.base, 'out');

@@ -198,7 +198,7 @@ describe.runIf(enabled)('SSH executor on real sshd', () => {
 
   it('falls back to a direct connection when the multiplexing socket hangs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rl-cm-'));
-    const t = new SshTransport({ configFile: world.configPath, controlDir: dir, controlPersistSec: 10, connectTimeoutSec: 5, callTimeoutMs: 2_000 });
+    const t = new SshTransport({ configFile: world.configPath, controlDir: dir, controlPersistSec: 10, connectTimeoutSec: 5, callTimeoutMs: 5_000 });
     const path = execFileSync('ssh', ['-F', world.configPath, '-o', `ControlPath=${dir}/%C`, '-G', 'rl-cpu'], { encoding: 'utf8' }).match(/^controlpath (.+)$/m)![1]!;
     // A "master" that accepts the mux connection and never answers.
     const server: Server = createServer(() => undefined);
