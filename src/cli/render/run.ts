@@ -1,11 +1,13 @@
 /** Human renderings of command results (the --json shapes are the contract; these are for people). */
 import type { ShowResult } from '../../schemas/output.js';
 
-export function renderRun(r: ShowResult, sparkline: string | null = null): string {
+export function renderRun(r: ShowResult, sparkline: string | null = null, now = Date.now()): string {
   const out: string[] = [];
   out.push(`${r.id}  [${r.state}${r.stateInferred ? ' (inferred)' : ''}]${r.runType ? `  ${r.runType}` : ''}${r.attempt > 1 ? `  attempt ${r.attempt}` : ''}`);
   if (r.objective) out.push(`objective: ${r.objective}`);
   out.push(`file: ${r.path}`);
+  const progress = progressLine(r, now);
+  if (progress) out.push(progress);
   if (sparkline) out.push(sparkline);
   if (r.jobs.length > 0) {
     out.push('', 'jobs:');
@@ -35,6 +37,28 @@ export function renderRun(r: ShowResult, sparkline: string | null = null): strin
     for (const d of r.diagnostics) out.push(`  ${d.file}:${d.line}: ${d.message}`);
   }
   return out.join('\n');
+}
+
+/**
+ * `progress: step 2400, train_loss 0.085, samples_per_s 105 (3 min ago)`: the
+ * newest Status entry with a step, and how old it is, so a stalled run reads
+ * as one without opening the log.
+ */
+export function progressLine(r: ShowResult, now: number): string | null {
+  const e = [...r.status].reverse().find((x) => x.step !== null && !x.continuation);
+  if (!e) return null;
+  const metrics = Object.entries(e.metrics).map(([k, v]) => `, ${k} ${v === null ? 'nan' : v}`);
+  const at = e.at ? Date.parse(e.at) : Number.NaN;
+  const age = Number.isFinite(at) ? ` (${ago(Math.max(0, now - at))})` : '';
+  return `progress: step ${e.step}${metrics.join('')}${age}`;
+}
+
+function ago(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86_400)} days ago`;
 }
 
 function statusText(e: ShowResult['status'][number]): string {
