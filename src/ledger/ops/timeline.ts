@@ -59,18 +59,20 @@ export interface TimelineFile {
 const dayOf = (file: string) => fileDate(file)?.getTime() ?? 0;
 
 /**
- * By the date in the name (`<date>_<task>.md` and `<task>_<date>.md` alike),
- * then by creation time, then by the order the list already has (runs
- * created within the same second), then by name.
+ * By the date in the name (`<date>_<task>.md` and `<task>_<date>.md` alike);
+ * within a day, the runs the list already has keep its order, and the others
+ * follow by creation time, then name. That is where `timelineAdd` puts a new
+ * run (after its day), so a rebuild right after an add changes nothing, even
+ * for a hand-kept run that says nothing about when it was created.
  */
 export function sortRunFiles(files: TimelineFile[], listed: string[] = []): string[] {
-  const pos = (f: string) => {
-    const i = listed.indexOf(f);
-    return i === -1 ? Number.MAX_SAFE_INTEGER : i;
+  const pos = (f: string) => listed.indexOf(f);
+  const byDay = (a: TimelineFile, b: TimelineFile) => {
+    const [pa, pb] = [pos(a.file), pos(b.file)];
+    if (pa !== -1 || pb !== -1) return pa === -1 ? 1 : pb === -1 ? -1 : pa - pb;
+    return (a.created ?? Infinity) - (b.created ?? Infinity) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
   };
-  return [...files]
-    .sort((a, b) => dayOf(a.file) - dayOf(b.file) || (a.created ?? Infinity) - (b.created ?? Infinity) || pos(a.file) - pos(b.file) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
-    .map((f) => f.file);
+  return [...files].sort((a, b) => dayOf(a.file) - dayOf(b.file) || byDay(a, b)).map((f) => f.file);
 }
 
 /** The numbered list's line range in an existing timeline, or null. */

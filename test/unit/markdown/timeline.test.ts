@@ -24,6 +24,12 @@ describe('timelineRebuild', () => {
       '# G Timeline\n\n1. [`2026-02-20_z.md`](2026-02-20_z.md) — Friday, Feb 20th\n2. [`2026-02-20_a.md`](2026-02-20_a.md) — Friday, Feb 20th\n',
     );
   });
+  it('a rebuild right after an add changes nothing, also beside a run that does not say when it was created', () => {
+    const text = '# G Timeline\n\n1. `2026-02-20_hand.md` — Friday, Feb 20th\n2. `2026-02-21_c.md` — Saturday, Feb 21st\n';
+    const added = timelineAdd(viewOf(text), 'run_logs/g', 'g', '2026-02-20_a.md').content;
+    const files = [{ file: '2026-02-21_c.md', created: 5 }, { file: '2026-02-20_a.md', created: 9 }, { file: '2026-02-20_hand.md' }];
+    expect(timelineRebuild(viewOf(added), 'run_logs/g', 'g', files).content).toBe(added);
+  });
   it('adds a run after its day and renumbers only the lines after it', () => {
     const text = '# G Timeline\n\n1. `2026-02-20_b.md` — Friday, Feb 20th\n2. [`2026-02-22_c.md`](2026-02-22_c.md) — Sunday, Feb 22nd\n';
     const out = timelineAdd(viewOf(text), 'run_logs/g', 'g', '2026-02-21_a.md').content;
