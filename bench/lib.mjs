@@ -72,6 +72,8 @@ export function run(cmd, args, cwd) {
 
 export function freshLedger() {
   const dir = mkdtempSync(join(tmpdir(), 'runlog-bench-'));
+  // Removed when the benchmark ends (KEEP=1 keeps it to look at): every run used to leave one behind.
+  if (!process.env.KEEP) process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'config', 'user.email', 'bench@runlog.local');
   git(dir, 'config', 'user.name', 'bench');
