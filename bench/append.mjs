@@ -6,7 +6,11 @@ import { CLI, CLIS, freshLedger, git, median, report, rounds, run } from './lib.
 
 const N = Number(process.env.N ?? 15);
 const dir = freshLedger();
-run('node', [CLI, 'new', 'train', '--type', 'experiment', '--objective', 'bench', '--no-push', '--date', '2026-03-22'], dir);
+run(
+  'node',
+  [CLI, 'new', 'train', '--type', 'experiment', '--objective', 'bench', '--no-push', '--date', '2026-03-22'],
+  dir,
+);
 const file = join(dir, 'run_logs', '2026-03-22_train.md');
 const rel = 'run_logs/2026-03-22_train.md';
 
@@ -18,7 +22,9 @@ const [floor, ...ours] = rounds(N, [
     edit('floor entry');
     git(dir, 'commit', '-q', '-m', 'floor', '--', file);
   },
-  ...CLIS.map((cli) => () => run('node', [cli, 'append', 'train', `bench entry ${i++}`, '--step', String(i), '--no-push'], dir)),
+  ...CLIS.map(
+    (cli) => () => run('node', [cli, 'append', 'train', `bench entry ${i++}`, '--step', String(i), '--no-push'], dir),
+  ),
 ]);
 const porcelain = median(N, () => {
   edit('porcelain');
@@ -32,5 +38,11 @@ const plumbing = median(N, () => {
   const commit = git(dir, 'commit-tree', tree, '-p', 'HEAD', '-m', 'plumbing').trim();
   git(dir, 'update-ref', 'HEAD', commit);
 });
-console.log(`git commit --no-verify ${porcelain.toFixed(1)} ms vs hash-object + update-index + write-tree + commit-tree + update-ref ${plumbing.toFixed(1)} ms`);
-for (const [k, t] of ours.entries()) report(`append${k === 0 ? '' : `-${k}`}`, t, floor, 1.5, { git_commit_ms: Math.round(porcelain * 10) / 10, plumbing_ms: Math.round(plumbing * 10) / 10 });
+console.log(
+  `git commit --no-verify ${porcelain.toFixed(1)} ms vs hash-object + update-index + write-tree + commit-tree + update-ref ${plumbing.toFixed(1)} ms`,
+);
+for (const [k, t] of ours.entries())
+  report(`append${k === 0 ? '' : `-${k}`}`, t, floor, 1.5, {
+    git_commit_ms: Math.round(porcelain * 10) / 10,
+    plumbing_ms: Math.round(plumbing * 10) / 10,
+  });

@@ -26,9 +26,25 @@ function grid(name, lr, seeds, extra = '') {
   writeFileSync(join(dir, 'big.yaml'), grid('big', 100, 10));
   let i = 0;
   const before = Number(git(dir, 'rev-list', '--count', 'HEAD').trim());
-  const ours = median(N, () => run('node', [CLI, 'campaign', 'launch', 'big.yaml', '--name', `big${i++}`, '--no-push', '--json'], dir));
+  const ours = median(N, () =>
+    run('node', [CLI, 'campaign', 'launch', 'big.yaml', '--name', `big${i++}`, '--no-push', '--json'], dir),
+  );
   const commits = Number(git(dir, 'rev-list', '--count', 'HEAD').trim()) - before;
-  const sample = readFileSync(join(dir, 'run_logs', readdirSync(join(dir, 'run_logs')).find((d) => d.startsWith('big0-')), readdirSync(join(dir, 'run_logs', readdirSync(join(dir, 'run_logs')).find((d) => d.startsWith('big0-')))).find((f) => f.endsWith('.md') && /^\d/.test(f))), 'utf8');
+  const sample = readFileSync(
+    join(
+      dir,
+      'run_logs',
+      readdirSync(join(dir, 'run_logs')).find((d) => d.startsWith('big0-')),
+      readdirSync(
+        join(
+          dir,
+          'run_logs',
+          readdirSync(join(dir, 'run_logs')).find((d) => d.startsWith('big0-')),
+        ),
+      ).find((f) => f.endsWith('.md') && /^\d/.test(f)),
+    ),
+    'utf8',
+  );
   const floorDir = mkdtempSync(join(tmpdir(), 'runlog-bench-floor-'));
   cleanups.push(floorDir);
   git(floorDir, 'init', '-q', '-b', 'main');
@@ -59,8 +75,14 @@ function vary(dir, id) {
     const state = STATES[k++ % STATES.length];
     let text = readFileSync(join(folder, f), 'utf8').replace(/^state: pending$/m, `state: ${state}`);
     if (CLASSES[state]) text = text.replace(/^attempt: 1$/m, `attempt: 1\nfailure_class: ${CLASSES[state]}`);
-    text = text.replace('## Results\n', `## Results\n- runtime: \`00:1${k % 10}:00\`\n- end_train_loss: \`${(k % 97) / 100}\`\n- end_val_loss: \`${(k % 89) / 100}\`\n`);
-    text = text.replace('## Status\n', `## Status\n- 2026-05-01 10:0${k % 10} UTC — ${state}, step ${k * 10}, train_loss 0.5 — bench\n`);
+    text = text.replace(
+      '## Results\n',
+      `## Results\n- runtime: \`00:1${k % 10}:00\`\n- end_train_loss: \`${(k % 97) / 100}\`\n- end_val_loss: \`${(k % 89) / 100}\`\n`,
+    );
+    text = text.replace(
+      '## Status\n',
+      `## Status\n- 2026-05-01 10:0${k % 10} UTC — ${state}, step ${k * 10}, train_loss 0.5 — bench\n`,
+    );
     writeFileSync(join(folder, f), text);
   }
 }
@@ -84,10 +106,16 @@ function launched(dir, manifest, name) {
 {
   const dir = freshLedger();
   cleanups.push(dir);
-  writeFileSync(join(dir, 'runlog.config.yaml'), `${readFileSync(join(dir, 'runlog.config.yaml'), 'utf8')}\njobs:\n  heartbeat: 1h\n`);
+  writeFileSync(
+    join(dir, 'runlog.config.yaml'),
+    `${readFileSync(join(dir, 'runlog.config.yaml'), 'utf8')}\njobs:\n  heartbeat: 1h\n`,
+  );
   git(dir, 'commit', '-qam', 'clocks');
   const lrs = Array.from({ length: 105 }, (_, i) => `"${i}"`).join(', ');
-  writeFileSync(join(dir, 'queue.yaml'), `name: queue\ncommand: ["sh", "-c", "sleep 600", "{s}-{k}"]\ngrid:\n  s: [${lrs}]\n  k: [0,1,2,3,4,5,6,7,8,9]\npolicy: {max_parallel: 50, heartbeat: 1h}\n`);
+  writeFileSync(
+    join(dir, 'queue.yaml'),
+    `name: queue\ncommand: ["sh", "-c", "sleep 600", "{s}-{k}"]\ngrid:\n  s: [${lrs}]\n  k: [0,1,2,3,4,5,6,7,8,9]\npolicy: {max_parallel: 50, heartbeat: 1h}\n`,
+  );
   const id = launched(dir, 'queue.yaml', 'queue');
   try {
     const wave = JSON.parse(run('node', [CLI, 'poll', '--no-push', '--json'], dir));
@@ -95,11 +123,24 @@ function launched(dir, manifest, name) {
     const t = process.hrtime.bigint();
     const pass = JSON.parse(run('node', [CLI, 'poll', '--no-push', '--json'], dir));
     const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    const counts = JSON.parse(spawnSync('node', [CLI, 'campaign', 'status', id, '--json'], { cwd: dir, encoding: 'utf8' }).stdout).counts;
-    console.log(`poll-pass (local): ${launches} launched in the first pass; then ${counts.pending} queued + ${counts.running} running: ${pass.executorQueries} executor quer${pass.executorQueries === 1 ? 'y' : 'ies'} (target 1), ${pass.changes.length} changes, ${ms.toFixed(0)} ms`);
-    results.push({ name: 'poll-pass-local-executor-queries', ours: pass.executorQueries, floor: 1, ratio: pass.executorQueries, target: 1 });
+    const counts = JSON.parse(
+      spawnSync('node', [CLI, 'campaign', 'status', id, '--json'], { cwd: dir, encoding: 'utf8' }).stdout,
+    ).counts;
+    console.log(
+      `poll-pass (local): ${launches} launched in the first pass; then ${counts.pending} queued + ${counts.running} running: ${pass.executorQueries} executor quer${pass.executorQueries === 1 ? 'y' : 'ies'} (target 1), ${pass.changes.length} changes, ${ms.toFixed(0)} ms`,
+    );
+    results.push({
+      name: 'poll-pass-local-executor-queries',
+      ours: pass.executorQueries,
+      floor: 1,
+      ratio: pass.executorQueries,
+      target: 1,
+    });
   } finally {
-    spawnSync('node', [CLI, 'campaign', 'cancel', id, '--reason', 'bench done', '--no-push'], { cwd: dir, encoding: 'utf8' });
+    spawnSync('node', [CLI, 'campaign', 'cancel', id, '--reason', 'bench done', '--no-push'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
   }
 }
 
@@ -114,9 +155,15 @@ if (process.env.SLURM_CONF) {
     writeFileSync(join(bin, cmd), `#!/bin/sh\necho ${cmd} >> '${log}'\nexec '${real}' "$@"\n`);
     chmodSync(join(bin, cmd), 0o755);
   }
-  writeFileSync(join(dir, 'runlog.config.yaml'), `${readFileSync(join(dir, 'runlog.config.yaml'), 'utf8')}\nclusters:\n  bench:\n    partition: debug\n    env: {SLURM_CONF: ${JSON.stringify(process.env.SLURM_CONF)}}\n`);
+  writeFileSync(
+    join(dir, 'runlog.config.yaml'),
+    `${readFileSync(join(dir, 'runlog.config.yaml'), 'utf8')}\nclusters:\n  bench:\n    partition: debug\n    env: {SLURM_CONF: ${JSON.stringify(process.env.SLURM_CONF)}}\n`,
+  );
   git(dir, 'commit', '-qam', 'cluster');
-  writeFileSync(join(dir, 'arr.yaml'), `name: arr\nexecutor: slurm\ncommand: ["sh", "-c", "sleep 600", "{s}-{k}"]\ngrid:\n  s: [${Array.from({ length: 100 }, (_, i) => i).join(', ')}]\n  k: [0,1,2,3,4,5,6,7,8,9]\nresources: {cpus: 1, mem: 10M, time: 10m, requeue: false}\npolicy: {max_parallel: 50}\n`);
+  writeFileSync(
+    join(dir, 'arr.yaml'),
+    `name: arr\nexecutor: slurm\ncommand: ["sh", "-c", "sleep 600", "{s}-{k}"]\ngrid:\n  s: [${Array.from({ length: 100 }, (_, i) => i).join(', ')}]\n  k: [0,1,2,3,4,5,6,7,8,9]\nresources: {cpus: 1, mem: 10M, time: 10m, requeue: false}\npolicy: {max_parallel: 50}\n`,
+  );
   const id = launched(dir, 'arr.yaml', 'arr');
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
   try {
@@ -124,14 +171,35 @@ if (process.env.SLURM_CONF) {
     spawnSync('node', [CLI, 'poll', '--no-push', '--json'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 28 });
     const first = readFileSync(log, 'utf8').split('\n').filter(Boolean);
     writeFileSync(log, '');
-    const pass = JSON.parse(spawnSync('node', [CLI, 'poll', '--no-push', '--json'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 28 }).stdout);
+    const pass = JSON.parse(
+      spawnSync('node', [CLI, 'poll', '--no-push', '--json'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 28 })
+        .stdout,
+    );
     const second = readFileSync(log, 'utf8').split('\n').filter(Boolean);
     const n = (list, c) => list.filter((x) => x === c).length;
-    console.log(`poll-pass (slurm): wave of 1,000 entries: ${n(first, 'sbatch')} sbatch; next pass over 1,000 queued tasks: ${n(second, 'squeue')} squeue, ${n(second, 'sacct')} sacct, executorQueries ${pass.executorQueries}`);
-    results.push({ name: 'poll-pass-slurm-sbatch-per-wave', ours: n(first, 'sbatch'), floor: 1, ratio: n(first, 'sbatch'), target: 1 });
-    results.push({ name: 'poll-pass-slurm-squeue-per-pass', ours: n(second, 'squeue'), floor: 1, ratio: n(second, 'squeue'), target: 1 });
+    console.log(
+      `poll-pass (slurm): wave of 1,000 entries: ${n(first, 'sbatch')} sbatch; next pass over 1,000 queued tasks: ${n(second, 'squeue')} squeue, ${n(second, 'sacct')} sacct, executorQueries ${pass.executorQueries}`,
+    );
+    results.push({
+      name: 'poll-pass-slurm-sbatch-per-wave',
+      ours: n(first, 'sbatch'),
+      floor: 1,
+      ratio: n(first, 'sbatch'),
+      target: 1,
+    });
+    results.push({
+      name: 'poll-pass-slurm-squeue-per-pass',
+      ours: n(second, 'squeue'),
+      floor: 1,
+      ratio: n(second, 'squeue'),
+      target: 1,
+    });
   } finally {
-    spawnSync('node', [CLI, 'campaign', 'cancel', id, '--reason', 'bench done', '--no-push'], { cwd: dir, env, encoding: 'utf8' });
+    spawnSync('node', [CLI, 'campaign', 'cancel', id, '--reason', 'bench done', '--no-push'], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+    });
   }
 } else {
   console.log('poll-pass (slurm): skipped, SLURM_CONF is not set (eval "$(bash scripts/slurm.sh start)")');
@@ -150,4 +218,6 @@ if (process.env.SLURM_CONF) {
 }
 
 if (!process.env.KEEP) for (const d of cleanups) rmSync(d, { recursive: true, force: true });
-console.log(JSON.stringify(results.map((r) => ({ name: r.name, ratio: Number(r.ratio.toFixed(2)), target: r.target }))));
+console.log(
+  JSON.stringify(results.map((r) => ({ name: r.name, ratio: Number(r.ratio.toFixed(2)), target: r.target }))),
+);

@@ -21,14 +21,27 @@ const baselineFile = join(ROOT, 'bench', 'baseline.json');
 const write = process.argv.includes('--write-baseline');
 
 const measure = (job) => {
-  const out = execFileSync('node', [join(ROOT, 'bench', job.script)], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...job.env } });
-  return JSON.parse(out.split('\n').find((l) => l.startsWith('BENCH ')).slice(6));
+  const out = execFileSync('node', [join(ROOT, 'bench', job.script)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...job.env },
+  });
+  return JSON.parse(
+    out
+      .split('\n')
+      .find((l) => l.startsWith('BENCH '))
+      .slice(6),
+  );
 };
 
 const baseline = write ? {} : JSON.parse(readFileSync(baselineFile, 'utf8')).ratios;
 const ratios = {};
 let failed = 0;
-console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 for (const job of JOBS) {
   let r = measure(job);
   const limit = baseline[r.name] === undefined ? Infinity : baseline[r.name] * TOLERANCE;
@@ -36,10 +49,15 @@ for (const job of JOBS) {
   ratios[r.name] = r.ratio;
   const ok = write || r.ratio <= limit;
   if (!ok) failed++;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.ratio}x${write ? '' : ` (baseline ${baseline[r.name] ?? '-'}x, limit ${limit.toFixed(2)}x)`}`);
+  console.log(
+    `${ok ? 'ok  ' : 'FAIL'} ${r.name}: ${r.ratio}x${write ? '' : ` (baseline ${baseline[r.name] ?? '-'}x, limit ${limit.toFixed(2)}x)`}`,
+  );
 }
 if (write) {
-  writeFileSync(baselineFile, `${JSON.stringify({ measured: new Date().toISOString().slice(0, 10), load: Number(loadavg()[0].toFixed(1)), ratios }, null, 2)}\n`);
+  writeFileSync(
+    baselineFile,
+    `${JSON.stringify({ measured: new Date().toISOString().slice(0, 10), load: Number(loadavg()[0].toFixed(1)), ratios }, null, 2)}\n`,
+  );
   console.log(`wrote ${baselineFile}`);
 }
 console.log(`bench: ${JOBS.length - failed} passed, ${failed} failed`);

@@ -79,7 +79,12 @@ const serialMs = Date.now() - t;
 const check = clone('check');
 const ids = [...new Set(Array.from({ length: WRITERS }, (_, w) => runOf(w)))];
 const entries = ids
-  .map((id) => JSON.parse(run('node', [CLI, 'show', `2026-03-22_${id}`, '--json'], check)).status.filter((e) => /^w\d+ #\d+$/.test(e.message)).length)
+  .map(
+    (id) =>
+      JSON.parse(run('node', [CLI, 'show', `2026-03-22_${id}`, '--json'], check)).status.filter((e) =>
+        /^w\d+ #\d+$/.test(e.message),
+      ).length,
+  )
   .reduce((a, b) => a + b, 0);
 const mergeList = git(check, 'rev-list', '--merges', 'HEAD').trim();
 const merges = mergeList ? mergeList.split('\n').length : 0;
@@ -91,7 +96,9 @@ console.log(
     `${exit5} exited 5, ${otherFailures} failed otherwise; ${entries}/${total} entries on the remote; merge commits: ${merges}; ` +
     `push retries per entry ${perEntry.toFixed(2)} (max ${maxRetries})`,
 );
-console.log(`serial: ${total} appends from one clone in ${(serialMs / 1000).toFixed(1)} s; concurrent/serial = ${(concurrentMs / serialMs).toFixed(2)}x`);
+console.log(
+  `serial: ${total} appends from one clone in ${(serialMs / 1000).toFixed(1)} s; concurrent/serial = ${(concurrentMs / serialMs).toFixed(2)}x`,
+);
 report(`concurrent-${WRITERS}${SHARED ? '-shared' : ''}${APART ? '-apart' : ''}`, concurrentMs, serialMs, 2, {
   exit5,
   failed: otherFailures,

@@ -57,7 +57,12 @@ export const CLIS = (process.env.RUNLOG_BENCH_CLIS ?? CLI).split(',');
 /** Peak RSS in MB of `node <args>` (the CLI's own process, through bench/maxrss.cjs). */
 export function peakRssMb(args, cwd) {
   const file = join(mkdtempSync(join(tmpdir(), 'runlog-bench-rss-')), 'rss');
-  const r = spawnSync('node', ['-r', join(ROOT, 'bench', 'maxrss.cjs'), ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, RUNLOG_BENCH_RSS: file } });
+  const r = spawnSync('node', ['-r', join(ROOT, 'bench', 'maxrss.cjs'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, RUNLOG_BENCH_RSS: file },
+  });
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   const mb = Number(readFileSync(file, 'utf8')) / 1024;
   rmSync(join(file, '..'), { recursive: true, force: true });
@@ -88,10 +93,14 @@ export function freshLedger() {
  */
 export function report(name, ours, floor, target, extra = {}) {
   const ratio = ours / floor;
-  const more = Object.entries(extra).map(([k, v]) => `, ${k} ${v}`).join('');
+  const more = Object.entries(extra)
+    .map(([k, v]) => `, ${k} ${v}`)
+    .join('');
   const line = `${name}: runlog ${ours.toFixed(1)} ms, floor ${floor.toFixed(1)} ms, ratio ${ratio.toFixed(2)}x (target <= ${target}x) ${ratio <= target ? 'OK' : 'OVER'}${more}`;
   console.log(line);
-  console.log(`BENCH ${JSON.stringify({ name, runlog_ms: round(ours), floor_ms: round(floor), ratio: Math.round(ratio * 100) / 100, target, ...extra })}`);
+  console.log(
+    `BENCH ${JSON.stringify({ name, runlog_ms: round(ours), floor_ms: round(floor), ratio: Math.round(ratio * 100) / 100, target, ...extra })}`,
+  );
   writeFileSync(join(tmpdir(), `runlog-bench-${name}.txt`), `${line}\n`);
   return { name, ours, floor, ratio, target };
 }

@@ -59,6 +59,9 @@ for (const [k, cli] of CLIS.entries()) {
   const rssFiltered = peakRssMb(args, dir);
   if (MODE === 'cold') dropIndex();
   const rssAll = peakRssMb([cli, 'list', '--json'], dir);
-  report(`list-${MODE}-${RUNS}${k === 0 ? '' : `-${k}`}`, ours, floor, 2, { rss_mb: Math.round(rssFiltered), rss_all_mb: Math.round(rssAll) });
+  report(`list-${MODE}-${RUNS}${k === 0 ? '' : `-${k}`}`, ours, floor, 2, {
+    rss_mb: Math.round(rssFiltered),
+    rss_all_mb: Math.round(rssAll),
+  });
 }
 if (!process.env.KEEP) rmSync(base, { recursive: true, force: true });

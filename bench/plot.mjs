@@ -36,5 +36,7 @@ const floor = median(N, () => run('node', ['-e', '0'], dir));
 const out = JSON.parse(run('node', [CLI, 'plot', id, '--no-push', '--json'], dir));
 const bytes = statSync(join(dir, out.chart)).size;
 if (!readFileSync(join(dir, out.chart), 'utf8').startsWith('<svg')) throw new Error('no chart written');
-console.log(`plot: ${POINTS} log lines → ${out.chart}, ${(bytes / 1024).toFixed(1)} KB (limit 60 KB)${bytes <= 60 * 1024 ? '' : ' OVER'}; ${(ours - floor).toFixed(0)} ms over node start (limit 300)${ours - floor <= 300 ? '' : ' OVER'}`);
+console.log(
+  `plot: ${POINTS} log lines → ${out.chart}, ${(bytes / 1024).toFixed(1)} KB (limit 60 KB)${bytes <= 60 * 1024 ? '' : ' OVER'}; ${(ours - floor).toFixed(0)} ms over node start (limit 300)${ours - floor <= 300 ? '' : ' OVER'}`,
+);
 report('plot', ours, floor, Number(((floor + 300) / floor).toFixed(2)));

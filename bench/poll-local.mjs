@@ -28,7 +28,8 @@ const iso = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const logs = [];
 
 const lines = [];
-for (let step = 1; step <= 1500; step++) lines.push(`step=${step} loss=${(2.5 * Math.exp(-step / 500) + 0.05).toFixed(4)} samples_per_s=${100 + (step % 7)}`);
+for (let step = 1; step <= 1500; step++)
+  lines.push(`step=${step} loss=${(2.5 * Math.exp(-step / 500) + 0.05).toFixed(4)} samples_per_s=${100 + (step % 7)}`);
 const logText = `${lines.join('\n')}\n`;
 
 for (let i = 0; i < N; i++) {
@@ -39,7 +40,23 @@ for (let i = 0; i < N; i++) {
   writeFileSync(log, logText);
   logs.push(log);
   const key = `${id}#1`;
-  writeFileSync(join(out, 'job.json'), JSON.stringify({ schema: 1, idempotencyKey: key, runId: id, attempt: 1, argv: ['node', 'train.mjs'], cwd: dir, host: hostname(), bootId, pid: holder.pid, pidStartTicks: startTicks, claimedAt: iso, startedAt: iso }));
+  writeFileSync(
+    join(out, 'job.json'),
+    JSON.stringify({
+      schema: 1,
+      idempotencyKey: key,
+      runId: id,
+      attempt: 1,
+      argv: ['node', 'train.mjs'],
+      cwd: dir,
+      host: hostname(),
+      bootId,
+      pid: holder.pid,
+      pidStartTicks: startTicks,
+      claimedAt: iso,
+      startedAt: iso,
+    }),
+  );
   mkdirSync(join(dir, 'run_logs', 'bench'), { recursive: true });
   writeFileSync(
     join(dir, 'run_logs', `${id}.md`),
@@ -71,7 +88,8 @@ try {
     last = JSON.parse(run('node', [CLI, 'poll', '--json', '--no-push'], dir));
   });
   const passes = [];
-  for (let i = 0; i < 5; i++) passes.push(JSON.parse(run('node', [CLI, 'poll', '--json', '--no-push'], dir)).durationMs);
+  for (let i = 0; i < 5; i++)
+    passes.push(JSON.parse(run('node', [CLI, 'poll', '--json', '--no-push'], dir)).durationMs);
   passes.sort((a, b) => a - b);
   const pass = passes[2];
   const tails = median(5, readTails);

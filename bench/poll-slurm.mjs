@@ -33,14 +33,21 @@ for (const cmd of COMMANDS) {
   const real = execFileSync('sh', ['-c', 'command -v "$1"', 'sh', cmd], { encoding: 'utf8' }).trim();
   const path = join(shims, cmd);
   // One line per call: the command and its argv, tab-separated (no argv here holds a tab).
-  writeFileSync(path, `#!/bin/sh\n(printf '%s' ${cmd}; printf '\\t%s' "$@"; printf '\\n') >> '${callLog}'\nexec '${real}' "$@"\n`);
+  writeFileSync(
+    path,
+    `#!/bin/sh\n(printf '%s' ${cmd}; printf '\\t%s' "$@"; printf '\\n') >> '${callLog}'\nexec '${real}' "$@"\n`,
+  );
   chmodSync(path, 0o755);
 }
 const env = { ...process.env, SLURM_CONF, PATH: `${shims}:${process.env.PATH}`, TZ: 'UTC' };
-const cli = (args, cwd) => execFileSync(process.execPath, [CLI, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 28 });
+const cli = (args, cwd) =>
+  execFileSync(process.execPath, [CLI, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 28 });
 const calls = () => {
   try {
-    return readFileSync(callLog, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t'));
+    return readFileSync(callLog, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t'));
   } catch {
     return [];
   }
@@ -61,11 +68,31 @@ const jobIds = [];
 let t0 = Date.now();
 try {
   for (let i = 0; i < RUNS; i++) {
-    const id = JSON.parse(cli(['new', `slurm${String(i).padStart(3, '0')}`, '--type', 'experiment', '--objective', 'poll bench', '--group', 'bench', '--no-push', '--json'], dir)).id;
-    const sub = JSON.parse(cli(['submit', id, '--executor', 'slurm', '--no-push', '--json', '--', 'sh', 'work/job.sh'], dir));
+    const id = JSON.parse(
+      cli(
+        [
+          'new',
+          `slurm${String(i).padStart(3, '0')}`,
+          '--type',
+          'experiment',
+          '--objective',
+          'poll bench',
+          '--group',
+          'bench',
+          '--no-push',
+          '--json',
+        ],
+        dir,
+      ),
+    ).id;
+    const sub = JSON.parse(
+      cli(['submit', id, '--executor', 'slurm', '--no-push', '--json', '--', 'sh', 'work/job.sh'], dir),
+    );
     jobIds.push(sub.jobId);
   }
-  console.log(`poll-slurm: ${RUNS} runs created and submitted through the CLI in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `poll-slurm: ${RUNS} runs created and submitted through the CLI in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   // Warm-up: records the few jobs that started running; later passes change nothing.
   cli(['poll', '--no-push', '--json'], dir);
@@ -76,7 +103,14 @@ try {
     const out = JSON.parse(cli(['poll', '--no-push', '--json'], dir));
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const made = calls();
-    passes.push({ wallMs, passMs: out.durationMs, runs: out.runs, queries: out.executorQueries, changes: out.changes.length, made });
+    passes.push({
+      wallMs,
+      passMs: out.durationMs,
+      runs: out.runs,
+      queries: out.executorQueries,
+      changes: out.changes.length,
+      made,
+    });
   }
   const squeueArgv = passes[0].made.find((c) => c[0] === 'squeue')?.slice(1);
   if (!squeueArgv) throw new Error('the pass made no squeue call');
@@ -88,17 +122,24 @@ try {
     if (i > 0) bare.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const states = execFileSync('squeue', ['-h', '-t', 'all', '-j', jobIds.join(','), '-o', '%T'], { env: { ...process.env, SLURM_CONF }, encoding: 'utf8' });
+  const states = execFileSync('squeue', ['-h', '-t', 'all', '-j', jobIds.join(','), '-o', '%T'], {
+    env: { ...process.env, SLURM_CONF },
+    encoding: 'utf8',
+  });
   const pending = states.split('\n').filter((s) => s === 'PENDING').length;
   const per = (cmd) => passes.map((p) => p.made.filter((c) => c[0] === cmd).length);
   const squeues = per('squeue');
   const saccts = per('sacct');
   const others = passes.map((p) => p.made.filter((c) => c[0] !== 'squeue' && c[0] !== 'sacct').length);
   console.log(`poll-slurm: ${passes[0].runs} active runs, ${pending} of ${RUNS} jobs pending`);
-  console.log(`poll-slurm: Slurm calls per pass: squeue ${squeues.join(',')}; sacct ${saccts.join(',')}; other ${others.join(',')} (runlog's own count: ${passes.map((p) => p.queries).join(',')})`);
+  console.log(
+    `poll-slurm: Slurm calls per pass: squeue ${squeues.join(',')}; sacct ${saccts.join(',')}; other ${others.join(',')} (runlog's own count: ${passes.map((p) => p.queries).join(',')})`,
+  );
   console.log(`poll-slurm: changes per pass after warm-up: ${passes.map((p) => p.changes).join(',')}`);
   console.log(`poll-slurm: bare squeue (${squeueArgv.length} args, ${RUNS} ids) median ${med(bare).toFixed(1)} ms`);
-  console.log(`poll-slurm: pass median ${med(passes.map((p) => p.passMs)).toFixed(1)} ms in-process, ${med(passes.map((p) => p.wallMs)).toFixed(1)} ms for the whole \`runlog poll\` process`);
+  console.log(
+    `poll-slurm: pass median ${med(passes.map((p) => p.passMs)).toFixed(1)} ms in-process, ${med(passes.map((p) => p.wallMs)).toFixed(1)} ms for the whole \`runlog poll\` process`,
+  );
   const okCalls = squeues.every((n) => n === 1) && saccts.every((n) => n <= 1) && others.every((n) => n === 0);
   console.log(`poll-slurm: calls per pass ${okCalls ? 'OK' : 'OVER'} (target: 1 squeue + at most 1 sacct)`);
   const line = `poll-slurm: ${RUNS} runs, pass ${med(passes.map((p) => p.passMs)).toFixed(1)} ms vs bare squeue ${med(bare).toFixed(1)} ms (${(med(passes.map((p) => p.passMs)) / med(bare)).toFixed(1)}x); squeue/pass ${Math.max(...squeues)}, sacct/pass ${Math.max(...saccts)}`;

@@ -22,7 +22,14 @@ const HOSTS = ['bench-a', 'bench-b'];
 
 const work = mkdtempSync(join(tmpdir(), 'runlog-bench-ssh-'));
 const harness = join(work, 'sshd.mjs');
-execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [join(ROOT, 'test', 'support', 'sshd.ts'), '--bundle', '--platform=node', '--format=esm', `--outfile=${harness}`, '--log-level=error']);
+execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'), [
+  join(ROOT, 'test', 'support', 'sshd.ts'),
+  '--bundle',
+  '--platform=node',
+  '--format=esm',
+  `--outfile=${harness}`,
+  '--log-level=error',
+]);
 const { TestSshWorld } = await import(harness);
 
 const shims = join(work, 'bin');
@@ -34,7 +41,8 @@ chmodSync(join(shims, 'ssh'), 0o755);
 
 const world = await TestSshWorld.create(HOSTS.map((alias) => ({ alias })));
 const env = { ...process.env, ...world.env(), PATH: `${shims}:${process.env.PATH}`, TZ: 'UTC' };
-const cli = (args, cwd) => execFileSync(process.execPath, [CLI, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 28 });
+const cli = (args, cwd) =>
+  execFileSync(process.execPath, [CLI, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 28 });
 const calls = () => {
   try {
     return readFileSync(callLog, 'utf8').split('\n').filter(Boolean);
@@ -47,18 +55,57 @@ const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const dir = freshLedger();
 try {
-  appendFileSync(join(dir, 'runlog.config.yaml'), `${world.hostsYaml({ a: { alias: 'bench-a' }, b: { alias: 'bench-b' } })}jobs:\n  heartbeat: 1h\n`);
+  appendFileSync(
+    join(dir, 'runlog.config.yaml'),
+    `${world.hostsYaml({ a: { alias: 'bench-a' }, b: { alias: 'bench-b' } })}jobs:\n  heartbeat: 1h\n`,
+  );
   mkdirSync(join(dir, 'work'));
-  writeFileSync(join(dir, 'work', 'job.sh'), '#!/bin/sh\ni=0\nwhile [ $i -lt 100000 ]; do i=$((i + 1)); echo "step=$i loss=1.0"; sleep 0.2; done\n');
+  writeFileSync(
+    join(dir, 'work', 'job.sh'),
+    '#!/bin/sh\ni=0\nwhile [ $i -lt 100000 ]; do i=$((i + 1)); echo "step=$i loss=1.0"; sleep 0.2; done\n',
+  );
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'bench: two ssh hosts and a job that prints steps');
 
   let t0 = Date.now();
   for (let i = 0; i < RUNS; i++) {
-    const id = JSON.parse(cli(['new', `ssh${String(i).padStart(3, '0')}`, '--type', 'experiment', '--objective', 'poll bench', '--group', 'bench', '--no-push', '--json'], dir)).id;
-    cli(['submit', id, '--executor', 'ssh', '--host', i % 2 === 0 ? 'a' : 'b', '--no-push', '--json', '--', 'sh', 'work/job.sh'], dir);
+    const id = JSON.parse(
+      cli(
+        [
+          'new',
+          `ssh${String(i).padStart(3, '0')}`,
+          '--type',
+          'experiment',
+          '--objective',
+          'poll bench',
+          '--group',
+          'bench',
+          '--no-push',
+          '--json',
+        ],
+        dir,
+      ),
+    ).id;
+    cli(
+      [
+        'submit',
+        id,
+        '--executor',
+        'ssh',
+        '--host',
+        i % 2 === 0 ? 'a' : 'b',
+        '--no-push',
+        '--json',
+        '--',
+        'sh',
+        'work/job.sh',
+      ],
+      dir,
+    );
   }
-  console.log(`poll-ssh: ${RUNS} runs created and submitted through the CLI in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `poll-ssh: ${RUNS} runs created and submitted through the CLI in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   cli(['poll', '--no-push', '--json'], dir);
   const passes = [];
@@ -74,7 +121,8 @@ try {
 
   const bare = (mux) => {
     const args = ['-F', world.configPath, '-o', 'BatchMode=yes'];
-    if (mux) args.push('-o', 'ControlMaster=auto', '-o', `ControlPath=${world.controlDir}/%C`, '-o', 'ControlPersist=60');
+    if (mux)
+      args.push('-o', 'ControlMaster=auto', '-o', `ControlPath=${world.controlDir}/%C`, '-o', 'ControlPersist=60');
     const times = [];
     for (let i = 0; i < N + 1; i++) {
       const t = process.hrtime.bigint();
@@ -89,9 +137,15 @@ try {
   const maxPerHost = Math.max(...passes.flatMap((p) => Object.values(p.perHost)));
   const hostsSeen = new Set(passes.flatMap((p) => Object.keys(p.perHost)));
   const passMs = med(passes.map((p) => p.passMs));
-  console.log(`poll-ssh: ${passes[0].runs} active runs on ${hostsSeen.size} hosts; ssh per host per pass: ${passes.map((p) => JSON.stringify(p.perHost)).join(' ')}`);
-  console.log(`poll-ssh: bare \`ssh host true\` median ${bareFresh.toFixed(1)} ms (new connection), ${bareMux.toFixed(1)} ms (over the master)`);
-  console.log(`poll-ssh: pass median ${passMs.toFixed(1)} ms in-process, ${med(passes.map((p) => p.wallMs)).toFixed(1)} ms for the whole \`runlog poll\` process`);
+  console.log(
+    `poll-ssh: ${passes[0].runs} active runs on ${hostsSeen.size} hosts; ssh per host per pass: ${passes.map((p) => JSON.stringify(p.perHost)).join(' ')}`,
+  );
+  console.log(
+    `poll-ssh: bare \`ssh host true\` median ${bareFresh.toFixed(1)} ms (new connection), ${bareMux.toFixed(1)} ms (over the master)`,
+  );
+  console.log(
+    `poll-ssh: pass median ${passMs.toFixed(1)} ms in-process, ${med(passes.map((p) => p.wallMs)).toFixed(1)} ms for the whole \`runlog poll\` process`,
+  );
   const line = `poll-ssh: ${RUNS} runs on 2 hosts, pass ${passMs.toFixed(1)} ms vs bare ssh true ${bareFresh.toFixed(1)} ms (${(passMs / bareFresh).toFixed(1)}x; ${bareMux.toFixed(1)} ms over the master); ssh/host/pass max ${maxPerHost} ${maxPerHost <= 2 ? 'OK' : 'OVER'} (target <= 2)`;
   console.log(line);
   writeFileSync(join(tmpdir(), 'runlog-bench-poll-ssh.txt'), `${line}\n`);

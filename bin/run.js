@@ -5,4 +5,8 @@
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { boot } = require('../dist/bundle/boot.cjs');
-boot(process.argv.slice(2), join(__dirname, '..', 'dist', 'bundle'), pathToFileURL(join(__dirname, '..', 'package.json')).href);
+boot(
+  process.argv.slice(2),
+  join(__dirname, '..', 'dist', 'bundle'),
+  pathToFileURL(join(__dirname, '..', 'package.json')).href,
+);

@@ -50,10 +50,14 @@ const LAZY = ['node:child_process', 'node:crypto'];
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
-    b.onResolve({ filter: new RegExp(`^(${LAZY.join('|')})$`) }, (a) => (a.namespace === 'lazy' ? { path: a.path, external: true } : { path: a.path, namespace: 'lazy' }));
+    b.onResolve({ filter: new RegExp(`^(${LAZY.join('|')})$`) }, (a) =>
+      a.namespace === 'lazy' ? { path: a.path, external: true } : { path: a.path, namespace: 'lazy' },
+    );
     b.onLoad({ filter: /.*/, namespace: 'lazy' }, async (a) => {
       const names = Object.keys(await import(a.path)).filter((n) => n !== 'default');
-      const body = names.map((n) => `export function ${n}(...x) { return require(${JSON.stringify(a.path)}).${n}(...x); }`).join('\n');
+      const body = names
+        .map((n) => `export function ${n}(...x) { return require(${JSON.stringify(a.path)}).${n}(...x); }`)
+        .join('\n');
       return { contents: body, loader: 'js' };
     });
   },
@@ -71,7 +75,9 @@ const cjs = (entry, outfile, plugins = []) =>
   });
 // One fast bundle per command, holding only that command's service: the code cache a command
 // reads grows with the whole bundle (one bundle of all six: 1.5 MB, a 680 KB cache for `show`).
-const commands = JSON.parse(/FAST_COMMANDS = (\[[^\]]*\])/.exec(readFileSync('src/cli/fast-commands.ts', 'utf8'))[1].replace(/'/g, '"'));
+const commands = JSON.parse(
+  /FAST_COMMANDS = (\[[^\]]*\])/.exec(readFileSync('src/cli/fast-commands.ts', 'utf8'))[1].replace(/'/g, '"'),
+);
 // The same name src/cli/fast-commands.ts's fastBundleFile gives it.
 const fastFile = (c) => `fast-${c.replace(':', '-')}.cjs`;
 const onlyService = (command) => ({
@@ -79,7 +85,9 @@ const onlyService = (command) => ({
   setup(b) {
     // A topic command's service sits in its topic's folder (campaign:status → app/campaign/status.ts).
     b.onResolve({ filter: /^\.\.\/app\/[\w/-]+\.js$/ }, (a) =>
-      a.importer.endsWith('src/cli/fast.ts') && a.path !== `../app/${command.replace(':', '/')}.js` ? { path: a.path, namespace: 'not-this-command' } : undefined,
+      a.importer.endsWith('src/cli/fast.ts') && a.path !== `../app/${command.replace(':', '/')}.js`
+        ? { path: a.path, namespace: 'not-this-command' }
+        : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: 'not-this-command' }, () => ({ contents: 'export {};', loader: 'js' }));
   },
@@ -99,7 +107,10 @@ const tagged = (f) => {
 // esbuild escapes strings but not regex literals, so those are written with \u escapes.
 for (const f of [...fast.outputFiles, ...boot.outputFiles]) {
   const at = f.text.search(/[^\0-\x7f]/);
-  if (at !== -1) throw new Error(`${f.path} holds a non-ASCII character (${JSON.stringify(f.text.slice(Math.max(0, at - 40), at + 10))}): write it as a \\u escape in the source`);
+  if (at !== -1)
+    throw new Error(
+      `${f.path} holds a non-ASCII character (${JSON.stringify(f.text.slice(Math.max(0, at - 40), at + 10))}): write it as a \\u escape in the source`,
+    );
 }
 
 const entries = new Set(['runlog.mjs', 'boot.cjs', ...commands.map(fastFile)].map((n) => resolve('dist/bundle', n)));

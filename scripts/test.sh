@@ -16,6 +16,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   # The lock is complete for every platform and npm ci is exact: no fallback, so installs are reproducible.
   npm ci --no-audit --no-fund >&2 || { log "npm ci failed"; echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1; }
 fi
+log "linting and checking the format (biome)"
+{ npm run -s lint >&2 && npm run -s format:check >&2; } || { log "lint or format check failed (npm run format fixes the format)"; echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1; }
 log "building"
 npm run -s build >&2 || { log "build failed"; echo "tests: 0 passed, 1 failed, 0 skipped"; exit 1; }
 

@@ -44,7 +44,14 @@ export async function main(given: string[], dir: string): Promise<void> {
   let argv = given;
   if (given[0] === 'help') {
     const help = helpArgv(given);
-    if (!help) return unknownCommand(given.slice(1).filter((a) => !a.startsWith('-')).join(' '), given.includes('--json'));
+    if (!help)
+      return unknownCommand(
+        given
+          .slice(1)
+          .filter((a) => !a.startsWith('-'))
+          .join(' '),
+        given.includes('--json'),
+      );
     argv = help;
   }
   try {

@@ -30,11 +30,25 @@ export async function appendService(input: AppendInput): Promise<CommandOutput<A
   };
   const ledger = openLedger({ ledger: input.ledger });
   const run = resolveRun(ledger.root, ledger.config.runs_dir, input.run);
-  const tx = await commit<EntryResult>(ledger, { kind: 'append', run: run.id, args: { ...a, run: run.id } }, { push: input.push });
+  const tx = await commit<EntryResult>(
+    ledger,
+    { kind: 'append', run: run.id, args: { ...a, run: run.id } },
+    { push: input.push },
+  );
   const e = tx.result.entry;
   return {
-    result: { id: run.id, entry: e, state: tx.result.state, previousState: tx.result.previousState, commit: tx.commit, pushed: tx.pushed, pushRetries: tx.pushRetries },
-    human: [`${run.id}: ${e.at} — ${e.state}${e.step !== null ? `, step ${e.step}` : ''}${e.message ? ` — ${e.message}` : ''}`],
+    result: {
+      id: run.id,
+      entry: e,
+      state: tx.result.state,
+      previousState: tx.result.previousState,
+      commit: tx.commit,
+      pushed: tx.pushed,
+      pushRetries: tx.pushRetries,
+    },
+    human: [
+      `${run.id}: ${e.at} — ${e.state}${e.step !== null ? `, step ${e.step}` : ''}${e.message ? ` — ${e.message}` : ''}`,
+    ],
     pushError: tx.pushError,
   };
 }

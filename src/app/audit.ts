@@ -39,7 +39,15 @@ class Findings {
       const key = [at.where, at.commit, at.ref, at.path, f.kind].join('\0');
       const seen = this.byKey.get(key);
       if (seen) seen.count += f.count;
-      else this.byKey.set(key, { where: at.where, commit: at.commit ?? null, ref: at.ref ?? null, path: at.path ?? null, kind: f.kind, count: f.count });
+      else
+        this.byKey.set(key, {
+          where: at.where,
+          commit: at.commit ?? null,
+          ref: at.ref ?? null,
+          path: at.path ?? null,
+          kind: f.kind,
+          count: f.count,
+        });
     }
   }
 
@@ -68,7 +76,8 @@ function trailerTexts(line: string): string[] {
 function scanMessage(found: Findings, scrubber: Scrubber, commit: string, message: string[]): void {
   const body: string[] = [];
   for (const line of message) {
-    if (line.startsWith(`${TRAILER}:`)) for (const t of trailerTexts(line)) found.add(scrubber, t, { where: 'trailer', commit });
+    if (line.startsWith(`${TRAILER}:`))
+      for (const t of trailerTexts(line)) found.add(scrubber, t, { where: 'trailer', commit });
     else body.push(line);
   }
   found.add(scrubber, body.join('\n'), { where: 'message', commit });
@@ -78,7 +87,10 @@ function scanMessage(found: Findings, scrubber: Scrubber, commit: string, messag
 function diffPath(header: string): string | null {
   let p = header.slice(4);
   if (p === '/dev/null') return null;
-  if (p.startsWith('"') && p.endsWith('"')) p = JSON.parse(p.replace(/\\([0-7]{3})/g, (_m, o: string) => `\\u00${parseInt(o, 8).toString(16).padStart(2, '0')}`)) as string;
+  if (p.startsWith('"') && p.endsWith('"'))
+    p = JSON.parse(
+      p.replace(/\\([0-7]{3})/g, (_m, o: string) => `\\u00${parseInt(o, 8).toString(16).padStart(2, '0')}`),
+    ) as string;
   return p.replace(/^b\//, '');
 }
 
@@ -86,7 +98,20 @@ const COMMIT = '\u001eC ';
 const END_MESSAGE = '\u001eE';
 
 async function scanHistory(ledger: Ledger, found: Findings, scrubber: Scrubber): Promise<number> {
-  const args = ['-c', 'core.quotePath=false', 'log', '--all', '-p', '--cc', '-U0', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', `--format=${COMMIT}%H%n%B${END_MESSAGE}`];
+  const args = [
+    '-c',
+    'core.quotePath=false',
+    'log',
+    '--all',
+    '-p',
+    '--cc',
+    '-U0',
+    '--no-color',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-renames',
+    `--format=${COMMIT}%H%n%B${END_MESSAGE}`,
+  ];
   let commits = 0;
   let commit = '';
   let mode: 'message' | 'header' | 'hunk' | 'none' = 'none';
@@ -180,7 +205,14 @@ async function scanFiles(ledger: Ledger, found: Findings, scrubber: Scrubber): P
   return files;
 }
 
-const WHERE_LABEL: Record<Where, string> = { message: 'commit message', trailer: 'Runlog-Op trailer', diff: 'committed file', tag: 'tag message', ref: 'ref name', file: 'working file' };
+const WHERE_LABEL: Record<Where, string> = {
+  message: 'commit message',
+  trailer: 'Runlog-Op trailer',
+  diff: 'committed file',
+  tag: 'tag message',
+  ref: 'ref name',
+  file: 'working file',
+};
 
 export async function auditLedger(ledger: Ledger): Promise<CommandOutput<AuditResult>> {
   const scrubber = scrubberFor(ledger.config.scrub.rules);
@@ -199,7 +231,11 @@ export async function auditLedger(ledger: Ledger): Promise<CommandOutput<AuditRe
       ? `no secrets found (${commits} commit(s), ${tags} tag(s), ${refs} ref(s), ${files} working file(s))`
       : `${findings.length} finding(s); see README "Security" to rewrite history, and rotate each secret first`,
   );
-  return { result: { clean: findings.length === 0, scanned, findings }, human, exitCode: findings.length === 0 ? 0 : 1 };
+  return {
+    result: { clean: findings.length === 0, scanned, findings },
+    human,
+    exitCode: findings.length === 0 ? 0 : 1,
+  };
 }
 
 export async function auditService(input: { ledger?: string }): Promise<CommandOutput<AuditResult>> {

@@ -27,7 +27,14 @@ export async function babysitService(input: BabysitInput): Promise<CommandOutput
   const out: BabysitResult = { slug: '', path: '', cycles: [], pending: [], posted: [], pushed: false };
   let pushError: CycleOutcome['pushError'];
   for (let n = 0; n < max; n++) {
-    const r = await babysitCycle(ledger, { ref: input.run, everyMs, log: input.log, now: new Date(), push: input.push, apiUrl: input['github-api'] });
+    const r = await babysitCycle(ledger, {
+      ref: input.run,
+      everyMs,
+      log: input.log,
+      now: new Date(),
+      push: input.push,
+      apiUrl: input['github-api'],
+    });
     pushError = r.pushError ?? pushError;
     const { slug, path, ended, flush, pushed, pushError: _e, ...cycle } = r;
     out.slug = slug;
@@ -45,9 +52,13 @@ export async function babysitService(input: BabysitInput): Promise<CommandOutput
 
 function cycleLines(r: CycleOutcome): string[] {
   const lines = [`${r.at} ${r.written ? '' : '(already checked this cadence) '}${r.title} [${r.health}]`];
-  for (const f of r.findings.filter((x) => x.severity !== 'info')) lines.push(`  ${f.kind === 'monitor_stale' ? 'MONITOR STALE' : 'RUN UNHEALTHY'} ${f.detector}: ${f.message} → ${f.next}`);
+  for (const f of r.findings.filter((x) => x.severity !== 'info'))
+    lines.push(
+      `  ${f.kind === 'monitor_stale' ? 'MONITOR STALE' : 'RUN UNHEALTHY'} ${f.detector}: ${f.message} → ${f.next}`,
+    );
   for (const p of r.flush?.posted ?? []) lines.push(`  issue: posted ${p.eventId} → ${p.commentUrl}`);
-  for (const p of r.flush?.pending ?? []) lines.push(`  issue: PENDING ${p.eventId} [${p.code}] ${p.reason}; the next cycle or \`runlog sync\` posts it`);
+  for (const p of r.flush?.pending ?? [])
+    lines.push(`  issue: PENDING ${p.eventId} [${p.code}] ${p.reason}; the next cycle or \`runlog sync\` posts it`);
   if (r.ended) {
     lines.push(
       r.job?.phase === 'completed'

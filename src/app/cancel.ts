@@ -27,9 +27,23 @@ export async function cancelService(input: CancelInput): Promise<CommandOutput<C
   const run = resolveRun(ledger.root, ledger.config.runs_dir, input.run);
   const live = await liveJob(ledger, run);
   if (live === 'ours') return stopLiveJob(ledger, run, input);
-  const tx = await commit<EntryResult>(ledger, { kind: 'cancel', run: run.id, args: { run: run.id, reason: input.reason, at: new Date().toISOString() } }, { push: input.push });
-  const warnings = live === 'foreign' ? [`warning: ${run.id}'s job was not launched from this clone, so nothing was signalled; stop it where it runs if it still does`] : [];
-  return { result: { ...tx.result, ...committed(tx) }, human: [`${run.id}: ${tx.result.previousState} → canceled`], warnings, pushError: tx.pushError };
+  const tx = await commit<EntryResult>(
+    ledger,
+    { kind: 'cancel', run: run.id, args: { run: run.id, reason: input.reason, at: new Date().toISOString() } },
+    { push: input.push },
+  );
+  const warnings =
+    live === 'foreign'
+      ? [
+          `warning: ${run.id}'s job was not launched from this clone, so nothing was signalled; stop it where it runs if it still does`,
+        ]
+      : [];
+  return {
+    result: { ...tx.result, ...committed(tx) },
+    human: [`${run.id}: ${tx.result.previousState} → canceled`],
+    warnings,
+    pushError: tx.pushError,
+  };
 }
 
 /** Whether the run's latest attempt has a job an executor may still be running, and whether this clone launched it. */
@@ -45,12 +59,29 @@ async function liveJob(ledger: Ledger, run: RunFile): Promise<'ours' | 'foreign'
 }
 
 async function stopLiveJob(ledger: Ledger, run: RunFile, input: CancelInput): Promise<CommandOutput<CancelResult>> {
-  const [{ createContext }, { stopRun }] = await Promise.all([import('../jobs/context.js'), import('../jobs/operator.js')]);
+  const [{ createContext }, { stopRun }] = await Promise.all([
+    import('../jobs/context.js'),
+    import('../jobs/operator.js'),
+  ]);
   const ctx = createContext(ledger, { push: input.push });
   const out = await stopRun(ctx, run.id, input.reason);
-  const entry = { at: isoSeconds(new Date()), state: out.after, step: null, metrics: {}, message: `stopped by operator: ${input.reason}` };
+  const entry = {
+    at: isoSeconds(new Date()),
+    state: out.after,
+    step: null,
+    metrics: {},
+    message: `stopped by operator: ${input.reason}`,
+  };
   return {
-    result: { id: run.id, state: out.after, previousState: out.before, entry, jobIds: out.jobIds, commit: out.commit, pushed: ctx.unpushed === 0 && out.commits.length > 0 },
+    result: {
+      id: run.id,
+      state: out.after,
+      previousState: out.before,
+      entry,
+      jobIds: out.jobIds,
+      commit: out.commit,
+      pushed: ctx.unpushed === 0 && out.commits.length > 0,
+    },
     human: [`${run.id}: ${out.before} → ${out.after} (job ${out.jobIds.join(', ')} stopped: ${out.message})`],
     pushError: ctx.pushError,
   };

@@ -46,18 +46,41 @@ function toJson(r: ComparedRun): CompareResult['runs'][number] {
 export async function compareService(input: CompareInput): Promise<CommandOutput<CompareResult>> {
   const named = input.runs.filter((r) => r !== '');
   if (named.length > 0 && (input.group !== undefined || input.campaign !== undefined)) {
-    throw usageError('BAD_SELECTION', 'name runs, or select them with --group / --campaign, not both', 'e.g. `runlog compare run-a run-b` or `runlog compare --group arx5 --state completed`');
+    throw usageError(
+      'BAD_SELECTION',
+      'name runs, or select them with --group / --campaign, not both',
+      'e.g. `runlog compare run-a run-b` or `runlog compare --group arx5 --state completed`',
+    );
   }
   if (named.length === 0 && input.group === undefined && input.campaign === undefined && input.state === undefined) {
-    throw usageError('NO_RUNS_SELECTED', 'compare needs runs to compare', 'name two or more runs, or pass --group <g>, --campaign <id> or --state <s>');
+    throw usageError(
+      'NO_RUNS_SELECTED',
+      'compare needs runs to compare',
+      'name two or more runs, or pass --group <g>, --campaign <id> or --state <s>',
+    );
   }
   const flagLike = named.find((r) => r.startsWith('-'));
   if (flagLike) throw usageError('UNKNOWN_FLAG', `unknown flag ${flagLike}`, 'see `runlog compare --help`');
   const ledger = openLedger({ ledger: input.ledger });
-  const c = compareRuns(ledger, { runs: named, group: input.group, campaign: input.campaign, state: input.state, allParams: input.allParams, metrics: input.metric, sort: input.sort });
-  const result: CompareResult = { runs: c.runs.map(toJson), columns: { settings: c.settings, metrics: c.metrics }, common: c.common, sharedMetrics: c.shared };
+  const c = compareRuns(ledger, {
+    runs: named,
+    group: input.group,
+    campaign: input.campaign,
+    state: input.state,
+    allParams: input.allParams,
+    metrics: input.metric,
+    sort: input.sort,
+  });
+  const result: CompareResult = {
+    runs: c.runs.map(toJson),
+    columns: { settings: c.settings, metrics: c.metrics },
+    common: c.common,
+    sharedMetrics: c.shared,
+  };
   if (input.json) return { result, human: [] };
-  const human = input.md ? compareMarkdown(c, input.cwd ?? process.cwd()) : compareTerminal(c, input.width ?? DEFAULT_WIDTH);
+  const human = input.md
+    ? compareMarkdown(c, input.cwd ?? process.cwd())
+    : compareTerminal(c, input.width ?? DEFAULT_WIDTH);
   return { result, human };
 }
 

@@ -31,11 +31,18 @@ export async function completeService(input: CompleteInput): Promise<CommandOutp
   // The chart at completion draws the output logs' readings too; they travel in the operation (replay has no logs).
   const { chartReadings } = await import('../plot/output-logs.js');
   const readings = chartReadings(ledger.root, ledger.config, run);
-  const tx = await commit<EntryResult & { results: Record<string, string>; chart: string | null; amended?: string[] }>(ledger, { kind: 'complete', run: run.id, args: { ...a, run: run.id, readings } }, { push: input.push });
+  const tx = await commit<EntryResult & { results: Record<string, string>; chart: string | null; amended?: string[] }>(
+    ledger,
+    { kind: 'complete', run: run.id, args: { ...a, run: run.id, readings } },
+    { push: input.push },
+  );
   const human =
     tx.result.amended?.length === 0
       ? [`${run.id}: already completed with these results; nothing changed`]
-      : [`${run.id}: ${tx.result.previousState} → completed${tx.result.amended ? ' (results amended)' : ''}`, ...Object.entries(tx.result.results).map(([k, v]) => `  ${k}: ${v}`)];
+      : [
+          `${run.id}: ${tx.result.previousState} → completed${tx.result.amended ? ' (results amended)' : ''}`,
+          ...Object.entries(tx.result.results).map(([k, v]) => `  ${k}: ${v}`),
+        ];
   if (tx.result.chart) human.push(`  chart: ${tx.result.chart}`);
   return { result: { ...tx.result, ...committed(tx) }, human, pushError: tx.pushError };
 }

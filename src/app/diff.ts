@@ -39,7 +39,9 @@ function readSnapshot(ledger: Ledger, recorded: string): { data: Record<string, 
   const st = statSync(real);
   if (!st.isFile() || st.size > MAX_SNAPSHOT_BYTES) return { why: `${recorded} is not a config file` };
   const check = checkConfig(real, ledger.root);
-  return check.data ? { data: check.data as Record<string, unknown> } : { why: check.reasons[0]?.message ?? `${recorded} does not parse` };
+  return check.data
+    ? { data: check.data as Record<string, unknown> }
+    : { why: check.reasons[0]?.message ?? `${recorded} does not parse` };
 }
 
 const show = (v: unknown): string | null => (v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
@@ -53,22 +55,40 @@ function snapshotChanges(ledger: Ledger, before: string | null, after: string | 
     notes.push(`config snapshot contents not compared: ${'why' in a ? a.why : (b as { why: string }).why}`);
     return [];
   }
-  return diffConfigs({ previous: a.data, current: b.data }).map((c) => ({ key: `snapshot.${c.key}`, before: show(c.before), after: show(c.after) }));
+  return diffConfigs({ previous: a.data, current: b.data }).map((c) => ({
+    key: `snapshot.${c.key}`,
+    before: show(c.before),
+    after: show(c.after),
+  }));
 }
 
 export async function diffService(input: DiffInput): Promise<CommandOutput<DiffResult>> {
   const ledger = openLedger({ ledger: input.ledger });
-  const [ra, rb] = [input.a, input.b].map((ref) => resolveRun(ledger.root, ledger.config.runs_dir, ref)) as [ReturnType<typeof resolveRun>, ReturnType<typeof resolveRun>];
-  const d = diffRuns(new RunLogDoc(readFileSync(ra.abs, 'utf8'), ra.path), new RunLogDoc(readFileSync(rb.abs, 'utf8'), rb.path));
+  const [ra, rb] = [input.a, input.b].map((ref) => resolveRun(ledger.root, ledger.config.runs_dir, ref)) as [
+    ReturnType<typeof resolveRun>,
+    ReturnType<typeof resolveRun>,
+  ];
+  const d = diffRuns(
+    new RunLogDoc(readFileSync(ra.abs, 'utf8'), ra.path),
+    new RunLogDoc(readFileSync(rb.abs, 'utf8'), rb.path),
+  );
   const notes: string[] = [];
   const config = d.sections.find((s) => s.name === 'config')!;
   config.changes.push(...snapshotChanges(ledger, d.snapshots.before, d.snapshots.after, notes));
-  const stat = d.code.before === d.code.after && d.code.before !== null ? { ok: true as const, lines: [] } : await diffStat(ledger.git, d.code.before, d.code.after);
+  const stat =
+    d.code.before === d.code.after && d.code.before !== null
+      ? { ok: true as const, lines: [] }
+      : await diffStat(ledger.git, d.code.before, d.code.after);
   const result: DiffResult = {
     a: { id: ra.id, path: ra.path },
     b: { id: rb.id, path: rb.path },
     sections: d.sections,
-    codeDiff: { from: d.code.before, to: d.code.after, stat: stat.ok ? stat.lines : null, reason: stat.ok ? null : stat.reason },
+    codeDiff: {
+      from: d.code.before,
+      to: d.code.after,
+      stat: stat.ok ? stat.lines : null,
+      reason: stat.ok ? null : stat.reason,
+    },
     notes,
   };
   return { result, human: input.json ? [] : renderDiff(result) };

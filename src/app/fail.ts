@@ -17,6 +17,14 @@ export async function failService(input: FailInput): Promise<CommandOutput<FailR
   const ledger = openLedger({ ledger: input.ledger });
   const run = resolveRun(ledger.root, ledger.config.runs_dir, input.run);
   const args = { run: run.id, failureClass: input.class, reason: input.reason, at: new Date().toISOString() };
-  const tx = await commit<EntryResult & { failureClass: string }>(ledger, { kind: 'fail', run: run.id, args }, { push: input.push });
-  return { result: { ...tx.result, ...committed(tx) }, human: [`${run.id}: ${tx.result.previousState} → ${tx.result.state} (${input.class})`], pushError: tx.pushError };
+  const tx = await commit<EntryResult & { failureClass: string }>(
+    ledger,
+    { kind: 'fail', run: run.id, args },
+    { push: input.push },
+  );
+  return {
+    result: { ...tx.result, ...committed(tx) },
+    human: [`${run.id}: ${tx.result.previousState} → ${tx.result.state} (${input.class})`],
+    pushError: tx.pushError,
+  };
 }

@@ -13,11 +13,18 @@ export interface HistoryInput {
   ledger?: string;
 }
 
-export async function historyService(input: HistoryInput): Promise<CommandOutput<HistoryResult | HistoryEntriesResult>> {
+export async function historyService(
+  input: HistoryInput,
+): Promise<CommandOutput<HistoryResult | HistoryEntriesResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const h = await runHistory(ledger, input.run);
   if (!input.entries) {
-    return { result: h, human: input.json ? [] : h.commits.map((c) => `${c.sha.slice(0, 12)}  ${c.at}  ${c.author.padEnd(16)}  ${c.subject}`) };
+    return {
+      result: h,
+      human: input.json
+        ? []
+        : h.commits.map((c) => `${c.sha.slice(0, 12)}  ${c.at}  ${c.author.padEnd(16)}  ${c.subject}`),
+    };
   }
   const e = await entryHistory(ledger, input.run);
   const result: HistoryEntriesResult = { id: h.id, path: e.path, commits: h.commits, entries: e.entries };

@@ -11,7 +11,10 @@ export interface IndexInput extends LedgerInput {
   check: boolean;
 }
 
-export async function rebuildIndex(kind: 'timeline' | 'experiments', input: IndexInput): Promise<CommandOutput<IndexResult>> {
+export async function rebuildIndex(
+  kind: 'timeline' | 'experiments',
+  input: IndexInput,
+): Promise<CommandOutput<IndexResult>> {
   const group = input.group === undefined ? undefined : validateSlug(input.group, 'group');
   const ledger = openLedger({ ledger: input.ledger });
   const planned = await plan(ledger, { kind, args: { group } });
@@ -21,8 +24,17 @@ export async function rebuildIndex(kind: 'timeline' | 'experiments', input: Inde
   if (input.check) {
     const result = { files, stale, commit: null, pushed: false };
     if (stale.length === 0) return { result, human: [upToDate] };
-    return { result, human: [], warnings: [`stale: ${stale.join(', ')}`, `hint: run \`runlog ${kind}\` to rebuild`], exitCode: 1 };
+    return {
+      result,
+      human: [],
+      warnings: [`stale: ${stale.join(', ')}`, `hint: run \`runlog ${kind}\` to rebuild`],
+      exitCode: 1,
+    };
   }
   const tx = await commit(ledger, { kind, args: { group } }, { push: input.push });
-  return { result: { files, stale, ...committed(tx) }, human: [stale.length > 0 ? `rebuilt ${stale.join(', ')}` : upToDate], pushError: tx.pushError };
+  return {
+    result: { files, stale, ...committed(tx) },
+    human: [stale.length > 0 ? `rebuilt ${stale.join(', ')}` : upToDate],
+    pushError: tx.pushError,
+  };
 }

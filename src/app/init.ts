@@ -23,7 +23,11 @@ async function initLedger(root: string, opts: { remote?: string; push: boolean }
     const current = await git.remoteUrl(config.remote);
     if (current === null) await git.run(['remote', 'add', config.remote, opts.remote]);
     else if (!sameRemote(current, opts.remote, root)) {
-      throw failed('REMOTE_MISMATCH', `remote ${config.remote} already points at ${current}`, `change it with \`git remote set-url ${config.remote} ${opts.remote}\`, or drop --remote`);
+      throw failed(
+        'REMOTE_MISMATCH',
+        `remote ${config.remote} already points at ${current}`,
+        `change it with \`git remote set-url ${config.remote} ${opts.remote}\`, or drop --remote`,
+      );
     }
   }
   const ledger: Ledger = { root, config, gitTop: found.top, gitDir: found.gitDir, git };
@@ -49,7 +53,8 @@ function sameRemote(a: string, b: string, root: string): boolean {
     }
   };
   const bare = (u: string) => u.replace(/\/+$/, '').replace(/\.git$/, '');
-  if ((local(a) || a.startsWith('file://')) && (local(b) || b.startsWith('file://'))) return bare(where(a)) === bare(where(b));
+  if ((local(a) || a.startsWith('file://')) && (local(b) || b.startsWith('file://')))
+    return bare(where(a)) === bare(where(b));
   return bare(a) === bare(b);
 }
 
@@ -58,8 +63,15 @@ export interface InitInput extends LedgerInput {
 }
 
 export async function initService(input: InitInput): Promise<CommandOutput<InitResult>> {
-  const { pushError, ...r } = await initLedger(resolve(input.ledger ?? process.cwd()), { remote: input.remote, push: input.push });
-  const human = [r.created.length > 0 ? `initialised ledger in ${r.root} (${r.created.join(', ')})` : `ledger in ${r.root} is already initialised`];
+  const { pushError, ...r } = await initLedger(resolve(input.ledger ?? process.cwd()), {
+    remote: input.remote,
+    push: input.push,
+  });
+  const human = [
+    r.created.length > 0
+      ? `initialised ledger in ${r.root} (${r.created.join(', ')})`
+      : `ledger in ${r.root} is already initialised`,
+  ];
   if (r.commit) human.push(`committed ${r.commit.slice(0, 12)}${r.pushed ? `, pushed to ${r.remote}` : ''}`);
   return { result: r, human, pushError };
 }

@@ -5,7 +5,10 @@ import { resolveRun } from '../ledger/read/runs.js';
 import type { LedgerInput } from './ledger-input.js';
 
 /** The ledger, the ids of the runs named by `refs` (resolved first: a bad ref is the first error), and the context. */
-export async function jobContext(input: LedgerInput, refs: readonly string[] = []): Promise<{ ledger: Ledger; ids: string[]; ctx: SuperviseContext }> {
+export async function jobContext(
+  input: LedgerInput,
+  refs: readonly string[] = [],
+): Promise<{ ledger: Ledger; ids: string[]; ctx: SuperviseContext }> {
   const ledger = openLedger({ ledger: input.ledger });
   const ids = refs.map((ref) => resolveRun(ledger.root, ledger.config.runs_dir, ref).id);
   const { createContext } = await import('../jobs/context.js');
@@ -18,7 +21,9 @@ export function allPushed(ctx: SuperviseContext, commits: readonly string[] | nu
 }
 
 /** jobContext for a command about one run. */
-export async function runContext(input: LedgerInput & { run: string }): Promise<{ ledger: Ledger; id: string; ctx: SuperviseContext }> {
+export async function runContext(
+  input: LedgerInput & { run: string },
+): Promise<{ ledger: Ledger; id: string; ctx: SuperviseContext }> {
   const { ledger, ids, ctx } = await jobContext(input, [input.run]);
   return { ledger, id: ids[0] ?? input.run, ctx };
 }

@@ -12,7 +12,9 @@ export interface LintInput {
 
 export async function lintService(input: LintInput): Promise<CommandOutput<LintResult>> {
   const report = lintLedger(openLedger({ ledger: input.ledger }), input.runs);
-  const human = report.findings.map((f) => `${f.file}${f.line > 0 ? `:${f.line}` : ''}: ${f.severity}: ${f.message} [${f.rule}]`);
+  const human = report.findings.map(
+    (f) => `${f.file}${f.line > 0 ? `:${f.line}` : ''}: ${f.severity}: ${f.message} [${f.rule}]`,
+  );
   human.push(`${report.files} run log(s): ${report.errors} error(s), ${report.warnings} warning(s)`);
   return { result: report, human, ...(report.errors > 0 ? { exitCode: 1 } : {}) };
 }

@@ -39,6 +39,14 @@ export async function newService(input: NewInput): Promise<CommandOutput<NewResu
   };
   const ledger = openLedger({ ledger: input.ledger });
   const id = `${a.group ? `${a.group}/` : ''}${a.date}_${a.task}`;
-  const tx = await commit<{ id: string; path: string; state: string }>(ledger, { kind: 'new', run: id, args: { ...a } }, { push: input.push });
-  return { result: { ...tx.result, ...committed(tx) }, human: [`created ${tx.result.path} (${tx.result.state})`], pushError: tx.pushError };
+  const tx = await commit<{ id: string; path: string; state: string }>(
+    ledger,
+    { kind: 'new', run: id, args: { ...a } },
+    { push: input.push },
+  );
+  return {
+    result: { ...tx.result, ...committed(tx) },
+    human: [`created ${tx.result.path} (${tx.result.state})`],
+    pushError: tx.pushError,
+  };
 }

@@ -27,7 +27,9 @@ export async function plotService(input: PlotInput): Promise<CommandOutput<PlotC
   const r = tx.result;
   return {
     result: { ...r, logAttempts: readings.length, commit: tx.commit, pushed: tx.pushed },
-    human: [`${run.id}: ${tx.commit ? 'wrote' : 'unchanged'} ${r.chart} (${(r.bytes / 1024).toFixed(1)} KB${readings.length > 0 ? `, output logs of ${readings.length} attempt${readings.length === 1 ? '' : 's'}` : ', Status entries only'})`],
+    human: [
+      `${run.id}: ${tx.commit ? 'wrote' : 'unchanged'} ${r.chart} (${(r.bytes / 1024).toFixed(1)} KB${readings.length > 0 ? `, output logs of ${readings.length} attempt${readings.length === 1 ? '' : 's'}` : ', Status entries only'})`,
+    ],
     pushError: tx.pushError,
   };
 }

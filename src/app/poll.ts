@@ -17,8 +17,12 @@ export async function pollService(input: PollInput): Promise<CommandOutput<PollR
   if (input['kill-grace']) ctx.settings.killGraceMs = parseDuration(input['kill-grace'], '--kill-grace');
   const { pollPass } = await import('../jobs/pass.js');
   const report = await pollPass(ctx, { runs });
-  const human = report.changes.map((c) => `${c.id}: ${c.from} → ${c.to} (${c.action}) ${c.message}${c.commit ? ` [${c.commit.slice(0, 12)}]` : ''}`);
-  human.push(`${report.runs} active run(s), ${report.executorQueries} executor quer${report.executorQueries === 1 ? 'y' : 'ies'}, ${report.changes.length} change(s), ${report.durationMs} ms`);
+  const human = report.changes.map(
+    (c) => `${c.id}: ${c.from} → ${c.to} (${c.action}) ${c.message}${c.commit ? ` [${c.commit.slice(0, 12)}]` : ''}`,
+  );
+  human.push(
+    `${report.runs} active run(s), ${report.executorQueries} executor quer${report.executorQueries === 1 ? 'y' : 'ies'}, ${report.changes.length} change(s), ${report.durationMs} ms`,
+  );
   const warnings = report.transportErrors.map((t) => `warning: executor unreachable, states unchanged: ${t}`);
   return { result: { ...report, pushed: allPushed(ctx, null) }, human, warnings, pushError: ctx.pushError };
 }

@@ -21,9 +21,19 @@ interface Group {
   entries: string[];
 }
 
-export async function report(input: { since?: string; by?: string; ledger?: string; json: boolean }): Promise<CommandOutput<ReportOut>> {
+export async function report(input: {
+  since?: string;
+  by?: string;
+  ledger?: string;
+  json: boolean;
+}): Promise<CommandOutput<ReportOut>> {
   const by = (input.by ?? 'failure-class') as ReportBy;
-  if (!REPORT_BY.includes(by)) throw usageError('BAD_FLAG', `--by ${JSON.stringify(input.by)} is not a grouping`, `use one of: ${REPORT_BY.join(', ')}`);
+  if (!REPORT_BY.includes(by))
+    throw usageError(
+      'BAD_FLAG',
+      `--by ${JSON.stringify(input.by)} is not a grouping`,
+      `use one of: ${REPORT_BY.join(', ')}`,
+    );
   const since = input.since === undefined ? undefined : parseDateFlag(input.since, '--since');
   const ledger = openLedger({ ledger: input.ledger });
   const summaries = storedSummaries(ledger).filter((s) => since === undefined || s.created.slice(0, 10) >= since);
@@ -49,9 +59,14 @@ export async function report(input: { since?: string; by?: string; ledger?: stri
   const list = [...groups.values()].sort((a, b) => b.runs - a.runs || (a.key < b.key ? -1 : 1));
   const human: string[] = [];
   if (!input.json) {
-    human.push(`${summaries.length} campaign(s), ${runs} run(s), ${failures} failed${since ? ` since ${since}` : ''}; by ${by}:`);
+    human.push(
+      `${summaries.length} campaign(s), ${runs} run(s), ${failures} failed${since ? ` since ${since}` : ''}; by ${by}:`,
+    );
     const w = Math.max(6, ...list.map((g) => g.key.length));
-    for (const g of list) human.push(`  ${g.key.padEnd(w)}  ${String(g.runs).padStart(6)}  ${by === 'campaign' ? '' : `in ${g.campaigns.length} campaign(s)`}${g.entries.length > 0 ? `: ${g.entries.slice(0, 3).join(', ')}${g.entries.length > 3 ? ', …' : ''}` : ''}`.trimEnd());
+    for (const g of list)
+      human.push(
+        `  ${g.key.padEnd(w)}  ${String(g.runs).padStart(6)}  ${by === 'campaign' ? '' : `in ${g.campaigns.length} campaign(s)`}${g.entries.length > 0 ? `: ${g.entries.slice(0, 3).join(', ')}${g.entries.length > 3 ? ', …' : ''}` : ''}`.trimEnd(),
+      );
     if (list.length === 0) human.push(by === 'failure-class' ? '  no failures' : '  nothing yet');
   }
   return { result: { by, since: since ?? null, campaigns: summaries.length, runs, failures, groups: list }, human };

@@ -18,5 +18,9 @@ export async function restartService(input: RestartInput): Promise<CommandOutput
   const { restartRun } = await import('../jobs/operator.js');
   const graceMs = input.grace === undefined ? undefined : parseDuration(input.grace, '--grace');
   const out = await restartRun(ctx, id, input.reason, { argv: input.command, graceMs });
-  return { result: { ...out, pushed: allPushed(ctx, out.commits) }, human: [renderOperator(out)], pushError: ctx.pushError };
+  return {
+    result: { ...out, pushed: allPushed(ctx, out.commits) },
+    human: [renderOperator(out)],
+    pushError: ctx.pushError,
+  };
 }

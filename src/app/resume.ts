@@ -35,17 +35,28 @@ export async function resumeService(input: ResumeInput): Promise<CommandOutput<R
     label = input.from;
   } else if (input.from !== undefined) {
     const c = checkCheckpoint(input.from, process.cwd(), '--from');
-    if (c.code) throw rejected(c.code, c.reasons.map((x) => x.message).join('; '), 'resume only from a complete checkpoint: `runlog ckpt pick <run>` names the newest one; nothing was written');
+    if (c.code)
+      throw rejected(
+        c.code,
+        c.reasons.map((x) => x.message).join('; '),
+        'resume only from a complete checkpoint: `runlog ckpt pick <run>` names the newest one; nothing was written',
+      );
     from = c.abs;
     step = c.step;
   }
   const fields: [string, string][] = step !== undefined ? [['init_from_step', String(step)]] : [];
   const args = { run: run.id, from: from ?? label, at: new Date().toISOString(), fields };
-  const tx = await commit<EntryResult & { attempt: number; heading: string }>(ledger, { kind: 'resume', run: run.id, args }, { push: input.push });
+  const tx = await commit<EntryResult & { attempt: number; heading: string }>(
+    ledger,
+    { kind: 'resume', run: run.id, args },
+    { push: input.push },
+  );
   const r = tx.result;
   const human = [
     `${run.id}: ${r.previousState} → pending, attempt ${r.attempt} (## ${r.heading})${from ? ` from ${from} (step ${step})` : ''}`,
-    ...(label ? [`resumed from "${label}" as text: it is not a checkpoint path, so the job receives nothing for it`] : []),
+    ...(label
+      ? [`resumed from "${label}" as text: it is not a checkpoint path, so the job receives nothing for it`]
+      : []),
     `next: runlog submit ${run.id} -- <command>${from ? ` — put {init_from} where the command takes the checkpoint; the job also receives RUNLOG_INIT_FROM=${from}` : ''}`,
   ];
   return { result: { ...r, ...committed(tx) }, human, pushError: tx.pushError };

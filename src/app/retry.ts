@@ -16,6 +16,13 @@ export interface RetryInput extends LedgerInput {
 export async function retryService(input: RetryInput): Promise<CommandOutput<OperatorResultOut>> {
   const { id, ctx } = await runContext(input);
   const { retryRun } = await import('../jobs/operator.js');
-  const out = await retryRun(ctx, id, { argv: input.command, declared: { script: input.script, config: input.config } });
-  return { result: { ...out, pushed: allPushed(ctx, out.commits) }, human: [renderOperator(out)], pushError: ctx.pushError };
+  const out = await retryRun(ctx, id, {
+    argv: input.command,
+    declared: { script: input.script, config: input.config },
+  });
+  return {
+    result: { ...out, pushed: allPushed(ctx, out.commits) },
+    human: [renderOperator(out)],
+    pushError: ctx.pushError,
+  };
 }

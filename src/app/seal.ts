@@ -32,13 +32,33 @@ export async function sealService(input: SealInput): Promise<CommandOutput<SealR
     caveats: input.caveat ?? [],
   });
   if (plan.missing.length > 0) throw refuseSeal(run.id, plan.missing);
-  const tag = await sealTag(ledger, { name: plan.tag, target: plan.target, message: plan.message, patch: plan.patch, push: input.push });
-  const args = { run: run.id, at: new Date().toISOString(), tag: plan.tag, target: tag.commit, milestone: input.milestone, sealCommit: tag.sealCommit ?? undefined };
+  const tag = await sealTag(ledger, {
+    name: plan.tag,
+    target: plan.target,
+    message: plan.message,
+    patch: plan.patch,
+    push: input.push,
+  });
+  const args = {
+    run: run.id,
+    at: new Date().toISOString(),
+    tag: plan.tag,
+    target: tag.commit,
+    milestone: input.milestone,
+    sealCommit: tag.sealCommit ?? undefined,
+  };
   const tx = await commit<{ recorded: boolean }>(ledger, { kind: 'seal', run: run.id, args }, { push: input.push });
   const tagPushError = tag.pushError
-    ? new RunlogError('push', 'SEAL_TAG_PUSH_FAILED', `tag ${plan.tag} was created locally but not pushed: ${tag.pushError}`, 'run `runlog seal` again when the remote is reachable (it only pushes what is missing)')
+    ? new RunlogError(
+        'push',
+        'SEAL_TAG_PUSH_FAILED',
+        `tag ${plan.tag} was created locally but not pushed: ${tag.pushError}`,
+        'run `runlog seal` again when the remote is reachable (it only pushes what is missing)',
+      )
     : undefined;
-  const human = [`${plan.tag} → ${tag.commit.slice(0, 12)}${tag.created ? ' (created)' : ' (already there)'}${tag.pushed ? ', pushed' : ''}`];
+  const human = [
+    `${plan.tag} → ${tag.commit.slice(0, 12)}${tag.created ? ' (created)' : ' (already there)'}${tag.pushed ? ', pushed' : ''}`,
+  ];
   if (tx.result.recorded) human.push(`recorded in ${run.path}`);
   return {
     result: {

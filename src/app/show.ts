@@ -9,7 +9,12 @@ import { lossSparkline } from '../plot/sparkline.js';
 import { isOurs, nextFactsOf, nextSteps } from '../ledger/read/next.js';
 
 /** `chart`: print the loss sparkline (the caller decides: a terminal, and no --no-chart). */
-export async function showService(input: { run: string; ledger?: string; json: boolean; chart?: boolean }): Promise<CommandOutput<ShowResult>> {
+export async function showService(input: {
+  run: string;
+  ledger?: string;
+  json: boolean;
+  chart?: boolean;
+}): Promise<CommandOutput<ShowResult>> {
   const ledger = openLedger({ ledger: input.ledger });
   const { id, path, doc } = showRun(ledger, input.run);
   const v = doc.view;
@@ -20,8 +25,12 @@ export async function showService(input: { run: string; ledger?: string; json: b
   const next = [
     ...nextSteps(nextFactsOf(doc, id)).map((s) => `- ${s}`),
     ...(nextSection?.contentLines ?? [])
-    .filter((l) => l.text.trim() !== '' && !isOurs(l))
-    .map((l) => (unsigned.has(l.number) ? `${l.text.replace(/^(\s*[-*+]\s*)?/, '$1[blocked: generate and sign MODEL_PASSPORT.json + SIGNOFF.json first (runlog ckpt passport / ckpt signoff)] ')}` : l.text)),
+      .filter((l) => l.text.trim() !== '' && !isOurs(l))
+      .map((l) =>
+        unsigned.has(l.number)
+          ? `${l.text.replace(/^(\s*[-*+]\s*)?/, '$1[blocked: generate and sign MODEL_PASSPORT.json + SIGNOFF.json first (runlog ckpt passport / ckpt signoff)] ')}`
+          : l.text,
+      ),
   ];
   const result: ShowResult = {
     id,
@@ -37,7 +46,16 @@ export async function showService(input: { run: string; ledger?: string; json: b
     hasFrontMatter: v.hasFrontMatter,
     config: v.config,
     jobs: v.jobs,
-    status: v.status.map((e) => ({ line: e.line, at: e.at, stamp: e.stamp, state: e.state, step: e.step, metrics: e.metrics, message: e.message, continuation: e.continuation })),
+    status: v.status.map((e) => ({
+      line: e.line,
+      at: e.at,
+      stamp: e.stamp,
+      state: e.state,
+      step: e.step,
+      metrics: e.metrics,
+      message: e.message,
+      continuation: e.continuation,
+    })),
     results: v.results,
     wandb: v.wandb,
     next,

@@ -15,6 +15,12 @@ export interface StopInput extends LedgerInput {
 export async function stopService(input: StopInput): Promise<CommandOutput<OperatorResultOut>> {
   const { id, ctx } = await runContext(input);
   const { stopRun } = await import('../jobs/operator.js');
-  const out = await stopRun(ctx, id, input.reason, { graceMs: input.grace === undefined ? undefined : parseDuration(input.grace, '--grace') });
-  return { result: { ...out, pushed: allPushed(ctx, out.commits) }, human: [renderOperator(out)], pushError: ctx.pushError };
+  const out = await stopRun(ctx, id, input.reason, {
+    graceMs: input.grace === undefined ? undefined : parseDuration(input.grace, '--grace'),
+  });
+  return {
+    result: { ...out, pushed: allPushed(ctx, out.commits) },
+    human: [renderOperator(out)],
+    pushError: ctx.pushError,
+  };
 }

@@ -56,7 +56,12 @@ function request(input: SubmitInput, id: string): SubmitRequest {
     overridePolicy: input['override-policy'],
     image: input.image,
     ...ssh,
-    resources: { ...slurm, gpus: input.gpus ?? slurm.gpus, cpus: input.cpus, memMb: input.mem === undefined ? undefined : parseMemMb(input.mem) },
+    resources: {
+      ...slurm,
+      gpus: input.gpus ?? slurm.gpus,
+      cpus: input.cpus,
+      memMb: input.mem === undefined ? undefined : parseMemMb(input.mem),
+    },
     declared: { script: input.script, config: input.config },
   };
 }
@@ -90,5 +95,10 @@ export async function dryRunService(input: SubmitInput): Promise<CommandOutput<S
   ];
   if (d.ok) return { result, human };
   // The error lists every reason; --json carries the whole dry run in its details.
-  throw rejected('VALIDATION_FAILED', `${d.id} would not be launched: ${d.reasons.map((r) => `[${r.rule}] ${r.message}`).join('; ')}`, 'fix every reason listed, then run the dry run again; nothing was written', { ...result });
+  throw rejected(
+    'VALIDATION_FAILED',
+    `${d.id} would not be launched: ${d.reasons.map((r) => `[${r.rule}] ${r.message}`).join('; ')}`,
+    'fix every reason listed, then run the dry run again; nothing was written',
+    { ...result },
+  );
 }

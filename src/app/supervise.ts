@@ -32,14 +32,19 @@ export async function superviseService(input: SuperviseInput): Promise<CommandOu
       maxPasses: input['max-passes'],
       exitWhenIdle: input['exit-when-idle'],
       signal: stop.signal,
-      onChange: (c) => say.line(`${new Date().toISOString()} ${c.id}: ${c.from} → ${c.to} (${c.action}) ${c.message}${c.commit ? ` [${c.commit.slice(0, 12)}]` : ''}`),
+      onChange: (c) =>
+        say.line(
+          `${new Date().toISOString()} ${c.id}: ${c.from} → ${c.to} (${c.action}) ${c.message}${c.commit ? ` [${c.commit.slice(0, 12)}]` : ''}`,
+        ),
       onPass: (r) => {
         for (const t of r.transportErrors) say.warn(`warning: executor unreachable, states unchanged: ${t}`);
       },
     });
     return {
       result: { ...summary, pushed: allPushed(ctx, null) },
-      human: [`supervise: ${summary.passes} pass(es), ${summary.changes.length} change(s), stopped by ${summary.stoppedBy}`],
+      human: [
+        `supervise: ${summary.passes} pass(es), ${summary.changes.length} change(s), stopped by ${summary.stoppedBy}`,
+      ],
       pushError: ctx.pushError,
     };
   } finally {

@@ -21,9 +21,16 @@ export async function syncService(input: SyncInput): Promise<CommandOutput<SyncR
   const r = await syncLedger(ledger);
   const e = r.offline;
   const offline = e
-    ? new RunlogError('push', e.timedOut ? 'REMOTE_TIMEOUT' : 'PUSH_FAILED', `could not update the remote ${ledger.config.remote}: ${e.reason}`, `${r.pending} commit(s) kept locally; run \`runlog sync\` again when the remote ${e.timedOut ? 'answers' : 'is reachable'}`)
+    ? new RunlogError(
+        'push',
+        e.timedOut ? 'REMOTE_TIMEOUT' : 'PUSH_FAILED',
+        `could not update the remote ${ledger.config.remote}: ${e.reason}`,
+        `${r.pending} commit(s) kept locally; run \`runlog sync\` again when the remote ${e.timedOut ? 'answers' : 'is reachable'}`,
+      )
     : undefined;
-  const pushed = r.pushed ? ` (pushed ${r.pushed} commit(s)${r.replayed ? `, ${r.replayed} replayed onto the remote head` : ''})` : '';
+  const pushed = r.pushed
+    ? ` (pushed ${r.pushed} commit(s)${r.replayed ? `, ${r.replayed} replayed onto the remote head` : ''})`
+    : '';
   const human = [r.pending === 0 ? `git: up to date${pushed}` : `git: ${r.pending} commit(s) not pushed`];
   const { flushPendingMirror } = await import('../hero/logbook-mirror.js');
   const m = await flushPendingMirror(ledger, { push: input.push, apiUrl: input['github-api'] });
@@ -32,8 +39,18 @@ export async function syncService(input: SyncInput): Promise<CommandOutput<SyncR
   if (m.posted.length === 0 && m.pending.length === 0) human.push('issue: nothing pending');
   const stillPending =
     m.pending.length > 0
-      ? new RunlogError('push', 'MIRROR_PENDING', `${m.pending.length} issue update(s) not posted (${[...new Set(m.pending.map((p) => p.code))].join(', ')})`, 'the entries stay in the logbook marked pending; fix what the code says (token, issue link) or wait for GitHub, then run `runlog sync` again')
+      ? new RunlogError(
+          'push',
+          'MIRROR_PENDING',
+          `${m.pending.length} issue update(s) not posted (${[...new Set(m.pending.map((p) => p.code))].join(', ')})`,
+          'the entries stay in the logbook marked pending; fix what the code says (token, issue link) or wait for GitHub, then run `runlog sync` again',
+        )
       : undefined;
-  const result = { pushed: r.pushed, pending: r.pending, replayed: r.replayed, mirror: { posted: m.posted, pending: m.pending } };
+  const result = {
+    pushed: r.pushed,
+    pending: r.pending,
+    replayed: r.replayed,
+    mirror: { posted: m.posted, pending: m.pending },
+  };
   return { result, human, pushError: offline ?? m.pushError ?? stillPending };
 }

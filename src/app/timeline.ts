@@ -3,4 +3,5 @@ import type { CommandOutput } from '../cli/output.js';
 import type { IndexResult } from '../schemas/output.js';
 import { rebuildIndex, type IndexInput } from './index-files.js';
 
-export const timelineService = (input: IndexInput): Promise<CommandOutput<IndexResult>> => rebuildIndex('timeline', input);
+export const timelineService = (input: IndexInput): Promise<CommandOutput<IndexResult>> =>
+  rebuildIndex('timeline', input);

@@ -55,7 +55,8 @@ export function artifactsLine(s: Summary): string {
 export function gateLine(s: Summary): string {
   if (!s.wandb_gate.strict) return 'off';
   const failed = s.runs.filter((r) => r.wandb_gate.startsWith('failed'));
-  if (failed.length === 0) return s.wandb_gate.pending > 0 ? `strict: ${s.wandb_gate.pending} pending` : 'strict: every completed run passed';
+  if (failed.length === 0)
+    return s.wandb_gate.pending > 0 ? `strict: ${s.wandb_gate.pending} pending` : 'strict: every completed run passed';
   return `strict: ${failed.length} failed (${failed
     .slice(0, 3)
     .map((r) => `${r.entry}: ${r.wandb_gate}`)
@@ -75,7 +76,10 @@ export function renderCampaignMd(s: Summary, charts: readonly string[] = []): st
   const created = new Date(s.created);
   const key = keyMetricName(s);
   const p = s.policy;
-  const maxParallel = s.max_parallel !== p['max_parallel'] ? `${s.max_parallel} (launched with ${String(p['max_parallel'])})` : String(s.max_parallel);
+  const maxParallel =
+    s.max_parallel !== p['max_parallel']
+      ? `${s.max_parallel} (launched with ${String(p['max_parallel'])})`
+      : String(s.max_parallel);
   const failures = s.runs.filter((r) => isFailure(r.state)).length;
   const lines = [
     `# Campaign ${s.campaign}`,
@@ -96,8 +100,18 @@ export function renderCampaignMd(s: Summary, charts: readonly string[] = []): st
     `- artifacts: ${artifactsLine(s)}`,
     `- W&B gate: ${gateLine(s)}`,
   ];
-  if (s.halted) lines.push('', `> **Halted** ${s.halted.at}: ${cell(s.halted.reason)}. Nothing new starts; \`runlog campaign resume ${s.campaign}\` starts the rest.`);
-  lines.push('', '## Runs', '', `| entry | state | class | attempts |${key ? ` ${key} |` : ''} runtime |`, `|---|---|---|---|${key ? '---|' : ''}---|`);
+  if (s.halted)
+    lines.push(
+      '',
+      `> **Halted** ${s.halted.at}: ${cell(s.halted.reason)}. Nothing new starts; \`runlog campaign resume ${s.campaign}\` starts the rest.`,
+    );
+  lines.push(
+    '',
+    '## Runs',
+    '',
+    `| entry | state | class | attempts |${key ? ` ${key} |` : ''} runtime |`,
+    `|---|---|---|---|${key ? '---|' : ''}---|`,
+  );
   for (const r of s.runs) lines.push(runRow(r, key));
   lines.push('', '## Charts', '', ...(charts.length > 0 ? charts : ['_No chart yet._']));
   return `${lines.join('\n')}\n`;

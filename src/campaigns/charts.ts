@@ -38,10 +38,17 @@ export interface CampaignChartFiles {
  */
 function curveEntries(s: Summary, key: string | null): SummaryRow[] {
   // summary.json arrives through git: only ids that name a run log in this campaign's folder are read.
-  const ran = s.runs.filter((r) => (r.state !== 'pending' || r.attempts > 1) && r.id.startsWith(`${s.campaign}/`) && RUN_FILE.test(r.id.slice(s.campaign.length + 1)));
+  const ran = s.runs.filter(
+    (r) =>
+      (r.state !== 'pending' || r.attempts > 1) &&
+      r.id.startsWith(`${s.campaign}/`) &&
+      RUN_FILE.test(r.id.slice(s.campaign.length + 1)),
+  );
   if (!key) return ran.slice(0, MAX_CURVES);
   const lower = LOWER_IS_BETTER.test(key);
-  const scored = ran.filter((r) => r.state === 'completed' && Number.isFinite(r.metrics[key])).sort((a, b) => (lower ? a.metrics[key]! - b.metrics[key]! : b.metrics[key]! - a.metrics[key]!));
+  const scored = ran
+    .filter((r) => r.state === 'completed' && Number.isFinite(r.metrics[key]))
+    .sort((a, b) => (lower ? a.metrics[key]! - b.metrics[key]! : b.metrics[key]! - a.metrics[key]!));
   const picked = new Set(scored.slice(0, MAX_CURVES));
   for (const r of ran) {
     if (picked.size >= MAX_CURVES) break;
@@ -68,18 +75,37 @@ export function campaignChartFiles(s: Summary, read: (runId: string) => string |
   const curves = curveEntries(s, key)
     .map((r) => curveOf(r, read(r.id)))
     .filter((c): c is CampaignCurve => c !== null);
-  const metric = key ? { name: key, lowerIsBetter: lower, total: s.runs.length, entries: s.runs.map((r) => ({ entry: r.entry, value: r.state === 'completed' ? (r.metrics[key] ?? Number.NaN) : Number.NaN })) } : null;
+  const metric = key
+    ? {
+        name: key,
+        lowerIsBetter: lower,
+        total: s.runs.length,
+        entries: s.runs.map((r) => ({
+          entry: r.entry,
+          value: r.state === 'completed' ? (r.metrics[key] ?? Number.NaN) : Number.NaN,
+        })),
+      }
+    : null;
   const svg = renderCampaignChart({ title: s.campaign, metric, curves });
   const lines: string[] = [];
-  if (svg) lines.push(`![${key ? `final ${key} per entry` : 'loss curves'}${key && curves.length > 0 ? ' and loss curves' : ''}](${CAMPAIGN_CHART})`, '');
+  if (svg)
+    lines.push(
+      `![${key ? `final ${key} per entry` : 'loss curves'}${key && curves.length > 0 ? ' and loss curves' : ''}](${CAMPAIGN_CHART})`,
+      '',
+    );
   if (key && metric) {
     const scored = s.runs.filter((r) => r.state === 'completed' && Number.isFinite(r.metrics[key]));
     if (scored.length > 0) {
-      const best = scored.reduce((a, b) => ((lower ? b.metrics[key]! < a.metrics[key]! : b.metrics[key]! > a.metrics[key]!) ? b : a));
+      const best = scored.reduce((a, b) =>
+        (lower ? b.metrics[key]! < a.metrics[key]! : b.metrics[key]! > a.metrics[key]!) ? b : a,
+      );
       lines.push(
         `${key} by entry, in manifest order (× = no result yet):`,
         '',
-        `\`${sparkline(metric.entries.map((e) => e.value), 80)}\``,
+        `\`${sparkline(
+          metric.entries.map((e) => e.value),
+          80,
+        )}\``,
         '',
         `Best ${key}: **${best.metrics[key]}** — [${best.entry}](${best.id.split('/').pop()!}.md) (${scored.length} of ${s.runs.length} completed).`,
       );

@@ -64,7 +64,9 @@ export function placeholders(word: string): string[] {
 }
 
 function fill(word: string, params: Record<string, string>): string {
-  return word.replace(PLACEHOLDER, (whole, key: string | undefined) => (whole === '{{' ? '{' : whole === '}}' ? '}' : params[key!]!));
+  return word.replace(PLACEHOLDER, (whole, key: string | undefined) =>
+    whole === '{{' ? '{' : whole === '}}' ? '}' : params[key!]!,
+  );
 }
 
 /** `lr3e-4_seed0`: each parameter's name and value, in order, kept to characters a file name can hold. */
@@ -78,7 +80,8 @@ export function entryName(params: [string, string][]): string {
 
 function cartesian(grid: [string, string[]][]): [string, string][][] {
   let rows: [string, string][][] = [[]];
-  for (const [key, values] of grid) rows = rows.flatMap((row) => values.map((v) => [...row, [key, v] as [string, string]]));
+  for (const [key, values] of grid)
+    rows = rows.flatMap((row) => values.map((v) => [...row, [key, v] as [string, string]]));
   return rows;
 }
 
@@ -91,22 +94,46 @@ export function expandManifest(m: Manifest, src: ManifestSource): Entry[] {
     if (words.length === 0) manifestFail(src, origin, 'command is empty');
     return words;
   };
-  const build = (name: string, kind: Entry['kind'], command: string | string[] | undefined, params: Record<string, string>, origin: (string | number)[], extra: Partial<Entry>): void => {
-    if (command === undefined) manifestFail(src, origin, `entry ${name} has no command: write a top-level command or one for the entry`);
+  const build = (
+    name: string,
+    kind: Entry['kind'],
+    command: string | string[] | undefined,
+    params: Record<string, string>,
+    origin: (string | number)[],
+    extra: Partial<Entry>,
+  ): void => {
+    if (command === undefined)
+      manifestFail(src, origin, `entry ${name} has no command: write a top-level command or one for the entry`);
     const template = argvOf(command, origin);
     const used = new Set(template.flatMap(placeholders));
     for (const p of used) {
-      if (!(p in params)) manifestFail(src, origin, `placeholder {${p}} has no value in entry ${name}`, 'CAMPAIGN_PLACEHOLDER');
+      if (!(p in params))
+        manifestFail(src, origin, `placeholder {${p}} has no value in entry ${name}`, 'CAMPAIGN_PLACEHOLDER');
     }
     for (const p of Object.keys(params)) {
-      if (!used.has(p)) manifestFail(src, origin, `parameter ${p} of entry ${name} is not used by its command (no {${p}} placeholder): an unknown key or a typo`, 'CAMPAIGN_UNKNOWN_KEY');
+      if (!used.has(p))
+        manifestFail(
+          src,
+          origin,
+          `parameter ${p} of entry ${name} is not used by its command (no {${p}} placeholder): an unknown key or a typo`,
+          'CAMPAIGN_UNKNOWN_KEY',
+        );
     }
-    entries.push({ name, kind, argv: template.map((w) => fill(w, params)), params, origin, ...(extra.policy ? { policy: extra.policy } : {}), ...(extra.resources ? { resources: extra.resources } : {}) });
+    entries.push({
+      name,
+      kind,
+      argv: template.map((w) => fill(w, params)),
+      params,
+      origin,
+      ...(extra.policy ? { policy: extra.policy } : {}),
+      ...(extra.resources ? { resources: extra.resources } : {}),
+    });
   };
 
   if (m.grid.length > 0) {
     if (m.command === undefined) manifestFail(src, ['grid'], 'grid entries need a top-level command');
-    for (const row of cartesian(m.grid)) build(entryName(row), 'run', m.command, Object.fromEntries(row), ['command'], {});
+    for (const row of cartesian(m.grid))
+      build(entryName(row), 'run', m.command, Object.fromEntries(row), ['command'], {});
   }
   for (const r of m.runs) {
     const params = Object.entries(r.params);
@@ -119,7 +146,12 @@ export function expandManifest(m: Manifest, src: ManifestSource): Entry[] {
   for (const e of entries) {
     const before = seen.get(e.name);
     if (before) {
-      manifestFail(src, e.origin, `entry name ${e.name} is used twice (first at line ${src.lineOf(before)}); give one of them a distinct name`, 'CAMPAIGN_DUPLICATE_ENTRY');
+      manifestFail(
+        src,
+        e.origin,
+        `entry name ${e.name} is used twice (first at line ${src.lineOf(before)}); give one of them a distinct name`,
+        'CAMPAIGN_DUPLICATE_ENTRY',
+      );
     }
     if (e.name === '') manifestFail(src, e.origin, 'an entry has no usable name; give it one with `name:`');
     seen.set(e.name, e.origin);

@@ -71,10 +71,16 @@ export interface Frozen {
   id: string;
 }
 
-const clean = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const clean = <T extends Record<string, unknown>>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /** The frozen form of a validated manifest and its entries; `scrub` cleans every command word. */
-export function freezeManifest(m: Manifest, entries: Entry[], scrubWords: (argv: string[]) => string[], scrubText: (t: string) => string): Frozen {
+export function freezeManifest(
+  m: Manifest,
+  entries: Entry[],
+  scrubWords: (argv: string[]) => string[],
+  scrubText: (t: string) => string,
+): Frozen {
   const manifest: FrozenManifest = clean({
     schema: FROZEN_SCHEMA_VERSION,
     name: m.name,
@@ -96,14 +102,21 @@ export function freezeManifest(m: Manifest, entries: Entry[], scrubWords: (argv:
         command: scrubWords(e.argv),
         params: e.params,
         policy: e.policy && Object.keys(e.policy).length > 0 ? e.policy : undefined,
-        resources: e.resources && Object.keys(e.resources).length > 0 ? (clean(e.resources) as Record<string, string | number | boolean>) : undefined,
+        resources:
+          e.resources && Object.keys(e.resources).length > 0
+            ? (clean(e.resources) as Record<string, string | number | boolean>)
+            : undefined,
       }),
     ),
   });
   for (const e of manifest.entries) {
     for (const [k, v] of Object.entries(e.params)) {
       if (scrubText(v) !== v) {
-        throw usageError('CAMPAIGN_SECRET_PARAMETER', `parameter ${k} of entry ${e.name} looks like a secret`, 'entry names and parameters are written into file names and commits; pass secrets through the environment, not the manifest');
+        throw usageError(
+          'CAMPAIGN_SECRET_PARAMETER',
+          `parameter ${k} of entry ${e.name} looks like a secret`,
+          'entry names and parameters are written into file names and commits; pass secrets through the environment, not the manifest',
+        );
       }
     }
   }
@@ -142,7 +155,8 @@ function isFlat(v: unknown): boolean {
 function emit(o: Record<string, unknown>, indent: string, out: string[], topLevel: boolean): void {
   for (const [k, v] of sortedEntries(o)) {
     if (isScalar(v)) out.push(`${indent}${k}: ${json(v)}`);
-    else if (isFlat(v) && !(topLevel && !Array.isArray(v) && Object.keys(v as object).length > 0)) out.push(`${indent}${k}: ${flow(v)}`);
+    else if (isFlat(v) && !(topLevel && !Array.isArray(v) && Object.keys(v as object).length > 0))
+      out.push(`${indent}${k}: ${flow(v)}`);
     else if (Array.isArray(v)) {
       out.push(`${indent}${k}:`);
       for (const item of v) {
@@ -173,12 +187,20 @@ export function parseFrozen(text: string, id: string, path: string): Frozen {
   try {
     data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
   } catch (err) {
-    throw failed('CAMPAIGN_MANIFEST_CHANGED', `${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`, 'restore it from git (`git checkout -- <path>`); the frozen manifest is never edited');
+    throw failed(
+      'CAMPAIGN_MANIFEST_CHANGED',
+      `${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`,
+      'restore it from git (`git checkout -- <path>`); the frozen manifest is never edited',
+    );
   }
   const parsed = FrozenManifestSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw failed('CAMPAIGN_MANIFEST_CHANGED', `${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, 'restore it from git (`git checkout -- <path>`); the frozen manifest is never edited');
+    throw failed(
+      'CAMPAIGN_MANIFEST_CHANGED',
+      `${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      'restore it from git (`git checkout -- <path>`); the frozen manifest is never edited',
+    );
   }
   const frozen = sealFrozen(parsed.data);
   if (frozen.text !== text || frozen.id !== id) {

@@ -7,7 +7,14 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../core/errors.js';
 import { manifestError } from './errors.js';
-import { DEFAULT_POLICY, ENTRY_POLICY_KEYS, NONE_ALLOWED, STALL_ACTIONS, type EntryPolicy, type FrozenPolicy } from './policy.js';
+import {
+  DEFAULT_POLICY,
+  ENTRY_POLICY_KEYS,
+  NONE_ALLOWED,
+  STALL_ACTIONS,
+  type EntryPolicy,
+  type FrozenPolicy,
+} from './policy.js';
 import type { KeyPath, ManifestSource } from './source.js';
 
 export const EXECUTORS = ['local', 'slurm', 'ssh'] as const;
@@ -30,18 +37,28 @@ const duration = (key: string) =>
       return z.NEVER;
     }
     if (!DURATION.test(text)) {
-      ctx.addIssue({ code: 'custom', message: `${key} ${JSON.stringify(v)} is not a duration (use e.g. 30m, 72h, 1:30:00${NONE_ALLOWED.has(key) ? ', or none' : ''})` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${key} ${JSON.stringify(v)} is not a duration (use e.g. 30m, 72h, 1:30:00${NONE_ALLOWED.has(key) ? ', or none' : ''})`,
+      });
       return z.NEVER;
     }
     if (/^0+(\.0+)?\s*[a-z]*$/i.test(text) || /^0+:00(:00)?$/.test(text)) {
-      ctx.addIssue({ code: 'custom', message: `${key} is zero${NONE_ALLOWED.has(key) ? '; a run without a limit needs `none` written out' : ''}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${key} is zero${NONE_ALLOWED.has(key) ? '; a run without a limit needs `none` written out' : ''}`,
+      });
       return z.NEVER;
     }
     return text;
   });
 
 const count = (key: string, min: number) =>
-  z.number({ message: `${key} must be a whole number` }).int(`${key} must be a whole number`).min(min, `${key} must be at least ${min}`).max(100_000, `${key} is larger than 100000`);
+  z
+    .number({ message: `${key} must be a whole number` })
+    .int(`${key} must be a whole number`)
+    .min(min, `${key} must be at least ${min}`)
+    .max(100_000, `${key} is larger than 100000`);
 
 const PolicyShape = {
   max_parallel: count('max_parallel', 1),
@@ -57,10 +74,20 @@ const PolicyShape = {
 };
 
 const PolicySchema = z.strictObject(PolicyShape).partial();
-const EntryPolicySchema = z.strictObject(Object.fromEntries(ENTRY_POLICY_KEYS.map((k) => [k, PolicyShape[k]])) as Pick<typeof PolicyShape, (typeof ENTRY_POLICY_KEYS)[number]>).partial();
+const EntryPolicySchema = z
+  .strictObject(
+    Object.fromEntries(ENTRY_POLICY_KEYS.map((k) => [k, PolicyShape[k]])) as Pick<
+      typeof PolicyShape,
+      (typeof ENTRY_POLICY_KEYS)[number]
+    >,
+  )
+  .partial();
 
 const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const slug = (what: string) => z.string({ message: `${what} must be text` }).regex(SLUG, `${what} must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+const slug = (what: string) =>
+  z
+    .string({ message: `${what} must be text` })
+    .regex(SLUG, `${what} must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
 
 const ResourcesSchema = z
   .strictObject({
@@ -78,13 +105,19 @@ const ResourcesSchema = z
   .partial();
 export type ManifestResources = z.infer<typeof ResourcesSchema>;
 
-const Command = z.union([z.string().min(1, 'command is empty'), z.array(z.string({ message: 'every word of a command list must be text' })).min(1, 'command is empty')]);
+const Command = z.union([
+  z.string().min(1, 'command is empty'),
+  z.array(z.string({ message: 'every word of a command list must be text' })).min(1, 'command is empty'),
+]);
 
 /** Relative paths under a run's output directory: never absolute, never `..`. */
 const RelPath = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..') && !p.includes('\0'), 'must be a path inside the run output directory (relative, no `..`)');
+  .refine(
+    (p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..') && !p.includes('\0'),
+    'must be a path inside the run output directory (relative, no `..`)',
+  );
 
 const TopSchema = z.strictObject({
   name: slug('name'),
@@ -101,7 +134,10 @@ const TopSchema = z.strictObject({
   artifacts: z.array(RelPath).optional(),
   checkpoints: RelPath.optional(),
   key_metric: z.string().optional(),
-  wandb: z.strictObject({ strict: z.boolean({ message: 'wandb.strict must be true or false' }) }).partial().optional(),
+  wandb: z
+    .strictObject({ strict: z.boolean({ message: 'wandb.strict must be true or false' }) })
+    .partial()
+    .optional(),
 });
 
 /** Keys of a `runs:` entry that are not parameters. */
@@ -136,9 +172,16 @@ export interface Manifest {
   wandb: { strict: boolean };
 }
 
-function fail(src: ManifestSource, path: KeyPath, message: string, code: ErrorCode = 'CAMPAIGN_MANIFEST_INVALID'): never {
+function fail(
+  src: ManifestSource,
+  path: KeyPath,
+  message: string,
+  code: ErrorCode = 'CAMPAIGN_MANIFEST_INVALID',
+): never {
   const key = path.join('.');
-  throw manifestError(code, src.file, src.lineOf(path), key ? `${key}: ${message}` : message, hintFor(code), { key: key || null });
+  throw manifestError(code, src.file, src.lineOf(path), key ? `${key}: ${message}` : message, hintFor(code), {
+    key: key || null,
+  });
 }
 
 function hintFor(code: ErrorCode): string {
@@ -171,7 +214,13 @@ function paramValue(src: ManifestSource, path: KeyPath, v: unknown): string {
 export function validateManifest(src: ManifestSource, opts: { name?: string } = {}): Manifest {
   const data = src.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw manifestError('CAMPAIGN_MANIFEST_FORMAT', src.file, 1, 'a manifest is a mapping (name, command, grid, ...) or a CSV table', 'see `runlog campaign launch --help` for the manifest format');
+    throw manifestError(
+      'CAMPAIGN_MANIFEST_FORMAT',
+      src.file,
+      1,
+      'a manifest is a mapping (name, command, grid, ...) or a CSV table',
+      'see `runlog campaign launch --help` for the manifest format',
+    );
   }
   const raw = { ...(data as Record<string, unknown>) };
   if (opts.name !== undefined) raw['name'] = opts.name;
@@ -182,7 +231,8 @@ export function validateManifest(src: ManifestSource, opts: { name?: string } = 
 
   const grid: [string, string[]][] = Object.entries(top.grid ?? {}).map(([k, values]) => {
     if (!SLUG.test(k)) fail(src, ['grid', k], 'a parameter name must be letters, digits, `.`, `_` or `-`');
-    if (values.length === 0) fail(src, ['grid', k], 'the grid parameter has no values: the grid would be empty', 'CAMPAIGN_EMPTY');
+    if (values.length === 0)
+      fail(src, ['grid', k], 'the grid parameter has no values: the grid would be empty', 'CAMPAIGN_EMPTY');
     return [k, values.map((v, i) => paramValue(src, ['grid', k, i], v))];
   });
 
@@ -208,7 +258,8 @@ export function validateManifest(src: ManifestSource, opts: { name?: string } = 
         if (!r.success) zodFail(src, [...path, 'resources'], r.error);
         spec.resources = r.data;
       } else if (k === 'policy') {
-        if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(src, [...path, 'policy'], 'policy must be a mapping');
+        if (v === null || typeof v !== 'object' || Array.isArray(v))
+          fail(src, [...path, 'policy'], 'policy must be a mapping');
         Object.assign(policy, v);
       } else if (ENTRY_KEYS.has(k)) {
         policy[k] = v;
@@ -225,11 +276,19 @@ export function validateManifest(src: ManifestSource, opts: { name?: string } = 
     return spec;
   });
 
-  if (grid.length === 0 && runs.length === 0) fail(src, top.grid ? ['grid'] : [], `the manifest has ${top.grid ? 'an empty grid' : 'no grid'} and no runs: it would launch nothing`, 'CAMPAIGN_EMPTY');
+  if (grid.length === 0 && runs.length === 0)
+    fail(
+      src,
+      top.grid ? ['grid'] : [],
+      `the manifest has ${top.grid ? 'an empty grid' : 'no grid'} and no runs: it would launch nothing`,
+      'CAMPAIGN_EMPTY',
+    );
 
   // Placement across hosts happens per submit; a campaign pins its entries to one host.
-  if (top.executor === 'ssh' && !top.host) fail(src, ['executor'], 'an ssh campaign needs `host:` (a hosts: profile or an ssh destination)');
-  if (top.executor === 'slurm' && top.host) fail(src, ['host'], '`host:` is for the ssh executor; a Slurm campaign names its profile with `cluster:`');
+  if (top.executor === 'ssh' && !top.host)
+    fail(src, ['executor'], 'an ssh campaign needs `host:` (a hosts: profile or an ssh destination)');
+  if (top.executor === 'slurm' && top.host)
+    fail(src, ['host'], '`host:` is for the ssh executor; a Slurm campaign names its profile with `cluster:`');
   const policy: FrozenPolicy = { ...DEFAULT_POLICY, ...(top.policy as Partial<FrozenPolicy> | undefined) };
   return {
     name: top.name,

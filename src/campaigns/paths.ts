@@ -21,7 +21,10 @@ export const entryRunId = (id: string, date: string, entry: string) => `${id}/${
 
 /** `<campaign id>/<date>_<entry>` → `<entry>`. */
 export function entryOfRunId(runId: string): string {
-  return runId.split('/').pop()!.replace(/^\d{4}-\d{2}-\d{2}_/, '');
+  return runId
+    .split('/')
+    .pop()!
+    .replace(/^\d{4}-\d{2}-\d{2}_/, '');
 }
 
 export function entryOutputDir(outputRoot: string, id: string, entry: string, attempt: number): string {

@@ -26,7 +26,14 @@ export interface FrozenPolicy {
 }
 
 /** Keys an entry may override; the rest are the campaign's alone. */
-export const ENTRY_POLICY_KEYS = ['retries', 'infra_retries', 'timeout', 'task_timeout', 'heartbeat', 'stall_action'] as const;
+export const ENTRY_POLICY_KEYS = [
+  'retries',
+  'infra_retries',
+  'timeout',
+  'task_timeout',
+  'heartbeat',
+  'stall_action',
+] as const;
 export type EntryPolicy = Partial<Pick<FrozenPolicy, (typeof ENTRY_POLICY_KEYS)[number]>>;
 
 export const DEFAULT_POLICY: FrozenPolicy = {
@@ -63,7 +70,11 @@ export interface EntryClocks {
   backoffMaxMs: number;
 }
 
-export function entryClocks(policy: FrozenPolicy, overrides: EntryPolicy | undefined, kind: 'run' | 'task'): EntryClocks {
+export function entryClocks(
+  policy: FrozenPolicy,
+  overrides: EntryPolicy | undefined,
+  kind: 'run' | 'task',
+): EntryClocks {
   const p = { ...policy, ...overrides };
   return {
     timeoutMs: durationMs(kind === 'task' ? p.task_timeout : p.timeout, kind === 'task' ? 'task_timeout' : 'timeout'),

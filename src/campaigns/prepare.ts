@@ -16,11 +16,20 @@ export interface PreparedCampaign {
   exact: Frozen;
 }
 
-export function prepareCampaign(file: string, opts: { name?: string }, scrub: { argv: (argv: string[]) => string[]; text: (t: string) => string }): PreparedCampaign {
+export function prepareCampaign(
+  file: string,
+  opts: { name?: string },
+  scrub: { argv: (argv: string[]) => string[]; text: (t: string) => string },
+): PreparedCampaign {
   const src = readManifestFile(file);
   const manifest = validateManifest(src, opts);
   const entries = expandManifest(manifest, src);
   const frozen = freezeManifest(manifest, entries, scrub.argv, scrub.text);
-  const exact = freezeManifest(manifest, entries, (a) => a, (t) => t);
+  const exact = freezeManifest(
+    manifest,
+    entries,
+    (a) => a,
+    (t) => t,
+  );
   return { frozen, exact };
 }

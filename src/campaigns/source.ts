@@ -34,14 +34,30 @@ const MAX_BYTES = 16 * 1024 * 1024;
 
 export function readManifestFile(file: string): ManifestSource {
   if (!existsSync(file) || !statSync(file).isFile()) {
-    throw notFound('CAMPAIGN_MANIFEST_NOT_FOUND', `no manifest file at ${file}`, 'pass the path of a YAML or CSV manifest: `runlog campaign launch sweep.yaml`');
+    throw notFound(
+      'CAMPAIGN_MANIFEST_NOT_FOUND',
+      `no manifest file at ${file}`,
+      'pass the path of a YAML or CSV manifest: `runlog campaign launch sweep.yaml`',
+    );
   }
   if (statSync(file).size > MAX_BYTES) {
-    throw manifestError('CAMPAIGN_MANIFEST_FORMAT', file, 1, `the file is larger than ${MAX_BYTES >> 20} MiB, which no manifest is`, 'point at the YAML or CSV manifest, not a data file');
+    throw manifestError(
+      'CAMPAIGN_MANIFEST_FORMAT',
+      file,
+      1,
+      `the file is larger than ${MAX_BYTES >> 20} MiB, which no manifest is`,
+      'point at the YAML or CSV manifest, not a data file',
+    );
   }
   const bytes = readFileSync(file);
   if (bytes.includes(0)) {
-    throw manifestError('CAMPAIGN_MANIFEST_FORMAT', file, 1, 'the file is binary (it holds NUL bytes), not YAML or CSV', 'write the manifest as YAML (name, command, grid, policy) or CSV (a header row, one row per run)');
+    throw manifestError(
+      'CAMPAIGN_MANIFEST_FORMAT',
+      file,
+      1,
+      'the file is binary (it holds NUL bytes), not YAML or CSV',
+      'write the manifest as YAML (name, command, grid, policy) or CSV (a header row, one row per run)',
+    );
   }
   return parseManifestText(bytes.toString('utf8'), file);
 }
@@ -54,7 +70,13 @@ export function parseManifestText(text: string, file: string): ManifestSource {
   const yamlTry = tryYaml(text, file);
   if (yamlTry) return yamlTry;
   if (looksLikeCsv(text)) return parseCsvManifest(text, file);
-  throw manifestError('CAMPAIGN_MANIFEST_FORMAT', file, 1, 'the file is neither a YAML mapping nor a CSV table', 'write the manifest as YAML (name, command, grid, policy) or CSV (a header row, one row per run), and name it .yaml or .csv');
+  throw manifestError(
+    'CAMPAIGN_MANIFEST_FORMAT',
+    file,
+    1,
+    'the file is neither a YAML mapping nor a CSV table',
+    'write the manifest as YAML (name, command, grid, policy) or CSV (a header row, one row per run), and name it .yaml or .csv',
+  );
 }
 
 function tryYaml(text: string, file: string): ManifestSource | null {
@@ -72,7 +94,14 @@ function looksLikeCsv(text: string): boolean {
 }
 
 /** Keys of a `runs:` entry that are settings, not parameters. */
-const ENTRY_SETTINGS = new Set<string | number>(['name', 'command', 'kind', 'policy', 'resources', ...ENTRY_POLICY_KEYS]);
+const ENTRY_SETTINGS = new Set<string | number>([
+  'name',
+  'command',
+  'kind',
+  'policy',
+  'resources',
+  ...ENTRY_POLICY_KEYS,
+]);
 
 /** Keys whose scalar values are parameters: their source text is the value. */
 function isParamPosition(path: KeyPath): boolean {
@@ -86,8 +115,17 @@ function parseYamlManifest(text: string, file: string): ManifestSource {
   const err = doc.errors[0];
   if (err) {
     const line = err.linePos?.[0]?.line ?? lc.linePos(err.pos[0]).line;
-    const what = err.code === 'DUPLICATE_KEY' ? 'a key appears twice in the same mapping' : `not valid YAML: ${err.message.split('\n')[0]}`;
-    throw manifestError('CAMPAIGN_MANIFEST_FORMAT', file, line, what, 'fix the YAML at that line (a manifest is a mapping: name, command, grid, runs, policy, ...)');
+    const what =
+      err.code === 'DUPLICATE_KEY'
+        ? 'a key appears twice in the same mapping'
+        : `not valid YAML: ${err.message.split('\n')[0]}`;
+    throw manifestError(
+      'CAMPAIGN_MANIFEST_FORMAT',
+      file,
+      line,
+      what,
+      'fix the YAML at that line (a manifest is a mapping: name, command, grid, runs, policy, ...)',
+    );
   }
   const lines = new Map<string, number>();
   const lineAt = (node: Node | null | undefined) => (node?.range ? lc.linePos(node.range[0]).line : undefined);
@@ -106,7 +144,8 @@ function parseYamlManifest(text: string, file: string): ManifestSource {
     }
     if (isSeq(node)) return node.items.map((item, i) => convert(item, [...path, i]));
     if (isScalar(node)) {
-      if (isParamPosition(path) && node.type === Scalar.PLAIN && node.range) return text.slice(node.range[0], node.range[1]);
+      if (isParamPosition(path) && node.type === Scalar.PLAIN && node.range)
+        return text.slice(node.range[0], node.range[1]);
       return node.value;
     }
     return node === null || node === undefined ? null : String(node);
@@ -184,18 +223,45 @@ export function parseCsv(text: string): { fields: string[]; line: number }[] {
 function parseCsvManifest(text: string, file: string): ManifestSource {
   const records = parseCsv(text);
   const header = records[0];
-  if (!header) throw manifestError('CAMPAIGN_EMPTY', file, 1, 'the CSV has no header row and no runs', 'write a header row of parameter names (and a command column), then one row per run');
+  if (!header)
+    throw manifestError(
+      'CAMPAIGN_EMPTY',
+      file,
+      1,
+      'the CSV has no header row and no runs',
+      'write a header row of parameter names (and a command column), then one row per run',
+    );
   const columns = header.fields.map((f) => f.trim());
   const lines = new Map<string, number>();
   const blank = columns.indexOf('');
-  if (blank !== -1) throw manifestError('CAMPAIGN_MANIFEST_FORMAT', file, header.line, `column ${blank + 1} of the header row has no name`, 'name every column: parameter names, and optionally name and command');
+  if (blank !== -1)
+    throw manifestError(
+      'CAMPAIGN_MANIFEST_FORMAT',
+      file,
+      header.line,
+      `column ${blank + 1} of the header row has no name`,
+      'name every column: parameter names, and optionally name and command',
+    );
   const dup = columns.find((c, i) => columns.indexOf(c) !== i);
-  if (dup) throw manifestError('CAMPAIGN_MANIFEST_FORMAT', file, header.line, `column ${JSON.stringify(dup)} appears twice in the header row`, 'give every column its own name');
+  if (dup)
+    throw manifestError(
+      'CAMPAIGN_MANIFEST_FORMAT',
+      file,
+      header.line,
+      `column ${JSON.stringify(dup)} appears twice in the header row`,
+      'give every column its own name',
+    );
   const runs: Record<string, string>[] = [];
   for (const rec of records.slice(1)) {
     if (rec.fields.length === 1 && rec.fields[0]!.trim() === '') continue;
     if (rec.fields.length !== columns.length) {
-      throw manifestError('CAMPAIGN_MANIFEST_FORMAT', file, rec.line, `the row has ${rec.fields.length} fields, the header ${columns.length}`, 'every row needs one value per header column (quote values that hold commas)');
+      throw manifestError(
+        'CAMPAIGN_MANIFEST_FORMAT',
+        file,
+        rec.line,
+        `the row has ${rec.fields.length} fields, the header ${columns.length}`,
+        'every row needs one value per header column (quote values that hold commas)',
+      );
     }
     const i = runs.length;
     lines.set(keyOf(['runs', i]), rec.line);

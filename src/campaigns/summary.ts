@@ -39,7 +39,11 @@ export const SummarySchema = z.strictObject({
   executor: z.string(),
   policy: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   /** What the frozen manifest declares, kept here so a row can be recomputed without it. */
-  declared: z.strictObject({ artifacts: z.array(z.string()), key_metric: z.string().nullable(), wandb_strict: z.boolean() }),
+  declared: z.strictObject({
+    artifacts: z.array(z.string()),
+    key_metric: z.string().nullable(),
+    wandb_strict: z.boolean(),
+  }),
   counts: z.record(z.string(), z.number().int()),
   failure_classes: z.record(z.string(), z.number().int()),
   runs: z.array(SummaryRowSchema),
@@ -54,14 +58,17 @@ export const SummarySchema = z.strictObject({
 });
 export type Summary = z.infer<typeof SummarySchema>;
 
-
 /** `HH:MM:SS` (hours may exceed 24) → seconds. */
 function seconds(hms: string | undefined): number | null {
   const m = /^(\d+):(\d{2}):(\d{2})$/.exec((hms ?? '').replace(/`/g, '').trim());
   return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : null;
 }
 
-const METRIC_RENAMES: Record<string, string> = { end_val_loss: 'val_loss', end_train_loss: 'train_loss', 'final step': 'final_step' };
+const METRIC_RENAMES: Record<string, string> = {
+  end_val_loss: 'val_loss',
+  end_train_loss: 'train_loss',
+  'final step': 'final_step',
+};
 const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i;
 
 /** Numbers in Results: the final metrics of the run. */
@@ -84,7 +91,12 @@ function gateOf(doc: RunLogDoc, strict: boolean): string {
 }
 
 /** One entry's row, from its run log; fetch results carry over while the attempt is the same. */
-export function rowFromRun(runId: string, doc: RunLogDoc, declared: Summary['declared'], previous?: SummaryRow): SummaryRow {
+export function rowFromRun(
+  runId: string,
+  doc: RunLogDoc,
+  declared: Summary['declared'],
+  previous?: SummaryRow,
+): SummaryRow {
   const v = doc.view;
   const runtimes = v.jobs.map((j) => seconds(j.fields['runtime'])).filter((s): s is number => s !== null);
   const completed = v.state === 'completed';
@@ -98,7 +110,15 @@ export function rowFromRun(runId: string, doc: RunLogDoc, declared: Summary['dec
     attempts: v.attempt,
     runtime_s: runtimes.length > 0 ? runtimes.reduce((a, b) => a + b, 0) : null,
     metrics: resultMetrics(v.results),
-    artifacts: keep ? { ...previous.artifacts, expected } : { expected, present: 0, verified: 0, attempt: completed ? v.attempt : null, missing: completed ? [...declared.artifacts] : [] },
+    artifacts: keep
+      ? { ...previous.artifacts, expected }
+      : {
+          expected,
+          present: 0,
+          verified: 0,
+          attempt: completed ? v.attempt : null,
+          missing: completed ? [...declared.artifacts] : [],
+        },
     wandb_gate: gateOf(doc, declared.wandb_strict),
   };
 }
@@ -119,7 +139,9 @@ export function unreadableRow(runId: string, message: string): SummaryRow {
 }
 
 /** Counts, artifact totals and the gate, recomputed from the rows. */
-export function withTotals(s: Omit<Summary, 'counts' | 'failure_classes'> & Partial<Pick<Summary, 'counts' | 'failure_classes'>>): Summary {
+export function withTotals(
+  s: Omit<Summary, 'counts' | 'failure_classes'> & Partial<Pick<Summary, 'counts' | 'failure_classes'>>,
+): Summary {
   const counts: Record<string, number> = Object.fromEntries(STATES.map((st) => [st, 0]));
   const classes: Record<string, number> = Object.fromEntries(FAILURE_CLASSES.map((c) => [c, 0]));
   let expected = 0;
@@ -146,7 +168,13 @@ export function withTotals(s: Omit<Summary, 'counts' | 'failure_classes'> & Part
 }
 
 /** The summary a campaign starts with: every entry pending. */
-export function initialSummary(id: string, sha256: string, created: string, m: FrozenManifest, runIds: string[]): Summary {
+export function initialSummary(
+  id: string,
+  sha256: string,
+  created: string,
+  m: FrozenManifest,
+  runIds: string[],
+): Summary {
   const declared = { artifacts: m.artifacts, key_metric: m.key_metric ?? null, wandb_strict: m.wandb.strict };
   return withTotals({
     schema: SUMMARY_SCHEMA_VERSION,

@@ -27,7 +27,11 @@ export async function listCheckpoints(root: string): Promise<Checkpoint[]> {
   const absRoot = path.resolve(root);
   const rootStat = await stat(absRoot).catch(() => null);
   if (!rootStat?.isDirectory()) {
-    throw notFound('OUTPUT_ROOT_NOT_FOUND', `output root ${absRoot} is not a directory`, 'pass the run output root (the directory that holds the checkpoints)');
+    throw notFound(
+      'OUTPUT_ROOT_NOT_FOUND',
+      `output root ${absRoot} is not a directory`,
+      'pass the run output root (the directory that holds the checkpoints)',
+    );
   }
   const found: Checkpoint[] = [];
   await walk(absRoot, 0, found);
@@ -77,7 +81,10 @@ export async function describeCheckpoint(full: string, step: number): Promise<Ch
   if (info.isFile()) {
     return { path: full, step, complete: false, kind: 'file', mtimeMs: info.mtimeMs, sizeBytes: info.size };
   }
-  const complete = await stat(path.join(full, 'metadata.json')).then((s) => s.isFile(), () => false);
+  const complete = await stat(path.join(full, 'metadata.json')).then(
+    (s) => s.isFile(),
+    () => false,
+  );
   return { path: full, step, complete, kind: 'dir', mtimeMs: info.mtimeMs, sizeBytes: await treeSize(full) };
 }
 

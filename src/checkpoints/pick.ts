@@ -25,7 +25,8 @@ export interface PickResult {
 
 export async function pickCheckpoint(ckpts: Checkpoint[], opts: PickOptions = {}): Promise<PickResult> {
   const annotated = annotateLineage(ckpts, opts.lineage ?? {});
-  if (opts.named !== undefined) return { checkpoint: await checkNamed(annotated, opts.named, opts.lineage ?? {}), skipped: [] };
+  if (opts.named !== undefined)
+    return { checkpoint: await checkNamed(annotated, opts.named, opts.lineage ?? {}), skipped: [] };
 
   const newestFirst = [...annotated].sort((a, b) => b.step - a.step || b.mtimeMs - a.mtimeMs);
   const skipped: SkippedCheckpoint[] = [];
@@ -50,19 +51,34 @@ async function checkNamed(annotated: Checkpoint[], named: string, lineage: Linea
   let ckpt = annotated.find((c) => refMatches(named, c.path));
   if (!ckpt) {
     const abs = path.resolve(named);
-    const exists = await stat(abs).then(() => true, () => false);
+    const exists = await stat(abs).then(
+      () => true,
+      () => false,
+    );
     if (!exists) {
-      throw notFound('CHECKPOINT_NOT_FOUND', `checkpoint ${named} does not exist`, 'check the path, or run `runlog ckpt list` to see the checkpoints of the output root');
+      throw notFound(
+        'CHECKPOINT_NOT_FOUND',
+        `checkpoint ${named} does not exist`,
+        'check the path, or run `runlog ckpt list` to see the checkpoints of the output root',
+      );
     }
     const step = parseStep(path.basename(abs));
     if (step === null) {
-      throw rejected('CHECKPOINT_STEP_UNPARSED', `cannot parse a numeric step from checkpoint name ${path.basename(abs)}`, 'name the checkpoint by step (e.g. checkpoints/1000) or escalate to the DRI; never guess the step');
+      throw rejected(
+        'CHECKPOINT_STEP_UNPARSED',
+        `cannot parse a numeric step from checkpoint name ${path.basename(abs)}`,
+        'name the checkpoint by step (e.g. checkpoints/1000) or escalate to the DRI; never guess the step',
+      );
     }
     ckpt = annotateLineage([await describeCheckpoint(abs, step)], lineage)[0];
   }
   if (!ckpt) throw notFound('CHECKPOINT_NOT_FOUND', `checkpoint ${named} does not exist`, 'check the path');
   if (ckpt.lineage?.includes('rejected')) {
-    throw rejected('CHECKPOINT_REJECTED_LINEAGE', `checkpoint ${ckpt.path} belongs to a rejected lineage`, 'pick a checkpoint from the accepted lineage, or escalate to the DRI');
+    throw rejected(
+      'CHECKPOINT_REJECTED_LINEAGE',
+      `checkpoint ${ckpt.path} belongs to a rejected lineage`,
+      'pick a checkpoint from the accepted lineage, or escalate to the DRI',
+    );
   }
   if (!ckpt.complete) {
     throw rejected(

@@ -35,10 +35,18 @@ export interface PrunePlan {
 /** Lists candidates only; deleting is a separate, confirmed step (applyPrune). */
 export function planPrune(ckpts: Checkpoint[], opts: PruneOptions): PrunePlan {
   if (!Number.isInteger(opts.keepLast) || opts.keepLast < 0) {
-    throw usageError('PRUNE_KEEP_LAST_INVALID', `keep-last must be a non-negative integer, got ${opts.keepLast}`, 'pass --keep-last N, e.g. --keep-last 10');
+    throw usageError(
+      'PRUNE_KEEP_LAST_INVALID',
+      `keep-last must be a non-negative integer, got ${opts.keepLast}`,
+      'pass --keep-last N, e.g. --keep-last 10',
+    );
   }
   if (opts.keepEvery !== undefined && (!Number.isInteger(opts.keepEvery) || opts.keepEvery <= 0)) {
-    throw usageError('PRUNE_KEEP_EVERY_INVALID', `keep-every must be a positive integer, got ${opts.keepEvery}`, 'pass --keep-every STEPS, e.g. --keep-every 100000');
+    throw usageError(
+      'PRUNE_KEEP_EVERY_INVALID',
+      `keep-every must be a positive integer, got ${opts.keepEvery}`,
+      'pass --keep-every STEPS, e.g. --keep-every 100000',
+    );
   }
   const newestFirst = [...ckpts].sort((a, b) => b.step - a.step || b.mtimeMs - a.mtimeMs);
   const latest = new Set(newestFirst.filter((c) => c.complete).slice(0, opts.keepLast));
@@ -76,7 +84,10 @@ export async function applyPrune(plan: PrunePlan): Promise<Checkpoint[]> {
   for (const ckpt of plan.delete) {
     const abs = path.resolve(ckpt.path);
     if (kept.has(abs) || abs === path.parse(abs).root) continue;
-    const exists = await stat(abs).then(() => true, () => false);
+    const exists = await stat(abs).then(
+      () => true,
+      () => false,
+    );
     if (!exists) continue;
     await rm(abs, { recursive: true, force: true });
     removed.push(ckpt);

@@ -7,14 +7,24 @@ import { RunlogError, toRunlogError, usageError } from '../core/errors.js';
 import { envelope, printError, printOutcome, type CommandOutput, type Envelope, type Progress } from './output.js';
 import { didYouMean } from './suggest.js';
 
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof RunlogCommand)['baseFlags'] & T['flags']>;
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof RunlogCommand)['baseFlags'] & T['flags']
+>;
 
 export abstract class RunlogCommand extends Command {
   static enableJsonFlag = true;
 
   static baseFlags = {
-    ledger: Flags.string({ description: 'ledger root (default: nearest ancestor with runlog.config.yaml)', helpGroup: 'GLOBAL' }),
-    push: Flags.boolean({ description: 'push after committing; --no-push commits locally only', allowNo: true, default: true, helpGroup: 'GLOBAL' }),
+    ledger: Flags.string({
+      description: 'ledger root (default: nearest ancestor with runlog.config.yaml)',
+      helpGroup: 'GLOBAL',
+    }),
+    push: Flags.boolean({
+      description: 'push after committing; --no-push commits locally only',
+      allowNo: true,
+      default: true,
+      helpGroup: 'GLOBAL',
+    }),
   };
 
   /** Decided by `present`, applied in `finally` (under --json oclif would reset an exit code set earlier). */
@@ -25,7 +35,10 @@ export abstract class RunlogCommand extends Command {
 
   /** Print a service's output and return its --json document: the only way a command produces output. */
   protected present<R extends object>(out: CommandOutput<R>): Envelope<R> {
-    const merged = this.progressWarnings.length > 0 ? { ...out, warnings: [...this.progressWarnings, ...(out.warnings ?? [])] } : out;
+    const merged =
+      this.progressWarnings.length > 0
+        ? { ...out, warnings: [...this.progressWarnings, ...(out.warnings ?? [])] }
+        : out;
     this.decidedExit = printOutcome(merged, this.jsonEnabled(), (line) => this.log(line));
     return envelope(merged);
   }
@@ -65,7 +78,8 @@ export abstract class RunlogCommand extends Command {
     if (err instanceof Errors.ExitError) throw err;
     const e = fromOclif(err, this.id, Object.keys({ ...this.ctor.baseFlags, ...this.ctor.flags }));
     printError(e, this.jsonEnabled());
-    if (e.kind === 'internal' && process.env['RUNLOG_DEBUG']) process.stderr.write(`${(e.cause as Error | undefined)?.stack ?? ''}\n`);
+    if (e.kind === 'internal' && process.env['RUNLOG_DEBUG'])
+      process.stderr.write(`${(e.cause as Error | undefined)?.stack ?? ''}\n`);
     process.exitCode = e.exitCode;
     return this.exit(e.exitCode);
   }
@@ -88,7 +102,12 @@ function fromOclif(err: Error, id: string | undefined, flagNames: string[] = [])
   const help = `see \`runlog${id ? ` ${id.replace(/:/g, ' ')}` : ''} --help\``;
   if (name === 'NonExistentFlagsError' || /^Nonexistent flags?/i.test(first)) {
     const typed = /(--?[\w-]+)/.exec(first.replace(/^Nonexistent flags?:?/i, ''))?.[1];
-    const near = typed ? didYouMean(typed, flagNames.map((f) => `--${f}`)) : '';
+    const near = typed
+      ? didYouMean(
+          typed,
+          flagNames.map((f) => `--${f}`),
+        )
+      : '';
     return usageError('UNKNOWN_FLAG', `${first}.${near}`.replace(/\.\./, '.'), help);
   }
   if (name === 'RequiredArgsError' || /^Missing \d+ required args?/i.test(first)) {
@@ -96,15 +115,30 @@ function fromOclif(err: Error, id: string | undefined, flagNames: string[] = [])
     const multiple = /Note: (--\S+) allows multiple values/.exec(lines.join(' '))?.[1];
     return usageError(
       'MISSING_ARGUMENT',
-      missing.length > 0 ? `missing argument${missing.length > 1 ? 's' : ''}: ${missing.map((a) => `<${a}>`).join(' ')}` : first,
+      missing.length > 0
+        ? `missing argument${missing.length > 1 ? 's' : ''}: ${missing.map((a) => `<${a}>`).join(' ')}`
+        : first,
       multiple ? `${help}; arguments go before ${multiple} (it takes several values), or after \`--\`` : help,
     );
   }
-  if (name === 'UnexpectedArgsError' || /^Unexpected arguments?/i.test(first)) return usageError('UNEXPECTED_ARGUMENT', first, `${help}; quote a message that has spaces`);
+  if (name === 'UnexpectedArgsError' || /^Unexpected arguments?/i.test(first))
+    return usageError('UNEXPECTED_ARGUMENT', first, `${help}; quote a message that has spaces`);
   const reasons = /^The following errors? occurred:?$/i.test(first) ? lines.slice(1) : lines;
-  const requiredFlags = reasons.map((r) => /^Missing required flag:? (\S+)/i.exec(r)?.[1]).filter((f): f is string => f !== undefined);
-  if (requiredFlags.length > 0) return usageError('MISSING_FLAG', `missing required flag${requiredFlags.length > 1 ? 's' : ''}: ${requiredFlags.map((f) => `--${f.replace(/^--/, '')}`).join(' ')}`, help);
-  if (name === 'FailedFlagValidationError' || /Expected .* to be one of|Expected an integer|must also be provided|cannot also be provided|^Parsing --/i.test(reasons.join(' '))) {
+  const requiredFlags = reasons
+    .map((r) => /^Missing required flag:? (\S+)/i.exec(r)?.[1])
+    .filter((f): f is string => f !== undefined);
+  if (requiredFlags.length > 0)
+    return usageError(
+      'MISSING_FLAG',
+      `missing required flag${requiredFlags.length > 1 ? 's' : ''}: ${requiredFlags.map((f) => `--${f.replace(/^--/, '')}`).join(' ')}`,
+      help,
+    );
+  if (
+    name === 'FailedFlagValidationError' ||
+    /Expected .* to be one of|Expected an integer|must also be provided|cannot also be provided|^Parsing --/i.test(
+      reasons.join(' '),
+    )
+  ) {
     const parsing = /^Parsing --\S+$/.test(reasons[0] ?? '') ? `${reasons[0]}: ` : '';
     return usageError('BAD_FLAG', `${parsing}${reasons.slice(parsing ? 1 : 0).join('; ')}`, help);
   }

@@ -8,11 +8,13 @@ import { pathToFileURL } from 'node:url';
 import { loadCached } from './code-cache.js';
 import { fastBundleFile, fastCommandOf } from './fast-commands.js';
 
-
 export async function boot(argv: string[], bundleDir: string, binUrl: string): Promise<void> {
   const fastCommand = fastCommandOf(argv);
   if (fastCommand) {
-    const fast = loadCached<typeof import('./fast.js')>(join(bundleDir, fastBundleFile(fastCommand.name)), fastCommand.name);
+    const fast = loadCached<typeof import('./fast.js')>(
+      join(bundleDir, fastBundleFile(fastCommand.name)),
+      fastCommand.name,
+    );
     const handled = await fast.exports.runFast(argv);
     fast.save();
     if (handled) return;

@@ -55,7 +55,9 @@ export function loadCached<T>(file: string, cacheName: string, dir = codeCacheDi
   const source = readFileSync(file, 'utf8');
   const tag = source.startsWith(BUNDLE_TAG) ? source.slice(BUNDLE_TAG.length, source.indexOf('\n')).trim() : null;
   // The bundle's mtime too: V8 checks only the source's length, and a hand-edited bundle keeps its hash line.
-  const cacheFile = tag ? join(dir, `${process.version}-${process.arch}-${tag}-${Math.trunc(statSync(file).mtimeMs)}-${cacheName}.bin`) : null;
+  const cacheFile = tag
+    ? join(dir, `${process.version}-${process.arch}-${tag}-${Math.trunc(statSync(file).mtimeMs)}-${cacheName}.bin`)
+    : null;
   const cached = cacheFile ? readOrNothing(cacheFile) : undefined;
   const script = new Script(Module.wrap(source), { filename: file, cachedData: cached });
   const mod = { exports: {} as T };

@@ -14,7 +14,8 @@ export function fastCommandOf(argv: readonly string[]): { name: FastCommand; res
   if (first === undefined) return undefined;
   if ((FAST_COMMANDS as readonly string[]).includes(first)) return { name: first as FastCommand, rest: argv.slice(1) };
   const topic = `${first}:${second}`;
-  if (second !== undefined && (FAST_COMMANDS as readonly string[]).includes(topic)) return { name: topic as FastCommand, rest: argv.slice(2) };
+  if (second !== undefined && (FAST_COMMANDS as readonly string[]).includes(topic))
+    return { name: topic as FastCommand, rest: argv.slice(2) };
   return undefined;
 }
 

@@ -36,7 +36,12 @@ export interface FastSpec {
 export const FAST: Record<FastCommand, () => Promise<FastSpec>> = {
   append: async () => ({
     args: ['run', 'message'],
-    options: { state: { type: 'string' }, step: { type: 'string' }, metric: { type: 'string', multiple: true }, at: { type: 'string' } },
+    options: {
+      state: { type: 'string' },
+      step: { type: 'string' },
+      metric: { type: 'string', multiple: true },
+      at: { type: 'string' },
+    },
     integers: ['step'],
     run: async (i) => (await import('../app/append.js')).appendService(i as never),
   }),
@@ -45,20 +50,35 @@ export const FAST: Record<FastCommand, () => Promise<FastSpec>> = {
     options: { 'no-chart': { type: 'boolean' } },
     run: async (i, json) => {
       const { run, ledger } = i as { run: string; ledger?: string; 'no-chart'?: boolean };
-      return (await import('../app/show.js')).showService({ run, ledger, json, chart: i['no-chart'] !== true && process.stdout.isTTY === true });
+      return (await import('../app/show.js')).showService({
+        run,
+        ledger,
+        json,
+        chart: i['no-chart'] !== true && process.stdout.isTTY === true,
+      });
     },
   }),
   // Not a tight-loop command, but a chart of a long run is worth its start-up: oclif's ~50 ms is a sixth of plot's budget.
   plot: async () => ({
     args: ['run'],
     options: {},
-    run: async (i) => (await import('../app/plot.js')).plotService(i as { run: string; ledger?: string; push: boolean }),
+    run: async (i) =>
+      (await import('../app/plot.js')).plotService(i as { run: string; ledger?: string; push: boolean }),
   }),
   list: async () => {
-    const [{ STATES }, { FAILURE_CLASSES }] = await Promise.all([import('../core/lifecycle.js'), import('../core/failure-classes.js')]);
+    const [{ STATES }, { FAILURE_CLASSES }] = await Promise.all([
+      import('../core/lifecycle.js'),
+      import('../core/failure-classes.js'),
+    ]);
     return {
       args: [],
-      options: { state: { type: 'string' }, group: { type: 'string' }, campaign: { type: 'string' }, type: { type: 'string' }, class: { type: 'string' } },
+      options: {
+        state: { type: 'string' },
+        group: { type: 'string' },
+        campaign: { type: 'string' },
+        type: { type: 'string' },
+        class: { type: 'string' },
+      },
       choices: { state: STATES, type: ['replication', 'experiment', 'pipeline'], class: FAILURE_CLASSES },
       run: async (i, json) => (await import('../app/list.js')).listService({ ...(i as object), json }),
     };
@@ -73,7 +93,15 @@ export const FAST: Record<FastCommand, () => Promise<FastSpec>> = {
     return {
       args: ['runs'],
       variadic: true,
-      options: { group: { type: 'string' }, campaign: { type: 'string' }, state: { type: 'string' }, 'all-params': { type: 'boolean' }, metric: { type: 'string', multiple: true }, sort: { type: 'string' }, md: { type: 'boolean' } },
+      options: {
+        group: { type: 'string' },
+        campaign: { type: 'string' },
+        state: { type: 'string' },
+        'all-params': { type: 'boolean' },
+        metric: { type: 'string', multiple: true },
+        sort: { type: 'string' },
+        md: { type: 'boolean' },
+      },
       choices: { state: STATES },
       run: async (i, json) => {
         const { compareService, terminalWidth } = await import('../app/compare.js');
@@ -85,7 +113,8 @@ export const FAST: Record<FastCommand, () => Promise<FastSpec>> = {
   'campaign:status': async () => ({
     args: ['campaign'],
     options: {},
-    run: async (i, json) => (await import('../app/campaign/status.js')).campaignStatus({ ...(i as { campaign: string }), json }),
+    run: async (i, json) =>
+      (await import('../app/campaign/status.js')).campaignStatus({ ...(i as { campaign: string }), json }),
   }),
 };
 
@@ -112,7 +141,8 @@ export async function runFast(argv: string[]): Promise<boolean> {
     if (!/^-?\d+$/.test(String(input[k]))) return false;
     input[k] = Number(input[k]);
   }
-  for (const [k, allowed] of Object.entries(spec.choices ?? {})) if (input[k] !== undefined && !allowed.includes(String(input[k]))) return false;
+  for (const [k, allowed] of Object.entries(spec.choices ?? {}))
+    if (input[k] !== undefined && !allowed.includes(String(input[k]))) return false;
   spec.args.forEach((a, idx) => {
     input[a] = spec.variadic && idx === spec.args.length - 1 ? positionals.slice(idx) : positionals[idx];
   });

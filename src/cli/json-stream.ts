@@ -10,7 +10,9 @@ const FLUSH_AT = 64 * 1024;
 const SLICE = 500;
 
 export function writeJsonDocument(value: object, write: (chunk: string) => void): void {
-  const members = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol');
+  const members = Object.entries(value).filter(
+    ([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol',
+  );
   const long = members.some(([, v]) => Array.isArray(v) && v.length > SLICE);
   if (!long || Array.isArray(value) || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     write(`${JSON.stringify(value, null, 2)}\n`);

@@ -38,13 +38,20 @@ export interface Progress {
 }
 
 /** The --json document: the result, its warnings, and the push failure when the commit was kept locally. */
-export type Envelope<R extends object> = R & { warnings: unknown; error?: { code: string; message: string; hint: string } };
+export type Envelope<R extends object> = R & {
+  warnings: unknown;
+  error?: { code: string; message: string; hint: string };
+};
 
 /** A result that reports warnings of its own (lint's count, checkpoint checks' list) keeps them. */
 export function envelope<R extends object>(out: CommandOutput<R>): Envelope<R> {
   const e = out.pushError;
   const warnings = 'warnings' in out.result ? {} : { warnings: out.warnings ?? [] };
-  return { ...out.result, ...warnings, ...(e ? { error: { code: e.code, message: e.message, hint: e.hint } } : {}) } as Envelope<R>;
+  return {
+    ...out.result,
+    ...warnings,
+    ...(e ? { error: { code: e.code, message: e.message, hint: e.hint } } : {}),
+  } as Envelope<R>;
 }
 
 export function errorJson(e: RunlogError): { error: Record<string, unknown> } {
@@ -65,7 +72,11 @@ export function printError(e: RunlogError, json: boolean): void {
  * lines (stdout), warnings, the failure and the push failure (stderr), in
  * that order; returns the exit code it decided (undefined: success).
  */
-export function printOutcome(out: CommandOutput<object>, json: boolean, log: (line: string) => void): number | undefined {
+export function printOutcome(
+  out: CommandOutput<object>,
+  json: boolean,
+  log: (line: string) => void,
+): number | undefined {
   if (!json) {
     for (const line of out.human) log(line);
     for (const line of out.warnings ?? []) process.stderr.write(`${line}\n`);

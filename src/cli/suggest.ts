@@ -27,7 +27,10 @@ export function closest(typed: string, names: readonly string[], max = 3): strin
   if (t === '') return [];
   const limit = Math.max(1, Math.floor(t.length / 3));
   return names
-    .map((name) => ({ name, d: name.toLowerCase().startsWith(t) && t.length >= 2 ? 0.5 : distance(t, name.toLowerCase()) }))
+    .map((name) => ({
+      name,
+      d: name.toLowerCase().startsWith(t) && t.length >= 2 ? 0.5 : distance(t, name.toLowerCase()),
+    }))
     .filter((c) => c.d <= limit)
     .sort((x, y) => x.d - y.d || x.name.localeCompare(y.name))
     .slice(0, max)

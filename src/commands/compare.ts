@@ -6,11 +6,12 @@ import { compareService, terminalWidth } from '../app/compare.js';
 import type { CompareResult } from '../schemas/output.js';
 
 export default class Compare extends RunlogCommand {
-  static summary = 'Runs side by side: state, failure class, attempts, runtime, the settings that differ and the final metrics.';
+  static summary =
+    'Runs side by side: state, failure class, attempts, runtime, the settings that differ and the final metrics.';
   static description = [
     'Select runs by name, by --group, by --campaign (front matter `campaign: <id>`) and/or by --state.',
     'Settings come from the Config section (`script`, `config`, `dataset` and the `key settings` line, hand-kept or written by `runlog new --setting`); only those whose values differ are columns unless --all-params.',
-    'Metrics are each run\'s final values (Results, else its last Status entries); those every run has come first.',
+    "Metrics are each run's final values (Results, else its last Status entries); those every run has come first.",
     'The table fits the terminal (cells are cut with …, rows never wrap); --md prints a GitHub table with links relative to the current directory, to paste into experiments.md, a PR or an issue.',
   ].join('\n');
   static strict = false;
@@ -27,7 +28,10 @@ export default class Compare extends RunlogCommand {
     state: Flags.string({ description: 'only runs in this state', options: [...STATES] }),
     'all-params': Flags.boolean({ description: 'show every setting, not only those that differ' }),
     metric: Flags.string({ description: 'show this metric (repeat for several, in this order)', multiple: true }),
-    sort: Flags.string({ description: 'sort by a metric, setting or column (id, state, class, attempts, runtime, step); prefix - for descending' }),
+    sort: Flags.string({
+      description:
+        'sort by a metric, setting or column (id, state, class, attempts, runtime, step); prefix - for descending',
+    }),
     md: Flags.boolean({ description: 'print a GitHub-flavoured Markdown table' }),
   };
 

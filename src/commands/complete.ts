@@ -5,7 +5,9 @@ import type { CompleteResult } from '../schemas/output.js';
 
 export default class Complete extends RunlogCommand {
   static summary = 'Fill ## Results, end the current Job block, state completed.';
-  static examples = ['<%= config.bin %> complete 2026-03-22_train --final-step 100000 --metric val_loss=0.028 --checkpoint /ckpt/step-100000 --summary "smooth descent, no spikes"'];
+  static examples = [
+    '<%= config.bin %> complete 2026-03-22_train --final-step 100000 --metric val_loss=0.028 --checkpoint /ckpt/step-100000 --summary "smooth descent, no spikes"',
+  ];
   static args = { run: Args.string({ description: 'run id, file path, or unique suffix', required: true }) };
   static flags = {
     'exit-code': Flags.integer({ description: 'exit code of the job (0)' }),

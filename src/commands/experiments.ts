@@ -4,7 +4,8 @@ import type { Envelope } from '../cli/output.js';
 import type { IndexResult } from '../schemas/output.js';
 
 export default class Experiments extends RunlogCommand {
-  static summary = "Rebuild each folder's experiments.md rows (status, val_loss) from its experiment runs; keeps your columns and notes.";
+  static summary =
+    "Rebuild each folder's experiments.md rows (status, val_loss) from its experiment runs; keeps your columns and notes.";
   static examples = ['<%= config.bin %> experiments', '<%= config.bin %> experiments --check'];
   static flags = {
     group: Flags.string({ description: 'only this group' }),

@@ -6,7 +6,9 @@ import type { FailResult } from '../schemas/output.js';
 
 export default class Fail extends RunlogCommand {
   static summary = 'Record a terminal failure with its class and the reason, verbatim (secrets scrubbed).';
-  static examples = ['<%= config.bin %> fail 2026-03-22_train --class oom_gpu --reason "CUDA out of memory at step 5200 (batch 64)"'];
+  static examples = [
+    '<%= config.bin %> fail 2026-03-22_train --class oom_gpu --reason "CUDA out of memory at step 5200 (batch 64)"',
+  ];
   static args = { run: Args.string({ description: 'run id, file path, or unique suffix', required: true }) };
   static flags = {
     class: Flags.string({ description: 'failure class', options: [...FAILURE_CLASSES], required: true }),

@@ -4,12 +4,15 @@ import type { Envelope } from '../cli/output.js';
 import type { PollResultOut } from '../schemas/output.js';
 
 export default class Poll extends RunlogCommand {
-  static summary = 'One supervision pass over active runs: one executor query per executor, progress from the output, state changes committed.';
+  static summary =
+    'One supervision pass over active runs: one executor query per executor, progress from the output, state changes committed.';
   static examples = ['<%= config.bin %> poll', '<%= config.bin %> poll 2026-03-22_train --json'];
   static strict = false;
   static args = {};
   static flags = {
-    'kill-grace': Flags.string({ description: 'SIGTERM → SIGKILL grace when a timed-out or stalled job is stopped; default jobs.kill_grace' }),
+    'kill-grace': Flags.string({
+      description: 'SIGTERM → SIGKILL grace when a timed-out or stalled job is stopped; default jobs.kill_grace',
+    }),
   };
 
   async run(): Promise<Envelope<PollResultOut>> {

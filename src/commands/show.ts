@@ -14,6 +14,13 @@ export default class Show extends RunlogCommand {
 
   async run(): Promise<Envelope<ShowResult>> {
     const { args, flags } = await this.parse(Show);
-    return this.present(await showService({ run: args.run, ledger: flags.ledger, json: this.jsonEnabled(), chart: !flags['no-chart'] && process.stdout.isTTY === true }));
+    return this.present(
+      await showService({
+        run: args.run,
+        ledger: flags.ledger,
+        json: this.jsonEnabled(),
+        chart: !flags['no-chart'] && process.stdout.isTTY === true,
+      }),
+    );
   }
 }

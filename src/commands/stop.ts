@@ -4,7 +4,7 @@ import type { Envelope } from '../cli/output.js';
 import type { OperatorResultOut } from '../schemas/output.js';
 
 export default class Stop extends RunlogCommand {
-  static summary = 'Stop the run\'s live job (SIGTERM, then SIGKILL after the grace) and record it canceled.';
+  static summary = "Stop the run's live job (SIGTERM, then SIGKILL after the grace) and record it canceled.";
   static examples = ['<%= config.bin %> stop 2026-03-22_train --reason "wrong learning rate"'];
   static args = { run: Args.string({ description: 'run id, file path, or unique suffix', required: true }) };
   static flags = {

@@ -4,7 +4,8 @@ import type { Envelope } from '../cli/output.js';
 import type { IndexResult } from '../schemas/output.js';
 
 export default class Timeline extends RunlogCommand {
-  static summary = "Rebuild each folder's timeline.md from its run logs; --check changes nothing and exits 1 when stale.";
+  static summary =
+    "Rebuild each folder's timeline.md from its run logs; --check changes nothing and exits 1 when stale.";
   static examples = ['<%= config.bin %> timeline', '<%= config.bin %> timeline --group arx5_multitask --check'];
   static flags = {
     group: Flags.string({ description: 'only this group' }),

@@ -19,7 +19,10 @@ export const ConfigSchema = z
     /** Git remote name used for sync and push: a name from the clone's own git config, never a URL. */
     remote: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be the name of a remote in your git config (e.g. origin), not a URL or path')
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+        'must be the name of a remote in your git config (e.g. origin), not a URL or path',
+      )
       .default('origin'),
     /** `auto`: push after every commit; `never`: commit only (sync pushes later). */
     push: z.enum(['auto', 'never']).default('auto'),
@@ -35,7 +38,18 @@ export const ConfigSchema = z
       .passthrough()
       .default({ timeout: '45s' }),
     scrub: z
-      .object({ rules: z.array(z.object({ kind: z.string(), pattern: z.string(), flags: z.string().optional(), group: z.number().int().optional() })).default([]) })
+      .object({
+        rules: z
+          .array(
+            z.object({
+              kind: z.string(),
+              pattern: z.string(),
+              flags: z.string().optional(),
+              group: z.number().int().optional(),
+            }),
+          )
+          .default([]),
+      })
       .default({ rules: [] }),
   })
   .passthrough();
@@ -57,7 +71,11 @@ export function findLedgerRoot(start: string, explicit?: string): string {
   if (explicit) {
     const dir = resolve(explicit);
     if (!existsSync(join(dir, CONFIG_FILE))) {
-      throw notFound('NO_LEDGER', `${dir} has no ${CONFIG_FILE}`, 'run `runlog init` there first, or point --ledger at a ledger root');
+      throw notFound(
+        'NO_LEDGER',
+        `${dir} has no ${CONFIG_FILE}`,
+        'run `runlog init` there first, or point --ledger at a ledger root',
+      );
     }
     return dir;
   }
@@ -66,7 +84,11 @@ export function findLedgerRoot(start: string, explicit?: string): string {
     if (existsSync(join(dir, CONFIG_FILE))) return dir;
     const up = dirname(dir);
     if (up === dir) {
-      throw notFound('NO_LEDGER', `no ${CONFIG_FILE} in ${resolve(start)} or any parent directory`, 'run `runlog init` at your repo root, or pass --ledger <dir>');
+      throw notFound(
+        'NO_LEDGER',
+        `no ${CONFIG_FILE} in ${resolve(start)} or any parent directory`,
+        'run `runlog init` at your repo root, or pass --ledger <dir>',
+      );
     }
     dir = up;
   }
@@ -81,12 +103,22 @@ export function loadConfig(root: string): LedgerConfig {
     if (err instanceof RunlogError) throw err;
     const line = (err as { mark?: { line?: number } }).mark?.line;
     const reason = (err as { reason?: string }).reason ?? (err as Error).message.split('\n')[0];
-    throw new RunlogError('failed', 'BAD_CONFIG', `${CONFIG_FILE}${line !== undefined ? `:${line + 1}` : ''}: ${reason}`, `fix the YAML in ${CONFIG_FILE}`);
+    throw new RunlogError(
+      'failed',
+      'BAD_CONFIG',
+      `${CONFIG_FILE}${line !== undefined ? `:${line + 1}` : ''}: ${reason}`,
+      `fix the YAML in ${CONFIG_FILE}`,
+    );
   }
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new RunlogError('failed', 'BAD_CONFIG', `${CONFIG_FILE}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, `fix ${CONFIG_FILE}; see README "Configuration"`);
+    throw new RunlogError(
+      'failed',
+      'BAD_CONFIG',
+      `${CONFIG_FILE}: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      `fix ${CONFIG_FILE}; see README "Configuration"`,
+    );
   }
   // Compiled (and checked) here, before any command takes the ledger lock: a bad rule is a coded error, never a hang.
   scrubberFor(parsed.data.scrub.rules);
@@ -106,9 +138,19 @@ function confineSetting(root: string, key: string, value: string): void {
     if (kind === 'file') why = 'it is a file';
   } catch (err) {
     const code = (err as RunlogError).code;
-    why = code === 'SYMLINK_IN_LEDGER' ? 'it is a symbolic link' : code === 'PATH_OUTSIDE_LEDGER' ? 'it leaves the ledger' : (err as Error).message;
+    why =
+      code === 'SYMLINK_IN_LEDGER'
+        ? 'it is a symbolic link'
+        : code === 'PATH_OUTSIDE_LEDGER'
+          ? 'it leaves the ledger'
+          : (err as Error).message;
   }
   if (why !== undefined) {
-    throw new RunlogError('failed', 'BAD_CONFIG', `${CONFIG_FILE}: ${key} ${JSON.stringify(value)} must be a folder inside the ledger (${why})`, `set ${key} to a relative path under the ledger root without \`..\` (default ${key === 'runs_dir' ? 'run_logs' : '.runlog/templates'}); \`git log -p ${CONFIG_FILE}\` shows who changed it`);
+    throw new RunlogError(
+      'failed',
+      'BAD_CONFIG',
+      `${CONFIG_FILE}: ${key} ${JSON.stringify(value)} must be a folder inside the ledger (${why})`,
+      `set ${key} to a relative path under the ledger root without \`..\` (default ${key === 'runs_dir' ? 'run_logs' : '.runlog/templates'}); \`git log -p ${CONFIG_FILE}\` shows who changed it`,
+    );
   }
 }

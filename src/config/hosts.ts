@@ -92,22 +92,33 @@ function badConfig(where: string, message: string, hint: string): never {
 
 function ms(value: string | number, where: string): number {
   const out = typeof value === 'number' ? value * 1000 : parseDuration(value, where);
-  if (!(out > 0)) throw usageError('BAD_CONFIG_DURATION', `${where} in runlog.config.yaml must be longer than zero`, 'use e.g. 30s, 10m or 2h');
+  if (!(out > 0))
+    throw usageError(
+      'BAD_CONFIG_DURATION',
+      `${where} in runlog.config.yaml must be longer than zero`,
+      'use e.g. 30s, 10m or 2h',
+    );
   return out;
 }
 
-const mib = (value: string | number, where: string): number => (typeof value === 'number' ? value : parseMemMb(value, where));
+const mib = (value: string | number, where: string): number =>
+  typeof value === 'number' ? value : parseMemMb(value, where);
 
 /** Every `hosts:` profile, validated; an empty list when the section is absent. */
 export function hostProfiles(config: LedgerConfig): HostProfile[] {
   const raw = section(config, 'hosts');
   if (raw === undefined || raw === null) return [];
-  if (typeof raw !== 'object' || Array.isArray(raw)) badConfig('hosts', 'must be a map of host names to profiles', 'write hosts: {<name>: {ssh: <destination>}}');
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    badConfig('hosts', 'must be a map of host names to profiles', 'write hosts: {<name>: {ssh: <destination>}}');
   return Object.entries(raw as Record<string, unknown>).map(([name, value]) => {
     const parsed = HostProfileSchema.safeParse(value ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      badConfig([`hosts.${name}`, ...issue.path.map(String)].join('.'), issue.message, `fix hosts.${name} (keys: ${Object.keys(HostProfileSchema.shape).join(', ')})`);
+      badConfig(
+        [`hosts.${name}`, ...issue.path.map(String)].join('.'),
+        issue.message,
+        `fix hosts.${name} (keys: ${Object.keys(HostProfileSchema.shape).join(', ')})`,
+      );
     }
     const p = parsed.data;
     return {
@@ -128,14 +139,25 @@ export function hostProfiles(config: LedgerConfig): HostProfile[] {
  * with nothing declared (zero config: the user's ssh config knows it).
  */
 export function hostFor(config: LedgerConfig, host: string): HostProfile {
-  return hostProfiles(config).find((p) => p.name === host) ?? { name: host, destination: host, workdir: '~/.runlog', tags: [] };
+  return (
+    hostProfiles(config).find((p) => p.name === host) ?? {
+      name: host,
+      destination: host,
+      workdir: '~/.runlog',
+      tags: [],
+    }
+  );
 }
 
 export function sshSettings(config: LedgerConfig, env: NodeJS.ProcessEnv = process.env): SshSettings {
   const parsed = SshSectionSchema.safeParse(section(config, 'ssh') ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    badConfig(`ssh.${issue.path.join('.')}`, issue.message, `fix the ssh: section (keys: ${Object.keys(SshSectionSchema.shape).join(', ')})`);
+    badConfig(
+      `ssh.${issue.path.join('.')}`,
+      issue.message,
+      `fix the ssh: section (keys: ${Object.keys(SshSectionSchema.shape).join(', ')})`,
+    );
   }
   const s = parsed.data;
   const controlDir = env['RUNLOG_SSH_CONTROL_DIR'];

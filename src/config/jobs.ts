@@ -16,52 +16,58 @@ const Duration = z.union([z.string(), z.number()]);
 export const StallActionSchema = z.enum(['retry', 'resume', 'fail']);
 export type StallAction = z.infer<typeof StallActionSchema>;
 
-const JobsSchema = z
-  .object({
-    /** Where each attempt's output directory is pinned; relative to the ledger root. */
-    output_root: z.string().default('.runlog/outputs'),
-    timeout: Duration.default('72h'),
-    heartbeat: Duration.default('30m'),
-    /** How long a run may stay stalled before the stall action runs. */
-    stall_grace: Duration.default('10m'),
-    stall_action: StallActionSchema.default('retry'),
-    /** How long the executor may not see a job before it is worker_lost. */
-    lost_grace: Duration.default('10m'),
-    /** Automatic retries for transient failure classes; 0 turns them off. */
-    retries: z.number().int().min(0).max(100).default(2),
-    backoff_base: Duration.default('30s'),
-    backoff_max: Duration.default('30m'),
-    /** SIGTERM → SIGKILL grace when runlog stops a job. */
-    kill_grace: Duration.default('10s'),
-    /** A progress entry is committed every this many steps ... */
-    cadence_steps: z.number().int().min(1).default(1000),
-    /** ... or after this long with new steps, whichever comes first. */
-    cadence_every: Duration.default('10m'),
-    /** Names of environment variables whose values go in the Job block (`PREFIX_*` allowed). */
-    env_allow: z.array(z.string()).default(['CUDA_VISIBLE_DEVICES', 'OMP_NUM_THREADS', 'PYTHONHASHSEED', 'SLURM_*', 'RUNLOG_*']),
-    /** Extra progress regexes (see src/signals/progress.ts ProgressPattern). */
-    progress_patterns: z
-      .array(
-        z.object({
-          pattern: z.string(),
-          flags: z.string().optional(),
-          fields: z.record(z.string(), z.union([z.number(), z.string()])),
-          throughputUnit: z.string().optional(),
-        }),
-      )
-      .default([]),
-  });
+const JobsSchema = z.object({
+  /** Where each attempt's output directory is pinned; relative to the ledger root. */
+  output_root: z.string().default('.runlog/outputs'),
+  timeout: Duration.default('72h'),
+  heartbeat: Duration.default('30m'),
+  /** How long a run may stay stalled before the stall action runs. */
+  stall_grace: Duration.default('10m'),
+  stall_action: StallActionSchema.default('retry'),
+  /** How long the executor may not see a job before it is worker_lost. */
+  lost_grace: Duration.default('10m'),
+  /** Automatic retries for transient failure classes; 0 turns them off. */
+  retries: z.number().int().min(0).max(100).default(2),
+  backoff_base: Duration.default('30s'),
+  backoff_max: Duration.default('30m'),
+  /** SIGTERM → SIGKILL grace when runlog stops a job. */
+  kill_grace: Duration.default('10s'),
+  /** A progress entry is committed every this many steps ... */
+  cadence_steps: z.number().int().min(1).default(1000),
+  /** ... or after this long with new steps, whichever comes first. */
+  cadence_every: Duration.default('10m'),
+  /** Names of environment variables whose values go in the Job block (`PREFIX_*` allowed). */
+  env_allow: z
+    .array(z.string())
+    .default(['CUDA_VISIBLE_DEVICES', 'OMP_NUM_THREADS', 'PYTHONHASHSEED', 'SLURM_*', 'RUNLOG_*']),
+  /** Extra progress regexes (see src/signals/progress.ts ProgressPattern). */
+  progress_patterns: z
+    .array(
+      z.object({
+        pattern: z.string(),
+        flags: z.string().optional(),
+        fields: z.record(z.string(), z.union([z.number(), z.string()])),
+        throughputUnit: z.string().optional(),
+      }),
+    )
+    .default([]),
+});
 
-const PolicySchema = z
-  .object({
-    /**
-     * What counts as scarce: a request at or above any of these is scarce
-     * (e.g. `{gpus: 1}`: any GPU; `{cpus: 32}`).
-     */
-    scarce: z.object({ gpus: z.number().int().min(1).optional(), cpus: z.number().int().min(1).optional(), mem_mb: z.number().int().min(1).optional() }).default({ gpus: 1 }),
-    /** Run types or subtypes that must not hold scarce resources. */
-    light_run_types: z.array(z.string()).default(['eval', 'debug', 'pipeline', 'test']),
-  });
+const PolicySchema = z.object({
+  /**
+   * What counts as scarce: a request at or above any of these is scarce
+   * (e.g. `{gpus: 1}`: any GPU; `{cpus: 32}`).
+   */
+  scarce: z
+    .object({
+      gpus: z.number().int().min(1).optional(),
+      cpus: z.number().int().min(1).optional(),
+      mem_mb: z.number().int().min(1).optional(),
+    })
+    .default({ gpus: 1 }),
+  /** Run types or subtypes that must not hold scarce resources. */
+  light_run_types: z.array(z.string()).default(['eval', 'debug', 'pipeline', 'test']),
+});
 
 export interface JobSettings {
   outputRoot: string;
@@ -87,7 +93,12 @@ export interface PolicySettings {
 
 function duration(value: string | number, key: string): number {
   const ms = typeof value === 'number' ? value * 1000 : parseDuration(value, `jobs.${key}`);
-  if (!(ms > 0)) throw usageError('BAD_CONFIG_DURATION', `jobs.${key} in runlog.config.yaml must be longer than zero`, 'every clock needs a limit; use e.g. 72h');
+  if (!(ms > 0))
+    throw usageError(
+      'BAD_CONFIG_DURATION',
+      `jobs.${key} in runlog.config.yaml must be longer than zero`,
+      'every clock needs a limit; use e.g. 72h',
+    );
   return ms;
 }
 
@@ -95,7 +106,11 @@ function section<T>(schema: z.ZodType<T>, value: unknown, name: string): T {
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  throw usageError('BAD_CONFIG', `runlog.config.yaml: ${name}.${issue.path.join('.')}: ${issue.message}`, `fix the ${name}: section of runlog.config.yaml`);
+  throw usageError(
+    'BAD_CONFIG',
+    `runlog.config.yaml: ${name}.${issue.path.join('.')}: ${issue.message}`,
+    `fix the ${name}: section of runlog.config.yaml`,
+  );
 }
 
 /** `<output root>/<run id>/attempt-<n>`: one directory per attempt, never reused. */
@@ -125,5 +140,8 @@ export function jobSettings(root: string, config: LedgerConfig): JobSettings {
 
 export function policySettings(config: LedgerConfig): PolicySettings {
   const p = section(PolicySchema, (config as Record<string, unknown>)['policy'], 'policy');
-  return { scarce: { gpus: p.scarce.gpus, cpus: p.scarce.cpus, memMb: p.scarce.mem_mb }, lightRunTypes: p.light_run_types };
+  return {
+    scarce: { gpus: p.scarce.gpus, cpus: p.scarce.cpus, memMb: p.scarce.mem_mb },
+    lightRunTypes: p.light_run_types,
+  };
 }

@@ -11,7 +11,13 @@
  * again. `floor` 0.5 keeps a minimum wait; 0 is "full jitter", for loops
  * where waiting at all is the cost.
  */
-export function backoffMs(retry: number, baseMs: number, maxMs: number, random: number = Math.random(), floor = 0.5): number {
+export function backoffMs(
+  retry: number,
+  baseMs: number,
+  maxMs: number,
+  random: number = Math.random(),
+  floor = 0.5,
+): number {
   const full = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1));
   const r = Math.min(1, Math.max(0, random));
   return Math.round(full * (floor + (1 - floor) * r));

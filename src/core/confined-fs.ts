@@ -10,20 +10,41 @@
  * Cost: one lstat per path component (3-4 for a run log), ~2 µs each here;
  * an append makes about ten such calls.
  */
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, readSync, unlinkSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+  unlinkSync,
+  type Stats,
+} from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { failed } from './errors.js';
 import { atomicWriteMany } from './fs.js';
 
 /** Whether `rel` is a plain relative path: POSIX separators, no `..`, `.`, empty or absolute part. */
 export function isPlainPath(rel: string): boolean {
-  return rel !== '' && !isAbsolute(rel) && !rel.includes('\0') && rel.split('/').every((p) => p !== '' && p !== '.' && p !== '..');
+  return (
+    rel !== '' &&
+    !isAbsolute(rel) &&
+    !rel.includes('\0') &&
+    rel.split('/').every((p) => p !== '' && p !== '.' && p !== '..')
+  );
 }
 
 function segments(rel: string): string[] {
   const parts = rel.split('/');
   if (!isPlainPath(rel)) {
-    throw failed('PATH_OUTSIDE_LEDGER', `${JSON.stringify(rel)} is not a plain path inside the ledger`, 'name files by their path under the ledger root, without `..`');
+    throw failed(
+      'PATH_OUTSIDE_LEDGER',
+      `${JSON.stringify(rel)} is not a plain path inside the ledger`,
+      'name files by their path under the ledger root, without `..`',
+    );
   }
   return parts;
 }
@@ -32,7 +53,8 @@ function lstatOrNull(path: string): Stats | null {
   try {
     return lstatSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return null;
     throw err;
   }
 }
@@ -53,7 +75,12 @@ export function symlinkRefused(rel: string, abs: string): Error {
 }
 
 function notRegular(rel: string): Error {
-  return failed('NOT_A_REGULAR_FILE', `${rel} is not a regular file`, `replace ${rel} with a regular file, then run the command again`, { details: { path: rel } });
+  return failed(
+    'NOT_A_REGULAR_FILE',
+    `${rel} is not a regular file`,
+    `replace ${rel} with a regular file, then run the command again`,
+    { details: { path: rel } },
+  );
 }
 
 /** Every directory on the way to `rel` (not the last component) must be absent or a real directory. */
@@ -64,7 +91,12 @@ function checkParents(root: string, parts: string[], rel: string): void {
     const st = lstatOrNull(abs);
     if (st === null) return;
     if (st.isSymbolicLink()) throw symlinkRefused(parts.slice(0, i + 1).join('/'), abs);
-    if (!st.isDirectory()) throw failed('NOT_A_DIRECTORY', `${parts.slice(0, i + 1).join('/')} is not a folder`, `move it away so ${rel} can be written`);
+    if (!st.isDirectory())
+      throw failed(
+        'NOT_A_DIRECTORY',
+        `${parts.slice(0, i + 1).join('/')} is not a folder`,
+        `move it away so ${rel} can be written`,
+      );
   }
 }
 
@@ -109,7 +141,10 @@ export function readInside(root: string, rel: string): string | null {
 }
 
 /** Write each `content` to its `path` under `root` atomically, creating folders on the way; never through a link. */
-export async function writeManyInside(root: string, writes: readonly { path: string; content: string }[]): Promise<void> {
+export async function writeManyInside(
+  root: string,
+  writes: readonly { path: string; content: string }[],
+): Promise<void> {
   await atomicWriteMany(writes.map((w) => ({ path: placeInside(root, w.path), content: w.content })));
 }
 
@@ -146,7 +181,10 @@ export function removeInside(root: string, rel: string): void {
  * FIFO or a device put in its place is skipped instead of hanging the reader.
  * Null when the path is absent or is not a regular file.
  */
-export function readRegularTail(path: string, maxBytes: number): { text: string; size: number; mtimeMs: number; truncated: boolean } | null {
+export function readRegularTail(
+  path: string,
+  maxBytes: number,
+): { text: string; size: number; mtimeMs: number; truncated: boolean } | null {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);

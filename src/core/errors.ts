@@ -262,8 +262,12 @@ export const usageError = (code: ErrorCode, message: string, hint: string, detai
 export const notFound = (code: ErrorCode, message: string, hint: string, details?: Record<string, unknown>) =>
   new RunlogError('not_found', code, message, hint, { details });
 
-export const failed = (code: ErrorCode, message: string, hint: string, options?: { cause?: unknown; details?: Record<string, unknown> }) =>
-  new RunlogError('failed', code, message, hint, options);
+export const failed = (
+  code: ErrorCode,
+  message: string,
+  hint: string,
+  options?: { cause?: unknown; details?: Record<string, unknown> },
+) => new RunlogError('failed', code, message, hint, options);
 
 export const rejected = (code: ErrorCode, message: string, hint: string, details?: Record<string, unknown>) =>
   new RunlogError('rejected', code, message, hint, { details });
@@ -275,12 +279,30 @@ export function toRunlogError(err: unknown): RunlogError {
   // The disk and the file system fail in ordinary ways; those are facts about the machine, not bugs.
   const errno = (err as NodeJS.ErrnoException | undefined)?.code;
   if (errno === 'ENOSPC' || errno === 'EDQUOT') {
-    return new RunlogError('failed', 'DISK_FULL', `no space left on the device: ${message}`, 'free some disk space (or quota) and run the command again; nothing was lost', { cause: err });
+    return new RunlogError(
+      'failed',
+      'DISK_FULL',
+      `no space left on the device: ${message}`,
+      'free some disk space (or quota) and run the command again; nothing was lost',
+      { cause: err },
+    );
   }
   if (errno === 'EACCES' || errno === 'EPERM' || errno === 'EROFS') {
-    return new RunlogError('failed', 'PERMISSION_DENIED', `runlog may not write or read a file it needs: ${message}`, 'check the ownership and permissions of that path (and that the file system is writable), then run the command again', { cause: err });
+    return new RunlogError(
+      'failed',
+      'PERMISSION_DENIED',
+      `runlog may not write or read a file it needs: ${message}`,
+      'check the ownership and permissions of that path (and that the file system is writable), then run the command again',
+      { cause: err },
+    );
   }
-  return new RunlogError('internal', 'INTERNAL', message, 'this is a bug in runlog; please report it with the command you ran', {
-    cause: err,
-  });
+  return new RunlogError(
+    'internal',
+    'INTERNAL',
+    message,
+    'this is a bug in runlog; please report it with the command you ran',
+    {
+      cause: err,
+    },
+  );
 }

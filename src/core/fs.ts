@@ -30,7 +30,8 @@ export function atomicWrite(path: string, content: string): void {
 /** Files a batch keeps open at once: well under the usual 1,024 descriptors. */
 const BATCH = 256;
 
-const fsyncAsync = (fd: number) => new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
+const fsyncAsync = (fd: number) =>
+  new Promise<void>((resolve, reject) => fsync(fd, (err) => (err ? reject(err) : resolve())));
 
 /**
  * `atomicWrite` for many files (one commit of a campaign writes a thousand):

@@ -63,7 +63,11 @@ export function isState(s: string): s is RunState {
 
 export function parseState(value: string, flag = '--state'): RunState {
   if (!isState(value)) {
-    throw usageError('BAD_STATE', `${flag} ${JSON.stringify(value)} is not a run state`, `use one of: ${STATES.join(', ')}`);
+    throw usageError(
+      'BAD_STATE',
+      `${flag} ${JSON.stringify(value)} is not a run state`,
+      `use one of: ${STATES.join(', ')}`,
+    );
   }
   return value;
 }

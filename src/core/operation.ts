@@ -37,7 +37,10 @@ export function encodeTrailer(op: Operation, scrubber: Scrubber): string {
 }
 
 export function decodeTrailer(message: string): Operation | null {
-  const line = message.split('\n').reverse().find((l) => l.startsWith(`${TRAILER}: `));
+  const line = message
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith(`${TRAILER}: `));
   if (!line) return null;
   try {
     const op = JSON.parse(line.slice(TRAILER.length + 2)) as Operation;

@@ -76,7 +76,11 @@ export interface Liveness {
 }
 
 /** Whether `pid` is still the process that was recorded at launch. */
-export function checkProcess(pid: number, recorded: { startTicks?: string; bootId?: string }, bootId = currentBootId()): Liveness {
+export function checkProcess(
+  pid: number,
+  recorded: { startTicks?: string; bootId?: string },
+  bootId = currentBootId(),
+): Liveness {
   if (recorded.bootId !== undefined && bootId !== undefined && recorded.bootId !== bootId) {
     return { alive: false, evidence: `host rebooted since launch (boot id ${recorded.bootId} → ${bootId})` };
   }
@@ -85,7 +89,8 @@ export function checkProcess(pid: number, recorded: { startTicks?: string; bootI
       process.kill(pid, 0);
       return { alive: true, evidence: `pid ${pid} answers signal 0` };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EPERM') return { alive: true, evidence: `pid ${pid} exists (another user's)` };
+      if ((err as NodeJS.ErrnoException).code === 'EPERM')
+        return { alive: true, evidence: `pid ${pid} exists (another user's)` };
       return { alive: false, evidence: `pid ${pid} is gone` };
     }
   }
@@ -151,7 +156,11 @@ export function descendants(pid: number): number[] {
  */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   if (!Number.isSafeInteger(pgid) || pgid <= 1) {
-    throw failed('UNSAFE_SIGNAL_TARGET', `refusing to signal process group ${pgid}`, 'a job record names an impossible process group; inspect the job by hand (ps -o pid,pgid,cmd)');
+    throw failed(
+      'UNSAFE_SIGNAL_TARGET',
+      `refusing to signal process group ${pgid}`,
+      'a job record names an impossible process group; inspect the job by hand (ps -o pid,pgid,cmd)',
+    );
   }
   try {
     process.kill(-pgid, signal);

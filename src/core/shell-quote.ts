@@ -7,7 +7,11 @@ import { usageError } from './errors.js';
  */
 export function shellQuote(word: string): string {
   if (word.includes('\0')) {
-    throw usageError('ARGV_NUL_BYTE', 'an argument contains a NUL byte, which no process can receive', 'remove the NUL byte from the command');
+    throw usageError(
+      'ARGV_NUL_BYTE',
+      'an argument contains a NUL byte, which no process can receive',
+      'remove the NUL byte from the command',
+    );
   }
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -5,7 +5,7 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 function ordinal(n: number): string {
   const teen = n % 100 >= 11 && n % 100 <= 13;
-  const suffix = teen ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  const suffix = teen ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${n % 10 > 3 ? 'th' : suffix}`;
 }
 
@@ -47,7 +47,11 @@ const ISO_RE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|
 export function parseIsoFlag(value: string, flag: string): Date {
   const v = value.trim();
   if (!ISO_RE.test(v)) {
-    throw usageError('BAD_TIME', `${flag} ${JSON.stringify(value)} is not an ISO-8601 time`, `use e.g. ${flag} 2026-03-11T15:00:00Z`);
+    throw usageError(
+      'BAD_TIME',
+      `${flag} ${JSON.stringify(value)} is not an ISO-8601 time`,
+      `use e.g. ${flag} 2026-03-11T15:00:00Z`,
+    );
   }
   let norm = v.replace(' UTC', 'Z').replace('UTC', 'Z').replace(' ', 'T');
   if (/^\d{4}-\d{2}-\d{2}$/.test(norm)) norm += 'T00:00:00Z';
@@ -56,8 +60,17 @@ export function parseIsoFlag(value: string, flag: string): Date {
   // JavaScript rolls 2026-02-30 over to March 2nd; a date that does not exist is an error.
   const [y, mo, da] = v.slice(0, 10).split('-').map(Number) as [number, number, number];
   const check = new Date(Date.UTC(y, mo - 1, da));
-  if (Number.isNaN(d.getTime()) || check.getUTCFullYear() !== y || check.getUTCMonth() + 1 !== mo || check.getUTCDate() !== da) {
-    throw usageError('BAD_TIME', `${flag} ${JSON.stringify(value)} is not a valid date`, `use e.g. ${flag} 2026-03-11T15:00:00Z`);
+  if (
+    Number.isNaN(d.getTime()) ||
+    check.getUTCFullYear() !== y ||
+    check.getUTCMonth() + 1 !== mo ||
+    check.getUTCDate() !== da
+  ) {
+    throw usageError(
+      'BAD_TIME',
+      `${flag} ${JSON.stringify(value)} is not a valid date`,
+      `use e.g. ${flag} 2026-03-11T15:00:00Z`,
+    );
   }
   return d;
 }
@@ -70,11 +83,25 @@ export function parseDateFlag(value: string, flag: string): string {
 }
 
 const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|s|sec|m|min|h|hr|d)?$/i;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, hr: 3_600_000, d: 86_400_000 };
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  sec: 1000,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+  d: 86_400_000,
+};
 
 /** A duration as people write it and `parseDuration` reads back exactly: `72h`, `30m`, `90s`, `2500ms`. */
 export function exactDuration(ms: number): string {
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms !== 0 && ms % size === 0) return `${ms / size}${unit}`;
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const)
+    if (ms !== 0 && ms % size === 0) return `${ms / size}${unit}`;
   return `${ms}ms`;
 }
 
@@ -83,12 +110,17 @@ export function parseDuration(value: string, flag: string): number {
   const v = value.trim();
   const hms = /^(\d+):(\d{2})(?::(\d{2}))?$/.exec(v);
   if (hms) {
-    const [h, m, s] = hms[3] === undefined ? [0, Number(hms[1]), Number(hms[2])] : [Number(hms[1]), Number(hms[2]), Number(hms[3])];
+    const [h, m, s] =
+      hms[3] === undefined ? [0, Number(hms[1]), Number(hms[2])] : [Number(hms[1]), Number(hms[2]), Number(hms[3])];
     return ((h * 60 + m) * 60 + s) * 1000;
   }
   const m = DURATION_RE.exec(v);
   if (!m) {
-    throw usageError('BAD_DURATION', `${flag} ${JSON.stringify(value)} is not a duration`, `use e.g. ${flag} 30m, 72h or 1:30:00`);
+    throw usageError(
+      'BAD_DURATION',
+      `${flag} ${JSON.stringify(value)} is not a duration`,
+      `use e.g. ${flag} 30m, 72h or 1:30:00`,
+    );
   }
   return Math.round(Number(m[1]) * UNIT_MS[(m[2] ?? 's').toLowerCase()]!);
 }

@@ -41,7 +41,9 @@ function probeGpus(command: string, timeoutMs: number): Promise<GpuInfo[]> {
   });
 }
 
-export async function probeLocalHardware(opts: { nvidiaSmi?: string; timeoutMs?: number } = {}): Promise<LocalHardware> {
+export async function probeLocalHardware(
+  opts: { nvidiaSmi?: string; timeoutMs?: number } = {},
+): Promise<LocalHardware> {
   const gpus = await probeGpus(opts.nvidiaSmi ?? 'nvidia-smi', opts.timeoutMs ?? 10_000);
   return {
     cpus: availableParallelism(),

@@ -27,7 +27,11 @@ export interface ExecutorContext {
 
 export function parseExecutorName(name: string): ExecutorName {
   if ((EXECUTOR_NAMES as readonly string[]).includes(name)) return name as ExecutorName;
-  throw usageError('UNKNOWN_EXECUTOR', `no executor named ${JSON.stringify(name)}`, `use one of: ${EXECUTOR_NAMES.join(', ')}`);
+  throw usageError(
+    'UNKNOWN_EXECUTOR',
+    `no executor named ${JSON.stringify(name)}`,
+    `use one of: ${EXECUTOR_NAMES.join(', ')}`,
+  );
 }
 
 /** Builds the executor; heavy modules load only when that executor is used. */

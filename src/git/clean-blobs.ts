@@ -18,7 +18,13 @@ import type { Git } from './git.js';
  * listed as modified is never visited. When git fails, some files may have
  * been visited before the error is thrown.
  */
-export async function cleanBlobs(git: Git, gitTop: string, root: string, dir: string, visit: (path: string, blob: string) => void): Promise<void> {
+export async function cleanBlobs(
+  git: Git,
+  gitTop: string,
+  root: string,
+  dir: string,
+  visit: (path: string, blob: string) => void,
+): Promise<void> {
   const prefix = relative(gitTop, root).split(sep).join('/');
   const under = prefix ? `${prefix}/` : '';
   const spec = `:(top,literal)${under}${dir}`;

@@ -15,6 +15,7 @@
  * lives in the git dir, is never committed, and is safe to delete.
  */
 import { closeSync, constants, lstatSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 
 /** Linux file times come from a coarse clock: one tick (a jiffy) is at most 10 ms. */
@@ -69,7 +70,7 @@ export function rememberClean(gitDir: string, root: string, commit: string, befo
   const files: Record<string, string> = {};
   const now = Date.now();
   for (const [p, key] of before) {
-    let st;
+    let st: Stats;
     try {
       st = lstatSync(join(root, p));
     } catch {
@@ -81,7 +82,11 @@ export function rememberClean(gitDir: string, root: string, commit: string, befo
   }
   try {
     // Not atomic and not synced: a torn or lost record only means the next write asks git.
-    const fd = openSync(proofFile(gitDir), constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+    const fd = openSync(
+      proofFile(gitDir),
+      constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+      0o600,
+    );
     try {
       writeSync(fd, JSON.stringify({ head: commit, files } satisfies Proof));
     } finally {

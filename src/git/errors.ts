@@ -14,7 +14,10 @@ export interface GitFailure {
 }
 
 /** Why git did not answer normally: it failed, could not be started, or ran past its deadline. */
-export type GitFault = { type: 'exit'; stderr: string } | { type: 'spawn'; errno: string; message: string } | { type: 'timeout'; ms: number };
+export type GitFault =
+  | { type: 'exit'; stderr: string }
+  | { type: 'spawn'; errno: string; message: string }
+  | { type: 'timeout'; ms: number };
 
 const NETWORK_VERBS = new Set(['fetch', 'push', 'pull', 'ls-remote', 'clone']);
 
@@ -32,21 +35,45 @@ export function translateGitFault(args: readonly string[], cwd: string, fault: G
   const command = `git ${verb}`;
   if (fault.type === 'spawn') {
     if (fault.errno === 'ENOENT') {
-      return { kind: 'failed', code: 'GIT_NOT_FOUND', message: `git is not installed or not on PATH (${command} could not start)`, hint: 'install git (https://git-scm.com) and make sure `git --version` works in this shell' };
+      return {
+        kind: 'failed',
+        code: 'GIT_NOT_FOUND',
+        message: `git is not installed or not on PATH (${command} could not start)`,
+        hint: 'install git (https://git-scm.com) and make sure `git --version` works in this shell',
+      };
     }
     if (fault.errno === 'ENOSPC') return diskFull(command);
-    return { kind: 'failed', code: 'GIT_FAILED', message: `${command} could not start: ${fault.message}`, hint: 'check that git runs in this shell (`git --version`) and that the repository is readable' };
+    return {
+      kind: 'failed',
+      code: 'GIT_FAILED',
+      message: `${command} could not start: ${fault.message}`,
+      hint: 'check that git runs in this shell (`git --version`) and that the repository is readable',
+    };
   }
   if (fault.type === 'timeout') {
     const seconds = Math.round(fault.ms / 100) / 10;
     if (NETWORK_VERBS.has(verb)) {
-      return { kind: 'push', code: 'REMOTE_TIMEOUT', message: `${command} got no answer from the remote within ${seconds} s and was stopped`, hint: 'the local commit is kept; `runlog sync` pushes it when the remote answers (raise git.timeout in runlog.config.yaml for a slow link)' };
+      return {
+        kind: 'push',
+        code: 'REMOTE_TIMEOUT',
+        message: `${command} got no answer from the remote within ${seconds} s and was stopped`,
+        hint: 'the local commit is kept; `runlog sync` pushes it when the remote answers (raise git.timeout in runlog.config.yaml for a slow link)',
+      };
     }
-    return { kind: 'failed', code: 'GIT_TIMEOUT', message: `${command} did not finish within ${seconds} s and was stopped`, hint: `run \`${command}\` in ${cwd} yourself to see what it waits for (a credential prompt, a signing key, a hook), or raise git.timeout in runlog.config.yaml` };
+    return {
+      kind: 'failed',
+      code: 'GIT_TIMEOUT',
+      message: `${command} did not finish within ${seconds} s and was stopped`,
+      hint: `run \`${command}\` in ${cwd} yourself to see what it waits for (a credential prompt, a signing key, a hook), or raise git.timeout in runlog.config.yaml`,
+    };
   }
   const said = gitSaid(fault.stderr);
   const err = fault.stderr;
-  if (/Please tell me who you are|unable to auto-detect email address|empty ident name|no email was given and auto-detection is disabled|no name was given and auto-detection is disabled/i.test(err)) {
+  if (
+    /Please tell me who you are|unable to auto-detect email address|empty ident name|no email was given and auto-detection is disabled|no name was given and auto-detection is disabled/i.test(
+      err,
+    )
+  ) {
     return {
       kind: 'failed',
       code: 'GIT_IDENTITY_MISSING',
@@ -65,17 +92,42 @@ export function translateGitFault(args: readonly string[], cwd: string, fault: G
     };
   }
   if (/not a git repository/i.test(err)) {
-    return { kind: 'failed', code: 'NOT_A_GIT_REPO', message: `${cwd} is not inside a git repository (${said})`, hint: 'run `runlog init` (it creates the repository) or `git init` there' };
+    return {
+      kind: 'failed',
+      code: 'NOT_A_GIT_REPO',
+      message: `${cwd} is not inside a git repository (${said})`,
+      hint: 'run `runlog init` (it creates the repository) or `git init` there',
+    };
   }
   if (/Permission denied|Read-only file system/i.test(err) && !NETWORK_VERBS.has(verb)) {
-    return { kind: 'failed', code: 'GIT_PERMISSION_DENIED', message: `${command} cannot write the repository: ${said}`, hint: 'check the ownership and permissions of the repository and its .git folder' };
+    return {
+      kind: 'failed',
+      code: 'GIT_PERMISSION_DENIED',
+      message: `${command} cannot write the repository: ${said}`,
+      hint: 'check the ownership and permissions of the repository and its .git folder',
+    };
   }
   if (/beyond a symbolic link/i.test(err)) {
-    return { kind: 'failed', code: 'SYMLINK_IN_LEDGER', message: `${command} refused a path behind a symbolic link: ${said}`, hint: 'replace the linked folder with a real one (`git rm` the link, commit), then run the command again' };
+    return {
+      kind: 'failed',
+      code: 'SYMLINK_IN_LEDGER',
+      message: `${command} refused a path behind a symbolic link: ${said}`,
+      hint: 'replace the linked folder with a real one (`git rm` the link, commit), then run the command again',
+    };
   }
-  return { kind: 'failed', code: 'GIT_FAILED', message: `${command} failed: ${said || 'no message'}`, hint: `git's words above say why; \`git status\` in ${cwd} shows the repository's state` };
+  return {
+    kind: 'failed',
+    code: 'GIT_FAILED',
+    message: `${command} failed: ${said || 'no message'}`,
+    hint: `git's words above say why; \`git status\` in ${cwd} shows the repository's state`,
+  };
 }
 
 function diskFull(command: string): GitFailure {
-  return { kind: 'failed', code: 'DISK_FULL', message: `${command} failed: no space left on the device`, hint: 'free some disk space (or quota) and run the command again; nothing was lost' };
+  return {
+    kind: 'failed',
+    code: 'DISK_FULL',
+    message: `${command} failed: no space left on the device`,
+    hint: 'free some disk space (or quota) and run the command again; nothing was lost',
+  };
 }

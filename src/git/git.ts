@@ -18,10 +18,13 @@ import { translateGitFault, type GitFault } from './errors.js';
  * Variables that point git at another repository (set inside git hooks, for
  * instance) must not leak into calls that name their own cwd.
  */
-const REPO_LOCATING = /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|PREFIX|COMMON_DIR|NAMESPACE)$/;
+const REPO_LOCATING =
+  /^GIT_(DIR|WORK_TREE|INDEX_FILE|OBJECT_DIRECTORY|ALTERNATE_OBJECT_DIRECTORIES|PREFIX|COMMON_DIR|NAMESPACE)$/;
 
 export const GIT_ENV: Record<string, string> = {
-  ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !REPO_LOCATING.test(e[0]))),
+  ...Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && !REPO_LOCATING.test(e[0])),
+  ),
   GIT_TERMINAL_PROMPT: '0',
   LC_ALL: 'C',
   LANG: 'C',
@@ -106,9 +109,13 @@ export class Git {
         clearTimeout(giveUp);
         if (child.pid !== undefined) for (const w of watches) w.ended(child.pid);
         const stderr = Buffer.concat(err).toString('utf8');
-        if (spawnError) reject(new GitError(args, this.cwd, { type: 'spawn', errno: spawnError.code ?? '', message: spawnError.message }));
+        if (spawnError)
+          reject(
+            new GitError(args, this.cwd, { type: 'spawn', errno: spawnError.code ?? '', message: spawnError.message }),
+          );
         else if (timedOut) reject(new GitError(args, this.cwd, { type: 'timeout', ms: this.timeoutMs }));
-        else if (code !== 0) reject(new GitError(args, this.cwd, { type: 'exit', stderr: stderr || `exit status ${code}` }));
+        else if (code !== 0)
+          reject(new GitError(args, this.cwd, { type: 'exit', stderr: stderr || `exit status ${code}` }));
         else if (decoder) {
           onStdout!(decoder.end());
           resolve('');
@@ -167,7 +174,9 @@ export class Git {
         if (existsSync(loose)) return readFileSync(loose, 'utf8').trim();
         const packed = join(gitDir, 'packed-refs');
         if (!existsSync(packed)) return null;
-        const line = readFileSync(packed, 'utf8').split('\n').find((l) => l.endsWith(` ${ref}`));
+        const line = readFileSync(packed, 'utf8')
+          .split('\n')
+          .find((l) => l.endsWith(` ${ref}`));
         return line ? line.slice(0, 40) : null;
       }
     } catch {
@@ -179,7 +188,11 @@ export class Git {
   async branch(): Promise<string> {
     const r = await this.tryRun(['symbolic-ref', '--short', '-q', 'HEAD']);
     if (!r.ok || r.out.trim() === '') {
-      throw failed('DETACHED_HEAD', 'the ledger repo is not on a branch', 'check out a branch (e.g. `git switch main`) before recording runs');
+      throw failed(
+        'DETACHED_HEAD',
+        'the ledger repo is not on a branch',
+        'check out a branch (e.g. `git switch main`) before recording runs',
+      );
     }
     return r.out.trim();
   }
@@ -217,7 +230,6 @@ export class Git {
   async commitMessage(sha: string): Promise<string> {
     return this.run(['log', '-1', '--format=%B', sha]);
   }
-
 }
 
 /** The repository's git dir (`.git`, or the one a worktree's `.git` file names), found without spawning git. */
@@ -248,7 +260,9 @@ function killTree(pid: number): void {
 }
 
 export function isPushRejected(err: GitError): boolean {
-  return /\[rejected\]|non-fast-forward|fetch first|\(stale info\)|failed to update ref|cannot lock ref|updates were rejected/i.test(err.stderr);
+  return /\[rejected\]|non-fast-forward|fetch first|\(stale info\)|failed to update ref|cannot lock ref|updates were rejected/i.test(
+    err.stderr,
+  );
 }
 
 export function isMissingRemoteBranch(err: GitError): boolean {

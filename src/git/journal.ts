@@ -7,7 +7,18 @@
  * recovery git refuses parks the journal under refs/runlog/journal/ with an
  * error that says what to look at.
  */
-import { copyFileSync, existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 // zod's v3 API: this module is on append's path, where the v4 bundle costs ~20 ms to load.
 import { z } from 'zod/v3';
@@ -18,7 +29,10 @@ import { GitError, type Git } from './git.js';
 const RelPath = z.string().refine(isPlainPath, 'not a plain path inside the ledger');
 
 const JournalSchema = z.object({
-  head: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/).nullable(),
+  head: z
+    .string()
+    .regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/)
+    .nullable(),
   paths: z.array(RelPath),
   created: z.array(RelPath),
   /** Files that existed but git did not track (hand-kept run logs): their bytes before the write. */
@@ -149,7 +163,12 @@ export class TxJournal {
     await this.git.run(['update-ref', ref, blob]);
     for (const k of j.kept) {
       const kept = join(this.keptDir, k.backup);
-      if (existsSync(kept)) await this.git.run(['update-ref', `${ref}-${k.backup}`, (await this.git.run(['hash-object', '-w', kept])).trim()]);
+      if (existsSync(kept))
+        await this.git.run([
+          'update-ref',
+          `${ref}-${k.backup}`,
+          (await this.git.run(['hash-object', '-w', kept])).trim(),
+        ]);
     }
     this.clear();
     const why = cause instanceof Error ? cause.message : String(cause);
@@ -166,7 +185,8 @@ function removeTempSiblings(file: string): void {
   const dir = dirname(file);
   const prefix = `.${basename(file)}.`;
   try {
-    for (const name of readdirSync(dir)) if (name.startsWith(prefix) && name.endsWith('.tmp')) unlinkSync(join(dir, name));
+    for (const name of readdirSync(dir))
+      if (name.startsWith(prefix) && name.endsWith('.tmp')) unlinkSync(join(dir, name));
   } catch {
     // the directory itself is gone: nothing to clean
   }

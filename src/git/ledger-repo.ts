@@ -20,15 +20,31 @@ export function openLedger(opts: { cwd?: string; ledger?: string } = {}): Ledger
   const root = findLedgerRoot(opts.cwd ?? process.cwd(), opts.ledger);
   const config = loadConfig(root);
   const found = findGitDir(root);
-  if (!found) throw failed('NOT_A_GIT_REPO', `${root} is not inside a git repository`, 'run `runlog init` (it creates the repository) or `git init` there');
-  return { root, config, gitTop: found.top, gitDir: found.gitDir, git: new Git(root, { timeoutMs: gitTimeoutMs(config) }) };
+  if (!found)
+    throw failed(
+      'NOT_A_GIT_REPO',
+      `${root} is not inside a git repository`,
+      'run `runlog init` (it creates the repository) or `git init` there',
+    );
+  return {
+    root,
+    config,
+    gitTop: found.top,
+    gitDir: found.gitDir,
+    git: new Git(root, { timeoutMs: gitTimeoutMs(config) }),
+  };
 }
 
 /** `git.timeout` from the config: a duration (`30s`, `2m`) or a number of seconds. */
 export function gitTimeoutMs(config: LedgerConfig): number {
   const t = config.git.timeout;
   const ms = typeof t === 'number' ? t * 1000 : parseDuration(t, 'git.timeout');
-  if (!(ms > 0)) throw failed('BAD_CONFIG', 'runlog.config.yaml: git.timeout must be longer than zero', 'every git call needs a deadline; use e.g. 45s');
+  if (!(ms > 0))
+    throw failed(
+      'BAD_CONFIG',
+      'runlog.config.yaml: git.timeout must be longer than zero',
+      'every git call needs a deadline; use e.g. 45s',
+    );
   return ms;
 }
 

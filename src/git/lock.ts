@@ -12,7 +12,17 @@
  * second, short-lived directory so two waiters never break the same lock and
  * then each other's.
  */
-import { type Stats, mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  type Stats,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { privateDir } from '../core/confined-fs.js';
@@ -48,7 +58,12 @@ export function hostKey(): string {
 function readOwner(lockDir: string): Owner | null {
   try {
     const o = JSON.parse(readFileSync(join(lockDir, 'owner.json'), 'utf8')) as Owner;
-    return typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.token === 'string' && Array.isArray(o.children) ? o : null;
+    return typeof o.pid === 'number' &&
+      typeof o.host === 'string' &&
+      typeof o.token === 'string' &&
+      Array.isArray(o.children)
+      ? o
+      : null;
   } catch {
     return null;
   }
@@ -68,7 +83,14 @@ function abandoned(lockDir: string): { ino: number; why: string } | null {
     throw err;
   }
   const owner = readOwner(lockDir);
-  if (owner && owner.host === hostKey() && owner.pid !== process.pid && !processAlive(owner.pid) && !owner.spawning && !owner.children.some(processAlive)) {
+  if (
+    owner &&
+    owner.host === hostKey() &&
+    owner.pid !== process.pid &&
+    !processAlive(owner.pid) &&
+    !owner.spawning &&
+    !owner.children.some(processAlive)
+  ) {
     return { ino: st.ino, why: `its owner (pid ${owner.pid}) and its git processes are gone` };
   }
   if (Date.now() - st.mtimeMs > STALE_MS) return { ino: st.ino, why: `not refreshed for over ${STALE_MS / 1000} s` };
@@ -252,7 +274,12 @@ function compromised(lockDir: string, by: Owner | null, landed: Landed): RunlogE
       { details: { commit: landed.commit, pushed: landed.pushed ?? false, lock: lockDir } },
     );
   }
-  return failed('LOCK_COMPROMISED', `${who} took the ledger lock over while this command was paused, before it wrote anything`, 'nothing was changed; run the command again', {
-    details: { commit: null, lock: lockDir },
-  });
+  return failed(
+    'LOCK_COMPROMISED',
+    `${who} took the ledger lock over while this command was paused, before it wrote anything`,
+    'nothing was changed; run the command again',
+    {
+      details: { commit: null, lock: lockDir },
+    },
+  );
 }

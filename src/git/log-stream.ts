@@ -15,7 +15,9 @@ export async function* gitLines(cwd: string, args: string[]): AsyncGenerator<str
     if (stderr.length < 64 * 1024) stderr += d;
   });
   const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', (e: NodeJS.ErrnoException) => reject(new GitError(args, cwd, { type: 'spawn', errno: e.code ?? '', message: e.message })));
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(new GitError(args, cwd, { type: 'spawn', errno: e.code ?? '', message: e.message })),
+    );
     child.on('close', (code) => resolve(code));
   });
   try {

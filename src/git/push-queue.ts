@@ -19,7 +19,20 @@
  * and machines never share one.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, utimesSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  watch,
+  writeFileSync,
+  type FSWatcher,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { processAlive } from '../core/proc.js';
@@ -41,7 +54,12 @@ interface Ticket {
  * get-url` gives it, resolved from `root`); the returned function ends the turn.
  */
 export async function takePushTurn(url: string, branch: string, root: string): Promise<() => void> {
-  const dir = queueDir(createHash('sha256').update(`${remoteKey(url, root)}\0${branch}`).digest('hex').slice(0, 24));
+  const dir = queueDir(
+    createHash('sha256')
+      .update(`${remoteKey(url, root)}\0${branch}`)
+      .digest('hex')
+      .slice(0, 24),
+  );
   if (!dir) return () => {};
   const me = `${String(Date.now()).padStart(15, '0')}-${String(process.pid).padStart(10, '0')}-${randomBytes(3).toString('hex')}`;
   const tmp = join(dir, `.${me}`);

@@ -30,7 +30,12 @@ export function noteMadeHere(sha: string): void {
 }
 
 /** Whether `sha` no longer is exactly what applying `op` to its parent produces. */
-export async function editedByHand(ledger: Ledger, apply: ApplyOperation, sha: string, op: Operation): Promise<boolean> {
+export async function editedByHand(
+  ledger: Ledger,
+  apply: ApplyOperation,
+  sha: string,
+  op: Operation,
+): Promise<boolean> {
   if (madeHere.has(sha)) return false;
   const prefix = ledgerPrefix(ledger);
   const show = (rev: string, path: string): string | null => {
@@ -77,6 +82,10 @@ function ledgerPrefix(ledger: Ledger): string {
 /** JSON with keys sorted at every level: the door rebuilds objects in its own key order. */
 function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : x,
   );
 }

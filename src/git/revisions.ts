@@ -15,11 +15,30 @@ export type DiffStat = { ok: true; lines: string[] } | { ok: false; reason: stri
 
 /** `git diff --stat <from> <to>`, or why it cannot be shown (not a SHA, not in this repository). */
 export async function diffStat(git: Git, from: string | null, to: string | null): Promise<DiffStat> {
-  if (!from || !to) return { ok: false, reason: `${!from && !to ? 'neither run records' : `${!from ? 'the first' : 'the second'} run records no`} launch commit` };
-  for (const sha of [from, to]) if (!isShaLike(sha)) return { ok: false, reason: `${JSON.stringify(sha)} is not a commit SHA` };
-  const r = await git.tryRun(['diff', '--stat', '--no-color', '--no-ext-diff', `${from}^{commit}`, `${to}^{commit}`, '--']);
+  if (!from || !to)
+    return {
+      ok: false,
+      reason: `${!from && !to ? 'neither run records' : `${!from ? 'the first' : 'the second'} run records no`} launch commit`,
+    };
+  for (const sha of [from, to])
+    if (!isShaLike(sha)) return { ok: false, reason: `${JSON.stringify(sha)} is not a commit SHA` };
+  const r = await git.tryRun([
+    'diff',
+    '--stat',
+    '--no-color',
+    '--no-ext-diff',
+    `${from}^{commit}`,
+    `${to}^{commit}`,
+    '--',
+  ]);
   if (r.ok) return { ok: true, lines: r.out.split('\n').filter((l) => l.trim() !== '') };
   const missing: string[] = [];
   for (const sha of [from, to]) if (!(await git.tryRun(['cat-file', '-e', `${sha}^{commit}`])).ok) missing.push(sha);
-  return { ok: false, reason: missing.length > 0 ? `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not in this repository (fetch the code's history to see the diff)` : r.err.message };
+  return {
+    ok: false,
+    reason:
+      missing.length > 0
+        ? `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not in this repository (fetch the code's history to see the diff)`
+        : r.err.message,
+  };
 }

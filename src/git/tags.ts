@@ -26,17 +26,30 @@ export async function commitExists(git: Git, sha: string): Promise<string | null
 export async function checkTagName(git: Git, name: string, scrubber: Scrubber = scrubberFor(undefined)): Promise<void> {
   // A ref name is pushed and listed everywhere, and cannot be redacted in place: one that holds a secret is refused.
   if (scrubber.line(name) !== name) {
-    throw usageError('SECRET_IN_NAME', 'the tag name holds something that looks like a secret', 'rename the run or milestone; put secrets in the environment, never in a name');
+    throw usageError(
+      'SECRET_IN_NAME',
+      'the tag name holds something that looks like a secret',
+      'rename the run or milestone; put secrets in the environment, never in a name',
+    );
   }
   const r = await git.tryRun(['check-ref-format', `refs/tags/${name}`]);
-  if (!r.ok) throw usageError('BAD_TAG_NAME', `${name} is not a valid git tag name`, 'use letters, digits, "-", "_", "." and "/" in the run id and milestone');
+  if (!r.ok)
+    throw usageError(
+      'BAD_TAG_NAME',
+      `${name} is not a valid git tag name`,
+      'use letters, digits, "-", "_", "." and "/" in the run id and milestone',
+    );
 }
 
 /** The commit the remote's tag points at: `null` when absent, `undefined` when the remote cannot be asked. */
 export async function remoteTagCommit(git: Git, remote: string, name: string): Promise<string | null | undefined> {
   const r = await git.tryRun(['ls-remote', '--tags', remote, `refs/tags/${name}`, `refs/tags/${name}^{}`]);
   if (!r.ok) return undefined;
-  const lines = r.out.trim().split('\n').filter(Boolean).map((l) => l.split('\t'));
+  const lines = r.out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
   const peeled = lines.find((l) => l[1] === `refs/tags/${name}^{}`) ?? lines.find((l) => l[1] === `refs/tags/${name}`);
   return peeled?.[0] ?? null;
 }
@@ -45,7 +58,12 @@ export async function remoteTagCommit(git: Git, remote: string, name: string): P
  * A commit on top of `base` holding the recorded dirty-tree patch, made in a
  * throwaway worktree so the user's checkout is never touched.
  */
-export async function createPatchCommit(ledger: Ledger, base: string, patchFile: string, message: string): Promise<string> {
+export async function createPatchCommit(
+  ledger: Ledger,
+  base: string,
+  patchFile: string,
+  message: string,
+): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'runlog-seal-'));
   const tree = path.join(dir, 'tree');
   await ledger.git.run(['worktree', 'add', '-q', '--detach', tree, base]);
@@ -53,10 +71,21 @@ export async function createPatchCommit(ledger: Ledger, base: string, patchFile:
     const wt = new Git(tree);
     const applied = await wt.tryRun(['apply', '--whitespace=nowarn', path.resolve(patchFile)]);
     if (!applied.ok) {
-      throw failed('SEAL_PATCH_DOES_NOT_APPLY', `the recorded dirty-tree patch does not apply to ${base.slice(0, 12)}: ${applied.err.message}`, 'check that the Job block names the patch taken at launch and the launch git SHA');
+      throw failed(
+        'SEAL_PATCH_DOES_NOT_APPLY',
+        `the recorded dirty-tree patch does not apply to ${base.slice(0, 12)}: ${applied.err.message}`,
+        'check that the Job block names the patch taken at launch and the launch git SHA',
+      );
     }
     await wt.run(['add', '-A']);
-    await wt.run(['commit', '-q', '--no-verify', '--allow-empty', '-m', scrubberFor(ledger.config.scrub.rules).text(message)]);
+    await wt.run([
+      'commit',
+      '-q',
+      '--no-verify',
+      '--allow-empty',
+      '-m',
+      scrubberFor(ledger.config.scrub.rules).text(message),
+    ]);
     return (await wt.run(['rev-parse', 'HEAD'])).trim();
   } finally {
     await ledger.git.tryRun(['worktree', 'remove', '--force', tree]);
@@ -110,13 +139,31 @@ export async function sealTag(ledger: Ledger, req: SealTagRequest): Promise<Seal
     let sealCommit: string | null = null;
     if (commit !== null) {
       if (!(await acceptsExisting(git, commit, req.target, req.patch !== undefined))) {
-        throw failed('SEAL_TAG_CONFLICT', `tag ${req.name} already exists and points at ${commit.slice(0, 12)}, not at the launch commit ${req.target.slice(0, 12)}`, 'inspect it with `git show <tag>`; seal a milestone under another name (--milestone) instead of moving a seal');
+        throw failed(
+          'SEAL_TAG_CONFLICT',
+          `tag ${req.name} already exists and points at ${commit.slice(0, 12)}, not at the launch commit ${req.target.slice(0, 12)}`,
+          'inspect it with `git show <tag>`; seal a milestone under another name (--milestone) instead of moving a seal',
+        );
       }
       if (commit !== req.target) sealCommit = commit;
     } else {
-      if (req.patch) sealCommit = await createPatchCommit(ledger, req.target, req.patch, `seal: ${req.name} (approved dirty-tree patch at launch)`);
+      if (req.patch)
+        sealCommit = await createPatchCommit(
+          ledger,
+          req.target,
+          req.patch,
+          `seal: ${req.name} (approved dirty-tree patch at launch)`,
+        );
       // The last line of defence: a tag message is pushed and never rewritten.
-      await git.run(['tag', '-a', '--cleanup=whitespace', '-m', scrubber.text(req.message), req.name, sealCommit ?? req.target]);
+      await git.run([
+        'tag',
+        '-a',
+        '--cleanup=whitespace',
+        '-m',
+        scrubber.text(req.message),
+        req.name,
+        sealCommit ?? req.target,
+      ]);
       commit = sealCommit ?? req.target;
       created = true;
     }
@@ -126,7 +173,13 @@ export async function sealTag(ledger: Ledger, req: SealTagRequest): Promise<Seal
       if (onRemote) {
         pushError = `the remote's tag ${req.name} points at ${onRemote.slice(0, 12)}`;
       } else {
-        const r = await git.tryRun(['push', '-q', '--no-verify', remote, `refs/tags/${req.name}:refs/tags/${req.name}`]);
+        const r = await git.tryRun([
+          'push',
+          '-q',
+          '--no-verify',
+          remote,
+          `refs/tags/${req.name}:refs/tags/${req.name}`,
+        ]);
         if (r.ok) pushed = true;
         else pushError = firstLine(r.err);
       }
@@ -138,5 +191,10 @@ export async function sealTag(ledger: Ledger, req: SealTagRequest): Promise<Seal
 }
 
 function firstLine(err: GitError): string {
-  return err.stderr.split('\n').map((l) => l.replace(/^(fatal|error):\s*/, '').trim()).find((l) => l && !/^(To |hint:)/.test(l)) ?? err.message;
+  return (
+    err.stderr
+      .split('\n')
+      .map((l) => l.replace(/^(fatal|error):\s*/, '').trim())
+      .find((l) => l && !/^(To |hint:)/.test(l)) ?? err.message
+  );
 }

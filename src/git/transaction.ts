@@ -85,10 +85,18 @@ export class Transaction {
 
   run<R>(op: Operation, opts: { push: boolean }): Promise<TxResult<R>> {
     return this.locked(async () => {
-      const url = opts.push && this.ledger.config.push === 'auto' ? await this.git.remoteUrl(this.ledger.config.remote) : null;
+      const url =
+        opts.push && this.ledger.config.push === 'auto' ? await this.git.remoteUrl(this.ledger.config.remote) : null;
       if (url === null) {
         const done = await this.applyAndCommit(op);
-        return { result: done.applied.result as R, subject: done.applied.subject, commit: done.commit, pushed: false, replayed: 0, pushRetries: 0 };
+        return {
+          result: done.applied.result as R,
+          subject: done.applied.subject,
+          commit: done.commit,
+          pushed: false,
+          replayed: 0,
+          pushRetries: 0,
+        };
       }
       const endTurn = await takePushTurn(url, await this.branch(), this.ledger.root);
       try {
@@ -102,9 +110,17 @@ export class Transaction {
   private async commitAndPush<R>(op: Operation): Promise<TxResult<R>> {
     const synced = await this.syncWithRemote();
     const done = await this.applyAndCommit(op);
-    const base: TxResult<R> = { result: done.applied.result as R, subject: done.applied.subject, commit: done.commit, pushed: false, replayed: synced.replayed, pushRetries: 0 };
+    const base: TxResult<R> = {
+      result: done.applied.result as R,
+      subject: done.applied.subject,
+      commit: done.commit,
+      pushed: false,
+      replayed: synced.replayed,
+      pushRetries: 0,
+    };
     if (done.commit === null && synced.replayed === 0 && !(await this.hasUnpushed())) return base;
-    if (synced.offline) return { ...base, pushError: offlineError(this.ledger.config.remote, done.commit, synced.offline) };
+    if (synced.offline)
+      return { ...base, pushError: offlineError(this.ledger.config.remote, done.commit, synced.offline) };
     this.checkLock();
     const pushed = await this.pushWithReplay();
     this.landed.pushed = pushed.ok;
@@ -131,7 +147,11 @@ export class Transaction {
     return this.locked(async () => {
       const url = await this.git.remoteUrl(this.ledger.config.remote);
       if (url === null) {
-        throw failed('NO_REMOTE', `the ledger repo has no remote named ${this.ledger.config.remote}`, 'add one with `git remote add origin <url>` or `runlog init --remote <url>`');
+        throw failed(
+          'NO_REMOTE',
+          `the ledger repo has no remote named ${this.ledger.config.remote}`,
+          'add one with `git remote add origin <url>` or `runlog init --remote <url>`',
+        );
       }
       const endTurn = await takePushTurn(url, await this.branch(), this.ledger.root);
       try {
@@ -148,7 +168,13 @@ export class Transaction {
     if (synced.offline) return { pushed: 0, pending: before, replayed: synced.replayed, offline: synced.offline };
     if (before === 0) return { pushed: 0, pending: 0, replayed: synced.replayed };
     const pushed = await this.pushWithReplay();
-    if (!pushed.ok) return { pushed: 0, pending: await this.unpushedCount(), replayed: synced.replayed + pushed.replayed, offline: pushed };
+    if (!pushed.ok)
+      return {
+        pushed: 0,
+        pending: await this.unpushedCount(),
+        replayed: synced.replayed + pushed.replayed,
+        offline: pushed,
+      };
     return { pushed: before, pending: 0, replayed: synced.replayed + pushed.replayed };
   }
 
@@ -180,7 +206,13 @@ export class Transaction {
   private lastFetchError: Offline = { reason: '', timedOut: false };
 
   private async fetch(branch: string): Promise<'ok' | 'empty' | 'offline'> {
-    const r = await this.git.tryRun(['fetch', '-q', '--no-tags', this.ledger.config.remote, `+refs/heads/${branch}:${this.remoteRef(branch)}`]);
+    const r = await this.git.tryRun([
+      'fetch',
+      '-q',
+      '--no-tags',
+      this.ledger.config.remote,
+      `+refs/heads/${branch}:${this.remoteRef(branch)}`,
+    ]);
     if (r.ok) return 'ok';
     if (isMissingRemoteBranch(r.err)) return 'empty';
     this.lastFetchError = offlineOf(r.err);
@@ -194,18 +226,31 @@ export class Transaction {
   private async unpushedCount(): Promise<number> {
     const branch = await this.branch();
     const remote = this.remoteRef(branch);
-    if ((await this.git.tryRun(['rev-parse', '--verify', '-q', remote])).ok === false) return (await this.git.revList('HEAD')).length;
+    if ((await this.git.tryRun(['rev-parse', '--verify', '-q', remote])).ok === false)
+      return (await this.git.revList('HEAD')).length;
     return (await this.git.revList(`${remote}..HEAD`)).length;
   }
 
-  private async pushWithReplay(): Promise<{ ok: boolean; reason: string; timedOut: boolean; replayed: number; retries: number }> {
+  private async pushWithReplay(): Promise<{
+    ok: boolean;
+    reason: string;
+    timedOut: boolean;
+    replayed: number;
+    retries: number;
+  }> {
     const branch = await this.branch();
     const retries = this.ledger.config.push_retries;
     const started = Date.now();
     let replayed = 0;
     let cycleStart = started;
     for (let attempt = 0; ; attempt++) {
-      const r = await this.git.tryRun(['push', '-q', '--no-verify', this.ledger.config.remote, `HEAD:refs/heads/${branch}`]);
+      const r = await this.git.tryRun([
+        'push',
+        '-q',
+        '--no-verify',
+        this.ledger.config.remote,
+        `HEAD:refs/heads/${branch}`,
+      ]);
       const cycleMs = Date.now() - cycleStart;
       if (r.ok) {
         await this.git.tryRun(['update-ref', this.remoteRef(branch), 'HEAD']);
@@ -217,7 +262,13 @@ export class Transaction {
       // so a count alone runs out in seconds while the remote is healthy.
       const elapsed = Date.now() - started;
       if (retries === 0 || (attempt >= retries && elapsed >= PUSH_PATIENCE_MS)) {
-        return { ok: false, reason: `the remote kept moving; gave up after ${attempt + 1} attempts in ${Math.round(elapsed / 1000)} s`, timedOut: false, replayed, retries: attempt + 1 };
+        return {
+          ok: false,
+          reason: `the remote kept moving; gave up after ${attempt + 1} attempts in ${Math.round(elapsed / 1000)} s`,
+          timedOut: false,
+          replayed,
+          retries: attempt + 1,
+        };
       }
       // Jittered backoff so writers that collided spread out. It comes before
       // the fetch: sleeping between fetch+replay and the push would only give
@@ -225,7 +276,15 @@ export class Transaction {
       // attempt took: on a loaded machine or a slow link an attempt takes a
       // second, and fixed waits of at most 500 ms left 8 writers on separate
       // machines colliding 3 times per entry (2 of 24 appends ran out of patience).
-      await sleep(backoffMs(attempt + 1, Math.max(PUSH_BACKOFF_BASE_MS, cycleMs), Math.max(PUSH_BACKOFF_CAP_MS, PUSH_BACKOFF_CYCLES * cycleMs), Math.random(), 0));
+      await sleep(
+        backoffMs(
+          attempt + 1,
+          Math.max(PUSH_BACKOFF_BASE_MS, cycleMs),
+          Math.max(PUSH_BACKOFF_CAP_MS, PUSH_BACKOFF_CYCLES * cycleMs),
+          Math.random(),
+          0,
+        ),
+      );
       cycleStart = Date.now();
       const fetched = await this.fetch(branch);
       if (fetched === 'offline') return { ok: false, ...this.lastFetchError, replayed, retries: attempt + 1 };
@@ -269,7 +328,9 @@ export class Transaction {
         await this.applyAndCommit(op);
       } catch (err) {
         await this.git.run(['update-ref', `refs/runlog/conflicts/${sha}`, sha]);
-        conflicts.push(`${sha.slice(0, 12)} (${op.kind}${op.run ? ` ${op.run}` : ''}): ${err instanceof Error ? err.message : String(err)}`);
+        conflicts.push(
+          `${sha.slice(0, 12)} (${op.kind}${op.run ? ` ${op.run}` : ''}): ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     }
     if (conflicts.length > 0) {
@@ -294,7 +355,9 @@ export class Transaction {
     const subject = (await this.git.run(['log', '-1', '--format=%s', sha])).trim();
     const remote = onto.replace(/^refs\/remotes\//, '');
     const trailer = (await this.git.commitMessage(sha)).split('\n').find((l) => l.startsWith(`${TRAILER}: `)) ?? '';
-    const original = trailer ? (await this.git.run(['log', '-F', `--grep=${trailer}`, '--format=%H', '-n', '1', `HEAD..${onto}`])).trim() : '';
+    const original = trailer
+      ? (await this.git.run(['log', '-F', `--grep=${trailer}`, '--format=%H', '-n', '1', `HEAD..${onto}`])).trim()
+      : '';
     const short = sha.slice(0, 12);
     if (original) {
       return failed(
@@ -313,7 +376,9 @@ export class Transaction {
     );
   }
 
-  private async applyAndCommit(op: Operation): Promise<{ applied: Applied & { op: Operation }; commit: string | null }> {
+  private async applyAndCommit(
+    op: Operation,
+  ): Promise<{ applied: Applied & { op: Operation }; commit: string | null }> {
     const view = ledgerView(this.ledger);
     const applied = await this.apply(view, op);
     const writes = applied.writes.filter((w) => view.read(w.path) !== w.content);
@@ -321,9 +386,15 @@ export class Transaction {
     const paths = writes.map((w) => w.path);
     const existing = paths.filter((p) => view.read(p) !== null);
     const head = await this.git.headFast(this.ledger.gitDir);
-    const { dirty, untracked } = await this.git.pathStatus(notKnownClean(this.ledger.gitDir, this.ledger.root, head, existing));
+    const { dirty, untracked } = await this.git.pathStatus(
+      notKnownClean(this.ledger.gitDir, this.ledger.root, head, existing),
+    );
     if (dirty.length > 0) {
-      throw failed('UNCOMMITTED_CHANGES', `${dirty.join(', ')} has uncommitted changes`, 'commit or stash your edits to that file first (`git commit -- <file>`), then run the command again');
+      throw failed(
+        'UNCOMMITTED_CHANGES',
+        `${dirty.join(', ')} has uncommitted changes`,
+        'commit or stash your edits to that file first (`git commit -- <file>`), then run the command again',
+      );
     }
     const created = paths.filter((p) => !existing.includes(p));
     this.checkLock();
@@ -338,7 +409,14 @@ export class Transaction {
       if (toAdd.length > 0) await this.git.run(['add', '--', ...toAdd]);
       // The last line of defence: subject and trailer pass the scrubber again, whatever the operation did.
       const scrubber = scrubberFor(this.ledger.config.scrub.rules);
-      await this.git.run(['commit', '-q', '--no-verify', ...this.messageArgs(scrubber.line(applied.subject), encodeTrailer(applied.op, scrubber)), '--', ...paths]);
+      await this.git.run([
+        'commit',
+        '-q',
+        '--no-verify',
+        ...this.messageArgs(scrubber.line(applied.subject), encodeTrailer(applied.op, scrubber)),
+        '--',
+        ...paths,
+      ]);
     } catch (err) {
       // Put the files back now, so a failed command changes nothing; if even that fails, the journal stays for the next one.
       await journal.recover().catch(() => undefined);

@@ -115,14 +115,22 @@ export class GitHubClient {
 
   /** Checks the token; returns the login it belongs to. */
   async getAuthenticatedUser(): Promise<{ login: string }> {
-    const res = await this.call('GET', 'check the GitHub token', (signal) => this.octokit.rest.users.getAuthenticated({ request: { signal } }));
+    const res = await this.call('GET', 'check the GitHub token', (signal) =>
+      this.octokit.rest.users.getAuthenticated({ request: { signal } }),
+    );
     return { login: res.data.login };
   }
 
   async createIssue(repo: string, input: { title: string; body?: string; labels?: string[] }): Promise<GitHubIssue> {
     const r = parseRepoSlug(repo);
     const res = await this.call('POST', `create issue "${input.title}" in ${repo}`, (signal) =>
-      this.octokit.rest.issues.create({ ...r, title: input.title, body: input.body, labels: input.labels, request: { signal } }),
+      this.octokit.rest.issues.create({
+        ...r,
+        title: input.title,
+        body: input.body,
+        labels: input.labels,
+        request: { signal },
+      }),
     );
     return toIssue(res.data);
   }
@@ -136,11 +144,25 @@ export class GitHubClient {
   }
 
   /** The first issue (not pull request) whose title is exactly `title`, newest first. */
-  async findIssueByTitle(repo: string, title: string, opts: { state?: 'open' | 'closed' | 'all' } = {}): Promise<GitHubIssue | null> {
+  async findIssueByTitle(
+    repo: string,
+    title: string,
+    opts: { state?: 'open' | 'closed' | 'all' } = {},
+  ): Promise<GitHubIssue | null> {
     const r = parseRepoSlug(repo);
     const wanted = title.trim();
-    const found = await this.paginate<IssueData>(`list issues in ${repo}`, (page, signal) =>
-      this.octokit.rest.issues.listForRepo({ ...r, state: opts.state ?? 'open', sort: 'created', direction: 'desc', per_page: PAGE_SIZE, page, request: { signal } }),
+    const found = await this.paginate<IssueData>(
+      `list issues in ${repo}`,
+      (page, signal) =>
+        this.octokit.rest.issues.listForRepo({
+          ...r,
+          state: opts.state ?? 'open',
+          sort: 'created',
+          direction: 'desc',
+          per_page: PAGE_SIZE,
+          page,
+          request: { signal },
+        }),
       (items) => items.find((i) => i.pull_request === undefined && i.title.trim() === wanted),
     );
     return found ? toIssue(found) : null;
@@ -159,8 +181,16 @@ export class GitHubClient {
   async listComments(repo: string, issueNumber: number): Promise<GitHubComment[]> {
     const r = parseRepoSlug(repo);
     const all: CommentData[] = [];
-    await this.paginate<CommentData>(`list comments on ${repo}#${issueNumber}`, (page, signal) =>
-      this.octokit.rest.issues.listComments({ ...r, issue_number: issueNumber, per_page: PAGE_SIZE, page, request: { signal } }),
+    await this.paginate<CommentData>(
+      `list comments on ${repo}#${issueNumber}`,
+      (page, signal) =>
+        this.octokit.rest.issues.listComments({
+          ...r,
+          issue_number: issueNumber,
+          per_page: PAGE_SIZE,
+          page,
+          request: { signal },
+        }),
       (items) => {
         all.push(...items);
         return undefined;
@@ -183,7 +213,9 @@ export class GitHubClient {
     visit: (items: T[]) => T | undefined,
   ): Promise<T | undefined> {
     for (let page = 1; page <= MAX_PAGES; page++) {
-      const res = await this.call('GET', page === 1 ? operation : `${operation} (page ${page})`, (signal) => fetchPage(page, signal));
+      const res = await this.call('GET', page === 1 ? operation : `${operation} (page ${page})`, (signal) =>
+        fetchPage(page, signal),
+      );
       const hit = visit(res.data as T[]);
       if (hit !== undefined) return hit;
       if (!/rel="next"/.test(res.headers.link ?? '')) return undefined;
@@ -234,5 +266,11 @@ function toIssue(data: IssueData): GitHubIssue {
 }
 
 function toComment(data: CommentData): GitHubComment {
-  return { id: data.id, body: data.body ?? '', htmlUrl: data.html_url, createdAt: data.created_at, author: data.user?.login ?? null };
+  return {
+    id: data.id,
+    body: data.body ?? '',
+    htmlUrl: data.html_url,
+    createdAt: data.created_at,
+    author: data.user?.login ?? null,
+  };
 }

@@ -6,7 +6,10 @@ export const DEFAULT_GITHUB_API = 'https://api.github.com';
 /** `owner/name`, as GitHub spells repositories. */
 export const RepoSlugSchema = z
   .string()
-  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, 'expected owner/name, e.g. marin-community/marin');
+  .regex(
+    /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/,
+    'expected owner/name, e.g. marin-community/marin',
+  );
 
 /** The `github:` section of runlog.config.yaml. */
 export const GitHubConfigSchema = z
@@ -34,7 +37,11 @@ export interface RepoRef {
 export function parseRepoSlug(slug: string): RepoRef {
   const parsed = RepoSlugSchema.safeParse(slug);
   if (!parsed.success) {
-    throw usageError('GITHUB_REPO_INVALID', `"${slug}" is not a GitHub repository`, 'write the repository as owner/name, e.g. marin-community/marin');
+    throw usageError(
+      'GITHUB_REPO_INVALID',
+      `"${slug}" is not a GitHub repository`,
+      'write the repository as owner/name, e.g. marin-community/marin',
+    );
   }
   const [owner, repo] = slug.split('/');
   return { owner, repo };
@@ -45,7 +52,11 @@ export function resolveApiUrl(flag?: string, config?: Pick<GitHubConfig, 'apiUrl
   const chosen = flag ?? config?.apiUrl ?? DEFAULT_GITHUB_API;
   const parsed = z.url({ protocol: /^https?$/ }).safeParse(chosen);
   if (!parsed.success) {
-    throw usageError('GITHUB_API_URL_INVALID', `"${chosen}" is not an http(s) URL`, 'pass --github-api https://<host>/api/v3 for GitHub Enterprise, or omit it for github.com');
+    throw usageError(
+      'GITHUB_API_URL_INVALID',
+      `"${chosen}" is not an http(s) URL`,
+      'pass --github-api https://<host>/api/v3 for GitHub Enterprise, or omit it for github.com',
+    );
   }
   return chosen.replace(/\/+$/, '');
 }
@@ -58,10 +69,15 @@ export function resolveApiUrl(flag?: string, config?: Pick<GitHubConfig, 'apiUrl
  * .git/config or the user's own git config, never committed). Otherwise a
  * pushed config could send every teammate's token to a host of its choosing.
  */
-export function trustedApiUrl(flag: string | undefined, config: Pick<GitHubConfig, 'apiUrl'> | undefined, confirmed: string | undefined): string {
+export function trustedApiUrl(
+  flag: string | undefined,
+  config: Pick<GitHubConfig, 'apiUrl'> | undefined,
+  confirmed: string | undefined,
+): string {
   if (flag !== undefined) return resolveApiUrl(flag);
   const chosen = resolveApiUrl(undefined, config);
-  if (chosen === DEFAULT_GITHUB_API || (confirmed !== undefined && confirmed.trim().replace(/\/+$/, '') === chosen)) return chosen;
+  if (chosen === DEFAULT_GITHUB_API || (confirmed !== undefined && confirmed.trim().replace(/\/+$/, '') === chosen))
+    return chosen;
   const host = new URL(chosen).host;
   throw usageError(
     'GITHUB_API_UNTRUSTED',

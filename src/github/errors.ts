@@ -67,10 +67,15 @@ export function translateGitHubError(err: unknown, operation: string, now: numbe
   const ghMessage = githubMessage(response.data) ?? err.message;
 
   if (status === 401) {
-    return failed('GITHUB_AUTH', `GitHub rejected the token while trying to ${operation}: ${ghMessage}`, 'set GH_TOKEN to a valid token with issues: write on the repository, or run `gh auth login`; then retry', {
-      cause: err,
-      details: detail(status, operation, false),
-    });
+    return failed(
+      'GITHUB_AUTH',
+      `GitHub rejected the token while trying to ${operation}: ${ghMessage}`,
+      'set GH_TOKEN to a valid token with issues: write on the repository, or run `gh auth login`; then retry',
+      {
+        cause: err,
+        details: detail(status, operation, false),
+      },
+    );
   }
   if (status === 403 || status === 429) {
     const limit = rateLimit(header, ghMessage, status, now);
@@ -84,29 +89,49 @@ export function translateGitHubError(err: unknown, operation: string, now: numbe
       );
     }
     if (status === 403) {
-      return failed('GITHUB_FORBIDDEN', `GitHub refused to ${operation}: ${ghMessage}`, 'the token lacks permission on this repository; use a token with issues: write (fine-grained) or repo scope (classic)', {
-        cause: err,
-        details: detail(status, operation, false),
-      });
+      return failed(
+        'GITHUB_FORBIDDEN',
+        `GitHub refused to ${operation}: ${ghMessage}`,
+        'the token lacks permission on this repository; use a token with issues: write (fine-grained) or repo scope (classic)',
+        {
+          cause: err,
+          details: detail(status, operation, false),
+        },
+      );
     }
     return unreachable(operation, status, ghMessage, err, false);
   }
   if (status === 404) {
-    return notFound('GITHUB_NOT_FOUND', `GitHub could not find what we asked for while trying to ${operation}: ${ghMessage}`, 'check the repository (owner/name) and issue number, and that the token can see the repository', {
-      ...detail(status, operation, false),
-    });
+    return notFound(
+      'GITHUB_NOT_FOUND',
+      `GitHub could not find what we asked for while trying to ${operation}: ${ghMessage}`,
+      'check the repository (owner/name) and issue number, and that the token can see the repository',
+      {
+        ...detail(status, operation, false),
+      },
+    );
   }
   if (status === 422) {
-    return failed('GITHUB_INVALID', `GitHub rejected the request to ${operation}: ${ghMessage}${validationSummary(response.data)}`, 'fix the value GitHub names (e.g. a blank title or an over-long body); retrying unchanged will fail again', {
-      cause: err,
-      details: detail(status, operation, false),
-    });
+    return failed(
+      'GITHUB_INVALID',
+      `GitHub rejected the request to ${operation}: ${ghMessage}${validationSummary(response.data)}`,
+      'fix the value GitHub names (e.g. a blank title or an over-long body); retrying unchanged will fail again',
+      {
+        cause: err,
+        details: detail(status, operation, false),
+      },
+    );
   }
   if (status === 408 || status >= 500) return unreachable(operation, status, ghMessage, err, false);
-  return failed('GITHUB_REQUEST_FAILED', `GitHub answered ${status} while trying to ${operation}: ${ghMessage}`, 'retry; if it persists, check https://www.githubstatus.com and the --github-api URL', {
-    cause: err,
-    details: detail(status, operation, false),
-  });
+  return failed(
+    'GITHUB_REQUEST_FAILED',
+    `GitHub answered ${status} while trying to ${operation}: ${ghMessage}`,
+    'retry; if it persists, check https://www.githubstatus.com and the --github-api URL',
+    {
+      cause: err,
+      details: detail(status, operation, false),
+    },
+  );
 }
 
 function detail(status: number, operation: string, retryable: boolean): GitHubErrorDetails {
@@ -115,10 +140,15 @@ function detail(status: number, operation: string, retryable: boolean): GitHubEr
 
 function unreachable(operation: string, status: number, reason: string, cause: unknown, notSent: boolean): RunlogError {
   const what = status === 0 ? reason : `${status} ${reason}`;
-  return failed('GITHUB_UNREACHABLE', `could not reach GitHub to ${operation}: ${what}`, 'check the network and the --github-api URL; the update stays pending and the next cycle or `runlog sync` posts it', {
-    cause,
-    details: { ...detail(status, operation, true), notSent },
-  });
+  return failed(
+    'GITHUB_UNREACHABLE',
+    `could not reach GitHub to ${operation}: ${what}`,
+    'check the network and the --github-api URL; the update stays pending and the next cycle or `runlog sync` posts it',
+    {
+      cause,
+      details: { ...detail(status, operation, true), notSent },
+    },
+  );
 }
 
 function rateLimit(
@@ -138,7 +168,11 @@ function rateLimit(
     return { waitMs: Math.max(0, resetMs - now), retryAt: new Date(resetMs).toISOString(), secondary: false };
   }
   if (status === 429 || /secondary rate limit|abuse/i.test(message)) {
-    return { waitMs: SECONDARY_DEFAULT_WAIT_MS, retryAt: new Date(now + SECONDARY_DEFAULT_WAIT_MS).toISOString(), secondary: true };
+    return {
+      waitMs: SECONDARY_DEFAULT_WAIT_MS,
+      retryAt: new Date(now + SECONDARY_DEFAULT_WAIT_MS).toISOString(),
+      secondary: true,
+    };
   }
   return undefined;
 }

@@ -1,5 +1,14 @@
 export { GitHubClient, type GitHubClientOptions, type GitHubComment, type GitHubIssue } from './client.js';
-export { DEFAULT_GITHUB_API, GitHubConfigSchema, RepoSlugSchema, parseRepoSlug, resolveApiUrl, trustedApiUrl, type GitHubConfig, type RepoRef } from './config.js';
+export {
+  DEFAULT_GITHUB_API,
+  GitHubConfigSchema,
+  RepoSlugSchema,
+  parseRepoSlug,
+  resolveApiUrl,
+  trustedApiUrl,
+  type GitHubConfig,
+  type RepoRef,
+} from './config.js';
 export { translateGitHubError, type GitHubErrorCode, type GitHubErrorDetails } from './errors.js';
 export {
   AGENT_PREFIX,

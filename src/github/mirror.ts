@@ -68,7 +68,9 @@ export interface OpenHeroIssueResult {
   issue: GitHubIssue;
 }
 
-export type LinkLogbookResult = { status: 'linked' | 'already_linked'; issue: GitHubIssue } | ({ status: 'pending' } & PendingReason);
+export type LinkLogbookResult =
+  | { status: 'linked' | 'already_linked'; issue: GitHubIssue }
+  | ({ status: 'pending' } & PendingReason);
 
 export interface IssueRef {
   owner: string;
@@ -114,7 +116,11 @@ export function withLogbookLink(body: string, logbookPath: string, logbookUrl?: 
 export function parseIssueRef(ref: string, defaultRepo?: string): IssueRef {
   const text = ref.trim();
   const bad = () =>
-    usageError('GITHUB_ISSUE_REF_INVALID', `"${ref}" is not a GitHub issue`, 'pass the issue URL (https://github.com/<owner>/<repo>/issues/<n>), owner/repo#<n>, or a number with github.repo set in runlog.config.yaml');
+    usageError(
+      'GITHUB_ISSUE_REF_INVALID',
+      `"${ref}" is not a GitHub issue`,
+      'pass the issue URL (https://github.com/<owner>/<repo>/issues/<n>), owner/repo#<n>, or a number with github.repo set in runlog.config.yaml',
+    );
   const fromParts = (slug: string, n: string): IssueRef => {
     const repo = RepoSlugSchema.safeParse(slug);
     const number = Number(n);
@@ -139,7 +145,11 @@ export function parseIssueRef(ref: string, defaultRepo?: string): IssueRef {
   const bare = /^#?(\d+)$/.exec(text);
   if (bare) {
     if (!defaultRepo) {
-      throw usageError('GITHUB_REPO_MISSING', `issue "${ref}" needs a repository`, 'set github.repo in runlog.config.yaml, or pass owner/repo#<n> or the issue URL');
+      throw usageError(
+        'GITHUB_REPO_MISSING',
+        `issue "${ref}" needs a repository`,
+        'set github.repo in runlog.config.yaml, or pass owner/repo#<n> or the issue URL',
+      );
     }
     return fromParts(defaultRepo, bare[1]);
   }
@@ -165,7 +175,9 @@ export class GitHubMirror {
       } catch (err) {
         if (!isDeferrable(err)) throw err;
         // The POST may have landed before the connection broke: look before calling it pending.
-        const landed = mayHaveReachedGitHub(err) ? await this.findEventComment(repo, issueNumber, eventId).catch(() => undefined) : undefined;
+        const landed = mayHaveReachedGitHub(err)
+          ? await this.findEventComment(repo, issueNumber, eventId).catch(() => undefined)
+          : undefined;
         if (landed) return { status: 'posted', commentUrl: landed.htmlUrl, commentId: landed.id };
         return pending(err);
       }
@@ -206,7 +218,11 @@ export class GitHubMirror {
     }
   }
 
-  private async findEventComment(repo: string, issueNumber: number, eventId: string): Promise<GitHubComment | undefined> {
+  private async findEventComment(
+    repo: string,
+    issueNumber: number,
+    eventId: string,
+  ): Promise<GitHubComment | undefined> {
     const marker = eventMarker(eventId);
     const comments = await this.client.listComments(repo, issueNumber);
     return comments.find((c) => c.body.includes(marker));

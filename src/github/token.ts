@@ -15,7 +15,10 @@ export interface ResolveTokenOptions {
  * GH_TOKEN, then GITHUB_TOKEN, then `gh auth token`, the order gh itself uses.
  * The token is returned, never printed or logged.
  */
-export async function resolveGitHubToken(env: NodeJS.ProcessEnv = process.env, opts: ResolveTokenOptions = {}): Promise<string | null> {
+export async function resolveGitHubToken(
+  env: NodeJS.ProcessEnv = process.env,
+  opts: ResolveTokenOptions = {},
+): Promise<string | null> {
   for (const name of ['GH_TOKEN', 'GITHUB_TOKEN'] as const) {
     const value = env[name]?.trim();
     if (value) return value;
@@ -26,7 +29,10 @@ export async function resolveGitHubToken(env: NodeJS.ProcessEnv = process.env, o
 }
 
 /** Like resolveGitHubToken, but a missing token is an error that says how to set one. */
-export async function requireGitHubToken(env: NodeJS.ProcessEnv = process.env, opts: ResolveTokenOptions = {}): Promise<string> {
+export async function requireGitHubToken(
+  env: NodeJS.ProcessEnv = process.env,
+  opts: ResolveTokenOptions = {},
+): Promise<string> {
   const token = await resolveGitHubToken(env, opts);
   if (token === null) throw githubTokenMissing();
   return token;

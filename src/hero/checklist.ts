@@ -60,7 +60,15 @@ export interface ChecklistContext {
 }
 
 /** Config keys that name the final training step, most specific first. */
-const FINAL_STEP_KEYS = [/(^|\.)num_train_steps$/, /(^|\.)max_steps$/, /(^|\.)total_steps$/, /(^|\.)train_steps$/, /(^|\.)num_steps$/, /(^|\.)final_step$/, /^steps$/];
+const FINAL_STEP_KEYS = [
+  /(^|\.)num_train_steps$/,
+  /(^|\.)max_steps$/,
+  /(^|\.)total_steps$/,
+  /(^|\.)train_steps$/,
+  /(^|\.)num_steps$/,
+  /(^|\.)final_step$/,
+  /^steps$/,
+];
 
 export function finalStepFromConfig(flat: Record<string, unknown>): { key: string; step: number } | null {
   for (const re of FINAL_STEP_KEYS) {
@@ -72,7 +80,11 @@ export function finalStepFromConfig(flat: Record<string, unknown>): { key: strin
   return null;
 }
 
-const strip = (v: string | undefined) => (v ?? '').replace(/`/g, '').replace(/\s*\(inferred\)\s*$/, '').trim();
+const strip = (v: string | undefined) =>
+  (v ?? '')
+    .replace(/`/g, '')
+    .replace(/\s*\(inferred\)\s*$/, '')
+    .trim();
 const unset = (v: string) => v === '' || /^(not set|none|n\/a|tbd)\b/i.test(v);
 
 /** Records one checklist item; a reason makes it block the launch. */
@@ -97,8 +109,16 @@ export async function buildChecklist(req: LaunchRequest, ctx: ChecklistContext):
   retentionItem(req, c, add);
   const initializeFrom = initializeFromItem(req, ctx, add);
   const { flat, configSha256, finalStep } = configItems(req, c, add);
-  add('Source bundle/container', req.container ?? `none; code identity is the git SHA (inferred)`, req.container ? 'flag' : 'inferred');
-  add('Hardware/topology', `${req.executor}${req.hardware ? `: ${req.hardware}` : ''}`, req.hardware ? 'flag' : 'inferred');
+  add(
+    'Source bundle/container',
+    req.container ?? `none; code identity is the git SHA (inferred)`,
+    req.container ? 'flag' : 'inferred',
+  );
+  add(
+    'Hardware/topology',
+    `${req.executor}${req.hardware ? `: ${req.hardware}` : ''}`,
+    req.hardware ? 'flag' : 'inferred',
+  );
   peopleItems(req, c, add);
   const drift = ctx.previous ? driftItem(req, ctx.previous, ctx.previousConfig, flat, command, add) : [];
 
@@ -124,11 +144,27 @@ async function codeIdentity(req: LaunchRequest, ctx: ChecklistContext, add: Add)
   add('Command', command || '(none)', 'flag', req.argv.length === 0 ? 'no command given; pass it after --' : undefined);
   const tree = await inspectTree(req.cwd, ctx.excludes);
   const sha = tree?.sha ?? null;
-  add('Git SHA', sha ?? '(none)', 'git', sha ? undefined : `${req.cwd} is not in a git repository with a commit; the code lineage is unknown`);
+  add(
+    'Git SHA',
+    sha ?? '(none)',
+    'git',
+    sha ? undefined : `${req.cwd} is not in a git repository with a commit; the code lineage is unknown`,
+  );
   const dirtyPaths = tree?.dirtyPaths ?? [];
   if (dirtyPaths.length === 0) add('Dirty tree', 'no', 'git');
-  else if (req.approvedBy) add('Dirty tree', `yes, approved by ${req.approvedBy}, patch sha256 ${tree?.patchSha256 ?? '(none)'} (${dirtyPaths.length} file(s))`, 'flag');
-  else add('Dirty tree', `yes: ${dirtyPaths.slice(0, 5).join(', ')}${dirtyPaths.length > 5 ? ', …' : ''}`, 'git', 'uncommitted code changes; commit them, or pass --approved-by <person> to launch dirty (the patch hash is recorded)');
+  else if (req.approvedBy)
+    add(
+      'Dirty tree',
+      `yes, approved by ${req.approvedBy}, patch sha256 ${tree?.patchSha256 ?? '(none)'} (${dirtyPaths.length} file(s))`,
+      'flag',
+    );
+  else
+    add(
+      'Dirty tree',
+      `yes: ${dirtyPaths.slice(0, 5).join(', ')}${dirtyPaths.length > 5 ? ', …' : ''}`,
+      'git',
+      'uncommitted code changes; commit them, or pass --approved-by <person> to launch dirty (the patch hash is recorded)',
+    );
   return { command, tree };
 }
 
@@ -136,10 +172,28 @@ async function codeIdentity(req: LaunchRequest, ctx: ChecklistContext, add: Add)
 function outputRootItem(req: LaunchRequest, c: Record<string, string>, add: Add): string | undefined {
   const contractRoot = strip(field(c, 'Output root'));
   const outputRoot = req.outputRoot ?? (unset(contractRoot) ? undefined : contractRoot);
-  if (!outputRoot) add('Output root', '(none)', 'contract', 'no pinned output root: pass --output-root <absolute path> or set it in the Run Contract');
-  else if (!(outputRoot.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(outputRoot))) add('Output root', outputRoot, req.outputRoot ? 'flag' : 'contract', 'not pinned: use an absolute path or URI');
-  else if (req.outputRoot && contractRoot && !unset(contractRoot) && req.outputRoot !== contractRoot && !req.newLineage) {
-    add('Output root', outputRoot, 'flag', `differs from the Run Contract (${contractRoot}); a different output root is a new lineage: pass --new-lineage to mean it`);
+  if (!outputRoot)
+    add(
+      'Output root',
+      '(none)',
+      'contract',
+      'no pinned output root: pass --output-root <absolute path> or set it in the Run Contract',
+    );
+  else if (!(outputRoot.startsWith('/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(outputRoot)))
+    add('Output root', outputRoot, req.outputRoot ? 'flag' : 'contract', 'not pinned: use an absolute path or URI');
+  else if (
+    req.outputRoot &&
+    contractRoot &&
+    !unset(contractRoot) &&
+    req.outputRoot !== contractRoot &&
+    !req.newLineage
+  ) {
+    add(
+      'Output root',
+      outputRoot,
+      'flag',
+      `differs from the Run Contract (${contractRoot}); a different output root is a new lineage: pass --new-lineage to mean it`,
+    );
   } else add('Output root', outputRoot, req.outputRoot ? 'flag' : 'contract');
   return outputRoot;
 }
@@ -175,20 +229,46 @@ function retentionItem(req: LaunchRequest, c: Record<string, string>, add: Add):
   const retention = req.retention ?? strip(field(c, 'Checkpoint retention', 'Checkpoint policy', 'Retention'));
   const depthFromText = /keep(?:ing)?(?: the)?(?: (?:last|previous|latest))? (\d+)/i.exec(retention)?.[1];
   const depth = req.rollbackDepth ?? (depthFromText ? Number(depthFromText) : undefined);
-  if (unset(retention)) add('Checkpoint retention', '(none)', 'contract', 'hero runs must choose retention before launch: pass --retention or set it in the Run Contract');
-  else if (depth === undefined) add('Checkpoint retention', retention, req.retention ? 'flag' : 'contract', 'no rollback depth: pass --rollback-depth <n> (checkpoints kept for rollback)');
-  else add('Checkpoint retention', `${retention}; rollback depth ${depth}${req.rollbackDepth === undefined ? ' (inferred)' : ''}`, req.retention ? 'flag' : req.rollbackDepth === undefined ? 'inferred' : 'contract');
+  if (unset(retention))
+    add(
+      'Checkpoint retention',
+      '(none)',
+      'contract',
+      'hero runs must choose retention before launch: pass --retention or set it in the Run Contract',
+    );
+  else if (depth === undefined)
+    add(
+      'Checkpoint retention',
+      retention,
+      req.retention ? 'flag' : 'contract',
+      'no rollback depth: pass --rollback-depth <n> (checkpoints kept for rollback)',
+    );
+  else
+    add(
+      'Checkpoint retention',
+      `${retention}; rollback depth ${depth}${req.rollbackDepth === undefined ? ' (inferred)' : ''}`,
+      req.retention ? 'flag' : req.rollbackDepth === undefined ? 'inferred' : 'contract',
+    );
 }
 
 /** A checkpoint to start from must be complete; without one the run starts fresh or resumes from its output root. */
 function initializeFromItem(req: LaunchRequest, ctx: ChecklistContext, add: Add): Checklist['initializeFrom'] {
   if (!req.initializeFrom) {
-    add('initialize_from', ctx.previous ? 'none; the trainer resumes from its output root (inferred)' : 'none; fresh start (inferred)', 'inferred');
+    add(
+      'initialize_from',
+      ctx.previous ? 'none; the trainer resumes from its output root (inferred)' : 'none; fresh start (inferred)',
+      'inferred',
+    );
     return undefined;
   }
   const ck = checkCheckpoint(req.initializeFrom, req.cwd);
   if (ck.reasons.length > 0 || ck.abs === undefined || ck.step === undefined) {
-    add('initialize_from', req.initializeFrom, 'flag', ck.reasons.map((r) => r.message).join('; ') || 'checkpoint not usable');
+    add(
+      'initialize_from',
+      req.initializeFrom,
+      'flag',
+      ck.reasons.map((r) => r.message).join('; ') || 'checkpoint not usable',
+    );
     return undefined;
   }
   add('initialize_from', `${ck.abs} (step ${ck.step}, metadata.json present)`, 'checkpoint');
@@ -205,7 +285,11 @@ function configItems(req: LaunchRequest, c: Record<string, string>, add: Add) {
     else {
       flat = flattenConfig(cc.data as Record<string, unknown>);
       configSha256 = cc.sha256;
-      add('Config', `${isAbsolute(req.config) ? req.config : resolve(req.cwd, req.config)} (sha256 ${cc.sha256})`, 'config');
+      add(
+        'Config',
+        `${isAbsolute(req.config) ? req.config : resolve(req.cwd, req.config)} (sha256 ${cc.sha256})`,
+        'config',
+      );
     }
   }
   const fromConfig = flat ? finalStepFromConfig(flat) : null;
@@ -214,7 +298,10 @@ function configItems(req: LaunchRequest, c: Record<string, string>, add: Add) {
   let finalStep: number | null = null;
   if (fromConfig) {
     finalStep = fromConfig.step;
-    const conflict = contractFinal !== null && contractFinal !== fromConfig.step ? `the config says ${fromConfig.step} (${fromConfig.key}) but the Run Contract says ${contractFinal}; fix one of them` : undefined;
+    const conflict =
+      contractFinal !== null && contractFinal !== fromConfig.step
+        ? `the config says ${fromConfig.step} (${fromConfig.key}) but the Run Contract says ${contractFinal}; fix one of them`
+        : undefined;
     add('Final step', `${fromConfig.step} (${fromConfig.key} in the config)`, 'config', conflict);
   } else if (req.finalStep !== undefined) {
     finalStep = req.finalStep;
@@ -222,7 +309,13 @@ function configItems(req: LaunchRequest, c: Record<string, string>, add: Add) {
   } else if (contractFinal !== null) {
     finalStep = contractFinal;
     add('Final step', `${contractFinal} (from the Run Contract; no --config to resolve it from)`, 'contract');
-  } else add('Final step', '(none)', 'contract', 'no final step: pass --config (runlog reads num_train_steps/max_steps) or --final-step');
+  } else
+    add(
+      'Final step',
+      '(none)',
+      'contract',
+      'no final step: pass --config (runlog reads num_train_steps/max_steps) or --final-step',
+    );
   return { flat, configSha256, finalStep };
 }
 
@@ -231,19 +324,41 @@ function peopleItems(req: LaunchRequest, c: Record<string, string>, add: Add): v
   const dri = req.dri ?? strip(field(c, 'DRI'));
   if (unset(dri)) add('DRI', '(none)', 'contract', 'no DRI: pass --dri or set it in the Run Contract');
   else add('DRI', dri, req.dri ? 'flag' : 'contract');
-  add('Babysitter/check cadence', req.cadence ?? (strip(field(c, 'Check cadence')) || '15m (inferred)'), req.cadence ? 'flag' : 'contract');
+  add(
+    'Babysitter/check cadence',
+    req.cadence ?? (strip(field(c, 'Check cadence')) || '15m (inferred)'),
+    req.cadence ? 'flag' : 'contract',
+  );
 }
 
 /** Config and command changes since the previous instance; a critical one blocks unless acknowledged. */
-function driftItem(req: LaunchRequest, previous: LaunchedInstance, previousConfig: Record<string, unknown> | null, flat: Record<string, unknown> | null, command: string, add: Add): ConfigChange[] {
+function driftItem(
+  req: LaunchRequest,
+  previous: LaunchedInstance,
+  previousConfig: Record<string, unknown> | null,
+  flat: Record<string, unknown> | null,
+  command: string,
+  add: Add,
+): ConfigChange[] {
   const prevCommand = strip(field(previous.fields, 'Command'));
   const drift = previousConfig && flat ? diffConfigs({ previous: previousConfig, current: flat }) : [];
-  if (prevCommand && prevCommand !== command) drift.push({ key: 'command', before: prevCommand, after: command, critical: true });
+  if (prevCommand && prevCommand !== command)
+    drift.push({ key: 'command', before: prevCommand, after: command, critical: true });
   const critical = drift.filter((d) => d.critical);
-  const summary = drift.map((d) => `${d.key}: ${JSON.stringify(d.before)} → ${JSON.stringify(d.after)}${d.critical ? ' (critical)' : ''}`).join('; ');
-  const reason = critical.length > 0 && !req.ackDrift ? `unintended drift from instance "${previous.title}": ${critical.map((d) => d.key).join(', ')}; relaunch with the same config, or pass --ack-drift to mean it` : undefined;
+  const summary = drift
+    .map((d) => `${d.key}: ${JSON.stringify(d.before)} → ${JSON.stringify(d.after)}${d.critical ? ' (critical)' : ''}`)
+    .join('; ');
+  const reason =
+    critical.length > 0 && !req.ackDrift
+      ? `unintended drift from instance "${previous.title}": ${critical.map((d) => d.key).join(', ')}; relaunch with the same config, or pass --ack-drift to mean it`
+      : undefined;
   const noConfig = !flat || !previousConfig ? ' (no config snapshot to compare on one side)' : '';
-  add('Config drift vs previous instance', drift.length === 0 ? `none${noConfig}` : `${summary}${req.ackDrift ? ' (acknowledged)' : ''}`, 'previous', reason);
+  add(
+    'Config drift vs previous instance',
+    drift.length === 0 ? `none${noConfig}` : `${summary}${req.ackDrift ? ' (acknowledged)' : ''}`,
+    'previous',
+    reason,
+  );
   return drift;
 }
 

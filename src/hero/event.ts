@@ -30,7 +30,7 @@ export interface HeroEventOutcome extends RecordedEvent {
 
 export async function heroEvent(ledger: Ledger, o: HeroEventOptions): Promise<HeroEventOutcome> {
   const { slug, path } = resolveLogbook(ledger.root, o.ref);
-  const doc = new LogbookDoc((readInside(ledger.root, path) ?? ''), path);
+  const doc = new LogbookDoc(readInside(ledger.root, path) ?? '', path);
   const decision = mirrorDecision(doc, o.kind, o.at, o.post);
   const fields: [string, string][] = [
     ['Status', o.status ?? ''],
@@ -43,6 +43,11 @@ export async function heroEvent(ledger: Ledger, o: HeroEventOptions): Promise<He
   const runLog = o.kind === 'milestone' || o.kind === 'completion' ? linkedRunLog(ledger, doc.contract) : null;
   const chart = runLog ? await currentChart(ledger, runLog, path, o.push) : null;
   if (chart) fields.push(['Chart', chart]);
-  const r = await recordEvent(ledger, 'hero-event', { slug, path, at: o.at.toISOString(), title: o.text, fields, eventId: id, mirror: decision.mirror }, o);
+  const r = await recordEvent(
+    ledger,
+    'hero-event',
+    { slug, path, at: o.at.toISOString(), title: o.text, fields, eventId: id, mirror: decision.mirror },
+    o,
+  );
   return { ...r, why: decision.why };
 }

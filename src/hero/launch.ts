@@ -67,7 +67,20 @@ export function linkedRunLog(ledger: Ledger, contract: Record<string, string>): 
 export async function heroLaunch(ledger: Ledger, o: HeroLaunchOptions): Promise<HeroLaunchOutcome> {
   const plan = await checkLaunch(ledger, o);
   const { slug, path, doc, n, relaunch, checklist } = plan;
-  const base: HeroLaunchOutcome = { slug, path, relaunch, instance: plan.instance, checklist, submitted: null, eventId: null, mirror: null, why: 'dry run', flush: null, commit: null, pushed: false };
+  const base: HeroLaunchOutcome = {
+    slug,
+    path,
+    relaunch,
+    instance: plan.instance,
+    checklist,
+    submitted: null,
+    eventId: null,
+    mirror: null,
+    why: 'dry run',
+    flush: null,
+    commit: null,
+    pushed: false,
+  };
   if (o.dryRun) return base;
 
   const submitted = await submitThroughExecutor(ledger, plan.runLog, o, checklist, relaunch);
@@ -85,17 +98,37 @@ export async function heroLaunch(ledger: Ledger, o: HeroLaunchOptions): Promise<
       title: relaunch ? `relaunch: ${plan.instance}` : `launch: ${plan.instance}`,
       fields: [
         ['Status', `${submitted.executor} job ${submitted.jobId} submitted`],
-        ['Evidence', `checklist passed (${checklist.items.length} items); git ${checklist.sha?.slice(0, 12) ?? '?'}; output root ${checklist.outputRoot}`],
-        ['Decision', relaunch ? `relaunch with the same run id and output root${checklist.drift.length > 0 ? `; drift acknowledged: ${checklist.drift.map((d) => d.key).join(', ')}` : '; no config drift'}` : 'launch'],
-        ['Next', `babysit: \`runlog babysit ${slug}\` (first check in ~2 min, then every ${value('Babysitter/check cadence').replace(/ \(inferred\)$/, '')})`],
+        [
+          'Evidence',
+          `checklist passed (${checklist.items.length} items); git ${checklist.sha?.slice(0, 12) ?? '?'}; output root ${checklist.outputRoot}`,
+        ],
+        [
+          'Decision',
+          relaunch
+            ? `relaunch with the same run id and output root${checklist.drift.length > 0 ? `; drift acknowledged: ${checklist.drift.map((d) => d.key).join(', ')}` : '; no config drift'}`
+            : 'launch',
+        ],
+        [
+          'Next',
+          `babysit: \`runlog babysit ${slug}\` (first check in ~2 min, then every ${value('Babysitter/check cadence').replace(/ \(inferred\)$/, '')})`,
+        ],
       ],
       eventId: id,
       mirror: decision.mirror,
     },
-    files: checklist.config ? [{ path: configSnapshotPath(slug, n), content: `${JSON.stringify(checklist.config, null, 2)}\n` }] : [],
+    files: checklist.config
+      ? [{ path: configSnapshotPath(slug, n), content: `${JSON.stringify(checklist.config, null, 2)}\n` }]
+      : [],
   };
-  const tx = await commit<LogbookWriteResult>(ledger, { kind: 'hero-launch', run: slug, args: args as unknown as Record<string, unknown> }, { push: o.push });
-  const flush = decision.mirror === 'pending' ? await flushLogbook(ledger, path, { push: o.push, apiUrl: o.apiUrl, env: o.env }) : null;
+  const tx = await commit<LogbookWriteResult>(
+    ledger,
+    { kind: 'hero-launch', run: slug, args: args as unknown as Record<string, unknown> },
+    { push: o.push },
+  );
+  const flush =
+    decision.mirror === 'pending'
+      ? await flushLogbook(ledger, path, { push: o.push, apiUrl: o.apiUrl, env: o.env })
+      : null;
   const posted = flush?.posted.some((p) => p.eventId === id) ?? false;
   const pushError = tx.pushError ?? flush?.pushError;
   return {
@@ -139,14 +172,31 @@ async function checkLaunch(ledger: Ledger, o: HeroLaunchOptions): Promise<Launch
     scrubRules: compileRules(ledger.config.scrub.rules),
   });
   const runLog = linkedRunLog(ledger, doc.contract);
-  if (!runLog) checklist.blocked.push(`Run log: ${path} links no run log (Run Contract "Run log:"); the executor records the job there. Start hero runs with \`runlog hero init\``);
+  if (!runLog)
+    checklist.blocked.push(
+      `Run log: ${path} links no run log (Run Contract "Run log:"); the executor records the job there. Start hero runs with \`runlog hero init\``,
+    );
   if (checklist.blocked.length > 0 || !runLog) {
-    throw rejected('LAUNCH_BLOCKED', `${slug} was not launched: ${checklist.blocked.join('; ')}`, 'fix or explicitly approve each blocking item (see the checklist), then run `runlog hero launch` again; nothing was launched or written', {
-      checklist: checklist.items,
-      blocked: checklist.blocked,
-    });
+    throw rejected(
+      'LAUNCH_BLOCKED',
+      `${slug} was not launched: ${checklist.blocked.join('; ')}`,
+      'fix or explicitly approve each blocking item (see the checklist), then run `runlog hero launch` again; nothing was launched or written',
+      {
+        checklist: checklist.items,
+        blocked: checklist.blocked,
+      },
+    );
   }
-  return { slug, path, doc, n, relaunch, instance: `${slug} instance ${n}${relaunch ? ' (relaunch)' : ''}`, checklist, runLog };
+  return {
+    slug,
+    path,
+    doc,
+    n,
+    relaunch,
+    instance: `${slug} instance ${n}${relaunch ? ' (relaunch)' : ''}`,
+    checklist,
+    runLog,
+  };
 }
 
 /** A checklist item's value as the logbook records it, `(inferred)` on a guessed one. */
@@ -159,11 +209,18 @@ function checklistValue(checklist: Checklist): (name: string) => string {
 }
 
 /** The Launched Instances block: what ran, where, from which code and config. */
-function instanceFields(plan: LaunchPlan, submitted: NonNullable<HeroLaunchOutcome['submitted']>, value: (name: string) => string): [string, string][] {
+function instanceFields(
+  plan: LaunchPlan,
+  submitted: NonNullable<HeroLaunchOutcome['submitted']>,
+  value: (name: string) => string,
+): [string, string][] {
   const { checklist, slug, n } = plan;
   const fields: [string, string][] = [
     ['Command', `\`${checklist.command}\``],
-    ['Job', `${submitted.executor} job ${submitted.jobId} (run log \`${submitted.run}\`, attempt ${submitted.attempt}); output \`${submitted.outputPath}\``],
+    [
+      'Job',
+      `${submitted.executor} job ${submitted.jobId} (run log \`${submitted.run}\`, attempt ${submitted.attempt}); output \`${submitted.outputPath}\``,
+    ],
     ['DRI', value('DRI')],
     ['Git SHA', value('Git SHA')],
     ['Dirty tree', value('Dirty tree')],
@@ -176,14 +233,15 @@ function instanceFields(plan: LaunchPlan, submitted: NonNullable<HeroLaunchOutco
     ['Checkpoint policy', value('Checkpoint retention')],
     ['Babysitter/check cadence', value('Babysitter/check cadence')],
   ];
-  if (checklist.items.some((i) => i.item === 'Config')) fields.push(['Config', `${value('Config')}; snapshot \`${configSnapshotPath(slug, n)}\``]);
+  if (checklist.items.some((i) => i.item === 'Config'))
+    fields.push(['Config', `${value('Config')}; snapshot \`${configSnapshotPath(slug, n)}\``]);
   if (plan.relaunch) fields.push(['Config diff vs previous', value('Config drift vs previous instance')]);
   return fields;
 }
 
 function readSnapshot(ledger: Ledger, rel: string): Record<string, unknown> | null {
   try {
-    return JSON.parse((readInside(ledger.root, rel) ?? 'null')) as Record<string, unknown>;
+    return JSON.parse(readInside(ledger.root, rel) ?? 'null') as Record<string, unknown>;
   } catch {
     return null;
   }
@@ -194,7 +252,13 @@ function readSnapshot(ledger: Ledger, rel: string): Record<string, unknown> | nu
  * attempt in the run log (the previous one must have ended), then the run
  * log's pending attempt is submitted with its preflight.
  */
-async function submitThroughExecutor(ledger: Ledger, runLog: string, o: HeroLaunchOptions, checklist: Checklist, relaunch: boolean): Promise<NonNullable<HeroLaunchOutcome['submitted']>> {
+async function submitThroughExecutor(
+  ledger: Ledger,
+  runLog: string,
+  o: HeroLaunchOptions,
+  checklist: Checklist,
+  relaunch: boolean,
+): Promise<NonNullable<HeroLaunchOutcome['submitted']>> {
   const { createContext } = await import('../jobs/context.js');
   const { submitRun, readRunDoc } = await import('../jobs/launch.js');
   const ctx = createContext(ledger, { push: o.push });
@@ -203,10 +267,18 @@ async function submitThroughExecutor(ledger: Ledger, runLog: string, o: HeroLaun
     const { TERMINAL } = await import('../core/lifecycle.js');
     const state = doc.view.state;
     if (!TERMINAL.has(state) && state !== 'stalled' && state !== 'lost' && state !== 'pending') {
-      throw failed('RUN_ACTIVE', `run log ${runLog} is ${state}: the previous instance has not ended`, `let \`runlog babysit\` record its end (or stop it), then relaunch`);
+      throw failed(
+        'RUN_ACTIVE',
+        `run log ${runLog} is ${state}: the previous instance has not ended`,
+        `let \`runlog babysit\` record its end (or stop it), then relaunch`,
+      );
     }
     if (state !== 'pending') {
-      await ctx.commit({ kind: 'resume', run: runLog, args: { run: runLog, at: o.at.toISOString(), label: 'relaunch', from: checklist.initializeFrom?.abs } });
+      await ctx.commit({
+        kind: 'resume',
+        run: runLog,
+        args: { run: runLog, at: o.at.toISOString(), label: 'relaunch', from: checklist.initializeFrom?.abs },
+      });
     }
   }
   const outcome = await submitRun(ctx, {
@@ -224,6 +296,13 @@ async function submitThroughExecutor(ledger: Ledger, runLog: string, o: HeroLaun
     // The job writes under the pinned root (a URI root is the job's own business: runlog cannot create dirs there).
     ...(checklist.outputRoot?.startsWith('/') ? { outputRoot: checklist.outputRoot } : {}),
   });
-  if (!outcome.jobId || !outcome.outputLog) throw failed('SUBMIT_INCOMPLETE', `the executor gave no job id for ${runLog}`, `see \`runlog show ${runLog}\``);
-  return { run: runLog, executor: outcome.executor, jobId: outcome.jobId, outputPath: outcome.outputLog, attempt: outcome.attempt };
+  if (!outcome.jobId || !outcome.outputLog)
+    throw failed('SUBMIT_INCOMPLETE', `the executor gave no job id for ${runLog}`, `see \`runlog show ${runLog}\``);
+  return {
+    run: runLog,
+    executor: outcome.executor,
+    jobId: outcome.jobId,
+    outputPath: outcome.outputLog,
+    attempt: outcome.attempt,
+  };
 }

@@ -44,13 +44,21 @@ export async function githubConfig(ledger: Ledger): Promise<GitHubConfig | null>
   const parsed = GitHubConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new RunlogError('usage', 'BAD_CONFIG', `runlog.config.yaml: github.${issue.path.join('.')}: ${issue.message}`, 'fix the github: section (repo: owner/name, optional apiUrl, labels)');
+    throw new RunlogError(
+      'usage',
+      'BAD_CONFIG',
+      `runlog.config.yaml: github.${issue.path.join('.')}: ${issue.message}`,
+      'fix the github: section (repo: owner/name, optional apiUrl, labels)',
+    );
   }
   return parsed.data;
 }
 
 /** A mirror with a resolved token; throws GITHUB_TOKEN_MISSING (with its hint) when there is none. */
-export async function openMirror(ledger: Ledger, opts: Pick<MirrorOptions, 'apiUrl' | 'env'>): Promise<{ mirror: GitHubMirror; config: GitHubConfig | null; apiUrl: string }> {
+export async function openMirror(
+  ledger: Ledger,
+  opts: Pick<MirrorOptions, 'apiUrl' | 'env'>,
+): Promise<{ mirror: GitHubMirror; config: GitHubConfig | null; apiUrl: string }> {
   const gh = await import('../github/index.js');
   const config = await githubConfig(ledger);
   const confirmed = await ledger.git.tryRun(['config', '--get', 'runlog.githubApi']);
@@ -110,7 +118,7 @@ export function entryComment(slug: string, path: string, e: LogbookEntry, chartU
  */
 export async function flushLogbook(ledger: Ledger, path: string, opts: MirrorOptions): Promise<FlushResult> {
   const out: FlushResult = { posted: [], pending: [], commits: [], pushed: false };
-  const doc = new LogbookDoc((readInside(ledger.root, path) ?? ''), path);
+  const doc = new LogbookDoc(readInside(ledger.root, path) ?? '', path);
   const pending = doc.pending;
   if (pending.length === 0) return out;
   const slug = slugOf(path);
@@ -132,30 +140,53 @@ export async function flushLogbook(ledger: Ledger, path: string, opts: MirrorOpt
     if (err instanceof RunlogError) return keepAll(err.code, `${err.message} (${err.hint})`);
     throw err;
   }
-  if (!issue) return keepAll('NO_ISSUE', `${path} links no GitHub issue (front matter issue: or the Run Contract's Issue field)`);
+  if (!issue)
+    return keepAll('NO_ISSUE', `${path} links no GitHub issue (front matter issue: or the Run Contract's Issue field)`);
   const repo = `${issue.owner}/${issue.repo}`;
   const posted: string[] = [];
   for (const e of pending) {
     let r: Awaited<ReturnType<GitHubMirror['postEvent']>>;
     try {
-      const chartUrl = e.fields['Chart'] ? await pinnedChartUrl(ledger, path, e.fields['Chart'], opened.apiUrl, opened.config?.repo ?? repo) : undefined;
-      r = await opened.mirror.postEvent({ repo, issueNumber: issue.number, eventId: e.eventId!, body: entryComment(slug, path, e, chartUrl) });
+      const chartUrl = e.fields['Chart']
+        ? await pinnedChartUrl(ledger, path, e.fields['Chart'], opened.apiUrl, opened.config?.repo ?? repo)
+        : undefined;
+      r = await opened.mirror.postEvent({
+        repo,
+        issueNumber: issue.number,
+        eventId: e.eventId!,
+        body: entryComment(slug, path, e, chartUrl),
+      });
     } catch (err) {
       // Auth, permission, not-found, invalid: waiting will not fix them, but the entry is committed; keep it pending and say what to fix.
       if (!(err instanceof RunlogError)) throw err;
       r = { status: 'pending', code: err.code, reason: `${err.message} (${err.hint})` };
     }
     if (r.status === 'pending') {
-      out.pending.push({ path, eventId: e.eventId!, code: r.code, reason: r.reason, ...(r.retryAt ? { retryAt: r.retryAt } : {}) });
+      out.pending.push({
+        path,
+        eventId: e.eventId!,
+        code: r.code,
+        reason: r.reason,
+        ...(r.retryAt ? { retryAt: r.retryAt } : {}),
+      });
       // One refusal means the rest would be refused too; keep them for the next pass.
-      for (const rest of pending.slice(pending.indexOf(e) + 1)) out.pending.push({ path, eventId: rest.eventId!, code: r.code, reason: r.reason });
+      for (const rest of pending.slice(pending.indexOf(e) + 1))
+        out.pending.push({ path, eventId: rest.eventId!, code: r.code, reason: r.reason });
       break;
     }
     posted.push(e.eventId!);
     out.posted.push({ path, eventId: e.eventId!, commentUrl: r.commentUrl });
   }
   if (posted.length > 0) {
-    const tx = await commit(ledger, { kind: 'mirror-posted', run: slug, args: { slug, path, events: posted.map((eventId) => ({ eventId, state: 'posted' })) } }, { push: opts.push });
+    const tx = await commit(
+      ledger,
+      {
+        kind: 'mirror-posted',
+        run: slug,
+        args: { slug, path, events: posted.map((eventId) => ({ eventId, state: 'posted' })) },
+      },
+      { push: opts.push },
+    );
     if (tx.commit) out.commits.push(tx.commit);
     out.pushed = tx.pushed;
     out.pushError = tx.pushError;
@@ -169,7 +200,13 @@ export async function flushLogbook(ledger: Ledger, path: string, opts: MirrorOpt
  * comment keeps showing the curve as it was at that milestone. Only a
  * chart under the runs folder is linked (the entry is shared content).
  */
-async function pinnedChartUrl(ledger: Ledger, logbookPath: string, link: string, apiUrl: string, repo: string): Promise<string | undefined> {
+async function pinnedChartUrl(
+  ledger: Ledger,
+  logbookPath: string,
+  link: string,
+  apiUrl: string,
+  repo: string,
+): Promise<string | undefined> {
   const { posix } = await import('node:path');
   const rel = /\]\(([^)\s]+\.svg)\)/.exec(link)?.[1];
   if (!rel) return undefined;
@@ -192,7 +229,7 @@ function webBase(apiUrl: string): string {
 export async function flushPendingMirror(ledger: Ledger, opts: Partial<MirrorOptions> = {}): Promise<FlushResult> {
   const total: FlushResult = { posted: [], pending: [], commits: [], pushed: false };
   for (const path of listLogbooks(ledger.root)) {
-    const text = (readInside(ledger.root, path) ?? '');
+    const text = readInside(ledger.root, path) ?? '';
     if (!text.includes('mirror=pending')) continue;
     const r = await flushLogbook(ledger, path, { push: opts.push ?? true, apiUrl: opts.apiUrl, env: opts.env });
     total.posted.push(...r.posted);

@@ -7,11 +7,33 @@
 import { createHash } from 'node:crypto';
 import type { LogbookDoc } from '../markdown/logbook.js';
 
-export const EVENT_KINDS = ['note', 'check', 'launch', 'milestone', 'failure', 'relaunch', 'rollback', 'retention', 'escalation', 'anomaly', 'completion'] as const;
+export const EVENT_KINDS = [
+  'note',
+  'check',
+  'launch',
+  'milestone',
+  'failure',
+  'relaunch',
+  'rollback',
+  'retention',
+  'escalation',
+  'anomaly',
+  'completion',
+] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** Kinds that always go to the issue. */
-const INTERESTING: ReadonlySet<EventKind> = new Set(['launch', 'milestone', 'failure', 'relaunch', 'rollback', 'retention', 'escalation', 'anomaly', 'completion']);
+const INTERESTING: ReadonlySet<EventKind> = new Set([
+  'launch',
+  'milestone',
+  'failure',
+  'relaunch',
+  'rollback',
+  'retention',
+  'escalation',
+  'anomaly',
+  'completion',
+]);
 
 export const ISSUE_QUIET_MS = 24 * 3600 * 1000;
 
@@ -25,7 +47,10 @@ export function isInteresting(kind: EventKind): boolean {
  */
 export function eventId(slug: string, at: Date, ...content: string[]): string {
   const stamp = at.toISOString().slice(0, 16).replace(/[-:]/g, '');
-  const hash = createHash('sha256').update([slug, stamp, ...content].join('\0')).digest('hex').slice(0, 10);
+  const hash = createHash('sha256')
+    .update([slug, stamp, ...content].join('\0'))
+    .digest('hex')
+    .slice(0, 10);
   // The id ends up inside an HTML comment, where `--` would close it.
   return `${slug.replace(/-{2,}/g, '-')}@${stamp}Z.${hash}`;
 }
@@ -33,7 +58,9 @@ export function eventId(slug: string, at: Date, ...content: string[]): string {
 /** When the issue last got (or was queued) an update from this logbook; null if never. */
 export function lastMirroredAt(doc: LogbookDoc): number | null {
   let last: number | null = null;
-  for (const e of doc.entries) if ((e.mirror === 'posted' || e.mirror === 'pending') && e.at !== null && (last === null || e.at > last)) last = e.at;
+  for (const e of doc.entries)
+    if ((e.mirror === 'posted' || e.mirror === 'pending') && e.at !== null && (last === null || e.at > last))
+      last = e.at;
   return last;
 }
 
@@ -45,6 +72,7 @@ export function mirrorDecision(doc: LogbookDoc, kind: EventKind, at: Date, force
   if (force === true) return { mirror: 'pending', why: 'posted on request (--post)' };
   if (isInteresting(kind)) return { mirror: 'pending', why: `${kind} events go to the issue` };
   const last = lastMirroredAt(doc);
-  if (last === null || at.getTime() - last >= ISSUE_QUIET_MS) return { mirror: 'pending', why: 'no issue update in the last 24 h' };
+  if (last === null || at.getTime() - last >= ISSUE_QUIET_MS)
+    return { mirror: 'pending', why: 'no issue update in the last 24 h' };
   return { mirror: 'none', why: 'routine; the issue had an update in the last 24 h' };
 }

@@ -34,12 +34,31 @@ export interface Observation {
   wandb: { id: string; step: number | null } | null;
 }
 
-export async function observe(ctx: SuperviseContext, runLog: string | null, outputRoot: string | null, logOverride?: string): Promise<Observation> {
+export async function observe(
+  ctx: SuperviseContext,
+  runLog: string | null,
+  outputRoot: string | null,
+  logOverride?: string,
+): Promise<Observation> {
   const { readRunDoc } = await import('../jobs/launch.js');
   const { latestAttempt } = await import('../jobs/attempt.js');
   const { parseProgress, readTail } = await import('../signals/progress.js');
   const { readRegularTail } = await import('../core/confined-fs.js');
-  const out: Observation = { runLog, doc: null, attempt: null, attempts: [], handle: null, job: null, transportError: null, logPath: logOverride ?? null, logMtime: null, tail: '', records: [], checkpoints: null, wandb: null };
+  const out: Observation = {
+    runLog,
+    doc: null,
+    attempt: null,
+    attempts: [],
+    handle: null,
+    job: null,
+    transportError: null,
+    logPath: logOverride ?? null,
+    logMtime: null,
+    tail: '',
+    records: [],
+    checkpoints: null,
+    wandb: null,
+  };
 
   if (runLog) {
     out.doc = readRunDoc(ctx, runLog);
@@ -76,7 +95,9 @@ export async function observe(ctx: SuperviseContext, runLog: string | null, outp
       const latest = runs.at(-1);
       if (latest) {
         const s = latest.summary ?? {};
-        const step = [s['_step'], s['global_step'], s['trainer/global_step']].find((v) => typeof v === 'number') as number | undefined;
+        const step = [s['_step'], s['global_step'], s['trainer/global_step']].find((v) => typeof v === 'number') as
+          | number
+          | undefined;
         out.wandb = { id: latest.id, step: step ?? null };
       }
     }

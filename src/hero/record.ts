@@ -24,8 +24,19 @@ export async function recordEvent(
   args: LogbookEventArgs,
   opts: { push: boolean; apiUrl?: string; env?: NodeJS.ProcessEnv },
 ): Promise<RecordedEvent> {
-  const tx = await commit<LogbookWriteResult>(ledger, { kind, run: args.slug, args: args as unknown as Record<string, unknown> }, { push: opts.push });
+  const tx = await commit<LogbookWriteResult>(
+    ledger,
+    { kind, run: args.slug, args: args as unknown as Record<string, unknown> },
+    { push: opts.push },
+  );
   const flush = await flushLogbook(ledger, args.path, opts);
   const mirror = flush.posted.some((p) => p.eventId === args.eventId) ? 'posted' : tx.result.mirror;
-  return { ...tx.result, mirror, commit: tx.commit, pushed: tx.pushed || flush.pushed, ...(tx.pushError ?? flush.pushError ? { pushError: tx.pushError ?? flush.pushError } : {}), flush: flush.posted.length + flush.pending.length > 0 ? flush : null };
+  return {
+    ...tx.result,
+    mirror,
+    commit: tx.commit,
+    pushed: tx.pushed || flush.pushed,
+    ...((tx.pushError ?? flush.pushError) ? { pushError: tx.pushError ?? flush.pushError } : {}),
+    flush: flush.posted.length + flush.pending.length > 0 ? flush : null,
+  };
 }

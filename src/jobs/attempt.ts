@@ -99,7 +99,8 @@ export function latestAttempt(doc: RunLogDoc): AttemptRecord | undefined {
   const f = block.fields;
   const jobId = str(f[F.executionId]);
   const action = f[F.stallAction];
-  const stallAction: StallAction | undefined = action === 'retry' || action === 'resume' || action === 'fail' ? action : undefined;
+  const stallAction: StallAction | undefined =
+    action === 'retry' || action === 'resume' || action === 'fail' ? action : undefined;
   return {
     heading: block.heading,
     attempt: num(f[F.attempt]) ?? Math.max(1, doc.view.jobs.length),
@@ -163,7 +164,8 @@ export function commandArgv(value: string | undefined): string[] | undefined {
   if (inner.startsWith('[')) {
     try {
       const parsed = JSON.parse(inner) as unknown;
-      if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((a) => typeof a === 'string')) return parsed as string[];
+      if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((a) => typeof a === 'string'))
+        return parsed as string[];
     } catch {
       // Not JSON: a shell line that starts with a bracket.
     }

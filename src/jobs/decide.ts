@@ -20,7 +20,14 @@ export type EndState = 'completed' | 'command_failed' | 'canceled' | 'timed_out'
 
 export type Decision =
   | { kind: 'none'; why: string }
-  | { kind: 'update'; state?: RunState; step?: number; metrics: Record<string, number>; message: string; fields: JobField[] }
+  | {
+      kind: 'update';
+      state?: RunState;
+      step?: number;
+      metrics: Record<string, number>;
+      message: string;
+      fields: JobField[];
+    }
   | { kind: 'requeue'; restarts: number; failureClass: FailureClass; reason: string }
   | {
       kind: 'end';
@@ -87,7 +94,8 @@ export function progressMetrics(p: ProgressSummary): Record<string, number> {
   const latest = p.latest;
   if (latest?.loss !== undefined) out['train_loss'] = latest.loss;
   else if (p.lastLoss !== undefined) out['train_loss'] = p.lastLoss;
-  if (latest?.throughput) out[`${latest.throughput.unit.replace(/\/s$/, '').replace(/[^A-Za-z0-9_]/g, '_')}_per_s`] = latest.throughput.value;
+  if (latest?.throughput)
+    out[`${latest.throughput.unit.replace(/\/s$/, '').replace(/[^A-Za-z0-9_]/g, '_')}_per_s`] = latest.throughput.value;
   return out;
 }
 
@@ -108,14 +116,30 @@ export function progressAnchor(input: DecideInput, startMs: number): number {
  */
 const INFRA: ReadonlySet<FailureClass> = new Set(['preemption', 'node_failure']);
 
-function failureEnd(input: DecideInput, cls: FailureClass, reason: string, fields: JobField[], stopFirst: boolean, baseState: EndState): Decision {
+function failureEnd(
+  input: DecideInput,
+  cls: FailureClass,
+  reason: string,
+  fields: JobField[],
+  stopFirst: boolean,
+  baseState: EndState,
+): Decision {
   const infra = INFRA.has(cls);
   const userBudget = input.attempt.retries ?? input.settings.retries;
   const budget = infra ? (input.attempt.infraRetries ?? userBudget) : userBudget;
   const used = infra ? (input.infraRetriesUsed ?? 0) : input.retriesUsed;
   const retryable = isRetryable(cls);
   if (retryable && used < budget) {
-    return { kind: 'end', state: baseState, failureClass: cls, reason: `${reason} (${infra ? 'infrastructure ' : ''}retry ${used + 1} of ${budget})`, metrics: {}, fields, stopFirst, retry: true };
+    return {
+      kind: 'end',
+      state: baseState,
+      failureClass: cls,
+      reason: `${reason} (${infra ? 'infrastructure ' : ''}retry ${used + 1} of ${budget})`,
+      metrics: {},
+      fields,
+      stopFirst,
+      retry: true,
+    };
   }
   const exhausted = retryable && budget > 0;
   return {
@@ -140,23 +164,58 @@ function ended(input: DecideInput, obs: JobObservation): Decision {
   const step = input.progress.latest?.step;
   if (obs.phase === 'completed') {
     const { firstLoss, lastLoss } = input.progress;
-    const losses = firstLoss !== undefined && lastLoss !== undefined ? `loss ${firstLoss} → ${lastLoss}` : 'no loss printed';
+    const losses =
+      firstLoss !== undefined && lastLoss !== undefined ? `loss ${firstLoss} → ${lastLoss}` : 'no loss printed';
     const startMetrics = firstLoss !== undefined ? { train_loss: firstLoss } : undefined;
-    return { kind: 'end', state: 'completed', reason: `${losses}${step !== undefined ? ` by step ${step}` : ''}`, step, metrics: progressMetrics(input.progress), startMetrics, fields, stopFirst: false, retry: false, endedAt: obs.endedAt };
+    return {
+      kind: 'end',
+      state: 'completed',
+      reason: `${losses}${step !== undefined ? ` by step ${step}` : ''}`,
+      step,
+      metrics: progressMetrics(input.progress),
+      startMetrics,
+      fields,
+      stopFirst: false,
+      retry: false,
+      endedAt: obs.endedAt,
+    };
   }
   if (obs.phase === 'canceled') {
-    return { kind: 'end', state: 'canceled', failureClass: 'cancelled', reason: `stopped: ${obs.evidence}`, metrics: {}, fields, stopFirst: false, retry: false, endedAt: obs.endedAt };
+    return {
+      kind: 'end',
+      state: 'canceled',
+      failureClass: 'cancelled',
+      reason: `stopped: ${obs.evidence}`,
+      metrics: {},
+      fields,
+      stopFirst: false,
+      retry: false,
+      endedAt: obs.endedAt,
+    };
   }
-  const executorReason = obs.phase === 'failed' ? obs.reason : [obs.phase.toUpperCase(), obs.reason].filter(Boolean).join(' ');
+  const executorReason =
+    obs.phase === 'failed' ? obs.reason : [obs.phase.toUpperCase(), obs.reason].filter(Boolean).join(' ');
   // The executor itself says the job failed (OUT_OF_MEMORY, NODE_FAIL, ...): an exit code of 0 there does not mean success.
-  const exitCode = obs.phase !== 'failed' && obs.exitCode === 0 ? null : obs.exitCode ?? null;
-  const c = classifyFailure({ exitCode, signal: obs.signal ?? null, tail: input.tail, executorReason, scrubber: input.scrubber });
+  const exitCode = obs.phase !== 'failed' && obs.exitCode === 0 ? null : (obs.exitCode ?? null);
+  const c = classifyFailure({
+    exitCode,
+    signal: obs.signal ?? null,
+    tail: input.tail,
+    executorReason,
+    scrubber: input.scrubber,
+  });
   const cls: FailureClass = c?.class ?? 'unknown';
   const evidence = c?.evidence ?? obs.evidence;
   fields.push(['classifier_rule', c?.rule ?? 'none']);
-  const status = obs.exitCode !== undefined ? `exit code ${obs.exitCode}` : obs.signal ? `signal ${obs.signal}` : obs.reason ?? obs.phase;
+  const status =
+    obs.exitCode !== undefined
+      ? `exit code ${obs.exitCode}`
+      : obs.signal
+        ? `signal ${obs.signal}`
+        : (obs.reason ?? obs.phase);
   const reason = `${status}${step !== undefined ? ` at step ${step}` : ''}; evidence: ${evidence}`;
-  const base: EndState = obs.phase === 'timed_out' ? 'timed_out' : obs.phase === 'node_failure' ? 'worker_lost' : 'command_failed';
+  const base: EndState =
+    obs.phase === 'timed_out' ? 'timed_out' : obs.phase === 'node_failure' ? 'worker_lost' : 'command_failed';
   return { ...failureEnd(input, cls, reason, fields, false, base), endedAt: obs.endedAt } as Decision;
 }
 
@@ -164,11 +223,25 @@ function lost(input: DecideInput, obs: JobObservation): Decision {
   const now = input.now.getTime();
   const since = ms(input.attempt.lostSince);
   if (input.state !== 'lost' || since === undefined) {
-    return { kind: 'update', state: 'lost', metrics: {}, message: `the executor cannot see the job: ${obs.evidence}`, fields: [[F.lostSince, code(input.now.toISOString())]] };
+    return {
+      kind: 'update',
+      state: 'lost',
+      metrics: {},
+      message: `the executor cannot see the job: ${obs.evidence}`,
+      fields: [[F.lostSince, code(input.now.toISOString())]],
+    };
   }
   const grace = input.settings.lostGraceMs;
-  if (now - since < grace) return { kind: 'none', why: `lost for ${humanDuration(now - since)} of ${humanDuration(grace)}` };
-  return failureEnd(input, 'node_failure', `the executor has not seen the job for ${humanDuration(now - since)}: ${obs.evidence}`, [[F.evidence, code(obs.evidence)]], false, 'worker_lost');
+  if (now - since < grace)
+    return { kind: 'none', why: `lost for ${humanDuration(now - since)} of ${humanDuration(grace)}` };
+  return failureEnd(
+    input,
+    'node_failure',
+    `the executor has not seen the job for ${humanDuration(now - since)}: ${obs.evidence}`,
+    [[F.evidence, code(obs.evidence)]],
+    false,
+    'worker_lost',
+  );
 }
 
 /**
@@ -184,13 +257,29 @@ function pendingFlag(input: DecideInput, obs: JobObservation): Decision | undefi
   if (obs.neverStarts) {
     const flag = `never_starts: ${reason}`;
     if (flagged === flag) return undefined;
-    return { kind: 'update', metrics: {}, message: `pending (${reason}): the scheduler will not start this job by itself; fix the request and \`runlog restart\` it, or \`runlog stop\` it; evidence: ${obs.evidence}`, fields: [[PENDING_FLAG, code(flag)]] };
+    return {
+      kind: 'update',
+      metrics: {},
+      message: `pending (${reason}): the scheduler will not start this job by itself; fix the request and \`runlog restart\` it, or \`runlog stop\` it; evidence: ${obs.evidence}`,
+      fields: [[PENDING_FLAG, code(flag)]],
+    };
   }
   const grace = input.pendingGraceMs;
   const since = ms(input.attempt.submittedAt);
-  if (grace === undefined || since === undefined || flagged.startsWith('pending_long') || input.now.getTime() - since < grace) return undefined;
+  if (
+    grace === undefined ||
+    since === undefined ||
+    flagged.startsWith('pending_long') ||
+    input.now.getTime() - since < grace
+  )
+    return undefined;
   const waited = humanDuration(input.now.getTime() - since);
-  return { kind: 'update', metrics: {}, message: `pending for ${waited} (${reason}), longer than pending_grace ${humanDuration(grace)}; evidence: ${obs.evidence}`, fields: [[PENDING_FLAG, code(`pending_long: ${reason}`)]] };
+  return {
+    kind: 'update',
+    metrics: {},
+    message: `pending for ${waited} (${reason}), longer than pending_grace ${humanDuration(grace)}; evidence: ${obs.evidence}`,
+    fields: [[PENDING_FLAG, code(`pending_long: ${reason}`)]],
+  };
 }
 
 function alive(input: DecideInput, obs: JobObservation): Decision {
@@ -199,17 +288,37 @@ function alive(input: DecideInput, obs: JobObservation): Decision {
   const startMs = ms(obs.startedAt) ?? ms(a.startedAt) ?? ms(a.submittedAt) ?? now;
   const step = input.progress.latest?.step;
   const metrics = progressMetrics(input.progress);
-  const stepFields = (): JobField[] => (step === undefined ? [] : [[F.lastStep, String(step)], [F.lastStepAt, code(input.now.toISOString())]]);
+  const stepFields = (): JobField[] =>
+    step === undefined
+      ? []
+      : [
+          [F.lastStep, String(step)],
+          [F.lastStepAt, code(input.now.toISOString())],
+        ];
 
   if (obs.phase === 'queued') {
-    if (input.state === 'lost') return { kind: 'update', state: 'queued', metrics: {}, message: `the executor sees the job again: ${obs.evidence}`, fields: [] };
+    if (input.state === 'lost')
+      return {
+        kind: 'update',
+        state: 'queued',
+        metrics: {},
+        message: `the executor sees the job again: ${obs.evidence}`,
+        fields: [],
+      };
     return pendingFlag(input, obs) ?? { kind: 'none', why: `queued${obs.reason ? ` (${obs.reason})` : ''}` };
   }
   if (input.state === 'queued' || input.state === 'lost' || input.state === 'validating') {
     const fields: JobField[] = [...stepFields()];
     if (obs.startedAt && !a.startedAt) fields.push([F.start, code(obs.startedAt)]);
     if (obs.node && !a.host) fields.push([F.worker, code(obs.node)]);
-    return { kind: 'update', state: 'running', step, metrics, message: input.state === 'lost' ? `the executor sees the job again: ${obs.evidence}` : `started: ${obs.evidence}`, fields };
+    return {
+      kind: 'update',
+      state: 'running',
+      step,
+      metrics,
+      message: input.state === 'lost' ? `the executor sees the job again: ${obs.evidence}` : `started: ${obs.evidence}`,
+      fields,
+    };
   }
 
   const timeout = a.timeoutMs ?? input.settings.timeoutMs;
@@ -235,21 +344,71 @@ function alive(input: DecideInput, obs: JobObservation): Decision {
   if (quiet >= heartbeat) {
     const stalledSince = ms(a.stalledSince);
     if (input.state !== 'stalled' || stalledSince === undefined) {
-      return { kind: 'update', state: 'stalled', step, metrics: {}, message: `no new step for ${humanDuration(quiet)} (heartbeat ${humanDuration(heartbeat)}; ${lastSeen})`, fields: [[F.stalledSince, code(input.now.toISOString())]] };
+      return {
+        kind: 'update',
+        state: 'stalled',
+        step,
+        metrics: {},
+        message: `no new step for ${humanDuration(quiet)} (heartbeat ${humanDuration(heartbeat)}; ${lastSeen})`,
+        fields: [[F.stalledSince, code(input.now.toISOString())]],
+      };
     }
     const grace = input.settings.stallGraceMs;
-    if (now - stalledSince < grace) return { kind: 'none', why: `stalled for ${humanDuration(now - stalledSince)} of ${humanDuration(grace)}` };
+    if (now - stalledSince < grace)
+      return { kind: 'none', why: `stalled for ${humanDuration(now - stalledSince)} of ${humanDuration(grace)}` };
     const reason = `stalled: no new step for ${humanDuration(quiet)} (${lastSeen}); remediation ${a.stallAction ?? input.settings.stallAction}`;
     const fields: JobField[] = [[F.evidence, code(`progress heartbeat: ${lastSeen}, quiet ${humanDuration(quiet)}`)]];
     const budget = a.retries ?? input.settings.retries;
     if ((a.stallAction ?? input.settings.stallAction) !== 'fail') {
-      if (input.retriesUsed < budget) return { kind: 'end', state: 'timed_out', failureClass: 'unknown', reason: `${reason} (retry ${input.retriesUsed + 1} of ${budget})`, step, metrics: {}, fields, stopFirst: true, retry: true, stall: true };
-      if (budget > 0) return { kind: 'end', state: 'retry_exhausted', failureClass: 'unknown', reason: `${reason} (retry budget of ${budget} spent)`, step, metrics: {}, fields, stopFirst: true, retry: false, stall: true };
+      if (input.retriesUsed < budget)
+        return {
+          kind: 'end',
+          state: 'timed_out',
+          failureClass: 'unknown',
+          reason: `${reason} (retry ${input.retriesUsed + 1} of ${budget})`,
+          step,
+          metrics: {},
+          fields,
+          stopFirst: true,
+          retry: true,
+          stall: true,
+        };
+      if (budget > 0)
+        return {
+          kind: 'end',
+          state: 'retry_exhausted',
+          failureClass: 'unknown',
+          reason: `${reason} (retry budget of ${budget} spent)`,
+          step,
+          metrics: {},
+          fields,
+          stopFirst: true,
+          retry: false,
+          stall: true,
+        };
     }
-    return { kind: 'end', state: 'timed_out', failureClass: 'unknown', reason, step, metrics: {}, fields, stopFirst: true, retry: false, stall: true };
+    return {
+      kind: 'end',
+      state: 'timed_out',
+      failureClass: 'unknown',
+      reason,
+      step,
+      metrics: {},
+      fields,
+      stopFirst: true,
+      retry: false,
+      stall: true,
+    };
   }
   if (input.state === 'stalled') {
-    return { kind: 'update', state: 'running', step, metrics, message: `progress resumed (step ${step ?? '?'})`, fields: [...stepFields(), [F.stalledSince, '']] };
+    return {
+      kind: 'update',
+      state: 'running',
+      step,
+      metrics,
+      message: `progress resumed (step ${step ?? '?'})`,
+      fields: [...stepFields(), [F.stalledSince, '']],
+    };
   }
   if (step !== undefined && step !== a.lastStep) {
     const sinceRecorded = now - (ms(a.lastStepAt) ?? startMs);
@@ -272,8 +431,17 @@ export const RESTARTS_FIELD = 'scheduler_restarts';
 function requeued(input: DecideInput, obs: JobObservation): Decision | undefined {
   const recorded = Number((input.attempt.fields[RESTARTS_FIELD] ?? '0').trim()) || 0;
   if (obs.restarts === undefined || obs.restarts <= recorded) return undefined;
-  const cls: FailureClass = /PREEMPT/i.test(input.tail) ? 'preemption' : /NODE FAILURE|NODE_FAIL/i.test(`${input.tail} ${obs.reason ?? ''}`) ? 'node_failure' : 'unknown';
-  return { kind: 'requeue', restarts: obs.restarts, failureClass: cls, reason: `the scheduler requeued job ${obs.jobId} (restart ${obs.restarts}); cause ${cls === 'unknown' ? 'not reported' : cls}; evidence: ${obs.evidence}` };
+  const cls: FailureClass = /PREEMPT/i.test(input.tail)
+    ? 'preemption'
+    : /NODE FAILURE|NODE_FAIL/i.test(`${input.tail} ${obs.reason ?? ''}`)
+      ? 'node_failure'
+      : 'unknown';
+  return {
+    kind: 'requeue',
+    restarts: obs.restarts,
+    failureClass: cls,
+    reason: `the scheduler requeued job ${obs.jobId} (restart ${obs.restarts}); cause ${cls === 'unknown' ? 'not reported' : cls}; evidence: ${obs.evidence}`,
+  };
 }
 
 export function decide(input: DecideInput): Decision {

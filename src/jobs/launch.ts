@@ -19,7 +19,13 @@ import type { Executor, JobHandle, JobSpec } from '../executors/types.js';
 import { clusterProfile, resourceRequest, type ResourceFlags } from '../executors/registry.js';
 import type { JobField, JobOpResult } from '../ledger/ops/jobs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
-import { ledgerExcludes, runPreflight, snapshotConfig, type PreflightMemo, type PreflightReason } from '../preflight/index.js';
+import {
+  ledgerExcludes,
+  runPreflight,
+  snapshotConfig,
+  type PreflightMemo,
+  type PreflightReason,
+} from '../preflight/index.js';
 import { humanDate, isoSeconds } from '../core/time.js';
 import { code, F, idempotencyKey, latestAttempt } from './attempt.js';
 import type { SuperviseContext } from './context.js';
@@ -46,7 +52,8 @@ export interface LaunchOutcome {
 export function readRunDoc(ctx: SuperviseContext, runId: string): RunLogDoc {
   const rel = `${ctx.ledger.config.runs_dir}/${runId}.md`;
   const text = readInside(ctx.ledger.root, rel);
-  if (text === null) throw notFound('RUN_NOT_FOUND', `no run log at ${rel}`, 'see `runlog list` for the runs in this ledger');
+  if (text === null)
+    throw notFound('RUN_NOT_FOUND', `no run log at ${rel}`, 'see `runlog list` for the runs in this ledger');
   return new RunLogDoc(text, rel);
 }
 
@@ -67,11 +74,18 @@ function outputDirReason(ctx: SuperviseContext, key: string, outputDir: string):
     } catch {
       return undefined;
     }
-    if (st.isSymbolicLink()) return { rule: 'target', message: `${dir} is a symbolic link; an attempt's output directory must be a real, new directory` };
+    if (st.isSymbolicLink())
+      return {
+        rule: 'target',
+        message: `${dir} is a symbolic link; an attempt's output directory must be a real, new directory`,
+      };
   }
   const entries = readdirSync(outputDir);
   if (entries.length > 0 && loadPlan(ctx.state, key)?.preflightPassedAt === undefined) {
-    return { rule: 'target', message: `output directory ${outputDir} already exists and holds files this machine did not write (${entries.slice(0, 3).join(', ')}); an attempt needs a new one` };
+    return {
+      rule: 'target',
+      message: `output directory ${outputDir} already exists and holds files this machine did not write (${entries.slice(0, 3).join(', ')}); an attempt needs a new one`,
+    };
   }
   return undefined;
 }
@@ -83,7 +97,11 @@ function outputDirReason(ctx: SuperviseContext, key: string, outputDir: string):
  */
 export function noteRecordedCommand(ctx: SuperviseContext, runId: string, key: string): void {
   const plan = loadPlan(ctx.state, key);
-  if (plan) savePlan(ctx.state, key, { ...plan, commandHash: commandHash(latestAttempt(readRunDoc(ctx, runId))?.fields['command']) });
+  if (plan)
+    savePlan(ctx.state, key, {
+      ...plan,
+      commandHash: commandHash(latestAttempt(readRunDoc(ctx, runId))?.fields['command']),
+    });
 }
 
 /**
@@ -109,15 +127,21 @@ function jobSpecFor(ctx: SuperviseContext, runId: string, attempt: number, plan:
 }
 
 function jobEnv(spec: Pick<JobSpec, 'runId' | 'attempt' | 'outputDir'>, plan: LaunchPlan): Record<string, string> {
-  const env: Record<string, string> = { RUNLOG_RUN_ID: spec.runId, RUNLOG_ATTEMPT: String(spec.attempt), RUNLOG_OUTPUT_DIR: spec.outputDir };
+  const env: Record<string, string> = {
+    RUNLOG_RUN_ID: spec.runId,
+    RUNLOG_ATTEMPT: String(spec.attempt),
+    RUNLOG_OUTPUT_DIR: spec.outputDir,
+  };
   const init = plan.initFrom ? (isAbsolute(plan.initFrom) ? plan.initFrom : join(plan.cwd, plan.initFrom)) : undefined;
   if (init) Object.assign(env, { RUNLOG_INIT_FROM: init, RUNLOG_RESUME_FROM: init });
-  if (plan.campaign) Object.assign(env, { RUNLOG_CAMPAIGN: plan.campaign.id, RUNLOG_CAMPAIGN_ENTRY: plan.campaign.entry });
+  if (plan.campaign)
+    Object.assign(env, { RUNLOG_CAMPAIGN: plan.campaign.id, RUNLOG_CAMPAIGN_ENTRY: plan.campaign.entry });
   return env;
 }
 
 /** Where an attempt's dirs live: the plan's pinned root (a hero run's), else jobs.output_root. */
-export const outputRootOf = (ctx: SuperviseContext, plan: Pick<LaunchPlan, 'outputRoot'>) => plan.outputRoot ?? ctx.settings.outputRoot;
+export const outputRootOf = (ctx: SuperviseContext, plan: Pick<LaunchPlan, 'outputRoot'>) =>
+  plan.outputRoot ?? ctx.settings.outputRoot;
 
 /** The output root relative to the ledger, when it lives inside it (then .gitignore must list it). */
 function ignoredRoot(ctx: SuperviseContext, root: string): string | undefined {
@@ -172,7 +196,9 @@ export { newPreflightMemo } from '../preflight/index.js';
 
 /** Where an attempt's outputs go: a campaign entry's own tree, else the run's (under its pinned root, if any). */
 export function outputDirFor(ctx: SuperviseContext, runId: string, attempt: number, plan: LaunchPlan): string {
-  return plan.campaign ? entryOutputDir(ctx.settings.outputRoot, plan.campaign.id, plan.campaign.entry, attempt) : attemptDir(outputRootOf(ctx, plan), runId, attempt);
+  return plan.campaign
+    ? entryOutputDir(ctx.settings.outputRoot, plan.campaign.id, plan.campaign.entry, attempt)
+    : attemptDir(outputRootOf(ctx, plan), runId, attempt);
 }
 
 /** A request's Config values that replace the recorded ones for this check (`--script`, `--config`). */
@@ -207,7 +233,7 @@ export async function preflightAttempt(
   const pre = await runPreflight({
     spec,
     executor,
-    target: plan.executor === 'local' ? hostname() : plan.host ?? plan.cluster ?? plan.executor,
+    target: plan.executor === 'local' ? hostname() : (plan.host ?? plan.cluster ?? plan.executor),
     runType: doc.view.runType,
     subtype: doc.view.subtype,
     declaredScript: opts.declared?.script ?? doc.view.config['script'],
@@ -232,21 +258,38 @@ export async function preflightAttempt(
  * preflight's verdict as an operation to commit. A validating attempt whose
  * job was never recorded is adopted: no preflight, no new intent.
  */
-export async function prepareAttempt(ctx: SuperviseContext, runId: string, plan: LaunchPlan, opts: { memo?: PreflightMemo } = {}): Promise<PreparedAttempt> {
+export async function prepareAttempt(
+  ctx: SuperviseContext,
+  runId: string,
+  plan: LaunchPlan,
+  opts: { memo?: PreflightMemo } = {},
+): Promise<PreparedAttempt> {
   const doc = readRunDoc(ctx, runId);
   const from = doc.view.state;
   const latest = latestAttempt(doc);
   const attempt = latest?.idempotencyKey ? latest.attempt : doc.view.attempt;
   const key = idempotencyKey(runId, attempt);
   if (latest?.idempotencyKey !== undefined && latest.idempotencyKey !== key) {
-    throw failed('ATTEMPT_MISMATCH', `${runId}'s latest Job block is attempt ${latest.idempotencyKey}, not ${key}`, 'fix the Job block by hand or start a new attempt with `runlog retry`');
+    throw failed(
+      'ATTEMPT_MISMATCH',
+      `${runId}'s latest Job block is attempt ${latest.idempotencyKey}, not ${key}`,
+      'fix the Job block by hand or start a new attempt with `runlog retry`',
+    );
   }
   const adopting = from === 'validating' && latest?.jobId === undefined;
   if (adopting && loadPlan(ctx.state, key)?.preflightPassedAt === undefined) {
-    throw failed('JOB_NOT_LOCAL', `${runId} is validating attempt ${key}, but its preflight did not pass on this machine`, `it is being launched elsewhere; if it is not, start a new attempt here: runlog retry ${runId} -- <command...>`);
+    throw failed(
+      'JOB_NOT_LOCAL',
+      `${runId} is validating attempt ${key}, but its preflight did not pass on this machine`,
+      `it is being launched elsewhere; if it is not, start a new attempt here: runlog retry ${runId} -- <command...>`,
+    );
   }
   if (from !== 'pending' && !adopting) {
-    throw failed('RUN_NOT_PENDING', `${runId} is ${from}; only a pending attempt can be launched`, `see \`runlog show ${runId}\`; use \`runlog retry\` or \`runlog restart\` for a new attempt`);
+    throw failed(
+      'RUN_NOT_PENDING',
+      `${runId} is ${from}; only a pending attempt can be launched`,
+      `see \`runlog show ${runId}\`; use \`runlog retry\` or \`runlog restart\` for a new attempt`,
+    );
   }
   const checked = adopting ? null : await preflightAttempt(ctx, doc, runId, plan, attempt, { memo: opts.memo });
   const spec: JobSpec = checked?.spec ?? jobSpecFor(ctx, runId, attempt, plan);
@@ -264,9 +307,13 @@ export async function prepareAttempt(ctx: SuperviseContext, runId: string, plan:
         pre.facts.patchPath = join(outputDir, 'dirty.patch');
         writeFileSync(pre.facts.patchPath, pre.patch, { mode: 0o600 });
       }
-      if (spec.source) spec.source = { ...spec.source, patchPath: pre.facts.patchPath, configSnapshot: pre.facts.configSnapshot };
+      if (spec.source)
+        spec.source = { ...spec.source, patchPath: pre.facts.patchPath, configSnapshot: pre.facts.configSnapshot };
     } catch (err) {
-      pre.reasons.push({ rule: 'target', message: `output directory ${outputDir} cannot be written: ${(err as Error).message}` });
+      pre.reasons.push({
+        rule: 'target',
+        message: `output directory ${outputDir} cannot be written: ${(err as Error).message}`,
+      });
       pre.ok = false;
     }
   }
@@ -282,14 +329,42 @@ export async function prepareAttempt(ctx: SuperviseContext, runId: string, plan:
   });
   if (!pre.ok) {
     const reasons = pre.reasons.map((r) => `[${r.rule}] ${r.message}`);
-    return { ...base, rejected: pre.reasons, op: { kind: 'job-reject', run: runId, args: { run: runId, key, at: at.toISOString(), reasons, fields } } };
+    return {
+      ...base,
+      rejected: pre.reasons,
+      op: { kind: 'job-reject', run: runId, args: { run: runId, key, at: at.toISOString(), reasons, fields } },
+    };
   }
-  return { ...base, op: { kind: 'job-intent', run: runId, args: { run: runId, key, attempt, at: at.toISOString(), fields, ignore: ignoredRoot(ctx, outputRootOf(ctx, plan)) } } };
+  return {
+    ...base,
+    op: {
+      kind: 'job-intent',
+      run: runId,
+      args: {
+        run: runId,
+        key,
+        attempt,
+        at: at.toISOString(),
+        fields,
+        ignore: ignoredRoot(ctx, outputRootOf(ctx, plan)),
+      },
+    },
+  };
 }
 
 /** The executor refused the job at submit: recorded as a rejection. */
 export function refusedOp(p: PreparedAttempt, message: string, at: Date): Omit<Operation, 'v'> {
-  return { kind: 'job-reject', run: p.runId, args: { run: p.runId, key: p.key, at: at.toISOString(), reasons: [`[target] the executor refused the job: ${message}`], fields: [] } };
+  return {
+    kind: 'job-reject',
+    run: p.runId,
+    args: {
+      run: p.runId,
+      key: p.key,
+      at: at.toISOString(),
+      reasons: [`[target] the executor refused the job: ${message}`],
+      fields: [],
+    },
+  };
 }
 
 /** The executor accepted the job: running (local, SSH) or queued (Slurm). */
@@ -314,7 +389,16 @@ export function launchOp(p: PreparedAttempt, handle: JobHandle, at: Date): Omit<
 
 export async function launchAttempt(ctx: SuperviseContext, runId: string, plan: LaunchPlan): Promise<LaunchOutcome> {
   const p = await prepareAttempt(ctx, runId, plan);
-  const outcome: LaunchOutcome = { id: runId, attempt: p.attempt, key: p.key, previousState: p.from, state: p.from, executor: plan.executor, outputDir: p.spec.outputDir, commits: [] };
+  const outcome: LaunchOutcome = {
+    id: runId,
+    attempt: p.attempt,
+    key: p.key,
+    previousState: p.from,
+    state: p.from,
+    executor: plan.executor,
+    outputDir: p.spec.outputDir,
+    commits: [],
+  };
   if (p.op) {
     const c = await ctx.commit<JobOpResult>(p.op);
     if (c.commit) outcome.commits.push(c.commit);
@@ -329,14 +413,22 @@ export async function launchAttempt(ctx: SuperviseContext, runId: string, plan: 
     const message = err instanceof Error ? err.message : String(err);
     const c = await ctx.commit<JobOpResult>(refusedOp(p, message, ctx.now()));
     if (c.commit) outcome.commits.push(c.commit);
-    if (err instanceof RunlogError && err.kind === 'rejected') throw rejection({ ...outcome, reasons: [{ rule: 'target', message }] });
+    if (err instanceof RunlogError && err.kind === 'rejected')
+      throw rejection({ ...outcome, reasons: [{ rule: 'target', message }] });
     throw err;
   }
   saveLaunch(ctx.state, p.key, handle);
   const op = launchOp(p, handle, ctx.now());
   const c = await ctx.commit<JobOpResult>(op);
   if (c.commit) outcome.commits.push(c.commit);
-  return { ...outcome, state: String(op.args['state']), jobId: handle.jobId, outputLog: handle.outputPath, host: handle.host, pid: handle.extra?.['pid'] };
+  return {
+    ...outcome,
+    state: String(op.args['state']),
+    jobId: handle.jobId,
+    outputLog: handle.outputPath,
+    host: handle.host,
+    pid: handle.extra?.['pid'],
+  };
 }
 
 function dirtyExcludes(ctx: SuperviseContext, cwd: string): string[] {
@@ -393,12 +485,18 @@ function initFromFor(doc: RunLogDoc, req: SubmitRequest): string | undefined {
  * a retry lands on the same machine: the one `--host` names, or the profile
  * placement picks (with the reasons, or why none fits).
  */
-async function sshTarget(ctx: SuperviseContext, req: SubmitRequest): Promise<Pick<LaunchPlan, 'host' | 'placement' | 'tags'>> {
+async function sshTarget(
+  ctx: SuperviseContext,
+  req: SubmitRequest,
+): Promise<Pick<LaunchPlan, 'host' | 'placement' | 'tags'>> {
   const tags = req.tags && req.tags.length > 0 ? req.tags : undefined;
   const { hostFor, hostProfiles } = await import('../config/hosts.js');
   if (req.host !== undefined) {
     const p = hostFor(ctx.ledger.config, req.host);
-    const how = p.destination === req.host && !hostProfiles(ctx.ledger.config).some((h) => h.name === req.host) ? 'ssh destination' : `hosts profile (ssh ${p.destination})`;
+    const how =
+      p.destination === req.host && !hostProfiles(ctx.ledger.config).some((h) => h.name === req.host)
+        ? 'ssh destination'
+        : `hosts profile (ssh ${p.destination})`;
     return { host: req.host, placement: `--host ${req.host}: ${how}`, tags };
   }
   const { placeRun } = await import('../executors/ssh/index.js');
@@ -435,15 +533,30 @@ export async function dryRunSubmit(ctx: SuperviseContext, req: SubmitRequest): P
   const plan = await planFor(ctx, doc, req);
   const attempt = doc.view.state === 'pending' ? doc.view.attempt : doc.view.attempt + 1;
   const c = await preflightAttempt(ctx, doc, req.run, plan, attempt, { declared: req.declared });
-  return { id: req.run, attempt, executor: plan.executor, outputDir: c.spec.outputDir, argv: plan.argv, ok: c.ok, reasons: c.reasons };
+  return {
+    id: req.run,
+    attempt,
+    executor: plan.executor,
+    outputDir: c.spec.outputDir,
+    argv: plan.argv,
+    ok: c.ok,
+    reasons: c.reasons,
+  };
 }
 
 async function planFor(ctx: SuperviseContext, doc: RunLogDoc, req: SubmitRequest): Promise<LaunchPlan> {
   const s = ctx.settings;
   const initFrom = initFromFor(doc, req);
-  const argv = req.argv && req.argv.length > 0 ? req.argv : argvForScript(req.declared?.script ?? doc.view.config['script'], req.run);
+  const argv =
+    req.argv && req.argv.length > 0
+      ? req.argv
+      : argvForScript(req.declared?.script ?? doc.view.config['script'], req.run);
   if (argv.some((a) => a.includes(INIT_FROM)) && !initFrom) {
-    throw usageError('MISSING_FLAG', `the command says ${INIT_FROM} but ${req.run} names no checkpoint to start from`, `resume from one first (\`runlog resume ${req.run} --from <checkpoint>\`) or pass --init-from <checkpoint>`);
+    throw usageError(
+      'MISSING_FLAG',
+      `the command says ${INIT_FROM} but ${req.run} names no checkpoint to start from`,
+      `resume from one first (\`runlog resume ${req.run} --from <checkpoint>\`) or pass --init-from <checkpoint>`,
+    );
   }
   return {
     schema: 1,
@@ -452,10 +565,14 @@ async function planFor(ctx: SuperviseContext, doc: RunLogDoc, req: SubmitRequest
     cluster: req.executor === 'slurm' ? clusterProfile(ctx.ledger.config, req.cluster).name : req.cluster,
     ...(req.executor === 'ssh' ? await sshTarget(ctx, req) : {}),
     // The job gets the checkpoint where its command asks for it (absolute), as well as in RUNLOG_INIT_FROM.
-    argv: initFrom ? argv.map((a) => a.split(INIT_FROM).join(isAbsolute(initFrom) ? initFrom : join(req.cwd, initFrom))) : argv,
+    argv: initFrom
+      ? argv.map((a) => a.split(INIT_FROM).join(isAbsolute(initFrom) ? initFrom : join(req.cwd, initFrom)))
+      : argv,
     cwd: req.cwd,
     ...(req.outputRoot ? { outputRoot: req.outputRoot } : {}),
-    resources: Object.fromEntries(Object.entries(req.resources).filter(([, v]) => v !== undefined)) as LaunchPlan['resources'],
+    resources: Object.fromEntries(
+      Object.entries(req.resources).filter(([, v]) => v !== undefined),
+    ) as LaunchPlan['resources'],
     initFrom,
     allowDirty: req.allowDirty,
     overridePolicy: req.overridePolicy,
@@ -468,7 +585,12 @@ async function planFor(ctx: SuperviseContext, doc: RunLogDoc, req: SubmitRequest
 }
 
 /** `--script` / `--config` that differ from the recorded request replace it, with a Status entry saying so. */
-export async function updateRequest(ctx: SuperviseContext, doc: RunLogDoc, runId: string, declared: Declared | undefined): Promise<boolean> {
+export async function updateRequest(
+  ctx: SuperviseContext,
+  doc: RunLogDoc,
+  runId: string,
+  declared: Declared | undefined,
+): Promise<boolean> {
   const changes: [string, string | undefined, string][] = [];
   for (const key of ['script', 'config'] as const) {
     const value = declared?.[key];

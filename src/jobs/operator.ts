@@ -24,13 +24,23 @@ export interface OperatorResult {
 }
 
 /** Stop the live job (SIGTERM, then SIGKILL after the grace) and record the run canceled. */
-export async function stopRun(ctx: SuperviseContext, id: string, reason: string, opts: { graceMs?: number } = {}): Promise<OperatorResult> {
+export async function stopRun(
+  ctx: SuperviseContext,
+  id: string,
+  reason: string,
+  opts: { graceMs?: number } = {},
+): Promise<OperatorResult> {
   const doc = readRunDoc(ctx, id);
   const before = doc.view.state;
-  if (TERMINAL.has(before)) throw failed('RUN_ENDED', `${id} is already ${before}`, 'nothing to stop; `runlog retry` starts a new attempt');
+  if (TERMINAL.has(before))
+    throw failed('RUN_ENDED', `${id} is already ${before}`, 'nothing to stop; `runlog retry` starts a new attempt');
   const a = latestAttempt(doc);
   if (!a?.idempotencyKey) {
-    throw failed('NOT_LAUNCHED', `${id} has no launched attempt to stop`, `record a cancel instead: runlog cancel ${id} --reason "<why>"`);
+    throw failed(
+      'NOT_LAUNCHED',
+      `${id} has no launched attempt to stop`,
+      `record a cancel instead: runlog cancel ${id} --reason "<why>"`,
+    );
   }
   const job = jobOfAttempt(ctx.state, a);
   if (job === 'foreign') throw notLocal(id, a);
@@ -45,7 +55,16 @@ export async function stopRun(ctx: SuperviseContext, id: string, reason: string,
   const c = await ctx.commit<JobOpResult>({
     kind: 'job-end',
     run: id,
-    args: { run: id, key: a.idempotencyKey, at: ctx.now().toISOString(), state: 'canceled', failureClass: 'cancelled', reason: `stopped by operator: ${reason}`, metrics: {}, fields: [[F.evidence, code(evidence)]] },
+    args: {
+      run: id,
+      key: a.idempotencyKey,
+      at: ctx.now().toISOString(),
+      state: 'canceled',
+      failureClass: 'cancelled',
+      reason: `stopped by operator: ${reason}`,
+      metrics: {},
+      fields: [[F.evidence, code(evidence)]],
+    },
   });
   const after = 'state' in c.result ? c.result.state : readRunDoc(ctx, id).view.state;
   return {
@@ -74,15 +93,31 @@ export async function stopRun(ctx: SuperviseContext, id: string, reason: string,
 export async function retryRun(
   ctx: SuperviseContext,
   id: string,
-  opts: { argv?: string[]; declared?: Declared; action?: 'retry' | 'restart'; priorJobIds?: string[]; priorCommits?: string[]; before?: string } = {},
+  opts: {
+    argv?: string[];
+    declared?: Declared;
+    action?: 'retry' | 'restart';
+    priorJobIds?: string[];
+    priorCommits?: string[];
+    before?: string;
+  } = {},
 ): Promise<OperatorResult> {
   let doc = readRunDoc(ctx, id);
   const before = opts.before ?? doc.view.state;
   const state = doc.view.state;
   if (!TERMINAL.has(state)) {
-    throw failed('RUN_ACTIVE', `${id} is ${state}; retry starts a new attempt of an ended run`, `use \`runlog restart ${id}\` to stop it and start again`);
+    throw failed(
+      'RUN_ACTIVE',
+      `${id} is ${state}; retry starts a new attempt of an ended run`,
+      `use \`runlog restart ${id}\` to stop it and start again`,
+    );
   }
-  if (state === 'completed') throw failed('RUN_COMPLETED', `${id} completed; a retry would run it again`, `train further with \`runlog resume ${id} --from <checkpoint>\`, or record a new run with \`runlog new\``);
+  if (state === 'completed')
+    throw failed(
+      'RUN_COMPLETED',
+      `${id} completed; a retry would run it again`,
+      `train further with \`runlog resume ${id} --from <checkpoint>\`, or record a new run with \`runlog new\``,
+    );
   const prev = latestAttempt(doc);
   const record = prev?.idempotencyKey ? loadPlan(ctx.state, prev.idempotencyKey) : undefined;
   const given = opts.argv && opts.argv.length > 0 ? opts.argv : undefined;
@@ -93,12 +128,25 @@ export async function retryRun(
         : record.commandHash !== commandHash(prev?.fields['command'])
           ? `the command in ${id}'s Job block is not the one this clone launched for ${prev?.idempotencyKey} (the run log was edited since)`
           : undefined;
-    if (why) throw usageError('RETRY_NEEDS_COMMAND', why, `give the command to run: runlog retry ${id} -- <command...>`);
+    if (why)
+      throw usageError('RETRY_NEEDS_COMMAND', why, `give the command to run: runlog retry ${id} -- <command...>`);
   }
   const s = ctx.settings;
   const base: LaunchPlan = record
     ? requestOf(record)
-    : { schema: 1, executor: prev?.executor ?? 'local', cluster: prev?.cluster, argv: given!, cwd: ctx.ledger.root, resources: {}, allowDirty: false, timeoutMs: prev?.timeoutMs ?? s.timeoutMs, heartbeatMs: prev?.heartbeatMs ?? s.heartbeatMs, retries: prev?.retries ?? s.retries, stallAction: prev?.stallAction ?? s.stallAction };
+    : {
+        schema: 1,
+        executor: prev?.executor ?? 'local',
+        cluster: prev?.cluster,
+        argv: given!,
+        cwd: ctx.ledger.root,
+        resources: {},
+        allowDirty: false,
+        timeoutMs: prev?.timeoutMs ?? s.timeoutMs,
+        heartbeatMs: prev?.heartbeatMs ?? s.heartbeatMs,
+        retries: prev?.retries ?? s.retries,
+        stallAction: prev?.stallAction ?? s.stallAction,
+      };
   const next: LaunchPlan = { ...base, argv: given ?? base.argv };
   const attempt = doc.view.attempt + 1;
   const start = ctx.commits.length;
@@ -106,12 +154,26 @@ export async function retryRun(
   const pre = await preflightAttempt(ctx, doc, id, next, attempt);
   if (!pre.ok) {
     const reasons = pre.reasons.map((r) => `[${r.rule}] ${r.message}`);
-    await ctx.commit({ kind: 'append', run: id, args: { run: id, message: `retry not launched, preflight refused it: ${reasons.join('; ')}`, metrics: {}, at: ctx.now().toISOString() } });
-    throw rejected('VALIDATION_FAILED', `${id} was not retried: ${reasons.join('; ')}`, 'fix every reason listed (`--script` / `--config` change the recorded request; `runlog submit <run> --dry-run` checks without writing), then retry again', {
-      id,
-      reasons: pre.reasons,
-      commit: ctx.commits.at(-1) ?? null,
+    await ctx.commit({
+      kind: 'append',
+      run: id,
+      args: {
+        run: id,
+        message: `retry not launched, preflight refused it: ${reasons.join('; ')}`,
+        metrics: {},
+        at: ctx.now().toISOString(),
+      },
     });
+    throw rejected(
+      'VALIDATION_FAILED',
+      `${id} was not retried: ${reasons.join('; ')}`,
+      'fix every reason listed (`--script` / `--config` change the recorded request; `runlog submit <run> --dry-run` checks without writing), then retry again',
+      {
+        id,
+        reasons: pre.reasons,
+        commit: ctx.commits.at(-1) ?? null,
+      },
+    );
   }
   const dir = outputDirFor(ctx, id, attempt, next);
   savePlan(ctx.state, idempotencyKey(id, attempt), next);
@@ -159,10 +221,22 @@ export async function retryRun(
 }
 
 /** Stop the live attempt (when there is one), then retry. */
-export async function restartRun(ctx: SuperviseContext, id: string, reason: string, opts: { argv?: string[]; declared?: Declared; graceMs?: number } = {}): Promise<OperatorResult> {
+export async function restartRun(
+  ctx: SuperviseContext,
+  id: string,
+  reason: string,
+  opts: { argv?: string[]; declared?: Declared; graceMs?: number } = {},
+): Promise<OperatorResult> {
   const doc = readRunDoc(ctx, id);
   const before = doc.view.state;
   let stopped: OperatorResult | undefined;
   if (!TERMINAL.has(before)) stopped = await stopRun(ctx, id, `restart: ${reason}`, opts);
-  return retryRun(ctx, id, { argv: opts.argv, declared: opts.declared, action: 'restart', before, priorJobIds: stopped?.jobIds, priorCommits: stopped?.commits });
+  return retryRun(ctx, id, {
+    argv: opts.argv,
+    declared: opts.declared,
+    action: 'restart',
+    before,
+    priorJobIds: stopped?.jobIds,
+    priorCommits: stopped?.commits,
+  });
 }

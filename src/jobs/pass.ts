@@ -12,12 +12,27 @@ import { TERMINAL, type RunState } from '../core/lifecycle.js';
 import type { JobOpResult } from '../ledger/ops/jobs.js';
 import { listRunFiles, type RunFile } from '../ledger/read/runs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
-import { compileProgressPatterns, latestProgress, type CompiledProgressPattern, type ProgressSummary } from '../signals/progress.js';
+import {
+  compileProgressPatterns,
+  latestProgress,
+  type CompiledProgressPattern,
+  type ProgressSummary,
+} from '../signals/progress.js';
 import { backoffMs } from '../core/backoff.js';
 import { monitorClocks } from '../executors/slurm/config.js';
 import { readRegularTail } from '../core/confined-fs.js';
 import { scrubberFor } from '../core/scrub/scrub.js';
-import { argvField, clock, code, commandArgv, F, humanDuration, idempotencyKey, latestAttempt, type AttemptRecord } from './attempt.js';
+import {
+  argvField,
+  clock,
+  code,
+  commandArgv,
+  F,
+  humanDuration,
+  idempotencyKey,
+  latestAttempt,
+  type AttemptRecord,
+} from './attempt.js';
 import type { SuperviseContext } from './context.js';
 import { decide, RESTARTS_FIELD, type Decision, type ProgressMemo } from './decide.js';
 import { launchAttempt } from './launch.js';
@@ -96,7 +111,9 @@ function stateByHead(abs: string): string | undefined {
 export const INFRA_CLASSES: ReadonlySet<string> = new Set(['preemption', 'node_failure']);
 
 function supervisorRetries(doc: RunLogDoc): string[] {
-  return doc.view.jobs.filter((j) => (j.fields['scheduled_by'] ?? '').replace(/`/g, '') === 'supervisor').map((j) => (j.fields['retry_after'] ?? '').replace(/`/g, ''));
+  return doc.view.jobs
+    .filter((j) => (j.fields['scheduled_by'] ?? '').replace(/`/g, '') === 'supervisor')
+    .map((j) => (j.fields['retry_after'] ?? '').replace(/`/g, ''));
 }
 
 /** Retries the supervisor scheduled for this run's own failures; operator retries and infrastructure retries do not count. */
@@ -154,14 +171,24 @@ function tailOf(path: string): { text: string; mtimeMs?: number } {
 export async function pollPass(ctx: SuperviseContext, opts: PassOptions = {}): Promise<PassReport> {
   const started = Date.now();
   const now = ctx.now();
-  const report: PassReport = { at: now.toISOString(), runs: 0, executorQueries: 0, transportErrors: [], changes: [], durationMs: 0 };
+  const report: PassReport = {
+    at: now.toISOString(),
+    runs: 0,
+    executorQueries: 0,
+    transportErrors: [],
+    changes: [],
+    durationMs: 0,
+  };
   const note = (c: PassChange) => {
     report.changes.push(c);
     opts.onChange?.(c);
   };
   const only = opts.runs ? new Set(opts.runs) : undefined;
   // Compiled first: a bad configured pattern fails the pass before it writes anything.
-  const reading: OutputReading = { patterns: compileProgressPatterns(ctx.settings.progressPatterns as never), scrubber: scrubberFor(ctx.ledger.config.scrub.rules) };
+  const reading: OutputReading = {
+    patterns: compileProgressPatterns(ctx.settings.progressPatterns as never),
+    scrubber: scrubberFor(ctx.ledger.config.scrub.rules),
+  };
 
   const { watched, launches, cutOff } = collectRuns(ctx, only, now, report);
   const { observations, clocks } = await pollGroups(ctx, watched, opts.monitor, now, report, note);
@@ -198,7 +225,12 @@ interface DueLaunch {
  * through its wave, `cutOff`). Terminal runs are skipped from their front
  * matter without parsing.
  */
-function collectRuns(ctx: SuperviseContext, only: Set<string> | undefined, now: Date, report: PassReport): { watched: Watched[]; launches: DueLaunch[]; cutOff: string[] } {
+function collectRuns(
+  ctx: SuperviseContext,
+  only: Set<string> | undefined,
+  now: Date,
+  report: PassReport,
+): { watched: Watched[]; launches: DueLaunch[]; cutOff: string[] } {
   const watched: Watched[] = [];
   const launches: DueLaunch[] = [];
   const cutOff: string[] = [];
@@ -244,7 +276,14 @@ function collectRuns(ctx: SuperviseContext, only: Set<string> | undefined, now: 
  * SSH per host), all groups at once; transport errors become monitor
  * entries, never state changes.
  */
-async function pollGroups(ctx: SuperviseContext, watched: Watched[], monitor: Map<string, MonitorMemo> | undefined, now: Date, report: PassReport, note: (c: PassChange) => void) {
+async function pollGroups(
+  ctx: SuperviseContext,
+  watched: Watched[],
+  monitor: Map<string, MonitorMemo> | undefined,
+  now: Date,
+  report: PassReport,
+  note: (c: PassChange) => void,
+) {
   const observations = new Map<Watched, JobObservation | undefined>();
   const groups = new Map<string, Watched[]>();
   for (const w of watched) {
@@ -270,7 +309,17 @@ async function pollGroups(ctx: SuperviseContext, watched: Watched[], monitor: Ma
     report.executorQueries += result.calls;
     if (result.transportError) report.transportErrors.push(`${executor.name}: ${result.transportError}`);
     for (const m of members) observations.set(m, result.transportError ? undefined : result.jobs.get(m.handle.jobId));
-    monitorNotes.push(...monitorChanges(monitor, group, members, now.getTime(), groupClocks.staleAfterMs, executor.name, result.transportError));
+    monitorNotes.push(
+      ...monitorChanges(
+        monitor,
+        group,
+        members,
+        now.getTime(),
+        groupClocks.staleAfterMs,
+        executor.name,
+        result.transportError,
+      ),
+    );
   }
   for (const { w, message } of monitorNotes) {
     await act(ctx, w, { kind: 'update', metrics: {}, message, fields: [] }, note);
@@ -324,14 +373,24 @@ async function decideWatched(
  * `staleAfterMs` each affected run gets one `monitor stale` entry, and one
  * `monitor back` entry when the executor answers again.
  */
-function monitorChanges(monitor: Map<string, MonitorMemo> | undefined, group: string, members: Watched[], now: number, staleAfterMs: number, executor: string, error: string | undefined): { w: Watched; message: string }[] {
+function monitorChanges(
+  monitor: Map<string, MonitorMemo> | undefined,
+  group: string,
+  members: Watched[],
+  now: number,
+  staleAfterMs: number,
+  executor: string,
+  error: string | undefined,
+): { w: Watched; message: string }[] {
   if (!monitor) return [];
   const memo = monitor.get(group);
   if (error === undefined) {
     if (!memo) return [];
     monitor.delete(group);
     const after = humanDuration(now - memo.since);
-    return members.filter((m) => memo.flagged.has(m.attempt.idempotencyKey!)).map((w) => ({ w, message: `monitor back: ${executor} answered again after ${after} unreachable` }));
+    return members
+      .filter((m) => memo.flagged.has(m.attempt.idempotencyKey!))
+      .map((w) => ({ w, message: `monitor back: ${executor} answered again after ${after} unreachable` }));
   }
   const current = memo ?? { since: now, error, flagged: new Set<string>() };
   current.error = error;
@@ -343,7 +402,10 @@ function monitorChanges(monitor: Map<string, MonitorMemo> | undefined, group: st
     if (current.flagged.has(key)) continue;
     current.flagged.add(key);
     const since = new Date(current.since).toISOString();
-    out.push({ w, message: `monitor stale: ${executor} unreachable for ${humanDuration(now - current.since)} (since ${since}); the job's state is unknown, not changed; last error: ${error}` });
+    out.push({
+      w,
+      message: `monitor stale: ${executor} unreachable for ${humanDuration(now - current.since)} (since ${since}); the job's state is unknown, not changed; last error: ${error}`,
+    });
   }
   return out;
 }
@@ -395,8 +457,30 @@ async function act(ctx: SuperviseContext, w: Watched, d: Decision, note: (c: Pas
   if (d.kind === 'none') return;
   try {
     if (d.kind === 'update') {
-      const c = await ctx.commit<JobOpResult>({ kind: 'job-update', run: id, args: { run: id, key, at, state: d.state, step: d.step, metrics: d.metrics, message: d.message, fields: d.fields } });
-      note({ id, attempt: w.attempt.attempt, from, to: d.state ?? from, action: d.state && d.state !== from ? 'state' : 'progress', message: d.message, jobId: w.handle.jobId, commit: c.commit });
+      const c = await ctx.commit<JobOpResult>({
+        kind: 'job-update',
+        run: id,
+        args: {
+          run: id,
+          key,
+          at,
+          state: d.state,
+          step: d.step,
+          metrics: d.metrics,
+          message: d.message,
+          fields: d.fields,
+        },
+      });
+      note({
+        id,
+        attempt: w.attempt.attempt,
+        from,
+        to: d.state ?? from,
+        action: d.state && d.state !== from ? 'state' : 'progress',
+        message: d.message,
+        jobId: w.handle.jobId,
+        commit: c.commit,
+      });
       return;
     }
     if (d.kind === 'requeue') {
@@ -406,7 +490,16 @@ async function act(ctx: SuperviseContext, w: Watched, d: Decision, note: (c: Pas
       const plan = loadPlan(ctx.state, key);
       if (plan) savePlan(ctx.state, args.nextKey, plan);
       const c = await ctx.commit<JobOpResult>({ kind: 'job-requeue', run: id, args });
-      note({ id, attempt: w.attempt.attempt + 1, from, to: 'queued', action: 'state', message: d.reason, jobId: w.handle.jobId, commit: c.commit });
+      note({
+        id,
+        attempt: w.attempt.attempt + 1,
+        from,
+        to: 'queued',
+        action: 'state',
+        message: d.reason,
+        jobId: w.handle.jobId,
+        commit: c.commit,
+      });
       return;
     }
     if (d.stopFirst) {
@@ -416,22 +509,71 @@ async function act(ctx: SuperviseContext, w: Watched, d: Decision, note: (c: Pas
     const plan = planOf(ctx, w);
     let retry: { key: string; label: string; notBefore: string; fields: [string, string][] } | undefined;
     if (d.retry && plan) retry = await scheduleRetry(ctx, w, d, plan);
-    const results = d.state === 'completed' && plan?.campaign?.wandbStrict ? gateResult(ctx, w, plan, d.endedAt ?? at) : undefined;
+    const results =
+      d.state === 'completed' && plan?.campaign?.wandbStrict ? gateResult(ctx, w, plan, d.endedAt ?? at) : undefined;
     const endAt = d.endedAt && !Number.isNaN(Date.parse(d.endedAt)) ? new Date(d.endedAt).toISOString() : at;
     // A completion commits the run's chart; its output-log readings travel in the operation (replay has no logs).
-    const readings = d.state === 'completed' ? (await import('../plot/output-logs.js')).chartReadings(ctx.ledger.root, ctx.ledger.config, w.file) : undefined;
+    const readings =
+      d.state === 'completed'
+        ? (await import('../plot/output-logs.js')).chartReadings(ctx.ledger.root, ctx.ledger.config, w.file)
+        : undefined;
     // What the job left behind: its newest complete checkpoint becomes the Results checkpoint.
-    const found = d.state === 'completed' && w.attempt.outputDir ? await (await import('../checkpoints/index.js')).newestComplete(w.attempt.outputDir) : null;
+    const found =
+      d.state === 'completed' && w.attempt.outputDir
+        ? await (await import('../checkpoints/index.js')).newestComplete(w.attempt.outputDir)
+        : null;
     const checkpoint = found ? { checkpoint: found.path, checkpointUnder: w.attempt.outputDir } : {};
     const c = await ctx.commit<JobOpResult>({
       kind: 'job-end',
       run: id,
-      args: { run: id, key, at: endAt, state: d.state, failureClass: d.failureClass, reason: d.reason, step: d.step, metrics: d.metrics, startMetrics: d.startMetrics, fields: d.fields, retry, readings, ...checkpoint, ...(results ? { results } : {}) },
+      args: {
+        run: id,
+        key,
+        at: endAt,
+        state: d.state,
+        failureClass: d.failureClass,
+        reason: d.reason,
+        step: d.step,
+        metrics: d.metrics,
+        startMetrics: d.startMetrics,
+        fields: d.fields,
+        retry,
+        readings,
+        ...checkpoint,
+        ...(results ? { results } : {}),
+      },
     });
-    note({ id, attempt: w.attempt.attempt, from, to: d.state, action: 'end', message: d.reason, jobId: w.handle.jobId, commit: c.commit });
-    if (retry) note({ id, attempt: w.attempt.attempt + 1, from: d.state, to: 'pending', action: 'retry_scheduled', message: `${retry.label} launches after ${retry.notBefore}`, commit: c.commit });
+    note({
+      id,
+      attempt: w.attempt.attempt,
+      from,
+      to: d.state,
+      action: 'end',
+      message: d.reason,
+      jobId: w.handle.jobId,
+      commit: c.commit,
+    });
+    if (retry)
+      note({
+        id,
+        attempt: w.attempt.attempt + 1,
+        from: d.state,
+        to: 'pending',
+        action: 'retry_scheduled',
+        message: `${retry.label} launches after ${retry.notBefore}`,
+        commit: c.commit,
+      });
   } catch (err) {
-    note({ id, attempt: w.attempt.attempt, from, to: from, action: 'error', message: err instanceof Error ? err.message : String(err), jobId: w.handle.jobId, commit: null });
+    note({
+      id,
+      attempt: w.attempt.attempt,
+      from,
+      to: from,
+      action: 'error',
+      message: err instanceof Error ? err.message : String(err),
+      jobId: w.handle.jobId,
+      commit: null,
+    });
   }
 }
 
@@ -457,14 +599,25 @@ async function newestCheckpoint(dir: string): Promise<string | undefined> {
  * failure). A stall with stall_action resume continues from the newest
  * complete checkpoint of the stalled attempt.
  */
-async function scheduleRetry(ctx: SuperviseContext, w: Watched, d: Extract<Decision, { kind: 'end' }>, plan: LaunchPlan): Promise<{ key: string; label: string; notBefore: string; fields: [string, string][] }> {
+async function scheduleRetry(
+  ctx: SuperviseContext,
+  w: Watched,
+  d: Extract<Decision, { kind: 'end' }>,
+  plan: LaunchPlan,
+): Promise<{ key: string; label: string; notBefore: string; fields: [string, string][] }> {
   const id = w.file.id;
   const next = w.doc.view.attempt + 1;
   const infra = INFRA_CLASSES.has(d.failureClass ?? '');
   const used = (infra ? infraRetriesUsed(w.doc) : retriesUsed(w.doc)) + 1;
-  const notBefore = new Date(ctx.now().getTime() + backoffMs(used, plan.backoffMs ?? ctx.settings.backoffBaseMs, plan.backoffMaxMs ?? ctx.settings.backoffMaxMs));
+  const notBefore = new Date(
+    ctx.now().getTime() +
+      backoffMs(used, plan.backoffMs ?? ctx.settings.backoffBaseMs, plan.backoffMaxMs ?? ctx.settings.backoffMaxMs),
+  );
   const dir = outputDirFor(ctx, id, next, plan);
-  const resumeFrom = d.stall && plan.stallAction === 'resume' ? await newestCheckpoint(outputDirFor(ctx, id, w.attempt.attempt, plan)) : undefined;
+  const resumeFrom =
+    d.stall && plan.stallAction === 'resume'
+      ? await newestCheckpoint(outputDirFor(ctx, id, w.attempt.attempt, plan))
+      : undefined;
   savePlan(ctx.state, idempotencyKey(id, next), { ...plan, initFrom: resumeFrom });
   const fields: [string, string][] = [
     ['scheduled_by', 'supervisor'],
@@ -478,26 +631,66 @@ async function scheduleRetry(ctx: SuperviseContext, w: Watched, d: Extract<Decis
     [F.stallAction, plan.stallAction],
   ];
   if (resumeFrom) fields.push(['resumed from', code(resumeFrom)]);
-  return { key: idempotencyKey(id, next), label: `${infra ? 'infra retry' : resumeFrom ? 'resume' : 'retry'} ${used}`, notBefore: notBefore.toISOString(), fields };
+  return {
+    key: idempotencyKey(id, next),
+    label: `${infra ? 'infra retry' : resumeFrom ? 'resume' : 'retry'} ${used}`,
+    notBefore: notBefore.toISOString(),
+    fields,
+  };
 }
 
 /** The strict W&B gate of a campaign entry that completed: recorded in Results. */
 function gateResult(ctx: SuperviseContext, w: Watched, plan: LaunchPlan, endedAt: string): [string, string][] {
-  const g = wandbGate(outputDirFor(ctx, w.file.id, w.attempt.attempt, plan), { heartbeatMs: plan.heartbeatMs, endedAtMs: Date.parse(endedAt), syncedUrl: w.doc.view.wandb?.['synced'] });
+  const g = wandbGate(outputDirFor(ctx, w.file.id, w.attempt.attempt, plan), {
+    heartbeatMs: plan.heartbeatMs,
+    endedAtMs: Date.parse(endedAt),
+    syncedUrl: w.doc.view.wandb?.['synced'],
+  });
   return [['wandb_gate', g.passed ? 'passed' : `failed (${g.reason})`]];
 }
 
-async function launchDue(ctx: SuperviseContext, id: string, attempt: AttemptRecord, adopting: boolean, note: (c: PassChange) => void): Promise<void> {
+async function launchDue(
+  ctx: SuperviseContext,
+  id: string,
+  attempt: AttemptRecord,
+  adopting: boolean,
+  note: (c: PassChange) => void,
+): Promise<void> {
   const from = adopting ? 'validating' : 'pending';
   const record = attempt.idempotencyKey ? loadPlan(ctx.state, attempt.idempotencyKey) : undefined;
   if (!record) {
-    note({ id, attempt: attempt.attempt, from, to: from, action: 'error', message: `this clone has no launch plan of ${attempt.idempotencyKey}; relaunch with \`runlog retry ${id} -- <command>\``, commit: null });
+    note({
+      id,
+      attempt: attempt.attempt,
+      from,
+      to: from,
+      action: 'error',
+      message: `this clone has no launch plan of ${attempt.idempotencyKey}; relaunch with \`runlog retry ${id} -- <command>\``,
+      commit: null,
+    });
     return;
   }
   try {
     const out = await launchAttempt(ctx, id, requestOf(record));
-    note({ id, attempt: out.attempt, from, to: out.state, action: 'launch', message: `${adopting ? 'adopted' : 'launched'} ${out.jobId ?? ''}`.trim(), jobId: out.jobId, commit: out.commits.at(-1) ?? null });
+    note({
+      id,
+      attempt: out.attempt,
+      from,
+      to: out.state,
+      action: 'launch',
+      message: `${adopting ? 'adopted' : 'launched'} ${out.jobId ?? ''}`.trim(),
+      jobId: out.jobId,
+      commit: out.commits.at(-1) ?? null,
+    });
   } catch (err) {
-    note({ id, attempt: attempt.attempt, from, to: 'validation_failed', action: 'error', message: err instanceof Error ? err.message : String(err), commit: ctx.commits.at(-1) ?? null });
+    note({
+      id,
+      attempt: attempt.attempt,
+      from,
+      to: 'validation_failed',
+      action: 'error',
+      message: err instanceof Error ? err.message : String(err),
+      commit: ctx.commits.at(-1) ?? null,
+    });
   }
 }

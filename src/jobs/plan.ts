@@ -84,7 +84,10 @@ export function requestOf(record: PlanRecord): LaunchPlan {
 }
 
 /** The hash a Job block's recorded command is compared by. */
-export const commandHash = (recorded: string | undefined) => createHash('sha256').update(recorded ?? '').digest('hex');
+export const commandHash = (recorded: string | undefined) =>
+  createHash('sha256')
+    .update(recorded ?? '')
+    .digest('hex');
 
 export function saveLaunch(state: LocalState, key: string, handle: JobHandle): void {
   state.write(key, 'launch', handle);
@@ -105,7 +108,11 @@ const INTERPRETERS: [RegExp, string][] = [
 /** `runlog submit <run>` with no command: run the script the run log declares. */
 export function argvForScript(script: string | undefined, runId: string): string[] {
   if (script === undefined || script === '' || script === 'n/a') {
-    throw usageError('NO_COMMAND', `${runId} declares no script and no command was given`, `pass the command after --, e.g. runlog submit ${runId} -- python train.py, or set --script on runlog new`);
+    throw usageError(
+      'NO_COMMAND',
+      `${runId} declares no script and no command was given`,
+      `pass the command after --, e.g. runlog submit ${runId} -- python train.py, or set --script on runlog new`,
+    );
   }
   const interpreter = INTERPRETERS.find(([re]) => re.test(script))?.[1];
   return interpreter ? [interpreter, script] : [script];
@@ -117,7 +124,10 @@ export function argvForScript(script: string | undefined, runId: string): string
  * a job this machine has no record of (launched elsewhere, or forged);
  * `none` when no job was started.
  */
-export function jobOfAttempt(state: LocalState, attempt: { idempotencyKey?: string; jobId?: string }): JobHandle | 'foreign' | 'none' {
+export function jobOfAttempt(
+  state: LocalState,
+  attempt: { idempotencyKey?: string; jobId?: string },
+): JobHandle | 'foreign' | 'none' {
   if (attempt.idempotencyKey === undefined) return attempt.jobId === undefined ? 'none' : 'foreign';
   const handle = launchedHere(state, attempt.idempotencyKey, attempt.jobId);
   if (handle) return handle;
@@ -125,7 +135,10 @@ export function jobOfAttempt(state: LocalState, attempt: { idempotencyKey?: stri
 }
 
 /** The error of an action on a job this machine did not launch. */
-export function notLocal(runId: string, attempt: { idempotencyKey?: string; jobId?: string; host?: string }): RunlogError {
+export function notLocal(
+  runId: string,
+  attempt: { idempotencyKey?: string; jobId?: string; host?: string },
+): RunlogError {
   return failed(
     'JOB_NOT_LOCAL',
     `${runId}'s job ${attempt.jobId ?? ''} (attempt ${attempt.idempotencyKey ?? '?'}) was not launched from this clone: there is no local record of it, so runlog will not signal or poll it`,

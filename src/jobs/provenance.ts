@@ -17,14 +17,21 @@ const VERSIONED = /^(?:python[\d.]*|node|ruby|julia|Rscript|perl|bash)$/;
 function versionOf(command: string, cwd: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(command, ['--version'], { cwd, timeout: 5000, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const line = `${stdout}\n${stderr}`.split('\n').map((l) => l.trim()).find(Boolean);
+      const line = `${stdout}\n${stderr}`
+        .split('\n')
+        .map((l) => l.trim())
+        .find(Boolean);
       resolve(err || !line ? undefined : line);
     });
   });
 }
 
 /** `runlog node v20.11.1; python3: Python 3.11.4`: runlog's runtime and the command's interpreter. */
-export async function runtimeVersions(argv: readonly string[], cwd: string, memo?: Map<string, Promise<string | undefined>>): Promise<string> {
+export async function runtimeVersions(
+  argv: readonly string[],
+  cwd: string,
+  memo?: Map<string, Promise<string | undefined>>,
+): Promise<string> {
   const parts = [`runlog node ${process.version}`];
   const command = argv[0];
   if (command !== undefined && VERSIONED.test(basename(command))) {
@@ -46,7 +53,19 @@ export function envField(env: NodeJS.ProcessEnv, allow: readonly string[]): stri
 const yesNo = (b: boolean | undefined) => (b ? 'yes' : 'no');
 
 /** The fields written before anything is started (also on a rejection). */
-export function planFields(plan: LaunchPlan, facts: PreflightFacts, extra: { attempt: number; outputDir: string; outputRoot?: string; dataset?: string; versions: string; env?: string; at: Date }): JobField[] {
+export function planFields(
+  plan: LaunchPlan,
+  facts: PreflightFacts,
+  extra: {
+    attempt: number;
+    outputDir: string;
+    outputRoot?: string;
+    dataset?: string;
+    versions: string;
+    env?: string;
+    at: Date;
+  },
+): JobField[] {
   const out: JobField[] = [
     [F.executor, plan.executor],
     [F.attempt, String(extra.attempt)],
@@ -77,7 +96,9 @@ export function planFields(plan: LaunchPlan, facts: PreflightFacts, extra: { att
   if (extra.dataset && extra.dataset !== 'n/a') out.push(['dataset', code(extra.dataset)]);
   if (facts.initFrom) out.push(['initialize_from', code(facts.initFrom)]);
   if (facts.initFromStep !== undefined) out.push(['init_from_step', String(facts.initFromStep)]);
-  const resources = Object.entries(plan.resources).map(([k, v]) => `${k}=${v}`).join(', ');
+  const resources = Object.entries(plan.resources)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   out.push(['resources', resources === '' ? 'none requested' : code(resources)]);
   if (facts.placement) out.push(['placement', facts.placement]);
   if (facts.policyOverride) out.push(['policy_override', facts.policyOverride]);

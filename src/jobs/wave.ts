@@ -28,7 +28,14 @@ import type { JobField, JobOpResult } from '../ledger/ops/jobs.js';
 import { RunLogDoc } from '../markdown/runlog.js';
 import { code, F, idempotencyKey, latestAttempt } from './attempt.js';
 import type { SuperviseContext } from './context.js';
-import { launchOp, newPreflightMemo, noteRecordedCommand, prepareAttempt, refusedOp, type PreparedAttempt } from './launch.js';
+import {
+  launchOp,
+  newPreflightMemo,
+  noteRecordedCommand,
+  prepareAttempt,
+  refusedOp,
+  type PreparedAttempt,
+} from './launch.js';
 import { jobOfAttempt, loadPlan, requestOf, saveLaunch, savePlan, type LaunchPlan } from './plan.js';
 import type { PassChange, PassReport } from './pass.js';
 
@@ -88,7 +95,8 @@ function resourcesOf(r: Record<string, string | number | boolean>): LaunchPlan['
   if (typeof r['cpus'] === 'number') out['cpus'] = r['cpus'];
   if (r['mem'] !== undefined) out['memMb'] = parseMemMb(String(r['mem']), 'resources.mem');
   if (typeof r['time'] === 'string') out['timeLimitSec'] = Math.ceil(parseDuration(r['time'], 'resources.time') / 1000);
-  for (const k of ['partition', 'gres', 'account', 'qos', 'constraint'] as const) if (typeof r[k] === 'string') out[k] = r[k];
+  for (const k of ['partition', 'gres', 'account', 'qos', 'constraint'] as const)
+    if (typeof r[k] === 'string') out[k] = r[k];
   if (typeof r['requeue'] === 'boolean') out['requeue'] = r['requeue'];
   return out;
 }
@@ -131,7 +139,10 @@ function dueEntries(ctx: SuperviseContext, local: LocalPlan, candidates: string[
   const now = ctx.now().getTime();
   for (const runId of candidates) {
     if (due.length >= limit) break;
-    const doc = new RunLogDoc(readFileSync(join(ctx.ledger.root, ctx.ledger.config.runs_dir, `${runId}.md`), 'utf8'), runId);
+    const doc = new RunLogDoc(
+      readFileSync(join(ctx.ledger.root, ctx.ledger.config.runs_dir, `${runId}.md`), 'utf8'),
+      runId,
+    );
     if (doc.errors.length > 0 || doc.view.state !== 'pending') continue;
     const a = latestAttempt(doc);
     // A scheduled attempt (retry, resume) waits out its backoff; a first attempt is due at once.
@@ -152,14 +163,37 @@ async function campaignStep(ctx: SuperviseContext, local: LocalPlan, note: (c: P
   const heads = campaignHeads(ctx, id);
   const order = new Map(local.manifest.entries.map((e, i) => [e.name, i]));
   heads.sort((a, b) => (order.get(a.entry) ?? 1e9) - (order.get(b.entry) ?? 1e9));
-  const summaryText = readFileSync(join(ctx.ledger.root, campaignFile(ctx.ledger.config.runs_dir, id, SUMMARY_FILE)), 'utf8');
+  const summaryText = readFileSync(
+    join(ctx.ledger.root, campaignFile(ctx.ledger.config.runs_dir, id, SUMMARY_FILE)),
+    'utf8',
+  );
   const summary = parseSummary(summaryText);
-  const entries: EntryView[] = heads.filter((h) => order.has(h.entry)).map((h) => ({ runId: h.runId, entry: h.entry, state: h.state, failureClass: h.failureClass }));
-  const decision = planCampaign({ id, maxParallel: local.maxParallel, failFast: local.manifest.policy.fail_fast, halted: summary?.halted != null, acknowledged: summary?.acknowledged_failures ?? [], entries });
+  const entries: EntryView[] = heads
+    .filter((h) => order.has(h.entry))
+    .map((h) => ({ runId: h.runId, entry: h.entry, state: h.state, failureClass: h.failureClass }));
+  const decision = planCampaign({
+    id,
+    maxParallel: local.maxParallel,
+    failFast: local.manifest.policy.fail_fast,
+    halted: summary?.halted != null,
+    acknowledged: summary?.acknowledged_failures ?? [],
+    entries,
+  });
   const at = ctx.now().toISOString();
   if (decision.kind === 'halt') {
-    const c = await ctx.commit<{ canceled: string[] }>({ kind: 'campaign-halt', args: { campaign: id, reason: decision.reason, at, runs: decision.cancel } });
-    note({ id, attempt: 0, from: 'running', to: 'halted', action: 'state', message: decision.reason, commit: c.commit });
+    const c = await ctx.commit<{ canceled: string[] }>({
+      kind: 'campaign-halt',
+      args: { campaign: id, reason: decision.reason, at, runs: decision.cancel },
+    });
+    note({
+      id,
+      attempt: 0,
+      from: 'running',
+      to: 'halted',
+      action: 'state',
+      message: decision.reason,
+      commit: c.commit,
+    });
     return 0;
   }
   const waiting = entries.filter((e) => e.state === 'pending').length;
@@ -169,17 +203,35 @@ async function campaignStep(ctx: SuperviseContext, local: LocalPlan, note: (c: P
   const limit = slurm && decision.active === 0 ? Number.POSITIVE_INFINITY : decision.free;
   const due = dueEntries(ctx, local, decision.candidates, limit);
   if (due.length === 0) return waiting;
-  await launchWave(ctx, id, due, slurm ? Math.min(local.maxParallel, decision.active === 0 ? local.maxParallel : decision.free) : local.maxParallel, note);
+  await launchWave(
+    ctx,
+    id,
+    due,
+    slurm ? Math.min(local.maxParallel, decision.active === 0 ? local.maxParallel : decision.free) : local.maxParallel,
+    note,
+  );
   return waiting;
 }
 
 /** Every local campaign: scheduling after the pass has recorded this round's endings. */
-export async function campaignsPass(ctx: SuperviseContext, report: PassReport, note: (c: PassChange) => void): Promise<void> {
+export async function campaignsPass(
+  ctx: SuperviseContext,
+  report: PassReport,
+  note: (c: PassChange) => void,
+): Promise<void> {
   for (const local of localCampaigns(ctx)) {
     try {
       report.runs += await campaignStep(ctx, local, note);
     } catch (err) {
-      note({ id: local.id, attempt: 0, from: 'pending', to: 'pending', action: 'error', message: err instanceof Error ? err.message : String(err), commit: null });
+      note({
+        id: local.id,
+        attempt: 0,
+        from: 'pending',
+        to: 'pending',
+        action: 'error',
+        message: err instanceof Error ? err.message : String(err),
+        commit: null,
+      });
     }
   }
 }
@@ -194,7 +246,13 @@ function waveOf(ctx: SuperviseContext, campaign: string, key: string): { key: st
  * once), one commit of intents and rejections, the submit, one commit of
  * launches. Slurm entries go out as one job array.
  */
-export async function launchWave(ctx: SuperviseContext, campaign: string, due: Due[], throttle: number, note: (c: PassChange) => void): Promise<void> {
+export async function launchWave(
+  ctx: SuperviseContext,
+  campaign: string,
+  due: Due[],
+  throttle: number,
+  note: (c: PassChange) => void,
+): Promise<void> {
   const memo = newPreflightMemo();
   const prepared: PreparedAttempt[] = [];
   const first: Omit<Operation, 'v'>[] = [];
@@ -204,24 +262,50 @@ export async function launchWave(ctx: SuperviseContext, campaign: string, due: D
     savePlan(ctx.state, d.key, d.plan);
     const p = await prepareAttempt(ctx, d.runId, d.plan, { memo });
     if (!p.op) continue;
-    if (!p.rejected && slurm) (p.op.args['fields'] as JobField[]).push(['array_wave', code(key)], ['array_index', String(prepared.length)]);
+    if (!p.rejected && slurm)
+      (p.op.args['fields'] as JobField[]).push(['array_wave', code(key)], ['array_index', String(prepared.length)]);
     first.push(p.op);
-    if (p.rejected) note({ id: d.runId, attempt: p.attempt, from: p.from, to: 'validation_failed', action: 'error', message: p.rejected.map((r) => `[${r.rule}] ${r.message}`).join('; '), commit: null });
+    if (p.rejected)
+      note({
+        id: d.runId,
+        attempt: p.attempt,
+        from: p.from,
+        to: 'validation_failed',
+        action: 'error',
+        message: p.rejected.map((r) => `[${r.rule}] ${r.message}`).join('; '),
+        commit: null,
+      });
     else prepared.push(p);
   }
-  await ctx.commit({ kind: 'batch', args: { subject: `${campaign}: launch intent for ${prepared.length} run(s)${prepared.length < due.length ? `, ${due.length - prepared.length} rejected` : ''}`, ops: first } });
+  await ctx.commit({
+    kind: 'batch',
+    args: {
+      subject: `${campaign}: launch intent for ${prepared.length} run(s)${prepared.length < due.length ? `, ${due.length - prepared.length} rejected` : ''}`,
+      ops: first,
+    },
+  });
   for (const p of prepared) noteRecordedCommand(ctx, p.runId, p.key);
   if (prepared.length === 0) return;
   await submitPrepared(ctx, campaign, prepared, slurm ? waveOf(ctx, campaign, key) : undefined, throttle, note);
 }
 
-async function submitPrepared(ctx: SuperviseContext, campaign: string, prepared: PreparedAttempt[], wave: { key: string; name: string; dir: string } | undefined, throttle: number, note: (c: PassChange) => void): Promise<void> {
+async function submitPrepared(
+  ctx: SuperviseContext,
+  campaign: string,
+  prepared: PreparedAttempt[],
+  wave: { key: string; name: string; dir: string } | undefined,
+  throttle: number,
+  note: (c: PassChange) => void,
+): Promise<void> {
   const executor = await ctx.executor(prepared[0]!.plan.executor, prepared[0]!.plan.cluster);
   const ops: Omit<Operation, 'v'>[] = [];
   const handles = new Map<PreparedAttempt, JobHandle>();
   if (wave && executor.submitWave) {
     try {
-      const hs = await executor.submitWave(prepared.map((p) => p.spec), { ...wave, throttle });
+      const hs = await executor.submitWave(
+        prepared.map((p) => p.spec),
+        { ...wave, throttle },
+      );
       for (const [i, p] of prepared.entries()) handles.set(p, hs[i]!);
     } catch (err) {
       for (const p of prepared) ops.push(refusedOp(p, err instanceof Error ? err.message : String(err), ctx.now()));
@@ -239,8 +323,25 @@ async function submitPrepared(ctx: SuperviseContext, campaign: string, prepared:
     saveLaunch(ctx.state, p.key, h);
     ops.push(launchOp(p, h, ctx.now()));
   }
-  const c = await ctx.commit<{ results: JobOpResult[] }>({ kind: 'batch', args: { subject: `${campaign}: launch ${handles.size} run(s)${wave ? ` as Slurm array ${handles.values().next().value?.extra?.['arrayJob'] ?? ''}` : ''}`.trim(), ops } });
-  for (const [p, h] of handles) note({ id: p.runId, attempt: p.attempt, from: p.from, to: p.plan.executor === 'local' ? 'running' : 'queued', action: 'launch', message: `launched ${h.jobId}`, jobId: h.jobId, commit: c.commit });
+  const c = await ctx.commit<{ results: JobOpResult[] }>({
+    kind: 'batch',
+    args: {
+      subject:
+        `${campaign}: launch ${handles.size} run(s)${wave ? ` as Slurm array ${handles.values().next().value?.extra?.['arrayJob'] ?? ''}` : ''}`.trim(),
+      ops,
+    },
+  });
+  for (const [p, h] of handles)
+    note({
+      id: p.runId,
+      attempt: p.attempt,
+      from: p.from,
+      to: p.plan.executor === 'local' ? 'running' : 'queued',
+      action: 'launch',
+      message: `launched ${h.jobId}`,
+      jobId: h.jobId,
+      commit: c.commit,
+    });
 }
 
 /**
@@ -248,11 +349,18 @@ async function submitPrepared(ctx: SuperviseContext, campaign: string, prepared:
  * found again: a Slurm wave by its key (adopted, or submitted now if sbatch
  * never ran), anything else by its own idempotency key.
  */
-export async function adoptWaves(ctx: SuperviseContext, runIds: string[], note: (c: PassChange) => void): Promise<string[]> {
+export async function adoptWaves(
+  ctx: SuperviseContext,
+  runIds: string[],
+  note: (c: PassChange) => void,
+): Promise<string[]> {
   const byWave = new Map<string, { campaign: string; items: { index: number; p: PreparedAttempt }[] }>();
   const rest: string[] = [];
   for (const runId of runIds) {
-    const doc = new RunLogDoc(readFileSync(join(ctx.ledger.root, ctx.ledger.config.runs_dir, `${runId}.md`), 'utf8'), runId);
+    const doc = new RunLogDoc(
+      readFileSync(join(ctx.ledger.root, ctx.ledger.config.runs_dir, `${runId}.md`), 'utf8'),
+      runId,
+    );
     const a = latestAttempt(doc);
     const waveKey = a?.fields['array_wave']?.replace(/`/g, '');
     const campaign = runId.split('/')[0]!;
@@ -281,7 +389,10 @@ export async function adoptWaves(ctx: SuperviseContext, runIds: string[], note: 
 export async function liveArrays(ctx: SuperviseContext, runIds: string[], n: number): Promise<string[]> {
   const byCluster = new Map<string, Set<string>>();
   for (const runId of runIds) {
-    const doc = new RunLogDoc(readFileSync(join(ctx.ledger.root, ctx.ledger.config.runs_dir, `${runId}.md`), 'utf8'), runId);
+    const doc = new RunLogDoc(
+      readFileSync(join(ctx.ledger.root, ctx.ledger.config.runs_dir, `${runId}.md`), 'utf8'),
+      runId,
+    );
     const a = latestAttempt(doc);
     // The array this machine submitted, from its own record; a Job block's array id is never acted on.
     const job = a ? jobOfAttempt(ctx.state, a) : 'none';
@@ -303,12 +414,20 @@ export async function liveArrays(ctx: SuperviseContext, runIds: string[], n: num
  * Stop the live attempts of these runs (a Slurm array with one scancel, other
  * jobs one by one) and return the operations that record them cancelled.
  */
-export async function stopWave(ctx: SuperviseContext, runIds: string[], reason: string, graceMs?: number): Promise<Omit<Operation, 'v'>[]> {
+export async function stopWave(
+  ctx: SuperviseContext,
+  runIds: string[],
+  reason: string,
+  graceMs?: number,
+): Promise<Omit<Operation, 'v'>[]> {
   const ops: Omit<Operation, 'v'>[] = [];
   const arrays = new Map<string, Set<string>>();
   const singles: { handle: JobHandle; cluster?: string }[] = [];
   for (const runId of runIds) {
-    const doc = new RunLogDoc(readFileSync(join(ctx.ledger.root, ctx.ledger.config.runs_dir, `${runId}.md`), 'utf8'), runId);
+    const doc = new RunLogDoc(
+      readFileSync(join(ctx.ledger.root, ctx.ledger.config.runs_dir, `${runId}.md`), 'utf8'),
+      runId,
+    );
     const a = latestAttempt(doc);
     if (!a?.idempotencyKey || TERMINAL.has(doc.view.state)) continue;
     // Only jobs this machine launched are stopped; one launched elsewhere is recorded cancelled, never signalled.
@@ -317,13 +436,42 @@ export async function stopWave(ctx: SuperviseContext, runIds: string[], reason: 
     const array = handle?.executor === 'slurm' ? handle.extra?.['arrayJob'] : undefined;
     if (array) arrays.set(a.cluster ?? '', (arrays.get(a.cluster ?? '') ?? new Set()).add(array));
     else if (handle) singles.push({ handle, cluster: a.cluster });
-    ops.push({ kind: 'job-end', run: runId, args: { run: runId, key: a.idempotencyKey, at: ctx.now().toISOString(), state: 'canceled', failureClass: 'cancelled', reason, metrics: {}, fields: [[F.evidence, code(handle ? `stop requested for ${handle.executor} job ${handle.jobId}` : job === 'foreign' ? 'launched from another clone: nothing was signalled from here' : 'no job was started for this attempt')]] } });
+    ops.push({
+      kind: 'job-end',
+      run: runId,
+      args: {
+        run: runId,
+        key: a.idempotencyKey,
+        at: ctx.now().toISOString(),
+        state: 'canceled',
+        failureClass: 'cancelled',
+        reason,
+        metrics: {},
+        fields: [
+          [
+            F.evidence,
+            code(
+              handle
+                ? `stop requested for ${handle.executor} job ${handle.jobId}`
+                : job === 'foreign'
+                  ? 'launched from another clone: nothing was signalled from here'
+                  : 'no job was started for this attempt',
+            ),
+          ],
+        ],
+      },
+    });
   }
   for (const [cluster, ids] of arrays) {
     const executor = await ctx.executor('slurm', cluster || undefined);
     await executor.cancelWaves?.([...ids]);
   }
-  await Promise.all(singles.map(async (s) => (await ctx.executor(s.handle.executor, s.cluster)).cancel(s.handle, { graceMs: graceMs ?? ctx.settings.killGraceMs })));
+  await Promise.all(
+    singles.map(async (s) =>
+      (await ctx.executor(s.handle.executor, s.cluster)).cancel(s.handle, {
+        graceMs: graceMs ?? ctx.settings.killGraceMs,
+      }),
+    ),
+  );
   return ops;
 }
-

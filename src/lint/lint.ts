@@ -17,10 +17,19 @@ export function readLintConfig(config: Record<string, unknown>): Record<string, 
   const parsed = LintConfigSchema.safeParse(config['lint']);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw usageError('BAD_CONFIG', `runlog.config.yaml: lint.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, 'lint.rules maps a rule id to off, warning or error');
+    throw usageError(
+      'BAD_CONFIG',
+      `runlog.config.yaml: lint.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+      'lint.rules maps a rule id to off, warning or error',
+    );
   }
   const unknown = Object.keys(parsed.data.rules).filter((k) => !(k in RULES));
-  if (unknown.length > 0) throw usageError('UNKNOWN_LINT_RULE', `runlog.config.yaml: lint.rules names unknown rule(s) ${unknown.join(', ')}`, `known rules: ${Object.keys(RULES).join(', ')}`);
+  if (unknown.length > 0)
+    throw usageError(
+      'UNKNOWN_LINT_RULE',
+      `runlog.config.yaml: lint.rules names unknown rule(s) ${unknown.join(', ')}`,
+      `known rules: ${Object.keys(RULES).join(', ')}`,
+    );
   return parsed.data.rules;
 }
 
@@ -49,11 +58,22 @@ export function lintLedger(ledger: Ledger, refs: string[]): LintReport {
     const doc = new RunLogDoc(readFileSync(f.abs, 'utf8'), f.path);
     for (const d of doc.diagnostics) push(d.rule, d.severity, d.file, d.line, d.message);
     const folder = f.group ? `${runsDir}/${f.group}` : runsDir;
-    const experiments = [read(`${folder}/experiments.md`), folder === runsDir ? null : read(`${runsDir}/experiments.md`)].filter((t): t is string => t !== null);
+    const experiments = [
+      read(`${folder}/experiments.md`),
+      folder === runsDir ? null : read(`${runsDir}/experiments.md`),
+    ].filter((t): t is string => t !== null);
     const ckpt = runArtifacts(doc).finalCheckpoint;
     const ckptAbs = ckpt ? (path.isAbsolute(ckpt) ? ckpt : path.resolve(ledger.root, ckpt)) : null;
-    const checkpointFiles = ckptAbs && existsSync(ckptAbs) ? { passport: existsSync(path.join(ckptAbs, 'MODEL_PASSPORT.json')), signoff: existsSync(path.join(ckptAbs, 'SIGNOFF.json')) } : null;
-    lintRunFile({ id: f.id, path: f.path, doc, experiments, checkpointFiles }, (rule, line, message) => push(rule, severity(rule), f.path, line, message));
+    const checkpointFiles =
+      ckptAbs && existsSync(ckptAbs)
+        ? {
+            passport: existsSync(path.join(ckptAbs, 'MODEL_PASSPORT.json')),
+            signoff: existsSync(path.join(ckptAbs, 'SIGNOFF.json')),
+          }
+        : null;
+    lintRunFile({ id: f.id, path: f.path, doc, experiments, checkpointFiles }, (rule, line, message) =>
+      push(rule, severity(rule), f.path, line, message),
+    );
   }
   if (refs.length === 0) {
     const folders = new Map<string, number>();
@@ -62,9 +82,22 @@ export function lintLedger(ledger: Ledger, refs: string[]): LintReport {
       folders.set(folder, (folders.get(folder) ?? 0) + 1);
     }
     for (const [folder, runFiles] of folders) {
-      lintFolder({ path: folder, runFiles, hasTimeline: existsSync(path.join(ledger.root, folder, 'timeline.md')), isRunsRoot: folder === runsDir }, (rule, file, line, message) => push(rule, severity(rule), file, line, message));
+      lintFolder(
+        {
+          path: folder,
+          runFiles,
+          hasTimeline: existsSync(path.join(ledger.root, folder, 'timeline.md')),
+          isRunsRoot: folder === runsDir,
+        },
+        (rule, file, line, message) => push(rule, severity(rule), file, line, message),
+      );
     }
   }
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-  return { files: selected.length, errors: findings.filter((x) => x.severity === 'error').length, warnings: findings.filter((x) => x.severity === 'warning').length, findings };
+  return {
+    files: selected.length,
+    errors: findings.filter((x) => x.severity === 'error').length,
+    warnings: findings.filter((x) => x.severity === 'warning').length,
+    findings,
+  };
 }

@@ -37,9 +37,7 @@ export const FrontMatterSchema = z
   .passthrough();
 export type FrontMatter = z.infer<typeof FrontMatterSchema>;
 
-export type FrontMatterResult =
-  | { ok: true; data: FrontMatter }
-  | { ok: false; message: string; line?: number };
+export type FrontMatterResult = { ok: true; data: FrontMatter } | { ok: false; message: string; line?: number };
 
 /** Parse a fenced block (`---` … `---`); `firstLine` is the line of the opening fence. */
 export function parseFrontMatter(fenced: string, firstLine = 1): FrontMatterResult {
@@ -54,14 +52,23 @@ export function parseFrontMatter(fenced: string, firstLine = 1): FrontMatterResu
     data ??= jsYaml.load(block, { schema: jsYaml.CORE_SCHEMA }) ?? {};
   } catch (err) {
     const mark = (err as { mark?: { line?: number } }).mark;
-    const msg = err instanceof Error ? ((err as { reason?: string }).reason ?? err.message.split('\n')[0]!) : String(err);
-    return { ok: false, message: `front matter is not valid YAML: ${msg}`, line: mark?.line !== undefined ? firstLine + 1 + mark.line : firstLine };
+    const msg =
+      err instanceof Error ? ((err as { reason?: string }).reason ?? err.message.split('\n')[0]!) : String(err);
+    return {
+      ok: false,
+      message: `front matter is not valid YAML: ${msg}`,
+      line: mark?.line !== undefined ? firstLine + 1 + mark.line : firstLine,
+    };
   }
   const parsed = FrontMatterSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.path.join('.');
-    return { ok: false, message: `front matter field ${key || '(root)'}: ${issue.message}`, line: firstLine + lineOfKey(block, key) };
+    return {
+      ok: false,
+      message: `front matter field ${key || '(root)'}: ${issue.message}`,
+      line: firstLine + lineOfKey(block, key),
+    };
   }
   return { ok: true, data: parsed.data };
 }
@@ -134,7 +141,13 @@ function lineOfKey(block: string, key: string): number {
 
 /** The front matter block runlog writes for a new run log. */
 export function renderFrontMatter(fm: FrontMatter): string {
-  const lines = ['---', `schema_version: ${fm.schema_version}`, `id: ${fm.id}`, `state: ${fm.state}`, `run_type: ${fm.run_type}`];
+  const lines = [
+    '---',
+    `schema_version: ${fm.schema_version}`,
+    `id: ${fm.id}`,
+    `state: ${fm.state}`,
+    `run_type: ${fm.run_type}`,
+  ];
   if (fm.subtype) lines.push(`subtype: ${JSON.stringify(fm.subtype)}`);
   lines.push(`campaign: ${fm.campaign ?? 'null'}`, `attempt: ${fm.attempt}`, '---', '');
   return lines.join('\n');

@@ -74,7 +74,8 @@ export interface NewInstance {
   fields: [string, string][];
 }
 
-const HEADING = /^(\d{4}-\d{2}-\d{2})(?:[ T]+(~?\d{1,2}:(?:\d{2}(?::\d{2})?|XX)))?(?:\s+([A-Za-z]{1,5}|[+-]\d{2}:?\d{2}))?\s+([-\u2014\u2013])\s+(.*)$/;
+const HEADING =
+  /^(\d{4}-\d{2}-\d{2})(?:[ T]+(~?\d{1,2}:(?:\d{2}(?::\d{2})?|XX)))?(?:\s+([A-Za-z]{1,5}|[+-]\d{2}:?\d{2}))?\s+([-\u2014\u2013])\s+(.*)$/;
 const FIELD = /^\s{0,3}[-*+]\s+(?:\*\*|`)?([A-Za-z][A-Za-z0-9 _/()'-]{0,40}?)(?:\*\*|`)?\s*:(?:\*\*)?\s*(.*)$/;
 const MARKER = /^<!-- runlog:event=([A-Za-z0-9][A-Za-z0-9._:@+/-]*) mirror=(pending|posted|none) -->\s*$/;
 
@@ -118,7 +119,10 @@ function ruleFor(zone: string): { rule: ZoneRule; offset: number } | null {
 
 /** Offset (minutes) of an IANA zone at an instant, from Intl ("GMT-7"). */
 function ianaOffset(iana: string, d: Date): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone: iana, timeZoneName: 'shortOffset' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const name =
+    new Intl.DateTimeFormat('en-US', { timeZone: iana, timeZoneName: 'shortOffset' })
+      .formatToParts(d)
+      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const m = /GMT([+-])(\d{1,2})(?::(\d{2}))?/.exec(name);
   if (!m) return 0;
   return (Number(m[2]) * 60 + Number(m[3] ?? 0)) * (m[1] === '-' ? -1 : 1);
@@ -159,7 +163,9 @@ export function headingInstant(date: string, time: string | null, zone: string |
   return Number.isFinite(base) ? base - r.offset * 60_000 : null;
 }
 
-export function parseEntryHeading(text: string): { date: string; time: string | null; zone: string | null; separator: string; title: string } | null {
+export function parseEntryHeading(
+  text: string,
+): { date: string; time: string | null; zone: string | null; separator: string; title: string } | null {
   const m = HEADING.exec(text.trim());
   if (!m) return null;
   return { date: m[1]!, time: m[2] ?? null, zone: m[3] ?? null, separator: m[4]!, title: m[5]!.trim() };
@@ -213,7 +219,12 @@ export class LogbookDoc {
     const h2 = (name: RegExp) => this.outline.sections.find((s) => s.depth === 2 && name.test(s.title));
     const eventLog = h2(/^event log\b/i);
     const entryLog = h2(/^entry log\b/i);
-    this.shape = h2(/^run contract\b/i) || eventLog ? 'hero' : entryLog || /task logbook/i.test(this.title ?? '') ? 'task' : 'other';
+    this.shape =
+      h2(/^run contract\b/i) || eventLog
+        ? 'hero'
+        : entryLog || /task logbook/i.test(this.title ?? '')
+          ? 'task'
+          : 'other';
     this.eventSection = eventLog ?? entryLog;
     this.entries = this.eventSection ? this.readEntries(this.eventSection) : [];
   }
@@ -224,7 +235,9 @@ export class LogbookDoc {
   }
 
   private readEntries(section: Section): LogbookEntry[] {
-    const headings = this.outline.sections.filter((s) => s.depth === 3 && s.start >= section.bodyStart && s.start < section.end);
+    const headings = this.outline.sections.filter(
+      (s) => s.depth === 3 && s.start >= section.bodyStart && s.start < section.end,
+    );
     const out: LogbookEntry[] = [];
     for (const h of headings) {
       const parsed = parseEntryHeading(h.title);
@@ -265,7 +278,10 @@ export class LogbookDoc {
    */
   get order(): EntryOrder {
     if (this.entries.length < 2) return 'oldest-first';
-    const key = (e: LogbookEntry) => (e.at !== null ? new Date(e.at).toISOString().slice(0, 16) : `${e.date}T${(e.time ?? '00:00').replace('~', '').padStart(5, '0')}`);
+    const key = (e: LogbookEntry) =>
+      e.at !== null
+        ? new Date(e.at).toISOString().slice(0, 16)
+        : `${e.date}T${(e.time ?? '00:00').replace('~', '').padStart(5, '0')}`;
     const top = key(this.entries[0]!);
     const rest = this.entries.slice(1).map(key);
     return rest.every((k) => top > k) ? 'newest-first' : 'oldest-first';
@@ -302,7 +318,12 @@ export class LogbookDoc {
     if (!s) return [];
     return this.outline.sections
       .filter((h) => h.depth === 3 && h.start >= s.bodyStart && h.start < s.end)
-      .map((h) => ({ heading: h.title, line: h.line, title: parseEntryHeading(h.title)?.title ?? h.title, fields: fieldsOf(h.bodyLines) }));
+      .map((h) => ({
+        heading: h.title,
+        line: h.line,
+        title: parseEntryHeading(h.title)?.title ?? h.title,
+        fields: fieldsOf(h.bodyLines),
+      }));
   }
 
   private get instancesSection(): Section | undefined {
@@ -315,7 +336,7 @@ export class LogbookDoc {
     if (typeof fm === 'string' && fm.trim() !== '') return fm.trim();
     if (typeof fm === 'number') return String(fm);
     const c = field(this.contract, 'Issue');
-    const url = c ? /https?:\/\/\S+\/issues\/\d+/.exec(c)?.[0] ?? /^#?\d+$/.exec(c.trim())?.[0] : undefined;
+    const url = c ? (/https?:\/\/\S+\/issues\/\d+/.exec(c)?.[0] ?? /^#?\d+$/.exec(c.trim())?.[0]) : undefined;
     return url ?? null;
   }
 
@@ -335,7 +356,12 @@ export class LogbookDoc {
     for (const [k, v] of e.fields) if (v.trim() !== '') lines.push(`- ${k}: ${v.trim()}`);
     lines.push(formatMarker(e.eventId, e.mirror));
     if (!this.eventSection) return this.appendAtEnd(`## ${this.eventSectionName}\n\n${lines.join('\n')}\n`);
-    return this.placeBlock(this.eventSection, this.entries.map((x) => x.start), this.order, lines.join('\n'));
+    return this.placeBlock(
+      this.eventSection,
+      this.entries.map((x) => x.start),
+      this.order,
+      lines.join('\n'),
+    );
   }
 
   /** A `### <time> - <title>` block under `## Launched Instances`, created when missing (before the event log). */
@@ -347,7 +373,9 @@ export class LogbookDoc {
     const block = lines.join('\n');
     const s = this.instancesSection;
     if (s) {
-      const starts = this.outline.sections.filter((h) => h.depth === 3 && h.start >= s.bodyStart && h.start < s.end).map((h) => h.start);
+      const starts = this.outline.sections
+        .filter((h) => h.depth === 3 && h.start >= s.bodyStart && h.start < s.end)
+        .map((h) => h.start);
       return this.placeBlock(s, starts, 'oldest-first', block);
     }
     const text = this.src.fragment(`## Launched Instances\n\n${block}\n\n`);
@@ -368,7 +396,14 @@ export class LogbookDoc {
       return { start: at, end: at, text: this.src.fragment(`${block}\n\n`) };
     }
     const last = lastContentLine(this.src, section);
-    if (!last) return { start: section.bodyStart, end: section.bodyStart, text: this.src.fragment(`${section.bodyStart === this.src.text.length && !/\n$/.test(this.src.text) ? '\n' : ''}\n${block}\n`) };
+    if (!last)
+      return {
+        start: section.bodyStart,
+        end: section.bodyStart,
+        text: this.src.fragment(
+          `${section.bodyStart === this.src.text.length && !/\n$/.test(this.src.text) ? '\n' : ''}\n${block}\n`,
+        ),
+      };
     const terminated = last.next > last.end;
     return { start: last.next, end: last.next, text: this.src.fragment(`${terminated ? '' : '\n'}\n${block}\n`) };
   }

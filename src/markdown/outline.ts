@@ -77,13 +77,21 @@ const ATTR = `(?:[ \\t]+[A-Za-z_:][\\w.:-]*(?:[ \\t]*=[ \\t]*(?:[^"'=<>\`\\s]+|'
 
 /** CommonMark's seven kinds of HTML block: how one starts, and what ends it (`blank`: a blank line). */
 const HTML_STARTS: { start: RegExp; end: RegExp | 'blank'; interrupts: boolean }[] = [
-  { start: /^ {0,3}<(?:pre|script|style|textarea)(?:[ \t>]|$)/i, end: /<\/(?:pre|script|style|textarea)>/i, interrupts: true },
+  {
+    start: /^ {0,3}<(?:pre|script|style|textarea)(?:[ \t>]|$)/i,
+    end: /<\/(?:pre|script|style|textarea)>/i,
+    interrupts: true,
+  },
   { start: /^ {0,3}<!--/, end: /-->/, interrupts: true },
   { start: /^ {0,3}<\?/, end: /\?>/, interrupts: true },
   { start: /^ {0,3}<![A-Za-z]/, end: />/, interrupts: true },
   { start: /^ {0,3}<!\[CDATA\[/, end: /\]\]>/, interrupts: true },
   { start: new RegExp(`^ {0,3}</?(?:${BLOCK_NAMES})(?:[ \\t]|/?>|$)`, 'i'), end: 'blank', interrupts: true },
-  { start: new RegExp(`^ {0,3}(?:<[A-Za-z][A-Za-z0-9-]*${ATTR}*[ \\t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \\t]*>)[ \\t]*$`), end: 'blank', interrupts: false },
+  {
+    start: new RegExp(`^ {0,3}(?:<[A-Za-z][A-Za-z0-9-]*${ATTR}*[ \\t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \\t]*>)[ \\t]*$`),
+    end: 'blank',
+    interrupts: false,
+  },
 ];
 
 interface HtmlBlock {
@@ -165,7 +173,10 @@ export function outline(src: Source): Outline {
 }
 
 /** A `---` block on the first line, closed by the next `---` line; its lines are hidden. */
-function frontMatterOf(src: Source, hidden: boolean[]): { frontMatter?: FrontMatterBlock; unclosedFrontMatterLine?: number; contentStart: number } {
+function frontMatterOf(
+  src: Source,
+  hidden: boolean[],
+): { frontMatter?: FrontMatterBlock; unclosedFrontMatterLine?: number; contentStart: number } {
   const lines = src.lines;
   if (!(lines.length > 0 && /^---[ \t]*$/.test(lines[0]!.text) && lines[0]!.start <= 1)) return { contentStart: 0 };
   const close = lines.findIndex((l, idx) => idx > 0 && /^---[ \t]*$/.test(l.text));
@@ -214,13 +225,26 @@ function fenceOpening(text: string): string | undefined {
 }
 
 function scanHeadings(lines: readonly Line[], from: number, hidden: boolean[]): Heading[] {
-  const st: ScanState = { hidden, headings: [], fence: undefined, html: undefined, item: undefined, paragraph: undefined, quoteParagraph: false };
+  const st: ScanState = {
+    hidden,
+    headings: [],
+    fence: undefined,
+    html: undefined,
+    item: undefined,
+    paragraph: undefined,
+    quoteParagraph: false,
+  };
   for (let i = from; i < lines.length; i++) {
     const text = lines[i]!.text;
     const blank = text.trim() === '';
     const indent = indentOf(text);
 
-    if (st.item && !blank && indent < st.item.content && !(st.item.paragraph && !st.fence && !st.html && !startsBlock(text))) {
+    if (
+      st.item &&
+      !blank &&
+      indent < st.item.content &&
+      !(st.item.paragraph && !st.fence && !st.html && !startsBlock(text))
+    ) {
       st.item = undefined;
       if (st.fence?.inItem) st.fence = undefined;
       if (st.html?.inItem) st.html = undefined;
@@ -268,7 +292,8 @@ function itemLine(st: ScanState, item: NonNullable<ScanState['item']>, inner: st
     item.paragraph = false;
     return;
   }
-  item.paragraph = !ATX.test(body) && !THEMATIC.test(body) && !(indentOf(body) >= 4 && !item.paragraph) && body.trim() !== '';
+  item.paragraph =
+    !ATX.test(body) && !THEMATIC.test(body) && !(indentOf(body) >= 4 && !item.paragraph) && body.trim() !== '';
 }
 
 /** A non-blank line outside any block: it may open code, HTML, a quote or a list item, or be (or end) a heading. */

@@ -91,7 +91,11 @@ export class RunLogDoc {
     const title = o.sections.find((s) => s.depth === 1)?.title ?? null;
     const mode = fieldsOf(sectionsNamed(o, 'Mode')[0]);
     const config = fieldsOf(sectionsNamed(o, 'Config')[0]);
-    const jobs: JobBlock[] = sectionsNamed(o, 'Job').map((s) => ({ heading: s.title, line: s.line, fields: fieldsOf(s) }));
+    const jobs: JobBlock[] = sectionsNamed(o, 'Job').map((s) => ({
+      heading: s.title,
+      line: s.line,
+      fields: fieldsOf(s),
+    }));
     const statusSections = sectionsNamed(o, 'Status');
     const status: StatusEntry[] = [];
     for (const s of statusSections) {
@@ -107,7 +111,11 @@ export class RunLogDoc {
 
     if (statusSections.length === 0 && isRunShaped(o)) {
       const lastJob = sectionsNamed(o, 'Job').pop();
-      this.diag(lastJob?.line ?? o.sections.find((s) => s.depth === 1)?.line ?? 1, 'missing-status', `the run log has no \`## Status\` section${lastJob ? ' (it belongs after this Job block)' : ''}`);
+      this.diag(
+        lastJob?.line ?? o.sections.find((s) => s.depth === 1)?.line ?? 1,
+        'missing-status',
+        `the run log has no \`## Status\` section${lastJob ? ' (it belongs after this Job block)' : ''}`,
+      );
     }
 
     const runTypeRaw = fm?.run_type ?? mode['run_type'] ?? mode['run type'] ?? null;
@@ -131,7 +139,12 @@ export class RunLogDoc {
       config,
       jobs,
       status,
-      results: results && Object.keys(results).length > 0 ? results : results && sectionHasText(resultSections) ? results : null,
+      results:
+        results && Object.keys(results).length > 0
+          ? results
+          : results && sectionHasText(resultSections)
+            ? results
+            : null,
       wandb: wandbSection ? fieldsOf(wandbSection) : null,
       next: nextSection ? nextSection.bodyLines.map((l) => l.text).filter((t) => t.trim() !== '') : [],
       sections: o.sections.filter((s) => s.depth === 2).map((s) => s.title),
@@ -149,7 +162,16 @@ export class RunLogDoc {
   appendStatusEdit(entryLine: string): Edit {
     const sections = sectionsNamed(this.outline, 'Status');
     const section = sections[sections.length - 1];
-    if (!section) throw brokenError([{ file: this.file, line: 1, rule: 'missing-status', message: 'the run log has no `## Status` section', severity: 'error' }]);
+    if (!section)
+      throw brokenError([
+        {
+          file: this.file,
+          line: 1,
+          rule: 'missing-status',
+          message: 'the run log has no `## Status` section',
+          severity: 'error',
+        },
+      ]);
     return insertListItem(this.src, this.outline, section, entryLine);
   }
 
@@ -163,7 +185,11 @@ export class RunLogDoc {
     if (value === null) {
       if (!m) return null;
       const end = fm.rawStart + m.index + m[0].length;
-      return { start: fm.rawStart + m.index, end: this.src.text.startsWith('\r\n', end) ? end + 2 : this.src.text[end] === '\n' ? end + 1 : end, text: '' };
+      return {
+        start: fm.rawStart + m.index,
+        end: this.src.text.startsWith('\r\n', end) ? end + 2 : this.src.text[end] === '\n' ? end + 1 : end,
+        text: '',
+      };
     }
     if (m) return { start: fm.rawStart + m.index, end: fm.rawStart + m.index + m[0].length, text: `${key}: ${value}` };
     return { start: fm.rawEnd, end: fm.rawEnd, text: this.src.fragment(`${key}: ${value}\n`) };
@@ -202,10 +228,12 @@ export class RunLogDoc {
     const block = `## ${heading}\n${fields.map(([k, v]) => `- ${k}: ${v}`).join('\n')}\n\n`;
     const lastJob = jobs[jobs.length - 1];
     const anchor = lastJob ? lastPerJobSection(this.outline, lastJob) : sectionsNamed(this.outline, 'Status')[0];
-    if (!anchor) return { start: this.src.text.length, end: this.src.text.length, text: this.src.fragment(`\n${block}`) };
+    if (!anchor)
+      return { start: this.src.text.length, end: this.src.text.length, text: this.src.fragment(`\n${block}`) };
     const at = jobs.length > 0 ? anchor.end : anchor.start;
     const before = this.src.text.slice(0, at);
-    const lead = at === this.src.text.length && !before.endsWith('\n') ? '\n\n' : before.endsWith('\n\n') || at === 0 ? '' : '\n';
+    const lead =
+      at === this.src.text.length && !before.endsWith('\n') ? '\n\n' : before.endsWith('\n\n') || at === 0 ? '' : '\n';
     return { start: at, end: at, text: this.src.fragment(lead + block) };
   }
 }
@@ -216,12 +244,20 @@ export function brokenError(errors: Diagnostic[]) {
   return new BrokenRunLogError(errors, `${first.file}:${first.line}: ${first.message}`);
 }
 
-
 export class BrokenRunLogError extends RunlogError {
-  constructor(readonly diagnostics: Diagnostic[], message: string) {
-    super('failed', 'BROKEN_RUN_LOG', message, 'fix the file by hand (see `runlog show` for every problem), commit it, then run the command again', {
-      details: { diagnostics },
-    });
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    message: string,
+  ) {
+    super(
+      'failed',
+      'BROKEN_RUN_LOG',
+      message,
+      'fix the file by hand (see `runlog show` for every problem), commit it, then run the command again',
+      {
+        details: { diagnostics },
+      },
+    );
   }
 }
 
@@ -277,7 +313,10 @@ function lastPerJobSection(o: Outline, job: Section): Section {
 
 /** Several Results sections: the one marked `(primary)` first, then file order; a key's first value wins. */
 function mergeResults(sections: Section[]): Record<string, string> {
-  const ordered = [...sections.filter((s) => /\bprimary\b/i.test(s.title)), ...sections.filter((s) => !/\bprimary\b/i.test(s.title))];
+  const ordered = [
+    ...sections.filter((s) => /\bprimary\b/i.test(s.title)),
+    ...sections.filter((s) => !/\bprimary\b/i.test(s.title)),
+  ];
   const out: Record<string, string> = {};
   for (const s of ordered) for (const [k, v] of Object.entries(fieldsOf(s))) if (!(k in out)) out[k] = v;
   return out;

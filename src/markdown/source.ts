@@ -57,7 +57,8 @@ function splitLines(text: string): Line[] {
   while (start <= text.length) {
     const nl = text.indexOf('\n', start);
     if (nl === -1) {
-      if (start < text.length) lines.push({ number, start, end: text.length, next: text.length, text: text.slice(start) });
+      if (start < text.length)
+        lines.push({ number, start, end: text.length, next: text.length, text: text.slice(start) });
       break;
     }
     const end = nl > start && text[nl - 1] === '\r' ? nl - 1 : nl;

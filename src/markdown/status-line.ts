@@ -28,7 +28,23 @@ const DATED =
 const ITEM = /^ {0,3}[-*+][ \t]+(.*)$/;
 
 /** Hours east of UTC for the zones people write; an unknown zone keeps only the date. No zone means UTC. */
-const ZONE_OFFSETS: Record<string, number> = { UTC: 0, Z: 0, GMT: 0, PST: -8, PDT: -7, MST: -7, MDT: -6, CST: -6, CDT: -5, EST: -5, EDT: -4, BST: 1, CET: 1, CEST: 2, JST: 9 };
+const ZONE_OFFSETS: Record<string, number> = {
+  UTC: 0,
+  Z: 0,
+  GMT: 0,
+  PST: -8,
+  PDT: -7,
+  MST: -7,
+  MDT: -6,
+  CST: -6,
+  CDT: -5,
+  EST: -5,
+  EDT: -4,
+  BST: 1,
+  CET: 1,
+  CEST: 2,
+  JST: 9,
+};
 
 /** Words people use for states, mapped onto the lifecycle (first word of an entry). */
 const STATE_WORDS: Record<string, string> = {
@@ -74,12 +90,30 @@ export function parseStatusLine(text: string, line: number): StatusEntry | null 
   if (!dated) {
     const item = ITEM.exec(text);
     if (!item) return null;
-    return { line, at: null, stamp: null, state: null, step: null, metrics: {}, message: item[1]!.trim(), text: item[1]!.trim(), continuation: true };
+    return {
+      line,
+      at: null,
+      stamp: null,
+      state: null,
+      step: null,
+      metrics: {},
+      message: item[1]!.trim(),
+      text: item[1]!.trim(),
+      continuation: true,
+    };
   }
   const [, date, , hh, mm, ss, zone, rest] = dated;
   let at: string = date!;
   const offset = zone === undefined ? 0 : ZONE_OFFSETS[zone];
-  if (hh !== undefined && mm !== undefined && /^\d\d$/.test(mm) && offset === 0 && Number(hh) < 24 && Number(mm) < 60 && Number(ss ?? 0) < 60) {
+  if (
+    hh !== undefined &&
+    mm !== undefined &&
+    /^\d\d$/.test(mm) &&
+    offset === 0 &&
+    Number(hh) < 24 &&
+    Number(mm) < 60 &&
+    Number(ss ?? 0) < 60
+  ) {
     // The common case (UTC, as runlog writes it) needs no Date round trip: show reads thousands of these.
     at = `${date}T${hh.padStart(2, '0')}:${mm}:${ss ?? '00'}Z`;
   } else if (hh !== undefined && mm !== undefined && /^\d\d$/.test(mm) && offset !== undefined) {
@@ -94,7 +128,12 @@ export function parseStatusLine(text: string, line: number): StatusEntry | null 
 }
 
 /** `running, step 2400, train_loss 0.085 — message` → fields; prose stays the message. */
-export function parseEntryBody(body: string): { state: string | null; step: number | null; metrics: Record<string, number>; message: string } {
+export function parseEntryBody(body: string): {
+  state: string | null;
+  step: number | null;
+  metrics: Record<string, number>;
+  message: string;
+} {
   const dash = body.search(/[ \t](?:\u2014|\u2013)[ \t]/);
   const head = dash === -1 ? body : body.slice(0, dash);
   const tail = dash === -1 ? '' : body.slice(dash).replace(/^[ \t](?:\u2014|\u2013)[ \t]/, '');
@@ -163,7 +202,13 @@ function formatNumber(n: number): string {
 }
 
 /** The entry line runlog writes: `- 2026-03-11 15:00 UTC — running, step 2400, train_loss 0.085 — message`. */
-export function formatStatusLine(e: { at: Date; state: string; step?: number | null; metrics?: Record<string, number>; message?: string }): string {
+export function formatStatusLine(e: {
+  at: Date;
+  state: string;
+  step?: number | null;
+  metrics?: Record<string, number>;
+  message?: string;
+}): string {
   const parts = [e.state];
   if (e.step !== undefined && e.step !== null) parts.push(`step ${e.step}`);
   for (const [k, v] of Object.entries(e.metrics ?? {})) parts.push(`${k} ${formatNumber(v)}`);

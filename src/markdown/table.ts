@@ -83,16 +83,28 @@ export function cellSpans(line: string): { start: number; end: number }[] {
  * the new text fits, the cell's width (so an aligned table stays aligned).
  * Null when the row has no such cell.
  */
-export function cellEdit(line: string, index: number, value: string): { start: number; end: number; text: string } | null {
+export function cellEdit(
+  line: string,
+  index: number,
+  value: string,
+): { start: number; end: number; text: string } | null {
   const span = cellSpans(line)[index];
   if (!span) return null;
   const text = value.replace(/(?<!\\)\|/g, '\\|');
   const inner = line.slice(span.start, span.end);
   const content = inner.trim();
   if (content === '') {
-    return { start: span.start, end: span.end, text: ` ${text}${' '.repeat(Math.max(1, inner.length - 1 - text.length))}` };
+    return {
+      start: span.start,
+      end: span.end,
+      text: ` ${text}${' '.repeat(Math.max(1, inner.length - 1 - text.length))}`,
+    };
   }
   const from = span.start + inner.indexOf(content);
   const trail = span.end - (from + content.length);
-  return { start: from, end: span.end, text: trail === 0 ? text : `${text}${' '.repeat(Math.max(1, content.length + trail - text.length))}` };
+  return {
+    start: from,
+    end: span.end,
+    text: trail === 0 ? text : `${text}${' '.repeat(Math.max(1, content.length + trail - text.length))}`,
+  };
 }

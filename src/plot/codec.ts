@@ -66,7 +66,11 @@ export function decodeSeries(text: string | undefined, where: string): Point[] {
     const x = xs !== undefined && NUMBER.test(xs) ? Number(xs) : undefined;
     const y = ys === undefined ? undefined : parseValue(ys);
     if (x === undefined || !Number.isFinite(x) || y === undefined || extra !== undefined) {
-      throw failed('BAD_OPERATION', `the chart readings of ${where} are malformed at reading ${i + 1} (${JSON.stringify(pair.slice(0, 40))})`, 'the commit that carries them was not written by runlog; redraw the chart with `runlog plot <run>`');
+      throw failed(
+        'BAD_OPERATION',
+        `the chart readings of ${where} are malformed at reading ${i + 1} (${JSON.stringify(pair.slice(0, 40))})`,
+        'the commit that carries them was not written by runlog; redraw the chart with `runlog plot <run>`',
+      );
     }
     return [x, y] as const;
   });
@@ -77,7 +81,9 @@ export function encodeReadings(readings: readonly AttemptReadings[]): EncodedRea
     const out: EncodedReadings = { attempt: r.attempt };
     if (r.train.length > 0) out.train = encodeSeries(r.train);
     if (r.val.length > 0) out.val = encodeSeries(r.val);
-    const units = Object.keys(r.throughput).filter((u) => r.throughput[u]!.length > 0).sort();
+    const units = Object.keys(r.throughput)
+      .filter((u) => r.throughput[u]!.length > 0)
+      .sort();
     if (units.length > 0) out.throughput = Object.fromEntries(units.map((u) => [u, encodeSeries(r.throughput[u]!)]));
     return out;
   });
@@ -86,7 +92,11 @@ export function encodeReadings(readings: readonly AttemptReadings[]): EncodedRea
 export function decodeReadings(encoded: unknown, where: string): AttemptReadings[] {
   const parsed = EncodedLogSchema.safeParse(encoded);
   if (!parsed.success) {
-    throw failed('BAD_OPERATION', `the chart readings of ${where} are not in runlog's shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'the commit that carries them was not written by runlog; redraw the chart with `runlog plot <run>`');
+    throw failed(
+      'BAD_OPERATION',
+      `the chart readings of ${where} are not in runlog's shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+      'the commit that carries them was not written by runlog; redraw the chart with `runlog plot <run>`',
+    );
   }
   return parsed.data.map((e) => ({
     attempt: e.attempt,

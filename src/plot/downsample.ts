@@ -43,7 +43,9 @@ export function downsampleSegment(seg: readonly Point[], buckets: number): Point
   let post: Extremes | null = null;
   let gap = -1;
   const flush = () => {
-    const chosen = [pre?.min, pre?.max, gap >= 0 ? gap : undefined, post?.min, post?.max].filter((i): i is number => i !== undefined);
+    const chosen = [pre?.min, pre?.max, gap >= 0 ? gap : undefined, post?.min, post?.max].filter(
+      (i): i is number => i !== undefined,
+    );
     keep.push(...new Set(chosen));
     pre = post = null;
     gap = -1;
@@ -90,5 +92,7 @@ export function sortPoints(points: readonly Point[]): Point[] {
 export function downsampleSegments(segments: readonly (readonly Point[])[], buckets = BUCKETS): Point[][] {
   const spans = segments.map((s) => (s.length > 1 ? s[s.length - 1]![0] - s[0]![0] : 0));
   const total = spans.reduce((a, b) => a + b, 0);
-  return segments.map((s, i) => downsampleSegment(s, total > 0 ? Math.max(1, Math.round((buckets * spans[i]!) / total)) : 1));
+  return segments.map((s, i) =>
+    downsampleSegment(s, total > 0 ? Math.max(1, Math.round((buckets * spans[i]!) / total)) : 1),
+  );
 }

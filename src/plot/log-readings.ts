@@ -21,7 +21,14 @@ import { ANSI_CSI, escapeRegExp } from '../core/text.js';
 import { parseProgress, type CompiledProgressPattern, type ProgressRecord } from '../signals/progress.js';
 import { parseLogNumber } from '../signals/numbers.js';
 import { firstMetric, VAL_KEYS } from './keys.js';
-import { addRecord, addThroughput, emptyReadings, readingsFromLog, SAFE_UNIT, type AttemptReadings } from './readings.js';
+import {
+  addRecord,
+  addThroughput,
+  emptyReadings,
+  readingsFromLog,
+  SAFE_UNIT,
+  type AttemptReadings,
+} from './readings.js';
 
 const NUM_SOURCE = String.raw`[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?|[-+]?\b(?:[nN][aA][nN]|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?)\b`;
 const NUM = new RegExp(NUM_SOURCE, 'g');
@@ -65,13 +72,16 @@ function locate(values: (number | undefined)[], v: number): number | undefined {
   return found;
 }
 
-
 function shapeSource(shape: string): string {
   const parts = shape.split('\u0000').map(escapeRegExp);
   return parts.map((p, i) => (i === 0 ? p : `(?=(${NUM_SOURCE}))\\${i}${p}`)).join('');
 }
 
-function templateOf(record: ProgressRecord | undefined, shape: string, tokens: string[]): Template | 'none' | undefined {
+function templateOf(
+  record: ProgressRecord | undefined,
+  shape: string,
+  tokens: string[],
+): Template | 'none' | undefined {
   if (!record || record.step === undefined || record.stepCounted) return 'none';
   if (record.throughput && !SAFE_UNIT.test(record.throughput.unit)) return undefined;
   const values = tokens.map(value);
@@ -97,7 +107,11 @@ function templateOf(record: ProgressRecord | undefined, shape: string, tokens: s
 }
 
 /** The readings of one line read by position (`m[i + 1]` is token i), into `r`; the values, for the spot check. */
-function byTemplate(t: Template, m: RegExpExecArray, r: AttemptReadings): [number, number | undefined, number | undefined, number | undefined] {
+function byTemplate(
+  t: Template,
+  m: RegExpExecArray,
+  r: AttemptReadings,
+): [number, number | undefined, number | undefined, number | undefined] {
   const step = value(m[t.step + 1]!)!;
   const loss = t.loss === undefined ? undefined : value(m[t.loss + 1]!)!;
   const val = t.val === undefined ? undefined : value(m[t.val + 1]!)!;
@@ -178,7 +192,14 @@ function fastReadings(text: string, attempt: number): AttemptReadings | null {
 }
 
 /** One attempt's readings from its output log text; exactly what `readingsFromLog(parseProgress(text))` gives. */
-export function logReadings(text: string, attempt: number, patterns: readonly CompiledProgressPattern[] = []): AttemptReadings {
+export function logReadings(
+  text: string,
+  attempt: number,
+  patterns: readonly CompiledProgressPattern[] = [],
+): AttemptReadings {
   if (text === '') return emptyReadings(attempt);
-  return (patterns.length === 0 ? fastReadings(text, attempt) : null) ?? readingsFromLog(parseProgress(text, patterns), attempt);
+  return (
+    (patterns.length === 0 ? fastReadings(text, attempt) : null) ??
+    readingsFromLog(parseProgress(text, patterns), attempt)
+  );
 }

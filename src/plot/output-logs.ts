@@ -48,7 +48,11 @@ export function readConfined(base: string, rel: string, maxBytes = LOG_BYTES): s
  * Readings of every attempt whose Job block names an output log that is
  * here. `attemptDir(n)` is the directory this ledger pins attempt n's output in.
  */
-export function outputLogReadings(view: Pick<RunLogView, 'jobs'>, attemptDir: (attempt: number) => string, patterns: readonly CompiledProgressPattern[] = []): AttemptReadings[] {
+export function outputLogReadings(
+  view: Pick<RunLogView, 'jobs'>,
+  attemptDir: (attempt: number) => string,
+  patterns: readonly CompiledProgressPattern[] = [],
+): AttemptReadings[] {
   const out: AttemptReadings[] = [];
   view.jobs.forEach((job, i) => {
     const logField = job.fields['output_log'];
@@ -62,9 +66,18 @@ export function outputLogReadings(view: Pick<RunLogView, 'jobs'>, attemptDir: (a
 }
 
 /** The output-log readings of run `id` in this ledger, as its job settings pin the attempts' directories. */
-export function ledgerLogReadings(root: string, config: LedgerConfig, id: string, view: Pick<RunLogView, 'jobs'>): AttemptReadings[] {
+export function ledgerLogReadings(
+  root: string,
+  config: LedgerConfig,
+  id: string,
+  view: Pick<RunLogView, 'jobs'>,
+): AttemptReadings[] {
   const s = jobSettings(root, config);
-  return outputLogReadings(view, (n) => attemptDir(s.outputRoot, id, n), compileProgressPatterns(s.progressPatterns as never));
+  return outputLogReadings(
+    view,
+    (n) => attemptDir(s.outputRoot, id, n),
+    compileProgressPatterns(s.progressPatterns as never),
+  );
 }
 
 /**
@@ -72,7 +85,11 @@ export function ledgerLogReadings(root: string, config: LedgerConfig, id: string
  * encoded. A run log that cannot be read yields none (the operation itself
  * then reports the problem).
  */
-export function chartReadings(root: string, config: LedgerConfig, run: { id: string; abs: string; path: string }): EncodedReadings[] {
+export function chartReadings(
+  root: string,
+  config: LedgerConfig,
+  run: { id: string; abs: string; path: string },
+): EncodedReadings[] {
   let text: string;
   try {
     text = readFileSync(run.abs, 'utf8');

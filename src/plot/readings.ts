@@ -96,7 +96,9 @@ export function mergeReadings(...sources: (readonly AttemptReadings[])[]): Attem
 /** The unit most readings use; ties go to the alphabetically first, so the choice never depends on order. */
 function mainUnit(readings: readonly AttemptReadings[]): string | null {
   const counts = new Map<string, number>();
-  for (const r of readings) for (const [unit, points] of Object.entries(r.throughput)) counts.set(unit, (counts.get(unit) ?? 0) + points.length);
+  for (const r of readings)
+    for (const [unit, points] of Object.entries(r.throughput))
+      counts.set(unit, (counts.get(unit) ?? 0) + points.length);
   const ranked = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return ranked[0]?.[0] ?? null;
 }
@@ -119,12 +121,20 @@ function attemptMarks(readings: readonly AttemptReadings[], jobs: readonly JobBl
   for (const r of readings) {
     if (r.attempt < 2) continue;
     const job = jobs.find((j) => unquote(j.fields['attempt']) === String(r.attempt)) ?? jobs[r.attempt - 1];
-    const from = stepOfPath(unquote(job?.fields['resumed from'] ?? job?.fields['resumed_from'] ?? job?.fields['initialize_from']));
-    const steps = [...r.train, ...r.val, ...Object.values(r.throughput).flat()].map((p) => p[0]).filter(Number.isFinite);
+    const from = stepOfPath(
+      unquote(job?.fields['resumed from'] ?? job?.fields['resumed_from'] ?? job?.fields['initialize_from']),
+    );
+    const steps = [...r.train, ...r.val, ...Object.values(r.throughput).flat()]
+      .map((p) => p[0])
+      .filter(Number.isFinite);
     const step = from ?? (steps.length > 0 ? Math.min(...steps) : null);
     if (step === null) continue;
     const what = jobLabel(job);
-    marks.push({ kind: 'attempt', step, label: `attempt ${r.attempt}${what && what !== `attempt ${r.attempt}` ? ` (${what})` : ''}` });
+    marks.push({
+      kind: 'attempt',
+      step,
+      label: `attempt ${r.attempt}${what && what !== `attempt ${r.attempt}` ? ` (${what})` : ''}`,
+    });
   }
   return marks;
 }
@@ -140,11 +150,17 @@ function checkpointMark(results: Record<string, string> | null): Mark | null {
 
 /** Whether there is anything to draw: a chart of no readings is not written. */
 export function hasReadings(readings: readonly AttemptReadings[]): boolean {
-  return readings.some((r) => r.train.length > 0 || r.val.length > 0 || Object.values(r.throughput).some((p) => p.length > 0));
+  return readings.some(
+    (r) => r.train.length > 0 || r.val.length > 0 || Object.values(r.throughput).some((p) => p.length > 0),
+  );
 }
 
 /** The run chart of a run log as it is now, plus the readings from its output logs. */
-export function runChartOf(id: string, view: Pick<RunLogView, 'status' | 'jobs' | 'results'>, logs: readonly AttemptReadings[]): RunChart {
+export function runChartOf(
+  id: string,
+  view: Pick<RunLogView, 'status' | 'jobs' | 'results'>,
+  logs: readonly AttemptReadings[],
+): RunChart {
   const readings = mergeReadings(readingsFromStatus(view.status), logs);
   const unit = mainUnit(readings);
   const marks = attemptMarks(readings, view.jobs);
@@ -154,7 +170,11 @@ export function runChartOf(id: string, view: Pick<RunLogView, 'status' | 'jobs' 
     title: id,
     train: { label: 'train loss', segments: readings.map((r) => r.train).filter((s) => s.length > 0) },
     val: { label: 'val loss', segments: readings.map((r) => r.val).filter((s) => s.length > 0) },
-    throughput: { label: 'throughput', unit: unit ?? 'it/s', segments: unit ? readings.map((r) => r.throughput[unit] ?? []).filter((s) => s.length > 0) : [] },
+    throughput: {
+      label: 'throughput',
+      unit: unit ?? 'it/s',
+      segments: unit ? readings.map((r) => r.throughput[unit] ?? []).filter((s) => s.length > 0) : [],
+    },
     marks,
   };
 }

@@ -24,7 +24,8 @@ function bounded(s: Series): Point[][] {
   return downsampleSegments(s.segments.map(sortPoints).filter((seg) => seg.length > 0));
 }
 
-const count = (segments: Point[][]): number => segments.reduce((n, s) => n + s.filter((p) => Number.isFinite(p[1])).length, 0);
+const count = (segments: Point[][]): number =>
+  segments.reduce((n, s) => n + s.filter((p) => Number.isFinite(p[1])).length, 0);
 const hasNonFinite = (segments: Point[][]): boolean => segments.some((s) => s.some((p) => !Number.isFinite(p[1])));
 
 interface LegendItem {
@@ -44,9 +45,32 @@ function legend(items: LegendItem[], top: number): string {
       x = LOSS.x;
       y += 16;
     }
-    if (item.style === 'tick') out.push(el('path', [['d', `M${x + 9},${y + 4}v-8`], ['stroke', item.color], ['stroke-width', 1.5]]));
-    else out.push(el('line', [['x1', x], ['x2', x + 18], ['y1', y], ['y2', y], ['stroke', item.color], ['stroke-width', item.style === 'line' ? 2 : 1], ...(item.style === 'dashed' ? [['stroke-dasharray', '4 3'] as const] : [])]));
-    out.push(text(x + 23, y + 3.5, item.label, [['font-size', 11], ['fill', COLORS.text]]));
+    if (item.style === 'tick')
+      out.push(
+        el('path', [
+          ['d', `M${x + 9},${y + 4}v-8`],
+          ['stroke', item.color],
+          ['stroke-width', 1.5],
+        ]),
+      );
+    else
+      out.push(
+        el('line', [
+          ['x1', x],
+          ['x2', x + 18],
+          ['y1', y],
+          ['y2', y],
+          ['stroke', item.color],
+          ['stroke-width', item.style === 'line' ? 2 : 1],
+          ...(item.style === 'dashed' ? [['stroke-dasharray', '4 3'] as const] : []),
+        ]),
+      );
+    out.push(
+      text(x + 23, y + 3.5, item.label, [
+        ['font-size', 11],
+        ['fill', COLORS.text],
+      ]),
+    );
     x += width + 16;
   }
   return out.join('\n');
@@ -56,20 +80,31 @@ export function renderRunChart(chart: RunChart): string {
   const train = bounded(chart.train);
   const val = bounded(chart.val);
   const throughput = bounded(chart.throughput);
-  const steps = [...[train, val, throughput].flatMap((segs) => segs.flatMap((s) => s.map((p) => p[0]))), ...chart.marks.map((m) => m.step)];
+  const steps = [
+    ...[train, val, throughput].flatMap((segs) => segs.flatMap((s) => s.map((p) => p[0]))),
+    ...chart.marks.map((m) => m.step),
+  ];
   const x = stepScale(steps, [LOSS.x, LOSS.x + LOSS.width]);
   const unit = chart.throughput.unit;
 
   const items: LegendItem[] = [];
   if (count(train) > 0) items.push({ label: chart.train.label, color: SERIES_COLORS.train, style: 'line' });
   if (count(val) > 0) items.push({ label: chart.val.label, color: SERIES_COLORS.val, style: 'line' });
-  if (count(throughput) > 0) items.push({ label: `${chart.throughput.label} (${unit})`, color: SERIES_COLORS.throughput, style: 'line' });
-  if (chart.marks.some((m) => m.kind === 'attempt')) items.push({ label: 'attempt start', color: COLORS.attempt, style: 'dashed' });
-  if (chart.marks.some((m) => m.kind === 'checkpoint')) items.push({ label: 'final checkpoint', color: COLORS.checkpoint, style: 'dashed' });
-  if ([train, val, throughput].some(hasNonFinite)) items.push({ label: 'NaN/Inf', color: COLORS.nonFinite, style: 'tick' });
+  if (count(throughput) > 0)
+    items.push({ label: `${chart.throughput.label} (${unit})`, color: SERIES_COLORS.throughput, style: 'line' });
+  if (chart.marks.some((m) => m.kind === 'attempt'))
+    items.push({ label: 'attempt start', color: COLORS.attempt, style: 'dashed' });
+  if (chart.marks.some((m) => m.kind === 'checkpoint'))
+    items.push({ label: 'final checkpoint', color: COLORS.checkpoint, style: 'dashed' });
+  if ([train, val, throughput].some(hasNonFinite))
+    items.push({ label: 'NaN/Inf', color: COLORS.nonFinite, style: 'tick' });
 
   const body = [
-    text(16, 24, chart.title, [['font-size', 14], ['font-weight', 600], ['fill', COLORS.text]]),
+    text(16, 24, chart.title, [
+      ['font-size', 14],
+      ['font-weight', 600],
+      ['fill', COLORS.text],
+    ]),
     legend(items, 44),
     renderPanel(
       {
@@ -98,7 +133,11 @@ export function renderRunChart(chart: RunChart): string {
       },
       { markLabels: false },
     ),
-    text(LOSS.x + LOSS.width / 2, HEIGHT - 12, 'step', [['text-anchor', 'middle'], ['font-size', 11], ['fill', COLORS.text]]),
+    text(LOSS.x + LOSS.width / 2, HEIGHT - 12, 'step', [
+      ['text-anchor', 'middle'],
+      ['font-size', 11],
+      ['fill', COLORS.text],
+    ]),
   ];
   return svgDocument(WIDTH, HEIGHT, `${chart.title}: loss and throughput`, `${body.join('\n')}\n`);
 }

@@ -47,5 +47,8 @@ export function lossSparkline(status: readonly Pick<StatusEntry, 'step' | 'metri
   if (points.length < 2) return null;
   const first = points[0]!;
   const last = points[points.length - 1]!;
-  return `loss ${sparkline(points.map((p) => p[1]), width)}  ${first[1]} → ${last[1]} (steps ${first[0]}–${last[0]})`;
+  return `loss ${sparkline(
+    points.map((p) => p[1]),
+    width,
+  )}  ${first[1]} → ${last[1]} (steps ${first[0]}–${last[0]})`;
 }

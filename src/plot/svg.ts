@@ -15,7 +15,9 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
 
 /** Text and attribute values; control characters (invalid in XML 1.0) are dropped. */
 export function esc(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
 export type Attrs = readonly (readonly [string, string | number])[];
@@ -47,7 +49,11 @@ export function svgDocument(width: number, height: number, title: string, body: 
     ['role', 'img'],
     ['aria-label', title],
   ]).slice(0, -2);
-  return `${head}>\n${el('title', [], esc(title))}\n${el('rect', [['width', width], ['height', height], ['fill', '#ffffff']])}\n${body}</svg>\n`;
+  return `${head}>\n${el('title', [], esc(title))}\n${el('rect', [
+    ['width', width],
+    ['height', height],
+    ['fill', '#ffffff'],
+  ])}\n${body}</svg>\n`;
 }
 
 /** Rough text width for layout: deterministic, no font metrics (0.62 em a character, DejaVu Sans' average; narrower fonts only leave more room). */

@@ -33,11 +33,20 @@ function stepFromMetadata(dir: string): number | undefined {
 /** `flag` names where the checkpoint came from in the messages (`--init-from`, `--from`, a Job block's `resumed from`). */
 export function checkCheckpoint(ref: string, cwd: string, flag = '--init-from'): CheckpointCheck {
   const abs = isAbsolute(ref) ? ref : resolve(cwd, ref);
-  const no = (code: CheckpointCheck['code'], message: string): CheckpointCheck => ({ code, reasons: [{ rule: 'checkpoint', message: `${flag} ${ref} ${message}` }] });
+  const no = (code: CheckpointCheck['code'], message: string): CheckpointCheck => ({
+    code,
+    reasons: [{ rule: 'checkpoint', message: `${flag} ${ref} ${message}` }],
+  });
   if (!existsSync(abs)) return no('CHECKPOINT_NOT_FOUND', `does not exist (looked at ${abs})`);
-  if (!statSync(abs).isDirectory()) return no('CHECKPOINT_INCOMPLETE', 'is a file; a complete checkpoint is a directory with metadata.json');
-  if (!existsSync(join(abs, 'metadata.json'))) return no('CHECKPOINT_INCOMPLETE', 'is incomplete: no metadata.json (the save may have been cut off)');
+  if (!statSync(abs).isDirectory())
+    return no('CHECKPOINT_INCOMPLETE', 'is a file; a complete checkpoint is a directory with metadata.json');
+  if (!existsSync(join(abs, 'metadata.json')))
+    return no('CHECKPOINT_INCOMPLETE', 'is incomplete: no metadata.json (the save may have been cut off)');
   const step = parseStep(basename(abs)) ?? stepFromMetadata(abs);
-  if (step === undefined || step === null) return no('CHECKPOINT_STEP_UNPARSED', 'has no numeric step in its name or metadata.json (expected e.g. step-5000 or "step": 5000)');
+  if (step === undefined || step === null)
+    return no(
+      'CHECKPOINT_STEP_UNPARSED',
+      'has no numeric step in its name or metadata.json (expected e.g. step-5000 or "step": 5000)',
+    );
   return { reasons: [], abs, step };
 }

@@ -31,20 +31,48 @@ export function checkConfig(path: string, cwd: string): ConfigCheck {
   try {
     bytes = readFileSync(abs);
   } catch (err) {
-    return { reasons: [{ rule: 'config', message: `config ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }] };
+    return {
+      reasons: [
+        {
+          rule: 'config',
+          message: `config ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        },
+      ],
+    };
   }
   const ext = extname(abs).toLowerCase();
   if (!['.yaml', '.yml', '.json', '.toml'].includes(ext)) {
-    return { reasons: [{ rule: 'config', message: `config ${path} has extension ${ext || '(none)'}; runlog parses .yaml, .yml, .json and .toml` }] };
+    return {
+      reasons: [
+        {
+          rule: 'config',
+          message: `config ${path} has extension ${ext || '(none)'}; runlog parses .yaml, .yml, .json and .toml`,
+        },
+      ],
+    };
   }
   let data: unknown;
   try {
     data = parseByExtension(bytes.toString('utf8'), ext);
   } catch (err) {
-    return { reasons: [{ rule: 'config', message: `config ${path} does not parse as ${ext.slice(1).toUpperCase()}: ${(err as Error).message.split('\n')[0]}` }] };
+    return {
+      reasons: [
+        {
+          rule: 'config',
+          message: `config ${path} does not parse as ${ext.slice(1).toUpperCase()}: ${(err as Error).message.split('\n')[0]}`,
+        },
+      ],
+    };
   }
   if (data === null || typeof data !== 'object') {
-    return { reasons: [{ rule: 'config', message: `config ${path} parses, but to a ${data === null ? 'null' : typeof data}, not a mapping of settings` }] };
+    return {
+      reasons: [
+        {
+          rule: 'config',
+          message: `config ${path} parses, but to a ${data === null ? 'null' : typeof data}, not a mapping of settings`,
+        },
+      ],
+    };
   }
   return { reasons: [], abs, sha256: sha256Bytes(bytes), data };
 }

@@ -33,7 +33,8 @@ export async function inspectTree(cwd: string, excludes: string[]): Promise<Tree
     .split('\0')
     .filter((e) => e.length > 3)
     .map((e) => e.slice(3));
-  const patch = dirtyPaths.length === 0 || sha === null ? '' : await git.run(['diff', '--binary', 'HEAD', '--', '.', ...excludes]);
+  const patch =
+    dirtyPaths.length === 0 || sha === null ? '' : await git.run(['diff', '--binary', 'HEAD', '--', '.', ...excludes]);
   return { top: found.top, sha, dirtyPaths, patch, patchSha256: patch === '' ? undefined : sha256Bytes(patch) };
 }
 

@@ -78,29 +78,44 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   const facts: PreflightFacts = {};
 
   const memo = input.memo;
-  const tree = await remember(memo?.trees, `${spec.cwd}\0${input.dirtyExcludes.join('\0')}`, () => inspectTree(spec.cwd, input.dirtyExcludes));
+  const tree = await remember(memo?.trees, `${spec.cwd}\0${input.dirtyExcludes.join('\0')}`, () =>
+    inspectTree(spec.cwd, input.dirtyExcludes),
+  );
   if (tree) {
     facts.gitTop = tree.top;
     facts.gitSha = tree.sha ?? undefined;
     facts.dirty = tree.dirtyPaths.length > 0;
     facts.dirtyPaths = tree.dirtyPaths;
     facts.patchSha256 = tree.patchSha256;
-    if (tree.sha === null) reasons.push({ rule: 'git', message: `${tree.top} has no commit yet; commit the code before launching from it` });
+    if (tree.sha === null)
+      reasons.push({ rule: 'git', message: `${tree.top} has no commit yet; commit the code before launching from it` });
     if (facts.dirty && !input.allowDirty) {
-      const shown = tree.dirtyPaths.slice(0, 5).join(', ') + (tree.dirtyPaths.length > 5 ? `, … (${tree.dirtyPaths.length} files)` : '');
-      reasons.push({ rule: 'dirty_tree', message: `the working tree has uncommitted changes (${shown}); commit or stash them, or pass --allow-dirty to record the patch` });
+      const shown =
+        tree.dirtyPaths.slice(0, 5).join(', ') +
+        (tree.dirtyPaths.length > 5 ? `, … (${tree.dirtyPaths.length} files)` : '');
+      reasons.push({
+        rule: 'dirty_tree',
+        message: `the working tree has uncommitted changes (${shown}); commit or stash them, or pass --allow-dirty to record the patch`,
+      });
     }
     // Remote executors hand off exactly this commit.
     if (tree.sha !== null) spec.source = { gitTop: tree.top, sha: tree.sha };
   } else {
-    reasons.push({ rule: 'git', message: `${spec.cwd} is not inside a git repository, so the launched code cannot be traced` });
+    reasons.push({
+      rule: 'git',
+      message: `${spec.cwd} is not inside a git repository, so the launched code cannot be traced`,
+    });
   }
 
   const script = scriptOf(spec.argv, declared(input.declaredScript));
   if (script !== undefined) {
     facts.script = script;
     if (spec.source) spec.source.script = script;
-    reasons.push(...(await remember(memo?.scripts, `${script}\0${spec.cwd}\0${tree?.sha ?? ''}`, () => checkScript(script, spec.cwd, tree && { top: tree.top, sha: tree.sha }))));
+    reasons.push(
+      ...(await remember(memo?.scripts, `${script}\0${spec.cwd}\0${tree?.sha ?? ''}`, () =>
+        checkScript(script, spec.cwd, tree && { top: tree.top, sha: tree.sha }),
+      )),
+    );
   }
 
   let configAbs: string | undefined;
@@ -121,12 +136,25 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightResu
   }
 
   // The local executor's checks look at this entry's own output directory; remote targets answer per request.
-  const targetKey = input.executor.name === 'local' ? undefined : JSON.stringify([input.executor.name, input.target, spec.cwd, spec.argv[0], spec.resources, spec.host]);
-  const target = targetKey === undefined ? input.executor.preflight(spec) : remember(memo?.targets, targetKey, () => input.executor.preflight(spec));
+  const targetKey =
+    input.executor.name === 'local'
+      ? undefined
+      : JSON.stringify([input.executor.name, input.target, spec.cwd, spec.argv[0], spec.resources, spec.host]);
+  const target =
+    targetKey === undefined
+      ? input.executor.preflight(spec)
+      : remember(memo?.targets, targetKey, () => input.executor.preflight(spec));
   for (const message of await target) reasons.push({ rule: 'target', message });
 
   const placement = decidePlacement(
-    { executor: input.executor.name, target: input.target, runType: input.runType, subtype: input.subtype, resources: spec.resources, overrideReason: input.overridePolicy },
+    {
+      executor: input.executor.name,
+      target: input.target,
+      runType: input.runType,
+      subtype: input.subtype,
+      resources: spec.resources,
+      overrideReason: input.overridePolicy,
+    },
     input.policy,
   );
   reasons.push(...placement.reasons);

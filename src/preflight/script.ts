@@ -20,15 +20,31 @@ export function scriptOf(argv: readonly string[], declared?: string): string | u
   return undefined;
 }
 
-export async function checkScript(script: string, cwd: string, git: { top: string; sha: string | null } | undefined): Promise<PreflightReason[]> {
+export async function checkScript(
+  script: string,
+  cwd: string,
+  git: { top: string; sha: string | null } | undefined,
+): Promise<PreflightReason[]> {
   const abs = isAbsolute(script) ? script : resolve(cwd, script);
-  if (!existsSync(abs) || !statSync(abs).isFile()) return [{ rule: 'script', message: `script ${script} does not exist (looked at ${abs})` }];
-  if (!git || git.sha === null) return [{ rule: 'script', message: `script ${script} is not in a git repository with a commit, so the launched code cannot be traced` }];
+  if (!existsSync(abs) || !statSync(abs).isFile())
+    return [{ rule: 'script', message: `script ${script} does not exist (looked at ${abs})` }];
+  if (!git || git.sha === null)
+    return [
+      {
+        rule: 'script',
+        message: `script ${script} is not in a git repository with a commit, so the launched code cannot be traced`,
+      },
+    ];
   const rel = relative(git.top, abs);
   if (rel.startsWith('..') || isAbsolute(rel)) return [];
   const posix = rel.split(sep).join('/');
   if (!(await trackedAt(git.top, git.sha, posix))) {
-    return [{ rule: 'script', message: `script ${posix} is not tracked at commit ${git.sha.slice(0, 12)}; commit it so the run can be traced to its code` }];
+    return [
+      {
+        rule: 'script',
+        message: `script ${posix} is not tracked at commit ${git.sha.slice(0, 12)}; commit it so the run can be traced to its code`,
+      },
+    ];
   }
   return [];
 }

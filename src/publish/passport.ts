@@ -11,7 +11,13 @@ export const SCHEMA_VERSION = '0.2';
 export const PASSPORT_FILE = 'MODEL_PASSPORT.json';
 export const SIGNOFF_FILE = 'SIGNOFF.json';
 /** Package files that describe the weights rather than being them. */
-export const MANIFEST_EXCLUDED = new Set([PASSPORT_FILE, 'PASSPORT_SEED.json', SIGNOFF_FILE, 'README.md', 'TRAINING_LOG.md']);
+export const MANIFEST_EXCLUDED = new Set([
+  PASSPORT_FILE,
+  'PASSPORT_SEED.json',
+  SIGNOFF_FILE,
+  'README.md',
+  'TRAINING_LOG.md',
+]);
 export const WEIGHT_SUFFIXES = ['.safetensors', '.bin', '.pt', '.pth', '.ckpt'];
 
 export const weightFileSchema = z.looseObject({
@@ -38,7 +44,9 @@ export const passportSchema = z.looseObject({
   generated_at: z.string().optional(),
   provenance: provenanceSchema.optional(),
   weight_integrity: z.looseObject({ weight_files: z.array(weightFileSchema).default([]) }).optional(),
-  runlog: z.looseObject({ run_id: z.string().optional(), step: z.number().optional(), attempt: z.number().optional() }).optional(),
+  runlog: z
+    .looseObject({ run_id: z.string().optional(), step: z.number().optional(), attempt: z.number().optional() })
+    .optional(),
 });
 
 export type WeightFile = z.infer<typeof weightFileSchema>;
@@ -67,8 +75,14 @@ export interface WritePassportOptions {
 }
 
 /** Keys writePassport computes itself; `extra` may not override them. */
-const OWNED_KEYS = new Set(['schema_version', 'generated_by', 'generated_at', 'provenance', 'weight_integrity', 'runlog']);
-
+const OWNED_KEYS = new Set([
+  'schema_version',
+  'generated_by',
+  'generated_at',
+  'provenance',
+  'weight_integrity',
+  'runlog',
+]);
 
 /** Python's sorted() orders str by code point; JS's default sort uses UTF-16 units, which differ above U+FFFF. */
 export function byCodePoint(a: string, b: string): number {
@@ -167,7 +181,11 @@ export async function loadPassport(root: string): Promise<LoadedPassport> {
   const file = path.join(root, PASSPORT_FILE);
   const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') {
-      throw notFound('PASSPORT_NOT_FOUND', `${file} does not exist`, 'generate it first with `runlog ckpt passport <checkpoint>`');
+      throw notFound(
+        'PASSPORT_NOT_FOUND',
+        `${file} does not exist`,
+        'generate it first with `runlog ckpt passport <checkpoint>`',
+      );
     }
     throw err;
   });
@@ -175,12 +193,21 @@ export async function loadPassport(root: string): Promise<LoadedPassport> {
   try {
     json = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
-    throw failed('PASSPORT_INVALID', `${file} is not valid JSON: ${(err as Error).message}`, 'fix the file by hand or regenerate it', { cause: err });
+    throw failed(
+      'PASSPORT_INVALID',
+      `${file} is not valid JSON: ${(err as Error).message}`,
+      'fix the file by hand or regenerate it',
+      { cause: err },
+    );
   }
   const parsed = passportSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw failed('PASSPORT_INVALID', `${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, 'fix the field by hand or regenerate the passport');
+    throw failed(
+      'PASSPORT_INVALID',
+      `${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      'fix the field by hand or regenerate the passport',
+    );
   }
   return { file, bytes, passport: parsed.data };
 }
@@ -200,9 +227,19 @@ async function readExisting(root: string): Promise<Record<string, unknown>> {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw failed('PASSPORT_INVALID', `existing ${file} is not valid JSON, refusing to overwrite it`, 'fix or move the file, then run again', { cause: err });
+    throw failed(
+      'PASSPORT_INVALID',
+      `existing ${file} is not valid JSON, refusing to overwrite it`,
+      'fix or move the file, then run again',
+      { cause: err },
+    );
   }
-  if (!isRecord(json)) throw failed('PASSPORT_INVALID', `existing ${file} is not a JSON object, refusing to overwrite it`, 'fix or move the file, then run again');
+  if (!isRecord(json))
+    throw failed(
+      'PASSPORT_INVALID',
+      `existing ${file} is not a JSON object, refusing to overwrite it`,
+      'fix or move the file, then run again',
+    );
   return json;
 }
 
@@ -215,13 +252,26 @@ export interface WritePassportResult {
 /** Creates or updates MODEL_PASSPORT.json; sections written by other tools are kept as they were. */
 export async function writePassport(root: string, opts: WritePassportOptions): Promise<WritePassportResult> {
   const rootStat = await stat(root).catch(() => null);
-  if (!rootStat?.isDirectory()) throw notFound('CHECKPOINT_NOT_FOUND', `checkpoint root ${root} is not a directory`, 'pass the checkpoint directory');
+  if (!rootStat?.isDirectory())
+    throw notFound(
+      'CHECKPOINT_NOT_FOUND',
+      `checkpoint root ${root} is not a directory`,
+      'pass the checkpoint directory',
+    );
   if (!opts.provenance.training_repo_commit.trim()) {
-    throw usageError('PASSPORT_COMMIT_REQUIRED', 'provenance.training_repo_commit is empty; validators reject a passport without it', 'pass the commit the checkpoint was trained from');
+    throw usageError(
+      'PASSPORT_COMMIT_REQUIRED',
+      'provenance.training_repo_commit is empty; validators reject a passport without it',
+      'pass the commit the checkpoint was trained from',
+    );
   }
   const owned = Object.keys(opts.extra ?? {}).filter((k) => OWNED_KEYS.has(k));
   if (owned.length > 0) {
-    throw usageError('PASSPORT_EXTRA_RESERVED', `extra sections may not set ${owned.join(', ')}`, 'pass those through generatedBy, provenance and runlog instead');
+    throw usageError(
+      'PASSPORT_EXTRA_RESERVED',
+      `extra sections may not set ${owned.join(', ')}`,
+      'pass those through generatedBy, provenance and runlog instead',
+    );
   }
   const existing = await readExisting(root);
   const weightFiles = await buildWeightManifest(root, { skipDirs: opts.skipDirs });
@@ -240,14 +290,21 @@ export async function writePassport(root: string, opts: WritePassportOptions): P
     merged[key] = isRecord(value) && isRecord(merged[key]) ? { ...merged[key], ...value } : value;
   }
   merged.provenance = { ...(isRecord(existing.provenance) ? existing.provenance : {}), ...opts.provenance };
-  merged.weight_integrity = { ...(isRecord(existing.weight_integrity) ? existing.weight_integrity : {}), weight_files: weightFiles };
+  merged.weight_integrity = {
+    ...(isRecord(existing.weight_integrity) ? existing.weight_integrity : {}),
+    weight_files: weightFiles,
+  };
   merged.runlog = { ...(isRecord(existing.runlog) ? existing.runlog : {}), ...opts.runlog };
 
   const cleaned = dropEmpty(merged);
   const parsed = passportSchema.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw failed('PASSPORT_INVALID', `merged passport is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, 'fix that field in the existing MODEL_PASSPORT.json, then run again');
+    throw failed(
+      'PASSPORT_INVALID',
+      `merged passport is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      'fix that field in the existing MODEL_PASSPORT.json, then run again',
+    );
   }
   const passport = parsed.data;
   const file = path.join(root, PASSPORT_FILE);

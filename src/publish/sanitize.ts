@@ -43,7 +43,9 @@ const LOCAL_WANDB = String.raw`(?:[\w.~/-]*/)?wandb/(?:offline-)?run-\d{8}_\d{6}
 /** Keep a file name (config, dataset, step) from a path; a bare directory name may be a user's. */
 function keepBasename(match: string): string {
   const base = match.replace(/\/+$/, '').split('/').pop() ?? '';
-  return /\.\w{1,10}$/.test(base) || /(?:^|[-_])(?:step|ckpt|checkpoint|iter)?[-_]?\d+$/i.test(base) ? `<path>/${base}` : '<path>';
+  return /\.\w{1,10}$/.test(base) || /(?:^|[-_])(?:step|ckpt|checkpoint|iter)?[-_]?\d+$/i.test(base)
+    ? `<path>/${base}`
+    : '<path>';
 }
 
 const OCTET = String.raw`(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
@@ -57,14 +59,28 @@ const PRIVATE_V4 = String.raw`(?:10|127)\.${OCTET}\.${OCTET}\.${OCTET}|172\.(?:1
  * public lists it under `publish.sanitize.allow`.
  */
 const PRIVATE_INFRASTRUCTURE: readonly SanitizeRule[] = [
-  { id: 'private_bucket', pattern: /(?<![\w.+-])(?:gs|gcs|s3|s3a|s3n|az|abfss?|wasbs?|adl|hdfs|oci|r2|cos|oss|swift):\/\/[^\s`'"<>)\]]+/g, replace: '<bucket>' },
+  {
+    id: 'private_bucket',
+    pattern: /(?<![\w.+-])(?:gs|gcs|s3|s3a|s3n|az|abfss?|wasbs?|adl|hdfs|oci|r2|cos|oss|swift):\/\/[^\s`'"<>)\]]+/g,
+    replace: '<bucket>',
+  },
   {
     id: 'private_host',
-    pattern: /(?<![\w.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:internal|local|lan|corp|intranet|localdomain|home\.arpa)(?![\w-]|\.[A-Za-z0-9])/gi,
+    pattern:
+      /(?<![\w.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:internal|local|lan|corp|intranet|localdomain|home\.arpa)(?![\w-]|\.[A-Za-z0-9])/gi,
     replace: '<host>',
   },
-  { id: 'private_ip', pattern: new RegExp(String.raw`(?<![\w.])(?:${PRIVATE_V4})(?![\w]|\.\d)`, 'g'), replace: '<private ip>' },
-  { id: 'private_ip', pattern: /(?<![\w:])(?:f[cd][0-9a-f]{0,2}|fe[89ab][0-9a-f]?)(?::[0-9a-f]{0,4}){2,7}(?:%[\w.]+)?(?![\w:])|(?<![\w:])::1(?![\w:])/gi, replace: '<private ip>' },
+  {
+    id: 'private_ip',
+    pattern: new RegExp(String.raw`(?<![\w.])(?:${PRIVATE_V4})(?![\w]|\.\d)`, 'g'),
+    replace: '<private ip>',
+  },
+  {
+    id: 'private_ip',
+    pattern:
+      /(?<![\w:])(?:f[cd][0-9a-f]{0,2}|fe[89ab][0-9a-f]?)(?::[0-9a-f]{0,4}){2,7}(?:%[\w.]+)?(?![\w:])|(?<![\w:])::1(?![\w:])/gi,
+    replace: '<private ip>',
+  },
 ];
 
 export const DEFAULT_SANITIZE_RULES: readonly SanitizeRule[] = [
@@ -72,24 +88,43 @@ export const DEFAULT_SANITIZE_RULES: readonly SanitizeRule[] = [
   { id: 'wandb_local_dir', pattern: new RegExp(`\`?${LOCAL_WANDB}\`?`, 'g'), replace: '<local W&B dir>' },
   {
     id: 'slurm_job_id',
-    pattern: /\b(?:slurm[_ -]?job[_ -]?id|array[_ -]?job[_ -]?id|job[_ -]?ids?|jobid|execution[_ -]?id|job|jobs|sbatch(?: job)?|submitted batch job)\b[\s:=#`'"]*((?:\d{3,}(?:_\d+)?)(?:[\s,/]+\d{3,}(?:_\d+)?)*)/gi,
+    pattern:
+      /\b(?:slurm[_ -]?job[_ -]?id|array[_ -]?job[_ -]?id|job[_ -]?ids?|jobid|execution[_ -]?id|job|jobs|sbatch(?: job)?|submitted batch job)\b[\s:=#`'"]*((?:\d{3,}(?:_\d+)?)(?:[\s,/]+\d{3,}(?:_\d+)?)*)/gi,
     group: 1,
     replace: '<job id>',
   },
   { id: 'slurm_job_id', pattern: /\bslurm-(\d{3,}(?:_\d+)?)(?=\.(?:out|err|log)\b)/g, group: 1, replace: '<job id>' },
   { id: 'slurm_job_id', pattern: /\bSLURM_(?:ARRAY_)?JOB_ID[=:]\s*(\d+)/g, group: 1, replace: '<job id>' },
   { id: 'node_name', pattern: /\bnid(?:\d{3,}|\[[\d,\s-]+\])/g, replace: '<node>' },
-  { id: 'node_name', pattern: /\b(?:node(?:list|name|s)?|host(?:name)?)\b[\s:=`]*((?=[\w-]*\d)[A-Za-z][\w-]*(?:\[[\d,-]+\])?(?:\.[\w-]+)*)/g, group: 1, replace: '<node>' },
+  {
+    id: 'node_name',
+    pattern:
+      /\b(?:node(?:list|name|s)?|host(?:name)?)\b[\s:=`]*((?=[\w-]*\d)[A-Za-z][\w-]*(?:\[[\d,-]+\])?(?:\.[\w-]+)*)/g,
+    group: 1,
+    replace: '<node>',
+  },
   { id: 'user_at_host', pattern: /\b(?!git@)[A-Za-z_][\w.+-]*@[A-Za-z][\w-]*(?:\.[\w-]+)+\b/g, replace: '<user@host>' },
-  { id: 'cluster_path', pattern: new RegExp(`(?<![\\w.:/~<>-])(?:~|/)(?:${PATH_CHARS}+/)+${PATH_CHARS}*`, 'g'), replace: keepBasename },
-  { id: 'user_in_path', pattern: /(?<![\w/])(?:home|users|Users|scratch)\/([A-Za-z_][\w.-]*)/g, group: 1, replace: '<user>' },
+  {
+    id: 'cluster_path',
+    pattern: new RegExp(`(?<![\\w.:/~<>-])(?:~|/)(?:${PATH_CHARS}+/)+${PATH_CHARS}*`, 'g'),
+    replace: keepBasename,
+  },
+  {
+    id: 'user_in_path',
+    pattern: /(?<![\w/])(?:home|users|Users|scratch)\/([A-Za-z_][\w.-]*)/g,
+    group: 1,
+    replace: '<user>',
+  },
   ...PRIVATE_INFRASTRUCTURE,
 ];
 
 const ConfigRule = z.object({
   id: z.string().regex(/^[a-z][a-z0-9_]*$/),
   pattern: z.string().min(1),
-  flags: z.string().regex(/^[imsuv]*$/).optional(),
+  flags: z
+    .string()
+    .regex(/^[imsuv]*$/)
+    .optional(),
   replace: z.string().optional(),
   drop_line: z.boolean().optional(),
 });
@@ -110,11 +145,14 @@ export function readSanitizeConfig(config: Record<string, unknown>): SanitizeCon
   const parsed = SanitizeConfigSchema.safeParse(publish['sanitize']);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw usageError('BAD_SANITIZE_RULE', `runlog.config.yaml: publish.sanitize.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, 'each rule is {id: lower_snake, pattern: regex, flags?: imsuv, replace?: text, drop_line?: true}');
+    throw usageError(
+      'BAD_SANITIZE_RULE',
+      `runlog.config.yaml: publish.sanitize.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+      'each rule is {id: lower_snake, pattern: regex, flags?: imsuv, replace?: text, drop_line?: true}',
+    );
   }
   return parsed.data;
 }
-
 
 export interface Literals {
   jobIds?: string[];
@@ -134,14 +172,25 @@ export class Sanitizer {
       try {
         pattern = new RegExp(r.pattern, `${r.flags ?? ''}g`);
       } catch (err) {
-        throw usageError('BAD_SANITIZE_RULE', `publish.sanitize rule ${r.id}: ${(err as Error).message}`, 'fix the regular expression (single-quote it in YAML)');
+        throw usageError(
+          'BAD_SANITIZE_RULE',
+          `publish.sanitize rule ${r.id}: ${(err as Error).message}`,
+          'fix the regular expression (single-quote it in YAML)',
+        );
       }
-      if (pattern.test('')) throw usageError('BAD_SANITIZE_RULE', `publish.sanitize rule ${r.id} matches the empty string`, 'make the pattern require at least one character');
+      if (pattern.test(''))
+        throw usageError(
+          'BAD_SANITIZE_RULE',
+          `publish.sanitize rule ${r.id} matches the empty string`,
+          'make the pattern require at least one character',
+        );
       return { id: r.id, pattern, replace: r.drop_line ? null : (r.replace ?? `<${r.id}>`) };
     });
     const literal = (id: string, values: string[] | undefined, replace: string): SanitizeRule[] => {
       const vs = [...new Set((values ?? []).map((v) => v.trim()).filter((v) => v.length >= 3))];
-      return vs.length === 0 ? [] : [{ id, pattern: new RegExp(`(?<![\\w-])(?:${vs.map(escapeRegExp).join('|')})(?![\\w-])`, 'g'), replace }];
+      return vs.length === 0
+        ? []
+        : [{ id, pattern: new RegExp(`(?<![\\w-])(?:${vs.map(escapeRegExp).join('|')})(?![\\w-])`, 'g'), replace }];
     };
     this.rules = [
       ...own,
@@ -222,7 +271,8 @@ function applyRule(text: string, rule: SanitizeRule): { text: string; count: num
  */
 export function infrastructureNames(config: Record<string, unknown>): string[] {
   const names: string[] = [];
-  const section = (key: string) => (config[key] && typeof config[key] === 'object' ? (config[key] as Record<string, unknown>) : {});
+  const section = (key: string) =>
+    config[key] && typeof config[key] === 'object' ? (config[key] as Record<string, unknown>) : {};
   for (const [name, profile] of Object.entries(section('hosts'))) {
     names.push(name);
     const dest = profile && typeof profile === 'object' ? (profile as Record<string, unknown>)['ssh'] : undefined;
@@ -233,6 +283,10 @@ export function infrastructureNames(config: Record<string, unknown>): string[] {
   return names;
 }
 
-export function sanitizerFor(config: Record<string, unknown>, scrubConfig: { kind: string; pattern: string; flags?: string }[], literals: Literals = {}): Sanitizer {
+export function sanitizerFor(
+  config: Record<string, unknown>,
+  scrubConfig: { kind: string; pattern: string; flags?: string }[],
+  literals: Literals = {},
+): Sanitizer {
   return new Sanitizer(readSanitizeConfig(config), compileRules(scrubConfig), literals);
 }

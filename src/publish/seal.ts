@@ -31,7 +31,11 @@ export function readSealConfig(config: Record<string, unknown>): SealConfig {
   const parsed = SealConfigSchema.safeParse(config['seal']);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw usageError('BAD_CONFIG', `runlog.config.yaml: seal.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`, 'seal takes {require_passport: bool, require_signoff: bool}');
+    throw usageError(
+      'BAD_CONFIG',
+      `runlog.config.yaml: seal.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+      'seal takes {require_passport: bool, require_signoff: bool}',
+    );
   }
   return parsed.data;
 }
@@ -46,7 +50,15 @@ export interface SealOptions {
 }
 
 export interface SealMissing {
-  item: 'state' | 'final_step' | 'final_metrics' | 'checkpoint' | 'passport' | 'wandb_summary' | 'launch_commit' | 'dirty_patch';
+  item:
+    | 'state'
+    | 'final_step'
+    | 'final_metrics'
+    | 'checkpoint'
+    | 'passport'
+    | 'wandb_summary'
+    | 'launch_commit'
+    | 'dirty_patch';
   message: string;
 }
 
@@ -59,8 +71,24 @@ export interface SealPlan {
 }
 
 const inLedger = (ledger: Ledger, p: string) => (path.isAbsolute(p) ? p : path.resolve(ledger.root, p));
-const exists = (p: string) => stat(p).then(() => true, () => false);
-const NOT_METRICS = new Set(['runtime', 'final step', 'final_step', 'checkpoint', 'config_snapshot', 'loss_one_liner', 'passport', 'signoff', 'checkpoint_hash', 'caveats', 'seal']);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
+const NOT_METRICS = new Set([
+  'runtime',
+  'final step',
+  'final_step',
+  'checkpoint',
+  'config_snapshot',
+  'loss_one_liner',
+  'passport',
+  'signoff',
+  'checkpoint_hash',
+  'caveats',
+  'seal',
+]);
 
 /** Numeric Results fields: the final metrics a seal carries. */
 export function finalMetrics(doc: RunLogDoc): Record<string, number> {
@@ -77,22 +105,39 @@ export function sealTagName(runId: string, milestone?: string): string {
   return `seal/${runId}${milestone ? `/${milestone}` : ''}`;
 }
 
-async function checkWandb(ledger: Ledger, a: RunArtifacts, opts: SealOptions): Promise<{ missing?: string; line?: string }> {
+async function checkWandb(
+  ledger: Ledger,
+  a: RunArtifacts,
+  opts: SealOptions,
+): Promise<{ missing?: string; line?: string }> {
   const recorded = a.wandbLocal.length > 0 || a.wandbSynced.length > 0;
   if (!recorded && !opts.wandbDir) return {};
   const { readWandbRuns } = await import('../wandb/index.js');
-  const candidates = opts.wandbDir ? [path.resolve(opts.wandbDir)] : a.wandbLocal.flatMap((l) => [inLedger(ledger, l), ...(a.outputRoot ? [path.resolve(inLedger(ledger, a.outputRoot), l)] : [])]);
+  const candidates = opts.wandbDir
+    ? [path.resolve(opts.wandbDir)]
+    : a.wandbLocal.flatMap((l) => [
+        inLedger(ledger, l),
+        ...(a.outputRoot ? [path.resolve(inLedger(ledger, a.outputRoot), l)] : []),
+      ]);
   for (const dir of candidates) {
     if (!(await exists(dir))) continue;
     const runs = await readWandbRuns(dir).catch(() => []);
     const last = runs[runs.length - 1];
     if (!last) continue;
     const metrics = Object.entries(last.summary ?? {}).filter(([k, v]) => !k.startsWith('_') && typeof v === 'number');
-    if (metrics.length === 0) return { missing: `the W&B run ${last.id} has no final metrics in files/wandb-summary.json` };
-    return { line: `${last.id}${a.wandbSynced[0] ? ` ${a.wandbSynced[0]}` : ''} (summary: ${metrics.slice(0, 6).map(([k, v]) => `${k}=${String(v)}`).join(', ')})` };
+    if (metrics.length === 0)
+      return { missing: `the W&B run ${last.id} has no final metrics in files/wandb-summary.json` };
+    return {
+      line: `${last.id}${a.wandbSynced[0] ? ` ${a.wandbSynced[0]}` : ''} (summary: ${metrics
+        .slice(0, 6)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', ')})`,
+    };
   }
   if (a.wandbLocal.length === 0 && !opts.wandbDir) {
-    return { missing: `only a W&B URL is recorded (${a.wandbSynced[0]}); pass --wandb-dir <offline run dir> so its final summary can be checked` };
+    return {
+      missing: `only a W&B URL is recorded (${a.wandbSynced[0]}); pass --wandb-dir <offline run dir> so its final summary can be checked`,
+    };
   }
   return { missing: `the recorded W&B run dir (${opts.wandbDir ?? a.wandbLocal.join(', ')}) is not readable here` };
 }
@@ -111,7 +156,8 @@ export async function planSeal(ledger: Ledger, runId: string, doc: RunLogDoc, op
   const wandb = await checkWandb(ledger, a, opts);
   if (wandb.missing) missing.push({ item: 'wandb_summary', message: wandb.missing });
   // Only a checkpoint that passed its checks may vouch for the launch commit.
-  const ckptRef = ckptLine === 'none' ? null : (opts.checkpoint ?? (a.finalCheckpoint ? inLedger(ledger, a.finalCheckpoint) : null));
+  const ckptRef =
+    ckptLine === 'none' ? null : (opts.checkpoint ?? (a.finalCheckpoint ? inLedger(ledger, a.finalCheckpoint) : null));
   const { sha: launchSha, target } = await launchCommit(ledger, a, ckptRef, missing);
 
   const caveats = [...opts.caveats];
@@ -125,7 +171,11 @@ export async function planSeal(ledger: Ledger, runId: string, doc: RunLogDoc, op
     `seal ${runId}${opts.milestone ? ` milestone ${opts.milestone}` : ''}`,
     '',
     `final step: ${step ?? 'unknown'}`,
-    `final metrics: ${Object.entries(metrics).map(([k, val]) => `${k}=${val}`).join(', ') || 'none'}`,
+    `final metrics: ${
+      Object.entries(metrics)
+        .map(([k, val]) => `${k}=${val}`)
+        .join(', ') || 'none'
+    }`,
     `checkpoint: ${ckptLine}`,
     `W&B: ${wandb.line ?? (a.wandbSynced.join(', ') || 'none recorded')}`,
     `launch command: ${a.command ?? 'not recorded'}`,
@@ -140,7 +190,8 @@ export async function planSeal(ledger: Ledger, runId: string, doc: RunLogDoc, op
 /** A final seal needs a completed run; a milestone may be sealed while the run goes on. */
 function checkState(state: string, milestone: string | undefined, missing: SealMissing[]): void {
   const okStates = milestone ? ['completed', 'running', 'stalled'] : ['completed'];
-  if (!okStates.includes(state)) missing.push({ item: 'state', message: `the run is ${state}${milestone ? '' : '; a final seal needs completed'}` });
+  if (!okStates.includes(state))
+    missing.push({ item: 'state', message: `the run is ${state}${milestone ? '' : '; a final seal needs completed'}` });
 }
 
 /** The step and metrics the seal names: Results' final ones, or for a milestone the latest Status entries'. */
@@ -148,13 +199,21 @@ function sealedProgress(doc: RunLogDoc, a: RunArtifacts, milestone: string | und
   const status = [...doc.view.status].reverse();
   const step = milestone ? (status.find((e) => e.step !== null)?.step ?? null) : a.finalStep;
   if (step === null) missing.push({ item: 'final_step', message: 'Results records no `final step`' });
-  const metrics = milestone ? (status.find((e) => Object.keys(e.metrics).length > 0)?.metrics ?? {}) : finalMetrics(doc);
-  if (Object.keys(metrics).length === 0) missing.push({ item: 'final_metrics', message: 'Results records no final metrics (e.g. end_train_loss)' });
+  const metrics = milestone
+    ? (status.find((e) => Object.keys(e.metrics).length > 0)?.metrics ?? {})
+    : finalMetrics(doc);
+  if (Object.keys(metrics).length === 0)
+    missing.push({ item: 'final_metrics', message: 'Results records no final metrics (e.g. end_train_loss)' });
   return { step, metrics };
 }
 
 /** The final checkpoint must exist here and be complete (and verify, when the config asks for a passport); returns its line. */
-async function checkCheckpoint(ledger: Ledger, a: RunArtifacts, opts: SealOptions, missing: SealMissing[]): Promise<string> {
+async function checkCheckpoint(
+  ledger: Ledger,
+  a: RunArtifacts,
+  opts: SealOptions,
+  missing: SealMissing[],
+): Promise<string> {
   const cfg = readSealConfig(ledger.config);
   const ckptRef = opts.checkpoint ?? (a.finalCheckpoint ? inLedger(ledger, a.finalCheckpoint) : null);
   if (!ckptRef) {
@@ -172,7 +231,10 @@ async function checkCheckpoint(ledger: Ledger, a: RunArtifacts, opts: SealOption
   if (!cfg.require_passport) return ckptRef;
   const report = await verifyCheckpoint(ckptRef, { requireSignoff: cfg.require_signoff });
   if (report.ok) return `${ckptRef} (passport verified${report.signoff ? `, signoff ${report.signoff.verdict}` : ''})`;
-  missing.push({ item: 'passport', message: `the final checkpoint's passport${cfg.require_signoff ? '/signoff' : ''} does not verify: ${report.failures.map((f) => f.message).join('; ')}` });
+  missing.push({
+    item: 'passport',
+    message: `the final checkpoint's passport${cfg.require_signoff ? '/signoff' : ''} does not verify: ${report.failures.map((f) => f.message).join('; ')}`,
+  });
   return ckptRef;
 }
 
@@ -181,23 +243,42 @@ async function checkCheckpoint(ledger: Ledger, a: RunArtifacts, opts: SealOption
  * repository ('' when it is not). A run recorded by hand has no launch SHA in
  * its Job block; its final checkpoint's passport names the training commit.
  */
-async function launchCommit(ledger: Ledger, a: RunArtifacts, checkpoint: string | null, missing: SealMissing[]): Promise<{ sha: string | null; target: string }> {
+async function launchCommit(
+  ledger: Ledger,
+  a: RunArtifacts,
+  checkpoint: string | null,
+  missing: SealMissing[],
+): Promise<{ sha: string | null; target: string }> {
   const sha = a.gitSha ?? (checkpoint ? await passportCommit(checkpoint) : null);
   if (!sha) {
-    missing.push({ item: 'launch_commit', message: "no launch git SHA is recorded in the Job blocks (`git_sha`) or in the final checkpoint's passport" });
+    missing.push({
+      item: 'launch_commit',
+      message: "no launch git SHA is recorded in the Job blocks (`git_sha`) or in the final checkpoint's passport",
+    });
     return { sha, target: '' };
   }
   const found = await commitExists(ledger.git, sha);
   if (found) return { sha, target: found };
-  missing.push({ item: 'launch_commit', message: `the launch commit ${sha} is not in this repository (fetch it first)` });
+  missing.push({
+    item: 'launch_commit',
+    message: `the launch commit ${sha} is not in this repository (fetch it first)`,
+  });
   return { sha, target: '' };
 }
 
 /** A launch from a dirty tree is sealed with its recorded patch, which must exist and match its sha256. */
-async function dirtyPatch(ledger: Ledger, a: RunArtifacts, missing: SealMissing[], caveats: string[]): Promise<string | undefined> {
+async function dirtyPatch(
+  ledger: Ledger,
+  a: RunArtifacts,
+  missing: SealMissing[],
+  caveats: string[],
+): Promise<string | undefined> {
   if (!a.dirty) return undefined;
   if (!a.dirty.patch) {
-    missing.push({ item: 'dirty_patch', message: 'the launch used a dirty tree but no patch is recorded (`patch` in the Job block)' });
+    missing.push({
+      item: 'dirty_patch',
+      message: 'the launch used a dirty tree but no patch is recorded (`patch` in the Job block)',
+    });
     return undefined;
   }
   const file = inLedger(ledger, a.dirty.patch);
@@ -206,17 +287,24 @@ async function dirtyPatch(ledger: Ledger, a: RunArtifacts, missing: SealMissing[
     return undefined;
   }
   if (a.dirty.patchSha256 && (await sha256File(file)) !== a.dirty.patchSha256.replace(/^sha256:/, '')) {
-    missing.push({ item: 'dirty_patch', message: `the dirty-tree patch ${a.dirty.patch} does not match its recorded sha256` });
+    missing.push({
+      item: 'dirty_patch',
+      message: `the dirty-tree patch ${a.dirty.patch} does not match its recorded sha256`,
+    });
     return undefined;
   }
-  caveats.push(`launched from a dirty tree (approved); the tag points at a seal commit with the recorded patch on ${a.gitSha?.slice(0, 12)}`);
+  caveats.push(
+    `launched from a dirty tree (approved); the tag points at a seal commit with the recorded patch on ${a.gitSha?.slice(0, 12)}`,
+  );
   return file;
 }
 
 /** `provenance.training_repo_commit` of the checkpoint's passport, when it has one. */
 async function passportCommit(checkpoint: string): Promise<string | null> {
   try {
-    const passport = JSON.parse(await readFile(path.join(checkpoint, 'MODEL_PASSPORT.json'), 'utf8')) as { provenance?: { training_repo_commit?: unknown } };
+    const passport = JSON.parse(await readFile(path.join(checkpoint, 'MODEL_PASSPORT.json'), 'utf8')) as {
+      provenance?: { training_repo_commit?: unknown };
+    };
     const sha = passport.provenance?.training_repo_commit;
     return typeof sha === 'string' && /^[0-9a-f]{7,64}$/i.test(sha) ? sha : null;
   } catch {
@@ -225,7 +313,12 @@ async function passportCommit(checkpoint: string): Promise<string | null> {
 }
 
 export function refuseSeal(runId: string, missing: SealMissing[]) {
-  return failed('SEAL_REFUSED', `cannot seal ${runId}: ${missing.map((m) => `${m.item}: ${m.message}`).join('; ')}`, 'fix each missing item (or record it in the run log), then run `runlog seal` again; nothing was tagged', {
-    details: { missing },
-  });
+  return failed(
+    'SEAL_REFUSED',
+    `cannot seal ${runId}: ${missing.map((m) => `${m.item}: ${m.message}`).join('; ')}`,
+    'fix each missing item (or record it in the run log), then run `runlog seal` again; nothing was tagged',
+    {
+      details: { missing },
+    },
+  );
 }

@@ -26,11 +26,19 @@ export interface WriteSignoffResult {
 export async function writeSignoff(root: string, opts: WriteSignoffOptions): Promise<WriteSignoffResult> {
   const verdict: string = opts.verdict;
   if (verdict !== 'pass' && verdict !== 'soft_signal') {
-    throw usageError('SIGNOFF_VERDICT_INVALID', `cannot sign with verdict ${JSON.stringify(verdict)}`, 'sign with pass, or soft_signal and a reason; fix hard failures instead of signing them');
+    throw usageError(
+      'SIGNOFF_VERDICT_INVALID',
+      `cannot sign with verdict ${JSON.stringify(verdict)}`,
+      'sign with pass, or soft_signal and a reason; fix hard failures instead of signing them',
+    );
   }
   const reason = opts.reason?.trim() || null;
   if (verdict === 'soft_signal' && !reason) {
-    throw usageError('SIGNOFF_REASON_REQUIRED', 'a soft_signal verdict needs a reason', 'pass --reason "<what is off and why it is acceptable>"');
+    throw usageError(
+      'SIGNOFF_REASON_REQUIRED',
+      'a soft_signal verdict needs a reason',
+      'pass --reason "<what is off and why it is acceptable>"',
+    );
   }
   const absRoot = path.resolve(root);
   const realRoot = await realpath(absRoot);
@@ -49,9 +57,14 @@ export async function writeSignoff(root: string, opts: WriteSignoffOptions): Pro
     artifacts.push({ path: wf.path, sha256 });
   }
   if (problems.length > 0) {
-    throw failed('SIGNOFF_REFUSED', `refusing to sign ${absRoot}: ${problems.join('; ')}`, 'restore the declared files or regenerate the passport, then sign again', {
-      details: { problems },
-    });
+    throw failed(
+      'SIGNOFF_REFUSED',
+      `refusing to sign ${absRoot}: ${problems.join('; ')}`,
+      'restore the declared files or regenerate the passport, then sign again',
+      {
+        details: { problems },
+      },
+    );
   }
 
   const signoff: Signoff = {
@@ -71,9 +84,14 @@ export async function writeSignoff(root: string, opts: WriteSignoffOptions): Pro
     // Leave the checkpoint as it was before this call.
     if (previous) await writeFileAtomic(file, previous);
     else await rm(file, { force: true });
-    throw failed('SIGNOFF_VERIFY_FAILED', `the new signoff does not verify: ${report.failures.map((f) => f.message).join('; ')}`, 'fix the listed failures (e.g. regenerate the passport to list every weight file), then sign again', {
-      details: { failures: report.failures },
-    });
+    throw failed(
+      'SIGNOFF_VERIFY_FAILED',
+      `the new signoff does not verify: ${report.failures.map((f) => f.message).join('; ')}`,
+      'fix the listed failures (e.g. regenerate the passport to list every weight file), then sign again',
+      {
+        details: { failures: report.failures },
+      },
+    );
   }
   return { file, signoff, report };
 }

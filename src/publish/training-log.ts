@@ -17,7 +17,12 @@ export interface CheckpointHashes {
   name: string;
   passportSha256: string;
   files: { path: string; sha256: string; size_bytes?: number }[];
-  signoff?: { verdict: string; verdict_reason?: string | null; signed_at: string; signed_by: { tool: string; version: string; name?: string } };
+  signoff?: {
+    verdict: string;
+    verdict_reason?: string | null;
+    signed_at: string;
+    signed_by: { tool: string; version: string; name?: string };
+  };
 }
 
 export interface TrainingLogInput {
@@ -37,14 +42,24 @@ const GRAD = ['grad_norm', 'gnorm', 'grad-norm', 'train/grad_norm', 'grad_norm/t
 /** Hand-written sections worth publishing: dynamics and interpretation, not operations. */
 const KEPT_SECTIONS = ['Training Dynamics', 'Evaluation', 'Interpretation', 'Checkpoint Hashes'];
 /** Results fields that are operational paths or bookkeeping, not results. */
-const RESULTS_SKIP = new Set(['chart', 'checkpoint', 'config_snapshot', 'config snapshot', 'passport', 'signoff', 'loss_one_liner', 'checkpoint_hash']);
+const RESULTS_SKIP = new Set([
+  'chart',
+  'checkpoint',
+  'config_snapshot',
+  'config snapshot',
+  'passport',
+  'signoff',
+  'loss_one_liner',
+  'checkpoint_hash',
+]);
 
 const pick = (metrics: Record<string, number>, names: string[]) => {
   for (const n of names) if (metrics[n] !== undefined) return metrics[n];
   return undefined;
 };
 
-const fmt = (n: number | undefined) => (n === undefined ? '' : Number.isNaN(n) ? 'nan' : !Number.isFinite(n) ? (n > 0 ? 'inf' : '-inf') : String(n));
+const fmt = (n: number | undefined) =>
+  n === undefined ? '' : Number.isNaN(n) ? 'nan' : !Number.isFinite(n) ? (n > 0 ? 'inf' : '-inf') : String(n);
 
 function human(at: string | null): string | null {
   if (!at) return null;
@@ -58,13 +73,26 @@ function stripCode(v: string): string {
 }
 
 /** Rows of (step, train, val, grad) from Status entries, one per step (the last entry for a step wins). */
-export function lossTable(doc: RunLogDoc): { step: number; train?: number; val?: number; grad?: number; at: string | null }[] {
+export function lossTable(
+  doc: RunLogDoc,
+): { step: number; train?: number; val?: number; grad?: number; at: string | null }[] {
   const byStep = new Map<number, { step: number; train?: number; val?: number; grad?: number; at: string | null }>();
   for (const e of doc.view.status) {
     if (e.continuation || e.step === null) continue;
-    const row = { step: e.step, train: pick(e.metrics, TRAIN), val: pick(e.metrics, VAL), grad: pick(e.metrics, GRAD), at: e.at };
+    const row = {
+      step: e.step,
+      train: pick(e.metrics, TRAIN),
+      val: pick(e.metrics, VAL),
+      grad: pick(e.metrics, GRAD),
+      at: e.at,
+    };
     if (row.train === undefined && row.val === undefined && row.grad === undefined) continue;
-    byStep.set(e.step, { ...byStep.get(e.step), ...Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)), step: e.step, at: e.at } as typeof row);
+    byStep.set(e.step, {
+      ...byStep.get(e.step),
+      ...Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined)),
+      step: e.step,
+      at: e.at,
+    } as typeof row);
   }
   return [...byStep.values()].sort((a, b) => a.step - b.step);
 }
@@ -104,7 +132,10 @@ export function renderTrainingLog(input: TrainingLogInput): string {
     ...wandbSection(v, a.wandbSynced),
     ...timelineSection(doc),
   ];
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 /** Title, run id and type, objective, dates, runtime and the launched instances. */
@@ -114,13 +145,19 @@ function overview(v: RunLogView, runId: string): string[] {
   if (v.objective) out.push(`- objective: ${v.objective}`);
   const first = v.jobs[0]?.fields ?? {};
   const last = v.jobs[v.jobs.length - 1]?.fields ?? {};
-  const started = field(first, 'start_human', 'submitted_human', 'created_human') ?? human(field(first, 'start', 'submitted/start', 'started', 'submitted'));
+  const started =
+    field(first, 'start_human', 'submitted_human', 'created_human') ??
+    human(field(first, 'start', 'submitted/start', 'started', 'submitted'));
   const lastDated = [...v.status].reverse().find((e) => !e.continuation && e.at);
-  const ended = field(last, 'end_human') ?? human(field(last, 'end')) ?? (TERMINAL.has(v.state) ? human(lastDated?.at ?? null) : null);
+  const ended =
+    field(last, 'end_human') ??
+    human(field(last, 'end')) ??
+    (TERMINAL.has(v.state) ? human(lastDated?.at ?? null) : null);
   if (started || ended) out.push(`- dates: ${started ?? '?'} → ${ended ?? 'not ended'}`);
   const runtime = field(v.results, 'runtime');
   if (runtime) out.push(`- runtime: ${runtime.split(' ')[0]}`);
-  if (v.jobs.length > 1) out.push(`- launched instances: ${v.jobs.length} (${v.jobs.map((j) => j.heading).join(', ')})`);
+  if (v.jobs.length > 1)
+    out.push(`- launched instances: ${v.jobs.length} (${v.jobs.map((j) => j.heading).join(', ')})`);
   out.push('');
   return out;
 }
@@ -146,7 +183,10 @@ function lossSection(doc: RunLogDoc, chart: string | undefined): string[] {
   if (rows.some((r) => r.train !== undefined)) cols.push({ name: 'train loss', get: (r) => fmt(r.train) });
   if (rows.some((r) => r.val !== undefined)) cols.push({ name: 'val loss', get: (r) => fmt(r.val) });
   if (rows.some((r) => r.grad !== undefined)) cols.push({ name: 'grad norm', get: (r) => fmt(r.grad) });
-  out.push(`| ${cols.map((c) => c.name).join(' | ')} |`, `|${cols.map((c) => (c.name === 'date' ? '---' : '---:')).join('|')}|`);
+  out.push(
+    `| ${cols.map((c) => c.name).join(' | ')} |`,
+    `|${cols.map((c) => (c.name === 'date' ? '---' : '---:')).join('|')}|`,
+  );
   for (const r of rows) out.push(`| ${cols.map((c) => c.get(r)).join(' | ')} |`);
   out.push('');
   return out;
@@ -168,7 +208,10 @@ function keptSections(doc: RunLogDoc): string[] {
   const out: string[] = [];
   for (const name of KEPT_SECTIONS) {
     for (const s of sectionsNamed(doc.outline, name)) {
-      const body = s.bodyLines.map((l) => l.text).join('\n').trim();
+      const body = s.bodyLines
+        .map((l) => l.text)
+        .join('\n')
+        .trim();
       if (body) out.push(`## ${s.title}`, '', body, '');
     }
   }
@@ -190,7 +233,8 @@ function wandbSection(v: RunLogView, synced: string[]): string[] {
       const own = Object.values(job.fields).flatMap(wandbUrls);
       if (own.length > 0 && v.jobs.length > 1) out.push(`- ${job.heading}: ${own.join(', ')}`);
     }
-    if (v.jobs.length <= 1 || !v.jobs.some((j) => Object.values(j.fields).some((f) => wandbUrls(f).length > 0))) for (const u of urls) out.push(`- ${u}`);
+    if (v.jobs.length <= 1 || !v.jobs.some((j) => Object.values(j.fields).some((f) => wandbUrls(f).length > 0)))
+      for (const u of urls) out.push(`- ${u}`);
   } else {
     out.push('- not synced');
   }
@@ -206,10 +250,17 @@ function timelineSection(doc: RunLogDoc): string[] {
 }
 
 function hashesSection(h: CheckpointHashes): string[] {
-  const out = ['## Checkpoint hashes', '', `Checkpoint \`${h.name}\`. Every file is listed with its sha256 in \`MODEL_PASSPORT.json\` (schema 0.2); \`SIGNOFF.json\` signs the passport and the files.`, ''];
+  const out = [
+    '## Checkpoint hashes',
+    '',
+    `Checkpoint \`${h.name}\`. Every file is listed with its sha256 in \`MODEL_PASSPORT.json\` (schema 0.2); \`SIGNOFF.json\` signs the passport and the files.`,
+    '',
+  ];
   out.push(`- \`MODEL_PASSPORT.json\` sha256: \`${h.passportSha256}\``);
   if (h.signoff) {
-    out.push(`- signoff: \`${h.signoff.verdict}\`${h.signoff.verdict_reason ? ` — ${h.signoff.verdict_reason}` : ''} (signed ${h.signoff.signed_at} by ${h.signoff.signed_by.name ? `${h.signoff.signed_by.name} with ` : ''}${h.signoff.signed_by.tool} ${h.signoff.signed_by.version})`);
+    out.push(
+      `- signoff: \`${h.signoff.verdict}\`${h.signoff.verdict_reason ? ` — ${h.signoff.verdict_reason}` : ''} (signed ${h.signoff.signed_at} by ${h.signoff.signed_by.name ? `${h.signoff.signed_by.name} with ` : ''}${h.signoff.signed_by.tool} ${h.signoff.signed_by.version})`,
+    );
   } else {
     out.push('- signoff: none yet');
   }
@@ -297,7 +348,9 @@ export async function publishRun(input: PublishRunInput): Promise<PublishRunResu
       if (signoff) copies.push({ name: SIGNOFF_FILE, bytes: signoff });
     }
   }
-  const leaks = copies.flatMap((c) => input.sanitizer.leaks(c.bytes.toString('utf8')).map((l) => ({ file: c.name, ...l })));
+  const leaks = copies.flatMap((c) =>
+    input.sanitizer.leaks(c.bytes.toString('utf8')).map((l) => ({ file: c.name, ...l })),
+  );
   if (leaks.length > 0) {
     throw failed(
       'PUBLISH_PASSPORT_LEAKS',
@@ -307,13 +360,20 @@ export async function publishRun(input: PublishRunInput): Promise<PublishRunResu
     );
   }
   const chart = input.chart ? await publishedChart(input.chart, input.sanitizer) : null;
-  const log = publishTrainingLog({ runId: input.runId, doc: input.doc, hashes, chart: chart ? CHART_FILE : undefined }, input.sanitizer);
+  const log = publishTrainingLog(
+    { runId: input.runId, doc: input.doc, hashes, chart: chart ? CHART_FILE : undefined },
+    input.sanitizer,
+  );
   await mkdir(input.out, { recursive: true });
   await writeFile(path.join(input.out, 'TRAINING_LOG.md'), log.text);
   if (chart) copies.push({ name: CHART_FILE, bytes: Buffer.from(chart.text) });
   for (const c of copies) await writeFile(path.join(input.out, c.name), c.bytes);
   const files = ['TRAINING_LOG.md', ...copies.map((c) => c.name)];
-  return { files, removed: mergeRemovals(log.removed, chart?.removed ?? []), leaks: await checkPublished(input.out, input.sanitizer) };
+  return {
+    files,
+    removed: mergeRemovals(log.removed, chart?.removed ?? []),
+    leaks: await checkPublished(input.out, input.sanitizer),
+  };
 }
 
 /**
@@ -326,7 +386,11 @@ async function publishedChart(svg: string, sanitizer: Sanitizer): Promise<Saniti
   const { failed } = await import('../core/errors.js');
   const problems = svgProblems(svg);
   if (problems.length > 0) {
-    throw failed('PUBLISH_CHART_UNSAFE', `the run's chart is not one runlog draws: ${problems.slice(0, 3).join('; ')}`, 'redraw it with `runlog plot <run>`, then publish again');
+    throw failed(
+      'PUBLISH_CHART_UNSAFE',
+      `the run's chart is not one runlog draws: ${problems.slice(0, 3).join('; ')}`,
+      'redraw it with `runlog plot <run>`, then publish again',
+    );
   }
   const removed: SanitizeResult['removed'] = [];
   const text = mapSvgText(svg, (t) => {
@@ -346,12 +410,24 @@ function mergeRemovals(...lists: SanitizeResult['removed'][]): SanitizeResult['r
 const TEXT_FILE = /\.(?:md|markdown|txt|json|ya?ml|toml|cfg|ini|csv|log)$/i;
 
 /** Every line of every text file under a published folder that a sanitizer rule would change. */
-export async function checkPublished(dir: string, sanitizer: Sanitizer): Promise<{ file: string; line: number; rule: string }[]> {
+export async function checkPublished(
+  dir: string,
+  sanitizer: Sanitizer,
+): Promise<{ file: string; line: number; rule: string }[]> {
   const { readdir, readFile, stat } = await import('node:fs/promises');
   const path = await import('node:path');
   const { notFound } = await import('../core/errors.js');
-  if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) {
-    throw notFound('PUBLISH_DIR_NOT_FOUND', `${dir} is not a directory`, 'pass the published folder (the one holding TRAINING_LOG.md)');
+  if (
+    !(await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  ) {
+    throw notFound(
+      'PUBLISH_DIR_NOT_FOUND',
+      `${dir} is not a directory`,
+      'pass the published folder (the one holding TRAINING_LOG.md)',
+    );
   }
   const leaks: { file: string; line: number; rule: string }[] = [];
   const walk = async (sub: string): Promise<void> => {

@@ -2,7 +2,15 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { sha256Bytes, sha256File } from '../core/hash.js';
-import { listPackageFiles, loadPassport, PASSPORT_FILE, SCHEMA_VERSION, SIGNOFF_FILE, WEIGHT_SUFFIXES, type LoadedPassport } from './passport.js';
+import {
+  listPackageFiles,
+  loadPassport,
+  PASSPORT_FILE,
+  SCHEMA_VERSION,
+  SIGNOFF_FILE,
+  WEIGHT_SUFFIXES,
+  type LoadedPassport,
+} from './passport.js';
 
 export const signoffSchema = z.looseObject({
   schema_version: z.string(),
@@ -36,7 +44,12 @@ export interface VerifyReport {
   root: string;
   failures: VerifyIssue[];
   warnings: VerifyIssue[];
-  signoff?: { verdict: Signoff['verdict']; verdict_reason?: string | null; signed_at: string; signed_by: { tool: string; version: string; name?: string } };
+  signoff?: {
+    verdict: Signoff['verdict'];
+    verdict_reason?: string | null;
+    signed_at: string;
+    signed_by: { tool: string; version: string; name?: string };
+  };
 }
 
 export interface VerifyOptions {
@@ -50,7 +63,11 @@ export type Resolved = { ok: true; full: string } | { ok: false; reason: 'outsid
 /** Lexically and after following symlinks, an artifact must stay inside the checkpoint root. */
 export async function resolveInside(realRoot: string, rel: string): Promise<Resolved> {
   if (rel === '' || path.posix.isAbsolute(rel) || path.win32.isAbsolute(rel) || rel.split(/[\\/]/).includes('..')) {
-    return { ok: false, reason: 'outside', message: `artifact path ${JSON.stringify(rel)} is not a relative path inside the checkpoint root` };
+    return {
+      ok: false,
+      reason: 'outside',
+      message: `artifact path ${JSON.stringify(rel)} is not a relative path inside the checkpoint root`,
+    };
   }
   const full = path.resolve(realRoot, ...rel.split('/'));
   let real: string;
@@ -89,7 +106,11 @@ export async function verifyCheckpoint(root: string, opts: VerifyOptions): Promi
   }
   const { passport, bytes } = loaded;
   if (passport.schema_version !== SCHEMA_VERSION) {
-    warn({ check: 'schema_version', message: `passport schema_version is ${passport.schema_version}, expected ${SCHEMA_VERSION}`, path: PASSPORT_FILE });
+    warn({
+      check: 'schema_version',
+      message: `passport schema_version is ${passport.schema_version}, expected ${SCHEMA_VERSION}`,
+      path: PASSPORT_FILE,
+    });
   }
   if (!passport.provenance?.training_repo_commit) {
     fail({ check: 'provenance', message: 'provenance.training_repo_commit is missing', path: PASSPORT_FILE });
@@ -145,45 +166,88 @@ async function checkSignoff(
   const warn = (issue: VerifyIssue) => report.warnings.push(issue);
   const text = await readFile(path.join(absRoot, SIGNOFF_FILE), 'utf8').catch(() => null);
   if (text === null) {
-    (opts.requireSignoff ? fail : warn)({ check: 'signoff', message: `${SIGNOFF_FILE} is missing`, path: SIGNOFF_FILE });
+    (opts.requireSignoff ? fail : warn)({
+      check: 'signoff',
+      message: `${SIGNOFF_FILE} is missing`,
+      path: SIGNOFF_FILE,
+    });
     return [];
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    fail({ check: 'signoff', message: `${SIGNOFF_FILE} is not valid JSON: ${(err as Error).message}`, path: SIGNOFF_FILE });
+    fail({
+      check: 'signoff',
+      message: `${SIGNOFF_FILE} is not valid JSON: ${(err as Error).message}`,
+      path: SIGNOFF_FILE,
+    });
     return [];
   }
   const parsed = signoffSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    fail({ check: 'signoff', message: `${SIGNOFF_FILE}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, path: SIGNOFF_FILE });
+    fail({
+      check: 'signoff',
+      message: `${SIGNOFF_FILE}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      path: SIGNOFF_FILE,
+    });
     return [];
   }
   const signoff = parsed.data;
-  report.signoff = { verdict: signoff.verdict, verdict_reason: signoff.verdict_reason, signed_at: signoff.signed_at, signed_by: { tool: signoff.signed_by.tool, version: signoff.signed_by.version, ...(signoff.signed_by.name ? { name: signoff.signed_by.name } : {}) } };
+  report.signoff = {
+    verdict: signoff.verdict,
+    verdict_reason: signoff.verdict_reason,
+    signed_at: signoff.signed_at,
+    signed_by: {
+      tool: signoff.signed_by.tool,
+      version: signoff.signed_by.version,
+      ...(signoff.signed_by.name ? { name: signoff.signed_by.name } : {}),
+    },
+  };
   if (signoff.schema_version !== SCHEMA_VERSION) {
-    warn({ check: 'schema_version', message: `signoff schema_version is ${signoff.schema_version}, expected ${SCHEMA_VERSION}`, path: SIGNOFF_FILE });
+    warn({
+      check: 'schema_version',
+      message: `signoff schema_version is ${signoff.schema_version}, expected ${SCHEMA_VERSION}`,
+      path: SIGNOFF_FILE,
+    });
   }
-  if (signoff.verdict === 'fail') fail({ check: 'verdict', message: `the signoff verdict is fail${signoff.verdict_reason ? `: ${signoff.verdict_reason}` : ''}`, path: SIGNOFF_FILE });
+  if (signoff.verdict === 'fail')
+    fail({
+      check: 'verdict',
+      message: `the signoff verdict is fail${signoff.verdict_reason ? `: ${signoff.verdict_reason}` : ''}`,
+      path: SIGNOFF_FILE,
+    });
   if (signoff.verdict === 'soft_signal') {
-    if (signoff.verdict_reason) warn({ check: 'verdict', message: `signed with a soft signal: ${signoff.verdict_reason}`, path: SIGNOFF_FILE });
+    if (signoff.verdict_reason)
+      warn({ check: 'verdict', message: `signed with a soft signal: ${signoff.verdict_reason}`, path: SIGNOFF_FILE });
     else fail({ check: 'verdict', message: 'soft_signal verdict without verdict_reason', path: SIGNOFF_FILE });
   }
 
   const [first, ...rest] = signoff.artifacts;
   if (first?.path !== PASSPORT_FILE) {
-    fail({ check: 'passport_hash', message: `artifacts[0] must be ${PASSPORT_FILE}, found ${JSON.stringify(first?.path)}`, path: SIGNOFF_FILE });
+    fail({
+      check: 'passport_hash',
+      message: `artifacts[0] must be ${PASSPORT_FILE}, found ${JSON.stringify(first?.path)}`,
+      path: SIGNOFF_FILE,
+    });
   } else if (first.sha256 !== sha256Bytes(passportBytes)) {
-    fail({ check: 'passport_hash', message: `${PASSPORT_FILE} changed after signing (sha256 differs from the signoff)`, path: PASSPORT_FILE });
+    fail({
+      check: 'passport_hash',
+      message: `${PASSPORT_FILE} changed after signing (sha256 differs from the signoff)`,
+      path: PASSPORT_FILE,
+    });
   }
   for (const artifact of rest) {
     const resolved = await resolveInside(realRoot, artifact.path);
     if (!resolved.ok) {
       fail({ check: 'artifact', message: resolved.message, path: artifact.path });
     } else if ((await hashOf(resolved.full)) !== artifact.sha256) {
-      fail({ check: 'artifact', message: `${artifact.path} changed after signing (sha256 differs from the signoff)`, path: artifact.path });
+      fail({
+        check: 'artifact',
+        message: `${artifact.path} changed after signing (sha256 differs from the signoff)`,
+        path: artifact.path,
+      });
     }
   }
   return rest.map((a) => path.posix.normalize(a.path));

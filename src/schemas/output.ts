@@ -7,17 +7,21 @@ import { z } from 'zod';
 import { SummarySchema as CampaignStatusBody } from '../campaigns/summary.js';
 
 /** An error carries its own details beside code, message and hint (an ambiguous run's `candidates`, …). */
-export const ErrorOutput = z.object({
-  error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).catchall(z.unknown()),
-}).strict();
+export const ErrorOutput = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).catchall(z.unknown()),
+  })
+  .strict();
 
-const Entry = z.object({
-  at: z.string(),
-  state: z.string(),
-  step: z.number().nullable(),
-  metrics: z.record(z.string(), z.number().nullable()),
-  message: z.string(),
-}).strict();
+const Entry = z
+  .object({
+    at: z.string(),
+    state: z.string(),
+    step: z.number().nullable(),
+    metrics: z.record(z.string(), z.number().nullable()),
+    message: z.string(),
+  })
+  .strict();
 
 const Committed = {
   commit: z.string().nullable(),
@@ -25,19 +29,51 @@ const Committed = {
 };
 
 /** Hero logbook events mirrored to the run's GitHub issue: posted now, or kept pending with the reason. */
-const MirrorPending = z.object({ path: z.string(), eventId: z.string(), code: z.string(), reason: z.string(), retryAt: z.string().optional() }).strict();
+const MirrorPending = z
+  .object({
+    path: z.string(),
+    eventId: z.string(),
+    code: z.string(),
+    reason: z.string(),
+    retryAt: z.string().optional(),
+  })
+  .strict();
 const MirrorPosted = z.object({ path: z.string(), eventId: z.string(), commentUrl: z.string() }).strict();
 const MirrorState = z.enum(['pending', 'posted', 'none']);
 
-const InitBody = z.object({ root: z.string(), created: z.array(z.string()), remote: z.string().nullable(), ...Committed }).strict();
+const InitBody = z
+  .object({ root: z.string(), created: z.array(z.string()), remote: z.string().nullable(), ...Committed })
+  .strict();
 const NewBody = z.object({ id: z.string(), path: z.string(), state: z.string(), ...Committed }).strict();
 // pushRetries: pushes the remote rejected (other writers got there first) before this entry's went through.
-const AppendBody = z.object({ id: z.string(), entry: Entry, state: z.string(), previousState: z.string(), ...Committed, pushRetries: z.number().int().min(0) }).strict();
-const EntryBody = z.object({ id: z.string(), path: z.string(), state: z.string(), previousState: z.string(), entry: Entry, ...Committed }).strict();
+const AppendBody = z
+  .object({
+    id: z.string(),
+    entry: Entry,
+    state: z.string(),
+    previousState: z.string(),
+    ...Committed,
+    pushRetries: z.number().int().min(0),
+  })
+  .strict();
+const EntryBody = z
+  .object({
+    id: z.string(),
+    path: z.string(),
+    state: z.string(),
+    previousState: z.string(),
+    entry: Entry,
+    ...Committed,
+  })
+  .strict();
 const FailBody = EntryBody.extend({ failureClass: z.string() });
 /** Cancelling a live job stops it first: the stop names the jobs (and its result has no `path`). */
 const CancelBody = EntryBody.extend({ path: z.string().optional(), jobIds: z.array(z.string()).optional() });
-const CompleteBody = EntryBody.extend({ results: z.record(z.string(), z.string()), chart: z.string().nullable().optional(), amended: z.array(z.string()).optional() });
+const CompleteBody = EntryBody.extend({
+  results: z.record(z.string(), z.string()),
+  chart: z.string().nullable().optional(),
+  amended: z.array(z.string()).optional(),
+});
 const PlotBody = z
   .object({
     id: z.string(),
@@ -68,19 +104,23 @@ const ShowBody = z
     failureClass: z.string().nullable(),
     hasFrontMatter: z.boolean(),
     config: z.record(z.string(), z.string()),
-    jobs: z.array(z.object({ heading: z.string(), line: z.number().int(), fields: z.record(z.string(), z.string()) }).strict()),
+    jobs: z.array(
+      z.object({ heading: z.string(), line: z.number().int(), fields: z.record(z.string(), z.string()) }).strict(),
+    ),
     status: z.array(
-      z.object({
-        line: z.number().int(),
-        at: z.string().nullable(),
-        /** The stamp as written. */
-        stamp: z.string().nullable(),
-        state: z.string().nullable(),
-        step: z.number().nullable(),
-        metrics: z.record(z.string(), z.number().nullable()),
-        message: z.string(),
-        continuation: z.boolean(),
-      }).strict(),
+      z
+        .object({
+          line: z.number().int(),
+          at: z.string().nullable(),
+          /** The stamp as written. */
+          stamp: z.string().nullable(),
+          state: z.string().nullable(),
+          step: z.number().nullable(),
+          metrics: z.record(z.string(), z.number().nullable()),
+          message: z.string(),
+          continuation: z.boolean(),
+        })
+        .strict(),
     ),
     results: z.record(z.string(), z.string()).nullable(),
     wandb: z.record(z.string(), z.string()).nullable(),
@@ -89,33 +129,47 @@ const ShowBody = z
     /** Lines of Next that were marked blocked. */
     nextBlocked: z.array(z.number().int()),
     sections: z.array(z.string()),
-    diagnostics: z.array(z.object({ file: z.string(), line: z.number().int(), rule: z.string(), message: z.string(), severity: z.enum(['error', 'warning']) }).strict()),
+    diagnostics: z.array(
+      z
+        .object({
+          file: z.string(),
+          line: z.number().int(),
+          rule: z.string(),
+          message: z.string(),
+          severity: z.enum(['error', 'warning']),
+        })
+        .strict(),
+    ),
   })
   .strict();
 
-const ListBody = z.object({
-  runs: z.array(
-    z
-      .object({
-        id: z.string(),
-        path: z.string(),
-        state: z.string(),
-        runType: z.string().nullable(),
-        updated: z.string(),
-        group: z.string().nullable(),
-        failureClass: z.string().nullable(),
-        stateInferred: z.boolean(),
-      })
-      .strict(),
-  ),
-}).strict();
+const ListBody = z
+  .object({
+    runs: z.array(
+      z
+        .object({
+          id: z.string(),
+          path: z.string(),
+          state: z.string(),
+          runType: z.string().nullable(),
+          updated: z.string(),
+          group: z.string().nullable(),
+          failureClass: z.string().nullable(),
+          stateInferred: z.boolean(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
 
 const IndexBody = z.object({ files: z.array(z.string()), stale: z.array(z.string()), ...Committed }).strict();
 
-const HistoryBody = z.object({
-  id: z.string(),
-  commits: z.array(z.object({ sha: z.string(), at: z.string(), author: z.string(), subject: z.string() }).strict()),
-}).strict();
+const HistoryBody = z
+  .object({
+    id: z.string(),
+    commits: z.array(z.object({ sha: z.string(), at: z.string(), author: z.string(), subject: z.string() }).strict()),
+  })
+  .strict();
 
 /** `mirror` when the config has a github section: pending hero events flushed to their issues. */
 const SyncBody = z
@@ -123,7 +177,10 @@ const SyncBody = z
     pushed: z.number().int(),
     pending: z.number().int(),
     replayed: z.number().int(),
-    mirror: z.object({ posted: z.array(MirrorPosted), pending: z.array(MirrorPending) }).strict().optional(),
+    mirror: z
+      .object({ posted: z.array(MirrorPosted), pending: z.array(MirrorPending) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -143,130 +200,185 @@ export type SyncResult = z.infer<typeof SyncBody>;
 
 // ---- checkpoints, publish, seal, W&B, lint (ISSUE 7) ----
 
-const Checkpoint = z.object({
-  path: z.string(),
-  step: z.number().int(),
-  complete: z.boolean(),
-  kind: z.enum(['dir', 'file']),
-  sizeBytes: z.number().int().optional(),
-  lineage: z.array(z.enum(['launch_source', 'recovery_source', 'milestone', 'rejected'])),
-}).strict();
+const Checkpoint = z
+  .object({
+    path: z.string(),
+    step: z.number().int(),
+    complete: z.boolean(),
+    kind: z.enum(['dir', 'file']),
+    sizeBytes: z.number().int().optional(),
+    lineage: z.array(z.enum(['launch_source', 'recovery_source', 'milestone', 'rejected'])),
+  })
+  .strict();
 
-const CkptListBody = z.object({ root: z.string(), run: z.string().nullable(), checkpoints: z.array(Checkpoint) }).strict();
-const CkptPickBody = z.object({
-  root: z.string(),
-  run: z.string().nullable(),
-  checkpoint: Checkpoint,
-  skipped: z.array(z.object({ path: z.string(), step: z.number().int(), reason: z.enum(['incomplete', 'rejected_lineage']) }).strict()),
-}).strict();
-const CkptPruneBody = z.object({
-  root: z.string(),
-  run: z.string().nullable(),
-  dryRun: z.boolean(),
-  delete: z.array(z.object({ path: z.string(), step: z.number().int(), complete: z.boolean() }).strict()),
-  keep: z.array(z.object({ path: z.string(), step: z.number().int(), reasons: z.array(z.string()) }).strict()),
-  removed: z.array(z.object({ path: z.string(), step: z.number().int() }).strict()),
-  unmatchedProtect: z.array(z.string()),
-  ...Committed,
-}).strict();
-const CkptPassportBody = z.object({
-  file: z.string(),
-  checkpoint: z.string(),
-  run: z.string(),
-  step: z.number().int().nullable(),
-  sha256: z.string(),
-  weightFiles: z.number().int(),
-  provenance: z.record(z.string(), z.string()),
-  ...Committed,
-}).strict();
+const CkptListBody = z
+  .object({ root: z.string(), run: z.string().nullable(), checkpoints: z.array(Checkpoint) })
+  .strict();
+const CkptPickBody = z
+  .object({
+    root: z.string(),
+    run: z.string().nullable(),
+    checkpoint: Checkpoint,
+    skipped: z.array(
+      z
+        .object({ path: z.string(), step: z.number().int(), reason: z.enum(['incomplete', 'rejected_lineage']) })
+        .strict(),
+    ),
+  })
+  .strict();
+const CkptPruneBody = z
+  .object({
+    root: z.string(),
+    run: z.string().nullable(),
+    dryRun: z.boolean(),
+    delete: z.array(z.object({ path: z.string(), step: z.number().int(), complete: z.boolean() }).strict()),
+    keep: z.array(z.object({ path: z.string(), step: z.number().int(), reasons: z.array(z.string()) }).strict()),
+    removed: z.array(z.object({ path: z.string(), step: z.number().int() }).strict()),
+    unmatchedProtect: z.array(z.string()),
+    ...Committed,
+  })
+  .strict();
+const CkptPassportBody = z
+  .object({
+    file: z.string(),
+    checkpoint: z.string(),
+    run: z.string(),
+    step: z.number().int().nullable(),
+    sha256: z.string(),
+    weightFiles: z.number().int(),
+    provenance: z.record(z.string(), z.string()),
+    ...Committed,
+  })
+  .strict();
 const VerifyIssue = z.object({ check: z.string(), message: z.string(), path: z.string().optional() }).strict();
-const CkptSignoffBody = z.object({
-  file: z.string(),
-  checkpoint: z.string(),
-  run: z.string().nullable(),
-  verdict: z.enum(['pass', 'soft_signal']),
-  verdict_reason: z.string().nullable(),
-  artifacts: z.number().int(),
-  sha256: z.string(),
-  warnings: z.array(VerifyIssue),
-  ...Committed,
-}).strict();
-const CkptVerifyBody = z.object({
-  ok: z.boolean(),
-  root: z.string(),
-  failures: z.array(VerifyIssue),
-  warnings: z.array(VerifyIssue),
-  signoff: z.object({ verdict: z.string(), verdict_reason: z.string().nullable().optional(), signed_at: z.string(), signed_by: z.object({ tool: z.string(), version: z.string(), name: z.string().optional() }).strict() }).strict().optional(),
-}).strict();
+const CkptSignoffBody = z
+  .object({
+    file: z.string(),
+    checkpoint: z.string(),
+    run: z.string().nullable(),
+    verdict: z.enum(['pass', 'soft_signal']),
+    verdict_reason: z.string().nullable(),
+    artifacts: z.number().int(),
+    sha256: z.string(),
+    warnings: z.array(VerifyIssue),
+    ...Committed,
+  })
+  .strict();
+const CkptVerifyBody = z
+  .object({
+    ok: z.boolean(),
+    root: z.string(),
+    failures: z.array(VerifyIssue),
+    warnings: z.array(VerifyIssue),
+    signoff: z
+      .object({
+        verdict: z.string(),
+        verdict_reason: z.string().nullable().optional(),
+        signed_at: z.string(),
+        signed_by: z.object({ tool: z.string(), version: z.string(), name: z.string().optional() }).strict(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 const Removal = z.object({ rule: z.string(), count: z.number().int() }).strict();
 const Leak = z.object({ file: z.string(), line: z.number().int(), rule: z.string() }).strict();
-const PublishBody = z.object({
-  out: z.string(),
-  run: z.string().nullable(),
-  check: z.boolean(),
-  files: z.array(z.string()),
-  removed: z.array(Removal),
-  leaks: z.array(Leak),
-}).strict();
+const PublishBody = z
+  .object({
+    out: z.string(),
+    run: z.string().nullable(),
+    check: z.boolean(),
+    files: z.array(z.string()),
+    removed: z.array(Removal),
+    leaks: z.array(Leak),
+  })
+  .strict();
 
-const SealBody = z.object({
-  run: z.string(),
-  tag: z.string(),
-  target: z.string(),
-  sealCommit: z.string().nullable(),
-  created: z.boolean(),
-  tagPushed: z.boolean(),
-  recorded: z.boolean(),
-  message: z.string(),
-  ...Committed,
-}).strict();
+const SealBody = z
+  .object({
+    run: z.string(),
+    tag: z.string(),
+    target: z.string(),
+    sealCommit: z.string().nullable(),
+    created: z.boolean(),
+    tagPushed: z.boolean(),
+    recorded: z.boolean(),
+    message: z.string(),
+    ...Committed,
+  })
+  .strict();
 
 const Bloat = z
-  .object({ flagged: z.boolean(), bytes: z.number().int(), thresholdBytes: z.number(), offenders: z.array(z.object({ path: z.string(), sizeBytes: z.number().int(), kind: z.string() }).strict()) })
+  .object({
+    flagged: z.boolean(),
+    bytes: z.number().int(),
+    thresholdBytes: z.number(),
+    offenders: z.array(z.object({ path: z.string(), sizeBytes: z.number().int(), kind: z.string() }).strict()),
+  })
   .strict();
-const WandbRunOut = z.object({
-  id: z.string(),
-  path: z.string(),
-  offline: z.boolean(),
-  startedAt: z.string(),
-  sizeBytes: z.number().int(),
-  config: z.record(z.string(), z.unknown()).optional(),
-  summary: z.record(z.string(), z.unknown()).optional(),
-  bloat: Bloat,
-  warnings: z.array(z.string()),
-}).strict();
+const WandbRunOut = z
+  .object({
+    id: z.string(),
+    path: z.string(),
+    offline: z.boolean(),
+    startedAt: z.string(),
+    sizeBytes: z.number().int(),
+    config: z.record(z.string(), z.unknown()).optional(),
+    summary: z.record(z.string(), z.unknown()).optional(),
+    bloat: Bloat,
+    warnings: z.array(z.string()),
+  })
+  .strict();
 const WandbRecordBody = z.object({ run: z.string(), job: z.string(), recorded: z.boolean(), ...Committed }).strict();
-const WandbShowBody = z.object({
-  run: z.string().nullable(),
-  dirs: z.array(z.string()),
-  runs: z.array(WandbRunOut),
-  staging: Bloat.extend({ path: z.string() }).nullable(),
-  bloatFlagged: z.boolean(),
-}).strict();
-const WandbSyncBody = z.object({
-  run: z.string().nullable(),
-  dryRun: z.boolean(),
-  argv: z.array(z.string()),
-  keySource: z.string(),
-  runs: z.array(z.object({ id: z.string(), path: z.string(), url: z.string() }).strict()),
-  urls: z.array(z.string()),
-  bloatFlagged: z.boolean(),
-  recorded: z.boolean(),
-  ...Committed,
-}).strict();
+const WandbShowBody = z
+  .object({
+    run: z.string().nullable(),
+    dirs: z.array(z.string()),
+    runs: z.array(WandbRunOut),
+    staging: Bloat.extend({ path: z.string() }).nullable(),
+    bloatFlagged: z.boolean(),
+  })
+  .strict();
+const WandbSyncBody = z
+  .object({
+    run: z.string().nullable(),
+    dryRun: z.boolean(),
+    argv: z.array(z.string()),
+    keySource: z.string(),
+    runs: z.array(z.object({ id: z.string(), path: z.string(), url: z.string() }).strict()),
+    urls: z.array(z.string()),
+    bloatFlagged: z.boolean(),
+    recorded: z.boolean(),
+    ...Committed,
+  })
+  .strict();
 
-const LintBody = z.object({
-  files: z.number().int(),
-  errors: z.number().int(),
-  warnings: z.number().int(),
-  findings: z.array(z.object({ rule: z.string(), severity: z.enum(['error', 'warning']), file: z.string(), line: z.number().int(), message: z.string() }).strict()),
-}).strict();
+const LintBody = z
+  .object({
+    files: z.number().int(),
+    errors: z.number().int(),
+    warnings: z.number().int(),
+    findings: z.array(
+      z
+        .object({
+          rule: z.string(),
+          severity: z.enum(['error', 'warning']),
+          file: z.string(),
+          line: z.number().int(),
+          message: z.string(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
 
 const AuditBody = z
   .object({
     clean: z.boolean(),
-    scanned: z.object({ commits: z.number().int(), tags: z.number().int(), refs: z.number().int(), files: z.number().int() }).strict(),
+    scanned: z
+      .object({ commits: z.number().int(), tags: z.number().int(), refs: z.number().int(), files: z.number().int() })
+      .strict(),
     findings: z.array(
       z
         .object({
@@ -298,94 +410,150 @@ export type LintResult = z.infer<typeof LintBody>;
 
 // ---- hero runs, logbooks, babysitting ------------------------------------------
 
+const HeroLinkBody = z
+  .object({
+    slug: z.string(),
+    path: z.string(),
+    issue: z
+      .object({
+        url: z.string(),
+        number: z.number().int(),
+        repo: z.string(),
+        bodyLink: z.enum(['linked', 'already_linked']),
+      })
+      .strict(),
+    changed: z.boolean(),
+    ...Committed,
+  })
+  .strict();
 
-const HeroLinkBody = z.object({
-  slug: z.string(),
-  path: z.string(),
-  issue: z
-    .object({ url: z.string(), number: z.number().int(), repo: z.string(), bodyLink: z.enum(['linked', 'already_linked']) })
-    .strict(),
-  changed: z.boolean(),
-  ...Committed,
-}).strict();
+const HeroInitBody = z
+  .object({
+    slug: z.string(),
+    path: z.string(),
+    issueUrl: z.string().nullable(),
+    runLog: z.object({ id: z.string(), path: z.string() }).strict().nullable(),
+    created: z.array(z.string()),
+    issue: z
+      .object({
+        url: z.string(),
+        number: z.number().int(),
+        repo: z.string(),
+        status: z.enum(['created', 'adopted']),
+        bodyLink: z.enum(['linked', 'already_linked', 'pending']),
+        pendingReason: z.string().optional(),
+      })
+      .strict()
+      .nullable(),
+    ...Committed,
+  })
+  .strict();
 
-const HeroInitBody = z.object({
-  slug: z.string(),
-  path: z.string(),
-  issueUrl: z.string().nullable(),
-  runLog: z.object({ id: z.string(), path: z.string() }).strict().nullable(),
-  created: z.array(z.string()),
-  issue: z
-    .object({ url: z.string(), number: z.number().int(), repo: z.string(), status: z.enum(['created', 'adopted']), bodyLink: z.enum(['linked', 'already_linked', 'pending']), pendingReason: z.string().optional() }).strict()
-    .nullable(),
-  ...Committed,
-}).strict();
+const HeroEventBody = z
+  .object({
+    slug: z.string(),
+    path: z.string(),
+    eventId: z.string(),
+    written: z.boolean(),
+    mirror: MirrorState,
+    why: z.string(),
+    pending: z.array(MirrorPending),
+    posted: z.array(MirrorPosted),
+    ...Committed,
+  })
+  .strict();
 
-const HeroEventBody = z.object({
-  slug: z.string(),
-  path: z.string(),
-  eventId: z.string(),
-  written: z.boolean(),
-  mirror: MirrorState,
-  why: z.string(),
-  pending: z.array(MirrorPending),
-  posted: z.array(MirrorPosted),
-  ...Committed,
-}).strict();
+export const ChecklistItem = z
+  .object({
+    item: z.string(),
+    value: z.string(),
+    /** Where the value came from; `inferred` values are labelled so in the logbook. */
+    source: z.enum(['flag', 'contract', 'config', 'git', 'checkpoint', 'previous', 'inferred']),
+    ok: z.boolean(),
+    reason: z.string().optional(),
+  })
+  .strict();
 
-export const ChecklistItem = z.object({
-  item: z.string(),
-  value: z.string(),
-  /** Where the value came from; `inferred` values are labelled so in the logbook. */
-  source: z.enum(['flag', 'contract', 'config', 'git', 'checkpoint', 'previous', 'inferred']),
-  ok: z.boolean(),
-  reason: z.string().optional(),
-}).strict();
+const HeroLaunchBody = z
+  .object({
+    slug: z.string(),
+    path: z.string(),
+    relaunch: z.boolean(),
+    instance: z.string(),
+    checklist: z.array(ChecklistItem),
+    blocked: z.array(z.string()),
+    dryRun: z.boolean(),
+    drift: z.array(
+      z.object({ key: z.string(), before: z.unknown(), after: z.unknown(), critical: z.boolean() }).strict(),
+    ),
+    submitted: z
+      .object({
+        run: z.string(),
+        executor: z.string(),
+        jobId: z.string(),
+        outputPath: z.string(),
+        attempt: z.number().int(),
+      })
+      .strict()
+      .nullable(),
+    eventId: z.string().nullable(),
+    mirror: MirrorState.nullable(),
+    pending: z.array(MirrorPending),
+    posted: z.array(MirrorPosted),
+    ...Committed,
+  })
+  .strict();
 
-const HeroLaunchBody = z.object({
-  slug: z.string(),
-  path: z.string(),
-  relaunch: z.boolean(),
-  instance: z.string(),
-  checklist: z.array(ChecklistItem),
-  blocked: z.array(z.string()),
-  dryRun: z.boolean(),
-  drift: z.array(z.object({ key: z.string(), before: z.unknown(), after: z.unknown(), critical: z.boolean() }).strict()),
-  submitted: z.object({ run: z.string(), executor: z.string(), jobId: z.string(), outputPath: z.string(), attempt: z.number().int() }).strict().nullable(),
-  eventId: z.string().nullable(),
-  mirror: MirrorState.nullable(),
-  pending: z.array(MirrorPending),
-  posted: z.array(MirrorPosted),
-  ...Committed,
-}).strict();
+const Finding = z
+  .object({
+    detector: z.string(),
+    severity: z.enum(['info', 'warn', 'alert']),
+    kind: z.enum(['run_unhealthy', 'monitor_stale', 'artifact']),
+    message: z.string(),
+    evidence: z.string(),
+    next: z.string(),
+  })
+  .strict();
 
-const Finding = z.object({ detector: z.string(), severity: z.enum(['info', 'warn', 'alert']), kind: z.enum(['run_unhealthy', 'monitor_stale', 'artifact']), message: z.string(), evidence: z.string(), next: z.string() }).strict();
+export const BabysitCycle = z
+  .object({
+    at: z.string(),
+    eventId: z.string(),
+    written: z.boolean(),
+    interesting: z.boolean(),
+    title: z.string(),
+    /** `ok`, `monitor_stale` (our monitoring failed) or `run_unhealthy` (the run itself), kept apart. */
+    health: z.enum(['ok', 'monitor_stale', 'run_unhealthy']),
+    job: z
+      .object({ run: z.string().nullable(), jobId: z.string().nullable(), phase: z.string(), evidence: z.string() })
+      .strict()
+      .nullable(),
+    progress: z
+      .object({
+        step: z.number().nullable(),
+        loss: z.number().nullable(),
+        throughput: z.string().nullable(),
+        finalStep: z.number().nullable(),
+      })
+      .strict(),
+    checkpoints: z.object({ complete: z.number().int(), newestStep: z.number().nullable() }).strict().nullable(),
+    wandb: z.object({ id: z.string(), step: z.number().nullable() }).strict().nullable(),
+    findings: z.array(Finding),
+    mirror: MirrorState,
+    commit: z.string().nullable(),
+  })
+  .strict();
 
-export const BabysitCycle = z.object({
-  at: z.string(),
-  eventId: z.string(),
-  written: z.boolean(),
-  interesting: z.boolean(),
-  title: z.string(),
-  /** `ok`, `monitor_stale` (our monitoring failed) or `run_unhealthy` (the run itself), kept apart. */
-  health: z.enum(['ok', 'monitor_stale', 'run_unhealthy']),
-  job: z.object({ run: z.string().nullable(), jobId: z.string().nullable(), phase: z.string(), evidence: z.string() }).strict().nullable(),
-  progress: z.object({ step: z.number().nullable(), loss: z.number().nullable(), throughput: z.string().nullable(), finalStep: z.number().nullable() }).strict(),
-  checkpoints: z.object({ complete: z.number().int(), newestStep: z.number().nullable() }).strict().nullable(),
-  wandb: z.object({ id: z.string(), step: z.number().nullable() }).strict().nullable(),
-  findings: z.array(Finding),
-  mirror: MirrorState,
-  commit: z.string().nullable(),
-}).strict();
-
-const BabysitBody = z.object({
-  slug: z.string(),
-  path: z.string(),
-  cycles: z.array(BabysitCycle),
-  pending: z.array(MirrorPending),
-  posted: z.array(MirrorPosted),
-  pushed: z.boolean(),
-}).strict();
+const BabysitBody = z
+  .object({
+    slug: z.string(),
+    path: z.string(),
+    cycles: z.array(BabysitCycle),
+    pending: z.array(MirrorPending),
+    posted: z.array(MirrorPosted),
+    pushed: z.boolean(),
+  })
+  .strict();
 
 export type HeroInitResult = z.infer<typeof HeroInitBody>;
 export type HeroLinkResult = z.infer<typeof HeroLinkBody>;
@@ -404,16 +572,18 @@ const Launched = {
 };
 
 /** `submit --dry-run`: the attempt that would launch and every reason it would be refused; nothing written. */
-const SubmitDryRunBody = z.object({
-  dryRun: z.literal(true),
-  id: z.string(),
-  attempt: z.number().int(),
-  executor: z.string(),
-  outputDir: z.string(),
-  argv: z.array(z.string()),
-  ok: z.boolean(),
-  reasons: z.array(z.object({ rule: z.string(), message: z.string() }).strict()),
-}).strict();
+const SubmitDryRunBody = z
+  .object({
+    dryRun: z.literal(true),
+    id: z.string(),
+    attempt: z.number().int(),
+    executor: z.string(),
+    outputDir: z.string(),
+    argv: z.array(z.string()),
+    ok: z.boolean(),
+    reasons: z.array(z.object({ rule: z.string(), message: z.string() }).strict()),
+  })
+  .strict();
 
 const SubmitBody = z
   .object({
@@ -432,16 +602,18 @@ const SubmitBody = z
   })
   .strict();
 
-const PassChangeBody = z.object({
-  id: z.string(),
-  attempt: z.number().int(),
-  from: z.string(),
-  to: z.string(),
-  action: z.enum(['progress', 'state', 'end', 'retry_scheduled', 'launch', 'error']),
-  message: z.string(),
-  jobId: z.string().optional(),
-  commit: z.string().nullable(),
-}).strict();
+const PassChangeBody = z
+  .object({
+    id: z.string(),
+    attempt: z.number().int(),
+    from: z.string(),
+    to: z.string(),
+    action: z.enum(['progress', 'state', 'end', 'retry_scheduled', 'launch', 'error']),
+    message: z.string(),
+    jobId: z.string().optional(),
+    commit: z.string().nullable(),
+  })
+  .strict();
 
 const PollBody = z
   .object({
@@ -527,9 +699,24 @@ const DiffBody = z
     a: RunRef,
     b: RunRef,
     /** run, config, settings, command, code, data, results — always all seven, in this order. */
-    sections: z.array(z.object({ name: z.enum(['run', 'config', 'settings', 'command', 'code', 'data', 'results']), changes: z.array(Change), same: z.array(z.string()) }).strict()),
+    sections: z.array(
+      z
+        .object({
+          name: z.enum(['run', 'config', 'settings', 'command', 'code', 'data', 'results']),
+          changes: z.array(Change),
+          same: z.array(z.string()),
+        })
+        .strict(),
+    ),
     /** `git diff --stat` between the launch commits; `reason` says why there is none. */
-    codeDiff: z.object({ from: z.string().nullable(), to: z.string().nullable(), stat: z.array(z.string()).nullable(), reason: z.string().nullable() }).strict(),
+    codeDiff: z
+      .object({
+        from: z.string().nullable(),
+        to: z.string().nullable(),
+        stat: z.array(z.string()).nullable(),
+        reason: z.string().nullable(),
+      })
+      .strict(),
     notes: z.array(z.string()),
   })
   .strict();
@@ -593,7 +780,6 @@ const CampaignLaunchBody = z
   })
   .strict();
 
-
 const CampaignResumeBody = z
   .object({
     id: z.string(),
@@ -605,7 +791,9 @@ const CampaignResumeBody = z
   })
   .strict();
 
-const CampaignCancelBody = z.object({ id: z.string(), stopped: z.array(z.string()), canceled: z.array(z.string()), ...CampaignCommitted }).strict();
+const CampaignCancelBody = z
+  .object({ id: z.string(), stopped: z.array(z.string()), canceled: z.array(z.string()), ...CampaignCommitted })
+  .strict();
 
 const CampaignFetchBody = z
   .object({
@@ -645,7 +833,16 @@ const ReportBody = z
     campaigns: z.number().int(),
     runs: z.number().int(),
     failures: z.number().int(),
-    groups: z.array(z.object({ key: z.string(), runs: z.number().int(), campaigns: z.array(z.string()), entries: z.array(z.string()) }).strict()),
+    groups: z.array(
+      z
+        .object({
+          key: z.string(),
+          runs: z.number().int(),
+          campaigns: z.array(z.string()),
+          entries: z.array(z.string()),
+        })
+        .strict(),
+    ),
   })
   .strict();
 

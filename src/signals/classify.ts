@@ -7,7 +7,13 @@ import { FAILURE_RULES, type FailureRule } from './failure-rules.js';
 import { scrubberFor, type Scrubber } from '../core/scrub/scrub.js';
 import { ANSI_CSI } from '../core/text.js';
 
-export { FAILURE_CLASSES, FailureClassSchema, RETRYABLE_CLASSES, isRetryable, type FailureClass } from './failure-class.js';
+export {
+  FAILURE_CLASSES,
+  FailureClassSchema,
+  RETRYABLE_CLASSES,
+  isRetryable,
+  type FailureClass,
+} from './failure-class.js';
 export { FAILURE_RULES, type FailureRule, type RuleSource } from './failure-rules.js';
 
 export interface FailureInput {
@@ -34,7 +40,14 @@ export interface FailureClassification {
 const EVIDENCE_MAX = 200;
 /** Rules see at most this much of a line: a runaway line must not make matching slow. */
 const LINE_MAX = 4096;
-const SIGNALS: Record<string, string> = { '1': 'SIGHUP', '2': 'SIGINT', '6': 'SIGABRT', '9': 'SIGKILL', '11': 'SIGSEGV', '15': 'SIGTERM' };
+const SIGNALS: Record<string, string> = {
+  '1': 'SIGHUP',
+  '2': 'SIGINT',
+  '6': 'SIGABRT',
+  '9': 'SIGKILL',
+  '11': 'SIGSEGV',
+  '15': 'SIGTERM',
+};
 
 function normalizeSignal(signal: string | null | undefined): string | undefined {
   if (!signal) return undefined;
@@ -55,7 +68,10 @@ function clip(line: string, scrubber: Scrubber): string {
 
 function exitAllows(rule: FailureRule, exitCode: number | undefined, signal: string | undefined): boolean {
   if (!rule.exit) return true;
-  return (exitCode !== undefined && (rule.exit.codes ?? []).includes(exitCode)) || (signal !== undefined && (rule.exit.signals ?? []).includes(signal));
+  return (
+    (exitCode !== undefined && (rule.exit.codes ?? []).includes(exitCode)) ||
+    (signal !== undefined && (rule.exit.signals ?? []).includes(signal))
+  );
 }
 
 /** The last line matching the rule: the end of the output is nearest the cause. */
@@ -74,7 +90,10 @@ function matchLines(rule: FailureRule, lines: readonly string[]): string | undef
  * (exit code 0 and no signal). Rules are tried in FAILURE_RULES order; with
  * no match the class is `unknown` and the evidence is the last non-empty line.
  */
-export function classifyFailure(input: FailureInput, rules: readonly FailureRule[] = FAILURE_RULES): FailureClassification | null {
+export function classifyFailure(
+  input: FailureInput,
+  rules: readonly FailureRule[] = FAILURE_RULES,
+): FailureClassification | null {
   const exitCode = input.exitCode ?? undefined;
   const signal = normalizeSignal(input.signal);
   if (exitCode === 0 && signal === undefined) return null;
@@ -84,7 +103,9 @@ export function classifyFailure(input: FailureInput, rules: readonly FailureRule
     .split(/\r?\n|\r/)
     .filter((l) => l.trim() !== '')
     .map((l) => (l.length > LINE_MAX ? l.slice(0, LINE_MAX) : l));
-  const status = [exitCode !== undefined ? `exit code ${exitCode}` : '', signal ? `signal ${signal}` : ''].filter(Boolean).join(', ');
+  const status = [exitCode !== undefined ? `exit code ${exitCode}` : '', signal ? `signal ${signal}` : '']
+    .filter(Boolean)
+    .join(', ');
   const reason = input.executorReason?.trim() ?? '';
   const scrubber = input.scrubber ?? scrubberFor(undefined);
 
@@ -92,10 +113,22 @@ export function classifyFailure(input: FailureInput, rules: readonly FailureRule
     if (!exitAllows(rule, exitCode, signal)) continue;
     let evidence: string | undefined;
     if (rule.source === 'tail') evidence = matchLines(rule, lines);
-    else if (rule.source === 'reason') evidence = reason && rule.pattern.test(reason) ? `executor reason: ${reason}` : undefined;
+    else if (rule.source === 'reason')
+      evidence = reason && rule.pattern.test(reason) ? `executor reason: ${reason}` : undefined;
     else evidence = status && rule.pattern.test(status) ? status : undefined;
-    if (evidence !== undefined) return { class: rule.class, evidence: clip(evidence, scrubber), rule: rule.id, retryable: isRetryable(rule.class) };
+    if (evidence !== undefined)
+      return {
+        class: rule.class,
+        evidence: clip(evidence, scrubber),
+        rule: rule.id,
+        retryable: isRetryable(rule.class),
+      };
   }
   const last = lines.at(-1);
-  return { class: 'unknown', evidence: clip(last ?? (status || 'no output'), scrubber), rule: 'unknown', retryable: false };
+  return {
+    class: 'unknown',
+    evidence: clip(last ?? (status || 'no output'), scrubber),
+    rule: 'unknown',
+    retryable: false,
+  };
 }

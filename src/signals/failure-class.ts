@@ -14,6 +14,11 @@ export const FailureClassSchema = z.enum(FAILURE_CLASSES);
  * past. OOM, code, data and numerical failures repeat on retry, so they are
  * never retried blindly; walltime needs a longer limit, not a retry.
  */
-export const RETRYABLE_CLASSES: readonly FailureClass[] = ['network_transient', 'nccl_timeout', 'preemption', 'node_failure'];
+export const RETRYABLE_CLASSES: readonly FailureClass[] = [
+  'network_transient',
+  'nccl_timeout',
+  'preemption',
+  'node_failure',
+];
 
 export const isRetryable = (cls: FailureClass): boolean => RETRYABLE_CLASSES.includes(cls);

@@ -62,16 +62,64 @@ const CHECKPOINT_PATH_AT_END = String.raw`(?:checkpoint|ckpt|metadata\.json|safe
 
 const SPECS: RuleSpec[] = [
   // The executor's own verdict.
-  { id: 'reason-timeout', class: 'walltime', source: 'reason', pattern: /TIMEOUT|timed[_ ]out|time[_ ]limit|deadline/i, description: 'executor reports the wall-clock limit' },
-  { id: 'reason-preempted', class: 'preemption', source: 'reason', pattern: /PREEMPT/i, description: 'executor reports preemption' },
-  { id: 'reason-node-fail', class: 'node_failure', source: 'reason', pattern: /NODE_FAIL|node[_ ]fail|BOOT_FAIL/i, description: 'executor reports a node failure' },
-  { id: 'reason-oom', class: 'oom_host', source: 'reason', pattern: /OUT_OF_MEMORY|\boom\b/i, description: 'executor reports host memory exhaustion (cgroup / kernel OOM)' },
-  { id: 'reason-cancelled', class: 'cancelled', source: 'reason', pattern: /CANCELL?ED/i, description: 'executor reports a cancellation' },
+  {
+    id: 'reason-timeout',
+    class: 'walltime',
+    source: 'reason',
+    pattern: /TIMEOUT|timed[_ ]out|time[_ ]limit|deadline/i,
+    description: 'executor reports the wall-clock limit',
+  },
+  {
+    id: 'reason-preempted',
+    class: 'preemption',
+    source: 'reason',
+    pattern: /PREEMPT/i,
+    description: 'executor reports preemption',
+  },
+  {
+    id: 'reason-node-fail',
+    class: 'node_failure',
+    source: 'reason',
+    pattern: /NODE_FAIL|node[_ ]fail|BOOT_FAIL/i,
+    description: 'executor reports a node failure',
+  },
+  {
+    id: 'reason-oom',
+    class: 'oom_host',
+    source: 'reason',
+    pattern: /OUT_OF_MEMORY|\boom\b/i,
+    description: 'executor reports host memory exhaustion (cgroup / kernel OOM)',
+  },
+  {
+    id: 'reason-cancelled',
+    class: 'cancelled',
+    source: 'reason',
+    pattern: /CANCELL?ED/i,
+    description: 'executor reports a cancellation',
+  },
 
   // Scheduler messages in the output.
-  { id: 'slurm-time-limit', class: 'walltime', source: 'tail', pattern: /DUE TO TIME LIMIT/, description: 'Slurm killed the job at its time limit' },
-  { id: 'slurm-preemption', class: 'preemption', source: 'tail', pattern: /DUE TO PREEMPTION/, description: 'Slurm preempted the job' },
-  { id: 'slurm-node-failure', class: 'node_failure', source: 'tail', pattern: /DUE TO NODE FAIL(?:URE)?/, description: 'Slurm lost the node' },
+  {
+    id: 'slurm-time-limit',
+    class: 'walltime',
+    source: 'tail',
+    pattern: /DUE TO TIME LIMIT/,
+    description: 'Slurm killed the job at its time limit',
+  },
+  {
+    id: 'slurm-preemption',
+    class: 'preemption',
+    source: 'tail',
+    pattern: /DUE TO PREEMPTION/,
+    description: 'Slurm preempted the job',
+  },
+  {
+    id: 'slurm-node-failure',
+    class: 'node_failure',
+    source: 'tail',
+    pattern: /DUE TO NODE FAIL(?:URE)?/,
+    description: 'Slurm lost the node',
+  },
   {
     id: 'host-oom-kill',
     class: 'oom_host',
@@ -115,7 +163,8 @@ const SPECS: RuleSpec[] = [
     id: 'host-memory-error',
     class: 'oom_host',
     source: 'tail',
-    pattern: /\bMemoryError\b|std::bad_alloc|Cannot allocate memory|\bENOMEM\b|DataLoader worker \(pid\(?s?\)? [^)]*\) is killed by signal: Killed/,
+    pattern:
+      /\bMemoryError\b|std::bad_alloc|Cannot allocate memory|\bENOMEM\b|DataLoader worker \(pid\(?s?\)? [^)]*\) is killed by signal: Killed/,
     description: 'host memory exhausted inside the process',
   },
   {
@@ -146,7 +195,10 @@ const SPECS: RuleSpec[] = [
     id: 'checkpoint-missing',
     class: 'checkpoint_error',
     source: 'tail',
-    pattern: new RegExp(String.raw`(?:FileNotFoundError|No such file or directory)\b[^\n]*?${CHECKPOINT_PATH_AT_END}|checkpoint[^\n]*\b(?:not found|does not exist|no such file)`, 'i'),
+    pattern: new RegExp(
+      String.raw`(?:FileNotFoundError|No such file or directory)\b[^\n]*?${CHECKPOINT_PATH_AT_END}|checkpoint[^\n]*\b(?:not found|does not exist|no such file)`,
+      'i',
+    ),
     description: 'the checkpoint to resume from is missing',
   },
   {
@@ -169,7 +221,8 @@ const SPECS: RuleSpec[] = [
     id: 'dataset-not-found',
     class: 'data_error',
     source: 'tail',
-    pattern: /DatasetNotFoundError|\bdatasets?\b[^\n]*(?:not found|does(?:n't| not) exist)|Couldn't find (?:a )?dataset|DatasetGenerationError|ArrowInvalid/i,
+    pattern:
+      /DatasetNotFoundError|\bdatasets?\b[^\n]*(?:not found|does(?:n't| not) exist)|Couldn't find (?:a )?dataset|DatasetGenerationError|ArrowInvalid/i,
     description: 'a dataset could not be found or read',
   },
 
@@ -194,7 +247,13 @@ const SPECS: RuleSpec[] = [
   },
 
   // The generic last resort among text rules.
-  { id: 'keyboard-interrupt', class: 'cancelled', source: 'tail', pattern: new RegExp(`${RANK_PREFIX}KeyboardInterrupt\\b`), description: 'interrupted by the user' },
+  {
+    id: 'keyboard-interrupt',
+    class: 'cancelled',
+    source: 'tail',
+    pattern: new RegExp(`${RANK_PREFIX}KeyboardInterrupt\\b`),
+    description: 'interrupted by the user',
+  },
   {
     id: 'python-exception',
     class: 'code_error',
@@ -205,9 +264,24 @@ const SPECS: RuleSpec[] = [
   },
 
   // Exit status alone, when the output says nothing more.
-  { id: 'status-sigterm', class: 'preemption', source: 'status', pattern: /signal SIGTERM|exit code 143\b/, description: 'SIGTERM without another cause: the usual preemption notice' },
-  { id: 'status-sigint', class: 'cancelled', source: 'status', pattern: /signal SIGINT|exit code 130\b/, description: 'SIGINT: interrupted by a person' },
+  {
+    id: 'status-sigterm',
+    class: 'preemption',
+    source: 'status',
+    pattern: /signal SIGTERM|exit code 143\b/,
+    description: 'SIGTERM without another cause: the usual preemption notice',
+  },
+  {
+    id: 'status-sigint',
+    class: 'cancelled',
+    source: 'status',
+    pattern: /signal SIGINT|exit code 130\b/,
+    description: 'SIGINT: interrupted by a person',
+  },
 ];
 
 /** Retryability is derived from the class so a rule cannot disagree with RETRYABLE_CLASSES. */
-export const FAILURE_RULES: readonly FailureRule[] = SPECS.map((spec) => ({ ...spec, retryable: isRetryable(spec.class) }));
+export const FAILURE_RULES: readonly FailureRule[] = SPECS.map((spec) => ({
+  ...spec,
+  retryable: isRetryable(spec.class),
+}));

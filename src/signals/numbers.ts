@@ -9,7 +9,8 @@ export function parseLogNumber(token: string): number | undefined {
   const text = token.trim();
   const lower = text.toLowerCase();
   if (lower === 'nan' || lower === '+nan' || lower === '-nan') return Number.NaN;
-  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Number.POSITIVE_INFINITY;
+  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity')
+    return Number.POSITIVE_INFINITY;
   if (lower === '-inf' || lower === '-infinity') return Number.NEGATIVE_INFINITY;
   if (!/^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/.test(text)) return undefined;
   return Number(text);

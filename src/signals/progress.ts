@@ -106,7 +106,9 @@ export function compileProgressPatterns(patterns: readonly ProgressPattern[]): C
       );
     }
     for (const [field, ref] of fields) {
-      const ok = FIELDS.includes(field) && (typeof ref === 'number' ? Number.isInteger(ref) && ref >= 1 && ref <= groupCount : names.has(ref));
+      const ok =
+        FIELDS.includes(field) &&
+        (typeof ref === 'number' ? Number.isInteger(ref) && ref >= 1 && ref <= groupCount : names.has(ref));
       if (!ok) {
         throw usageError(
           'PROGRESS_PATTERN_INVALID',
@@ -122,9 +124,24 @@ export function compileProgressPatterns(patterns: readonly ProgressPattern[]): C
 /** Progress lines are short; a runaway line is cut so parsing stays fast. */
 const SEGMENT_MAX = 4096;
 
-const STEP_KEYS = new Set(['step', 'global_step', 'train/global_step', 'trainer/global_step', 'train/step', 'iter', 'iteration']);
+const STEP_KEYS = new Set([
+  'step',
+  'global_step',
+  'train/global_step',
+  'trainer/global_step',
+  'train/step',
+  'iter',
+  'iteration',
+]);
 const LOSS_KEYS = new Set(['loss', 'train/loss', 'train_loss', 'training_loss', 'train_loss_step', 'train/loss_step']);
-const GRAD_NORM_KEYS = new Set(['grad_norm', 'gradnorm', 'gradient_norm', 'train/grad_norm', 'optim/grad_norm', 'train/gradnorm']);
+const GRAD_NORM_KEYS = new Set([
+  'grad_norm',
+  'gradnorm',
+  'gradient_norm',
+  'train/grad_norm',
+  'optim/grad_norm',
+  'train/gradnorm',
+]);
 const EPOCH_KEYS = new Set(['epoch', 'train/epoch']);
 
 const THROUGHPUT_UNITS: [RegExp, string][] = [
@@ -138,7 +155,11 @@ const THROUGHPUT_UNITS: [RegExp, string][] = [
 ];
 const THROUGHPUT_KEY = /(?:^|[/_])([a-z]+)(?:_per_|\/)(?:s|sec|second)$/;
 
-const normKey = (key: string): string => key.trim().toLowerCase().replace(/[\s.-]+/g, '_');
+const normKey = (key: string): string =>
+  key
+    .trim()
+    .toLowerCase()
+    .replace(/[\s.-]+/g, '_');
 
 function throughputUnitOf(word: string): string | undefined {
   const lower = word.toLowerCase();
@@ -176,14 +197,23 @@ function assignKnown(record: ProgressRecord, entries: Iterable<[string, number]>
 }
 
 const hasSignal = (r: ProgressRecord): boolean =>
-  r.step !== undefined || r.loss !== undefined || r.gradNorm !== undefined || r.epoch !== undefined || r.throughput !== undefined;
+  r.step !== undefined ||
+  r.loss !== undefined ||
+  r.gradNorm !== undefined ||
+  r.epoch !== undefined ||
+  r.throughput !== undefined;
 
 function fromLiteral(segment: string, line: number): ProgressRecord | undefined {
   if (!segment.includes('{')) return undefined;
   const literal = readLiteralObject(segment);
   if (!literal) return undefined;
   const metrics = Object.fromEntries(literal.numbers);
-  const record: ProgressRecord = { metrics, line, raw: segment, format: literal.quote === "'" ? 'python_dict' : 'json' };
+  const record: ProgressRecord = {
+    metrics,
+    line,
+    raw: segment,
+    format: literal.quote === "'" ? 'python_dict' : 'json',
+  };
   assignKnown(record, literal.numbers);
   // Without a TTY, HF Trainer prints its dict right after the bar it interrupted: the bar has the step.
   const bar = record.step === undefined ? fromBar(segment.slice(0, segment.indexOf('{')), line) : undefined;
@@ -207,7 +237,10 @@ function parseRate(text: string): Throughput | undefined {
   const perSecond = /^(?<v>\d+(?:\.\d+)?)(?<scale>[kMG])?\s*(?<u>[A-Za-z]+)\/s$/.exec(text);
   if (perSecond?.groups) {
     const scale = { k: 1e3, M: 1e6, G: 1e9 }[perSecond.groups.scale as 'k' | 'M' | 'G'] ?? 1;
-    return { value: Number(perSecond.groups.v) * scale, unit: throughputUnitOf(perSecond.groups.u!) ?? `${perSecond.groups.u}/s` };
+    return {
+      value: Number(perSecond.groups.v) * scale,
+      unit: throughputUnitOf(perSecond.groups.u!) ?? `${perSecond.groups.u}/s`,
+    };
   }
   const secondsPer = /^(?<v>\d+(?:\.\d+)?)s\/(?<u>[A-Za-z]+)$/.exec(text);
   if (secondsPer?.groups) {
@@ -253,12 +286,22 @@ function fromBar(segment: string, line: number): ProgressRecord | undefined {
 }
 
 // One way to split the separator's whitespace, so long runs of spaces cannot backtrack quadratically.
-const KV = new RegExp(String.raw`(?<key>[A-Za-z_][\w./-]*)(?<sep>\s*[=:]\s*|\s+)(?<value>${NUMBER_SOURCE})(?:\s*\/\s*(?<total>\d+))?`, 'gi');
-const RATE = /(?<value>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(?<unit>tokens?|tok|samples?|examples?|seqs?|sequences?|images?|img|steps?|it|iters?)\s*\/\s*(?:s|sec|second)\b|(?<sec>\d+(?:\.\d+)?)\s*s\s*\/\s*(?:it|iter)\b/i;
+const KV = new RegExp(
+  String.raw`(?<key>[A-Za-z_][\w./-]*)(?<sep>\s*[=:]\s*|\s+)(?<value>${NUMBER_SOURCE})(?:\s*\/\s*(?<total>\d+))?`,
+  'gi',
+);
+const RATE =
+  /(?<value>\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(?<unit>tokens?|tok|samples?|examples?|seqs?|sequences?|images?|img|steps?|it|iters?)\s*\/\s*(?:s|sec|second)\b|(?<sec>\d+(?:\.\d+)?)\s*s\s*\/\s*(?:it|iter)\b/i;
 
 function isKnownKey(key: string): boolean {
   const k = normKey(key);
-  return STEP_KEYS.has(k) || LOSS_KEYS.has(k) || GRAD_NORM_KEYS.has(k) || EPOCH_KEYS.has(k) || throughputUnitOfKey(k) !== undefined;
+  return (
+    STEP_KEYS.has(k) ||
+    LOSS_KEYS.has(k) ||
+    GRAD_NORM_KEYS.has(k) ||
+    EPOCH_KEYS.has(k) ||
+    throughputUnitOfKey(k) !== undefined
+  );
 }
 
 /** Plain text: `step=100 loss=0.53`, `step 100 | loss 0.53 | 1.7 it/s`, `Step 100/1000, loss: 0.53`. */
@@ -275,7 +318,8 @@ function fromKeyValues(segment: string, line: number): ProgressRecord | undefine
     record.metrics[key!] = value;
     if (isKnown) {
       known.push([key!, value]);
-      if (total !== undefined && STEP_KEYS.has(normKey(key!)) && record.total === undefined) record.total = Number(total);
+      if (total !== undefined && STEP_KEYS.has(normKey(key!)) && record.total === undefined)
+        record.total = Number(total);
     }
   }
   assignKnown(record, known);
@@ -317,7 +361,10 @@ function isCompiled(p: ProgressPattern | CompiledProgressPattern): p is Compiled
  * Every progress record in `text`, in order. Configured patterns are tried
  * first, then JSON / Python dict lines, progress bars, and key=value text.
  */
-export function parseProgress(text: string, extra: readonly (ProgressPattern | CompiledProgressPattern)[] = []): ProgressRecord[] {
+export function parseProgress(
+  text: string,
+  extra: readonly (ProgressPattern | CompiledProgressPattern)[] = [],
+): ProgressRecord[] {
   const patterns = extra.map((p) => (isCompiled(p) ? p : compileProgressPatterns([p])[0]!));
   const records: ProgressRecord[] = [];
   let trainerLogLines = 0;
@@ -345,7 +392,10 @@ export function parseProgress(text: string, extra: readonly (ProgressPattern | C
 }
 
 /** The newest step and the loss range, as a status entry or Results needs them. */
-export function latestProgress(text: string, extra: readonly (ProgressPattern | CompiledProgressPattern)[] = []): ProgressSummary {
+export function latestProgress(
+  text: string,
+  extra: readonly (ProgressPattern | CompiledProgressPattern)[] = [],
+): ProgressSummary {
   const records = parseProgress(text, extra);
   const summary: ProgressSummary = { records: records.length };
   for (const record of records) {
@@ -366,22 +416,37 @@ export function latestProgress(text: string, extra: readonly (ProgressPattern | 
  */
 export async function readTail(path: string, maxBytes = 64 * 1024): Promise<string> {
   if (!Number.isInteger(maxBytes) || maxBytes <= 0) {
-    throw usageError('TAIL_SIZE_INVALID', `cannot read a tail of ${maxBytes} bytes`, 'pass a positive whole number of bytes');
+    throw usageError(
+      'TAIL_SIZE_INVALID',
+      `cannot read a tail of ${maxBytes} bytes`,
+      'pass a positive whole number of bytes',
+    );
   }
   let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw notFound('OUTPUT_LOG_NOT_FOUND', `output log ${path} does not exist`, 'check the job block for the output path; the job may not have started yet', {
-        path,
-      });
+      throw notFound(
+        'OUTPUT_LOG_NOT_FOUND',
+        `output log ${path} does not exist`,
+        'check the job block for the output path; the job may not have started yet',
+        {
+          path,
+        },
+      );
     }
     throw err;
   }
   try {
     const st = await handle.stat();
-    if (!st.isFile()) throw failed('OUTPUT_LOG_NOT_A_FILE', `output log ${path} is not a regular file`, 'the job replaced its log with something else; read its output where the job writes it', { details: { path } });
+    if (!st.isFile())
+      throw failed(
+        'OUTPUT_LOG_NOT_A_FILE',
+        `output log ${path} is not a regular file`,
+        'the job replaced its log with something else; read its output where the job writes it',
+        { details: { path } },
+      );
     const size = st.size;
     const start = Math.max(0, size - maxBytes);
     const length = size - start;

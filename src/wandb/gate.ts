@@ -24,13 +24,26 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-export function wandbGate(outputDir: string, opts: { heartbeatMs: number; endedAtMs: number; syncedUrl?: string }): { passed: boolean; reason: string } {
+export function wandbGate(
+  outputDir: string,
+  opts: { heartbeatMs: number; endedAtMs: number; syncedUrl?: string },
+): { passed: boolean; reason: string } {
   if (opts.syncedUrl && /^https:\/\//.test(opts.syncedUrl)) return { passed: true, reason: `synced ${opts.syncedUrl}` };
   const base = join(outputDir, 'wandb');
-  const runs = existsSync(base) ? readdirSync(base).filter((d) => RUN_DIR.test(d) && existsSync(join(base, d, 'files', 'wandb-metadata.json'))) : [];
-  if (runs.length === 0) return { passed: false, reason: `no W&B run: no wandb/<run>/files/wandb-metadata.json under the output directory and no synced URL` };
+  const runs = existsSync(base)
+    ? readdirSync(base).filter((d) => RUN_DIR.test(d) && existsSync(join(base, d, 'files', 'wandb-metadata.json')))
+    : [];
+  if (runs.length === 0)
+    return {
+      passed: false,
+      reason: `no W&B run: no wandb/<run>/files/wandb-metadata.json under the output directory and no synced URL`,
+    };
   const last = Math.max(...runs.map((r) => newestMtime(join(base, r))));
   const lag = opts.endedAtMs - last;
-  if (lag > opts.heartbeatMs) return { passed: false, reason: `W&B files stopped advancing ${Math.round(lag / 1000)} s before the run ended (heartbeat ${Math.round(opts.heartbeatMs / 1000)} s)` };
+  if (lag > opts.heartbeatMs)
+    return {
+      passed: false,
+      reason: `W&B files stopped advancing ${Math.round(lag / 1000)} s before the run ended (heartbeat ${Math.round(opts.heartbeatMs / 1000)} s)`,
+    };
   return { passed: true, reason: `W&B run ${runs.at(-1)} written until the end` };
 }

@@ -22,7 +22,10 @@ export async function readWandbKey(lookup: KeyLookup = {}): Promise<WandbKey | n
   for (const name of ['.wandb_token', '.wandb_key']) {
     const file = path.join(home, name);
     const text = await readFile(file, 'utf8').catch(() => null);
-    const key = text?.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '');
+    const key = text
+      ?.split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l !== '');
     if (key) return { key, source: file };
   }
   return null;

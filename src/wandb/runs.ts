@@ -159,7 +159,11 @@ export async function readWandbRuns(dir: string, opts: BloatOptions = {}): Promi
   const abs = path.resolve(dir);
   const info = await stat(abs).catch(() => null);
   if (!info?.isDirectory()) {
-    throw notFound('WANDB_DIR_NOT_FOUND', `${abs} is not a directory`, 'pass a W&B run dir (wandb/offline-run-...), a wandb/ dir, or the dir that holds wandb/');
+    throw notFound(
+      'WANDB_DIR_NOT_FOUND',
+      `${abs} is not a directory`,
+      'pass a W&B run dir (wandb/offline-run-...), a wandb/ dir, or the dir that holds wandb/',
+    );
   }
   const self = RUN_DIR.exec(path.basename(abs));
   if (self) return [await readRun(abs, self, opts)];
@@ -179,7 +183,10 @@ export async function readWandbRuns(dir: string, opts: BloatOptions = {}): Promi
  * W&B's artifact staging area lives outside the run dirs (`$WANDB_DATA_DIR/artifacts/staging`;
  * on clusters often `wandb_data/` next to `wandb/`). Returns null when there is none.
  */
-export async function findStagingBloat(dir: string, opts: BloatOptions = {}): Promise<(BloatReport & { path: string }) | null> {
+export async function findStagingBloat(
+  dir: string,
+  opts: BloatOptions = {},
+): Promise<(BloatReport & { path: string }) | null> {
   const abs = path.resolve(dir);
   const candidates = [path.join(abs, 'wandb_data', 'artifacts', 'staging'), path.join(abs, 'artifacts', 'staging')];
   if (abs.endsWith(`${path.sep}artifacts${path.sep}staging`)) candidates.unshift(abs);

@@ -42,31 +42,61 @@ async function findOnPath(cmd: string, env: NodeJS.ProcessEnv): Promise<string |
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, cmd);
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   return null;
 }
 
 /** Validates everything a real sync needs, so the dry run fails where the real one would. */
 export async function syncPlan(opts: SyncOptions): Promise<SyncPlan> {
-  for (const [flag, value] of [['--entity', opts.entity], ['--project', opts.project]] as const) {
+  for (const [flag, value] of [
+    ['--entity', opts.entity],
+    ['--project', opts.project],
+  ] as const) {
     if (!value?.trim()) {
-      throw usageError('WANDB_DESTINATION_REQUIRED', `${flag} is required`, 'choose the W&B entity and project deliberately (ask the user); stale defaults inside the offline run are not used');
+      throw usageError(
+        'WANDB_DESTINATION_REQUIRED',
+        `${flag} is required`,
+        'choose the W&B entity and project deliberately (ask the user); stale defaults inside the offline run are not used',
+      );
     }
-    if (!NAME.test(value)) throw usageError('WANDB_DESTINATION_INVALID', `${flag} ${JSON.stringify(value)} is not a valid W&B name`, `pass ${flag} with letters, digits, '.', '_' or '-'`);
+    if (!NAME.test(value))
+      throw usageError(
+        'WANDB_DESTINATION_INVALID',
+        `${flag} ${JSON.stringify(value)} is not a valid W&B name`,
+        `pass ${flag} with letters, digits, '.', '_' or '-'`,
+      );
   }
   const env = opts.env ?? process.env;
   const runs = await readWandbRuns(opts.dir);
   if (runs.length === 0) {
-    throw notFound('WANDB_RUN_NOT_FOUND', `no W&B run dirs (offline-run-* or run-*) under ${path.resolve(opts.dir)}`, 'pass the offline run dir, e.g. wandb/offline-run-20260311_150000-abc123');
+    throw notFound(
+      'WANDB_RUN_NOT_FOUND',
+      `no W&B run dirs (offline-run-* or run-*) under ${path.resolve(opts.dir)}`,
+      'pass the offline run dir, e.g. wandb/offline-run-20260311_150000-abc123',
+    );
   }
   const cliPath = await findOnPath('wandb', env);
   if (!cliPath) {
-    throw failed('WANDB_CLI_MISSING', 'the wandb CLI is not on PATH', 'pip install wandb in the environment that runs the sync, then run again');
+    throw failed(
+      'WANDB_CLI_MISSING',
+      'the wandb CLI is not on PATH',
+      'pip install wandb in the environment that runs the sync, then run again',
+    );
   }
   const key = await readWandbKey(opts);
   if (!key) {
-    throw failed('WANDB_KEY_MISSING', 'no W&B API key in WANDB_API_KEY, ~/.wandb_token or ~/.wandb_key', 'ask the user to put the key in ~/.wandb_token (chmod 600); never paste it into a command or a run log');
+    throw failed(
+      'WANDB_KEY_MISSING',
+      'no W&B API key in WANDB_API_KEY, ~/.wandb_token or ~/.wandb_key',
+      'ask the user to put the key in ~/.wandb_token (chmod 600); never paste it into a command or a run log',
+    );
   }
   return {
     argv: ['wandb', 'sync', '--entity', opts.entity, '--project', opts.project, ...runs.map((r) => r.path)],
@@ -84,8 +114,17 @@ export async function runWandbSync(opts: SyncOptions): Promise<SyncResult> {
   if (!opts.yes) return { dryRun: true, plan, urls: plan.runs.map((r) => r.url) };
 
   const key = await readWandbKey(opts);
-  if (!key) throw failed('WANDB_KEY_MISSING', 'the W&B API key disappeared while syncing', 'put the key back in ~/.wandb_token and run again');
-  const { code, signal, output } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve, reject) => {
+  if (!key)
+    throw failed(
+      'WANDB_KEY_MISSING',
+      'the W&B API key disappeared while syncing',
+      'put the key back in ~/.wandb_token and run again',
+    );
+  const { code, signal, output } = await new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    output: string;
+  }>((resolve, reject) => {
     const child = spawn(plan.cliPath, plan.argv.slice(1), {
       cwd: plan.cwd,
       env: { ...(opts.env ?? process.env), WANDB_API_KEY: key.key },
@@ -112,5 +151,11 @@ export async function runWandbSync(opts: SyncOptions): Promise<SyncResult> {
     );
   }
   const printed = [...clean.matchAll(/https?:\/\/[^\s'"]+\/runs\/[A-Za-z0-9_-]+/g)].map((m) => m[0]);
-  return { dryRun: false, plan, exitCode: 0, urls: printed.length > 0 ? [...new Set(printed)] : plan.runs.map((r) => r.url), output: clean };
+  return {
+    dryRun: false,
+    plan,
+    exitCode: 0,
+    urls: printed.length > 0 ? [...new Set(printed)] : plan.runs.map((r) => r.url),
+    output: clean,
+  };
 }

@@ -5,7 +5,16 @@
 import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CkptListOutput, CkptPassportOutput, CkptPickOutput, CkptPruneOutput, CkptSignoffOutput, CkptVerifyOutput, CompleteOutput, ErrorOutput } from '../../src/schemas/output.js';
+import {
+  CkptListOutput,
+  CkptPassportOutput,
+  CkptPickOutput,
+  CkptPruneOutput,
+  CkptSignoffOutput,
+  CkptVerifyOutput,
+  CompleteOutput,
+  ErrorOutput,
+} from '../../src/schemas/output.js';
 import { git, makeCheckpoint, makeLedger, run, runLog, type TestLedger } from '../support/artifacts.js';
 
 let L: TestLedger;
@@ -21,11 +30,22 @@ beforeEach(async () => {
 });
 afterEach(async () => L.cleanup());
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 describe('ckpt list', () => {
   it('sorts by numeric step, marks completeness and the lineage the run log records', async () => {
-    await L.commitFile(RUN, runLog({ outputRoot: out, checkpoint: path.join(out, 'checkpoints/1000'), extraJob: `- initialize_from: \`${out}/checkpoints/9\`\n- milestones: 100\n` }));
+    await L.commitFile(
+      RUN,
+      runLog({
+        outputRoot: out,
+        checkpoint: path.join(out, 'checkpoints/1000'),
+        extraJob: `- initialize_from: \`${out}/checkpoints/9\`\n- milestones: 100\n`,
+      }),
+    );
     const r = await L.cli(['ckpt', 'list', 'g/2026-03-11_train', '--json']);
     expect(r.code).toBe(0);
     const res = CkptListOutput.parse(r.json());
@@ -45,7 +65,10 @@ describe('ckpt list', () => {
   });
 
   it('says how to name the output root when the run log has none', async () => {
-    await L.commitFile(RUN, '# t\n\n## Mode\n- run_type: experiment\n\n## Status\n- 2026-03-11 15:00 UTC — running, step 1\n');
+    await L.commitFile(
+      RUN,
+      '# t\n\n## Mode\n- run_type: experiment\n\n## Status\n- 2026-03-11 15:00 UTC — running, step 1\n',
+    );
     const r = await L.cli(['ckpt', 'list', '2026-03-11_train', '--json']);
     expect(r.code).toBe(4);
     expect(ErrorOutput.parse(r.json()).error.code).toBe('OUTPUT_ROOT_UNKNOWN');
@@ -83,7 +106,11 @@ describe('ckpt pick', () => {
 describe('ckpt prune', () => {
   beforeEach(async () => {
     for (const step of [20, 30, 500]) await makeCheckpoint(path.join(out, 'checkpoints', String(step)));
-    const log = runLog({ outputRoot: out, checkpoint: path.join(out, 'checkpoints/1000'), extraJob: `- initialize_from: \`${out}/checkpoints/9\`\n` }).replace(
+    const log = runLog({
+      outputRoot: out,
+      checkpoint: path.join(out, 'checkpoints/1000'),
+      extraJob: `- initialize_from: \`${out}/checkpoints/9\`\n`,
+    }).replace(
       '## Status',
       `## Job (resumed)\n- execution_id: 4242425\n- resumed from: \`${out}/checkpoints/10\`\n\n## Status`,
     );
@@ -97,18 +124,36 @@ describe('ckpt prune', () => {
     expect(plan.dryRun).toBe(true);
     expect(plan.delete.map((d) => d.step)).toEqual([20, 30, 50, 500]);
     const reasons = Object.fromEntries(plan.keep.map((k) => [k.step, k.reasons]));
-    expect(reasons).toMatchObject({ 9: ['launch_source'], 10: ['recovery_source'], 100: ['milestone'], 1001: ['in_progress'] });
+    expect(reasons).toMatchObject({
+      9: ['launch_source'],
+      10: ['recovery_source'],
+      100: ['milestone'],
+      1001: ['in_progress'],
+    });
     expect(reasons[1000]).toEqual(expect.arrayContaining(['latest', 'final']));
     for (const step of [20, 30, 500]) expect(await exists(path.join(out, 'checkpoints', String(step)))).toBe(true);
 
-    const done = await L.cli(['ckpt', 'prune', '2026-03-11_train', '--keep-last', '1', '--milestone', '100', '--yes', '--json']);
+    const done = await L.cli([
+      'ckpt',
+      'prune',
+      '2026-03-11_train',
+      '--keep-last',
+      '1',
+      '--milestone',
+      '100',
+      '--yes',
+      '--json',
+    ]);
     expect(done.code).toBe(0);
     const res = CkptPruneOutput.parse(done.json());
     expect(res.removed.map((d) => d.step)).toEqual([20, 30, 50, 500]);
-    for (const step of [9, 10, 100, 1000, 1001]) expect(await exists(path.join(out, 'checkpoints', String(step)))).toBe(true);
+    for (const step of [9, 10, 100, 1000, 1001])
+      expect(await exists(path.join(out, 'checkpoints', String(step)))).toBe(true);
     for (const step of [20, 30, 50, 500]) expect(await exists(path.join(out, 'checkpoints', String(step)))).toBe(false);
     expect(res.pushed).toBe(true);
-    expect(await git(L.root, 'log', '-1', '--format=%s', 'origin/main')).toBe('g/2026-03-11_train: log checkpoint prune');
+    expect(await git(L.root, 'log', '-1', '--format=%s', 'origin/main')).toBe(
+      'g/2026-03-11_train: log checkpoint prune',
+    );
     const text = await readFile(path.join(L.root, RUN), 'utf8');
     expect(text).toMatch(/— pruned 4 checkpoint\(s\) under `.*`: step 20, 30, 50, 500; kept 9 \(launch_source\)/);
   });
@@ -116,7 +161,8 @@ describe('ckpt prune', () => {
   it('keeps everything protected even with --keep-last 0', async () => {
     const r = await L.cli(['ckpt', 'prune', '2026-03-11_train', '--keep-last', '0', '--yes', '--json']);
     expect(r.code).toBe(0);
-    for (const step of [9, 10, 1000, 1001]) expect(await exists(path.join(out, 'checkpoints', String(step)))).toBe(true);
+    for (const step of [9, 10, 1000, 1001])
+      expect(await exists(path.join(out, 'checkpoints', String(step)))).toBe(true);
     expect(CkptPruneOutput.parse(r.json()).removed.map((d) => d.step)).toEqual([20, 30, 50, 100, 500]);
   });
 });
@@ -130,10 +176,24 @@ describe('ckpt passport / signoff / verify', () => {
     await writeFile(path.join(ckpt, 'params/optimizer.bin'), 'opt');
     await writeFile(path.join(out, 'config.yaml'), 'lr: 3e-4\n');
     sha = await git(L.root, 'rev-parse', 'HEAD');
-    await L.cli(['new', 'train', '--type', 'experiment', '--objective', 'baseline', '--group', 'g', '--date', '2026-03-11']);
+    await L.cli([
+      'new',
+      'train',
+      '--type',
+      'experiment',
+      '--objective',
+      'baseline',
+      '--group',
+      'g',
+      '--date',
+      '2026-03-11',
+    ]);
     // The executor records these in the Job block at launch.
     const file = path.join(L.root, RUN);
-    const text = (await readFile(file, 'utf8')).replace('- created:', `- git_sha: ${sha}\n- output_root: \`${out}\`\n- config_snapshot: \`${out}/config.yaml\`\n- created:`);
+    const text = (await readFile(file, 'utf8')).replace(
+      '- created:',
+      `- git_sha: ${sha}\n- output_root: \`${out}\`\n- config_snapshot: \`${out}/config.yaml\`\n- created:`,
+    );
     await L.commitFile(RUN, text);
     await L.cli(['append', '2026-03-11_train', 'started', '--state', 'running', '--step', '1']);
   });
@@ -153,10 +213,19 @@ describe('ckpt passport / signoff / verify', () => {
     const json = JSON.parse(await readFile(path.join(ckpt, 'MODEL_PASSPORT.json'), 'utf8'));
     expect(json.schema_version).toBe('0.2');
     // A remote that is a path on this machine is named, not published.
-    expect(json.provenance).toMatchObject({ training_repo_commit: sha, run_log_path: RUN, training_repo: 'remote', config_snapshot_path: 'config.yaml' });
+    expect(json.provenance).toMatchObject({
+      training_repo_commit: sha,
+      run_log_path: RUN,
+      training_repo: 'remote',
+      config_snapshot_path: 'config.yaml',
+    });
     expect(json.provenance.merged_config_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(json.runlog).toEqual({ run_id: 'g/2026-03-11_train', step: 1000, attempt: 1 });
-    expect(json.weight_integrity.weight_files.map((w: { path: string }) => w.path)).toEqual(['metadata.json', 'model.safetensors', 'params/optimizer.bin']);
+    expect(json.weight_integrity.weight_files.map((w: { path: string }) => w.path)).toEqual([
+      'metadata.json',
+      'model.safetensors',
+      'params/optimizer.bin',
+    ]);
     expect(await next()).toMatch(/before eval or upload: passport written .*sign it off first/);
 
     const unsigned = await L.cli(['ckpt', 'verify', ckpt, '--require-signoff', '--json']);
@@ -165,8 +234,15 @@ describe('ckpt passport / signoff / verify', () => {
 
     const s = await L.cli(['ckpt', 'signoff', ckpt, '--verdict', 'pass', '--json']);
     expect(s.code, s.stderr).toBe(0);
-    expect(CkptSignoffOutput.parse(s.json())).toMatchObject({ verdict: 'pass', run: 'g/2026-03-11_train', artifacts: 4, pushed: true });
-    expect(await next()).toMatch(/verified passport and signoff \(verdict pass\); eval \/ upload \/ hand off may proceed/);
+    expect(CkptSignoffOutput.parse(s.json())).toMatchObject({
+      verdict: 'pass',
+      run: 'g/2026-03-11_train',
+      artifacts: 4,
+      pushed: true,
+    });
+    expect(await next()).toMatch(
+      /verified passport and signoff \(verdict pass\); eval \/ upload \/ hand off may proceed/,
+    );
     const text = await readFile(path.join(L.root, RUN), 'utf8');
     expect(text).toMatch(/- passport: `MODEL_PASSPORT.json` sha256 `[0-9a-f]{64}`/);
     expect(text).toMatch(/- signoff: `pass`/);
@@ -197,12 +273,18 @@ describe('ckpt passport / signoff / verify', () => {
 
   it('accepts a passport and signoff the Python tool wrote', async () => {
     const pkg = path.join(L.dir, 'pkg');
-    await makeCheckpoint(path.join(pkg, 'checkpoints/30000/params'), { complete: false, weights: { 'model.safetensors': 'w1' } });
+    await makeCheckpoint(path.join(pkg, 'checkpoints/30000/params'), {
+      complete: false,
+      weights: { 'model.safetensors': 'w1' },
+    });
     const py = await run('python3', ['-c', PY_WRITE, pkg], { cwd: L.dir });
     expect(py.code, py.stderr).toBe(0);
     const r = await L.cli(['ckpt', 'verify', pkg, '--require-signoff', '--json']);
     expect(r.code, r.stdout).toBe(0);
-    expect(CkptVerifyOutput.parse(r.json())).toMatchObject({ ok: true, signoff: { verdict: 'pass', signed_by: { tool: 'sign-checkpoint' } } });
+    expect(CkptVerifyOutput.parse(r.json())).toMatchObject({
+      ok: true,
+      signoff: { verdict: 'pass', signed_by: { tool: 'sign-checkpoint' } },
+    });
     await appendFile(path.join(pkg, 'checkpoints/30000/params/model.safetensors'), 'x');
     expect((await L.cli(['ckpt', 'verify', pkg, '--require-signoff'])).code).toBe(1);
   });

@@ -7,7 +7,12 @@
 import { join } from 'node:path';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CampaignCancelOutput, CampaignLaunchOutput, CampaignResumeOutput, ErrorOutput } from '../../src/schemas/output.js';
+import {
+  CampaignCancelOutput,
+  CampaignLaunchOutput,
+  CampaignResumeOutput,
+  ErrorOutput,
+} from '../../src/schemas/output.js';
 import { runlog, runlogOk, snapshotLedger, spawnRunlog, stderrError, waitFor } from '../support/ledger.js';
 import { launch, row, status, superviseUntilIdle, tracked, writeManifest } from '../support/campaigns.js';
 import { jobLedger, show, type JobLedger } from '../support/jobs.js';
@@ -68,7 +73,9 @@ policy: {max_parallel: 1, fail_fast: true}
     // b and c never ran
     const b = await show(dir, summary.runs[1]!.id);
     expect(b.jobs.every((j) => !j.fields['idempotency_key'])).toBe(true);
-    expect(readFileSync(join(dir, 'run_logs', id, 'campaign.md'), 'utf8')).toMatch(/\*\*Halted\*\*.*fail_fast: entry taga/);
+    expect(readFileSync(join(dir, 'run_logs', id, 'campaign.md'), 'utf8')).toMatch(
+      /\*\*Halted\*\*.*fail_fast: entry taga/,
+    );
   });
 
   it('resume after fail_fast starts the entries that never ran, and leaves the failure alone', async () => {
@@ -92,18 +99,45 @@ policy: {max_parallel: 1, fail_fast: true}
     expect(row(summary, 'wlogged').wandb_gate).toBe('passed');
     expect(summary.wandb_gate).toMatchObject({ strict: true, failed: 1 });
     expect(result.code).toBe(1);
-    expect(readFileSync(join(dir, 'run_logs', `${row(summary, 'wplain').id}.md`), 'utf8')).toMatch(/^- wandb_gate: .*failed \(/m);
+    expect(readFileSync(join(dir, 'run_logs', `${row(summary, 'wplain').id}.md`), 'utf8')).toMatch(
+      /^- wandb_gate: .*failed \(/m,
+    );
   });
 });
 
 describe('bad manifests', () => {
   const cases: [string, string, string, RegExp][] = [
-    ['unknown key', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy:\n  max_paralel: 2\n', 'CAMPAIGN_UNKNOWN_KEY', /bad\.yaml:5: policy\.max_paralel: unknown key/],
-    ['placeholder without a value', 'name: x\ncommand: node train.mjs --lr {lr}\nruns:\n  - {name: a}\n', 'CAMPAIGN_PLACEHOLDER', /bad\.yaml:4: .*placeholder \{lr\} has no value/],
-    ['duplicate entry names', 'name: x\ncommand: t {a}\nruns:\n  - {name: r, a: 1}\n  - {name: r, a: 2}\n', 'CAMPAIGN_DUPLICATE_ENTRY', /bad\.yaml:5: .*used twice/],
+    [
+      'unknown key',
+      'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy:\n  max_paralel: 2\n',
+      'CAMPAIGN_UNKNOWN_KEY',
+      /bad\.yaml:5: policy\.max_paralel: unknown key/,
+    ],
+    [
+      'placeholder without a value',
+      'name: x\ncommand: node train.mjs --lr {lr}\nruns:\n  - {name: a}\n',
+      'CAMPAIGN_PLACEHOLDER',
+      /bad\.yaml:4: .*placeholder \{lr\} has no value/,
+    ],
+    [
+      'duplicate entry names',
+      'name: x\ncommand: t {a}\nruns:\n  - {name: r, a: 1}\n  - {name: r, a: 2}\n',
+      'CAMPAIGN_DUPLICATE_ENTRY',
+      /bad\.yaml:5: .*used twice/,
+    ],
     ['empty grid', 'name: x\ncommand: t {a}\ngrid:\n  a: []\n', 'CAMPAIGN_EMPTY', /bad\.yaml:4: grid\.a: /],
-    ['max_parallel 0', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy:\n  max_parallel: 0\n', 'CAMPAIGN_MANIFEST_INVALID', /bad\.yaml:5: policy\.max_parallel/],
-    ['negative timeout', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy:\n  timeout: -1h\n', 'CAMPAIGN_MANIFEST_INVALID', /bad\.yaml:5: policy\.timeout: .*negative/],
+    [
+      'max_parallel 0',
+      'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy:\n  max_parallel: 0\n',
+      'CAMPAIGN_MANIFEST_INVALID',
+      /bad\.yaml:5: policy\.max_parallel/,
+    ],
+    [
+      'negative timeout',
+      'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy:\n  timeout: -1h\n',
+      'CAMPAIGN_MANIFEST_INVALID',
+      /bad\.yaml:5: policy\.timeout: .*negative/,
+    ],
     ['not YAML', 'name: x\ncommand: [unclosed\n', 'CAMPAIGN_MANIFEST_FORMAT', /bad\.yaml:\d+: not valid YAML/],
   ];
   // One ledger and every case at once: each launch is its own CLI process, and none may write anything.
@@ -114,7 +148,10 @@ describe('bad manifests', () => {
     });
     const before = await snapshotLedger(dir);
     // --json once: the error document is the same envelope for every code.
-    const [json, ...runs] = await Promise.all([runlog(dir, ['campaign', 'launch', files[0]!, '--json']), ...files.map((m) => runlog(dir, ['campaign', 'launch', m]))]);
+    const [json, ...runs] = await Promise.all([
+      runlog(dir, ['campaign', 'launch', files[0]!, '--json']),
+      ...files.map((m) => runlog(dir, ['campaign', 'launch', m])),
+    ]);
     expect(json!.code).toBe(2);
     expect(ErrorOutput.parse(json!.json).error.code).toBe(cases[0]![2]);
     cases.forEach(([what, , code, message], i) => {
@@ -145,18 +182,34 @@ describe('bad manifests', () => {
   it('defaults are non-zero: no policy means a 72h timeout, a 2h task timeout and a 30m heartbeat', async () => {
     const m = writeManifest(dir, 'plain.yaml', 'name: plain\ncommand: node train.mjs --steps {s}\ngrid: {s: [1]}\n');
     const r = CampaignLaunchOutput.parse((await runlogOk(dir, ['campaign', 'launch', m, '--dry-run', '--json'])).json);
-    expect(r.policy).toMatchObject({ timeout: '72h', task_timeout: '2h', heartbeat: '30m', max_parallel: 4, fail_fast: false, retries: 2 });
+    expect(r.policy).toMatchObject({
+      timeout: '72h',
+      task_timeout: '2h',
+      heartbeat: '30m',
+      max_parallel: 4,
+      fail_fast: false,
+      retries: 2,
+    });
     expect(r.launched).toBe(false);
   });
 });
 
 describe('cancel', () => {
   it('stops running entries and cancels queued ones in one go', async () => {
-    const m = writeManifest(dir, 'long.yaml', 'name: long\ncommand: node train.mjs --steps 200 --sleep-ms 100 --tag {t}\ngrid: {t: [a, b, c]}\npolicy: {max_parallel: 1}\n');
+    const m = writeManifest(
+      dir,
+      'long.yaml',
+      'name: long\ncommand: node train.mjs --steps 200 --sleep-ms 100 --tag {t}\ngrid: {t: [a, b, c]}\npolicy: {max_parallel: 1}\n',
+    );
     const { id } = await launch(dir, m);
     await runlogOk(dir, ['poll', '--json']);
-    await waitFor(async () => (await status(dir, id)).summary.counts['running'] === 1, { timeoutMs: 20_000, what: 'the first entry to run' });
-    const out = CampaignCancelOutput.parse((await runlogOk(dir, ['campaign', 'cancel', id, '--reason', 'wrong data', '--json'])).json);
+    await waitFor(async () => (await status(dir, id)).summary.counts['running'] === 1, {
+      timeoutMs: 20_000,
+      what: 'the first entry to run',
+    });
+    const out = CampaignCancelOutput.parse(
+      (await runlogOk(dir, ['campaign', 'cancel', id, '--reason', 'wrong data', '--json'])).json,
+    );
     expect(out.stopped).toHaveLength(1);
     expect(out.canceled).toHaveLength(2);
     const { summary } = await status(dir, id);
@@ -167,7 +220,11 @@ describe('cancel', () => {
 
 describe('a supervisor killed mid-campaign', () => {
   it('SIGKILL while launching, then a restart: every entry launched exactly once', async () => {
-    const m = writeManifest(dir, 'kill.yaml', 'name: kill\ncommand: node train.mjs --steps 8 --sleep-ms 150 --track kill.log --tag {t}\ngrid: {t: [a, b, c, d, e]}\npolicy: {max_parallel: 2}\n');
+    const m = writeManifest(
+      dir,
+      'kill.yaml',
+      'name: kill\ncommand: node train.mjs --steps 8 --sleep-ms 150 --track kill.log --tag {t}\ngrid: {t: [a, b, c, d, e]}\npolicy: {max_parallel: 2}\n',
+    );
     const { id } = await launch(dir, m);
     const first = spawnRunlog(dir, ['supervise', '--every', '200ms']);
     await waitFor(() => tracked(join(dir, 'kill.log')).length >= 1, { timeoutMs: 30_000, what: 'the first launch' });

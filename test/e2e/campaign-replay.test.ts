@@ -22,8 +22,14 @@ describe('campaign launch on a moved remote', () => {
     const [a, b] = l.clones as [string, string];
     const seeds = Array.from({ length: 60 }, (_, i) => i).join(', ');
     const lrs = Array.from({ length: 10 }, (_, i) => `"${(i + 1) / 1000}"`).join(', ');
-    writeManifest(a, 'big.yaml', `name: big\ncommand: python train.py --lr {lr} --seed {seed} --tag long-enough-to-make-the-trailer-large\ngrid:\n  lr: [${lrs}]\n  seed: [${seeds}]\n`);
-    const launched = CampaignLaunchOutput.parse((await runlogOk(a, ['campaign', 'launch', 'big.yaml', '--no-push', '--json'])).json);
+    writeManifest(
+      a,
+      'big.yaml',
+      `name: big\ncommand: python train.py --lr {lr} --seed {seed} --tag long-enough-to-make-the-trailer-large\ngrid:\n  lr: [${lrs}]\n  seed: [${seeds}]\n`,
+    );
+    const launched = CampaignLaunchOutput.parse(
+      (await runlogOk(a, ['campaign', 'launch', 'big.yaml', '--no-push', '--json'])).json,
+    );
     expect(launched.runs).toHaveLength(600);
     const message = await git(a, ['log', '-1', '--format=%B']);
     expect(message.length).toBeGreaterThan(64 * 1024);

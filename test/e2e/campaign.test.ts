@@ -8,9 +8,26 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CampaignFetchOutput, CampaignLaunchOutput, CampaignListOutput, CampaignResumeOutput, HistoryOutput, ListOutput, PublishOutput, ReportOutput } from '../../src/schemas/output.js';
+import {
+  CampaignFetchOutput,
+  CampaignLaunchOutput,
+  CampaignListOutput,
+  CampaignResumeOutput,
+  HistoryOutput,
+  ListOutput,
+  PublishOutput,
+  ReportOutput,
+} from '../../src/schemas/output.js';
 import { git, runlog, runlogOk, snapshotLedger } from '../support/ledger.js';
-import { launch, maxConcurrency, row, status, superviseUntilIdle, tracked, writeManifest } from '../support/campaigns.js';
+import {
+  launch,
+  maxConcurrency,
+  row,
+  status,
+  superviseUntilIdle,
+  tracked,
+  writeManifest,
+} from '../support/campaigns.js';
 import { jobLedger, show, type JobLedger } from '../support/jobs.js';
 
 const MIX = `name: mix
@@ -53,10 +70,24 @@ describe('a campaign on the local executor', () => {
     expect(out.launched).toBe(true);
     expect(out.id).toMatch(/^mix-[0-9a-f]{8}$/);
     expect(out.runs.map((x) => x.entry)).toEqual(['ok1', 'oom', 'flaky', 'hang', 'ok2', 'ok3']);
-    expect(out.policy).toMatchObject({ max_parallel: 2, timeout: '72h', task_timeout: '2h', heartbeat: '2s', retries: 2 });
+    expect(out.policy).toMatchObject({
+      max_parallel: 2,
+      timeout: '72h',
+      task_timeout: '2h',
+      heartbeat: '2s',
+      retries: 2,
+    });
     expect(Number((await git(dir, ['rev-list', '--count', 'HEAD'])).trim())).toBe(before + 1);
     const files = (await git(dir, ['show', '--name-only', '--format=', 'HEAD'])).split('\n').filter(Boolean);
-    expect(files).toEqual(expect.arrayContaining([`run_logs/${id}/manifest.yaml`, `run_logs/${id}/campaign.md`, `run_logs/${id}/summary.json`, `run_logs/${id}/timeline.md`, ...out.runs.map((x) => x.path)]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        `run_logs/${id}/manifest.yaml`,
+        `run_logs/${id}/campaign.md`,
+        `run_logs/${id}/summary.json`,
+        `run_logs/${id}/timeline.md`,
+        ...out.runs.map((x) => x.path),
+      ]),
+    );
     const manifestBytes = readFileSync(join(dir, 'run_logs', id, 'manifest.yaml'));
     expect(createHash('sha256').update(manifestBytes).digest('hex').slice(0, 8)).toBe(id.slice(-8));
     const s = await show(dir, out.runs[0]!.id);
@@ -97,7 +128,10 @@ describe('a campaign on the local executor', () => {
     const hangLog = readFileSync(hang.jobs[1]!.fields['output_log']!.replace(/`/g, ''), 'utf8');
     expect(hangLog).toContain('resumed from');
     // Outputs are isolated per campaign, entry and attempt.
-    expect(hang.jobs.map((j) => j.fields['output_dir'])).toEqual([join(dir, '.runlog/outputs', id, 'hang', 'attempt-1'), join(dir, '.runlog/outputs', id, 'hang', 'attempt-2')]);
+    expect(hang.jobs.map((j) => j.fields['output_dir'])).toEqual([
+      join(dir, '.runlog/outputs', id, 'hang', 'attempt-1'),
+      join(dir, '.runlog/outputs', id, 'hang', 'attempt-2'),
+    ]);
     const ok1 = await show(dir, runOf('ok1'));
     // A duration is written the way a person reads it.
     expect(ok1.jobs[0]!.fields['timeout']).toBe('72h');
@@ -120,7 +154,9 @@ describe('a campaign on the local executor', () => {
 
   it('an edited manifest is a new campaign', async () => {
     const edited = writeManifest(dir, 'mix2.yaml', MIX.replace('max_parallel: 2', 'max_parallel: 3'));
-    const r = CampaignLaunchOutput.parse((await runlogOk(dir, ['campaign', 'launch', edited, '--dry-run', '--json'])).json);
+    const r = CampaignLaunchOutput.parse(
+      (await runlogOk(dir, ['campaign', 'launch', edited, '--dry-run', '--json'])).json,
+    );
     expect(r.id).not.toBe(id);
     expect(r.id).toMatch(/^mix-[0-9a-f]{8}$/);
     expect(r.commit).toBeNull();
@@ -135,7 +171,9 @@ describe('a campaign on the local executor', () => {
     const copied = readFileSync(join(to, id, 'ok1', 'result.json'));
     const source = readFileSync(join(dir, '.runlog/outputs', id, 'ok1', 'attempt-1', 'result.json'));
     expect(copied.equals(source)).toBe(true);
-    expect(readFileSync(join(to, id, 'SHA256SUMS'), 'utf8')).toContain(`${createHash('sha256').update(source).digest('hex')}  ok1/result.json`);
+    expect(readFileSync(join(to, id, 'SHA256SUMS'), 'utf8')).toContain(
+      `${createHash('sha256').update(source).digest('hex')}  ok1/result.json`,
+    );
     const { summary, result } = await status(dir, id);
     expect(summary.artifacts).toMatchObject({ expected: 5, present: 4, verified: 4, synced_to: to });
     expect(row(summary, 'ok3').artifacts.missing).toEqual(['result.json']);
@@ -148,12 +186,16 @@ describe('a campaign on the local executor', () => {
     const plain = CampaignResumeOutput.parse((await runlogOk(dir, ['campaign', 'resume', id, '--json'])).json);
     expect(plain.resumed).toEqual([]);
     const attemptsBefore = (await status(dir, id)).summary.runs.map((r) => [r.entry, r.attempts]);
-    const r = CampaignResumeOutput.parse((await runlogOk(dir, ['campaign', 'resume', id, '--include-failed', '--json'])).json);
+    const r = CampaignResumeOutput.parse(
+      (await runlogOk(dir, ['campaign', 'resume', id, '--include-failed', '--json'])).json,
+    );
     expect(r.resumed.map((x) => x.entry)).toEqual(['oom']);
     await superviseUntilIdle(dir, 60_000);
     const { summary } = await status(dir, id);
     expect(row(summary, 'oom')).toMatchObject({ state: 'completed', attempts: 2 });
-    expect(summary.runs.map((x) => [x.entry, x.attempts])).toEqual(attemptsBefore.map(([e, n]) => [e, e === 'oom' ? 2 : n]));
+    expect(summary.runs.map((x) => [x.entry, x.attempts])).toEqual(
+      attemptsBefore.map(([e, n]) => [e, e === 'oom' ? 2 : n]),
+    );
     expect(summary.counts).toMatchObject({ completed: 6 });
   });
 
@@ -187,7 +229,10 @@ describe('a campaign on the local executor', () => {
   });
 
   it('list and report show the campaign across the ledger', async () => {
-    const [listed, reported] = await Promise.all([runlogOk(dir, ['campaign', 'list', '--json']), runlogOk(dir, ['report', '--by', 'campaign', '--json'])]);
+    const [listed, reported] = await Promise.all([
+      runlogOk(dir, ['campaign', 'list', '--json']),
+      runlogOk(dir, ['report', '--by', 'campaign', '--json']),
+    ]);
     const list = CampaignListOutput.parse(listed.json);
     expect(list.campaigns.map((c) => c.id)).toContain(id);
     const report = ReportOutput.parse(reported.json);

@@ -19,7 +19,7 @@ describe('CLI contract edges', () => {
     expect(ErrorOutput.parse(json.json).error.code).toBe('UNKNOWN_COMMAND');
   });
 
-  it('runlog help [command] is the command\'s --help, as in git and gh; each topic says what it holds', async () => {
+  it("runlog help [command] is the command's --help, as in git and gh; each topic says what it holds", async () => {
     const root = await runlog(l.main, ['help']);
     expect(root.code).toBe(0);
     expect(root.stdout).toMatch(/^TOPICS\n {2}campaign +Sweeps and campaigns/m);

@@ -11,7 +11,16 @@ import { unified } from 'unified';
 import type { Link, Table } from 'mdast';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CompareOutput, type CompareResult } from '../../src/schemas/output.js';
-import { git, makeLedger, newRun, runlog, runlogOk, snapshotLedger, stderrError, type TempLedger } from '../support/ledger.js';
+import {
+  git,
+  makeLedger,
+  newRun,
+  runlog,
+  runlogOk,
+  snapshotLedger,
+  stderrError,
+  type TempLedger,
+} from '../support/ledger.js';
 
 const HAND = `# sweep_hand — kept by hand before runlog
 
@@ -66,9 +75,34 @@ describe('runlog compare', () => {
     await make('same', ['lr=0.0003', 'batch=256']);
     await make('lr', ['lr=1e-4', 'batch=256']);
     await make('two', ['lr=1e-4', 'batch=128', 'note=wide|deep']);
-    for (const [task, val] of [['base', 0.12], ['same', 0.125], ['lr', 0.2], ['two', 0.31]] as const) {
-      await runlogOk(l.main, ['append', ids[task]!, 'started', '--state', 'running', '--step', '100', '--metric', 'train_loss=0.9']);
-      if (task !== 'two') await runlogOk(l.main, ['complete', ids[task]!, '--final-step', '500', '--metric', `val_loss=${val}`, '--metric', 'train_loss=0.4']);
+    for (const [task, val] of [
+      ['base', 0.12],
+      ['same', 0.125],
+      ['lr', 0.2],
+      ['two', 0.31],
+    ] as const) {
+      await runlogOk(l.main, [
+        'append',
+        ids[task]!,
+        'started',
+        '--state',
+        'running',
+        '--step',
+        '100',
+        '--metric',
+        'train_loss=0.9',
+      ]);
+      if (task !== 'two')
+        await runlogOk(l.main, [
+          'complete',
+          ids[task]!,
+          '--final-step',
+          '500',
+          '--metric',
+          `val_loss=${val}`,
+          '--metric',
+          'train_loss=0.4',
+        ]);
     }
     await runlogOk(l.main, ['fail', ids['two']!, '--class', 'oom_gpu', '--reason', 'CUDA out of memory at step 120']);
     writeFileSync(join(l.main, 'run_logs', 'sweep', '2026-03-22_sweep_hand.md'), HAND);
@@ -106,10 +140,19 @@ describe('runlog compare', () => {
     expect(all.columns.settings).toEqual(['lr', 'batch']);
   });
 
-  it('a hand-kept run beside runlog\'s own: settings from its key settings line, metrics from Results and Status', async () => {
+  it("a hand-kept run beside runlog's own: settings from its key settings line, metrics from Results and Status", async () => {
     const c = await compare(l.main, [ids['base']!, '2026-03-22_sweep_hand']);
     const hand = c.runs[1]!;
-    expect(hand).toMatchObject({ id: 'sweep/2026-03-22_sweep_hand', state: 'completed', stateInferred: true, runType: 'experiment', attempts: 2, step: 1000, runtime: '01:30:00', runtimeSeconds: 5400 });
+    expect(hand).toMatchObject({
+      id: 'sweep/2026-03-22_sweep_hand',
+      state: 'completed',
+      stateInferred: true,
+      runType: 'experiment',
+      attempts: 2,
+      step: 1000,
+      runtime: '01:30:00',
+      runtimeSeconds: 5400,
+    });
     expect(hand.settings).toEqual({ script: 'train.py', lr: '3e-4', batch: '256', bf16: 'on' });
     expect(hand.metrics).toEqual({ loss: 1.5, train_loss: 0.25, val_loss: 0.31 });
     expect(c.columns.settings).toEqual(['script', 'bf16']);
@@ -164,9 +207,14 @@ describe('runlog compare', () => {
 
   it('the terminal table fits the width: cells cut with …, no row wraps; without a terminal, 120 columns', async () => {
     for (const cols of [60, 90]) {
-      const out = (await runlogOk(l.main, ['compare', '--group', 'sweep', '--all-params'], { env: { COLUMNS: String(cols) } })).stdout;
+      const out = (
+        await runlogOk(l.main, ['compare', '--group', 'sweep', '--all-params'], { env: { COLUMNS: String(cols) } })
+      ).stdout;
       const lines = out.replace(/\n$/, '').split('\n');
-      expect(lines.every((line) => [...line].length <= cols), out).toBe(true);
+      expect(
+        lines.every((line) => [...line].length <= cols),
+        out,
+      ).toBe(true);
       // header, rule, one line per run
       expect(lines.filter((line) => /^…?\S*sweep|^…/.test(line))).toHaveLength(5);
       expect(out).toContain('…');
@@ -175,9 +223,12 @@ describe('runlog compare', () => {
     expect(wide.split('\n').every((line) => [...line].length <= 120)).toBe(true);
   });
 
-  it('escape sequences from another clone\'s run log never reach the terminal', async () => {
+  it("escape sequences from another clone's run log never reach the terminal", async () => {
     mkdirSync(join(l.main, 'run_logs', 'evil'), { recursive: true });
-    const evil = HAND.replace('lr=3e-4; batch=256', 'lr=\u001b]0;owned\u0007 3e-4; batch=\u001b[2J256\u009b31m').replace('loss 1.5', 'loss 1.5 \u001b[8m');
+    const evil = HAND.replace(
+      'lr=3e-4; batch=256',
+      'lr=\u001b]0;owned\u0007 3e-4; batch=\u001b[2J256\u009b31m',
+    ).replace('loss 1.5', 'loss 1.5 \u001b[8m');
     writeFileSync(join(l.main, 'run_logs', 'evil', '2026-03-22_a.md'), evil);
     writeFileSync(join(l.main, 'run_logs', 'evil', '2026-03-22_b.md'), HAND);
     await git(l.main, ['add', '-A']);

@@ -24,7 +24,16 @@ import {
   ShowOutput,
   SyncOutput,
 } from '../../src/schemas/output.js';
-import { git, makeLedger, newRun, runlog, runlogOk, snapshotLedger, stderrError, type TempLedger } from '../support/ledger.js';
+import {
+  git,
+  makeLedger,
+  newRun,
+  runlog,
+  runlogOk,
+  snapshotLedger,
+  stderrError,
+  type TempLedger,
+} from '../support/ledger.js';
 
 describe('runlog init', () => {
   let l: TempLedger;
@@ -91,13 +100,16 @@ describe('naming a run', () => {
   });
   afterAll(() => l?.cleanup());
 
-  const shownId = async (cwd: string, ref: string) => ShowOutput.parse((await runlogOk(cwd, ['show', ref, '--json'])).json).id;
+  const shownId = async (cwd: string, ref: string) =>
+    ShowOutput.parse((await runlogOk(cwd, ['show', ref, '--json'])).json).id;
 
   it('by id, by file path (from the root, from a subfolder, absolute) and by unique suffix', async () => {
     expect(await shownId(l.main, 'g/2026-03-22_train')).toBe('g/2026-03-22_train');
     expect(await shownId(l.main, 'run_logs/g/2026-03-22_train.md')).toBe('g/2026-03-22_train');
     expect(await shownId(join(l.main, 'run_logs', 'h'), '2026-03-22_train.md')).toBe('h/2026-03-22_train');
-    expect(await shownId(join(l.main, 'run_logs'), join(l.main, 'run_logs', 'g', 'sub', '2026-03-23_eval.md'))).toBe('g/sub/2026-03-23_eval');
+    expect(await shownId(join(l.main, 'run_logs'), join(l.main, 'run_logs', 'g', 'sub', '2026-03-23_eval.md'))).toBe(
+      'g/sub/2026-03-23_eval',
+    );
     expect(await shownId(l.main, '2026-03-23_eval')).toBe('g/sub/2026-03-23_eval');
     expect(await shownId(l.main, 'sub/2026-03-23_eval')).toBe('g/sub/2026-03-23_eval');
     expect(await shownId(l.main, 'eval')).toBe('g/sub/2026-03-23_eval');
@@ -141,11 +153,16 @@ describe('naming a run', () => {
 
   it('--no-push commits locally only; sync pushes it', async () => {
     const remoteBefore = (await git(l.remote, ['rev-parse', 'main'])).trim();
-    const a = AppendOutput.parse((await runlogOk(l.main, ['append', 'eval', 'local only', '--no-push', '--json'])).json);
+    const a = AppendOutput.parse(
+      (await runlogOk(l.main, ['append', 'eval', 'local only', '--no-push', '--json'])).json,
+    );
     expect(a.pushed).toBe(false);
     expect((await git(l.remote, ['rev-parse', 'main'])).trim()).toBe(remoteBefore);
     expect((await git(l.main, ['rev-parse', 'HEAD'])).trim()).toBe(a.commit);
-    expect(SyncOutput.parse((await runlogOk(l.main, ['sync', '--json'])).json)).toMatchObject({ pushed: 1, pending: 0 });
+    expect(SyncOutput.parse((await runlogOk(l.main, ['sync', '--json'])).json)).toMatchObject({
+      pushed: 1,
+      pending: 0,
+    });
     expect((await git(l.remote, ['rev-parse', 'main'])).trim()).toBe(a.commit);
   });
 });
@@ -158,7 +175,17 @@ describe('review commands: --json is exactly the strict schema', () => {
     l = await makeLedger({ prefix: 'runlog-review-contract-' });
     a = await newRun(l.main, 'a', { group: 'g', extra: ['--setting', 'lr=3e-4'] });
     b = await newRun(l.main, 'b', { group: 'g', extra: ['--setting', 'lr=1e-4'] });
-    await runlogOk(l.main, ['append', b, 'diverged', '--state', 'running', '--metric', 'loss=nan', '--metric', 'grad_norm=inf']);
+    await runlogOk(l.main, [
+      'append',
+      b,
+      'diverged',
+      '--state',
+      'running',
+      '--metric',
+      'loss=nan',
+      '--metric',
+      'grad_norm=inf',
+    ]);
   });
   afterAll(() => l?.cleanup());
 
@@ -170,7 +197,10 @@ describe('review commands: --json is exactly the strict schema', () => {
     DiffOutput.parse((await runlogOk(l.main, ['diff', a, b, '--json'])).json);
     const h = HistoryEntriesOutput.parse((await runlogOk(l.main, ['history', b, '--entries', '--json'])).json);
     expect(h.entries).toHaveLength(2);
-    for (const args of [['compare', '--group', 'g', '--sort', 'nope', '--json'], ['diff', a, 'missing', '--json']]) {
+    for (const args of [
+      ['compare', '--group', 'g', '--sort', 'nope', '--json'],
+      ['diff', a, 'missing', '--json'],
+    ]) {
       const r = await runlog(l.main, args);
       expect(r.code).not.toBe(0);
       ErrorOutput.parse(r.json);
@@ -182,27 +212,51 @@ describe('campaign commands: --json is exactly the strict schema', () => {
   let l: TempLedger;
   beforeAll(async () => {
     l = await makeLedger({ prefix: 'runlog-campaign-contract-' });
-    writeFileSync(join(l.main, 'sweep.csv'), 'command,seed\n"sh -c ""exit 0"" {seed}",0\n"sh -c ""exit 0"" {seed}",1\n');
+    writeFileSync(
+      join(l.main, 'sweep.csv'),
+      'command,seed\n"sh -c ""exit 0"" {seed}",0\n"sh -c ""exit 0"" {seed}",1\n',
+    );
   });
   afterAll(() => l?.cleanup());
 
   it('launch, status, list, report, resume, fetch and cancel validate against their schemas; errors are the error shape', async () => {
-    const dry = CampaignLaunchOutput.parse((await runlogOk(l.main, ['campaign', 'launch', 'sweep.csv', '--name', 'contract', '--dry-run', '--json'])).json);
+    const dry = CampaignLaunchOutput.parse(
+      (await runlogOk(l.main, ['campaign', 'launch', 'sweep.csv', '--name', 'contract', '--dry-run', '--json'])).json,
+    );
     expect(dry).toMatchObject({ dryRun: true, launched: false, commit: null });
-    const launched = CampaignLaunchOutput.parse((await runlogOk(l.main, ['campaign', 'launch', 'sweep.csv', '--name', 'contract', '--json'])).json);
+    const launched = CampaignLaunchOutput.parse(
+      (await runlogOk(l.main, ['campaign', 'launch', 'sweep.csv', '--name', 'contract', '--json'])).json,
+    );
     expect(launched).toMatchObject({ id: dry.id, launched: true, pushed: true });
     expect(launched.runs.map((r) => r.entry)).toEqual(['seed0', 'seed1']);
-    const status = CampaignStatusOutput.parse((await runlogOk(l.main, ['campaign', 'status', 'contract', '--json'])).json);
+    const status = CampaignStatusOutput.parse(
+      (await runlogOk(l.main, ['campaign', 'status', 'contract', '--json'])).json,
+    );
     expect(status.counts['pending']).toBe(2);
-    expect(CampaignListOutput.parse((await runlogOk(l.main, ['campaign', 'list', '--json'])).json).campaigns).toHaveLength(1);
-    for (const by of ['failure-class', 'state', 'campaign']) ReportOutput.parse((await runlogOk(l.main, ['report', '--by', by, '--json'])).json);
-    expect(CampaignResumeOutput.parse((await runlogOk(l.main, ['campaign', 'resume', launched.id, '--json'])).json).resumed).toEqual([]);
-    expect(CampaignFetchOutput.parse((await runlogOk(l.main, ['campaign', 'fetch', launched.id, '--to', join(l.base, 'out'), '--json'])).json).expected).toBe(0);
-    const cancel = CampaignCancelOutput.parse((await runlogOk(l.main, ['campaign', 'cancel', launched.id, '--reason', 'contract test', '--json'])).json);
+    expect(
+      CampaignListOutput.parse((await runlogOk(l.main, ['campaign', 'list', '--json'])).json).campaigns,
+    ).toHaveLength(1);
+    for (const by of ['failure-class', 'state', 'campaign'])
+      ReportOutput.parse((await runlogOk(l.main, ['report', '--by', by, '--json'])).json);
+    expect(
+      CampaignResumeOutput.parse((await runlogOk(l.main, ['campaign', 'resume', launched.id, '--json'])).json).resumed,
+    ).toEqual([]);
+    expect(
+      CampaignFetchOutput.parse(
+        (await runlogOk(l.main, ['campaign', 'fetch', launched.id, '--to', join(l.base, 'out'), '--json'])).json,
+      ).expected,
+    ).toBe(0);
+    const cancel = CampaignCancelOutput.parse(
+      (await runlogOk(l.main, ['campaign', 'cancel', launched.id, '--reason', 'contract test', '--json'])).json,
+    );
     expect(cancel.canceled).toHaveLength(2);
     const listed = ListOutput.parse((await runlogOk(l.main, ['list', '--campaign', launched.id, '--json'])).json);
     expect(listed.runs.map((r) => r.state)).toEqual(['canceled', 'canceled']);
-    for (const args of [['campaign', 'status', 'nope', '--json'], ['campaign', 'launch', 'missing.yaml', '--json'], ['report', '--since', 'yesterday', '--json']]) {
+    for (const args of [
+      ['campaign', 'status', 'nope', '--json'],
+      ['campaign', 'launch', 'missing.yaml', '--json'],
+      ['report', '--since', 'yesterday', '--json'],
+    ]) {
       const r = await runlog(l.main, args);
       expect(r.code).not.toBe(0);
       ErrorOutput.parse(r.json);

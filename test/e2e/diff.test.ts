@@ -30,15 +30,35 @@ describe('runlog diff', () => {
     j = await jobLedger();
     dir = j.dir;
     mkdirSync(join(dir, 'configs'));
-    writeFileSync(join(dir, 'configs', 'a.json'), JSON.stringify({ steps: 4, lr: 0.0003, optimizer: { name: 'adamw', betas: [0.9, 0.95] } }));
-    writeFileSync(join(dir, 'configs', 'b.json'), JSON.stringify({ steps: 4, lr: 0.0001, optimizer: { name: 'adamw', betas: [0.9, 0.99] } }));
+    writeFileSync(
+      join(dir, 'configs', 'a.json'),
+      JSON.stringify({ steps: 4, lr: 0.0003, optimizer: { name: 'adamw', betas: [0.9, 0.95] } }),
+    );
+    writeFileSync(
+      join(dir, 'configs', 'b.json'),
+      JSON.stringify({ steps: 4, lr: 0.0001, optimizer: { name: 'adamw', betas: [0.9, 0.99] } }),
+    );
     await git(dir, ['add', 'configs']);
     await git(dir, ['commit', '-qm', 'two configs']);
     await git(dir, ['push', '-q', 'origin', 'main']);
 
-    first = await newRun(dir, 'lr3e-4', { group: 'sweep', extra: ['--config', 'configs/a.json', '--dataset', 'hf://tiny/shards@v3', '--setting', 'lr=3e-4', '--setting', 'batch=8'] });
+    first = await newRun(dir, 'lr3e-4', {
+      group: 'sweep',
+      extra: [
+        '--config',
+        'configs/a.json',
+        '--dataset',
+        'hf://tiny/shards@v3',
+        '--setting',
+        'lr=3e-4',
+        '--setting',
+        'batch=8',
+      ],
+    });
     shaA = (await git(dir, ['rev-parse', 'HEAD'])).trim();
-    expect((await submit(dir, first, ['--timeout', '60s'], train('--config', 'configs/a.json', '--sleep-ms', '5'))).code).toBe(0);
+    expect(
+      (await submit(dir, first, ['--timeout', '60s'], train('--config', 'configs/a.json', '--sleep-ms', '5'))).code,
+    ).toBe(0);
     await pollUntil(dir, first, (s) => s === 'completed');
 
     // A code change between the launches.
@@ -46,9 +66,30 @@ describe('runlog diff', () => {
     await git(dir, ['add', 'NOTES.md']);
     await git(dir, ['commit', '-qm', 'longer warmup']);
     await git(dir, ['push', '-q', 'origin', 'main']);
-    second = await newRun(dir, 'lr1e-4', { group: 'sweep', extra: ['--config', 'configs/b.json', '--dataset', 'hf://tiny/shards@v4', '--setting', 'lr=1e-4', '--setting', 'batch=8'] });
+    second = await newRun(dir, 'lr1e-4', {
+      group: 'sweep',
+      extra: [
+        '--config',
+        'configs/b.json',
+        '--dataset',
+        'hf://tiny/shards@v4',
+        '--setting',
+        'lr=1e-4',
+        '--setting',
+        'batch=8',
+      ],
+    });
     shaB = (await git(dir, ['rev-parse', 'HEAD'])).trim();
-    expect((await submit(dir, second, ['--timeout', '60s'], train('--config', 'configs/b.json', '--sleep-ms', '5', '--lr', '0.0001'))).code).toBe(0);
+    expect(
+      (
+        await submit(
+          dir,
+          second,
+          ['--timeout', '60s'],
+          train('--config', 'configs/b.json', '--sleep-ms', '5', '--lr', '0.0001'),
+        )
+      ).code,
+    ).toBe(0);
     await pollUntil(dir, second, (s) => s === 'completed');
   }, 120_000);
   afterAll(() => j?.cleanup());
@@ -65,7 +106,11 @@ describe('runlog diff', () => {
     expect(change(d, 'config', 'config')).toEqual({ key: 'config', before: 'configs/a.json', after: 'configs/b.json' });
     // The snapshots sit in the pinned output root inside this repository: compared key by key.
     expect(change(d, 'config', 'snapshot.lr')).toEqual({ key: 'snapshot.lr', before: '0.0003', after: '0.0001' });
-    expect(change(d, 'config', 'snapshot.optimizer.betas')).toEqual({ key: 'snapshot.optimizer.betas', before: '[0.9,0.95]', after: '[0.9,0.99]' });
+    expect(change(d, 'config', 'snapshot.optimizer.betas')).toEqual({
+      key: 'snapshot.optimizer.betas',
+      before: '[0.9,0.95]',
+      after: '[0.9,0.99]',
+    });
     expect(change(d, 'config', 'snapshot.optimizer.name')).toBeUndefined();
     expect(change(d, 'config', 'sha256')?.before).toMatch(/^[0-9a-f]{64}$/);
     expect(change(d, 'command', 'command')?.after).toContain('configs/b.json');
@@ -73,7 +118,11 @@ describe('runlog diff', () => {
     expect(d.codeDiff.from).toBe(shaA);
     expect(d.codeDiff.reason).toBeNull();
     expect(d.codeDiff.stat!.join('\n')).toMatch(/NOTES\.md\s+\|\s+1 \+/);
-    expect(change(d, 'data', 'dataset')).toEqual({ key: 'dataset', before: 'hf://tiny/shards@v3', after: 'hf://tiny/shards@v4' });
+    expect(change(d, 'data', 'dataset')).toEqual({
+      key: 'dataset',
+      before: 'hf://tiny/shards@v3',
+      after: 'hf://tiny/shards@v4',
+    });
     expect(section(d, 'results').changes.length + section(d, 'results').same.length).toBeGreaterThan(0);
     expect(d.notes).toEqual([]);
 
@@ -132,7 +181,9 @@ describe('runlog diff', () => {
     const p = join(dir, 'run_logs', 'sweep', '2026-03-22_hand.md');
     writeFileSync(p, readFileSync(p, 'utf8').replace(/- git_sha: .*/, `- git_sha: \`${'ab'.repeat(20)}\``));
     const d = await diff(dir, first, '2026-03-22_hand');
-    expect(d.codeDiff.reason).toBe(`${'ab'.repeat(20)} is not in this repository (fetch the code's history to see the diff)`);
+    expect(d.codeDiff.reason).toBe(
+      `${'ab'.repeat(20)} is not in this repository (fetch the code's history to see the diff)`,
+    );
   });
 
   it('bad refs: usage or not-found errors, nothing changed', async () => {

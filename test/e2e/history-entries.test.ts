@@ -16,10 +16,19 @@ function asClone(cwd: string, args: string[]): Promise<{ code: number; stdout: s
   const env = testEnv();
   for (const k of ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL']) delete env[k];
   return new Promise((resolve) => {
-    execFile(process.execPath, [RUNLOG_BIN, ...args], { cwd, env, timeout: 60_000, encoding: 'utf8' }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [RUNLOG_BIN, ...args],
+      { cwd, env, timeout: 60_000, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : -1
+          : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -49,10 +58,39 @@ describe('runlog history --entries', () => {
 
     await okAs(ana, ['append', run, 'job 4242 started', '--state', 'running', '--at', '2026-03-22T10:00:00Z']);
     // Bo's clone has not seen Ana's entry: his push is rejected and runlog replays his append on top.
-    await okAs(bo, ['append', run, 'loss falling', '--step', '100', '--metric', 'train_loss=0.9', '--at', '2026-03-22T10:05:00Z']);
+    await okAs(bo, [
+      'append',
+      run,
+      'loss falling',
+      '--step',
+      '100',
+      '--metric',
+      'train_loss=0.9',
+      '--at',
+      '2026-03-22T10:05:00Z',
+    ]);
     // Ana writes offline; Bo appends again; Ana's sync replays her commit on top of his.
-    await okAs(ana, ['append', run, 'checked from the train', '--step', '150', '--at', '2026-03-22T10:07:00Z', '--no-push']);
-    await okAs(bo, ['append', run, 'still falling', '--step', '200', '--metric', 'train_loss=0.7', '--at', '2026-03-22T10:10:00Z']);
+    await okAs(ana, [
+      'append',
+      run,
+      'checked from the train',
+      '--step',
+      '150',
+      '--at',
+      '2026-03-22T10:07:00Z',
+      '--no-push',
+    ]);
+    await okAs(bo, [
+      'append',
+      run,
+      'still falling',
+      '--step',
+      '200',
+      '--metric',
+      'train_loss=0.7',
+      '--at',
+      '2026-03-22T10:10:00Z',
+    ]);
     await okAs(ana, ['sync']);
     await git(l.main, ['pull', '-q', '--ff-only', 'origin', 'main']);
   });
@@ -62,16 +100,30 @@ describe('runlog history --entries', () => {
     const h = await entries(l.main, run);
     expect(h.id).toBe(run);
     const dated = h.entries.filter((e) => !e.continuation);
-    expect(dated.map((e) => e.text.split(' — ').pop())).toEqual(['run log created', 'job 4242 started', 'loss falling', 'still falling', 'checked from the train']);
+    expect(dated.map((e) => e.text.split(' — ').pop())).toEqual([
+      'run log created',
+      'job 4242 started',
+      'loss falling',
+      'still falling',
+      'checked from the train',
+    ]);
     expect(dated.map((e) => e.commit?.author)).toEqual(['Runlog Test', 'Ana Lima', 'Bo Chen', 'Bo Chen', 'Ana Lima']);
-    expect(dated.map((e) => e.commit?.authorEmail)).toEqual(['test@runlog.invalid', 'ana@lab.invalid', 'bo@lab.invalid', 'bo@lab.invalid', 'ana@lab.invalid']);
+    expect(dated.map((e) => e.commit?.authorEmail)).toEqual([
+      'test@runlog.invalid',
+      'ana@lab.invalid',
+      'bo@lab.invalid',
+      'bo@lab.invalid',
+      'ana@lab.invalid',
+    ]);
     const head = (await git(l.main, ['rev-parse', 'HEAD'])).trim();
     for (const e of dated) {
       expect(e.commit!.sha).toMatch(/^[0-9a-f]{40}$/);
       // The commit that is on main (a replay made a new one), and it changed this very file.
       expect((await tryGit(l.main, ['merge-base', '--is-ancestor', e.commit!.sha, head])).ok).toBe(true);
       expect(e.commit!.subject).toMatch(new RegExp(`^${run}: `));
-      expect((await git(l.main, ['show', '--format=', '--name-only', e.commit!.sha])).split('\n')).toContain(`run_logs/${run}.md`);
+      expect((await git(l.main, ['show', '--format=', '--name-only', e.commit!.sha])).split('\n')).toContain(
+        `run_logs/${run}.md`,
+      );
     }
     // The replayed entries were committed in the order they reached main, not the order they claim.
     expect(dated[4]!.at).toBe('2026-03-22T10:07:00Z');
@@ -80,7 +132,9 @@ describe('runlog history --entries', () => {
     expect(new Set(dated.slice(1).map((e) => e.commit!.sha)).size).toBe(4);
 
     const human = (await runlogOk(l.main, ['history', run, '--entries'])).stdout;
-    expect(human).toMatch(/^[0-9a-f]{12} {2}\S+ {2}Bo Chen <bo@lab\.invalid> +L\d+ {2}2026-03-22 10:05 UTC — .*loss falling$/m);
+    expect(human).toMatch(
+      /^[0-9a-f]{12} {2}\S+ {2}Bo Chen <bo@lab\.invalid> +L\d+ {2}2026-03-22 10:05 UTC — .*loss falling$/m,
+    );
   });
 
   it('follows a rename: old entries keep their commits and say the path they were written in', async () => {
@@ -91,16 +145,26 @@ describe('runlog history --entries', () => {
     const moved = await entries(l.main, 'arx5_v2/2026-03-22_train');
     expect(moved.path).toBe('run_logs/arx5_v2/2026-03-22_train.md');
     expect(moved.entries.map((e) => e.commit?.author)).toEqual(before.map((e) => e.commit?.author));
-    expect(moved.entries.filter((e) => !e.continuation).every((e) => e.commit!.path === `run_logs/${run}.md`)).toBe(true);
+    expect(moved.entries.filter((e) => !e.continuation).every((e) => e.commit!.path === `run_logs/${run}.md`)).toBe(
+      true,
+    );
     const plain = HistoryOutput.parse((await runlogOk(l.main, ['history', 'arx5_v2/2026-03-22_train', '--json'])).json);
     expect(plain.commits.some((c) => c.subject === `${run}: new experiment run`)).toBe(true);
 
     // An entry written by hand and not committed yet has no commit.
     const file = join(l.main, 'run_logs', 'arx5_v2', '2026-03-22_train.md');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/(## Status\n(?:- .*\n)+)/, '$1- 2026-03-22 11:00 UTC — running — noted by hand\n'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        /(## Status\n(?:- .*\n)+)/,
+        '$1- 2026-03-22 11:00 UTC — running — noted by hand\n',
+      ),
+    );
     const hand = await entries(l.main, 'arx5_v2/2026-03-22_train');
     const last = hand.entries.find((e) => e.text.endsWith('noted by hand'))!;
     expect(last.commit).toBeNull();
-    expect((await runlogOk(l.main, ['history', 'arx5_v2/2026-03-22_train', '--entries'])).stdout).toMatch(/\(not committed\) +L\d+ {2}2026-03-22 11:00 UTC — running — noted by hand$/m);
+    expect((await runlogOk(l.main, ['history', 'arx5_v2/2026-03-22_train', '--entries'])).stdout).toMatch(
+      /\(not committed\) +L\d+ {2}2026-03-22 11:00 UTC — running — noted by hand$/m,
+    );
   });
 });

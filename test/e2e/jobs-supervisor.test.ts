@@ -21,7 +21,9 @@ const stateOf = async (run: string) => (await show(jl.dir, run)).state;
 /** Attempt directories of `run` whose job this clone launched (its local state holds a job record). */
 function launchedAttempts(run: string): string[] {
   const base = join(jl.dir, '.runlog', 'outputs', run);
-  return readdirSync(base).filter((d) => existsSync(jobFile(jl.dir, run, Number(d.replace('attempt-', '')), 'job.json')));
+  return readdirSync(base).filter((d) =>
+    existsSync(jobFile(jl.dir, run, Number(d.replace('attempt-', '')), 'job.json')),
+  );
 }
 
 describe('supervise', () => {
@@ -31,7 +33,12 @@ describe('supervise', () => {
     const flaky = await newRun(dir, 'flaky');
     // Jobs of ~10 s: long enough that a supervisor starting on a loaded machine still sees them running.
     await submit(dir, run, ['--heartbeat', '60s'], train('--steps', '40', '--sleep-ms', '250'));
-    await submit(dir, flaky, ['--retries', '2'], train('--steps', '40', '--sleep-ms', '250', '--fail-at', '30', '--fail-with', 'network', '--fail-attempts', '1'));
+    await submit(
+      dir,
+      flaky,
+      ['--retries', '2'],
+      train('--steps', '40', '--sleep-ms', '250', '--fail-at', '30', '--fail-with', 'network', '--fail-attempts', '1'),
+    );
 
     const first = spawnRunlog(dir, ['supervise', '--every', '200ms']);
     let firstEnded = false;
@@ -39,7 +46,10 @@ describe('supervise', () => {
       firstEnded = true;
     });
     try {
-      await waitFor(async () => firstEnded || (await show(dir, run)).status.some((e) => e.step !== null && e.state === 'running'), { timeoutMs: 40_000, what: 'the supervisor to record progress' });
+      await waitFor(
+        async () => firstEnded || (await show(dir, run)).status.some((e) => e.step !== null && e.state === 'running'),
+        { timeoutMs: 40_000, what: 'the supervisor to record progress' },
+      );
     } catch (err) {
       // A supervisor left behind by a failed wait would poll a deleted ledger for as long as the machine runs.
       first.child.kill('SIGKILL');
@@ -52,18 +62,23 @@ describe('supervise', () => {
 
     // Both jobs end while no supervisor runs; their wrappers still write the exit records.
     const exitFile = (r: string, n: number) => jobFile(dir, r, n, 'exit.json');
-    await waitFor(() => {
-      try {
-        readFileSync(exitFile(run, 1));
-        readFileSync(exitFile(flaky, 1));
-        return true;
-      } catch {
-        return false;
-      }
-    }, { timeoutMs: 30_000, what: 'both jobs to end' });
+    await waitFor(
+      () => {
+        try {
+          readFileSync(exitFile(run, 1));
+          readFileSync(exitFile(flaky, 1));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: 30_000, what: 'both jobs to end' },
+    );
     expect(await stateOf(run)).toBe('running');
 
-    const second = await runlogOk(dir, ['supervise', '--every', '200ms', '--exit-when-idle', '--json'], { timeoutMs: 60_000 });
+    const second = await runlogOk(dir, ['supervise', '--every', '200ms', '--exit-when-idle', '--json'], {
+      timeoutMs: 60_000,
+    });
     const summary = SuperviseOutput.parse(second.json);
     expect(summary.stoppedBy).toBe('idle');
     const s = await show(dir, run);
@@ -88,7 +103,9 @@ describe('supervise', () => {
     await git(dir, ['reset', '-q', '--hard', 'HEAD~1']);
     await git(dir, ['push', '-q', '-f', 'origin', 'main']);
     expect(await stateOf(run)).toBe('validating');
-    const out = await runlogOk(dir, ['supervise', '--every', '200ms', '--exit-when-idle', '--json'], { timeoutMs: 60_000 });
+    const out = await runlogOk(dir, ['supervise', '--every', '200ms', '--exit-when-idle', '--json'], {
+      timeoutMs: 60_000,
+    });
     const summary = SuperviseOutput.parse(out.json);
     expect(summary.changes.find((c) => c.action === 'launch')?.message).toMatch(/^adopted /);
     const s = await show(dir, run);

@@ -32,7 +32,12 @@ describe('a job that runs to the end', () => {
   it('is launched detached, records provenance, and reaches completed with results', async () => {
     const run = await newRun(dir, 'train', { extra: ['--dataset', 'hf://tiny/shards@v3'] });
     const launchedFrom = (await git(dir, ['rev-parse', 'HEAD'])).trim();
-    const r = await submit(dir, run, ['--timeout', '60s', '--heartbeat', '30s'], train('--steps', '8', '--sleep-ms', '40', '--api-key=sk-abcdefghijklmnopqrstuvwx1234'));
+    const r = await submit(
+      dir,
+      run,
+      ['--timeout', '60s', '--heartbeat', '30s'],
+      train('--steps', '8', '--sleep-ms', '40', '--api-key=sk-abcdefghijklmnopqrstuvwx1234'),
+    );
     expect(r.code, r.stderr).toBe(0);
     const out = SubmitOutput.parse(r.json);
     expect(out.state).toBe('running');
@@ -70,7 +75,9 @@ describe('a job that runs to the end', () => {
     const remoteLog = await fileAt(jl.l.remote, 'main', `run_logs/${run}.md`);
     expect(remoteLog).toContain('terminal_state: completed');
     const subjects = (await git(jl.l.remote, ['log', '--format=%s', 'main'])).split('\n');
-    expect(subjects).toEqual(expect.arrayContaining([`${run}: log launch intent (attempt 1)`, `${run}: log launch`, `${run}: complete`]));
+    expect(subjects).toEqual(
+      expect.arrayContaining([`${run}: log launch intent (attempt 1)`, `${run}: log launch`, `${run}: complete`]),
+    );
   });
 
   it('commits progress at the step cadence, and nothing for a poll that saw no new step', async () => {
@@ -83,7 +90,8 @@ describe('a job that runs to the end', () => {
     await submit(dir, moving, ['--heartbeat', '60s'], train('--steps', '100000', '--sleep-ms', '5'));
     const headBefore = (await git(dir, ['rev-parse', 'HEAD'])).trim();
     const changes = [];
-    for (let i = 0; i < 4; i++) changes.push(...PollOutput.parse((await runlogOk(dir, ['poll', '--json'])).json).changes);
+    for (let i = 0; i < 4; i++)
+      changes.push(...PollOutput.parse((await runlogOk(dir, ['poll', '--json'])).json).changes);
     expect(changes.filter((c) => c.id === quiet)).toEqual([]);
     const progress = changes.filter((c) => c.id === moving && c.action === 'progress');
     expect(progress.length).toBeGreaterThan(0);
@@ -123,7 +131,12 @@ describe('operator actions', () => {
 
   it('retry starts attempt 2 in a Job (retry 1) block; restart stops a live job first', async () => {
     const run = await newRun(dir, 'again');
-    await submit(dir, run, ['--retries', '0'], train('--steps', '5', '--fail-at', '2', '--fail-with', 'code', '--fail-attempts', '1', '--sleep-ms', '10'));
+    await submit(
+      dir,
+      run,
+      ['--retries', '0'],
+      train('--steps', '5', '--fail-at', '2', '--fail-with', 'code', '--fail-attempts', '1', '--sleep-ms', '10'),
+    );
     await pollUntil(dir, run, (s) => s === 'command_failed');
     const retried = OperatorOutput.parse((await runlogOk(dir, ['retry', run, '--json'])).json);
     expect(retried).toMatchObject({ action: 'retry', before: 'command_failed', after: 'running', attempt: 2 });
@@ -135,7 +148,9 @@ describe('operator actions', () => {
     await pollUntil(dir, run, (s) => s === 'completed');
 
     const live = await newRun(dir, 'restartme');
-    const first = SubmitOutput.parse((await submit(dir, live, [], train('--steps', '100000', '--sleep-ms', '20'))).json);
+    const first = SubmitOutput.parse(
+      (await submit(dir, live, [], train('--steps', '100000', '--sleep-ms', '20'))).json,
+    );
     const restarted = OperatorOutput.parse((await runlogOk(dir, ['restart', live, '--grace', '1s', '--json'])).json);
     expect(restarted.before).toBe('running');
     expect(restarted.after).toBe('running');
@@ -170,7 +185,12 @@ describe('the two clocks and lost workers', () => {
 
   it('no new step within the heartbeat → stalled, then the fail remediation ends it', async () => {
     const run = await newRun(dir, 'hang');
-    await submit(dir, run, ['--timeout', '60s', '--heartbeat', '1s', '--stall-action', 'fail'], train('--steps', '100', '--hang-at', '3', '--sleep-ms', '10'));
+    await submit(
+      dir,
+      run,
+      ['--timeout', '60s', '--heartbeat', '1s', '--stall-action', 'fail'],
+      train('--steps', '100', '--hang-at', '3', '--sleep-ms', '10'),
+    );
     const stalled = await pollUntil(dir, run, (st) => st === 'stalled', 20_000);
     expect(stalled.status.at(-1)!.message).toMatch(/no new step for .* \(heartbeat 1s; last step 2\)/);
     const ended = await pollUntil(dir, run, (st) => st === 'timed_out', 20_000);
@@ -180,7 +200,12 @@ describe('the two clocks and lost workers', () => {
 
   it('stall remediation "retry" kills the stalled attempt and launches a new one', async () => {
     const run = await newRun(dir, 'hangretry');
-    await submit(dir, run, ['--timeout', '60s', '--heartbeat', '1s', '--stall-action', 'retry', '--retries', '1'], train('--steps', '5', '--hang-at', '3', '--fail-attempts', '1', '--sleep-ms', '10'));
+    await submit(
+      dir,
+      run,
+      ['--timeout', '60s', '--heartbeat', '1s', '--stall-action', 'retry', '--retries', '1'],
+      train('--steps', '5', '--hang-at', '3', '--fail-attempts', '1', '--sleep-ms', '10'),
+    );
     await pollUntil(dir, run, (st) => st === 'stalled', 20_000);
     const s = await pollUntil(dir, run, (st) => st === 'completed', 30_000);
     expect(s.jobs.map((j) => j.heading)).toEqual(['Job', 'Job (retry 1)']);

@@ -29,7 +29,12 @@ const pathCount = (svg: string) => (svg.match(/<path d="M/g) ?? []).length;
 describe('submit → complete → the run log links a committed chart; publish carries it', () => {
   it('the completion commit holds the chart drawn from the output log, and the Results link', async () => {
     const run = await newRun(dir, 'curves', { group: 'arx5' });
-    const r = await submit(dir, run, ['--timeout', '60s', '--heartbeat', '30s'], train('--steps', '120', '--sleep-ms', '2'));
+    const r = await submit(
+      dir,
+      run,
+      ['--timeout', '60s', '--heartbeat', '30s'],
+      train('--steps', '120', '--sleep-ms', '2'),
+    );
     expect(r.code, r.stderr).toBe(0);
     const done = await pollUntil(dir, run, (s) => s === 'completed');
     expect(lastJob(done)['output_log']).toBeTruthy();
@@ -54,7 +59,13 @@ describe('submit → complete → the run log links a committed chart; publish c
     // Redrawing with nothing new commits nothing: the bytes are deterministic.
     const head = (await git(dir, ['rev-parse', 'HEAD'])).trim();
     const again = PlotOutput.parse((await runlogOk(dir, ['plot', run, '--json'])).json);
-    expect(again).toMatchObject({ id: run, chart: chartOf(run), link: 'plots/2026-03-22_curves.svg', commit: null, logAttempts: 1 });
+    expect(again).toMatchObject({
+      id: run,
+      chart: chartOf(run),
+      link: 'plots/2026-03-22_curves.svg',
+      commit: null,
+      logAttempts: 1,
+    });
     expect((await git(dir, ['rev-parse', 'HEAD'])).trim()).toBe(head);
     expect(readFileSync(join(dir, chartOf(run)), 'utf8')).toBe(svg);
 
@@ -75,8 +86,23 @@ describe('runlog plot', () => {
   it('draws from Status entries alone, links once, and a second call commits nothing', async () => {
     const run = await newRun(dir, 'manual');
     await runlogOk(dir, ['append', run, 'started by hand', '--state', 'running']);
-    for (const [step, loss] of [[100, 2.5], [200, 1.7], [300, Number.NaN], [400, 1.1]] as const) {
-      await runlogOk(dir, ['append', run, 'progress', '--step', String(step), '--metric', `train_loss=${loss}`, '--metric', 'tokens_per_s=900']);
+    for (const [step, loss] of [
+      [100, 2.5],
+      [200, 1.7],
+      [300, Number.NaN],
+      [400, 1.1],
+    ] as const) {
+      await runlogOk(dir, [
+        'append',
+        run,
+        'progress',
+        '--step',
+        String(step),
+        '--metric',
+        `train_loss=${loss}`,
+        '--metric',
+        'tokens_per_s=900',
+      ]);
     }
     const first = PlotOutput.parse((await runlogOk(dir, ['plot', run, '--json'])).json);
     expect(first).toMatchObject({ id: run, logAttempts: 0, pushed: true });
@@ -90,7 +116,9 @@ describe('runlog plot', () => {
     expect(readFileSync(join(dir, `run_logs/${run}.md`), 'utf8').match(/- chart: /g)).toHaveLength(1);
 
     // complete draws it again with the final entry; the link is not duplicated.
-    const c = CompleteOutput.parse((await runlogOk(dir, ['complete', run, '--final-step', '500', '--metric', 'train_loss=0.9', '--json'])).json);
+    const c = CompleteOutput.parse(
+      (await runlogOk(dir, ['complete', run, '--final-step', '500', '--metric', 'train_loss=0.9', '--json'])).json,
+    );
     expect(c.chart).toBe(first.chart);
     expect(readFileSync(join(dir, `run_logs/${run}.md`), 'utf8').match(/- chart: /g)).toHaveLength(1);
     expect(pathCount(readFileSync(join(dir, first.chart), 'utf8'))).toBeGreaterThan(0);
@@ -111,7 +139,12 @@ describe('runlog plot', () => {
 describe('replay on another clone', () => {
   it('a completion re-applied on a moved head, with its output log gone, draws the same chart', async () => {
     const run = await newRun(dir, 'replayed');
-    const r = await submit(dir, run, ['--timeout', '60s', '--heartbeat', '30s', '--no-push'], train('--steps', '60', '--sleep-ms', '2'));
+    const r = await submit(
+      dir,
+      run,
+      ['--timeout', '60s', '--heartbeat', '30s', '--no-push'],
+      train('--steps', '60', '--sleep-ms', '2'),
+    );
     expect(r.code, r.stderr).toBe(0);
     // Completed locally, not pushed: the supervisor's pass commits with --no-push.
     const deadline = Date.now() + 30_000;

@@ -39,12 +39,26 @@ describe('publish', () => {
     expect(res.files).toEqual(['TRAINING_LOG.md', 'MODEL_PASSPORT.json', 'SIGNOFF.json']);
     expect(res.leaks).toEqual([]);
     const rules = Object.fromEntries(res.removed.map((x) => [x.rule, x.count]));
-    expect(Object.keys(rules)).toEqual(expect.arrayContaining(['slurm_job_id', 'node_name', 'cluster_path', 'wandb_id_file']));
+    expect(Object.keys(rules)).toEqual(
+      expect.arrayContaining(['slurm_job_id', 'node_name', 'cluster_path', 'wandb_id_file']),
+    );
     expect(r.stdout).not.toContain('4242424');
     expect(r.stdout).not.toContain('nid00123');
 
     const log = await readFile(path.join(pkg, 'TRAINING_LOG.md'), 'utf8');
-    for (const leak of ['4242424', '4242425', 'nid001234', 'nid001235', L.dir, '/scratch', 'alice', 'offline-run', 'wandb_id.txt', TOKEN, 'kkkkkkkkkk']) {
+    for (const leak of [
+      '4242424',
+      '4242425',
+      'nid001234',
+      'nid001235',
+      L.dir,
+      '/scratch',
+      'alice',
+      'offline-run',
+      'wandb_id.txt',
+      TOKEN,
+      'kkkkkkkkkk',
+    ]) {
       expect(log, leak).not.toContain(leak);
     }
     expect(log).toContain('| step | date | train loss | grad norm |');
@@ -57,7 +71,9 @@ describe('publish', () => {
     expect(log).toContain('runlog ckpt verify . --require-signoff');
     expect(log).toMatch(/\| `model.safetensors` \| `[0-9a-f]{64}` \|/);
     expect(log).toContain('- signoff: `pass`');
-    expect(await readFile(path.join(pkg, 'MODEL_PASSPORT.json'))).toEqual(await readFile(path.join(ckpt, 'MODEL_PASSPORT.json')));
+    expect(await readFile(path.join(pkg, 'MODEL_PASSPORT.json'))).toEqual(
+      await readFile(path.join(ckpt, 'MODEL_PASSPORT.json')),
+    );
 
     const check = await L.cli(['publish', '--check', pkg, '--json']);
     expect(check.code).toBe(0);
@@ -67,7 +83,10 @@ describe('publish', () => {
   it('--check fails on a leak and names file, line and rule, never the value', async () => {
     const pkg = path.join(L.dir, 'pkg');
     await mkdir(pkg);
-    await writeFile(path.join(pkg, 'README.md'), `# model\n\ntrained as job 4242424 on nid001234\nckpt at /scratch/alice/out/ckpt\n`);
+    await writeFile(
+      path.join(pkg, 'README.md'),
+      `# model\n\ntrained as job 4242424 on nid001234\nckpt at /scratch/alice/out/ckpt\n`,
+    );
     const r = await L.cli(['publish', '--check', pkg, '--json']);
     expect(r.code).toBe(1);
     const res = PublishOutput.parse(r.json());
@@ -82,7 +101,13 @@ describe('publish', () => {
 
   it('refuses to copy a passport that would leak a cluster path, and writes nothing', async () => {
     // A clone on a cluster's scratch disk, named as the training repo: a private path in the passport.
-    await L.commitFile(RUN, (await readFile(path.join(L.root, RUN), 'utf8')).replace('- training_repo: https://github.com/acme/train\n', '- training_repo: /scratch/alice/train\n'));
+    await L.commitFile(
+      RUN,
+      (await readFile(path.join(L.root, RUN), 'utf8')).replace(
+        '- training_repo: https://github.com/acme/train\n',
+        '- training_repo: /scratch/alice/train\n',
+      ),
+    );
     expect((await L.cli(['ckpt', 'passport', ckpt])).code).toBe(0);
     const pkg = path.join(L.dir, 'pkg');
     const r = await L.cli(['publish', '2026-03-11_train', '--out', pkg]);
@@ -94,7 +119,10 @@ describe('publish', () => {
 
   it('honours ledger rules from runlog.config.yaml', async () => {
     const cfg = path.join(L.root, 'runlog.config.yaml');
-    await L.commitFile('runlog.config.yaml', `${await readFile(cfg, 'utf8')}publish:\n  sanitize:\n    rules:\n      - id: dataset_name\n        pattern: 'shards\\.parquet'\n        replace: '<dataset>'\n`);
+    await L.commitFile(
+      'runlog.config.yaml',
+      `${await readFile(cfg, 'utf8')}publish:\n  sanitize:\n    rules:\n      - id: dataset_name\n        pattern: 'shards\\.parquet'\n        replace: '<dataset>'\n`,
+    );
     const pkg = path.join(L.dir, 'pkg');
     const r = await L.cli(['publish', '2026-03-11_train', '--out', pkg, '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -16,7 +16,12 @@ const CASES: { file: string; line: number; rule: string; what: RegExp }[] = [
   { file: '2026-03-20_no_status.md', line: 7, rule: 'missing-status', what: /no `## Status` section/ },
   { file: '2026-03-20_bad_yaml.md', line: 6, rule: 'front-matter', what: /front matter is not valid YAML/ },
   { file: '2026-03-20_unknown_state.md', line: 4, rule: 'front-matter', what: /front matter field state: .*half_done/ },
-  { file: '2026-03-20_unclosed.md', line: 1, rule: 'front-matter', what: /front matter opened with --- is never closed/ },
+  {
+    file: '2026-03-20_unclosed.md',
+    line: 1,
+    rule: 'front-matter',
+    what: /front matter opened with --- is never closed/,
+  },
 ];
 
 const WRITES: [string, string[]][] = [
@@ -49,7 +54,9 @@ describe('broken run logs', () => {
       const line = out.warnings.find((x) => x.startsWith(`run_logs/broken/${c.file}:`));
       expect(human.stderr.split('\n')).toContain(line);
       expect(line, c.file).toBeDefined();
-      expect(line).toMatch(new RegExp(`^run_logs/broken/${c.file.replace('.', '\\.')}:${c.line}: error: .* \\[${c.rule}\\]$`));
+      expect(line).toMatch(
+        new RegExp(`^run_logs/broken/${c.file.replace('.', '\\.')}:${c.line}: error: .* \\[${c.rule}\\]$`),
+      );
       expect(line).toMatch(c.what);
     }
   });
@@ -61,7 +68,12 @@ describe('broken run logs', () => {
       const r = await runlogOk(l.main, ['show', id, '--json']);
       const out = ShowOutput.parse(r.json);
       expect(out.diagnostics).toHaveLength(1);
-      expect(out.diagnostics[0]).toMatchObject({ file: `run_logs/broken/${c.file}`, line: c.line, rule: c.rule, severity: 'error' });
+      expect(out.diagnostics[0]).toMatchObject({
+        file: `run_logs/broken/${c.file}`,
+        line: c.line,
+        rule: c.rule,
+        severity: 'error',
+      });
       expect(out.diagnostics[0]!.message).toMatch(c.what);
       expect(out.warnings.join('\n')).toContain(`run_logs/broken/${c.file}:${c.line}: error: `);
       const human = await runlogOk(l.main, ['show', id]);
@@ -84,7 +96,10 @@ describe('broken run logs', () => {
       }
       const json = await runlog(l.main, ['append', id, 'a note', '--json']);
       expect(json.code).toBe(1);
-      expect(ErrorOutput.parse(json.json).error).toMatchObject({ code: 'BROKEN_RUN_LOG', message: expect.stringContaining(`run_logs/broken/${c.file}:${c.line}: `) });
+      expect(ErrorOutput.parse(json.json).error).toMatchObject({
+        code: 'BROKEN_RUN_LOG',
+        message: expect.stringContaining(`run_logs/broken/${c.file}:${c.line}: `),
+      });
       expect(await snapshotLedger(l.main)).toEqual(before);
       expect((await git(l.remote, ['rev-parse', 'main'])).trim()).toBe(remoteHead);
     });

@@ -7,13 +7,26 @@
 import { appendFileSync, cpSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppendOutput, CompleteOutput, HistoryOutput, IndexOutput, ListOutput, ResumeOutput, ShowOutput } from '../../src/schemas/output.js';
+import {
+  AppendOutput,
+  CompleteOutput,
+  HistoryOutput,
+  IndexOutput,
+  ListOutput,
+  ResumeOutput,
+  ShowOutput,
+} from '../../src/schemas/output.js';
 import { fileAt, git, makeLedger, runlog, runlogOk, type TempLedger } from '../support/ledger.js';
 
 const FIXTURES = resolve(__dirname, '..', 'fixtures', 'real-ledger');
 
 /** The lines a commit added and removed in one file (`git diff -U0`), line endings kept. */
-async function diffLines(dir: string, path: string, from = 'HEAD~1', to = 'HEAD'): Promise<{ added: string[]; removed: string[] }> {
+async function diffLines(
+  dir: string,
+  path: string,
+  from = 'HEAD~1',
+  to = 'HEAD',
+): Promise<{ added: string[]; removed: string[] }> {
   const out = await git(dir, ['diff', '-U0', '--no-color', from, to, '--', path]);
   const added: string[] = [];
   const removed: string[] = [];
@@ -93,16 +106,38 @@ describe('a hand-kept ledger under runlog', () => {
       'Job — variant with the wrist camera disabled',
       'Job (resumed)',
     ]);
-    expect(front.jobs[3]!.fields).toMatchObject({ job_id: '4421003', 'submitted/start': '2026-02-22T12:00:00Z', start_human: 'Sunday, Feb 22nd, 2026', node: 'nid001260' });
-    expect(front.status.filter((e) => e.continuation).map((e) => e.message)).toEqual(['failure reason: walltime, not a crash', 'fix applied: added `--requeue` and resume-from-latest']);
+    expect(front.jobs[3]!.fields).toMatchObject({
+      job_id: '4421003',
+      'submitted/start': '2026-02-22T12:00:00Z',
+      start_human: 'Sunday, Feb 22nd, 2026',
+      node: 'nid001260',
+    });
+    expect(front.status.filter((e) => e.continuation).map((e) => e.message)).toEqual([
+      'failure reason: walltime, not a crash',
+      'fix applied: added `--requeue` and resume-from-latest',
+    ]);
     expect(front.status.map((e) => e.state)).toContain('canceled');
-    expect(front).toMatchObject({ state: 'running', stateInferred: true, hasFrontMatter: false, results: null, diagnostics: [] });
+    expect(front).toMatchObject({
+      state: 'running',
+      stateInferred: true,
+      hasFrontMatter: false,
+      results: null,
+      diagnostics: [],
+    });
 
     const train = ShowOutput.parse((await runlogOk(l.main, ['show', '2026-02-20_train', '--json'])).json);
-    expect(train.results).toMatchObject({ 'final step': '9,999', end_train_loss: '0.085', checkpoint: '/scratch/ana/arx5/ckpt/step-9999' });
-    expect(train.sections).toEqual(expect.arrayContaining(['HuggingFace', 'Checkpoint Hashes', 'Training Dynamics', 'Evaluation', 'Interpretation']));
+    expect(train.results).toMatchObject({
+      'final step': '9,999',
+      end_train_loss: '0.085',
+      checkpoint: '/scratch/ana/arx5/ckpt/step-9999',
+    });
+    expect(train.sections).toEqual(
+      expect.arrayContaining(['HuggingFace', 'Checkpoint Hashes', 'Training Dynamics', 'Evaluation', 'Interpretation']),
+    );
 
-    const sweep = ShowOutput.parse((await runlogOk(l.main, ['show', 'arx5_multitask/2026-03-01_sweep', '--json'])).json);
+    const sweep = ShowOutput.parse(
+      (await runlogOk(l.main, ['show', 'arx5_multitask/2026-03-01_sweep', '--json'])).json,
+    );
     expect(sweep.jobs).toHaveLength(23);
 
     const human = await runlogOk(l.main, ['show', '2026-03-05_train_libero']);
@@ -117,13 +152,24 @@ describe('a hand-kept ledger under runlog', () => {
 
   it('append adds exactly one line, forces no front matter, and pushes', async () => {
     const before = readFileSync(join(l.main, FRONT_PATH), 'utf8');
-    const r = await runlogOk(l.main, ['append', FRONT, 'loss still falling', '--step', '81000', '--metric', 'train_loss=0.058', '--json']);
+    const r = await runlogOk(l.main, [
+      'append',
+      FRONT,
+      'loss still falling',
+      '--step',
+      '81000',
+      '--metric',
+      'train_loss=0.058',
+      '--json',
+    ]);
     const out = AppendOutput.parse(r.json);
     expect(out).toMatchObject({ id: FRONT, state: 'running', previousState: 'running', pushed: true });
     const d = await diffLines(l.main, FRONT_PATH);
     expect(d.removed).toEqual([]);
     expect(d.added).toHaveLength(1);
-    expect(d.added[0]).toMatch(new RegExp(`^- ${STAMP} — running, step 81000, train_loss 0\\.058 — loss still falling$`));
+    expect(d.added[0]).toMatch(
+      new RegExp(`^- ${STAMP} — running, step 81000, train_loss 0\\.058 — loss still falling$`),
+    );
     const after = readFileSync(join(l.main, FRONT_PATH), 'utf8');
     expect(after.startsWith('---')).toBe(false);
     // The line lands at the end of the last Status section (the resumed job's).
@@ -134,7 +180,13 @@ describe('a hand-kept ledger under runlog', () => {
 
   it('append with a state into a CRLF file keeps CRLF and changes one line', async () => {
     const path = 'run_logs/libero/2026-03-05_train_libero.md';
-    await runlogOk(l.main, ['append', 'libero/2026-03-05_train_libero', 'no new step for 40 min', '--state', 'stalled']);
+    await runlogOk(l.main, [
+      'append',
+      'libero/2026-03-05_train_libero',
+      'no new step for 40 min',
+      '--state',
+      'stalled',
+    ]);
     const d = await diffLines(l.main, path);
     expect(d.removed).toEqual([]);
     expect(d.added).toHaveLength(1);
@@ -145,7 +197,19 @@ describe('a hand-kept ledger under runlog', () => {
 
   it('complete fills the last Job block and Results, and touches no other line', async () => {
     const before = readFileSync(join(l.main, FRONT_PATH), 'utf8');
-    const r = await runlogOk(l.main, ['complete', FRONT, '--final-step', '100000', '--metric', 'val_loss=0.03', '--checkpoint', '/scratch/ana/front/ckpt/step-100000', '--summary', 'kept falling after the resume', '--json']);
+    const r = await runlogOk(l.main, [
+      'complete',
+      FRONT,
+      '--final-step',
+      '100000',
+      '--metric',
+      'val_loss=0.03',
+      '--checkpoint',
+      '/scratch/ana/front/ckpt/step-100000',
+      '--summary',
+      'kept falling after the resume',
+      '--json',
+    ]);
     const out = CompleteOutput.parse(r.json);
     expect(out).toMatchObject({ state: 'completed', previousState: 'running' });
     const d = await diffLines(l.main, FRONT_PATH);
@@ -178,7 +242,14 @@ describe('a hand-kept ledger under runlog', () => {
     }
     const shown = ShowOutput.parse((await runlogOk(l.main, ['show', FRONT, '--json'])).json);
     expect(shown.jobs.at(-1)!.heading).toBe('Job (resumed)');
-    expect(Object.keys(shown.jobs.at(-1)!.fields)).toEqual(['execution_id', 'submitted', 'resumed from', 'end', 'end_human', 'runtime']);
+    expect(Object.keys(shown.jobs.at(-1)!.fields)).toEqual([
+      'execution_id',
+      'submitted',
+      'resumed from',
+      'end',
+      'end_human',
+      'runtime',
+    ]);
     expect(shown.jobs[3]!.fields['end']).toBeUndefined();
     expect(shown.state).toBe('completed');
   });
@@ -192,10 +263,16 @@ describe('a hand-kept ledger under runlog', () => {
     const d = await diffLines(l.main, path);
     expect(d.removed).toEqual([]);
     const after = readFileSync(join(l.main, path), 'utf8');
-    expect(after).toMatch(/- node: nid001322\n- resumed from: `shard 44`\n\n## Job \(resumed\)\n- execution_id: \(not submitted\)\n- attempt: 24\n- submitted: `[^`]+`\n- submitted_human: `[^`]+`\n- resumed from: `shard 45`\n\n## Status\n/);
+    expect(after).toMatch(
+      /- node: nid001322\n- resumed from: `shard 44`\n\n## Job \(resumed\)\n- execution_id: \(not submitted\)\n- attempt: 24\n- submitted: `[^`]+`\n- submitted_human: `[^`]+`\n- resumed from: `shard 45`\n\n## Status\n/,
+    );
     expect(d.added.filter((x) => x.startsWith('- 20'))).toHaveLength(1);
     expect(d.added.at(-1)).toMatch(new RegExp(`^- ${STAMP} — pending — resumed as attempt 24 from shard 45$`));
-    expect(after.replace(/\n## Job \(resumed\)\n- execution_id: \(not submitted\)\n(?:- .*\n)+\n/, '\n').replace(`${d.added.at(-1)}\n`, '')).toBe(before);
+    expect(
+      after
+        .replace(/\n## Job \(resumed\)\n- execution_id: \(not submitted\)\n(?:- .*\n)+\n/, '\n')
+        .replace(`${d.added.at(-1)}\n`, ''),
+    ).toBe(before);
     const shown = ShowOutput.parse((await runlogOk(l.main, ['show', id, '--json'])).json);
     expect(shown.jobs).toHaveLength(24);
     expect(shown.state).toBe('pending');
@@ -213,9 +290,14 @@ describe('a hand-kept ledger under runlog', () => {
     expect(await touched(l.main)).toEqual([path]);
     expect((await git(l.main, ['rev-parse', 'HEAD~1'])).trim()).toBe(head);
     const d = await diffLines(l.main, path);
-    expect(d).toEqual({ removed: ['2. `2026-02-21_train_front_cam.md` — Sunday, Feb 21st'], added: ['2. `2026-02-21_train_front_cam.md` — Saturday, Feb 21st'] });
+    expect(d).toEqual({
+      removed: ['2. `2026-02-21_train_front_cam.md` — Sunday, Feb 21st'],
+      added: ['2. `2026-02-21_train_front_cam.md` — Saturday, Feb 21st'],
+    });
     const text = readFileSync(join(l.main, path), 'utf8');
-    expect(text.startsWith('# ARX5 Multitask Timeline\n\nRuns for the ARX5 multitask policy; dates are submission dates.\n')).toBe(true);
+    expect(
+      text.startsWith('# ARX5 Multitask Timeline\n\nRuns for the ARX5 multitask policy; dates are submission dates.\n'),
+    ).toBe(true);
     expect(text.endsWith('\nNotes: the front-cam run was resubmitted many times (see its Job blocks).\n')).toBe(true);
     expect(text).not.toContain('eval_writeup');
 
@@ -263,7 +345,9 @@ describe('a flat runs/ folder with date-last names', () => {
 
   it('lists, shows and appends to a run with no group folder', async () => {
     const list = ListOutput.parse((await runlogOk(l.main, ['list', '--json'])).json);
-    expect(list.runs.map((r) => [r.id, r.path, r.state, r.group])).toEqual([['pretrain_2026-01-15', 'runs/pretrain_2026-01-15.md', 'running', null]]);
+    expect(list.runs.map((r) => [r.id, r.path, r.state, r.group])).toEqual([
+      ['pretrain_2026-01-15', 'runs/pretrain_2026-01-15.md', 'running', null],
+    ]);
     const shown = ShowOutput.parse((await runlogOk(l.main, ['show', 'pretrain_2026-01-15', '--json'])).json);
     expect(shown.jobs[0]!.fields['execution_id']).toBe('lm-vm-01/us-central1-a');
     await runlogOk(l.main, ['append', 'pretrain_2026-01-15', 'step 30k', '--step', '30000']);
@@ -273,5 +357,3 @@ describe('a flat runs/ folder with date-last names', () => {
     expect((await runlog(l.main, ['timeline', '--check'])).code).toBe(0);
   });
 });
-
-

@@ -23,7 +23,15 @@ import {
   ShowOutput,
   SyncOutput,
 } from '../../src/schemas/output.js';
-import { RUNLOG_BIN, ensureBuilt, git, makeLedger, runlog, type CliResult, type TempLedger } from '../support/ledger.js';
+import {
+  RUNLOG_BIN,
+  ensureBuilt,
+  git,
+  makeLedger,
+  runlog,
+  type CliResult,
+  type TempLedger,
+} from '../support/ledger.js';
 
 /** One JSON document on stdout and nothing else, exit 0, no error on stderr. */
 function jsonOf(r: CliResult): unknown {
@@ -53,21 +61,72 @@ describe('--json output matches its schema', () => {
     expect(init.created).toContain('runlog.config.yaml');
     expect(init.pushed).toBe(true);
 
-    const created = valid(NewOutput, await cli('new', 'train', '--type', 'experiment', '--objective', 'schema check', '--group', 'g', '--date', '2026-03-22', '--setting', 'lr=3e-4'));
-    expect(created).toMatchObject({ id: 'g/2026-03-22_train', path: 'run_logs/g/2026-03-22_train.md', state: 'pending', pushed: true });
+    const created = valid(
+      NewOutput,
+      await cli(
+        'new',
+        'train',
+        '--type',
+        'experiment',
+        '--objective',
+        'schema check',
+        '--group',
+        'g',
+        '--date',
+        '2026-03-22',
+        '--setting',
+        'lr=3e-4',
+      ),
+    );
+    expect(created).toMatchObject({
+      id: 'g/2026-03-22_train',
+      path: 'run_logs/g/2026-03-22_train.md',
+      state: 'pending',
+      pushed: true,
+    });
     const id = created.id;
 
-    const appended = valid(AppendOutput, await cli('append', id, 'job 42 started', '--state', 'running', '--step', '100', '--metric', 'train_loss=0.5', '--at', '2026-03-22T10:00:00Z'));
-    expect(appended.entry).toEqual({ at: '2026-03-22T10:00:00Z', state: 'running', step: 100, metrics: { train_loss: 0.5 }, message: 'job 42 started' });
+    const appended = valid(
+      AppendOutput,
+      await cli(
+        'append',
+        id,
+        'job 42 started',
+        '--state',
+        'running',
+        '--step',
+        '100',
+        '--metric',
+        'train_loss=0.5',
+        '--at',
+        '2026-03-22T10:00:00Z',
+      ),
+    );
+    expect(appended.entry).toEqual({
+      at: '2026-03-22T10:00:00Z',
+      state: 'running',
+      step: 100,
+      metrics: { train_loss: 0.5 },
+      message: 'job 42 started',
+    });
     expect(appended.commit).toMatch(/^[0-9a-f]{40}$/);
 
-    const completed = valid(CompleteOutput, await cli('complete', id, '--final-step', '200', '--metric', 'val_loss=0.4', '--summary', 'converged'));
+    const completed = valid(
+      CompleteOutput,
+      await cli('complete', id, '--final-step', '200', '--metric', 'val_loss=0.4', '--summary', 'converged'),
+    );
     expect(completed).toMatchObject({ state: 'completed', previousState: 'running' });
     expect(completed.results['end_val_loss']).toBe('0.4');
     expect(completed.chart).toBe('run_logs/g/plots/2026-03-22_train.svg');
     const plotted = valid(PlotOutput, await cli('plot', id));
     // Completion drew it already: the same bytes, nothing to commit.
-    expect(plotted).toMatchObject({ id, chart: 'run_logs/g/plots/2026-03-22_train.svg', link: 'plots/2026-03-22_train.svg', logAttempts: 0, commit: null });
+    expect(plotted).toMatchObject({
+      id,
+      chart: 'run_logs/g/plots/2026-03-22_train.svg',
+      link: 'plots/2026-03-22_train.svg',
+      logAttempts: 0,
+      commit: null,
+    });
 
     const ckpt = mkdtempSync(join(tmpdir(), 'runlog-schema-ckpt-'));
     mkdirSync(join(ckpt, 'step_200'));
@@ -80,14 +139,30 @@ describe('--json output matches its schema', () => {
     const failed = valid(FailOutput, await cli('fail', id, '--class', 'oom_gpu', '--reason', 'CUDA out of memory'));
     expect(failed).toMatchObject({ state: 'command_failed', previousState: 'running' });
 
-    const other = valid(NewOutput, await cli('new', 'eval', '--type', 'pipeline', '--objective', 'to cancel', '--date', '2026-03-23'));
+    const other = valid(
+      NewOutput,
+      await cli('new', 'eval', '--type', 'pipeline', '--objective', 'to cancel', '--date', '2026-03-23'),
+    );
     const canceled = valid(CancelOutput, await cli('cancel', other.id, '--reason', 'not needed'));
     expect(canceled.state).toBe('canceled');
 
     const shown = valid(ShowOutput, await cli('show', id));
-    expect(shown).toMatchObject({ id, state: 'command_failed', runType: 'experiment', objective: 'schema check', attempt: 2 });
+    expect(shown).toMatchObject({
+      id,
+      state: 'command_failed',
+      runType: 'experiment',
+      objective: 'schema check',
+      attempt: 2,
+    });
     expect(shown.jobs.map((j) => j.heading)).toEqual(['Job', 'Job (resumed)']);
-    expect(shown.status.map((e) => e.state)).toEqual(['pending', 'running', 'completed', 'pending', 'running', 'command_failed']);
+    expect(shown.status.map((e) => e.state)).toEqual([
+      'pending',
+      'running',
+      'completed',
+      'pending',
+      'running',
+      'command_failed',
+    ]);
 
     const listed = valid(ListOutput, await cli('list'));
     expect(listed.runs.map((r) => [r.id, r.state])).toEqual([
@@ -129,7 +204,9 @@ interface ManifestFlag {
 }
 
 function flagSnapshot(manifestPath: string): FlagSnapshot {
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { commands: Record<string, { flags: Record<string, ManifestFlag>; args: Record<string, unknown> }> };
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    commands: Record<string, { flags: Record<string, ManifestFlag>; args: Record<string, unknown> }>;
+  };
   const out: FlagSnapshot = {};
   for (const id of Object.keys(manifest.commands).sort()) {
     const c = manifest.commands[id]!;
@@ -167,7 +244,8 @@ describe('command-line surface', () => {
         if (!(flag in cur.flags)) broken.push(`${id} --${flag} is gone`);
         else if (cur.flags[flag] !== kind) broken.push(`${id} --${flag} changed from ${kind} to ${cur.flags[flag]}`);
       }
-      if (cur.args.slice(0, c.args.length).join(' ') !== c.args.join(' ')) broken.push(`${id} arguments changed from <${c.args.join('> <')}> to <${cur.args.join('> <')}>`);
+      if (cur.args.slice(0, c.args.length).join(' ') !== c.args.join(' '))
+        broken.push(`${id} arguments changed from <${c.args.join('> <')}> to <${cur.args.join('> <')}>`);
       for (const flag of Object.keys(cur.flags)) if (!(flag in c.flags)) added.push(`${id} --${flag}`);
     }
     for (const id of Object.keys(now)) if (!(id in recorded)) added.push(`command ${id}`);
@@ -175,7 +253,21 @@ describe('command-line surface', () => {
     if (added.length > 0) process.stderr.write(`flags not yet in ${fixture}: ${added.join(', ')}\n`);
     expect(broken).toEqual([]);
     // The contract's own commands are all in the snapshot.
-    for (const id of ['init', 'new', 'append', 'complete', 'fail', 'cancel', 'resume', 'show', 'list', 'timeline', 'experiments', 'history', 'sync']) {
+    for (const id of [
+      'init',
+      'new',
+      'append',
+      'complete',
+      'fail',
+      'cancel',
+      'resume',
+      'show',
+      'list',
+      'timeline',
+      'experiments',
+      'history',
+      'sync',
+    ]) {
       expect(recorded[id], id).toBeDefined();
       expect(Object.keys(recorded[id]!.flags)).toEqual(expect.arrayContaining(['json', 'ledger', 'push']));
     }

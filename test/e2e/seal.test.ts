@@ -22,7 +22,14 @@ async function wandbRun(summary: Record<string, unknown>): Promise<void> {
 }
 
 const goodLog = (o: Partial<Parameters<typeof runLog>[0]> = {}) =>
-  runLog({ outputRoot: out, checkpoint: ckpt, sha, wandbLocal: WANDB, wandbSynced: 'https://wandb.ai/acme/base/runs/abc123', ...o });
+  runLog({
+    outputRoot: out,
+    checkpoint: ckpt,
+    sha,
+    wandbLocal: WANDB,
+    wandbSynced: 'https://wandb.ai/acme/base/runs/abc123',
+    ...o,
+  });
 
 const remoteTags = async () => (await git(L.remote, 'tag', '--list')).split('\n').filter(Boolean);
 
@@ -41,24 +48,48 @@ describe('seal refuses', () => {
   const cases: [string, () => Promise<void>, string][] = [
     ['a run that did not complete', async () => L.commitFile(RUN, goodLog({ state: 'running' })), 'state'],
     ['no final step', async () => L.commitFile(RUN, goodLog().replace('- final step: 1000\n', '')), 'final_step'],
-    ['no final metrics', async () => L.commitFile(RUN, goodLog().replace(/- (start|end)_train_loss: .*\n/g, '')), 'final_metrics'],
+    [
+      'no final metrics',
+      async () => L.commitFile(RUN, goodLog().replace(/- (start|end)_train_loss: .*\n/g, '')),
+      'final_metrics',
+    ],
     ['no checkpoint recorded', async () => L.commitFile(RUN, goodLog({ checkpoint: undefined })), 'checkpoint'],
-    ['an incomplete final checkpoint', async () => {
-      await rm(path.join(ckpt, 'metadata.json'));
-      await L.commitFile(RUN, goodLog());
-    }, 'checkpoint'],
-    ['W&B summary without final metrics', async () => {
-      await wandbRun({ _step: 1000, _runtime: 10 });
-      await L.commitFile(RUN, goodLog());
-    }, 'wandb_summary'],
+    [
+      'an incomplete final checkpoint',
+      async () => {
+        await rm(path.join(ckpt, 'metadata.json'));
+        await L.commitFile(RUN, goodLog());
+      },
+      'checkpoint',
+    ],
+    [
+      'W&B summary without final metrics',
+      async () => {
+        await wandbRun({ _step: 1000, _runtime: 10 });
+        await L.commitFile(RUN, goodLog());
+      },
+      'wandb_summary',
+    ],
     ['no launch commit', async () => L.commitFile(RUN, goodLog({ sha: undefined })), 'launch_commit'],
-    ['a launch commit not in the repo', async () => L.commitFile(RUN, goodLog({ sha: 'f'.repeat(40) })), 'launch_commit'],
-    ['a missing passport when the ledger requires one', async () => {
-      const cfg = await readFile(path.join(L.root, 'runlog.config.yaml'), 'utf8');
-      await L.commitFile('runlog.config.yaml', `${cfg}seal:\n  require_passport: true\n`);
-      await L.commitFile(RUN, goodLog());
-    }, 'passport'],
-    ['a dirty launch without its patch', async () => L.commitFile(RUN, goodLog({ extraJob: '- dirty_tree: yes, approved by alice\n' })), 'dirty_patch'],
+    [
+      'a launch commit not in the repo',
+      async () => L.commitFile(RUN, goodLog({ sha: 'f'.repeat(40) })),
+      'launch_commit',
+    ],
+    [
+      'a missing passport when the ledger requires one',
+      async () => {
+        const cfg = await readFile(path.join(L.root, 'runlog.config.yaml'), 'utf8');
+        await L.commitFile('runlog.config.yaml', `${cfg}seal:\n  require_passport: true\n`);
+        await L.commitFile(RUN, goodLog());
+      },
+      'passport',
+    ],
+    [
+      'a dirty launch without its patch',
+      async () => L.commitFile(RUN, goodLog({ extraJob: '- dirty_tree: yes, approved by alice\n' })),
+      'dirty_patch',
+    ],
   ];
   it.each(cases)('%s', async (_name, setup, item) => {
     await setup();
@@ -76,7 +107,9 @@ describe('seal refuses', () => {
     await L.commitFile(RUN, goodLog({ checkpoint: undefined, sha: undefined, state: 'running' }));
     const r = await L.cli(['seal', ID]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/error\[SEAL_REFUSED\]: cannot seal g\/2026-03-11_train: state: .*; checkpoint: .*; launch_commit: /);
+    expect(r.stderr).toMatch(
+      /error\[SEAL_REFUSED\]: cannot seal g\/2026-03-11_train: state: .*; checkpoint: .*; launch_commit: /,
+    );
   });
 });
 
@@ -86,7 +119,15 @@ describe('seal', () => {
     const r = await L.cli(['seal', ID, '--caveat', 'eval not run yet', '--json']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const res = SealOutput.parse(r.json());
-    expect(res).toMatchObject({ tag: `seal/${ID}`, target: sha, created: true, tagPushed: true, recorded: true, pushed: true, sealCommit: null });
+    expect(res).toMatchObject({
+      tag: `seal/${ID}`,
+      target: sha,
+      created: true,
+      tagPushed: true,
+      recorded: true,
+      pushed: true,
+      sealCommit: null,
+    });
     expect(await remoteTags()).toEqual([`seal/${ID}`]);
     expect(await git(L.remote, 'rev-parse', `seal/${ID}^{commit}`)).toBe(sha);
     const msg = await git(L.remote, 'tag', '-l', '--format=%(contents)', `seal/${ID}`);
@@ -105,15 +146,30 @@ describe('seal', () => {
     const head = await git(L.remote, 'rev-parse', 'main');
     const again = await L.cli(['seal', ID, '--json']);
     expect(again.code, again.stderr).toBe(0);
-    expect(SealOutput.parse(again.json())).toMatchObject({ created: false, tagPushed: false, recorded: false, commit: null });
+    expect(SealOutput.parse(again.json())).toMatchObject({
+      created: false,
+      tagPushed: false,
+      recorded: false,
+      commit: null,
+    });
     expect(await git(L.remote, 'rev-parse', 'main')).toBe(head);
     expect(await readFile(path.join(L.root, RUN), 'utf8')).toBe(text);
   });
 
   it('seals an approved dirty launch on a seal commit holding the recorded patch', async () => {
-    await L.commitFile('patches/launch.patch', `diff --git a/train.py b/train.py\n--- a/train.py\n+++ b/train.py\n@@ -1 +1 @@\n-print("train")\n+print("train, patched")\n`);
-    const patchSha = createHash('sha256').update(await readFile(path.join(L.root, 'patches/launch.patch'))).digest('hex');
-    await L.commitFile(RUN, goodLog({ extraJob: `- dirty_tree: yes, approved by alice\n- patch: \`patches/launch.patch\`\n- patch_sha256: ${patchSha}\n` }));
+    await L.commitFile(
+      'patches/launch.patch',
+      `diff --git a/train.py b/train.py\n--- a/train.py\n+++ b/train.py\n@@ -1 +1 @@\n-print("train")\n+print("train, patched")\n`,
+    );
+    const patchSha = createHash('sha256')
+      .update(await readFile(path.join(L.root, 'patches/launch.patch')))
+      .digest('hex');
+    await L.commitFile(
+      RUN,
+      goodLog({
+        extraJob: `- dirty_tree: yes, approved by alice\n- patch: \`patches/launch.patch\`\n- patch_sha256: ${patchSha}\n`,
+      }),
+    );
     const r = await L.cli(['seal', ID, '--json']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const res = SealOutput.parse(r.json());

@@ -16,12 +16,17 @@ describe('show: the Next gate', () => {
     const id = await newRun(l.main, 'train');
     const file = join(l.main, 'run_logs', `${id}.md`);
     // A person wrote the advice the seed forbids: eval before passport and signoff.
-    writeFileSync(file, readFileSync(file, 'utf8').replace('## Next\n', '## Next\n- eval this checkpoint on the held-out set\n'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('## Next\n', '## Next\n- eval this checkpoint on the held-out set\n'),
+    );
     await git(l.main, ['commit', '-qam', 'hand edit']);
 
     const shown = ShowOutput.parse((await runlogOk(l.main, ['show', id, '--json'])).json);
     const next = shown['next'] as string[];
-    expect(next.some((n) => n.includes('[blocked: generate and sign MODEL_PASSPORT.json + SIGNOFF.json first'))).toBe(true);
+    expect(next.some((n) => n.includes('[blocked: generate and sign MODEL_PASSPORT.json + SIGNOFF.json first'))).toBe(
+      true,
+    );
     expect(next.some((n) => /^- eval this checkpoint/.test(n))).toBe(false);
     const human = (await runlogOk(l.main, ['show', id])).stdout;
     expect(human).toContain('[blocked:');

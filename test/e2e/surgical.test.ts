@@ -30,9 +30,16 @@ for (const step of [1000, 200]) {
 const OPS: [string, string[], boolean?][] = [
   [UGLY, ['append', UGLY, 'plain note']],
   [UGLY, ['append', UGLY, 'loss falling', '--step', '800', '--metric', 'loss=1.0']],
-  [UGLY, ['append', UGLY, 'still fine', '--state', 'running', '--metric', 'train_loss=0.9', '--metric', 'val_loss=1.1']],
+  [
+    UGLY,
+    ['append', UGLY, 'still fine', '--state', 'running', '--metric', 'train_loss=0.9', '--metric', 'val_loss=1.1'],
+  ],
   [UGLY, ['append', UGLY, 'late observation', '--at', '2026-03-21T12:00:00Z']],
-  [UGLY, ['complete', UGLY, '--final-step', '1000', '--metric', 'val_loss=0.95', '--summary', 'noisy but converged'], true],
+  [
+    UGLY,
+    ['complete', UGLY, '--final-step', '1000', '--metric', 'val_loss=0.95', '--summary', 'noisy but converged'],
+    true,
+  ],
   [UGLY, ['resume', UGLY, '--from', join(CKPT, 'step-1000')], true],
   [UGLY, ['append', UGLY, 'queued again', '--state', 'queued'], true],
   [UGLY, ['append', UGLY, 'running again', '--state', 'running', '--step', '1100', '--metric', 'loss=0.8'], true],
@@ -120,7 +127,9 @@ describe('surgical edits survive ugly hand edits', () => {
       const also = row ? ['run_logs/surgical/experiments.md'] : [];
       // A completion also commits the run's chart (both runs have readings with a step).
       if (args[0] === 'complete') also.push(`run_logs/surgical/plots/${id.split('/').pop()}.svg`);
-      expect((await git(l.main, ['show', '--name-only', '--format=', 'HEAD'])).split('\n').filter(Boolean).sort()).toEqual([path(id), ...also].sort());
+      expect(
+        (await git(l.main, ['show', '--name-only', '--format=', 'HEAD'])).split('\n').filter(Boolean).sort(),
+      ).toEqual([path(id), ...also].sort());
     }
     expect((await git(l.main, ['rev-list', '--count', `${base}..HEAD`])).trim()).toBe('20');
     await runlogOk(l.main, ['sync']);
@@ -142,7 +151,7 @@ describe('surgical edits survive ugly hand edits', () => {
     expect(final).toContain('<!--\r\n  final step, losses and checkpoint go here\r\n-->\r\n- runtime: `');
   });
 
-  it('the ugly LF file: body lines untouched, front matter changes only state and attempt (the failed attempt\'s class went with it)', () => {
+  it("the ugly LF file: body lines untouched, front matter changes only state and attempt (the failed attempt's class went with it)", () => {
     const orig = originals[UGLY]!;
     const final = readFileSync(join(l.main, path(UGLY)), 'utf8');
     const fmEnd = (t: string) => t.indexOf('\n---\n') + 5;
@@ -157,10 +166,15 @@ describe('surgical edits survive ugly hand edits', () => {
     expect(final.endsWith('\n- keep watching')).toBe(true);
 
     // Entries land after the last real entry and its continuation line, before the trailing comment.
-    const status = final.slice(final.indexOf('  continuation line of the same item\n'), final.indexOf('<!-- trailing comment'));
+    const status = final.slice(
+      final.indexOf('  continuation line of the same item\n'),
+      final.indexOf('<!-- trailing comment'),
+    );
     expect(status.split('\n').filter((x) => x.startsWith('- 20'))).toHaveLength(11);
     // The fenced `## Status` and the commented example stayed as they were, and were never read as entries.
-    expect(final).toContain('```bash\n## Status\n- 2026-01-01 00:00 UTC — this fenced line is not an entry\n```\n\n## Job (resumed)\n');
+    expect(final).toContain(
+      '```bash\n## Status\n- 2026-01-01 00:00 UTC — this fenced line is not an entry\n```\n\n## Job (resumed)\n',
+    );
     expect(final).toContain('<!-- fill on completion -->\n- runtime: `');
   });
 
@@ -171,7 +185,12 @@ describe('surgical edits survive ugly hand edits', () => {
     expect(u.jobs[0]!.fields).toMatchObject({ execution_id: '4470001', end: expect.stringMatching(/Z$/) });
     expect(u.status.filter((e) => e.message.includes('not an entry') || e.message.includes('not real'))).toEqual([]);
     expect(u.status).toHaveLength(3 + 11);
-    expect(u.results).toMatchObject({ runtime: u.jobs[0]!.fields['runtime'], 'final step': '1000', end_val_loss: '0.95', loss_one_liner: 'noisy but converged' });
+    expect(u.results).toMatchObject({
+      runtime: u.jobs[0]!.fields['runtime'],
+      'final step': '1000',
+      end_val_loss: '0.95',
+      loss_one_liner: 'noisy but converged',
+    });
 
     const c = ShowOutput.parse((await runlogOk(l.main, ['show', CRLF, '--json'])).json);
     expect(c).toMatchObject({ state: 'completed', hasFrontMatter: false, diagnostics: [] });

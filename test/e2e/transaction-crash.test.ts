@@ -45,7 +45,15 @@ describe('an append killed at any point', () => {
   let l: TempLedger;
   let run: string;
   let path: string;
-  const stats = { trials: 0, killedBeforeExit: 0, lockLeft: 0, journalLeft: 0, committedButNotPushed: 0, entryLanded: 0, recoverMsMax: 0 };
+  const stats = {
+    trials: 0,
+    killedBeforeExit: 0,
+    lockLeft: 0,
+    journalLeft: 0,
+    committedButNotPushed: 0,
+    entryLanded: 0,
+    recoverMsMax: 0,
+  };
 
   beforeAll(async () => {
     l = await makeLedger({ prefix: 'runlog-crash-' });
@@ -58,7 +66,10 @@ describe('an append killed at any point', () => {
     process.stderr.write(`crash trials: ${JSON.stringify(stats)}\n`);
   });
 
-  async function trial(i: number, kill: (child: ReturnType<typeof spawnRunlog>['child']) => Promise<void>): Promise<void> {
+  async function trial(
+    i: number,
+    kill: (child: ReturnType<typeof spawnRunlog>['child']) => Promise<void>,
+  ): Promise<void> {
     stats.trials++;
     const beforeHead = (await git(l.main, ['rev-parse', 'HEAD'])).trim();
     const before = readFileSync(join(l.main, path), 'utf8');
@@ -82,7 +93,8 @@ describe('an append killed at any point', () => {
     }
     await expectFsckClean(l.main);
     const headAfterKill = (await git(l.main, ['rev-parse', 'HEAD'])).trim();
-    if (headAfterKill !== beforeHead && (await git(l.remote, ['rev-parse', 'main'])).trim() !== headAfterKill) stats.committedButNotPushed++;
+    if (headAfterKill !== beforeHead && (await git(l.remote, ['rev-parse', 'main'])).trim() !== headAfterKill)
+      stats.committedButNotPushed++;
 
     // The next command recovers whatever was left and succeeds.
     const t0 = Date.now();
@@ -115,7 +127,11 @@ describe('an append killed at any point', () => {
   async function landed(body: () => Promise<void>): Promise<{ killed: number; lockLeft: number; journalLeft: number }> {
     const before = { ...stats };
     await body();
-    return { killed: stats.killedBeforeExit - before.killedBeforeExit, lockLeft: stats.lockLeft - before.lockLeft, journalLeft: stats.journalLeft - before.journalLeft };
+    return {
+      killed: stats.killedBeforeExit - before.killedBeforeExit,
+      lockLeft: stats.lockLeft - before.lockLeft,
+      journalLeft: stats.journalLeft - before.journalLeft,
+    };
   }
 
   it(`${RANDOM_TRIALS} kills at a random 0-150 ms after spawn`, async () => {
@@ -152,7 +168,11 @@ describe('an append killed at any point', () => {
 
   it(`${TARGETED_TRIALS} kills while the lock is held: anywhere from sync to push`, async () => {
     const hit = await landed(async () => {
-      for (let i = 0; i < TARGETED_TRIALS; i++) await trial(100 + i, killAfter('ledger.lock', () => Math.random() * 120));
+      for (let i = 0; i < TARGETED_TRIALS; i++)
+        await trial(
+          100 + i,
+          killAfter('ledger.lock', () => Math.random() * 120),
+        );
     });
     // A kill that left the lock behind landed while the lock was held: the window this test is about.
     expect(hit.lockLeft, 'no kill landed while the lock was held').toBeGreaterThan(0);
@@ -160,7 +180,11 @@ describe('an append killed at any point', () => {
 
   it(`${TARGETED_TRIALS} kills in the write-and-commit window (after the journal is written)`, async () => {
     const hit = await landed(async () => {
-      for (let i = 0; i < TARGETED_TRIALS; i++) await trial(200 + i, killAfter('journal.json', () => Math.random() * 15));
+      for (let i = 0; i < TARGETED_TRIALS; i++)
+        await trial(
+          200 + i,
+          killAfter('journal.json', () => Math.random() * 15),
+        );
     });
     // A journal left behind means the kill landed between writing the files and finishing the commit.
     expect(hit.journalLeft, 'no kill landed inside the write-and-commit window').toBeGreaterThan(0);

@@ -6,7 +6,17 @@
 import { renameSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppendOutput, ErrorOutput, ShowOutput, SyncOutput } from '../../src/schemas/output.js';
-import { git, logSubjects, makeLedger, mergeCommits, newRun, runlog, runlogOk, stderrError, type TempLedger } from '../support/ledger.js';
+import {
+  git,
+  logSubjects,
+  makeLedger,
+  mergeCommits,
+  newRun,
+  runlog,
+  runlogOk,
+  stderrError,
+  type TempLedger,
+} from '../support/ledger.js';
 
 describe('offline remote', () => {
   let l: TempLedger;
@@ -46,7 +56,11 @@ describe('offline remote', () => {
 
     const stillOffline = await runlog(l.main, ['sync', '--json']);
     expect(stillOffline.code).toBe(5);
-    expect(SyncOutput.parse(stillOffline.json)).toMatchObject({ pushed: 0, pending: 2, error: { code: 'PUSH_FAILED' } });
+    expect(SyncOutput.parse(stillOffline.json)).toMatchObject({
+      pushed: 0,
+      pending: 2,
+      error: { code: 'PUSH_FAILED' },
+    });
 
     back();
     expect(await remoteHead()).toBe(before);
@@ -74,17 +88,20 @@ describe('offline remote', () => {
     // Replayed, so a new commit on top of the other clone's; the subject is the operation's.
     expect(head).not.toBe(offlineCommit);
     expect((await logSubjects(l.remote, 'main')).slice(-2)).toEqual([`${run}: log status`, `${run}: log status`]);
-    expect((await git(l.remote, ['log', '-1', '--format=%B', 'main']))).toMatch(/^Runlog-Op: .*"offline entry"/m);
+    expect(await git(l.remote, ['log', '-1', '--format=%B', 'main'])).toMatch(/^Runlog-Op: .*"offline entry"/m);
 
     const fresh = await l.clone('verify');
     const shown = ShowOutput.parse((await runlogOk(fresh, ['show', run, '--json'])).json);
     const messages = shown.status.map((e) => e.message);
-    expect(messages.filter((m) => m === 'other clone entry' || m === 'offline entry')).toEqual(['other clone entry', 'offline entry']);
+    expect(messages.filter((m) => m === 'other clone entry' || m === 'offline entry')).toEqual([
+      'other clone entry',
+      'offline entry',
+    ]);
     // The old, unreplayed commit is not left behind under a runlog ref once the push succeeded.
     expect((await git(l.main, ['for-each-ref', 'refs/runlog/'])).trim()).toBe('');
   });
 
-  it('a command run while offline that has another clone\'s work to replay onto still loses nothing', async () => {
+  it("a command run while offline that has another clone's work to replay onto still loses nothing", async () => {
     await runlogOk(l.clones[1]!, ['append', run, 'pushed first']);
     away();
     const r = await runlog(l.main, ['append', run, 'offline, behind the remote', '--json']);
@@ -94,7 +111,11 @@ describe('offline remote', () => {
     expect(AppendOutput.parse(next.json).pushed).toBe(true);
     expect(await mergeCommits(l.remote, 'main')).toEqual([]);
     const shown = ShowOutput.parse((await runlogOk(l.main, ['show', run, '--json'])).json);
-    expect(shown.status.map((e) => e.message).slice(-3)).toEqual(['pushed first', 'offline, behind the remote', 'back online']);
+    expect(shown.status.map((e) => e.message).slice(-3)).toEqual([
+      'pushed first',
+      'offline, behind the remote',
+      'back online',
+    ]);
     expect(await remoteHead()).toBe((await git(l.main, ['rev-parse', 'HEAD'])).trim());
   });
 });

@@ -7,7 +7,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppendOutput, ShowOutput } from '../../src/schemas/output.js';
-import { fileAt, git, makeLedger, mergeCommits, newRun, runlog, runlogOk, type CliResult, type TempLedger } from '../support/ledger.js';
+import {
+  fileAt,
+  git,
+  makeLedger,
+  mergeCommits,
+  newRun,
+  runlog,
+  runlogOk,
+  type CliResult,
+  type TempLedger,
+} from '../support/ledger.js';
 
 const WRITERS = 8;
 // 8 × 10 keeps real contention (half the writers race the others as if from other machines) at a third of the time; bench/ measures the large cases.
@@ -18,7 +28,13 @@ const APPENDS = 10;
  * on one machine take turns at pushing (a queue in the user's temp dir); a writer given its own
  * TMPDIR acts as if on another machine, so it races them and its rejected pushes replay.
  */
-async function writer(cwd: string, run: string, name: string, n: number, env: Record<string, string> = {}): Promise<CliResult[]> {
+async function writer(
+  cwd: string,
+  run: string,
+  name: string,
+  n: number,
+  env: Record<string, string> = {},
+): Promise<CliResult[]> {
   const out: CliResult[] = [];
   for (let i = 0; i < n; i++) out.push(await runlog(cwd, ['append', run, `${name}-${i}`, '--json'], { env }));
   return out;
@@ -57,7 +73,10 @@ describe('many writers, one run log', () => {
 
   it(`${WRITERS} clones x ${APPENDS} appends to the same run log, half of them as if on other machines: every entry reaches the remote, history stays linear`, async () => {
     const names = l.clones.map((_, i) => `w${i}`);
-    const elsewhere = l.clones.map((_, i): Record<string, string> => (i < WRITERS / 2 ? {} : { TMPDIR: mkdtempSync(join(tmpdir(), 'runlog-tx-machine-')) }));
+    const elsewhere = l.clones.map(
+      (_, i): Record<string, string> =>
+        i < WRITERS / 2 ? {} : { TMPDIR: mkdtempSync(join(tmpdir(), 'runlog-tx-machine-')) },
+    );
     const started = Date.now();
     const results = await Promise.all(l.clones.map((c, i) => writer(c, run, names[i]!, APPENDS, elsewhere[i])));
     timings[`${WRITERS}x${APPENDS} concurrent`] = Date.now() - started;
@@ -103,7 +122,12 @@ describe('many writers, one run log', () => {
     const started = Date.now();
     const results = await Promise.all(names.map((name) => writer(l.main, run, name, n)));
     timings['4x10 one clone'] = Date.now() - started;
-    expect(results.flat().filter((r) => r.code !== 0).map((r) => r.stderr)).toEqual([]);
+    expect(
+      results
+        .flat()
+        .filter((r) => r.code !== 0)
+        .map((r) => r.stderr),
+    ).toEqual([]);
     expect(await mergeCommits(l.remote, 'main')).toEqual([]);
     expect((await git(l.main, ['status', '--porcelain'])).trim()).toBe('');
     expect((await git(l.main, ['rev-parse', 'HEAD'])).trim()).toBe((await git(l.remote, ['rev-parse', 'main'])).trim());

@@ -6,7 +6,16 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git, makeLedger, newRun, runlog, runlogOk, snapshotLedger, stderrError, type TempLedger } from '../support/ledger.js';
+import {
+  git,
+  makeLedger,
+  newRun,
+  runlog,
+  runlogOk,
+  snapshotLedger,
+  stderrError,
+  type TempLedger,
+} from '../support/ledger.js';
 
 describe('uncommitted edits in a run log', () => {
   let l: TempLedger;

@@ -14,7 +14,8 @@ import { describeSlurm, holdSlurm } from '../support/slurm.js';
 
 let env: Record<string, string> = {};
 
-const slurm = (cmd: string, args: string[]) => execFileSync(cmd, args, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+const slurm = (cmd: string, args: string[]) =>
+  execFileSync(cmd, args, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
 const stateOf = (id: string) => slurm('squeue', ['-h', '-j', id, '-o', '%T']).trim();
 
 describeSlurm('a committed Slurm job id', (suite) => {
@@ -31,10 +32,22 @@ describeSlurm('a committed Slurm job id', (suite) => {
   it('never makes poll, supervise, stop or cancel touch the job it names', async () => {
     env = suite.slurm.env;
     a = await arena();
-    victimJob = slurm('sbatch', ['--parsable', '--partition', 'debug', '--job-name', 'victim-own-job', '--wrap', 'sleep 600']).trim().split(';')[0]!;
+    victimJob = slurm('sbatch', [
+      '--parsable',
+      '--partition',
+      'debug',
+      '--job-name',
+      'victim-own-job',
+      '--wrap',
+      'sleep 600',
+    ])
+      .trim()
+      .split(';')[0]!;
     expect(victimJob).toMatch(/^\d+$/);
     const id = '2026-03-22_slurmjob';
-    const profile = `\ndefault_cluster: test\nclusters:\n  test:\n    partition: debug\n    env: {${Object.entries(env).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')}}\n    call_timeout: 40s\n`;
+    const profile = `\ndefault_cluster: test\nclusters:\n  test:\n    partition: debug\n    env: {${Object.entries(env)
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+      .join(', ')}}\n    call_timeout: 40s\n`;
     const out = join(a.victim, 'hostile', 'slurm', 'attempt-1');
     await a.push({
       'runlog.config.yaml': readFileSync(join(a.attacker, 'runlog.config.yaml'), 'utf8') + profile,
@@ -42,18 +55,18 @@ describeSlurm('a committed Slurm job id', (suite) => {
         id,
         state: 'running',
         job: {
-          execution_id: '`' + victimJob + '`',
-          idempotency_key: '`' + `${id}#1` + '`',
+          execution_id: `\`${victimJob}\``,
+          idempotency_key: `\`${id}#1\``,
           executor: 'slurm',
           cluster: 'test',
           attempt: '1',
           submitted: '`2026-03-22T10:00:00Z`',
-          output_dir: '`' + out + '`',
+          output_dir: `\`${out}\``,
           timeout: '1000 ms (1s)',
           heartbeat: '1000 ms (1s)',
           retry_budget: '0',
           stall_action: 'fail',
-          output_log: '`' + join(out, `slurm-${victimJob}.out`) + '`',
+          output_log: `\`${join(out, `slurm-${victimJob}.out`)}\``,
           executor_handle: '`{"partition":"debug"}`',
           start: '`2026-03-22T10:00:01Z`',
         },

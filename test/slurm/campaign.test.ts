@@ -18,7 +18,6 @@ import { describeSlurm, holdSlurm } from '../support/slurm.js';
 
 const COMMANDS = ['sbatch', 'squeue', 'sacct', 'scontrol', 'scancel', 'sinfo'];
 
-
 /** Wrappers that log each call, then run the real command. */
 function countingPath(base: string): { env: Record<string, string>; counts(): Record<string, number> } {
   const bin = join(base, 'counting-bin');
@@ -70,7 +69,14 @@ artifacts: [result.json]
 `,
     );
     const { id } = await launch(dir, m);
-    const sup = SuperviseOutput.parse((await runlogOk(dir, ['supervise', '--every', '500ms', '--exit-when-idle', '--json'], { timeoutMs: 240_000, env: counter.env })).json);
+    const sup = SuperviseOutput.parse(
+      (
+        await runlogOk(dir, ['supervise', '--every', '500ms', '--exit-when-idle', '--json'], {
+          timeoutMs: 240_000,
+          env: counter.env,
+        })
+      ).json,
+    );
     const { summary } = await status(dir, id);
     expect(summary.counts).toMatchObject({ completed: 4, command_failed: 1 });
     expect(row(summary, 'oom')).toMatchObject({ failure_class: 'oom_gpu', attempts: 1 });
@@ -78,7 +84,9 @@ artifacts: [result.json]
     expect(row(summary, 'hang')).toMatchObject({ state: 'completed', attempts: 2 });
 
     // Every attempt is an array task mapped to its own run log.
-    const blocks = await Promise.all(summary.runs.map(async (r) => ({ entry: r.entry, jobs: (await show(dir, r.id)).jobs })));
+    const blocks = await Promise.all(
+      summary.runs.map(async (r) => ({ entry: r.entry, jobs: (await show(dir, r.id)).jobs })),
+    );
     const arrays = new Set<string>();
     for (const b of blocks) {
       for (const j of b.jobs) {
@@ -89,7 +97,17 @@ artifacts: [result.json]
     }
     const firstWave = new Set(blocks.map((b) => b.jobs[0]!.fields['execution_id']!.replace(/`/g, '').split('_')[0]));
     expect(firstWave.size).toBe(1);
-    const script = readFileSync(join(dir, '.runlog/outputs', id, '_waves', readdirSync(join(dir, '.runlog/outputs', id, '_waves')).sort()[0]!, 'wave.sbatch'), 'utf8');
+    const script = readFileSync(
+      join(
+        dir,
+        '.runlog/outputs',
+        id,
+        '_waves',
+        readdirSync(join(dir, '.runlog/outputs', id, '_waves')).sort()[0]!,
+        'wave.sbatch',
+      ),
+      'utf8',
+    );
     expect(script).toMatch(/#SBATCH --array=0-4%2/);
 
     const calls = counter.counts();
@@ -107,14 +125,26 @@ artifacts: [result.json]
   it('a change of max_parallel updates the live array throttle', async () => {
     const sl = await suite.ledger();
     const dir = sl.dir;
-    const m = writeManifest(dir, 'slow.yaml', 'name: slow\nexecutor: slurm\ncommand: node train.mjs --steps 200 --sleep-ms 200 --tag {t}\ngrid: {t: [a, b, c, d]}\nresources: {cpus: 1, mem: 50M, time: 5m, requeue: false}\npolicy: {max_parallel: 1}\n');
+    const m = writeManifest(
+      dir,
+      'slow.yaml',
+      'name: slow\nexecutor: slurm\ncommand: node train.mjs --steps 200 --sleep-ms 200 --tag {t}\ngrid: {t: [a, b, c, d]}\nresources: {cpus: 1, mem: 50M, time: 5m, requeue: false}\npolicy: {max_parallel: 1}\n',
+    );
     const { id } = await launch(dir, m);
     await runlogOk(dir, ['poll', '--json']);
     const first = await show(dir, (await status(dir, id)).summary.runs[0]!.id);
     const arrayId = first.jobs[0]!.fields['execution_id']!.replace(/`/g, '').split('_')[0]!;
-    const throttle = () => /ArrayTaskThrottle=(\d+)/.exec(execFileSync('scontrol', ['show', 'job', arrayId], { env: { ...process.env, ...suite.slurm.env }, encoding: 'utf8' }))?.[1];
+    const throttle = () =>
+      /ArrayTaskThrottle=(\d+)/.exec(
+        execFileSync('scontrol', ['show', 'job', arrayId], {
+          env: { ...process.env, ...suite.slurm.env },
+          encoding: 'utf8',
+        }),
+      )?.[1];
     expect(throttle()).toBe('1');
-    const r = CampaignResumeOutput.parse((await runlogOk(dir, ['campaign', 'resume', id, '--max-parallel', '2', '--json'])).json);
+    const r = CampaignResumeOutput.parse(
+      (await runlogOk(dir, ['campaign', 'resume', id, '--max-parallel', '2', '--json'])).json,
+    );
     expect(r.maxParallel).toBe(2);
     expect(r.throttled).toEqual([arrayId]);
     await waitFor(() => throttle() === '2', { timeoutMs: 10_000, what: 'the new throttle' });

@@ -24,14 +24,14 @@ import {
 const ended = (o: JobObservation) => !['queued', 'running', 'unknown'].includes(o.phase);
 const isRunning = (o: JobObservation) => o.phase === 'running';
 
-
 describeSlurm('Slurm executor on a real cluster', (suite) => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
   beforeAll(async () => {
     dir = await tempDir('runlog-slurm-');
   });
   afterAll(async () => dir?.cleanup());
-  const executor = (opts: ConstructorParameters<typeof SlurmExecutor>[0] = {}) => new SlurmExecutor({ env: suite.slurm.env, callTimeoutMs: 40_000, ...opts });
+  const executor = (opts: ConstructorParameters<typeof SlurmExecutor>[0] = {}) =>
+    new SlurmExecutor({ env: suite.slurm.env, callTimeoutMs: 40_000, ...opts });
 
   describe.concurrent('jobs', () => {
     // The returned release runs after each test; the wait may span another file's fault tests.
@@ -42,7 +42,10 @@ describeSlurm('Slurm executor on a real cluster', (suite) => {
       const exec = executor();
       const spec = jobSpec(dir.path, { argv: ['echo', 'hello from slurm'] });
       const handle = await exec.submit(spec);
-      expect(handle).toMatchObject({ executor: 'slurm', outputPath: join(spec.outputDir, `slurm-${handle.jobId}.out`) });
+      expect(handle).toMatchObject({
+        executor: 'slurm',
+        outputPath: join(spec.outputDir, `slurm-${handle.jobId}.out`),
+      });
       expect(handle.extra?.partition).toBe('debug');
       const obs = await pollUntil(exec, handle, ended, 60_000);
       expect(obs).toMatchObject({ jobId: handle.jobId, phase: 'completed', exitCode: 0, node: 'localhost' });
@@ -54,13 +57,19 @@ describeSlurm('Slurm executor on a real cluster', (suite) => {
 
     it('a job that exits 3 is failed with exit code 3, seen the same way by squeue and sacct', async () => {
       const exec = executor();
-      const handle = await exec.submit(jobSpec(dir.path, { argv: ['sh', '-c', 'echo to-out; echo to-err >&2; exit 3'], env: { RUNLOG_PROBE: 'x' } }));
+      const handle = await exec.submit(
+        jobSpec(dir.path, { argv: ['sh', '-c', 'echo to-out; echo to-err >&2; exit 3'], env: { RUNLOG_PROBE: 'x' } }),
+      );
       const obs = await pollUntil(exec, handle, ended, 60_000);
       expect(obs).toMatchObject({ phase: 'failed', exitCode: 3, reason: 'NonZeroExitCode' });
       expect(await readFile(handle.outputPath, 'utf8')).toBe('to-out\nto-err\n');
       expect(await readIfExists(handle.extra?.exitCodePath ?? '')).toBe('3\n');
       // sacct lags squeue by seconds, and its first row may be a placeholder
-      const fromSacct = await waitFor('a full sacct record', async () => (await exec.observeFinished([handle])).get(handle.jobId), 30_000);
+      const fromSacct = await waitFor(
+        'a full sacct record',
+        async () => (await exec.observeFinished([handle])).get(handle.jobId),
+        30_000,
+      );
       expect(fromSacct).toMatchObject({ phase: 'failed', exitCode: 3 });
       expect(fromSacct.evidence).toMatch(new RegExp(`^sacct: ${handle.jobId}\\|`));
     });
@@ -68,31 +77,57 @@ describeSlurm('Slurm executor on a real cluster', (suite) => {
     it('runs hostile argv exactly, in a hostile cwd, with the job env', async () => {
       const cwd = join(dir.path, `cwd it's $(x) "q"`);
       await mkdir(cwd);
-      const hostile = ["it's", '$(touch PWNED1)', '`touch PWNED2`', 'two\nlines', 'a; touch PWNED3', '"dq"', 'back\\slash', '$HOME', '*', '', '&& touch PWNED4'];
+      const hostile = [
+        "it's",
+        '$(touch PWNED1)',
+        '`touch PWNED2`',
+        'two\nlines',
+        'a; touch PWNED3',
+        '"dq"',
+        'back\\slash',
+        '$HOME',
+        '*',
+        '',
+        '&& touch PWNED4',
+      ];
       const exec = executor();
       const handle = await exec.submit(
-        jobSpec(dir.path, { cwd, argv: ['sh', '-c', 'printf "[%s]" "$@"; printf "\\n%s\\n%s" "$PWD" "$RUNLOG_TEST_VAR"', 'argv0', ...hostile], env: { RUNLOG_TEST_VAR: `v'$(x) y` } }),
+        jobSpec(dir.path, {
+          cwd,
+          argv: ['sh', '-c', 'printf "[%s]" "$@"; printf "\\n%s\\n%s" "$PWD" "$RUNLOG_TEST_VAR"', 'argv0', ...hostile],
+          env: { RUNLOG_TEST_VAR: `v'$(x) y` },
+        }),
       );
       const obs = await pollUntil(exec, handle, ended, 60_000);
       expect(obs.phase).toBe('completed');
-      expect(await readFile(handle.outputPath, 'utf8')).toBe(`${hostile.map((h) => `[${h}]`).join('')}\n${cwd}\nv'$(x) y`);
+      expect(await readFile(handle.outputPath, 'utf8')).toBe(
+        `${hostile.map((h) => `[${h}]`).join('')}\n${cwd}\nv'$(x) y`,
+      );
       for (const n of [1, 2, 3, 4]) expect(await readIfExists(join(cwd, `PWNED${n}`))).toBeUndefined();
     });
 
     it('refuses an impossible request in preflight, before any sbatch', async () => {
       const exec = executor({ profile: { scarceGres: ['token'] } });
-      const reasons = await exec.preflight(jobSpec(dir.path, { argv: ['true'], resources: { cpus: 64, memMb: 10_000_000, gres: 'token:3,gpu:1' } }));
+      const reasons = await exec.preflight(
+        jobSpec(dir.path, { argv: ['true'], resources: { cpus: 64, memMb: 10_000_000, gres: 'token:3,gpu:1' } }),
+      );
       expect(reasons).toEqual([
         'requested 64 CPUs but the largest node in partition debug has 2',
         expect.stringMatching(/^requested 10000000 MiB of memory but the largest node in partition debug has \d+ MiB$/),
         'requested GRES token:3 but the best node in partition debug has 2',
         'requested GRES gpu:1 but no node in partition debug has gpu',
       ]);
-      expect(await exec.preflight(jobSpec(dir.path, { argv: ['true'], resources: { partition: 'nosuch' } }))).toEqual(['partition nosuch does not exist (partitions: debug)']);
+      expect(await exec.preflight(jobSpec(dir.path, { argv: ['true'], resources: { partition: 'nosuch' } }))).toEqual([
+        'partition nosuch does not exist (partitions: debug)',
+      ]);
       expect(await exec.preflight(jobSpec(dir.path, { argv: ['true'] }))).toEqual([
         'partition debug holds scarce GRES token on every node but the job requests none; request token or pick a partition without it',
       ]);
-      expect(await exec.preflight(jobSpec(dir.path, { argv: ['true'], resources: { cpus: 2, gres: 'token:1', timeLimitSec: 7200 } }))).toEqual([]);
+      expect(
+        await exec.preflight(
+          jobSpec(dir.path, { argv: ['true'], resources: { cpus: 2, gres: 'token:1', timeLimitSec: 7200 } }),
+        ),
+      ).toEqual([]);
       expect(exec.client.callsOf('sbatch')).toBe(0);
     });
 
@@ -114,8 +149,12 @@ describeSlurm('Slurm executor on a real cluster', (suite) => {
       const obs = await exec.cancel(handle);
       expect(obs.phase).toBe('canceled');
       expect(obs.exitCode).toBeUndefined();
-      expect(await waitFor('the exit-code file', () => readIfExists(handle.extra?.exitCodePath ?? ''), 15_000)).toBe('143\n');
-      expect(await readFile(handle.outputPath, 'utf8')).toMatch(new RegExp(`JOB ${handle.jobId} ON localhost CANCELLED AT`));
+      expect(await waitFor('the exit-code file', () => readIfExists(handle.extra?.exitCodePath ?? ''), 15_000)).toBe(
+        '143\n',
+      );
+      expect(await readFile(handle.outputPath, 'utf8')).toMatch(
+        new RegExp(`JOB ${handle.jobId} ON localhost CANCELLED AT`),
+      );
     });
 
     it('submits once per idempotency key', async () => {
@@ -137,7 +176,8 @@ describeSlurm('Slurm executor on a real cluster', (suite) => {
     it('polls many jobs with one squeue call, plus one sacct call for ids squeue does not know', async () => {
       const exec = executor();
       const handles: JobHandle[] = [];
-      for (let i = 0; i < 6; i += 1) handles.push(await exec.submit(jobSpec(dir.path, { argv: ['sh', '-c', `exit ${i % 2}`] })));
+      for (let i = 0; i < 6; i += 1)
+        handles.push(await exec.submit(jobSpec(dir.path, { argv: ['sh', '-c', `exit ${i % 2}`] })));
       const all = await waitFor(
         'all six jobs to end',
         async () => {
@@ -147,7 +187,14 @@ describeSlurm('Slurm executor on a real cluster', (suite) => {
         90_000,
       );
       expect(all.calls).toBe(1);
-      expect(handles.map((h) => all.jobs.get(h.jobId)?.phase)).toEqual(['completed', 'failed', 'completed', 'failed', 'completed', 'failed']);
+      expect(handles.map((h) => all.jobs.get(h.jobId)?.phase)).toEqual([
+        'completed',
+        'failed',
+        'completed',
+        'failed',
+        'completed',
+        'failed',
+      ]);
 
       const squeueBefore = exec.client.callsOf('squeue');
       const sacctBefore = exec.client.callsOf('sacct');
@@ -164,7 +211,9 @@ describeSlurm('Slurm executor on a real cluster', (suite) => {
   describe.sequential('faults', () => {
     holdSlurm('exclusive');
 
-    it('slurmctld down: poll reports a transport error and no state; after restart the real end state', async ({ skip }) => {
+    it('slurmctld down: poll reports a transport error and no state; after restart the real end state', async ({
+      skip,
+    }) => {
       if (!suite.slurm.sandbox) skip();
       const sandbox = suite.slurm.sandbox as string;
       const exec = executor();

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerConfig } from '../../src/config/config.js';
 import { RunlogError } from '../../src/core/errors.js';
-import { clusterProfile, parseMemMb, profileDefaults, slurmExecutorOptions, slurmMonitorSettings } from '../../src/executors/slurm/config.js';
+import {
+  clusterProfile,
+  parseMemMb,
+  profileDefaults,
+  slurmExecutorOptions,
+  slurmMonitorSettings,
+} from '../../src/executors/slurm/config.js';
 import { withProfileDefaults } from '../../src/executors/slurm/batch-script.js';
 import { jobSpec } from '../support/slurm.js';
 
@@ -50,19 +56,42 @@ describe('clusters: profiles', () => {
       env: { SLURM_CONF: '/etc/slurm/x.conf' },
       callTimeoutMs: 45_000,
       templatePath: '/ledger/slurm/custom.sbatch',
-      profile: { partition: 'a100', account: 'proj', qos: 'high', constraint: 'ib', extraArgs: ['--exclusive'], scarceGres: ['gpu'] },
+      profile: {
+        partition: 'a100',
+        account: 'proj',
+        qos: 'high',
+        constraint: 'ib',
+        extraArgs: ['--exclusive'],
+        scarceGres: ['gpu'],
+      },
     });
     expect(opts.profile?.defaults).toEqual({ cpus: 8, memMb: 65536, timeLimitSec: 43200, gres: 'gpu:1' });
-    expect(slurmMonitorSettings(clusterProfile(cfg).profile)).toEqual({ pendingGraceMs: 600_000, staleAfterMs: 90_000 });
-    expect(slurmMonitorSettings(clusterProfile(cfg, 'cpu').profile)).toEqual({ pendingGraceMs: 1_800_000, staleAfterMs: 300_000 });
+    expect(slurmMonitorSettings(clusterProfile(cfg).profile)).toEqual({
+      pendingGraceMs: 600_000,
+      staleAfterMs: 90_000,
+    });
+    expect(slurmMonitorSettings(clusterProfile(cfg, 'cpu').profile)).toEqual({
+      pendingGraceMs: 1_800_000,
+      staleAfterMs: 300_000,
+    });
   });
 
   it('lays the job request over the profile defaults; a GPU count replaces the default GRES', () => {
     const profile = slurmExecutorOptions(clusterProfile(cfg).profile, '/l').profile!;
     const spec = jobSpec('/tmp', { argv: ['true'], resources: { cpus: 2, gpus: 4 } });
-    expect(withProfileDefaults(spec, profile).resources).toEqual({ cpus: 2, gpus: 4, memMb: 65536, timeLimitSec: 43200 });
+    expect(withProfileDefaults(spec, profile).resources).toEqual({
+      cpus: 2,
+      gpus: 4,
+      memMb: 65536,
+      timeLimitSec: 43200,
+    });
     const plain = jobSpec('/tmp', { argv: ['true'], resources: { memMb: 100 } });
-    expect(withProfileDefaults(plain, profile).resources).toEqual({ cpus: 8, memMb: 100, timeLimitSec: 43200, gres: 'gpu:1' });
+    expect(withProfileDefaults(plain, profile).resources).toEqual({
+      cpus: 8,
+      memMb: 100,
+      timeLimitSec: 43200,
+      gres: 'gpu:1',
+    });
   });
 
   it('refuses unknown or ambiguous profiles and bad values with a usage error that names the key', () => {
@@ -76,9 +105,18 @@ describe('clusters: profiles', () => {
     expect(codeOf(() => clusterProfile(config({ clusters: { a: { executor: 'local' } } })))).toBe('BAD_CONFIG');
     // The profile arrives through git and its env reaches every squeue a poll runs: Slurm's own variables only.
     for (const key of ['PATH', 'LD_PRELOAD', 'BASH_ENV', 'slurm_conf', 'SLURM_']) {
-      expect(codeOf(() => clusterProfile(config({ clusters: { a: { env: { SLURM_CONF: '/etc/slurm.conf', [key]: '/repo/bin' } } } }))), key).toBe('BAD_CONFIG');
+      expect(
+        codeOf(() =>
+          clusterProfile(config({ clusters: { a: { env: { SLURM_CONF: '/etc/slurm.conf', [key]: '/repo/bin' } } } })),
+        ),
+        key,
+      ).toBe('BAD_CONFIG');
     }
-    expect(clusterProfile(config({ clusters: { a: { env: { SLURM_CONF: '/x', SQUEUE_FORMAT2: 'JobID', SBATCH_TIMELIMIT: '1:00' } } } })).name).toBe('a');
+    expect(
+      clusterProfile(
+        config({ clusters: { a: { env: { SLURM_CONF: '/x', SQUEUE_FORMAT2: 'JobID', SBATCH_TIMELIMIT: '1:00' } } } }),
+      ).name,
+    ).toBe('a');
     try {
       clusterProfile(config({ clusters: { a: { partiton: 'x' } } }));
     } catch (err) {

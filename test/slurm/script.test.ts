@@ -48,7 +48,9 @@ const HOSTILE = [
 
 function runShell(shell: string, script: string, cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(shell, ['-c', script], { cwd, timeout: 10_000, encoding: 'utf8' }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    execFile(shell, ['-c', script], { cwd, timeout: 10_000, encoding: 'utf8' }, (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    );
   });
 }
 
@@ -79,9 +81,22 @@ describe('batch script', () => {
       idempotencyKey: 'exp/lr sweep#2',
       outputDir: '/data/out 100%',
       argv: ['python', '-c', "print('hi')"],
-      resources: { cpus: 4, memMb: 2048, gpus: 1, gres: 'token:1', timeLimitSec: 3661, requeue: false, partition: 'gpu' },
+      resources: {
+        cpus: 4,
+        memMb: 2048,
+        gpus: 1,
+        gres: 'token:1',
+        timeLimitSec: 3661,
+        requeue: false,
+        partition: 'gpu',
+      },
     });
-    const profile = { account: 'proj', qos: 'high', constraint: 'a100', extraArgs: ['--exclusive', '--reservation=maint window'] };
+    const profile = {
+      account: 'proj',
+      qos: 'high',
+      constraint: 'a100',
+      extraArgs: ['--exclusive', '--reservation=maint window'],
+    };
     expect(sbatchDirectives(spec, profile)).toEqual([
       '#SBATCH --job-name=exp_lr_sweep',
       '#SBATCH --output="/data/out 100%%/slurm-%j.out"',
@@ -112,7 +127,7 @@ describe('batch script', () => {
       'the command is empty',
       'outputDir contains a double quote, backslash or line break, which an #SBATCH line cannot carry: "/out/\\"x\\""',
       'partition contains a double quote, backslash or line break, which an #SBATCH line cannot carry: "a\\nb"',
-      "profile extraArgs entries must be sbatch options starting with '-': \"exclusive\"",
+      'profile extraArgs entries must be sbatch options starting with \'-\': "exclusive"',
     ]);
   });
 
@@ -141,8 +156,18 @@ describe('parsing Slurm output', () => {
       ].join('\n'),
     );
     const [failed, timeout, held, requeued, notAvail, task, pendingTask] = rows.map((r) => observationFromSqueue(r));
-    expect(failed).toMatchObject({ jobId: '2', phase: 'failed', exitCode: 3, reason: 'NonZeroExitCode', node: 'localhost', startedAt: '2026-11-22T17:36:21Z', endedAt: '2026-11-22T17:36:25Z' });
-    expect(failed?.evidence).toBe('squeue: 2|FAILED|768|0|localhost|2026-11-22T17:36:21|2026-11-22T17:36:25|debug|2|N/A|NonZeroExitCode');
+    expect(failed).toMatchObject({
+      jobId: '2',
+      phase: 'failed',
+      exitCode: 3,
+      reason: 'NonZeroExitCode',
+      node: 'localhost',
+      startedAt: '2026-11-22T17:36:21Z',
+      endedAt: '2026-11-22T17:36:25Z',
+    });
+    expect(failed?.evidence).toBe(
+      'squeue: 2|FAILED|768|0|localhost|2026-11-22T17:36:21|2026-11-22T17:36:25|debug|2|N/A|NonZeroExitCode',
+    );
     expect(task).toMatchObject({ jobId: '30_1', phase: 'failed', exitCode: 3 });
     expect(pendingTask).toMatchObject({ jobId: '30_3', phase: 'queued', reason: 'JobArrayTaskLimit' });
     expect(timeout).toMatchObject({ phase: 'timed_out', signal: 'SIGTERM' });
@@ -171,47 +196,56 @@ describe('parsing Slurm output', () => {
     expect(obs[1]?.exitCode).toBeUndefined();
     expect(obs[4]).toMatchObject({ neverStarts: true, reason: 'PartitionConfig' });
     expect(obs[4]?.node).toBeUndefined();
-    expect(observationFromSacct(parseSacct('4|x|CANCELLED by 0|0:0|localhost|a|b|None')[0]!, { preemptedInOutput: true }).phase).toBe('preempted');
+    expect(
+      observationFromSacct(parseSacct('4|x|CANCELLED by 0|0:0|localhost|a|b|None')[0]!, { preemptedInOutput: true })
+        .phase,
+    ).toBe('preempted');
   });
 
   it('knows every end state and the pending reasons that never resolve', () => {
-    expect(['PREEMPTED', 'OUT_OF_MEMORY', 'NODE_FAIL', 'COMPLETING', 'CANCELLED by 1000', 'DEADLINE', 'BOGUS'].map((s) => phaseOf(s))).toEqual([
-      'preempted',
-      'oom',
-      'node_failure',
-      'running',
-      'canceled',
-      'timed_out',
-      'unknown',
-    ]);
-    expect(['PartitionConfig', 'PartitionNodeLimit', 'JobHeldUser', 'Resources', 'Priority', 'None'].map(neverStarts)).toEqual([true, true, true, false, false, false]);
+    expect(
+      ['PREEMPTED', 'OUT_OF_MEMORY', 'NODE_FAIL', 'COMPLETING', 'CANCELLED by 1000', 'DEADLINE', 'BOGUS'].map((s) =>
+        phaseOf(s),
+      ),
+    ).toEqual(['preempted', 'oom', 'node_failure', 'running', 'canceled', 'timed_out', 'unknown']);
+    expect(
+      ['PartitionConfig', 'PartitionNodeLimit', 'JobHeldUser', 'Resources', 'Priority', 'None'].map(neverStarts),
+    ).toEqual([true, true, true, false, false, false]);
   });
 
   it('reads scontrol lines whose values hold spaces, GRES lists and durations', () => {
-    const node = parseScontrolLine('NodeName=localhost Arch=x86_64 CPUTot=2 Gres=gpu:a100:4(S:0-1),token:2 OS=Linux 6.1 #1 SMP  RealMemory=24105 Partitions=debug,gpu');
+    const node = parseScontrolLine(
+      'NodeName=localhost Arch=x86_64 CPUTot=2 Gres=gpu:a100:4(S:0-1),token:2 OS=Linux 6.1 #1 SMP  RealMemory=24105 Partitions=debug,gpu',
+    );
     expect(node.get('OS')).toBe('Linux 6.1 #1 SMP');
     expect(node.get('RealMemory')).toBe('24105');
     expect([...parseGres(node.get('Gres'))]).toEqual([
       ['gpu:a100', 4],
       ['token', 2],
     ]);
-    expect([1, 2, 3, 4, 5].map((i) => parseSlurmDuration(['30', '1:30', '2:00:00', '1-00:00:00', 'UNLIMITED'][i - 1] as string))).toEqual([
-      1800,
-      90,
-      7200,
-      86400,
-      Number.POSITIVE_INFINITY,
-    ]);
+    expect(
+      [1, 2, 3, 4, 5].map((i) =>
+        parseSlurmDuration(['30', '1:30', '2:00:00', '1-00:00:00', 'UNLIMITED'][i - 1] as string),
+      ),
+    ).toEqual([1800, 90, 7200, 86400, Number.POSITIVE_INFINITY]);
   });
 
   it('classifies transport failures, not Slurm refusals', () => {
-    expect(transportProblem('slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n')).toMatch(/Unable to contact/);
-    expect(transportProblem('sacct: error: Problem talking to the database: Connection refused')).toMatch(/database/);
-    expect(transportProblem('squeue: error: Munge encode failed: Failed to access "/run/munge/munge.socket.2"')).toMatch(/Munge/);
-    expect(transportProblem('sbatch: error: Batch job submission failed: Invalid partition name specified')).toBeUndefined();
-    expect(jsonProblem('{"errors":[{"description":"Failed while looking for jobs","error_number":-1,"error":"Unspecified error","source":"slurm_load_jobs"}],"jobs":[]}')).toMatch(
-      /slurm_load_jobs: Failed while looking for jobs/,
+    expect(transportProblem('slurm_load_jobs error: Unable to contact slurm controller (connect failure)\n')).toMatch(
+      /Unable to contact/,
     );
+    expect(transportProblem('sacct: error: Problem talking to the database: Connection refused')).toMatch(/database/);
+    expect(
+      transportProblem('squeue: error: Munge encode failed: Failed to access "/run/munge/munge.socket.2"'),
+    ).toMatch(/Munge/);
+    expect(
+      transportProblem('sbatch: error: Batch job submission failed: Invalid partition name specified'),
+    ).toBeUndefined();
+    expect(
+      jsonProblem(
+        '{"errors":[{"description":"Failed while looking for jobs","error_number":-1,"error":"Unspecified error","source":"slurm_load_jobs"}],"jobs":[]}',
+      ),
+    ).toMatch(/slurm_load_jobs: Failed while looking for jobs/);
     expect(jsonProblem('{"errors":[],"jobs":[]}')).toBeUndefined();
   });
 });

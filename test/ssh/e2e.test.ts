@@ -11,7 +11,16 @@ import { PollOutput, SubmitOutput } from '../../src/schemas/output.js';
 import { git, newRun, spawnRunlog, stderrError, waitFor } from '../support/ledger.js';
 import { sshdAvailable, sshdRequired, type TestSshWorld } from '../support/sshd.js';
 import { lastJob, train } from '../support/jobs.js';
-import { cli, cliOk, pollUntil, showRun, sshLedger, TERMINAL, twoHosts, type SshLedger } from '../support/ssh-ledger.js';
+import {
+  cli,
+  cliOk,
+  pollUntil,
+  showRun,
+  sshLedger,
+  TERMINAL,
+  twoHosts,
+  type SshLedger,
+} from '../support/ssh-ledger.js';
 
 const enabled = sshdAvailable() || sshdRequired;
 
@@ -23,8 +32,10 @@ async function ledger(opts: Parameters<typeof sshLedger>[1] = {}): Promise<SshLe
   return sl;
 }
 
-const attemptDir = (alias: string, run: string, n = 1) => join(world.host(alias).workdir, ...run.split('/'), `attempt-${n}`);
-const submitSsh = (sl: SshLedger, run: string, flags: string[], command: string[]) => cli(sl, ['submit', run, '--json', '--executor', 'ssh', ...flags, '--', ...command]);
+const attemptDir = (alias: string, run: string, n = 1) =>
+  join(world.host(alias).workdir, ...run.split('/'), `attempt-${n}`);
+const submitSsh = (sl: SshLedger, run: string, flags: string[], command: string[]) =>
+  cli(sl, ['submit', run, '--json', '--executor', 'ssh', ...flags, '--', ...command]);
 
 describe.runIf(enabled)('runs over SSH', () => {
   beforeAll(async () => {
@@ -46,7 +57,9 @@ describe.runIf(enabled)('runs over SSH', () => {
     const dir = attemptDir('rl-cpu', run);
     const job = lastJob(await showRun(sl, run));
     // The worker runs the archived tree of the recorded launch commit.
-    expect(readFileSync(join(dir, 'src', 'train.mjs'), 'utf8')).toBe(await git(sl.dir, ['show', `${job['git_sha']}:train.mjs`]));
+    expect(readFileSync(join(dir, 'src', 'train.mjs'), 'utf8')).toBe(
+      await git(sl.dir, ['show', `${job['git_sha']}:train.mjs`]),
+    );
     expect(existsSync(join(dir, 'src', '.git'))).toBe(false);
     expect(job['workdir']).toBe(dir);
     expect(job['host']).toBe('cpu');
@@ -65,7 +78,16 @@ describe.runIf(enabled)('runs over SSH', () => {
   it('classifies a failure from the worker’s output', async () => {
     const sl = await ledger();
     const run = await newRun(sl.dir, 'remote-oom');
-    expect((await submitSsh(sl, run, ['--host', 'cpu'], train('--steps', '20', '--sleep-ms', '20', '--fail-at', '5', '--fail-with', 'oom_gpu'))).code).toBe(0);
+    expect(
+      (
+        await submitSsh(
+          sl,
+          run,
+          ['--host', 'cpu'],
+          train('--steps', '20', '--sleep-ms', '20', '--fail-at', '5', '--fail-with', 'oom_gpu'),
+        )
+      ).code,
+    ).toBe(0);
     const { show } = await pollUntil(sl, run, (s) => TERMINAL.has(s));
     expect(show.state).toBe('command_failed');
     expect(lastJob(show)['failure_class']).toBe('oom_gpu');
@@ -102,9 +124,38 @@ describe.runIf(enabled)('runs over SSH', () => {
   it('retries a transient failure on the same host as a new attempt, and stops a stalled job there', async () => {
     const sl = await ledger();
     const flaky = await newRun(sl.dir, 'flaky');
-    expect((await submitSsh(sl, flaky, ['--host', 'cpu', '--retries', '1'], train('--steps', '20', '--sleep-ms', '20', '--fail-at', '5', '--fail-with', 'network', '--fail-attempts', '1'))).code).toBe(0);
+    expect(
+      (
+        await submitSsh(
+          sl,
+          flaky,
+          ['--host', 'cpu', '--retries', '1'],
+          train(
+            '--steps',
+            '20',
+            '--sleep-ms',
+            '20',
+            '--fail-at',
+            '5',
+            '--fail-with',
+            'network',
+            '--fail-attempts',
+            '1',
+          ),
+        )
+      ).code,
+    ).toBe(0);
     const hung = await newRun(sl.dir, 'hung');
-    expect((await submitSsh(sl, hung, ['--host', 'cpu', '--heartbeat', '2s', '--stall-action', 'fail'], train('--steps', '50', '--sleep-ms', '20', '--hang-at', '3'))).code).toBe(0);
+    expect(
+      (
+        await submitSsh(
+          sl,
+          hung,
+          ['--host', 'cpu', '--heartbeat', '2s', '--stall-action', 'fail'],
+          train('--steps', '50', '--sleep-ms', '20', '--hang-at', '3'),
+        )
+      ).code,
+    ).toBe(0);
 
     const f = (await pollUntil(sl, flaky, (s) => s === 'completed' || s === 'retry_exhausted', 120_000)).show;
     expect(f.state).toBe('completed');
@@ -178,12 +229,15 @@ describe.runIf(enabled)('runs over SSH', () => {
     const before = sl.sshCalls();
     const r = await submitSsh(sl, run, ['--gpus', '8'], train('--steps', '5'));
     expect(r.code).toBe(3);
-    expect(stderrError(r.stderr)?.code ?? (r.json as { error?: { code: string } }).error?.code).toBe('VALIDATION_FAILED');
+    expect(stderrError(r.stderr)?.code ?? (r.json as { error?: { code: string } }).error?.code).toBe(
+      'VALIDATION_FAILED',
+    );
     const show = await showRun(sl, run);
     expect(show.state).toBe('validation_failed');
     expect(JSON.stringify(show.jobs.at(-1)!.fields)).toMatch(/no host fits/);
     expect(sl.sshCalls() - before).toBe(0);
-    for (const alias of ['rl-gpu', 'rl-cpu']) expect(existsSync(join(world.host(alias).workdir, ...run.split('/')))).toBe(false);
+    for (const alias of ['rl-gpu', 'rl-cpu'])
+      expect(existsSync(join(world.host(alias).workdir, ...run.split('/')))).toBe(false);
   }, 240_000);
 
   it('takes a plain ssh alias as --host (zero config: the ssh client config knows it)', async () => {
@@ -267,13 +321,22 @@ describe.runIf(enabled)('runs over SSH', () => {
   it('reattaches after a SIGKILL of the supervisor without launching anything twice', async () => {
     const sl = await ledger();
     const run = await newRun(sl.dir, 'survivor');
-    expect((await submitSsh(sl, run, ['--host', 'cpu', '--heartbeat', '60s'], train('--steps', '200', '--sleep-ms', '50'))).code).toBe(0);
+    expect(
+      (await submitSsh(sl, run, ['--host', 'cpu', '--heartbeat', '60s'], train('--steps', '200', '--sleep-ms', '50')))
+        .code,
+    ).toBe(0);
     const first = spawnRunlog(sl.dir, ['supervise', '--every', '200ms'], { env: sl.env });
-    await waitFor(async () => (await showRun(sl, run)).status.some((e) => e.step !== null && e.state === 'running'), { timeoutMs: 40_000, what: 'the supervisor to record progress' });
+    await waitFor(async () => (await showRun(sl, run)).status.some((e) => e.step !== null && e.state === 'running'), {
+      timeoutMs: 40_000,
+      what: 'the supervisor to record progress',
+    });
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
     const dir = attemptDir('rl-cpu', run);
-    await waitFor(() => existsSync(join(dir, 'exit_code')), { timeoutMs: 30_000, what: 'the job to end while nobody watches' });
+    await waitFor(() => existsSync(join(dir, 'exit_code')), {
+      timeoutMs: 30_000,
+      what: 'the job to end while nobody watches',
+    });
     expect((await showRun(sl, run)).state).toBe('running');
 
     const second = await cliOk(sl, ['supervise', '--every', '200ms', '--exit-when-idle', '--json'], 60_000);

@@ -37,10 +37,19 @@ describe.runIf(enabled)('SSH executor on real sshd', () => {
   let repo: string;
   let sha: string;
   let exec: SshExecutor;
-  const config = () => ({ hosts: { gpu: { ssh: 'rl-gpu', workdir: world.host('rl-gpu').workdir, gpus: 1 }, cpu: { ssh: 'rl-cpu', workdir: world.host('rl-cpu').workdir } } }) as unknown as LedgerConfig;
+  const config = () =>
+    ({
+      hosts: {
+        gpu: { ssh: 'rl-gpu', workdir: world.host('rl-gpu').workdir, gpus: 1 },
+        cpu: { ssh: 'rl-cpu', workdir: world.host('rl-cpu').workdir },
+      },
+    }) as unknown as LedgerConfig;
 
   beforeAll(async () => {
-    world = await TestSshWorld.create([{ alias: 'rl-gpu', gpus: [{ name: 'NVIDIA Test-GPU (fake)', memMb: 16384 }] }, { alias: 'rl-cpu' }]);
+    world = await TestSshWorld.create([
+      { alias: 'rl-gpu', gpus: [{ name: 'NVIDIA Test-GPU (fake)', memMb: 16384 }] },
+      { alias: 'rl-cpu' },
+    ]);
     repo = mkdtempSync(join(tmpdir(), 'rl-ssh-repo-'));
     const g = (...a: string[]) => execFileSync('git', a, { cwd: repo, encoding: 'utf8' });
     g('init', '-q', '-b', 'main');
@@ -79,7 +88,9 @@ describe.runIf(enabled)('SSH executor on real sshd', () => {
     writeFileSync(join(repo, 'note.txt'), 'patched\n');
     writeFileSync(patch, execFileSync('git', ['diff', '--binary', 'HEAD'], { cwd: repo, encoding: 'utf8' }));
     execFileSync('git', ['checkout', 'note.txt'], { cwd: repo });
-    const s = spec('handoff', ['sh', '-c', 'cat note.txt; node train.mjs --steps 5 --sleep-ms 20'], 'cpu', { source: { gitTop: repo, sha, patchPath: patch } });
+    const s = spec('handoff', ['sh', '-c', 'cat note.txt; node train.mjs --steps 5 --sleep-ms 20'], 'cpu', {
+      source: { gitTop: repo, sha, patchPath: patch },
+    });
     const handle = await exec.submit(s);
     expect(handle.jobId).toMatch(/^cpu:\d+$/);
     const dir = handle.extra!['workdir']!;
@@ -102,21 +113,35 @@ describe.runIf(enabled)('SSH executor on real sshd', () => {
 
   it('preflight probes the worker: GPUs, memory, a writable workdir, reachability, the script in the tree', async () => {
     expect(await exec.preflight(spec('pf-ok', ['node', 'train.mjs'], 'gpu', { resources: { gpus: 1 } }))).toEqual([]);
-    expect(await exec.preflight(spec('pf-gpus', ['node', 'train.mjs'], 'gpu', { resources: { gpus: 2 } }))).toEqual(['requested 2 GPUs; gpu has 1 (nvidia-smi), 1 declared']);
+    expect(await exec.preflight(spec('pf-gpus', ['node', 'train.mjs'], 'gpu', { resources: { gpus: 2 } }))).toEqual([
+      'requested 2 GPUs; gpu has 1 (nvidia-smi), 1 declared',
+    ]);
     // The "worker" is this machine: its memory is what the probe must have read.
     const memMb = Math.floor(Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))![1]) / 1024);
-    expect(await exec.preflight(spec('pf-cpu', ['node', 'train.mjs'], 'cpu', { resources: { gpus: 1, memMb: 1 << 30 } }))).toEqual([
+    expect(
+      await exec.preflight(spec('pf-cpu', ['node', 'train.mjs'], 'cpu', { resources: { gpus: 1, memMb: 1 << 30 } })),
+    ).toEqual([
       `requested ${1 << 30} MiB of memory; cpu has ${memMb} MiB`,
       'requested 1 GPUs; cpu has none (no nvidia-smi)',
     ]);
     const odd = new SshExecutor({
-      config: { hosts: { ro: { ssh: 'rl-cpu', workdir: '/proc/runlog-test' }, gone: { ssh: 'rl-nowhere' } } } as unknown as LedgerConfig,
+      config: {
+        hosts: { ro: { ssh: 'rl-cpu', workdir: '/proc/runlog-test' }, gone: { ssh: 'rl-nowhere' } },
+      } as unknown as LedgerConfig,
       store: SshStateStore.forLedger(repo),
     });
-    expect((await odd.preflight(spec('pf-ro', ['true'], 'ro')))[0]).toMatch(/^workdir \/proc\/runlog-test on ro cannot be created or written/);
-    expect((await odd.preflight(spec('pf-gone', ['true'], 'gone')))[0]).toMatch(/^host gone is not reachable: ssh rl-nowhere: exit 255/);
-    const outside = spec('pf-outside', ['node', '../elsewhere/train.mjs'], 'cpu', { source: { gitTop: repo, sha, script: '../elsewhere/train.mjs' } });
-    expect(await exec.preflight(outside)).toEqual([`script ../elsewhere/train.mjs is outside the repository ${repo}, so it is not in the tree handed off to cpu`]);
+    expect((await odd.preflight(spec('pf-ro', ['true'], 'ro')))[0]).toMatch(
+      /^workdir \/proc\/runlog-test on ro cannot be created or written/,
+    );
+    expect((await odd.preflight(spec('pf-gone', ['true'], 'gone')))[0]).toMatch(
+      /^host gone is not reachable: ssh rl-nowhere: exit 255/,
+    );
+    const outside = spec('pf-outside', ['node', '../elsewhere/train.mjs'], 'cpu', {
+      source: { gitTop: repo, sha, script: '../elsewhere/train.mjs' },
+    });
+    expect(await exec.preflight(outside)).toEqual([
+      `script ../elsewhere/train.mjs is outside the repository ${repo}, so it is not in the tree handed off to cpu`,
+    ]);
   });
 
   it('a launch cut off before its answer is adopted by key without a tree, and refused when it never started', async () => {
@@ -124,20 +149,38 @@ describe.runIf(enabled)('SSH executor on real sshd', () => {
     const s = spec('cut-off', ['node', 'train.mjs', '--steps', '1000', '--sleep-ms', '50']);
     const first = await exec.submit(s);
     // As if the answer never arrived: this machine knows the intent, not the pid.
-    const { pid: _pid, pidStart: _start, bootId: _boot, dir: _dir, startedEpoch: _started, ...intent } = store.attempt(s.idempotencyKey)!;
+    const {
+      pid: _pid,
+      pidStart: _start,
+      bootId: _boot,
+      dir: _dir,
+      startedEpoch: _started,
+      ...intent
+    } = store.attempt(s.idempotencyKey)!;
     store.saveAttempt(intent);
     const adopted = await new SshExecutor({ config: config(), store }).submit({ ...s, source: undefined });
     expect(adopted.jobId).toBe(first.jobId);
     await exec.cancel(adopted, { graceMs: 1000 });
 
     const never = spec('never-started', ['node', 'train.mjs']);
-    store.saveAttempt({ ...intent, key: never.idempotencyKey, runId: never.runId, mirror: join(never.outputDir, 'output.log') });
+    store.saveAttempt({
+      ...intent,
+      key: never.idempotencyKey,
+      runId: never.runId,
+      mirror: join(never.outputDir, 'output.log'),
+    });
     await expect(exec.submit({ ...never, source: undefined })).rejects.toMatchObject({ code: 'SSH_LAUNCH_REFUSED' });
-    await expect(exec.submit({ ...spec('no-source', ['true']), source: undefined })).rejects.toMatchObject({ code: 'SSH_NO_SOURCE' });
+    await expect(exec.submit({ ...spec('no-source', ['true']), source: undefined })).rejects.toMatchObject({
+      code: 'SSH_NO_SOURCE',
+    });
   });
 
   it('polls four runs on one host with one ssh call', async () => {
-    const handles = await Promise.all([1, 2, 3, 4].map((i) => exec.submit(spec(`four-${i}`, ['node', 'train.mjs', '--steps', '200', '--sleep-ms', '50']))));
+    const handles = await Promise.all(
+      [1, 2, 3, 4].map((i) =>
+        exec.submit(spec(`four-${i}`, ['node', 'train.mjs', '--steps', '200', '--sleep-ms', '50'])),
+      ),
+    );
     const before = exec.transport.invocations;
     const r = await exec.poll(handles);
     expect(exec.transport.invocations - before).toBe(1);
@@ -149,9 +192,22 @@ describe.runIf(enabled)('SSH executor on real sshd', () => {
   });
 
   it('a job that turns its log into a FIFO cannot hang a poll; its other runs still report', async () => {
-    const fifo = await exec.submit(spec('fifo', ['sh', '-c', 'rm -f "$RUNLOG_ATTEMPT_DIR/output.log"; mkfifo "$RUNLOG_ATTEMPT_DIR/output.log"; sleep 300']));
-    const plain = await exec.submit(spec('plain', ['sh', '-c', 'printf "step=1 loss=2\\n\\000\\377 binary\\n"; sleep 300']));
-    await until('the FIFO', async () => (existsSync(join(fifo.extra!['workdir']!, 'output.log')) && !statSync(join(fifo.extra!['workdir']!, 'output.log')).isFile() ? true : undefined));
+    const fifo = await exec.submit(
+      spec('fifo', [
+        'sh',
+        '-c',
+        'rm -f "$RUNLOG_ATTEMPT_DIR/output.log"; mkfifo "$RUNLOG_ATTEMPT_DIR/output.log"; sleep 300',
+      ]),
+    );
+    const plain = await exec.submit(
+      spec('plain', ['sh', '-c', 'printf "step=1 loss=2\\n\\000\\377 binary\\n"; sleep 300']),
+    );
+    await until('the FIFO', async () =>
+      existsSync(join(fifo.extra!['workdir']!, 'output.log')) &&
+      !statSync(join(fifo.extra!['workdir']!, 'output.log')).isFile()
+        ? true
+        : undefined,
+    );
     const started = Date.now();
     const r = await until('the plain log', async () => {
       const out = await exec.poll([fifo, plain]);
@@ -184,12 +240,32 @@ describe.runIf(enabled)('SSH executor on real sshd', () => {
     });
     const obs = await exec.cancel(handle, { graceMs: 1000 });
     expect(obs.phase).toBe('canceled');
-    expect(existsSync(`/proc/${child}`) && !/State:\s+Z/.test(readFileSync(`/proc/${child}/status`, 'utf8'))).toBe(false);
+    expect(existsSync(`/proc/${child}`) && !/State:\s+Z/.test(readFileSync(`/proc/${child}/status`, 'utf8'))).toBe(
+      false,
+    );
   });
 
   it('quotes every word it sends to the remote shell', async () => {
-    const t = new SshTransport({ configFile: world.configPath, controlDir: world.controlDir, controlPersistSec: 10, connectTimeoutSec: 5, callTimeoutMs: 20_000 });
-    const hostile = ["it's", '$(touch /tmp/pwned-runlog)', '`id`', 'a b\tc', 'new\nline', '*', '--', ';', '"', '\\', ''];
+    const t = new SshTransport({
+      configFile: world.configPath,
+      controlDir: world.controlDir,
+      controlPersistSec: 10,
+      connectTimeoutSec: 5,
+      callTimeoutMs: 20_000,
+    });
+    const hostile = [
+      "it's",
+      '$(touch /tmp/pwned-runlog)',
+      '`id`',
+      'a b\tc',
+      'new\nline',
+      '*',
+      '--',
+      ';',
+      '"',
+      '\\',
+      '',
+    ];
     const r = await t.run({ destination: 'rl-cpu', command: shellQuoteArgv(['printf', '%s\\0', ...hostile]) });
     expect(r.code).toBe(0);
     expect(r.stdout.toString('utf8').split('\0').slice(0, -1)).toEqual(hostile);
@@ -198,8 +274,16 @@ describe.runIf(enabled)('SSH executor on real sshd', () => {
 
   it('falls back to a direct connection when the multiplexing socket hangs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rl-cm-'));
-    const t = new SshTransport({ configFile: world.configPath, controlDir: dir, controlPersistSec: 10, connectTimeoutSec: 5, callTimeoutMs: 5_000 });
-    const path = execFileSync('ssh', ['-F', world.configPath, '-o', `ControlPath=${dir}/%C`, '-G', 'rl-cpu'], { encoding: 'utf8' }).match(/^controlpath (.+)$/m)![1]!;
+    const t = new SshTransport({
+      configFile: world.configPath,
+      controlDir: dir,
+      controlPersistSec: 10,
+      connectTimeoutSec: 5,
+      callTimeoutMs: 5_000,
+    });
+    const path = execFileSync('ssh', ['-F', world.configPath, '-o', `ControlPath=${dir}/%C`, '-G', 'rl-cpu'], {
+      encoding: 'utf8',
+    }).match(/^controlpath (.+)$/m)![1]!;
     // A "master" that accepts the mux connection and never answers.
     const server: Server = createServer(() => undefined);
     await new Promise<void>((res) => server.listen(path, res));

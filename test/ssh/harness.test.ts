@@ -9,8 +9,16 @@ import { sshdAvailable, sshdRequired, TestSshWorld } from '../support/sshd.js';
 
 function ssh(world: TestSshWorld, alias: string, command: string): Promise<{ code: number; out: string; err: string }> {
   return new Promise((res) => {
-    execFile('ssh', ['-F', world.configPath, '-o', 'BatchMode=yes', alias, command], { timeout: 20_000, encoding: 'utf8' }, (err, out, errOut) =>
-      res({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0, out, err: errOut }),
+    execFile(
+      'ssh',
+      ['-F', world.configPath, '-o', 'BatchMode=yes', alias, command],
+      { timeout: 20_000, encoding: 'utf8' },
+      (err, out, errOut) =>
+        res({
+          code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0,
+          out,
+          err: errOut,
+        }),
     );
   });
 }
@@ -20,12 +28,19 @@ const enabled = sshdAvailable() || sshdRequired;
 describe.runIf(enabled)('test sshd harness', () => {
   let world: TestSshWorld;
   beforeAll(async () => {
-    world = await TestSshWorld.create([{ alias: 'rl-gpu', gpus: [{ name: 'NVIDIA Test-GPU (fake)', memMb: 16384 }] }, { alias: 'rl-cpu' }]);
+    world = await TestSshWorld.create([
+      { alias: 'rl-gpu', gpus: [{ name: 'NVIDIA Test-GPU (fake)', memMb: 16384 }] },
+      { alias: 'rl-cpu' },
+    ]);
   });
   afterAll(async () => world?.tearDown());
 
   it('answers on both hosts by alias; only the GPU host has nvidia-smi', async () => {
-    const gpu = await ssh(world, 'rl-gpu', 'echo "$RUNLOG_TEST_HOST"; nvidia-smi --query-gpu=name,memory.total --format=csv,noheader');
+    const gpu = await ssh(
+      world,
+      'rl-gpu',
+      'echo "$RUNLOG_TEST_HOST"; nvidia-smi --query-gpu=name,memory.total --format=csv,noheader',
+    );
     expect(gpu).toMatchObject({ code: 0 });
     expect(gpu.out).toBe('rl-gpu\nNVIDIA Test-GPU (fake), 16384 MiB\n');
     const cpu = await ssh(world, 'rl-cpu', 'echo "$RUNLOG_TEST_HOST"; command -v nvidia-smi || echo none');

@@ -12,12 +12,25 @@ export interface Ran {
   stderr: string;
 }
 
-export function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<Ran> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+): Promise<Ran> {
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, timeout: 60_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    const child = execFile(
+      cmd,
+      args,
+      { cwd: opts.cwd, env: { ...process.env, ...opts.env }, timeout: 60_000, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : 1
+          : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }
@@ -51,7 +64,10 @@ export async function makeLedger(): Promise<TestLedger> {
   await git(root, 'config', 'tag.gpgsign', 'false');
   await git(root, 'config', 'gc.auto', '0');
   const cli = async (args: string[], env?: NodeJS.ProcessEnv) => {
-    const r = await run(process.execPath, [BIN, ...args], { cwd: root, env: { RUNLOG_NO_UPDATE_NOTIFIER: '1', ...env } });
+    const r = await run(process.execPath, [BIN, ...args], {
+      cwd: root,
+      env: { RUNLOG_NO_UPDATE_NOTIFIER: '1', ...env },
+    });
     return { ...r, json: () => JSON.parse(r.stdout) as unknown };
   };
   const init = await cli(['init', '--remote', remote]);
@@ -74,13 +90,19 @@ export async function makeLedger(): Promise<TestLedger> {
 }
 
 /** A checkpoint dir: weights and, when complete, metadata.json. */
-export async function makeCheckpoint(dir: string, opts: { complete?: boolean; weights?: Record<string, string> } = {}): Promise<string> {
+export async function makeCheckpoint(
+  dir: string,
+  opts: { complete?: boolean; weights?: Record<string, string> } = {},
+): Promise<string> {
   await mkdir(dir, { recursive: true });
-  for (const [name, content] of Object.entries(opts.weights ?? { 'model.safetensors': `weights of ${path.basename(dir)}` })) {
+  for (const [name, content] of Object.entries(
+    opts.weights ?? { 'model.safetensors': `weights of ${path.basename(dir)}` },
+  )) {
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), content);
   }
-  if (opts.complete !== false) await writeFile(path.join(dir, 'metadata.json'), JSON.stringify({ step: path.basename(dir) }));
+  if (opts.complete !== false)
+    await writeFile(path.join(dir, 'metadata.json'), JSON.stringify({ step: path.basename(dir) }));
   return dir;
 }
 
@@ -90,7 +112,16 @@ export async function sparseFile(file: string, bytes: number): Promise<void> {
 }
 
 /** A hand-kept run log (no front matter) of a completed run, with everything a seal needs or lacks. */
-export function runLog(o: { outputRoot: string; checkpoint?: string; sha?: string; extraJob?: string; state?: string; wandbLocal?: string; wandbSynced?: string; extra?: string }): string {
+export function runLog(o: {
+  outputRoot: string;
+  checkpoint?: string;
+  sha?: string;
+  extraJob?: string;
+  state?: string;
+  wandbLocal?: string;
+  wandbSynced?: string;
+  extra?: string;
+}): string {
   return `# train — baseline
 
 ## Mode

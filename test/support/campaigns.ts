@@ -31,7 +31,8 @@ export function tracked(file: string): Tracked[] {
     const [what, run, attempt, ms] = line.split(' ');
     if (!what || !run || !attempt || !ms) continue;
     const key = `${run}#${attempt}`;
-    if (what === 'start') jobs.set(key, { run, attempt: Number(attempt), start: Number(ms), end: Number.POSITIVE_INFINITY });
+    if (what === 'start')
+      jobs.set(key, { run, attempt: Number(attempt), start: Number(ms), end: Number.POSITIVE_INFINITY });
     else if (what === 'end') {
       const j = jobs.get(key);
       if (j && j.end === Number.POSITIVE_INFINITY) j.end = Number(ms);
@@ -59,7 +60,8 @@ export function maxConcurrency(jobs: Tracked[]): number {
 
 export async function status(dir: string, id: string): Promise<{ summary: Summary; result: CliResult }> {
   const result = await runlog(dir, ['campaign', 'status', id, '--json']);
-  if (result.code !== 0 && result.code !== 1) throw new Error(`campaign status exited ${result.code}: ${result.stderr}`);
+  if (result.code !== 0 && result.code !== 1)
+    throw new Error(`campaign status exited ${result.code}: ${result.stderr}`);
   return { summary: CampaignStatusOutput.parse(result.json), result };
 }
 
@@ -69,14 +71,22 @@ export function row(s: Summary, entry: string) {
   return r!;
 }
 
-export async function launch(dir: string, manifest: string, extra: string[] = []): Promise<{ id: string; json: Record<string, unknown> }> {
+export async function launch(
+  dir: string,
+  manifest: string,
+  extra: string[] = [],
+): Promise<{ id: string; json: Record<string, unknown> }> {
   const r = await runlogOk(dir, ['campaign', 'launch', manifest, '--json', ...extra]);
   const json = r.json as { id: string };
   return { id: json.id, json: json as Record<string, unknown> };
 }
 
 /** `supervise` until nothing is active or waiting, with a deadline. */
-export async function superviseUntilIdle(dir: string, timeoutMs = 120_000, env?: Record<string, string>): Promise<Record<string, unknown>> {
+export async function superviseUntilIdle(
+  dir: string,
+  timeoutMs = 120_000,
+  env?: Record<string, string>,
+): Promise<Record<string, unknown>> {
   const r = await runlogOk(dir, ['supervise', '--every', '300ms', '--exit-when-idle', '--json'], { timeoutMs, env });
   return r.json as Record<string, unknown>;
 }

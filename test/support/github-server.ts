@@ -81,7 +81,13 @@ export interface FakeGitHub {
   readonly violations: Violation[];
   comments(issueNumber: number, repo?: string): JsonObject[];
   /** Seeds an issue directly (no request, no validation), e.g. one opened by a person. */
-  seedIssue(input: { repo?: string; title: string; body?: string; state?: 'open' | 'closed'; labels?: string[] }): JsonObject;
+  seedIssue(input: {
+    repo?: string;
+    title: string;
+    body?: string;
+    state?: 'open' | 'closed';
+    labels?: string[];
+  }): JsonObject;
   /** Seeds a comment directly, e.g. an earlier runlog comment or a person's reply. */
   seedComment(issueNumber: number, body: string, repo?: string): JsonObject;
   /** The next `n` requests answer `spec.status` with a GitHub-shaped error body. */
@@ -131,7 +137,19 @@ const USED: Array<[string, string]> = [
 ];
 
 /** Annotations and vendor extensions that JSON Schema validation does not need. */
-const DROPPED = new Set(['description', 'title', 'example', 'examples', 'discriminator', 'externalDocs', 'deprecated', 'readOnly', 'writeOnly', 'default', 'xml']);
+const DROPPED = new Set([
+  'description',
+  'title',
+  'example',
+  'examples',
+  'discriminator',
+  'externalDocs',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'default',
+  'xml',
+]);
 
 let contractCache: Contract | undefined;
 
@@ -144,7 +162,8 @@ function loadContract(): Contract {
   const pointer = (ref: string): Json => {
     if (!ref.startsWith('#/')) throw new Error(`unsupported $ref ${ref}`);
     let node: Json = spec;
-    for (const part of ref.slice(2).split('/')) node = (node as JsonObject)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+    for (const part of ref.slice(2).split('/'))
+      node = (node as JsonObject)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
     if (node === undefined) throw new Error(`dangling $ref ${ref}`);
     return node;
   };
@@ -198,13 +217,15 @@ function loadContract(): Contract {
   }
 
   const paths = spec.paths as JsonObject;
-  const compiledOps: Array<Omit<Operation, 'pathParams' | 'queryParams' | 'body' | 'responses'> & {
-    path: JsonObject;
-    query: JsonObject;
-    queryRequired: string[];
-    body?: { required: boolean; schema: Json };
-    responses: Map<number, Json | null>;
-  }> = [];
+  const compiledOps: Array<
+    Omit<Operation, 'pathParams' | 'queryParams' | 'body' | 'responses'> & {
+      path: JsonObject;
+      query: JsonObject;
+      queryRequired: string[];
+      body?: { required: boolean; schema: Json };
+      responses: Map<number, Json | null>;
+    }
+  > = [];
   for (const [method, template] of USED) {
     const op = (paths[template] as JsonObject)[method] as JsonObject;
     const path: JsonObject = {};
@@ -223,7 +244,10 @@ function loadContract(): Contract {
     if (op.requestBody) {
       const rb = deref(op.requestBody);
       const content = rb.content as JsonObject;
-      body = { required: rb.required === true, schema: convert((content['application/json'] as JsonObject).schema as Json) };
+      body = {
+        required: rb.required === true,
+        schema: convert((content['application/json'] as JsonObject).schema as Json),
+      };
     }
     const responses = new Map<number, Json | null>();
     for (const [status, raw] of Object.entries(op.responses as JsonObject)) {
@@ -233,7 +257,17 @@ function loadContract(): Contract {
       responses.set(Number(status), json ? convert(json.schema as Json) : null);
     }
     const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)')}$`);
-    compiledOps.push({ id: op.operationId as string, method: method.toUpperCase(), template, pattern, path, query, queryRequired, body, responses });
+    compiledOps.push({
+      id: op.operationId as string,
+      method: method.toUpperCase(),
+      template,
+      pattern,
+      path,
+      query,
+      queryRequired,
+      body,
+      responses,
+    });
   }
   const basicErrorSchema = convert({ $ref: '#/components/schemas/basic-error' });
   while (pending.length > 0) {
@@ -257,7 +291,9 @@ function loadContract(): Contract {
     pathParams: paramsAjv.compile(objectSchema(op.path, Object.keys(op.path))),
     queryParams: paramsAjv.compile(objectSchema(op.query, op.queryRequired)),
     body: op.body ? { required: op.body.required, validate: ajv.compile(op.body.schema as object) } : undefined,
-    responses: new Map([...op.responses].map(([status, schema]) => [status, schema === null ? null : ajv.compile(schema as object)])),
+    responses: new Map(
+      [...op.responses].map(([status, schema]) => [status, schema === null ? null : ajv.compile(schema as object)]),
+    ),
   }));
   contractCache = { operations, basicError: ajv.compile(basicErrorSchema as object) };
   return contractCache;
@@ -266,7 +302,10 @@ function loadContract(): Contract {
 const describeErrors = (validate: ValidateFunction): string =>
   (validate.errors ?? [])
     .slice(0, 5)
-    .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`)
+    .map(
+      (e) =>
+        `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+    )
     .join('; ');
 
 // ---------------------------------------------------------------------------
@@ -359,7 +398,13 @@ class FakeGitHubServer implements FakeGitHub {
     return this.commentsByIssue.get(`${this.repoKey(repo)}#${issueNumber}`) ?? [];
   }
 
-  seedIssue(input: { repo?: string; title: string; body?: string; state?: 'open' | 'closed'; labels?: string[] }): JsonObject {
+  seedIssue(input: {
+    repo?: string;
+    title: string;
+    body?: string;
+    state?: 'open' | 'closed';
+    labels?: string[];
+  }): JsonObject {
     const repo = this.repoKey(input.repo);
     const issue = this.makeIssue(repo, input.title, input.body ?? null, input.labels ?? []);
     if (input.state === 'closed') {
@@ -396,7 +441,12 @@ class FakeGitHubServer implements FakeGitHub {
     if (this.server) return Promise.resolve();
     const server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
-        this.violations.push({ method: req.method ?? '?', path: req.url ?? '?', kind: 'response', message: `fake crashed: ${String(err)}` });
+        this.violations.push({
+          method: req.method ?? '?',
+          path: req.url ?? '?',
+          kind: 'response',
+          message: `fake crashed: ${String(err)}`,
+        });
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify({ message: 'Server Error' }));
       });
@@ -537,7 +587,9 @@ class FakeGitHubServer implements FakeGitHub {
     };
     const violate = (kind: Violation['kind'], message: string) => this.violations.push({ method, path, kind, message });
 
-    const route = this.contract.operations.map((op) => ({ op, m: op.method === method ? op.pattern.exec(path) : null })).find((x) => x.m);
+    const route = this.contract.operations
+      .map((op) => ({ op, m: op.method === method ? op.pattern.exec(path) : null }))
+      .find((x) => x.m);
     if (!route?.m) {
       violate('route', `no such endpoint in the fake (or in GitHub's API): ${method} ${path}`);
       send(undefined, 404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
@@ -582,7 +634,11 @@ class FakeGitHubServer implements FakeGitHub {
       }
       if (body !== undefined && !op.body.validate(body)) {
         violate('request', `${op.id}: body: ${describeErrors(op.body.validate)}`);
-        send(op, 422, { message: `Invalid request.\n\n${describeErrors(op.body.validate)}`, documentation_url: DOCS, status: '422' });
+        send(op, 422, {
+          message: `Invalid request.\n\n${describeErrors(op.body.validate)}`,
+          documentation_url: DOCS,
+          status: '422',
+        });
         return;
       }
     } else if (body !== undefined) {
@@ -615,7 +671,9 @@ class FakeGitHubServer implements FakeGitHub {
     return match !== null && match[1] === this.token;
   }
 
-  private takeFailure(method: string): { status: number; body: JsonObject; headers?: Record<string, string> } | undefined {
+  private takeFailure(
+    method: string,
+  ): { status: number; body: JsonObject; headers?: Record<string, string> } | undefined {
     const next = this.failures[0];
     if (!next || (next.spec.method !== undefined && next.spec.method.toUpperCase() !== method)) return undefined;
     next.n -= 1;
@@ -635,7 +693,9 @@ class FakeGitHubServer implements FakeGitHub {
     return { status, body, headers };
   }
 
-  private limitResponse(op: Operation): { status: number; body: JsonObject; headers: Record<string, string> } | undefined {
+  private limitResponse(
+    op: Operation,
+  ): { status: number; body: JsonObject; headers: Record<string, string> } | undefined {
     const limit = this.limit;
     if (!limit || op.id === 'rate-limit/get') return undefined;
     const now = Date.now();
@@ -649,7 +709,8 @@ class FakeGitHubServer implements FakeGitHub {
         status: 403,
         body: {
           message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-          documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+          documentation_url:
+            'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
           status: '403',
         },
         headers: { 'retry-after': String(retryAfter) },
@@ -693,7 +754,22 @@ class FakeGitHubServer implements FakeGitHub {
       const now = isoNow();
       return {
         status: 200,
-        body: { ...user, name: null, company: null, blog: '', location: null, email: null, hireable: null, bio: null, public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: now, updated_at: now },
+        body: {
+          ...user,
+          name: null,
+          company: null,
+          blog: '',
+          location: null,
+          email: null,
+          hireable: null,
+          bio: null,
+          public_repos: 0,
+          public_gists: 0,
+          followers: 0,
+          following: 0,
+          created_at: now,
+          updated_at: now,
+        },
         headers: { 'x-oauth-scopes': 'repo' },
       };
     }
@@ -701,11 +777,15 @@ class FakeGitHubServer implements FakeGitHub {
       const reset = Math.ceil(Date.now() / 1000) + 3600;
       const remaining = this.limit && !this.limit.secondary ? 0 : 4999;
       const core = { limit: 5000, remaining, reset: this.limit?.reset ?? reset, used: 5000 - remaining };
-      return { status: 200, body: { resources: { core, search: { limit: 30, remaining: 30, reset, used: 0 } }, rate: core } };
+      return {
+        status: 200,
+        body: { resources: { core, search: { limit: 30, remaining: 30, reset, used: 0 } }, rate: core },
+      };
     }
 
     const repo = `${String(params.owner)}/${String(params.repo)}`.toLowerCase();
-    if (!this.repos.has(repo)) throw new HttpFailure(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
+    if (!this.repos.has(repo))
+      throw new HttpFailure(404, { message: 'Not Found', documentation_url: DOCS, status: '404' });
 
     if (op.id === 'issues/create') return this.createIssue(repo, body as JsonObject);
     if (op.id === 'issues/list-for-repo') {
@@ -719,18 +799,28 @@ class FakeGitHubServer implements FakeGitHub {
     }
 
     const issue = this.findIssue(repo, params.issue_number as number);
-    if (!issue) throw new HttpFailure(404, { message: 'Not Found', documentation_url: `${DOCS}/issues/issues#get-an-issue`, status: '404' });
+    if (!issue)
+      throw new HttpFailure(404, {
+        message: 'Not Found',
+        documentation_url: `${DOCS}/issues/issues#get-an-issue`,
+        status: '404',
+      });
     switch (op.id) {
       case 'issues/get':
         return { status: 200, body: issue };
       case 'issues/update':
         return this.updateIssue(issue, body ?? {});
       case 'issues/list-comments':
-        return this.page(`/repos/${repo}/issues/${issue.number as number}/comments`, this.comments(issue.number as number, repo), query);
+        return this.page(
+          `/repos/${repo}/issues/${issue.number as number}/comments`,
+          this.comments(issue.number as number, repo),
+          query,
+        );
       case 'issues/create-comment': {
         const text = (body as JsonObject).body as string;
         if (text.trim() === '') throw invalid('IssueComment', 'body', 'missing_field', 'body cannot be blank');
-        if (text.length > MAX_BODY) throw invalid('IssueComment', 'body', 'custom', `Body is too long (maximum is ${MAX_BODY} characters)`);
+        if (text.length > MAX_BODY)
+          throw invalid('IssueComment', 'body', 'custom', `Body is too long (maximum is ${MAX_BODY} characters)`);
         const comment = this.makeComment(repo, issue, text);
         return { status: 201, body: comment, headers: { location: comment.url as string } };
       }
@@ -739,13 +829,20 @@ class FakeGitHubServer implements FakeGitHub {
     }
   }
 
-  private createIssue(repo: string, body: JsonObject): { status: number; body: Json; headers?: Record<string, string> } {
+  private createIssue(
+    repo: string,
+    body: JsonObject,
+  ): { status: number; body: Json; headers?: Record<string, string> } {
     const title = String(body.title);
     if (title.trim() === '') throw invalid('Issue', 'title', 'missing_field', 'title cannot be blank');
     const text = typeof body.body === 'string' ? body.body : null;
-    if (text !== null && text.length > MAX_BODY) throw invalid('Issue', 'body', 'custom', `Body is too long (maximum is ${MAX_BODY} characters)`);
-    const labels = ((body.labels as Json[] | undefined) ?? []).map((l) => (typeof l === 'string' ? l : String((l as JsonObject).name ?? '')));
-    if (labels.some((l) => l.trim() === '')) throw invalid('Label', 'name', 'missing_field', 'label name cannot be blank');
+    if (text !== null && text.length > MAX_BODY)
+      throw invalid('Issue', 'body', 'custom', `Body is too long (maximum is ${MAX_BODY} characters)`);
+    const labels = ((body.labels as Json[] | undefined) ?? []).map((l) =>
+      typeof l === 'string' ? l : String((l as JsonObject).name ?? ''),
+    );
+    if (labels.some((l) => l.trim() === ''))
+      throw invalid('Label', 'name', 'missing_field', 'label name cannot be blank');
     const issue = this.makeIssue(repo, title, text, [...new Set(labels)]);
     return { status: 201, body: issue, headers: { location: issue.url as string } };
   }
@@ -756,7 +853,8 @@ class FakeGitHubServer implements FakeGitHub {
       issue.title = String(body.title);
     }
     if ('body' in body) {
-      if (typeof body.body === 'string' && body.body.length > MAX_BODY) throw invalid('Issue', 'body', 'custom', `Body is too long (maximum is ${MAX_BODY} characters)`);
+      if (typeof body.body === 'string' && body.body.length > MAX_BODY)
+        throw invalid('Issue', 'body', 'custom', `Body is too long (maximum is ${MAX_BODY} characters)`);
       issue.body = body.body;
     }
     if (body.state === 'closed' && issue.state !== 'closed') {
@@ -772,7 +870,11 @@ class FakeGitHubServer implements FakeGitHub {
     return { status: 200, body: issue };
   }
 
-  private page(path: string, all: JsonObject[], query: Record<string, unknown>): { status: number; body: Json; headers: Record<string, string> } {
+  private page(
+    path: string,
+    all: JsonObject[],
+    query: Record<string, unknown>,
+  ): { status: number; body: Json; headers: Record<string, string> } {
     // The real API caps per_page at 100 without complaint.
     const perPage = Math.min(Math.max((query.per_page as number | undefined) ?? 30, 1), 100);
     const page = Math.max((query.page as number | undefined) ?? 1, 1);
@@ -795,7 +897,12 @@ class FakeGitHubServer implements FakeGitHub {
 function invalid(resource: string, field: string, code: string, message: string): HttpFailure {
   return new HttpFailure(
     422,
-    { message: 'Validation Failed', errors: [{ resource, field, code, message }], documentation_url: DOCS, status: '422' },
+    {
+      message: 'Validation Failed',
+      errors: [{ resource, field, code, message }],
+      documentation_url: DOCS,
+      status: '422',
+    },
     `${resource}.${field}: ${message}`,
   );
 }

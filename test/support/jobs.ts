@@ -35,7 +35,9 @@ export async function jobLedger(opts: JobLedgerOptions = {}): Promise<JobLedger>
   const l = await makeLedger({ prefix: 'runlog-jobs-' });
   const dir = l.main;
   copyFileSync(join(REPO_ROOT, 'examples', 'train.mjs'), join(dir, 'train.mjs'));
-  const jobs = Object.entries({ ...FAST_CLOCKS, ...opts.jobs }).map(([k, v]) => `  ${k}: ${v}`).join('\n');
+  const jobs = Object.entries({ ...FAST_CLOCKS, ...opts.jobs })
+    .map(([k, v]) => `  ${k}: ${v}`)
+    .join('\n');
   appendFileSync(join(dir, 'runlog.config.yaml'), `\njobs:\n${jobs}\n${opts.extra ?? ''}`);
   await git(dir, ['add', 'train.mjs', 'runlog.config.yaml']);
   await git(dir, ['commit', '-q', '-m', 'training script and fast clocks']);
@@ -90,7 +92,13 @@ export async function submit(dir: string, run: string, flags: string[], command:
 export const train = (...args: string[]) => ['node', 'train.mjs', ...args];
 
 /** Poll (one pass per round) until the run's state satisfies `accept`; polls with a deadline, never a fixed sleep. */
-export async function pollUntil(dir: string, run: string, accept: (state: string) => boolean, timeoutMs = 30_000, env?: Record<string, string>): Promise<ShowResult> {
+export async function pollUntil(
+  dir: string,
+  run: string,
+  accept: (state: string) => boolean,
+  timeoutMs = 30_000,
+  env?: Record<string, string>,
+): Promise<ShowResult> {
   const deadline = Date.now() + timeoutMs;
   const seen: string[] = [];
   for (;;) {
@@ -98,7 +106,10 @@ export async function pollUntil(dir: string, run: string, accept: (state: string
     const s = await show(dir, run);
     if (seen.at(-1) !== s.state) seen.push(s.state);
     if (accept(s.state)) return s;
-    if (Date.now() > deadline) throw new Error(`${run} did not reach the expected state within ${timeoutMs} ms (states seen: ${seen.join(' → ')})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${run} did not reach the expected state within ${timeoutMs} ms (states seen: ${seen.join(' → ')})`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

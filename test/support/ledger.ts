@@ -14,7 +14,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const RUNLOG_BIN = process.env['RUNLOG_BIN'] ? resolve(process.env['RUNLOG_BIN']) : join(REPO_ROOT, 'bin', 'run.js');
+export const RUNLOG_BIN = process.env['RUNLOG_BIN']
+  ? resolve(process.env['RUNLOG_BIN'])
+  : join(REPO_ROOT, 'bin', 'run.js');
 
 /** Variables from the caller's git (hooks, worktrees) or CI that would point git elsewhere. */
 const DROP = /^(GIT_|RUNLOG_(?!DEBUG))/;
@@ -83,7 +85,14 @@ export function runlog(cwd: string, args: string[], opts: RunOptions = {}): Prom
         const e = err as (Error & { code?: number | string; signal?: NodeJS.Signals | null; killed?: boolean }) | null;
         if (e && typeof e.code === 'string') return reject(e);
         const signal = e?.signal ?? null;
-        resolvePromise({ code: e ? (typeof e.code === 'number' ? e.code : -1) : 0, signal, stdout, stderr, json: parseJson(stdout), ms: Date.now() - started });
+        resolvePromise({
+          code: e ? (typeof e.code === 'number' ? e.code : -1) : 0,
+          signal,
+          stdout,
+          stderr,
+          json: parseJson(stdout),
+          ms: Date.now() - started,
+        });
       },
     );
   });
@@ -92,21 +101,37 @@ export function runlog(cwd: string, args: string[], opts: RunOptions = {}): Prom
 /** Run the CLI and fail loudly (with its stderr) unless it exits 0. */
 export async function runlogOk(cwd: string, args: string[], opts: RunOptions = {}): Promise<CliResult> {
   const r = await runlog(cwd, args, opts);
-  if (r.code !== 0) throw new Error(`runlog ${args.join(' ')} exited ${r.code}${r.signal ? ` (${r.signal})` : ''}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  if (r.code !== 0)
+    throw new Error(
+      `runlog ${args.join(' ')} exited ${r.code}${r.signal ? ` (${r.signal})` : ''}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`,
+    );
   return r;
 }
 
 /** Start the CLI without waiting (for kill tests); resolve `exited` for its end. */
-export function spawnRunlog(cwd: string, args: string[], opts: { env?: Record<string, string> } = {}): { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [RUNLOG_BIN, ...args], { cwd, env: testEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnRunlog(
+  cwd: string,
+  args: string[],
+  opts: { env?: Record<string, string> } = {},
+): {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+} {
+  const child = spawn(process.execPath, [RUNLOG_BIN, ...args], {
+    cwd,
+    env: testEnv(opts.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((res, rej) => {
-    child.on('error', rej);
-    child.on('close', (code, signal) => res({ code, signal, stdout, stderr }));
-  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (res, rej) => {
+      child.on('error', rej);
+      child.on('close', (code, signal) => res({ code, signal, stdout, stderr }));
+    },
+  );
   return { child, exited };
 }
 
@@ -123,10 +148,15 @@ export class GitCallError extends Error {
 /** Run git in `cwd` (a work tree or a bare repo); resolve stdout, reject on failure. */
 export function git(cwd: string, args: string[]): Promise<string> {
   return new Promise((res, rej) => {
-    execFile('git', args, { cwd, env: testEnv(), timeout: 60_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) rej(new GitCallError(args, (err as { code?: number | string }).code, stderr));
-      else res(stdout);
-    });
+    execFile(
+      'git',
+      args,
+      { cwd, env: testEnv(), timeout: 60_000, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err) rej(new GitCallError(args, (err as { code?: number | string }).code, stderr));
+        else res(stdout);
+      },
+    );
   });
 }
 
@@ -211,7 +241,17 @@ export interface NewRunOptions {
 
 /** `runlog new` with sensible defaults; returns the run id. */
 export async function newRun(cwd: string, task: string, o: NewRunOptions = {}): Promise<string> {
-  const args = ['new', task, '--type', o.type ?? 'experiment', '--objective', o.objective ?? `test ${task}`, '--date', o.date ?? '2026-03-22', '--json'];
+  const args = [
+    'new',
+    task,
+    '--type',
+    o.type ?? 'experiment',
+    '--objective',
+    o.objective ?? `test ${task}`,
+    '--date',
+    o.date ?? '2026-03-22',
+    '--json',
+  ];
   if (o.group) args.push('--group', o.group);
   const r = await runlogOk(cwd, [...args, ...(o.extra ?? [])]);
   return (r.json as { id: string }).id;
@@ -232,7 +272,10 @@ function hashTree(root: string): Record<string, string> {
       const abs = join(dir, ent.name);
       if (ent.name === '.git' && dir === root) continue;
       if (ent.isDirectory()) walk(abs);
-      else out[relative(root, abs)] = ent.isFile() ? createHash('sha256').update(readFileSync(abs)).digest('hex') : `${ent.isSymbolicLink() ? 'symlink' : 'other'}`;
+      else
+        out[relative(root, abs)] = ent.isFile()
+          ? createHash('sha256').update(readFileSync(abs)).digest('hex')
+          : `${ent.isSymbolicLink() ? 'symlink' : 'other'}`;
     }
   };
   walk(root);
@@ -277,12 +320,16 @@ export function stderrError(stderr: string): { code: string; message: string; hi
 }
 
 /** Poll `check` until it is truthy or the deadline passes. */
-export async function waitFor<T>(check: () => T | Promise<T>, o: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  o: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
   const deadline = Date.now() + (o.timeoutMs ?? 10_000);
   for (;;) {
     const v = await check();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${o.timeoutMs ?? 10_000} ms waiting for ${o.what ?? 'a condition'}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${o.timeoutMs ?? 10_000} ms waiting for ${o.what ?? 'a condition'}`);
     await new Promise((r) => setTimeout(r, o.intervalMs ?? 20));
   }
 }

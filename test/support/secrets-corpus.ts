@@ -71,11 +71,29 @@ export function makeCorpus(seed = 20260322): SecretCase[] {
   add('AWS access key id', 'aws', (s) => `aws key ${j('AK', 'IA')}${s} in use`, rand(UPPER_NUM, 16));
   add('AWS secret access key', 'aws', (s) => `aws_secret_access_key = ${s}`, rand(B64, 40));
   const azKey = j(rand(B64, 86), '==');
-  add('Azure storage AccountKey', 'azure', (s) => `conn DefaultEndpointsProtocol=https;AccountName=mlruns;${j('Account', 'Key=')}${s};EndpointSuffix=core.windows.net`, azKey);
-  add('Azure SAS signature', 'azure', (s) => `blob https://mlruns.blob.core.windows.net/ckpt?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2026-04-01&${j('si', 'g=')}${s}`, j(rand(ALNUM, 43), '%3D'));
+  add(
+    'Azure storage AccountKey',
+    'azure',
+    (s) =>
+      `conn DefaultEndpointsProtocol=https;AccountName=mlruns;${j('Account', 'Key=')}${s};EndpointSuffix=core.windows.net`,
+    azKey,
+  );
+  add(
+    'Azure SAS signature',
+    'azure',
+    (s) =>
+      `blob https://mlruns.blob.core.windows.net/ckpt?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2026-04-01&${j('si', 'g=')}${s}`,
+    j(rand(ALNUM, 43), '%3D'),
+  );
   add('Google API key', 'google_api', (s) => `maps ${j('AI', 'za')}${s}`, rand(URLSAFE, 35));
   add('GCP OAuth client secret', 'gcp_oauth', (s) => `client secret ${j('GOC', 'SPX-')}${s}`, rand(URLSAFE, 28));
-  add('GCP service-account private key (JSON)', 'private_key', (s) => `{"type": "service_account", "private_key": "${j('-----BEGIN ', 'PRIVATE KEY-----')}\\n${s}\\n-----END PRIVATE KEY-----\\n"}`, j('MIIEv', rand(B64, 60)));
+  add(
+    'GCP service-account private key (JSON)',
+    'private_key',
+    (s) =>
+      `{"type": "service_account", "private_key": "${j('-----BEGIN ', 'PRIVATE KEY-----')}\\n${s}\\n-----END PRIVATE KEY-----\\n"}`,
+    j('MIIEv', rand(B64, 60)),
+  );
   add('DigitalOcean token', 'digitalocean', (s) => `doctl auth ${j('do', 'p_v1_')}${s}`, hex(64));
   add('Databricks token', 'databricks', (s) => `databricks ${j('da', 'pi')}${s}`, hex(32));
   // ML platforms
@@ -85,7 +103,12 @@ export function makeCorpus(seed = 20260322): SecretCase[] {
   add('W&B key in wandb login', 'wandb', (s) => `wandb login --relogin ${s}`, hex(40));
   add('W&B v1 key', 'wandb', (s) => `key ${j('wandb', '_v1_')}${s}`, j(alnum(20), '_', alnum(40)));
   add('Hugging Face token', 'huggingface', (s) => `hub ${j('h', 'f_')}${s}`, alnum(34));
-  add('OpenAI project key', 'openai', (s) => `OPENAI ${j('s', 'k-proj-')}${s}`, j(rand(URLSAFE, 74), 'T3Blbk', 'FJ', rand(URLSAFE, 74)));
+  add(
+    'OpenAI project key',
+    'openai',
+    (s) => `OPENAI ${j('s', 'k-proj-')}${s}`,
+    j(rand(URLSAFE, 74), 'T3Blbk', 'FJ', rand(URLSAFE, 74)),
+  );
   add('Anthropic key', 'anthropic', (s) => `claude ${j('s', 'k-ant-', 'api03-')}${s}`, j(rand(URLSAFE, 93), 'AA'));
   add('Replicate token', 'replicate', (s) => `REPLICATE ${j('r', '8_')}${s}`, alnum(37));
   add('Groq key', 'groq', (s) => `groq ${j('gs', 'k_')}${s}`, alnum(52));
@@ -94,9 +117,24 @@ export function makeCorpus(seed = 20260322): SecretCase[] {
   add('Stripe live secret key', 'stripe', (s) => `billing ${j('sk', '_live_')}${s}`, alnum(99));
   add('Stripe restricted key', 'stripe', (s) => `billing ${j('rk', '_live_')}${s}`, alnum(24));
   add('Stripe webhook secret', 'stripe', (s) => `hook secret ${j('wh', 'sec_')}${s}`, alnum(32));
-  add('Slack bot token', 'slack', (s) => `bot ${j('xo', 'xb-')}${s}`, j(rand('0123456789', 12), '-', rand('0123456789', 13), '-', alnum(24)));
-  add('Slack webhook', 'slack', (s) => `notify https://hooks.slack.com/services/${s}`, j('T', rand(UPPER_NUM, 10), '/B', rand(UPPER_NUM, 10), '/', alnum(24)));
-  add('Discord webhook', 'discord', (s) => `post to https://discord.com/api/webhooks/${rand('0123456789', 18)}/${s}`, rand(URLSAFE, 68));
+  add(
+    'Slack bot token',
+    'slack',
+    (s) => `bot ${j('xo', 'xb-')}${s}`,
+    j(rand('0123456789', 12), '-', rand('0123456789', 13), '-', alnum(24)),
+  );
+  add(
+    'Slack webhook',
+    'slack',
+    (s) => `notify https://hooks.slack.com/services/${s}`,
+    j('T', rand(UPPER_NUM, 10), '/B', rand(UPPER_NUM, 10), '/', alnum(24)),
+  );
+  add(
+    'Discord webhook',
+    'discord',
+    (s) => `post to https://discord.com/api/webhooks/${rand('0123456789', 18)}/${s}`,
+    rand(URLSAFE, 68),
+  );
   add('Telegram bot token', 'telegram', (s) => `bot ${rand('0123456789', 10)}:${s}`, j('AA', rand(URLSAFE, 33)));
   add('Twilio API key', 'twilio', (s) => `twilio ${j('S', 'K')}${s}`, hex(32));
   add('SendGrid key', 'sendgrid', (s) => `mail ${j('S', 'G.')}${s}`, j(rand(URLSAFE, 22), '.', rand(URLSAFE, 43)));
@@ -118,18 +156,55 @@ export function makeCorpus(seed = 20260322): SecretCase[] {
   add('Pulumi token', 'pulumi', (s) => `pulumi ${j('pu', 'l-')}${s}`, hex(40));
   add('Terraform Cloud token', 'terraform', (s) => `tfc ${alnum(14)}.${j('atlas', 'v1')}.${s}`, rand(URLSAFE, 67));
   add('Supabase token', 'supabase', (s) => `supabase ${j('sb', 'p_')}${s}`, hex(40));
-  add('Tailscale auth key', 'tailscale', (s) => `tailscale up --authkey=${j('ts', 'key-auth-')}${s}`, j(alnum(12), 'CNTRL-', alnum(33)));
+  add(
+    'Tailscale auth key',
+    'tailscale',
+    (s) => `tailscale up --authkey=${j('ts', 'key-auth-')}${s}`,
+    j(alnum(12), 'CNTRL-', alnum(33)),
+  );
   add('age secret key', 'age', (s) => `age ${j('AGE-SECRET', '-KEY-1')}${s}`, rand(BECH32, 58));
   // Private keys
-  add('RSA private key (PEM)', 'private_key', (s) => `${j('-----BEGIN ', 'RSA PRIVATE KEY-----')}\n${s}\n-----END RSA PRIVATE KEY-----`, j('MIIEow', base64Block(3)), true);
-  add('OpenSSH private key', 'private_key', (s) => `${j('-----BEGIN ', 'OPENSSH PRIVATE KEY-----')}\n${s}\n-----END OPENSSH PRIVATE KEY-----`, j('b3BlbnNzaC1rZXktdjEAAAAA', base64Block(2)), true);
+  add(
+    'RSA private key (PEM)',
+    'private_key',
+    (s) => `${j('-----BEGIN ', 'RSA PRIVATE KEY-----')}\n${s}\n-----END RSA PRIVATE KEY-----`,
+    j('MIIEow', base64Block(3)),
+    true,
+  );
+  add(
+    'OpenSSH private key',
+    'private_key',
+    (s) => `${j('-----BEGIN ', 'OPENSSH PRIVATE KEY-----')}\n${s}\n-----END OPENSSH PRIVATE KEY-----`,
+    j('b3BlbnNzaC1rZXktdjEAAAAA', base64Block(2)),
+    true,
+  );
   // Headers, URLs, connection strings
-  add('JWT', 'jwt', (s) => `cookie=${s};`, j('ey', 'JhbGciOiJIUzI1NiJ9.', 'ey', 'J', rand(URLSAFE, 40), '.', rand(URLSAFE, 43)));
-  add('Bearer header', 'bearer', (s) => `curl -H "Authorization: Bearer ${s}" https://api.example.com`, rand(URLSAFE, 40));
+  add(
+    'JWT',
+    'jwt',
+    (s) => `cookie=${s};`,
+    j('ey', 'JhbGciOiJIUzI1NiJ9.', 'ey', 'J', rand(URLSAFE, 40), '.', rand(URLSAFE, 43)),
+  );
+  add(
+    'Bearer header',
+    'bearer',
+    (s) => `curl -H "Authorization: Bearer ${s}" https://api.example.com`,
+    rand(URLSAFE, 40),
+  );
   add('Basic auth header', 'authorization', (s) => `Authorization: Basic ${s}`, rand(B64, 32));
   add('URL userinfo', 'url_credentials', (s) => `git clone https://alice:${s}@git.example.com/r.git`, alnum(16));
-  add('URL userinfo with #', 'url_credentials', (s) => `endpoint https://bob:${s}@minio.example.com:9000/bucket`, j(alnum(8), '#', alnum(8)));
-  add('URL userinfo with /', 'url_credentials', (s) => `mirror https://carol:${s}@pkgs.example.com/simple`, j(alnum(8), '/', alnum(8)));
+  add(
+    'URL userinfo with #',
+    'url_credentials',
+    (s) => `endpoint https://bob:${s}@minio.example.com:9000/bucket`,
+    j(alnum(8), '#', alnum(8)),
+  );
+  add(
+    'URL userinfo with /',
+    'url_credentials',
+    (s) => `mirror https://carol:${s}@pkgs.example.com/simple`,
+    j(alnum(8), '/', alnum(8)),
+  );
   add('PostgreSQL URL', 'url_credentials', (s) => `DB postgresql://trainer:${s}@db.example.com:5432/runs`, alnum(18));
   add('MongoDB SRV URL', 'url_credentials', (s) => `mongo mongodb+srv://ml:${s}@cluster0.example.net/runs`, alnum(18));
   add('netrc entry', 'netrc', (s) => `machine api.example.com login bob password ${s}`, pw());

@@ -73,7 +73,11 @@ clusters:
  * whose output goes under `dir` (run ids repeat across test ledgers), as `id|STATE`.
  */
 export function slurmJobsNamed(env: Record<string, string>, name: string, dir: string): string[] {
-  const out = execFileSync('squeue', ['-h', '-t', 'all', '-n', name, '-O', 'JobID:|,State:|,STDOUT:'], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+  const out = execFileSync('squeue', ['-h', '-t', 'all', '-n', name, '-O', 'JobID:|,State:|,STDOUT:'], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return out
     .split('\n')
     .map((l) => l.trim().split('|'))

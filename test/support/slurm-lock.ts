@@ -64,7 +64,8 @@ const pause = () => new Promise((r) => setTimeout(r, POLL_MS));
 async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!ok()) {
-    if (Date.now() > end) throw new Error(`Slurm test lock: timed out after ${timeoutMs} ms waiting for ${what} (${DIR})`);
+    if (Date.now() > end)
+      throw new Error(`Slurm test lock: timed out after ${timeoutMs} ms waiting for ${what} (${DIR})`);
     await pause();
   }
 }

@@ -26,7 +26,8 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
  * install and start one. With RUNLOG_REQUIRE_SLURM=1 nothing is skipped and
  * a missing Slurm fails in beforeAll instead.
  */
-export const slurmSkipped = !slurmRequired && !(process.env.SLURM_CONF || (isRoot && onPath('apt-get') && existsSync(SLURM_SCRIPT)));
+export const slurmSkipped =
+  !slurmRequired && !(process.env.SLURM_CONF || (isRoot && onPath('apt-get') && existsSync(SLURM_SCRIPT)));
 
 export interface SlurmSetup {
   env: Record<string, string>;
@@ -34,12 +35,26 @@ export interface SlurmSetup {
   sandbox?: string;
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
-    execFile(cmd, args, { cwd: REPO, env, timeout: timeoutMs, encoding: 'utf8', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolvePromise({ code, stdout, stderr: stderr + (err && typeof err.code !== 'number' ? String(err.message) : '') });
-    });
+    execFile(
+      cmd,
+      args,
+      { cwd: REPO, env, timeout: timeoutMs, encoding: 'utf8', maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolvePromise({
+          code,
+          stdout,
+          stderr: stderr + (err && typeof err.code !== 'number' ? String(err.message) : ''),
+        });
+      },
+    );
   });
 }
 
@@ -75,7 +90,10 @@ export function ensureSlurm(): Promise<SlurmSetup> {
       env = { SLURM_CONF: process.env.SLURM_CONF };
       if (process.env.SLURM_SANDBOX) env.SLURM_SANDBOX = process.env.SLURM_SANDBOX;
     } else {
-      if (!isRoot) throw new Error('RUNLOG_REQUIRE_SLURM=1 but SLURM_CONF is unset and scripts/slurm.sh needs root to start Slurm');
+      if (!isRoot)
+        throw new Error(
+          'RUNLOG_REQUIRE_SLURM=1 but SLURM_CONF is unset and scripts/slurm.sh needs root to start Slurm',
+        );
       env = await startSlurm();
     }
     const check = await run('sinfo', ['-h', '-o', '%P %a %T'], { ...process.env, ...env }, 60_000);
@@ -123,12 +141,20 @@ export async function pollUntil(
     const { jobs } = await exec.poll([handle]);
     last = jobs.get(handle.jobId) ?? last;
     if (last && done(last)) return last;
-    if (Date.now() > end) throw new Error(`job ${handle.jobId} did not reach the expected state in ${deadlineMs} ms; last: ${JSON.stringify(last)}`);
+    if (Date.now() > end)
+      throw new Error(
+        `job ${handle.jobId} did not reach the expected state in ${deadlineMs} ms; last: ${JSON.stringify(last)}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs: number, everyMs = 500): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  deadlineMs: number,
+  everyMs = 500,
+): Promise<T> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     const value = await probe();

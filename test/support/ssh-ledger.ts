@@ -34,7 +34,10 @@ export interface SshLedger extends JobLedger {
   env: Record<string, string>;
 }
 
-export async function sshLedger(world: TestSshWorld, opts: { jobs?: Record<string, string | number>; ssh?: string } = {}): Promise<SshLedger> {
+export async function sshLedger(
+  world: TestSshWorld,
+  opts: { jobs?: Record<string, string | number>; ssh?: string } = {},
+): Promise<SshLedger> {
   const extra = `${hostsYaml(world)}ssh:\n  unreachable_grace: 1s\n  call_timeout: 20s\n${opts.ssh ?? ''}`;
   const jl = await jobLedger({ jobs: opts.jobs, extra });
   const bin = mkdtempSync(join(tmpdir(), 'rl-sshbin-'));
@@ -69,13 +72,32 @@ export async function showRun(sl: SshLedger, run: string): Promise<ShowResult> {
 }
 
 /** One poll per round until the state is accepted; every state seen is returned in order. */
-export async function pollUntil(sl: SshLedger, run: string, accept: (state: string) => boolean, timeoutMs = 60_000): Promise<{ show: ShowResult; seen: string[] }> {
+export async function pollUntil(
+  sl: SshLedger,
+  run: string,
+  accept: (state: string) => boolean,
+  timeoutMs = 60_000,
+): Promise<{ show: ShowResult; seen: string[] }> {
   const seen: string[] = [];
-  const show = await pollStates(sl.dir, run, (state) => {
-    if (seen.at(-1) !== state) seen.push(state);
-    return accept(state);
-  }, timeoutMs, sl.env);
+  const show = await pollStates(
+    sl.dir,
+    run,
+    (state) => {
+      if (seen.at(-1) !== state) seen.push(state);
+      return accept(state);
+    },
+    timeoutMs,
+    sl.env,
+  );
   return { show, seen };
 }
 
-export const TERMINAL = new Set(['completed', 'command_failed', 'canceled', 'timed_out', 'worker_lost', 'retry_exhausted', 'validation_failed']);
+export const TERMINAL = new Set([
+  'completed',
+  'command_failed',
+  'canceled',
+  'timed_out',
+  'worker_lost',
+  'retry_exhausted',
+  'validation_failed',
+]);

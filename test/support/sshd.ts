@@ -13,7 +13,16 @@
  * code under test.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +39,9 @@ export const sshdRequired = process.env['CI'] === 'true' || process.env['RUNLOG_
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((res, rej) => {
-    execFile(cmd, args, { timeout: 30_000, encoding: 'utf8' }, (err, stdout, stderr) => (err ? rej(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : res(stdout)));
+    execFile(cmd, args, { timeout: 30_000, encoding: 'utf8' }, (err, stdout, stderr) =>
+      err ? rej(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : res(stdout),
+    );
   });
 }
 
@@ -123,7 +134,17 @@ export class TestHost {
   async setUp(): Promise<void> {
     mkdirSync(join(this.dir, 'bin'), { recursive: true });
     mkdirSync(this.workdir, { recursive: true });
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `runlog-test-host-${this.alias}`, '-f', join(this.dir, 'host_ed25519')]);
+    await run('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-C',
+      `runlog-test-host-${this.alias}`,
+      '-f',
+      join(this.dir, 'host_ed25519'),
+    ]);
     if (this.opts.gpus && this.opts.gpus.length > 0) {
       const lines = this.opts.gpus.map((g) => `${g.name}, ${g.memMb} MiB`).join('\\n');
       const smi = join(this.dir, 'bin', 'nvidia-smi');
@@ -164,11 +185,16 @@ export class TestHost {
   /** Starts (or restarts, on the same port and keys) this host's sshd. */
   async start(): Promise<void> {
     if (!existsSync('/run/sshd')) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-    const child = spawn(SSHD, ['-D', '-f', join(this.dir, 'sshd_config'), '-E', join(this.dir, 'sshd.log')], { stdio: 'ignore' });
+    const child = spawn(SSHD, ['-D', '-f', join(this.dir, 'sshd_config'), '-E', join(this.dir, 'sshd.log')], {
+      stdio: 'ignore',
+    });
     this.child = child;
     this.exited = new Promise((res) => child.once('exit', () => res()));
     await waitFor(`sshd ${this.alias} on 127.0.0.1:${this.port}`, async () => {
-      if (child.exitCode !== null) throw new Error(`sshd ${this.alias} exited ${child.exitCode}: ${readFileSync(join(this.dir, 'sshd.log'), 'utf8')}`);
+      if (child.exitCode !== null)
+        throw new Error(
+          `sshd ${this.alias} exited ${child.exitCode}: ${readFileSync(join(this.dir, 'sshd.log'), 'utf8')}`,
+        );
       return portOpen(this.port);
     });
   }
@@ -215,8 +241,20 @@ export class TestSshWorld {
   static async create(hosts: TestHostOptions[]): Promise<TestSshWorld> {
     const world = new TestSshWorld();
     try {
-      await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'runlog-test-client', '-f', join(world.dir, 'client_ed25519')]);
-      writeFileSync(join(world.dir, 'authorized_keys'), readFileSync(join(world.dir, 'client_ed25519.pub')), { mode: 0o600 });
+      await run('ssh-keygen', [
+        '-q',
+        '-t',
+        'ed25519',
+        '-N',
+        '',
+        '-C',
+        'runlog-test-client',
+        '-f',
+        join(world.dir, 'client_ed25519'),
+      ]);
+      writeFileSync(join(world.dir, 'authorized_keys'), readFileSync(join(world.dir, 'client_ed25519.pub')), {
+        mode: 0o600,
+      });
       for (const h of hosts) {
         const host = new TestHost(world, h);
         world.hosts.push(host);
@@ -239,13 +277,9 @@ export class TestSshWorld {
   private writeClientConfig(): void {
     writeFileSync(join(this.dir, 'known_hosts'), this.hosts.map((h) => `${h.alias} ${h.hostKeyPub}\n`).join(''));
     const blocks = this.hosts.map((h) =>
-      [
-        `Host ${h.alias}`,
-        '  HostName 127.0.0.1',
-        `  Port ${h.port}`,
-        '  User root',
-        `  HostKeyAlias ${h.alias}`,
-      ].join('\n'),
+      [`Host ${h.alias}`, '  HostName 127.0.0.1', `  Port ${h.port}`, '  User root', `  HostKeyAlias ${h.alias}`].join(
+        '\n',
+      ),
     );
     const aliases = this.hosts.map((h) => `!${h.alias}`).join(' ');
     writeFileSync(
@@ -276,7 +310,9 @@ export class TestSshWorld {
   }
 
   /** `hosts:` profiles for runlog.config.yaml, one per host. */
-  hostsYaml(profiles: Record<string, { alias: string; gpus?: number; gpuClass?: string; mem?: string; tags?: string[] }>): string {
+  hostsYaml(
+    profiles: Record<string, { alias: string; gpus?: number; gpuClass?: string; mem?: string; tags?: string[] }>,
+  ): string {
     const lines = ['hosts:'];
     for (const [name, p] of Object.entries(profiles)) {
       lines.push(`  ${name}:`, `    ssh: ${p.alias}`, `    workdir: ${this.host(p.alias).workdir}`);

@@ -30,8 +30,15 @@ async function makeCkpt(rel: string, opts: { complete?: boolean; bytes?: number 
   return dir;
 }
 
-async function expectRunlogError(promise: Promise<unknown>, code: string, kind: RunlogError['kind']): Promise<RunlogError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
+async function expectRunlogError(
+  promise: Promise<unknown>,
+  code: string,
+  kind: RunlogError['kind'],
+): Promise<RunlogError> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(RunlogError);
   const rl = err as RunlogError;
   expect(rl.code).toBe(code);
@@ -57,9 +64,12 @@ describe('parseStep', () => {
     expect(parseStep(name)).toBe(step);
   });
 
-  it.each(['last.ckpt', 'params', 'wandb', 'step-', 'checkpoint-best', 'metadata.json', '99999999999999999999'])('%s -> null', (name) => {
-    expect(parseStep(name)).toBeNull();
-  });
+  it.each(['last.ckpt', 'params', 'wandb', 'step-', 'checkpoint-best', 'metadata.json', '99999999999999999999'])(
+    '%s -> null',
+    (name) => {
+      expect(parseStep(name)).toBeNull();
+    },
+  );
 });
 
 describe('listCheckpoints', () => {
@@ -142,7 +152,11 @@ describe('pickCheckpoint', () => {
   it('escalates when nothing is complete', async () => {
     await makeCkpt('checkpoints/10', { complete: false });
     await makeCkpt('checkpoints/20', { complete: false });
-    const err = await expectRunlogError(pickCheckpoint(await listCheckpoints(root)), 'NO_COMPLETE_CHECKPOINT', 'failed');
+    const err = await expectRunlogError(
+      pickCheckpoint(await listCheckpoints(root)),
+      'NO_COMPLETE_CHECKPOINT',
+      'failed',
+    );
     expect(err.hint).toMatch(/DRI/);
     expect(err.hint).toMatch(/never guess/);
   });
@@ -151,7 +165,11 @@ describe('pickCheckpoint', () => {
     await makeCkpt('checkpoints/10');
     await makeCkpt('checkpoints/20', { complete: false });
     const ckpts = await listCheckpoints(root);
-    await expectRunlogError(pickCheckpoint(ckpts, { named: path.join(root, 'checkpoints/20') }), 'CHECKPOINT_INCOMPLETE', 'rejected');
+    await expectRunlogError(
+      pickCheckpoint(ckpts, { named: path.join(root, 'checkpoints/20') }),
+      'CHECKPOINT_INCOMPLETE',
+      'rejected',
+    );
     const { checkpoint } = await pickCheckpoint(ckpts, { named: 'checkpoints/10' });
     expect(checkpoint.step).toBe(10);
   });
@@ -160,11 +178,19 @@ describe('pickCheckpoint', () => {
     const elsewhere = await mkdtemp(path.join(os.tmpdir(), 'runlog-ckpt-other-'));
     try {
       await mkdir(path.join(elsewhere, 'step_70'));
-      await expectRunlogError(pickCheckpoint([], { named: path.join(elsewhere, 'step_70') }), 'CHECKPOINT_INCOMPLETE', 'rejected');
+      await expectRunlogError(
+        pickCheckpoint([], { named: path.join(elsewhere, 'step_70') }),
+        'CHECKPOINT_INCOMPLETE',
+        'rejected',
+      );
       await writeFile(path.join(elsewhere, 'step_70', 'metadata.json'), '{}');
       const { checkpoint } = await pickCheckpoint([], { named: path.join(elsewhere, 'step_70') });
       expect(checkpoint).toMatchObject({ step: 70, complete: true, kind: 'dir' });
-      await expectRunlogError(pickCheckpoint([], { named: path.join(elsewhere, 'missing') }), 'CHECKPOINT_NOT_FOUND', 'not_found');
+      await expectRunlogError(
+        pickCheckpoint([], { named: path.join(elsewhere, 'missing') }),
+        'CHECKPOINT_NOT_FOUND',
+        'not_found',
+      );
     } finally {
       await rm(elsewhere, { recursive: true, force: true });
     }
@@ -183,7 +209,12 @@ describe('planPrune / applyPrune', () => {
       recoverySources: ['checkpoints/3'],
       milestones: [7],
     });
-    const plan = planPrune(ckpts, { keepLast: 2, keepEvery: 5, final: 'checkpoints/12', protect: ['checkpoints/1', 'checkpoints/999'] });
+    const plan = planPrune(ckpts, {
+      keepLast: 2,
+      keepEvery: 5,
+      final: 'checkpoints/12',
+      protect: ['checkpoints/1', 'checkpoints/999'],
+    });
     const keep = Object.fromEntries(plan.keep.map((k) => [k.ckpt.step, k.reasons]));
     expect(keep).toEqual({
       1: ['protected'],
@@ -228,7 +259,11 @@ describe('planPrune / applyPrune', () => {
     const ckpts = await series([1, 2]);
     const [one, two] = ckpts as [Checkpoint, Checkpoint];
     await rm(two.path, { recursive: true });
-    const removed = await applyPrune({ delete: [one, two], keep: [{ ckpt: one, reasons: ['protected'] }], unmatchedProtect: [] });
+    const removed = await applyPrune({
+      delete: [one, two],
+      keep: [{ ckpt: one, reasons: ['protected'] }],
+      unmatchedProtect: [],
+    });
     expect(removed).toEqual([]);
     expect((await stat(one.path)).isDirectory()).toBe(true);
   });

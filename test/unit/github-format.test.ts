@@ -15,9 +15,21 @@ const usageCode = (fn: () => unknown): string | undefined => {
 
 describe('parseIssueRef', () => {
   it('reads issue URLs (github.com and Enterprise), owner/repo#n, #n and n', () => {
-    expect(parseIssueRef('https://github.com/marin-community/marin/issues/1234')).toEqual({ owner: 'marin-community', repo: 'marin', number: 1234 });
-    expect(parseIssueRef('https://github.com/marin-community/marin/issues/7#issuecomment-99')).toEqual({ owner: 'marin-community', repo: 'marin', number: 7 });
-    expect(parseIssueRef('https://ghe.example.com/ml/runs/issues/3/')).toEqual({ owner: 'ml', repo: 'runs', number: 3 });
+    expect(parseIssueRef('https://github.com/marin-community/marin/issues/1234')).toEqual({
+      owner: 'marin-community',
+      repo: 'marin',
+      number: 1234,
+    });
+    expect(parseIssueRef('https://github.com/marin-community/marin/issues/7#issuecomment-99')).toEqual({
+      owner: 'marin-community',
+      repo: 'marin',
+      number: 7,
+    });
+    expect(parseIssueRef('https://ghe.example.com/ml/runs/issues/3/')).toEqual({
+      owner: 'ml',
+      repo: 'runs',
+      number: 3,
+    });
     expect(parseIssueRef('octo/hello#12')).toEqual({ owner: 'octo', repo: 'hello', number: 12 });
     expect(parseIssueRef('#5', 'octo/hello')).toEqual({ owner: 'octo', repo: 'hello', number: 5 });
     expect(parseIssueRef(' 5 ', 'octo/hello')).toEqual({ owner: 'octo', repo: 'hello', number: 5 });
@@ -54,7 +66,9 @@ describe('withLogbookLink', () => {
     expect(written.startsWith('Intro.\n\nMore.\n\n<!-- runlog:logbook -->')).toBe(true);
     expect(withLogbookLink(written, 'a.md')).toBe(written);
     const moved = withLogbookLink(`${written}Footer by a person.\n`, 'b.md', 'https://x.test/b.md');
-    expect(moved).toBe('Intro.\n\nMore.\n\n<!-- runlog:logbook -->\nLogbook: [`b.md`](https://x.test/b.md)\n<!-- /runlog:logbook -->\nFooter by a person.\n');
+    expect(moved).toBe(
+      'Intro.\n\nMore.\n\n<!-- runlog:logbook -->\nLogbook: [`b.md`](https://x.test/b.md)\n<!-- /runlog:logbook -->\nFooter by a person.\n',
+    );
   });
 });
 
@@ -73,8 +87,12 @@ describe('GitHub config', () => {
 
   it('takes --github-api over the config, and defaults to api.github.com', () => {
     expect(resolveApiUrl(undefined, {})).toBe('https://api.github.com');
-    expect(resolveApiUrl(undefined, { apiUrl: 'https://ghe.example.com/api/v3/' })).toBe('https://ghe.example.com/api/v3');
-    expect(resolveApiUrl('http://127.0.0.1:9', { apiUrl: 'https://ghe.example.com/api/v3' })).toBe('http://127.0.0.1:9');
+    expect(resolveApiUrl(undefined, { apiUrl: 'https://ghe.example.com/api/v3/' })).toBe(
+      'https://ghe.example.com/api/v3',
+    );
+    expect(resolveApiUrl('http://127.0.0.1:9', { apiUrl: 'https://ghe.example.com/api/v3' })).toBe(
+      'http://127.0.0.1:9',
+    );
     expect(usageCode(() => resolveApiUrl('not a url'))).toBe('GITHUB_API_URL_INVALID');
   });
 
@@ -84,7 +102,9 @@ describe('GitHub config', () => {
     expect(trustedApiUrl(undefined, ghe, 'https://ghe.example.com/api/v3\n')).toBe('https://ghe.example.com/api/v3');
     expect(trustedApiUrl('http://127.0.0.1:9', ghe, undefined)).toBe('http://127.0.0.1:9');
     for (const confirmed of [undefined, 'https://other.example.com/api/v3']) {
-      expect(() => trustedApiUrl(undefined, ghe, confirmed)).toThrow(expect.objectContaining({ code: 'GITHUB_API_UNTRUSTED', exitCode: 2 }));
+      expect(() => trustedApiUrl(undefined, ghe, confirmed)).toThrow(
+        expect.objectContaining({ code: 'GITHUB_API_UNTRUSTED', exitCode: 2 }),
+      );
     }
   });
 });
@@ -93,15 +113,23 @@ describe('translateGitHubError', () => {
   const httpError = (status: number, headers: Record<string, string>, data: unknown) =>
     Object.assign(new Error('x'), { status, response: { status, headers, data } });
 
-  it('reads a 429 without headers as a secondary limit with GitHub\'s one-minute wait', () => {
+  it("reads a 429 without headers as a secondary limit with GitHub's one-minute wait", () => {
     const now = Date.parse('2026-03-11T15:00:00Z');
     const err = translateGitHubError(httpError(429, {}, { message: 'Too Many Requests' }), 'list comments', now);
     expect(err.code).toBe('GITHUB_RATE_LIMITED');
-    expect(err.details).toMatchObject({ secondary: true, waitMs: 60_000, retryAt: '2026-03-11T15:01:00.000Z', retryable: true });
+    expect(err.details).toMatchObject({
+      secondary: true,
+      waitMs: 60_000,
+      retryAt: '2026-03-11T15:01:00.000Z',
+      retryable: true,
+    });
   });
 
   it('tells a permission 403 apart from a rate limit', () => {
-    const err = translateGitHubError(httpError(403, {}, { message: 'Resource not accessible by personal access token' }), 'create comment');
+    const err = translateGitHubError(
+      httpError(403, {}, { message: 'Resource not accessible by personal access token' }),
+      'create comment',
+    );
     expect(err.code).toBe('GITHUB_FORBIDDEN');
     expect(err.details).toMatchObject({ retryable: false });
   });

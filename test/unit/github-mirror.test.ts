@@ -13,7 +13,14 @@ describe('GitHub mirror against the fake API', () => {
   let seen: unknown[];
 
   const client = (opts: Partial<GitHubClientOptions> = {}) =>
-    new GitHubClient({ token: gh.token, baseUrl: gh.url, backoffBaseMs: 10, backoffMaxMs: 50, maxRateLimitWaitMs: 0, ...opts });
+    new GitHubClient({
+      token: gh.token,
+      baseUrl: gh.url,
+      backoffBaseMs: 10,
+      backoffMaxMs: 50,
+      maxRateLimitWaitMs: 0,
+      ...opts,
+    });
   const mirror = (opts: Partial<GitHubClientOptions> = {}) => new GitHubMirror(client(opts));
   const caught = async (p: Promise<unknown>): Promise<RunlogError> => {
     const err = await p.then(
@@ -24,7 +31,8 @@ describe('GitHub mirror against the fake API', () => {
     expect(err).toBeInstanceOf(RunlogError);
     return err as RunlogError;
   };
-  const count = (method: string, pattern: RegExp) => gh.requests.filter((r) => r.method === method && pattern.test(r.path)).length;
+  const count = (method: string, pattern: RegExp) =>
+    gh.requests.filter((r) => r.method === method && pattern.test(r.path)).length;
 
   beforeEach(async () => {
     gh = await startGitHubServer({ repos: [REPO] });
@@ -34,7 +42,9 @@ describe('GitHub mirror against the fake API', () => {
     await gh.stop();
     for (const err of seen) {
       expect(inspect(err, { depth: 30, showHidden: true })).not.toContain(gh.token);
-      expect(JSON.stringify({ m: (err as Error).message, h: (err as RunlogError).hint, d: (err as RunlogError).details })).not.toContain(gh.token);
+      expect(
+        JSON.stringify({ m: (err as Error).message, h: (err as RunlogError).hint, d: (err as RunlogError).details }),
+      ).not.toContain(gh.token);
     }
     expect(gh.violations).toEqual([]);
   });
@@ -55,7 +65,10 @@ describe('GitHub mirror against the fake API', () => {
       expect(result.issue.htmlUrl).toMatch(/\/octo-org\/hello\/issues\/1$/);
       expect(gh.issues).toHaveLength(1);
       expect(gh.issues[0].data.body).toContain('.agents/logbooks/grug-moe-1e23-ep8.md');
-      expect((gh.issues[0].data.labels as Array<{ name: string }>).map((l) => l.name)).toEqual(['experiment', 'agent-generated']);
+      expect((gh.issues[0].data.labels as Array<{ name: string }>).map((l) => l.name)).toEqual([
+        'experiment',
+        'agent-generated',
+      ]);
     });
 
     it('adopts an open issue with that title instead of creating another, and ignores closed ones', async () => {
@@ -86,7 +99,12 @@ describe('GitHub mirror against the fake API', () => {
     });
 
     it('posts one comment that starts with 🤖 and carries the hidden event marker', async () => {
-      const result = await mirror().postEvent({ repo: REPO, issueNumber: 1, eventId: '2026-03-11T15:00Z-launch', body: 'Launched instance a1 at step 0.' });
+      const result = await mirror().postEvent({
+        repo: REPO,
+        issueNumber: 1,
+        eventId: '2026-03-11T15:00Z-launch',
+        body: 'Launched instance a1 at step 0.',
+      });
       expect(result.status).toBe('posted');
       const comments = gh.comments(1);
       expect(comments).toHaveLength(1);
@@ -105,17 +123,36 @@ describe('GitHub mirror against the fake API', () => {
     it('re-posting the same event finds it and posts nothing, even past the first page of comments', async () => {
       const m = mirror();
       for (let i = 0; i < 130; i++) gh.seedComment(1, `chatter ${i}`);
-      const first = await m.postEvent({ repo: REPO, issueNumber: 1, eventId: 'e-crash-1', body: 'Crash at step 9000.' });
+      const first = await m.postEvent({
+        repo: REPO,
+        issueNumber: 1,
+        eventId: 'e-crash-1',
+        body: 'Crash at step 9000.',
+      });
       expect(first.status).toBe('posted');
-      const again = await m.postEvent({ repo: REPO, issueNumber: 1, eventId: 'e-crash-1', body: 'Crash at step 9000.' });
+      const again = await m.postEvent({
+        repo: REPO,
+        issueNumber: 1,
+        eventId: 'e-crash-1',
+        body: 'Crash at step 9000.',
+      });
       expect(again).toMatchObject({ status: 'already_posted' });
-      expect(again.status !== 'pending' && first.status !== 'pending' && again.commentId).toBe(first.status === 'posted' && first.commentId);
+      expect(again.status !== 'pending' && first.status !== 'pending' && again.commentId).toBe(
+        first.status === 'posted' && first.commentId,
+      );
       expect(gh.comments(1).filter((c) => (c.body as string).includes(eventMarker('e-crash-1')))).toHaveLength(1);
       expect(gh.requests.some((r) => r.path.endsWith('/comments') && r.query.page === '2')).toBe(true);
     });
 
     it('401: throws GITHUB_AUTH with a hint, without retrying', async () => {
-      const m = new GitHubMirror(new GitHubClient({ token: 'ghp_wrongTokenWrongTokenWrongToken0000', baseUrl: gh.url, retries: 3, backoffBaseMs: 10 }));
+      const m = new GitHubMirror(
+        new GitHubClient({
+          token: 'ghp_wrongTokenWrongTokenWrongToken0000',
+          baseUrl: gh.url,
+          retries: 3,
+          backoffBaseMs: 10,
+        }),
+      );
       const err = await caught(m.postEvent({ repo: REPO, issueNumber: 1, eventId: 'e1', body: 'x' }));
       expect(err.code).toBe('GITHUB_AUTH');
       expect(err.hint).toMatch(/GH_TOKEN/);
@@ -125,7 +162,9 @@ describe('GitHub mirror against the fake API', () => {
     });
 
     it('404: a missing issue is GITHUB_NOT_FOUND (exit 4), not pending', async () => {
-      const err = await caught(mirror({ retries: 3 }).postEvent({ repo: REPO, issueNumber: 99, eventId: 'e1', body: 'x' }));
+      const err = await caught(
+        mirror({ retries: 3 }).postEvent({ repo: REPO, issueNumber: 99, eventId: 'e1', body: 'x' }),
+      );
       expect(err.code).toBe('GITHUB_NOT_FOUND');
       expect(err.exitCode).toBe(4);
       expect(gh.requests).toHaveLength(1);
@@ -133,7 +172,9 @@ describe('GitHub mirror against the fake API', () => {
 
     it('422 from GitHub on the comment is raised, not retried', async () => {
       gh.failNext(1, { status: 422, method: 'POST' });
-      const err = await caught(mirror({ retries: 3 }).postEvent({ repo: REPO, issueNumber: 1, eventId: 'e1', body: 'x' }));
+      const err = await caught(
+        mirror({ retries: 3 }).postEvent({ repo: REPO, issueNumber: 1, eventId: 'e1', body: 'x' }),
+      );
       expect(err.code).toBe('GITHUB_INVALID');
       expect(count('POST', /\/comments$/)).toBe(1);
       expect(gh.comments(1)).toHaveLength(0);
@@ -160,7 +201,12 @@ describe('GitHub mirror against the fake API', () => {
 
     it('primary rate limit resetting later than the allowed wait → pending with the reset time', async () => {
       gh.rateLimit({ remaining: 0, resetInSec: 120 });
-      const result = await mirror({ maxRateLimitWaitMs: 2000 }).postEvent({ repo: REPO, issueNumber: 1, eventId: 'e1', body: 'x' });
+      const result = await mirror({ maxRateLimitWaitMs: 2000 }).postEvent({
+        repo: REPO,
+        issueNumber: 1,
+        eventId: 'e1',
+        body: 'x',
+      });
       expect(result.status).toBe('pending');
       if (result.status !== 'pending') return;
       expect(result.code).toBe('GITHUB_RATE_LIMITED');
@@ -172,7 +218,12 @@ describe('GitHub mirror against the fake API', () => {
     it('primary rate limit resetting within the allowed wait → waits for the reset and posts', async () => {
       gh.rateLimit({ remaining: 0, resetInSec: 1 });
       const started = Date.now();
-      const result = await mirror({ maxRateLimitWaitMs: 5000 }).postEvent({ repo: REPO, issueNumber: 1, eventId: 'e1', body: 'x' });
+      const result = await mirror({ maxRateLimitWaitMs: 5000 }).postEvent({
+        repo: REPO,
+        issueNumber: 1,
+        eventId: 'e1',
+        body: 'x',
+      });
       expect(result.status).toBe('posted');
       expect(gh.requests[0].status).toBe(403);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
@@ -182,7 +233,12 @@ describe('GitHub mirror against the fake API', () => {
     it('secondary rate limit: honours Retry-After before trying again', async () => {
       gh.rateLimit({ remaining: 0, resetInSec: 1, secondary: true, retryAfterSec: 1 });
       const started = Date.now();
-      const result = await mirror({ maxRateLimitWaitMs: 5000 }).postEvent({ repo: REPO, issueNumber: 1, eventId: 'e1', body: 'x' });
+      const result = await mirror({ maxRateLimitWaitMs: 5000 }).postEvent({
+        repo: REPO,
+        issueNumber: 1,
+        eventId: 'e1',
+        body: 'x',
+      });
       expect(result.status).toBe('posted');
       expect(gh.requests[0].status).toBe(403);
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
@@ -191,7 +247,12 @@ describe('GitHub mirror against the fake API', () => {
 
     it('secondary rate limit with a Retry-After beyond the allowed wait → pending', async () => {
       gh.rateLimit({ remaining: 0, resetInSec: 300, secondary: true, retryAfterSec: 300 });
-      const result = await mirror({ maxRateLimitWaitMs: 1000 }).postEvent({ repo: REPO, issueNumber: 1, eventId: 'e1', body: 'x' });
+      const result = await mirror({ maxRateLimitWaitMs: 1000 }).postEvent({
+        repo: REPO,
+        issueNumber: 1,
+        eventId: 'e1',
+        body: 'x',
+      });
       expect(result).toMatchObject({ status: 'pending', code: 'GITHUB_RATE_LIMITED' });
       expect(gh.requests).toHaveLength(1);
     });
@@ -229,7 +290,12 @@ describe('GitHub mirror against the fake API', () => {
       expect(again.status).toBe('already_linked');
       expect(count('PATCH', /\/issues\/1$/)).toBe(1);
 
-      await m.linkLogbook({ repo: REPO, issueNumber: 1, logbookPath: 'logs/r1.md', logbookUrl: 'https://github.com/octo-org/hello/blob/main/logs/r1.md' });
+      await m.linkLogbook({
+        repo: REPO,
+        issueNumber: 1,
+        logbookPath: 'logs/r1.md',
+        logbookUrl: 'https://github.com/octo-org/hello/blob/main/logs/r1.md',
+      });
       const body3 = gh.issues[0].data.body as string;
       expect(body3).toContain('[`logs/r1.md`](https://github.com/octo-org/hello/blob/main/logs/r1.md)');
       expect(body3).not.toContain('.agents/logbooks/r1.md');
@@ -239,7 +305,11 @@ describe('GitHub mirror against the fake API', () => {
     it('leaves the link pending while GitHub is down', async () => {
       gh.seedIssue({ title: 'Hero run: r1' });
       await gh.stop();
-      const result = await mirror({ retries: 0 }).linkLogbook({ repo: REPO, issueNumber: 1, logbookPath: '.agents/logbooks/r1.md' });
+      const result = await mirror({ retries: 0 }).linkLogbook({
+        repo: REPO,
+        issueNumber: 1,
+        logbookPath: '.agents/logbooks/r1.md',
+      });
       expect(result).toMatchObject({ status: 'pending', code: 'GITHUB_UNREACHABLE' });
     });
   });

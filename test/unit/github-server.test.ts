@@ -7,7 +7,11 @@ describe('fake GitHub server', () => {
   const api = (path: string, init: RequestInit = {}, token?: string) =>
     fetch(`${gh.url}${path}`, {
       ...init,
-      headers: { authorization: `token ${token ?? gh.token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      headers: {
+        authorization: `token ${token ?? gh.token}`,
+        'content-type': 'application/json',
+        ...(init.headers ?? {}),
+      },
     });
 
   beforeEach(async () => {
@@ -18,7 +22,10 @@ describe('fake GitHub server', () => {
   });
 
   it('creates an issue with labels and answers in the documented shape', async () => {
-    const res = await api('/repos/octo-org/hello/issues', { method: 'POST', body: JSON.stringify({ title: 'T', body: 'B', labels: ['experiment'] }) });
+    const res = await api('/repos/octo-org/hello/issues', {
+      method: 'POST',
+      body: JSON.stringify({ title: 'T', body: 'B', labels: ['experiment'] }),
+    });
     expect(res.status).toBe(201);
     const issue = (await res.json()) as { number: number; labels: Array<{ name: string }> };
     expect(issue.number).toBe(1);
@@ -27,7 +34,7 @@ describe('fake GitHub server', () => {
     expect(gh.violations).toEqual([]);
   });
 
-  it('answers 401 with GitHub\'s error body for a wrong token, without calling it a violation', async () => {
+  it("answers 401 with GitHub's error body for a wrong token, without calling it a violation", async () => {
     const res = await api('/user', {}, 'wrong');
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ message: 'Bad credentials' });
@@ -36,7 +43,10 @@ describe('fake GitHub server', () => {
 
   it('rejects a body the OpenAPI description forbids and records the violation', async () => {
     gh.seedIssue({ title: 'x' });
-    const res = await api('/repos/octo-org/hello/issues/1/comments', { method: 'POST', body: JSON.stringify({ text: 'no body field' }) });
+    const res = await api('/repos/octo-org/hello/issues/1/comments', {
+      method: 'POST',
+      body: JSON.stringify({ text: 'no body field' }),
+    });
     expect(res.status).toBe(422);
     const violations = gh.takeViolations();
     expect(violations).toHaveLength(1);

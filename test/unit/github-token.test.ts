@@ -15,7 +15,10 @@ describe('resolveGitHubToken', () => {
     await writeFile(gh, `#!/bin/sh\n${script}\n`);
     await chmod(gh, 0o755);
   };
-  const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ PATH: `${dir}${delimiter}${process.env.PATH ?? ''}`, ...extra });
+  const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+    PATH: `${dir}${delimiter}${process.env.PATH ?? ''}`,
+    ...extra,
+  });
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'runlog-gh-'));
@@ -34,7 +37,9 @@ describe('resolveGitHubToken', () => {
   });
 
   it('asks gh for the Enterprise host when one is given', async () => {
-    await installGh('if [ "$1 $2 $3 $4" = "auth token --hostname ghe.example.com" ]; then echo gho_ghe; else echo gho_dotcom; fi');
+    await installGh(
+      'if [ "$1 $2 $3 $4" = "auth token --hostname ghe.example.com" ]; then echo gho_ghe; else echo gho_dotcom; fi',
+    );
     expect(await resolveGitHubToken(env(), { hostname: 'ghe.example.com' })).toBe('gho_ghe');
     expect(await resolveGitHubToken(env())).toBe('gho_dotcom');
   });

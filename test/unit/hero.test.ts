@@ -10,7 +10,13 @@ import { resolveLogbook } from '../../src/ledger/read/logbooks.js';
 import { entryComment } from '../../src/hero/logbook-mirror.js';
 import type { LedgerView } from '../../src/git/ledger-repo.js';
 import { applyOperation } from '../../src/ledger/ops/index.js';
-import { applyBabysitEvent, applyHeroEvent, applyHeroInit, applyMirrorPosted, type LogbookEventArgs } from '../../src/ledger/ops/logbook.js';
+import {
+  applyBabysitEvent,
+  applyHeroEvent,
+  applyHeroInit,
+  applyMirrorPosted,
+  type LogbookEventArgs,
+} from '../../src/ledger/ops/logbook.js';
 import { LogbookDoc } from '../../src/markdown/logbook.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/logbooks');
@@ -40,7 +46,12 @@ describe('logbook operations', () => {
   it('writes an event once: applying the same operation again (a replay, a re-run) changes nothing', async () => {
     const f = files();
     // Through the door (as every commit and replay does): the token in the event is scrubbed there.
-    const first = await applyOperation(viewOf(f), { v: 1, kind: 'hero-event', run: 'grug', args: event() as unknown as Record<string, unknown> });
+    const first = await applyOperation(viewOf(f), {
+      v: 1,
+      kind: 'hero-event',
+      run: 'grug',
+      args: event() as unknown as Record<string, unknown>,
+    });
     expect(first.subject).toBe('grug: log event');
     expect(first.result).toMatchObject({ written: true, mirror: 'pending' });
     const text = first.writes[0]!.content;
@@ -52,16 +63,31 @@ describe('logbook operations', () => {
 
   it('names babysit commits by what happened, and routine checks as checks', () => {
     const f = files();
-    expect(applyBabysitEvent(viewOf(f), event({ title: 'babysit: Loss became NaN at step 41' })).subject).toBe('grug: log babysit: Loss became NaN at step 41');
-    expect(applyBabysitEvent(viewOf(f), event({ title: 'babysit check: running, step 3' })).subject).toBe('grug: log babysit check');
+    expect(applyBabysitEvent(viewOf(f), event({ title: 'babysit: Loss became NaN at step 41' })).subject).toBe(
+      'grug: log babysit: Loss became NaN at step 41',
+    );
+    expect(applyBabysitEvent(viewOf(f), event({ title: 'babysit check: running, step 3' })).subject).toBe(
+      'grug: log babysit check',
+    );
   });
 
   it('marks only pending events posted', () => {
     const text = applyHeroEvent(viewOf(files()), event()).writes[0]!.content;
-    const r = applyMirrorPosted(viewOf({ [path]: text }), { slug: 'grug', path, events: [{ eventId: 'grug@x.1', state: 'posted' }, { eventId: 'nope', state: 'posted' }] });
+    const r = applyMirrorPosted(viewOf({ [path]: text }), {
+      slug: 'grug',
+      path,
+      events: [
+        { eventId: 'grug@x.1', state: 'posted' },
+        { eventId: 'nope', state: 'posted' },
+      ],
+    });
     expect(r.result.marked).toEqual(['grug@x.1']);
     expect(r.writes[0]!.content).toBe(text.replace('mirror=pending', 'mirror=posted'));
-    const again = applyMirrorPosted(viewOf({ [path]: r.writes[0]!.content }), { slug: 'grug', path, events: [{ eventId: 'grug@x.1', state: 'posted' }] });
+    const again = applyMirrorPosted(viewOf({ [path]: r.writes[0]!.content }), {
+      slug: 'grug',
+      path,
+      events: [{ eventId: 'grug@x.1', state: 'posted' }],
+    });
     expect(again.writes).toEqual([]);
   });
 
@@ -90,13 +116,16 @@ describe('logbook operations', () => {
     expect(doc.issue).toBe('https://github.com/o/r/issues/3');
     expect(doc.frontMatter?.['issue']).toBe('https://github.com/o/r/issues/3');
     expect(doc.contract['Final step']).toBe('10');
-    expect(doc.entries.map((e) => [e.title, e.eventId, e.mirror])).toEqual([['start hero-run logbook', 'grug@init', 'none']]);
+    expect(doc.entries.map((e) => [e.title, e.eventId, e.mirror])).toEqual([
+      ['start hero-run logbook', 'grug@init', 'none'],
+    ]);
     expect(made.writes[0]!.content).not.toMatch(/\{\{/);
   });
 });
 
 describe('mirror policy and ids', () => {
-  const withIssue = (entries: string) => new LogbookDoc(`---\nissue: 7\n---\n# r\n\n## Event Log\n\n${entries}`, 'x.md');
+  const withIssue = (entries: string) =>
+    new LogbookDoc(`---\nissue: 7\n---\n# r\n\n## Event Log\n\n${entries}`, 'x.md');
 
   it('posts interesting kinds, and routine ones only when the issue was quiet for 24 h', () => {
     const now = new Date('2026-04-03T12:00:00Z');
@@ -118,14 +147,21 @@ describe('mirror policy and ids', () => {
   });
 
   it('comments carry the entry fields and the logbook path', () => {
-    const doc = withIssue('### 2026-04-03 00:00 UTC - spike\n- Status: running\n- Next: watch\n<!-- runlog:event=a mirror=pending -->\n');
-    expect(entryComment('r', '.agents/logbooks/r.md', doc.entries[0]!)).toBe('**r: spike** (2026-04-03 00:00 UTC)\n\n- Status: running\n- Next: watch\n\nLogbook: `.agents/logbooks/r.md`');
+    const doc = withIssue(
+      '### 2026-04-03 00:00 UTC - spike\n- Status: running\n- Next: watch\n<!-- runlog:event=a mirror=pending -->\n',
+    );
+    expect(entryComment('r', '.agents/logbooks/r.md', doc.entries[0]!)).toBe(
+      '**r: spike** (2026-04-03 00:00 UTC)\n\n- Status: running\n- Next: watch\n\nLogbook: `.agents/logbooks/r.md`',
+    );
   });
 });
 
 describe('launch checklist pieces', () => {
   it('reads the final step from the config, not from display text', () => {
-    expect(finalStepFromConfig({ 'trainer.num_train_steps': 120000, 'eval.max_steps': 50 })).toEqual({ key: 'trainer.num_train_steps', step: 120000 });
+    expect(finalStepFromConfig({ 'trainer.num_train_steps': 120000, 'eval.max_steps': 50 })).toEqual({
+      key: 'trainer.num_train_steps',
+      step: 120000,
+    });
     expect(finalStepFromConfig({ max_steps: '5000' })).toEqual({ key: 'max_steps', step: 5000 });
     expect(finalStepFromConfig({ lr: 0.1 })).toBeNull();
   });
@@ -144,7 +180,8 @@ describe('resolveLogbook', () => {
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'runlog-logbooks-'));
     mkdirSync(join(root, '.agents/logbooks'), { recursive: true });
-    for (const s of ['grug-moe-1e23-ep8', 'grug-dense-ep8', 'solo']) writeFileSync(join(root, `.agents/logbooks/${s}.md`), '# x\n');
+    for (const s of ['grug-moe-1e23-ep8', 'grug-dense-ep8', 'solo'])
+      writeFileSync(join(root, `.agents/logbooks/${s}.md`), '# x\n');
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 

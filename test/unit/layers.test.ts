@@ -40,8 +40,11 @@ const RANK = new Map(LAYERS.flatMap((names, rank) => names.map((n) => [n, rank] 
 
 /** The listed prefix a path belongs to, and its layer. */
 function layerOf(path: string): { unit: string; rank: number } {
-  const unit = [...RANK.keys()].filter((p) => path === p || path.startsWith(`${p}/`)).sort((a, b) => b.length - a.length)[0];
-  if (unit === undefined) throw new Error(`src/${path} is in no layer: add its folder to LAYERS in test/unit/layers.test.ts`);
+  const unit = [...RANK.keys()]
+    .filter((p) => path === p || path.startsWith(`${p}/`))
+    .sort((a, b) => b.length - a.length)[0];
+  if (unit === undefined)
+    throw new Error(`src/${path} is in no layer: add its folder to LAYERS in test/unit/layers.test.ts`);
   return { unit, rank: RANK.get(unit) as number };
 }
 
@@ -86,11 +89,14 @@ describe('layers', () => {
         const b = layerOf(i.to);
         return a.unit !== b.unit && b.rank >= a.rank;
       })
-      .map((i) => `src/${i.from}:${i.line} imports src/${i.to} (${layerOf(i.from).unit} may not depend on ${layerOf(i.to).unit})`);
+      .map(
+        (i) =>
+          `src/${i.from}:${i.line} imports src/${i.to} (${layerOf(i.from).unit} may not depend on ${layerOf(i.to).unit})`,
+      );
     expect(upward).toEqual([]);
   });
 
-  it('zod\'s v3 API only in modules on the hot commands\' start-up path (a bundle 7x smaller); `zod` elsewhere', () => {
+  it("zod's v3 API only in modules on the hot commands' start-up path (a bundle 7x smaller); `zod` elsewhere", () => {
     const v3 = sourceFiles(SRC)
       .filter((f) => /from 'zod\/v3'/.test(readFileSync(f, 'utf8')))
       .map((f) => relative(SRC, f))

@@ -65,14 +65,32 @@ describe('LogbookDoc reading', () => {
   });
 
   it('counts a file that prepends newer events above an older oldest-first block as newest-first', () => {
-    const text = ['# r', '## Event Log', '### 2026-01-05 10:00 UTC - e5', '### 2026-01-01 10:00 UTC - e1', '### 2026-01-02 10:00 UTC - e2', ''].join('\n');
+    const text = [
+      '# r',
+      '## Event Log',
+      '### 2026-01-05 10:00 UTC - e5',
+      '### 2026-01-01 10:00 UTC - e1',
+      '### 2026-01-02 10:00 UTC - e2',
+      '',
+    ].join('\n');
     expect(new LogbookDoc(text, 'x.md').order).toBe('newest-first');
-    const asc = ['# r', '## Event Log', '### 2026-01-01 10:00 UTC - e1', '### 2026-01-02 10:00 UTC - e2', ''].join('\n');
+    const asc = ['# r', '## Event Log', '### 2026-01-01 10:00 UTC - e1', '### 2026-01-02 10:00 UTC - e2', ''].join(
+      '\n',
+    );
     expect(new LogbookDoc(asc, 'x.md').order).toBe('oldest-first');
   });
 
   it('ignores headings inside code fences and non-entry headings', () => {
-    const text = ['# r', '## Event Log', '```', '### 2026-01-09 10:00 UTC - not an entry', '```', '### Summary table', '### 2026-01-01 10:00 UTC - real', ''].join('\n');
+    const text = [
+      '# r',
+      '## Event Log',
+      '```',
+      '### 2026-01-09 10:00 UTC - not an entry',
+      '```',
+      '### Summary table',
+      '### 2026-01-01 10:00 UTC - real',
+      '',
+    ].join('\n');
     expect(new LogbookDoc(text, 'x.md').entries.map((e) => e.title)).toEqual(['real']);
   });
 });
@@ -82,14 +100,16 @@ describe('LogbookDoc appending', () => {
     const before = fixture('hero-oldest-first.md');
     const doc = new LogbookDoc(before, 'x.md');
     const { after, inserted } = insert(before, doc.appendEntryEdit(entry()));
-    expect(inserted).toBe('\n### 2026-04-03 12:34 UTC - babysit check\n- Status: running, step 6000\n- Evidence: loss 2.1\n<!-- runlog:event=evt-1 mirror=pending -->\n');
+    expect(inserted).toBe(
+      '\n### 2026-04-03 12:34 UTC - babysit check\n- Status: running, step 6000\n- Evidence: loss 2.1\n<!-- runlog:event=evt-1 mirror=pending -->\n',
+    );
     expect(after.indexOf('babysit check')).toBeLessThan(after.indexOf('## Notes'));
     const again = new LogbookDoc(after, 'x.md');
     expect(again.entries.at(-1)).toMatchObject({ title: 'babysit check', eventId: 'evt-1', mirror: 'pending' });
     expect(again.pending.map((e) => e.eventId)).toEqual(['evt-1']);
   });
 
-  it('writes into a task logbook\'s Entry Log in its own zone (PDT in April)', () => {
+  it("writes into a task logbook's Entry Log in its own zone (PDT in April)", () => {
     const before = fixture('task-pdt.md');
     const { after, inserted } = insert(before, new LogbookDoc(before, 'x.md').appendEntryEdit(entry()));
     expect(inserted).toContain('### 2026-04-03 05:34 PDT - babysit check');
@@ -97,8 +117,16 @@ describe('LogbookDoc appending', () => {
   });
 
   it('picks the standard abbreviation in winter for a PDT-styled file', () => {
-    expect(formatInZone(new Date('2026-01-15T20:00:00Z'), 'PDT')).toEqual({ date: '2026-01-15', time: '12:00', zone: 'PST' });
-    expect(formatInZone(new Date('2026-07-15T20:00:00Z'), 'CET')).toEqual({ date: '2026-07-15', time: '22:00', zone: 'CEST' });
+    expect(formatInZone(new Date('2026-01-15T20:00:00Z'), 'PDT')).toEqual({
+      date: '2026-01-15',
+      time: '12:00',
+      zone: 'PST',
+    });
+    expect(formatInZone(new Date('2026-07-15T20:00:00Z'), 'CET')).toEqual({
+      date: '2026-07-15',
+      time: '22:00',
+      zone: 'CEST',
+    });
     expect(headingInstant('2026-07-15', '22:00', 'CEST')).toBe(Date.parse('2026-07-15T20:00:00Z'));
     expect(headingInstant('2026-07-15', null, 'UTC')).toBeNull();
   });
@@ -115,11 +143,15 @@ describe('LogbookDoc appending', () => {
   it('creates the event section at the end of a file that has none, and keeps CRLF', () => {
     const before = '# notes: Task Logbook\r\n\r\n## Scope\r\nx\r\n';
     const { inserted } = insert(before, new LogbookDoc(before, 'x.md').appendEntryEdit(entry()));
-    expect(inserted).toBe('\r\n## Entry Log\r\n\r\n### 2026-04-03 12:34 UTC - babysit check\r\n- Status: running, step 6000\r\n- Evidence: loss 2.1\r\n<!-- runlog:event=evt-1 mirror=pending -->\r\n');
+    expect(inserted).toBe(
+      '\r\n## Entry Log\r\n\r\n### 2026-04-03 12:34 UTC - babysit check\r\n- Status: running, step 6000\r\n- Evidence: loss 2.1\r\n<!-- runlog:event=evt-1 mirror=pending -->\r\n',
+    );
   });
 
   it('flips a marker from pending to posted in place', () => {
-    const before = applyEdits(fixture('hero-oldest-first.md'), [new LogbookDoc(fixture('hero-oldest-first.md'), 'x.md').appendEntryEdit(entry())]);
+    const before = applyEdits(fixture('hero-oldest-first.md'), [
+      new LogbookDoc(fixture('hero-oldest-first.md'), 'x.md').appendEntryEdit(entry()),
+    ]);
     const doc = new LogbookDoc(before, 'x.md');
     const after = applyEdits(before, [doc.mirrorStateEdit('evt-1', 'posted')!]);
     expect(after).toBe(before.replace('mirror=pending', 'mirror=posted'));
@@ -130,14 +162,23 @@ describe('LogbookDoc appending', () => {
   it('adds a launched instance after the last one', () => {
     const before = fixture('hero-oldest-first.md');
     const doc = new LogbookDoc(before, 'x.md');
-    const { after, inserted } = insert(before, doc.appendInstanceEdit({ at: new Date('2026-04-03T12:00:00Z'), title: 'i2 (relaunch)', fields: [['Git SHA', 'def5678']] }));
+    const { after, inserted } = insert(
+      before,
+      doc.appendInstanceEdit({
+        at: new Date('2026-04-03T12:00:00Z'),
+        title: 'i2 (relaunch)',
+        fields: [['Git SHA', 'def5678']],
+      }),
+    );
     expect(inserted).toBe('\n### 2026-04-03 12:00 UTC - i2 (relaunch)\n- Git SHA: def5678\n');
     expect(new LogbookDoc(after, 'x.md').instances.map((i) => i.title)).toEqual(['i1', 'i2 (relaunch)']);
   });
 
   it('appends to a 100 KB logbook with one splice, in time that does not grow with the file', () => {
-    const block = (i: number) => `### 2026-03-${String(1 + (i % 28)).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:00 UTC - check ${i}\n- Status: running, step ${i * 100}\n- Evidence: loss ${(3 - i / 1000).toFixed(3)}, throughput 1.7 it/s\n- Decision: none\n- Next: keep going\n\n`;
-    const build = (n: number) => `# big: Hero Run Logbook\n\n## Run Contract\n- DRI: a\n\n## Event Log\n\n${Array.from({ length: n }, (_, i) => block(i)).join('')}`;
+    const block = (i: number) =>
+      `### 2026-03-${String(1 + (i % 28)).padStart(2, '0')} ${String(i % 24).padStart(2, '0')}:00 UTC - check ${i}\n- Status: running, step ${i * 100}\n- Evidence: loss ${(3 - i / 1000).toFixed(3)}, throughput 1.7 it/s\n- Decision: none\n- Next: keep going\n\n`;
+    const build = (n: number) =>
+      `# big: Hero Run Logbook\n\n## Run Contract\n- DRI: a\n\n## Event Log\n\n${Array.from({ length: n }, (_, i) => block(i)).join('')}`;
     const small = build(40);
     const big = build(1200);
     expect(big.length).toBeGreaterThan(100_000);

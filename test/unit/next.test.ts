@@ -11,7 +11,19 @@ import { nextSteps, TRANSIENT, type NextFacts } from '../../src/ledger/read/next
 
 const R = 'g/2026-03-22_train';
 const CKPT = '/ckpt/step-100';
-const base: NextFacts = { run: R, state: 'pending', failureClass: null, runType: 'experiment', hero: null, managed: true, resumeFrom: null, checkpoint: null, passport: false, signoff: null, sealed: false };
+const base: NextFacts = {
+  run: R,
+  state: 'pending',
+  failureClass: null,
+  runType: 'experiment',
+  hero: null,
+  managed: true,
+  resumeFrom: null,
+  checkpoint: null,
+  passport: false,
+  signoff: null,
+  sealed: false,
+};
 const next = (o: Partial<NextFacts>) => nextSteps({ ...base, ...o });
 const CLASSES: (string | null)[] = [...FAILURE_CLASSES, 'stalled', null];
 const RUN_TYPES = ['replication', 'experiment', 'pipeline', null];
@@ -25,7 +37,19 @@ function* everyCase(): Generator<NextFacts> {
           for (const managed of [true, false]) {
             for (const resumeFrom of [null, CKPT]) {
               for (const stage of [0, 1, 2, 3, 4]) {
-                yield { run: R, state, failureClass, runType, hero, managed, resumeFrom, checkpoint: stage >= 1 ? CKPT : null, passport: stage >= 2, signoff: stage >= 3 ? 'pass' : null, sealed: stage >= 4 };
+                yield {
+                  run: R,
+                  state,
+                  failureClass,
+                  runType,
+                  hero,
+                  managed,
+                  resumeFrom,
+                  checkpoint: stage >= 1 ? CKPT : null,
+                  passport: stage >= 2,
+                  signoff: stage >= 3 ? 'pass' : null,
+                  sealed: stage >= 4,
+                };
               }
             }
           }
@@ -35,35 +59,102 @@ function* everyCase(): Generator<NextFacts> {
   }
 }
 
-const commands = (lines: string[]) => [...lines.join('\n').matchAll(/`runlog ([a-z]+(?: (?:passport|signoff|pick|list|launch|event))?)\b/g)].map((m) => m[1]!);
+const commands = (lines: string[]) =>
+  [...lines.join('\n').matchAll(/`runlog ([a-z]+(?: (?:passport|signoff|pick|list|launch|event))?)\b/g)].map(
+    (m) => m[1]!,
+  );
 
 describe('Next: the step each case must suggest', () => {
   const table: [string, Partial<NextFacts>, RegExp][] = [
-    ['pending, never launched', { state: 'pending' }, /`runlog submit g\/2026-03-22_train -- <command>`.*--dry-run.*--state running/],
-    ['pending after resume', { state: 'pending', resumeFrom: CKPT }, /runlog submit g\/2026-03-22_train -- <command with \{init_from\}>.*RUNLOG_INIT_FROM/],
+    [
+      'pending, never launched',
+      { state: 'pending' },
+      /`runlog submit g\/2026-03-22_train -- <command>`.*--dry-run.*--state running/,
+    ],
+    [
+      'pending after resume',
+      { state: 'pending', resumeFrom: CKPT },
+      /runlog submit g\/2026-03-22_train -- <command with \{init_from\}>.*RUNLOG_INIT_FROM/,
+    ],
     ['validating (interrupted launch)', { state: 'validating' }, /runlog poll g\/2026-03-22_train/],
     ['queued', { state: 'queued' }, /waiting for the scheduler: `runlog logs g\/2026-03-22_train -f`/],
     ['running under runlog', { state: 'running' }, /`runlog logs g\/2026-03-22_train -f`/],
-    ['running, recorded by hand', { state: 'running', managed: false }, /runlog append .*--step.*runlog complete g\/2026-03-22_train/],
+    [
+      'running, recorded by hand',
+      { state: 'running', managed: false },
+      /runlog append .*--step.*runlog complete g\/2026-03-22_train/,
+    ],
     ['stalled', { state: 'stalled' }, /runlog logs g\/2026-03-22_train`.*runlog restart/],
     ['lost', { state: 'lost' }, /runlog poll g\/2026-03-22_train/],
-    ['completed without checkpoint', { state: 'completed' }, /runlog complete g\/2026-03-22_train --checkpoint <dir>`.*amends Results/],
-    ['completed with checkpoint', { state: 'completed', checkpoint: CKPT }, /^before eval or upload: generate `MODEL_PASSPORT.json` \+ `SIGNOFF.json` for `\/ckpt\/step-100`: `runlog ckpt passport \/ckpt\/step-100 --run g\/2026-03-22_train`/],
-    ['completed with passport', { state: 'completed', checkpoint: CKPT, passport: true }, /^before eval or upload: passport written .*sign it off first: `runlog ckpt signoff \/ckpt\/step-100 --verdict pass`/],
-    ['completed and signed', { state: 'completed', checkpoint: CKPT, passport: true, signoff: 'pass' }, /may proceed.*`runlog seal g\/2026-03-22_train`/],
-    ['completed and sealed', { state: 'completed', checkpoint: CKPT, passport: true, signoff: 'pass', sealed: true }, /^sealed/],
-    ['pipeline completed', { state: 'completed', runType: 'pipeline' }, /record where its output is: `runlog complete g\/2026-03-22_train --checkpoint/],
+    [
+      'completed without checkpoint',
+      { state: 'completed' },
+      /runlog complete g\/2026-03-22_train --checkpoint <dir>`.*amends Results/,
+    ],
+    [
+      'completed with checkpoint',
+      { state: 'completed', checkpoint: CKPT },
+      /^before eval or upload: generate `MODEL_PASSPORT.json` \+ `SIGNOFF.json` for `\/ckpt\/step-100`: `runlog ckpt passport \/ckpt\/step-100 --run g\/2026-03-22_train`/,
+    ],
+    [
+      'completed with passport',
+      { state: 'completed', checkpoint: CKPT, passport: true },
+      /^before eval or upload: passport written .*sign it off first: `runlog ckpt signoff \/ckpt\/step-100 --verdict pass`/,
+    ],
+    [
+      'completed and signed',
+      { state: 'completed', checkpoint: CKPT, passport: true, signoff: 'pass' },
+      /may proceed.*`runlog seal g\/2026-03-22_train`/,
+    ],
+    [
+      'completed and sealed',
+      { state: 'completed', checkpoint: CKPT, passport: true, signoff: 'pass', sealed: true },
+      /^sealed/,
+    ],
+    [
+      'pipeline completed',
+      { state: 'completed', runType: 'pipeline' },
+      /record where its output is: `runlog complete g\/2026-03-22_train --checkpoint/,
+    ],
     ['hero completed', { state: 'completed', hero: 'big-run', checkpoint: CKPT }, /runlog ckpt passport/],
     ['hero pending', { state: 'pending', hero: 'big-run' }, /runlog hero launch big-run -- <command>/],
     ['hero running', { state: 'running', hero: 'big-run' }, /runlog babysit big-run/],
-    ['validation_failed', { state: 'validation_failed' }, /runlog retry g\/2026-03-22_train`.*--script <path>.*--dry-run/],
+    [
+      'validation_failed',
+      { state: 'validation_failed' },
+      /runlog retry g\/2026-03-22_train`.*--script <path>.*--dry-run/,
+    ],
     ['canceled', { state: 'canceled' }, /runlog retry g\/2026-03-22_train`/],
-    ['timed_out (walltime)', { state: 'timed_out', failureClass: 'walltime' }, /runlog resume g\/2026-03-22_train --from <checkpoint>.*--timeout <longer>/],
-    ['timed_out, stalled', { state: 'timed_out', failureClass: 'stalled' }, /stopped making progress.*runlog retry g\/2026-03-22_train -- <fixed command>/],
-    ['worker_lost', { state: 'worker_lost', failureClass: 'node_failure' }, /^node_failure is transient: `runlog retry g\/2026-03-22_train`$/],
-    ['retry_exhausted', { state: 'retry_exhausted', failureClass: 'network_transient' }, /retries are spent.*runlog new/],
-    ['hero crash, transient', { state: 'command_failed', failureClass: 'preemption', hero: 'big-run' }, /relaunch with the same run id and output root.*runlog hero launch big-run/],
-    ['hero crash, numerical', { state: 'command_failed', failureClass: 'numerical', hero: 'big-run' }, /escalate to the DRI.*runlog hero event big-run/],
+    [
+      'timed_out (walltime)',
+      { state: 'timed_out', failureClass: 'walltime' },
+      /runlog resume g\/2026-03-22_train --from <checkpoint>.*--timeout <longer>/,
+    ],
+    [
+      'timed_out, stalled',
+      { state: 'timed_out', failureClass: 'stalled' },
+      /stopped making progress.*runlog retry g\/2026-03-22_train -- <fixed command>/,
+    ],
+    [
+      'worker_lost',
+      { state: 'worker_lost', failureClass: 'node_failure' },
+      /^node_failure is transient: `runlog retry g\/2026-03-22_train`$/,
+    ],
+    [
+      'retry_exhausted',
+      { state: 'retry_exhausted', failureClass: 'network_transient' },
+      /retries are spent.*runlog new/,
+    ],
+    [
+      'hero crash, transient',
+      { state: 'command_failed', failureClass: 'preemption', hero: 'big-run' },
+      /relaunch with the same run id and output root.*runlog hero launch big-run/,
+    ],
+    [
+      'hero crash, numerical',
+      { state: 'command_failed', failureClass: 'numerical', hero: 'big-run' },
+      /escalate to the DRI.*runlog hero event big-run/,
+    ],
   ];
   for (const cls of FAILURE_CLASSES) {
     const expect = TRANSIENT.has(cls)
@@ -99,7 +190,8 @@ describe('Next: invariants over every combination', () => {
   it('suggests eval or upload only once the checkpoint has a passport and a signoff', () => {
     for (const f of cases) {
       const text = nextSteps(f).join('\n');
-      if (/eval \/ upload|upload.*may proceed/.test(text)) expect(f.passport && f.signoff !== null, JSON.stringify(f)).toBe(true);
+      if (/eval \/ upload|upload.*may proceed/.test(text))
+        expect(f.passport && f.signoff !== null, JSON.stringify(f)).toBe(true);
     }
   });
 
@@ -120,13 +212,23 @@ describe('Next: invariants over every combination', () => {
       const cmds = commands(nextSteps(f));
       const terminal = TERMINAL.has(f.state as RunState);
       for (const c of cmds) {
-        if (c === 'retry' || c === 'resume') expect(terminal && f.state !== 'retry_exhausted', `${c} from ${f.state}`).toBe(true);
+        if (c === 'retry' || c === 'resume')
+          expect(terminal && f.state !== 'retry_exhausted', `${c} from ${f.state}`).toBe(true);
         // A launch after the run ended always follows a resume that opens the new attempt.
-        if (c === 'submit') expect(f.state === 'pending' || cmds.includes('resume') || /runlog submit [^`]*--dry-run`/.test(nextSteps(f).join('\n')), `${c} from ${f.state}`).toBe(true);
+        if (c === 'submit')
+          expect(
+            f.state === 'pending' ||
+              cmds.includes('resume') ||
+              /runlog submit [^`]*--dry-run`/.test(nextSteps(f).join('\n')),
+            `${c} from ${f.state}`,
+          ).toBe(true);
         if (c === 'append') expect(!terminal, `${c} from ${f.state}`).toBe(true);
         // `fail` on a failed run corrects its class and reason.
         if (c === 'fail') expect(f.state !== 'completed', `${c} from ${f.state}`).toBe(true);
-        if (c === 'complete') expect(f.state === 'running' || f.state === 'queued' || f.state === 'completed', `${c} from ${f.state}`).toBe(true);
+        if (c === 'complete')
+          expect(f.state === 'running' || f.state === 'queued' || f.state === 'completed', `${c} from ${f.state}`).toBe(
+            true,
+          );
         if (c === 'restart') expect(f.state === 'stalled', `${c} from ${f.state}`).toBe(true);
         if (c === 'hero launch' || c === 'hero event') expect(f.hero).not.toBeNull();
       }
@@ -148,7 +250,9 @@ describe('Next: invariants over every combination', () => {
     for (const f of cases) {
       if (!f.hero || !['command_failed', 'timed_out', 'worker_lost'].includes(f.state)) continue;
       const text = nextSteps(f).join('\n');
-      const cls = f.failureClass ?? (f.state === 'timed_out' ? 'walltime' : f.state === 'worker_lost' ? 'node_failure' : 'unknown');
+      const cls =
+        f.failureClass ??
+        (f.state === 'timed_out' ? 'walltime' : f.state === 'worker_lost' ? 'node_failure' : 'unknown');
       if (TRANSIENT.has(cls) || cls === 'walltime') expect(text).toMatch(/runlog hero launch big-run/);
       else expect(text).not.toMatch(/runlog hero launch/);
     }

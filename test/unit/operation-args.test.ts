@@ -7,7 +7,11 @@ import { prepareOperation } from '../../src/ledger/ops/args.js';
 
 const s = scrubberFor(undefined);
 const TOKEN = ['gh', 'p_', 'A1b2C3d4E5'.repeat(4)].join('');
-const append = (args: Record<string, unknown>, run = 'r') => prepareOperation({ v: 1, kind: 'append', run, args: { run, message: 'm', metrics: {}, at: '2026-03-22T10:00:00Z', ...args } }, s);
+const append = (args: Record<string, unknown>, run = 'r') =>
+  prepareOperation(
+    { v: 1, kind: 'append', run, args: { run, message: 'm', metrics: {}, at: '2026-03-22T10:00:00Z', ...args } },
+    s,
+  );
 const codeOf = (f: () => unknown): string | undefined => {
   try {
     f();
@@ -20,7 +24,9 @@ const codeOf = (f: () => unknown): string | undefined => {
 
 describe('prepareOperation', () => {
   it('normalises then scrubs line fields: escapes, OSC 52, BEL, bidi and line breaks go, secrets split by them are caught', () => {
-    const op = append({ message: `done\u001b[31m red\u001b[0m \u001b]52;c;${Buffer.from('x').toString('base64')}\u0007 \u202eevil\u202c WANDB_API_KEY=\n${'ab12'.repeat(10)}` });
+    const op = append({
+      message: `done\u001b[31m red\u001b[0m \u001b]52;c;${Buffer.from('x').toString('base64')}\u0007 \u202eevil\u202c WANDB_API_KEY=\n${'ab12'.repeat(10)}`,
+    });
     expect(op.args['message']).toBe('done red evil WANDB_API_KEY= [REDACTED:wandb]');
   });
 
@@ -48,8 +54,12 @@ describe('prepareOperation', () => {
   });
 
   it('accepts NaN metrics, and null for NaN from a replayed trailer', () => {
-    expect(Number.isNaN((append({ metrics: { loss: Number.NaN } }).args['metrics'] as Record<string, number>)['loss'])).toBe(true);
-    expect(Number.isNaN((append({ metrics: { loss: null } }).args['metrics'] as Record<string, number>)['loss'])).toBe(true);
+    expect(
+      Number.isNaN((append({ metrics: { loss: Number.NaN } }).args['metrics'] as Record<string, number>)['loss']),
+    ).toBe(true);
+    expect(Number.isNaN((append({ metrics: { loss: null } }).args['metrics'] as Record<string, number>)['loss'])).toBe(
+      true,
+    );
   });
 
   it('BAD_OPERATION for malformed arguments, naming the field and never the value', () => {

@@ -1,11 +1,28 @@
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  stat,
+  symlink,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunlogError } from '../../src/core/errors.js';
 import { sha256Bytes, sha256File } from '../../src/core/hash.js';
-import { buildWeightManifest, readPassport, writePassport, type WritePassportOptions } from '../../src/publish/passport.js';
+import {
+  buildWeightManifest,
+  readPassport,
+  writePassport,
+  type WritePassportOptions,
+} from '../../src/publish/passport.js';
 import { writeSignoff } from '../../src/publish/signoff.js';
 import { verifyCheckpoint, type VerifyReport } from '../../src/publish/verify.js';
 
@@ -50,7 +67,10 @@ const writeOpts: WritePassportOptions = {
 };
 
 async function errorOf(promise: Promise<unknown>): Promise<RunlogError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(RunlogError);
   return err as RunlogError;
 }
@@ -163,22 +183,38 @@ describe('writeSignoff', () => {
     const text = await readFile(path.join(root, 'SIGNOFF.json'), 'utf8');
     const json = JSON.parse(text);
     expect(text).toBe(`${JSON.stringify(json, null, 2)}\n`);
-    expect(Object.keys(json)).toEqual(['schema_version', 'signed_at', 'signed_by', 'artifacts', 'verdict', 'verdict_reason']);
+    expect(Object.keys(json)).toEqual([
+      'schema_version',
+      'signed_at',
+      'signed_by',
+      'artifacts',
+      'verdict',
+      'verdict_reason',
+    ]);
     expect(json.verdict_reason).toBeNull();
     expect(json.signed_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(json.signed_by).toEqual({ tool: 'runlog', version: '0.1.0' });
     const passportBytes = await readFile(path.join(root, 'MODEL_PASSPORT.json'));
     expect(json.artifacts[0]).toEqual({ path: 'MODEL_PASSPORT.json', sha256: sha(passportBytes) });
     const passport = await readPassport(root);
-    expect(json.artifacts.slice(1).map((a: { path: string }) => a.path)).toEqual(passport.weight_integrity?.weight_files.map((f) => f.path));
+    expect(json.artifacts.slice(1).map((a: { path: string }) => a.path)).toEqual(
+      passport.weight_integrity?.weight_files.map((f) => f.path),
+    );
     expect(json).toEqual(signoff);
   });
 
   it('requires a reason for soft_signal and records it', async () => {
     await makePackage();
     await writePassport(root, writeOpts);
-    expect((await errorOf(writeSignoff(root, { verdict: 'soft_signal', tool: 'runlog', version: '0.1.0' }))).code).toBe('SIGNOFF_REASON_REQUIRED');
-    const { report } = await writeSignoff(root, { verdict: 'soft_signal', reason: 'val loss noisy', tool: 'runlog', version: '0.1.0' });
+    expect((await errorOf(writeSignoff(root, { verdict: 'soft_signal', tool: 'runlog', version: '0.1.0' }))).code).toBe(
+      'SIGNOFF_REASON_REQUIRED',
+    );
+    const { report } = await writeSignoff(root, {
+      verdict: 'soft_signal',
+      reason: 'val loss noisy',
+      tool: 'runlog',
+      version: '0.1.0',
+    });
     expect(report.ok).toBe(true);
     expect(report.warnings.map((w) => w.check)).toEqual(['verdict']);
     expect(JSON.parse(await readFile(path.join(root, 'SIGNOFF.json'), 'utf8')).verdict_reason).toBe('val loss noisy');
@@ -243,7 +279,13 @@ describe('verifyCheckpoint: tampering', () => {
   it('fails on an unlisted weight file', async () => {
     await put('extra/new.safetensors', 'w');
     const report = await verifyCheckpoint(root, { requireSignoff: true });
-    expect(report.failures).toEqual([{ check: 'unlisted_weight', message: expect.stringContaining('extra/new.safetensors'), path: 'extra/new.safetensors' }]);
+    expect(report.failures).toEqual([
+      {
+        check: 'unlisted_weight',
+        message: expect.stringContaining('extra/new.safetensors'),
+        path: 'extra/new.safetensors',
+      },
+    ]);
   });
 
   it('fails on an artifact path that escapes the root, lexically or through a symlink', async () => {
@@ -270,7 +312,10 @@ describe('verifyCheckpoint: tampering', () => {
 
   it('treats another schema version as a warning only', async () => {
     const pfile = path.join(root, 'MODEL_PASSPORT.json');
-    await writeFile(pfile, (await readFile(pfile, 'utf8')).replace('"schema_version": "0.2"', '"schema_version": "0.3"'));
+    await writeFile(
+      pfile,
+      (await readFile(pfile, 'utf8')).replace('"schema_version": "0.2"', '"schema_version": "0.3"'),
+    );
     const sfile = path.join(root, 'SIGNOFF.json');
     const signoff = JSON.parse(await readFile(sfile, 'utf8'));
     signoff.artifacts[0].sha256 = sha(await readFile(pfile));
@@ -299,11 +344,18 @@ function pythonJsonDumps(value: unknown): string {
   const sortKeys = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sortKeys);
     if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+      );
     }
     return v;
   };
-  const ascii = JSON.stringify(sortKeys(value), null, 2).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const ascii = JSON.stringify(sortKeys(value), null, 2).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return `${ascii}\n`;
 }
 
@@ -326,7 +378,8 @@ async function otherToolValidate(dir: string): Promise<string[]> {
   }
   if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(signoff.signed_at)) errors.push('signed_at format');
   if (!['pass', 'soft_signal'].includes(signoff.verdict)) errors.push('verdict');
-  if (signoff.artifacts[0]?.path !== 'MODEL_PASSPORT.json' || signoff.artifacts[0]?.sha256 !== sha(passportBytes)) errors.push('passport sha256');
+  if (signoff.artifacts[0]?.path !== 'MODEL_PASSPORT.json' || signoff.artifacts[0]?.sha256 !== sha(passportBytes))
+    errors.push('passport sha256');
   const listed = new Set<string>();
   for (const { path: rel, sha256 } of signoff.artifacts.slice(1)) {
     listed.add(rel);
@@ -336,14 +389,16 @@ async function otherToolValidate(dir: string): Promise<string[]> {
   }
   for (const wf of passport.weight_integrity?.weight_files ?? []) {
     listed.add(wf.path);
-    if (!/^[0-9a-f]{64}$/.test(wf.sha256) || !Number.isInteger(wf.size_bytes ?? 0)) errors.push(`manifest entry ${wf.path}`);
+    if (!/^[0-9a-f]{64}$/.test(wf.sha256) || !Number.isInteger(wf.size_bytes ?? 0))
+      errors.push(`manifest entry ${wf.path}`);
   }
   const walk = async (sub: string): Promise<void> => {
     for (const entry of await readdir(path.join(dir, sub), { withFileTypes: true })) {
       if (entry.name.startsWith('.')) continue;
       const rel = sub ? `${sub}/${entry.name}` : entry.name;
       if (entry.isDirectory()) await walk(rel);
-      else if (/\.(safetensors|bin|pt|pth|ckpt)$/.test(entry.name) && !listed.has(rel)) errors.push(`unlisted weight ${rel}`);
+      else if (/\.(safetensors|bin|pt|pth|ckpt)$/.test(entry.name) && !listed.has(rel))
+        errors.push(`unlisted weight ${rel}`);
     }
   };
   await walk('');
@@ -377,7 +432,10 @@ describe('interop with the Python tools', () => {
         schema_version: '0.2',
         signed_at: '2026-03-22T10:05:00Z',
         signed_by: { tool: 'sign-checkpoint', version: '0.2.3' },
-        artifacts: [{ path: 'MODEL_PASSPORT.json', sha256: sha(passportText) }, ...weightFiles.map(({ path: p, sha256 }) => ({ path: p, sha256 }))],
+        artifacts: [
+          { path: 'MODEL_PASSPORT.json', sha256: sha(passportText) },
+          ...weightFiles.map(({ path: p, sha256 }) => ({ path: p, sha256 })),
+        ],
         verdict: 'pass',
         verdict_reason: null,
       }),
@@ -386,7 +444,10 @@ describe('interop with the Python tools', () => {
     const report = await verifyCheckpoint(root, { requireSignoff: true });
     expect(report).toMatchObject({ ok: true, failures: [], warnings: [] });
     expect(report.signoff?.signed_by).toEqual({ tool: 'sign-checkpoint', version: '0.2.3' });
-    expect((await readPassport(root)).model_identity).toEqual({ name: 'arx5-multitask', description: 'résumé → politique' });
+    expect((await readPassport(root)).model_identity).toEqual({
+      name: 'arx5-multitask',
+      description: 'résumé → politique',
+    });
 
     // A passport the Python tool wrote is updated in place without losing its sections.
     await writePassport(root, writeOpts);

@@ -19,7 +19,9 @@ describe('private infrastructure in a published log', () => {
     const s = plain();
     const out = s.sanitize(line);
     expect(out.removed.map((r) => r.rule)).toContain(rule);
-    expect(out.text).not.toMatch(/corp\.internal|nas01|printer\.local|10\.12\.0\.7|172\.20|192\.168|100\.101|169\.254|127\.0|fe80|fd12|::1\b|acme-|acct/);
+    expect(out.text).not.toMatch(
+      /corp\.internal|nas01|printer\.local|10\.12\.0\.7|172\.20|192\.168|100\.101|169\.254|127\.0|fe80|fd12|::1\b|acme-|acct/,
+    );
     expect(s.leaks(line).map((l) => l.rule)).toContain(rule);
     expect(s.leaks(out.text)).toEqual([]);
   });
@@ -36,13 +38,20 @@ describe('private infrastructure in a published log', () => {
 
   it('keeps what publish.sanitize.allow lists: exact values and prefixes', () => {
     const s = sanitizerFor({ publish: { sanitize: { allow: ['gs://acme-public/*', 'mirror.corp'] } } }, []);
-    expect(s.sanitize('ckpt gs://acme-public/run7 and gs://acme-private/run7 via mirror.corp and build.corp').text).toBe('ckpt gs://acme-public/run7 and <bucket> via mirror.corp and <host>');
+    expect(
+      s.sanitize('ckpt gs://acme-public/run7 and gs://acme-private/run7 via mirror.corp and build.corp').text,
+    ).toBe('ckpt gs://acme-public/run7 and <bucket> via mirror.corp and <host>');
   });
 
   it('removes the bare machine names the config knows: SSH host profiles, their destinations, Slurm clusters', () => {
-    const names = infrastructureNames({ hosts: { 'gpu-box': { ssh: 'alice@dgx07:2222' }, lab: { ssh: 'ssh://lab-head' } }, clusters: { 'frontier-a': { partition: 'gpu' } } });
+    const names = infrastructureNames({
+      hosts: { 'gpu-box': { ssh: 'alice@dgx07:2222' }, lab: { ssh: 'ssh://lab-head' } },
+      clusters: { 'frontier-a': { partition: 'gpu' } },
+    });
     expect(names.sort()).toEqual(['dgx07', 'frontier-a', 'gpu-box', 'lab', 'lab-head']);
     const s = sanitizerFor({}, [], { hosts: names });
-    expect(s.sanitize('ran on dgx07 (profile gpu-box), then frontier-a').text).toBe('ran on <host> (profile <host>), then <host>');
+    expect(s.sanitize('ran on dgx07 (profile gpu-box), then frontier-a').text).toBe(
+      'ran on <host> (profile <host>), then <host>',
+    );
   });
 });

@@ -12,9 +12,19 @@ describe('sanitizer rules', () => {
     ['slurm output file', 'see slurm-4242424.out', 'see slurm-<job id>.out', 'slurm_job_id'],
     ['node name', 'running on nid001234', 'running on <node>', 'node_name'],
     ['node list', '- node: gpu-a100-07', '- node: <node>', 'node_name'],
-    ['scratch path keeps the file name', 'data at /scratch/alice/data/shards.parquet', 'data at <path>/shards.parquet', 'cluster_path'],
+    [
+      'scratch path keeps the file name',
+      'data at /scratch/alice/data/shards.parquet',
+      'data at <path>/shards.parquet',
+      'cluster_path',
+    ],
     ['user dir dropped whole', 'cd /home/alice/', 'cd <path>', 'cluster_path'],
-    ['local W&B dir', '- local: `wandb/offline-run-20260311_150000-abc123`', '- local: <local W&B dir>', 'wandb_local_dir'],
+    [
+      'local W&B dir',
+      '- local: `wandb/offline-run-20260311_150000-abc123`',
+      '- local: <local W&B dir>',
+      'wandb_local_dir',
+    ],
     ['user@host', 'ssh alice@login.cluster.example.org', 'ssh <user@host>', 'user_at_host'],
     ['secret', 'token ghp_abcdefghijklmnopqrstuvwxyz0123456789AB', 'token [REDACTED:github]', 'secret_github'],
   ])('%s', (_name, input, output, rule) => {
@@ -50,14 +60,18 @@ describe('sanitizer rules', () => {
   });
 
   it('applies ledger rules and switches off disabled defaults', () => {
-    const cfg = readSanitizeConfig({ publish: { sanitize: { rules: [{ id: 'project_code', pattern: 'PRJ-\\d+' }], disable: ['user_at_host'] } } });
+    const cfg = readSanitizeConfig({
+      publish: { sanitize: { rules: [{ id: 'project_code', pattern: 'PRJ-\\d+' }], disable: ['user_at_host'] } },
+    });
     const r = new Sanitizer(cfg).sanitize('PRJ-1234 by bob@example.org');
     expect(r.text).toBe('<project_code> by bob@example.org');
     expect(r.removed).toEqual([{ rule: 'project_code', count: 1 }]);
   });
 
   it('rejects a bad ledger rule with a usage error', () => {
-    expect(() => readSanitizeConfig({ publish: { sanitize: { rules: [{ id: 'Bad Id', pattern: 'x' }] } } })).toThrow(/publish\.sanitize/);
+    expect(() => readSanitizeConfig({ publish: { sanitize: { rules: [{ id: 'Bad Id', pattern: 'x' }] } } })).toThrow(
+      /publish\.sanitize/,
+    );
   });
 });
 

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { RunlogError } from '../../src/core/errors.js';
-import { DEFAULT_RULES, compileRules, scrub, scrubArgv, scrubEnv, scrubWithReport } from '../../src/core/scrub/scrub.js';
+import {
+  DEFAULT_RULES,
+  compileRules,
+  scrub,
+  scrubArgv,
+  scrubEnv,
+  scrubWithReport,
+} from '../../src/core/scrub/scrub.js';
 import { makeCorpus } from '../support/secrets-corpus.js';
 
 /**
@@ -27,8 +34,22 @@ const ANTHROPIC = j('s', 'k-ant-api03-', rep('Qw3Er4Ty5U', 9));
 const NPM = j('np', 'm_', rep('aB3dE6gH9j', 4));
 const PYPI = j('py', 'pi-AgEIcHlwaS5vcmc', rep('Cj9kLm2NoP_-', 6));
 const GOOGLE = j('AI', 'za', rep('SyD3fG7hJ', 4));
-const JWT = j('ey', 'JhbGciOiJIUzI1NiJ9', '.', 'ey', 'JzdWIiOiIxMjM0NTY3ODkwIn0', '.', 'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U');
-const PEM = j('-----BEGIN ', 'RSA PRIVATE KEY-----\n', 'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n', '4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onL\n', '-----END RSA PRIVATE KEY-----');
+const JWT = j(
+  'ey',
+  'JhbGciOiJIUzI1NiJ9',
+  '.',
+  'ey',
+  'JzdWIiOiIxMjM0NTY3ODkwIn0',
+  '.',
+  'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+);
+const PEM = j(
+  '-----BEGIN ',
+  'RSA PRIVATE KEY-----\n',
+  'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n',
+  '4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onL\n',
+  '-----END RSA PRIVATE KEY-----',
+);
 const GIT_SHA = '4f8b2c1d9e0a7b6c5d4e3f2a1b0c9d8e7f6a5b4c';
 
 interface Case {
@@ -59,19 +80,47 @@ const TABLE: Record<string, { positive: Case[]; negative: string[] }> = {
   aws: {
     positive: [
       { input: `key id ${AWS_ID} ok`, expected: 'key id [REDACTED:aws] ok', secrets: [AWS_ID.slice(4)] },
-      { input: `aws_secret_access_key = ${AWS_SECRET}`, expected: 'aws_secret_access_key = [REDACTED:aws]', secrets: [AWS_SECRET] },
-      { input: `AWS_SECRET_ACCESS_KEY="${AWS_SECRET}"`, expected: 'AWS_SECRET_ACCESS_KEY="[REDACTED:aws]"', secrets: [AWS_SECRET] },
+      {
+        input: `aws_secret_access_key = ${AWS_SECRET}`,
+        expected: 'aws_secret_access_key = [REDACTED:aws]',
+        secrets: [AWS_SECRET],
+      },
+      {
+        input: `AWS_SECRET_ACCESS_KEY="${AWS_SECRET}"`,
+        expected: 'AWS_SECRET_ACCESS_KEY="[REDACTED:aws]"',
+        secrets: [AWS_SECRET],
+      },
     ],
     negative: ['AKIA1234', 'AKIAIOSFODNN7EXAMPLEXTRA5', 'secret_access_key_rotation_days: 90'],
   },
   wandb: {
     positive: [
-      { input: `WANDB_API_KEY=${WANDB_HEX} python train.py`, expected: 'WANDB_API_KEY=[REDACTED:wandb] python train.py', secrets: [WANDB_HEX] },
-      { input: `$ wandb login --relogin ${WANDB_HEX}`, expected: '$ wandb login --relogin [REDACTED:wandb]', secrets: [WANDB_HEX] },
-      { input: `wandb.login(key="${WANDB_HEX}")`, expected: 'wandb.login(key="[REDACTED:wandb]")', secrets: [WANDB_HEX] },
-      { input: `export WANDB_API_KEY="${WANDB_V1}"`, expected: 'export WANDB_API_KEY="[REDACTED:wandb]"', secrets: [WANDB_V1.slice(9)] },
+      {
+        input: `WANDB_API_KEY=${WANDB_HEX} python train.py`,
+        expected: 'WANDB_API_KEY=[REDACTED:wandb] python train.py',
+        secrets: [WANDB_HEX],
+      },
+      {
+        input: `$ wandb login --relogin ${WANDB_HEX}`,
+        expected: '$ wandb login --relogin [REDACTED:wandb]',
+        secrets: [WANDB_HEX],
+      },
+      {
+        input: `wandb.login(key="${WANDB_HEX}")`,
+        expected: 'wandb.login(key="[REDACTED:wandb]")',
+        secrets: [WANDB_HEX],
+      },
+      {
+        input: `export WANDB_API_KEY="${WANDB_V1}"`,
+        expected: 'export WANDB_API_KEY="[REDACTED:wandb]"',
+        secrets: [WANDB_V1.slice(9)],
+      },
       { input: `key ${WANDB_V1}`, expected: 'key [REDACTED:wandb]', secrets: [WANDB_V1.slice(9)] },
-      { input: `self-hosted ${WANDB_LOCAL}`, expected: 'self-hosted [REDACTED:wandb]', secrets: [WANDB_LOCAL.slice(6)] },
+      {
+        input: `self-hosted ${WANDB_LOCAL}`,
+        expected: 'self-hosted [REDACTED:wandb]',
+        secrets: [WANDB_LOCAL.slice(6)],
+      },
       {
         input: `machine api.wandb.ai\n  login user\n  password ${WANDB_HEX}\n`,
         expected: 'machine api.wandb.ai\n  login user\n  password [REDACTED:wandb]\n',
@@ -115,38 +164,94 @@ const TABLE: Record<string, { positive: Case[]; negative: string[] }> = {
     negative: ['sk-ant-short', 'the sk-ant- prefix'],
   },
   stripe: {
-    positive: [{ input: `STRIPE ${j('sk', '_live_')}${rep('4eC39HqLyj', 3)}`, expected: 'STRIPE [REDACTED:stripe]', secrets: [rep('4eC39HqLyj', 3)] }],
+    positive: [
+      {
+        input: `STRIPE ${j('sk', '_live_')}${rep('4eC39HqLyj', 3)}`,
+        expected: 'STRIPE [REDACTED:stripe]',
+        secrets: [rep('4eC39HqLyj', 3)],
+      },
+    ],
     negative: [`publishable ${j('pk', '_live_')}${rep('4eC39HqLyj', 3)}`, 'sk_live_', 'task_live_stream'],
   },
   azure: {
     positive: [
-      { input: `AccountName=a;${j('Account', 'Key=')}${rep('Eby8vdM02xNO', 6)}==;EndpointSuffix=x`, expected: 'AccountName=a;AccountKey=[REDACTED:azure];EndpointSuffix=x', secrets: [rep('Eby8vdM02xNO', 6)] },
-      { input: `https://a.blob.core.windows.net/c?sv=2022&${j('si', 'g=')}${rep('Zk3Qw9', 5)}%3D`, expected: 'https://a.blob.core.windows.net/c?sv=2022&sig=[REDACTED:azure]', secrets: [rep('Zk3Qw9', 5)] },
+      {
+        input: `AccountName=a;${j('Account', 'Key=')}${rep('Eby8vdM02xNO', 6)}==;EndpointSuffix=x`,
+        expected: 'AccountName=a;AccountKey=[REDACTED:azure];EndpointSuffix=x',
+        secrets: [rep('Eby8vdM02xNO', 6)],
+      },
+      {
+        input: `https://a.blob.core.windows.net/c?sv=2022&${j('si', 'g=')}${rep('Zk3Qw9', 5)}%3D`,
+        expected: 'https://a.blob.core.windows.net/c?sv=2022&sig=[REDACTED:azure]',
+        secrets: [rep('Zk3Qw9', 5)],
+      },
     ],
     negative: ['AccountName=mlruns;EndpointSuffix=core.windows.net', 'the sig= parameter', 'signal=15'],
   },
   discord: {
-    positive: [{ input: `https://discord.com/api/webhooks/123456789012345678/${rep('aB3-x_', 12)}`, expected: 'https://discord.com/api/webhooks/123456789012345678/[REDACTED:discord]', secrets: [rep('aB3-x_', 12)] }],
+    positive: [
+      {
+        input: `https://discord.com/api/webhooks/123456789012345678/${rep('aB3-x_', 12)}`,
+        expected: 'https://discord.com/api/webhooks/123456789012345678/[REDACTED:discord]',
+        secrets: [rep('aB3-x_', 12)],
+      },
+    ],
     negative: ['https://discord.com/channels/123/456', 'https://discord.com/api/webhooks'],
   },
   docker: {
-    positive: [{ input: `docker login -p ${j('dck', 'r_pat_')}${rep('Xy7_Qz', 5)}`, expected: 'docker login -p [REDACTED:docker]', secrets: [rep('Xy7_Qz', 5)] }],
+    positive: [
+      {
+        input: `docker login -p ${j('dck', 'r_pat_')}${rep('Xy7_Qz', 5)}`,
+        expected: 'docker login -p [REDACTED:docker]',
+        secrets: [rep('Xy7_Qz', 5)],
+      },
+    ],
     negative: ['dckr_pat_', 'docker_path=/var/lib/docker'],
   },
   vault: {
-    positive: [{ input: `VAULT_TOKEN=${j('hv', 's.')}${rep('CAESIJk3', 4)}`, expected: 'VAULT_TOKEN=[REDACTED:vault]', secrets: [rep('CAESIJk3', 4)] }],
+    positive: [
+      {
+        input: `VAULT_TOKEN=${j('hv', 's.')}${rep('CAESIJk3', 4)}`,
+        expected: 'VAULT_TOKEN=[REDACTED:vault]',
+        secrets: [rep('CAESIJk3', 4)],
+      },
+    ],
     negative: ['hvs.short', 'charts.hvs.example'],
   },
   password_flag: {
     positive: [
-      { input: 'sshpass -p "s3cr3t pw" ssh host', expected: 'sshpass -p "[REDACTED:password_flag]" ssh host', secrets: ['s3cr3t pw'] },
-      { input: 'sshpass -e -p hunter22 rsync a b', expected: 'sshpass -e -p [REDACTED:password_flag] rsync a b', secrets: ['hunter22'] },
-      { input: 'mysqldump -u root -pHunter22 runs > x.sql', expected: 'mysqldump -u root -p[REDACTED:password_flag] runs > x.sql', secrets: ['Hunter22'] },
+      {
+        input: 'sshpass -p "s3cr3t pw" ssh host',
+        expected: 'sshpass -p "[REDACTED:password_flag]" ssh host',
+        secrets: ['s3cr3t pw'],
+      },
+      {
+        input: 'sshpass -e -p hunter22 rsync a b',
+        expected: 'sshpass -e -p [REDACTED:password_flag] rsync a b',
+        secrets: ['hunter22'],
+      },
+      {
+        input: 'mysqldump -u root -pHunter22 runs > x.sql',
+        expected: 'mysqldump -u root -p[REDACTED:password_flag] runs > x.sql',
+        secrets: ['Hunter22'],
+      },
     ],
-    negative: ['mysql -u root -p runs', 'mysql -P3306 -h db runs', 'sshpass -f ~/.pw ssh host', 'mysql -p$MYSQL_PWD runs', 'python -m pip install'],
+    negative: [
+      'mysql -u root -p runs',
+      'mysql -P3306 -h db runs',
+      'sshpass -f ~/.pw ssh host',
+      'mysql -p$MYSQL_PWD runs',
+      'python -m pip install',
+    ],
   },
   npm: {
-    positive: [{ input: `//registry.npmjs.org/:_authToken=${NPM}`, expected: '//registry.npmjs.org/:_authToken=[REDACTED:npm]', secrets: [NPM.slice(4)] }],
+    positive: [
+      {
+        input: `//registry.npmjs.org/:_authToken=${NPM}`,
+        expected: '//registry.npmjs.org/:_authToken=[REDACTED:npm]',
+        secrets: [NPM.slice(4)],
+      },
+    ],
     negative: ['npm_config_cache=/tmp/npm', 'npm_lifecycle_event'],
   },
   pypi: {
@@ -163,22 +268,46 @@ const TABLE: Record<string, { positive: Case[]; negative: string[] }> = {
   },
   bearer: {
     positive: [
-      { input: 'Authorization: Bearer abc.def-ghi', expected: 'Authorization: Bearer [REDACTED:bearer]', secrets: ['abc.def-ghi'] },
-      { input: `-H "authorization: bearer opaqueTokenValue"`, expected: '-H "authorization: bearer [REDACTED:bearer]"', secrets: ['opaqueTokenValue'] },
-      { input: 'sent Bearer a1b2c3d4e5f6g7h8i9 upstream', expected: 'sent Bearer [REDACTED:bearer] upstream', secrets: ['a1b2c3d4e5f6g7h8i9'] },
+      {
+        input: 'Authorization: Bearer abc.def-ghi',
+        expected: 'Authorization: Bearer [REDACTED:bearer]',
+        secrets: ['abc.def-ghi'],
+      },
+      {
+        input: `-H "authorization: bearer opaqueTokenValue"`,
+        expected: '-H "authorization: bearer [REDACTED:bearer]"',
+        secrets: ['opaqueTokenValue'],
+      },
+      {
+        input: 'sent Bearer a1b2c3d4e5f6g7h8i9 upstream',
+        expected: 'sent Bearer [REDACTED:bearer] upstream',
+        secrets: ['a1b2c3d4e5f6g7h8i9'],
+      },
     ],
     negative: ['Bearer tokens expire after one hour', 'the bearer of bad news', 'Bearer'],
   },
   authorization: {
     positive: [
-      { input: 'curl -H "Authorization: token abcdef123"', expected: 'curl -H "Authorization: token [REDACTED:authorization]"', secrets: ['abcdef123'] },
-      { input: 'Authorization: Basic dXNlcjpwYXNz', expected: 'Authorization: Basic [REDACTED:authorization]', secrets: ['dXNlcjpwYXNz'] },
+      {
+        input: 'curl -H "Authorization: token abcdef123"',
+        expected: 'curl -H "Authorization: token [REDACTED:authorization]"',
+        secrets: ['abcdef123'],
+      },
+      {
+        input: 'Authorization: Basic dXNlcjpwYXNz',
+        expected: 'Authorization: Basic [REDACTED:authorization]',
+        secrets: ['dXNlcjpwYXNz'],
+      },
     ],
     negative: ['authorization failed for user alice', 'Authorization header missing'],
   },
   private_key: {
     positive: [
-      { input: `before\n${PEM}\nafter`, expected: 'before\n[REDACTED:private_key]\nafter', secrets: ['MIIEowIBAAKCAQEA', 'lgOEePzNm0'] },
+      {
+        input: `before\n${PEM}\nafter`,
+        expected: 'before\n[REDACTED:private_key]\nafter',
+        secrets: ['MIIEowIBAAKCAQEA', 'lgOEePzNm0'],
+      },
       {
         input: j('-----BEGIN ', 'OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nQyNTUxOQAAACB'),
         expected: '[REDACTED:private_key]',
@@ -190,14 +319,34 @@ const TABLE: Record<string, { positive: Case[]; negative: string[] }> = {
         secrets: ['MIIEvQIBADANBg'],
       },
     ],
-    negative: ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', '-----BEGIN PUBLIC KEY-----', 'private key rotation is weekly'],
+    negative: [
+      '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+      '-----BEGIN PUBLIC KEY-----',
+      'private key rotation is weekly',
+    ],
   },
   url_credentials: {
     positive: [
-      { input: 'git clone https://alice:hunter2@git.example.com/r.git', expected: 'git clone https://[REDACTED:url_credentials]@git.example.com/r.git', secrets: ['alice:hunter2', 'hunter2'] },
-      { input: 'DB postgres://u:p@ss@db:5432/x', expected: 'DB postgres://[REDACTED:url_credentials]@db:5432/x', secrets: ['u:p', 'p@ss'] },
-      { input: 'redis://:s3cret@cache:6379', expected: 'redis://[REDACTED:url_credentials]@cache:6379', secrets: ['s3cret'] },
-      { input: 'https://bob:ab#c/d@e@minio.example.com:9000/b', expected: 'https://[REDACTED:url_credentials]@minio.example.com:9000/b', secrets: ['ab#c/d@e'] },
+      {
+        input: 'git clone https://alice:hunter2@git.example.com/r.git',
+        expected: 'git clone https://[REDACTED:url_credentials]@git.example.com/r.git',
+        secrets: ['alice:hunter2', 'hunter2'],
+      },
+      {
+        input: 'DB postgres://u:p@ss@db:5432/x',
+        expected: 'DB postgres://[REDACTED:url_credentials]@db:5432/x',
+        secrets: ['u:p', 'p@ss'],
+      },
+      {
+        input: 'redis://:s3cret@cache:6379',
+        expected: 'redis://[REDACTED:url_credentials]@cache:6379',
+        secrets: ['s3cret'],
+      },
+      {
+        input: 'https://bob:ab#c/d@e@minio.example.com:9000/b',
+        expected: 'https://[REDACTED:url_credentials]@minio.example.com:9000/b',
+        secrets: ['ab#c/d@e'],
+      },
     ],
     negative: [
       'ssh://git@github.com/org/repo.git',
@@ -208,16 +357,43 @@ const TABLE: Record<string, { positive: Case[]; negative: string[] }> = {
     ],
   },
   netrc: {
-    positive: [{ input: 'machine git.example.com login bob password pa55word', expected: 'machine git.example.com login bob password [REDACTED:netrc]', secrets: ['pa55word'] }],
+    positive: [
+      {
+        input: 'machine git.example.com login bob password pa55word',
+        expected: 'machine git.example.com login bob password [REDACTED:netrc]',
+        secrets: ['pa55word'],
+      },
+    ],
     negative: ['the machine login prompt asked for a password'],
   },
   flag_value: {
     positive: [
-      { input: 'python train.py --hf-token abc123 --lr 3e-4', expected: 'python train.py --hf-token [REDACTED:flag_value] --lr 3e-4', secrets: ['abc123'] },
-      { input: 'run --api-key=xyz789 --db_password "two words"', expected: 'run --api-key=[REDACTED:flag_value] --db_password "[REDACTED:flag_value]"', secrets: ['xyz789', 'two words'] },
-      { input: 'sync --secret s3 --token=t0k', expected: 'sync --secret [REDACTED:flag_value] --token=[REDACTED:flag_value]', secrets: ['s3 ', 't0k'] },
-      { input: 'up --wandb-key k1 --key k2 --db-pass k3 --sshpass k4', expected: 'up --wandb-key [REDACTED:flag_value] --key [REDACTED:flag_value] --db-pass [REDACTED:flag_value] --sshpass [REDACTED:flag_value]', secrets: ['k1', 'k2', 'k3', 'k4'] },
-      { input: 'push --ingest-token=abc --db_password pw9x', expected: 'push --ingest-token=[REDACTED:flag_value] --db_password [REDACTED:flag_value]', secrets: ['abc', 'pw9x'] },
+      {
+        input: 'python train.py --hf-token abc123 --lr 3e-4',
+        expected: 'python train.py --hf-token [REDACTED:flag_value] --lr 3e-4',
+        secrets: ['abc123'],
+      },
+      {
+        input: 'run --api-key=xyz789 --db_password "two words"',
+        expected: 'run --api-key=[REDACTED:flag_value] --db_password "[REDACTED:flag_value]"',
+        secrets: ['xyz789', 'two words'],
+      },
+      {
+        input: 'sync --secret s3 --token=t0k',
+        expected: 'sync --secret [REDACTED:flag_value] --token=[REDACTED:flag_value]',
+        secrets: ['s3 ', 't0k'],
+      },
+      {
+        input: 'up --wandb-key k1 --key k2 --db-pass k3 --sshpass k4',
+        expected:
+          'up --wandb-key [REDACTED:flag_value] --key [REDACTED:flag_value] --db-pass [REDACTED:flag_value] --sshpass [REDACTED:flag_value]',
+        secrets: ['k1', 'k2', 'k3', 'k4'],
+      },
+      {
+        input: 'push --ingest-token=abc --db_password pw9x',
+        expected: 'push --ingest-token=[REDACTED:flag_value] --db_password [REDACTED:flag_value]',
+        secrets: ['abc', 'pw9x'],
+      },
     ],
     negative: [
       'train.py --wandb-token-file ~/.wandb_token',
@@ -228,15 +404,44 @@ const TABLE: Record<string, { positive: Case[]; negative: string[] }> = {
   },
   env_assignment: {
     positive: [
-      { input: 'FOO_TOKEN=abc123 ./run.sh', expected: 'FOO_TOKEN=[REDACTED:env_assignment] ./run.sh', secrets: ['abc123'] },
+      {
+        input: 'FOO_TOKEN=abc123 ./run.sh',
+        expected: 'FOO_TOKEN=[REDACTED:env_assignment] ./run.sh',
+        secrets: ['abc123'],
+      },
       { input: 'export X_TOKEN="v a l"', expected: 'export X_TOKEN="[REDACTED:env_assignment]"', secrets: ['v a l'] },
-      { input: "DB_PASSWORD='pw'; MY_KEY=k1 SECRET=s", expected: "DB_PASSWORD='[REDACTED:env_assignment]'; MY_KEY=[REDACTED:env_assignment] SECRET=[REDACTED:env_assignment]", secrets: ["'pw'", 'k1', '=s'] },
+      {
+        input: "DB_PASSWORD='pw'; MY_KEY=k1 SECRET=s",
+        expected:
+          "DB_PASSWORD='[REDACTED:env_assignment]'; MY_KEY=[REDACTED:env_assignment] SECRET=[REDACTED:env_assignment]",
+        secrets: ["'pw'", 'k1', '=s'],
+      },
       { input: 'PASSWORD=hunter2', expected: 'PASSWORD=[REDACTED:env_assignment]', secrets: ['hunter2'] },
-      { input: '{"api_key": "k\\"ey", "lr": 0.1}', expected: '{"api_key": "[REDACTED:env_assignment]", "lr": 0.1}', secrets: ['k\\"ey'] },
-      { input: 'auth:\n  token: abc\n  client_secret: def\n', expected: 'auth:\n  token: [REDACTED:env_assignment]\n  client_secret: [REDACTED:env_assignment]\n', secrets: ['abc', 'def'] },
-      { input: 'cfg.wandb.api_key = "zz"', expected: 'cfg.wandb.api_key = "[REDACTED:env_assignment]"', secrets: ['zz'] },
-      { input: "{'accessToken': 'q1', 'apiKey': 'q2'}", expected: "{'accessToken': '[REDACTED:env_assignment]', 'apiKey': '[REDACTED:env_assignment]'}", secrets: ['q1', 'q2'] },
-      { input: 'GET /v1?access_token=abc&page=2', expected: 'GET /v1?access_token=[REDACTED:env_assignment]&page=2', secrets: ['abc'] },
+      {
+        input: '{"api_key": "k\\"ey", "lr": 0.1}',
+        expected: '{"api_key": "[REDACTED:env_assignment]", "lr": 0.1}',
+        secrets: ['k\\"ey'],
+      },
+      {
+        input: 'auth:\n  token: abc\n  client_secret: def\n',
+        expected: 'auth:\n  token: [REDACTED:env_assignment]\n  client_secret: [REDACTED:env_assignment]\n',
+        secrets: ['abc', 'def'],
+      },
+      {
+        input: 'cfg.wandb.api_key = "zz"',
+        expected: 'cfg.wandb.api_key = "[REDACTED:env_assignment]"',
+        secrets: ['zz'],
+      },
+      {
+        input: "{'accessToken': 'q1', 'apiKey': 'q2'}",
+        expected: "{'accessToken': '[REDACTED:env_assignment]', 'apiKey': '[REDACTED:env_assignment]'}",
+        secrets: ['q1', 'q2'],
+      },
+      {
+        input: 'GET /v1?access_token=abc&page=2',
+        expected: 'GET /v1?access_token=[REDACTED:env_assignment]&page=2',
+        secrets: ['abc'],
+      },
     ],
     negative: [
       'HF_TOKEN=$HF_TOKEN WANDB_API_KEY=${WANDB_API_KEY} python x.py',
@@ -333,7 +538,9 @@ describe('ordinary run-log text', () => {
 describe('composition', () => {
   it('lets specific kinds win over generic ones without leaking or double-wrapping', () => {
     const out = scrub(`GITHUB_TOKEN=${GH_CLASSIC}\nAuthorization: Bearer ${GH_CLASSIC}\n--token ${GH_CLASSIC}`);
-    expect(out).toBe('GITHUB_TOKEN=[REDACTED:github]\nAuthorization: Bearer [REDACTED:github]\n--token [REDACTED:github]');
+    expect(out).toBe(
+      'GITHUB_TOKEN=[REDACTED:github]\nAuthorization: Bearer [REDACTED:github]\n--token [REDACTED:github]',
+    );
   });
 
   it('redacts credentials in a URL whose password is itself a known token as one unit', () => {
@@ -382,12 +589,14 @@ describe('extra rules', () => {
   });
 
   it('passes RegExp rules through, honouring their flags', () => {
-    expect(scrub('Ticket ABC-secret-1', [{ kind: 'ticket', pattern: /abc-secret-\d/i }])).toBe('Ticket [REDACTED:ticket]');
+    expect(scrub('Ticket ABC-secret-1', [{ kind: 'ticket', pattern: /abc-secret-\d/i }])).toBe(
+      'Ticket [REDACTED:ticket]',
+    );
   });
 });
 
 describe('built-in rules', () => {
-  it('each names a capture group its pattern has (the scrubber checks only a project\'s own rules)', () => {
+  it("each names a capture group its pattern has (the scrubber checks only a project's own rules)", () => {
     for (const rule of DEFAULT_RULES) {
       const groups = (new RegExp(`${rule.pattern.source}|`).exec('') as RegExpExecArray).length - 1;
       expect(rule.group ?? 0, rule.kind).toBeLessThanOrEqual(groups);
@@ -414,7 +623,14 @@ describe('compileRules errors', () => {
   };
 
   it('rejects an invalid regular expression, naming the rule', () => {
-    expectBadRule(() => compileRules([{ kind: 'ok', pattern: 'fine' }, { kind: 'broken', pattern: 'a(b' }]), /rule 2 \("broken"\).*not a valid regular expression/);
+    expectBadRule(
+      () =>
+        compileRules([
+          { kind: 'ok', pattern: 'fine' },
+          { kind: 'broken', pattern: 'a(b' },
+        ]),
+      /rule 2 \("broken"\).*not a valid regular expression/,
+    );
   });
   it('rejects unknown flags', () => {
     expectBadRule(() => compileRules([{ kind: 'x', pattern: 'abc', flags: 'gq' }]), /flags "gq"/);
@@ -435,7 +651,22 @@ describe('compileRules errors', () => {
 
 describe('scrubArgv', () => {
   it('redacts the separate value of a secret flag, whatever its shape', () => {
-    expect(scrubArgv(['python', 'train.py', '--token', 'plainword', '--api-key', 'k', '--password', 'p w', '--secret', 's', '--lr', '3e-4'])).toEqual([
+    expect(
+      scrubArgv([
+        'python',
+        'train.py',
+        '--token',
+        'plainword',
+        '--api-key',
+        'k',
+        '--password',
+        'p w',
+        '--secret',
+        's',
+        '--lr',
+        '3e-4',
+      ]),
+    ).toEqual([
       'python',
       'train.py',
       '--token',
@@ -452,8 +683,22 @@ describe('scrubArgv', () => {
   });
 
   it("redacts sshpass's -p word and the MySQL tools' attached -p<pw>, not -p elsewhere", () => {
-    expect(scrubArgv(['sshpass', '-p', 'pw 1', 'ssh', 'h', 'ls', '-p'])).toEqual(['sshpass', '-p', '[REDACTED:password_flag]', 'ssh', 'h', 'ls', '-p']);
-    expect(scrubArgv(['/usr/bin/mysql', '-u', 'root', '-pHunter22', 'runs'])).toEqual(['/usr/bin/mysql', '-u', 'root', '-p[REDACTED:password_flag]', 'runs']);
+    expect(scrubArgv(['sshpass', '-p', 'pw 1', 'ssh', 'h', 'ls', '-p'])).toEqual([
+      'sshpass',
+      '-p',
+      '[REDACTED:password_flag]',
+      'ssh',
+      'h',
+      'ls',
+      '-p',
+    ]);
+    expect(scrubArgv(['/usr/bin/mysql', '-u', 'root', '-pHunter22', 'runs'])).toEqual([
+      '/usr/bin/mysql',
+      '-u',
+      'root',
+      '-p[REDACTED:password_flag]',
+      'runs',
+    ]);
     expect(scrubArgv(['mysql', '-p', 'runs'])).toEqual(['mysql', '-p', 'runs']);
     expect(scrubArgv(['python', 'x.py', '-p', 'p1', '-pfast'])).toEqual(['python', 'x.py', '-p', 'p1', '-pfast']);
   });
@@ -469,7 +714,17 @@ describe('scrubArgv', () => {
   });
 
   it('leaves look-alike flags, switches and ordinary arguments alone', () => {
-    const argv = ['--wandb-token-file', '/home/a/.wandb_token', '--pad-token', '[PAD]', '--use-token', '--epochs', '5', GIT_SHA, '2026-03-22T14:05:09Z'];
+    const argv = [
+      '--wandb-token-file',
+      '/home/a/.wandb_token',
+      '--pad-token',
+      '[PAD]',
+      '--use-token',
+      '--epochs',
+      '5',
+      GIT_SHA,
+      '2026-03-22T14:05:09Z',
+    ];
     expect(scrubArgv(argv)).toEqual(argv);
   });
 
@@ -493,7 +748,18 @@ describe('scrubEnv', () => {
       HTTPS_PROXY: 'http://u:pw@proxy:3128',
       UNSET: undefined,
     };
-    expect(scrubEnv(env, ['PATH', 'HF_TOKEN', 'WANDB_API_KEY', 'CLIENT_SECRET', 'DB_PASSWORD_FILE', 'SLURM_*', 'HTTPS_PROXY', 'UNSET'])).toEqual({
+    expect(
+      scrubEnv(env, [
+        'PATH',
+        'HF_TOKEN',
+        'WANDB_API_KEY',
+        'CLIENT_SECRET',
+        'DB_PASSWORD_FILE',
+        'SLURM_*',
+        'HTTPS_PROXY',
+        'UNSET',
+      ]),
+    ).toEqual({
       CLIENT_SECRET: '<set>',
       DB_PASSWORD_FILE: '<set>',
       HF_TOKEN: '<set>',
@@ -520,7 +786,8 @@ describe('speed', () => {
   it('scrubs a 1 MB log tail with a few secrets in well under a second', () => {
     const lines = Array.from(
       { length: 8500 },
-      (_, i) => `2026-03-22T14:${String(i % 60).padStart(2, '0')}:00Z step=${i} loss=0.${i % 97} lr=3e-4 tokens/s=51234 /scratch/alice/run/${GIT_SHA}`,
+      (_, i) =>
+        `2026-03-22T14:${String(i % 60).padStart(2, '0')}:00Z step=${i} loss=0.${i % 97} lr=3e-4 tokens/s=51234 /scratch/alice/run/${GIT_SHA}`,
     );
     lines.splice(500, 0, `HF_TOKEN=${HF}`, `Authorization: Bearer ${JWT}`);
     const text = lines.join('\n');
@@ -564,10 +831,33 @@ describe('speed', () => {
 describe('scrubArgv across elements', () => {
   it('redacts a secret that only its neighbours make one, as a shell would have split it', () => {
     const hex = '0123456789abcdef0123456789abcdef01234567';
-    expect(scrubArgv(['wandb', 'login', '--relogin', hex])).toEqual(['wandb', 'login', '--relogin', '[REDACTED:wandb]']);
-    expect(scrubArgv(['curl', '-H', 'Authorization:', 'Bearer', 'abc.def-ghi', 'https://x'])).toEqual(['curl', '-H', 'Authorization:', 'Bearer', '[REDACTED:bearer]', 'https://x']);
-    expect(scrubArgv(['aws_secret_access_key', '=', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'])).toEqual(['aws_secret_access_key', '=', '[REDACTED:aws]']);
-    expect(scrubArgv(['machine', 'h', 'login', 'bob', 'password', 'pw9x'])).toEqual(['machine', 'h', 'login', 'bob', 'password', '[REDACTED:netrc]']);
+    expect(scrubArgv(['wandb', 'login', '--relogin', hex])).toEqual([
+      'wandb',
+      'login',
+      '--relogin',
+      '[REDACTED:wandb]',
+    ]);
+    expect(scrubArgv(['curl', '-H', 'Authorization:', 'Bearer', 'abc.def-ghi', 'https://x'])).toEqual([
+      'curl',
+      '-H',
+      'Authorization:',
+      'Bearer',
+      '[REDACTED:bearer]',
+      'https://x',
+    ]);
+    expect(scrubArgv(['aws_secret_access_key', '=', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'])).toEqual([
+      'aws_secret_access_key',
+      '=',
+      '[REDACTED:aws]',
+    ]);
+    expect(scrubArgv(['machine', 'h', 'login', 'bob', 'password', 'pw9x'])).toEqual([
+      'machine',
+      'h',
+      'login',
+      'bob',
+      'password',
+      '[REDACTED:netrc]',
+    ]);
   });
 
   it('leaves ordinary commands alone', () => {
@@ -592,9 +882,28 @@ describe('user rules that could hang a write', () => {
     expect(err!.message).toMatch(/exponential time/);
   };
 
-  it.each(['(a+)+$', '(a|ab)*c', '(\\w+\\s?)*$', '([a-z]+)*!', '(?:x+x+)+y', '(a{1,100})+', '((ab)*c)+', '(?<n>a|b)+', '(a)\\1+(a+)+'])('refuses %s at load', expectRefused);
+  it.each([
+    '(a+)+$',
+    '(a|ab)*c',
+    '(\\w+\\s?)*$',
+    '([a-z]+)*!',
+    '(?:x+x+)+y',
+    '(a{1,100})+',
+    '((ab)*c)+',
+    '(?<n>a|b)+',
+    '(a)\\1+(a+)+',
+  ])('refuses %s at load', expectRefused);
 
-  it.each(['acme_[a-z0-9]{12}', 'pin=(\\d{6})', '(?<k>tok)_[A-Z]{20,}', '(?:ab)+', 'x(a|b)y', '[(+*)]+', '\\(a+\\)+', '(a{2,8}b)+'])('accepts %s', (pattern) => {
+  it.each([
+    'acme_[a-z0-9]{12}',
+    'pin=(\\d{6})',
+    '(?<k>tok)_[A-Z]{20,}',
+    '(?:ab)+',
+    'x(a|b)y',
+    '[(+*)]+',
+    '\\(a+\\)+',
+    '(a{2,8}b)+',
+  ])('accepts %s', (pattern) => {
     expect(() => compileRules([{ kind: 'mine', pattern }])).not.toThrow();
   });
 });

@@ -28,7 +28,13 @@ describe('command line', () => {
 });
 
 describe('clocks', () => {
-  it.each([[259_200_000, '72h'], [1_800_000, '30m'], [90_000, '90s'], [2500, '2500ms'], [0, '0ms']] as const)('%d ms is %s and reads back', (ms, text) => {
+  it.each([
+    [259_200_000, '72h'],
+    [1_800_000, '30m'],
+    [90_000, '90s'],
+    [2500, '2500ms'],
+    [0, '0ms'],
+  ] as const)('%d ms is %s and reads back', (ms, text) => {
     expect(exactDuration(ms)).toBe(text);
     expect(parseDuration(text, 'x')).toBe(ms);
   });

@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunlogError } from '../../src/core/errors.js';
-import { findStagingBloat, readWandbKey, readWandbRuns, runWandbSync, syncPlan, wandbRunUrl } from '../../src/wandb/index.js';
+import {
+  findStagingBloat,
+  readWandbKey,
+  readWandbRuns,
+  runWandbSync,
+  syncPlan,
+  wandbRunUrl,
+} from '../../src/wandb/index.js';
 
 let root: string;
 
@@ -48,7 +55,10 @@ async function makeRun(name: string, id: string): Promise<string> {
   const rel = `wandb/${name}`;
   await put(`${rel}/files/config.yaml`, CONFIG_YAML);
   await put(`${rel}/files/wandb-summary.json`, JSON.stringify({ 'train/loss': 0.085, _step: 2400, _runtime: 3600.5 }));
-  await put(`${rel}/files/wandb-metadata.json`, JSON.stringify({ program: 'train.py', startedAt: '2026-03-11T15:00:00.000000' }));
+  await put(
+    `${rel}/files/wandb-metadata.json`,
+    JSON.stringify({ program: 'train.py', startedAt: '2026-03-11T15:00:00.000000' }),
+  );
   await put(`${rel}/files/output.log`, 'step 2400 loss 0.085\n');
   await put(`${rel}/logs/debug.log`, 'debug\n');
   await put(`${rel}/run-${id}.wandb`, Buffer.alloc(100));
@@ -56,7 +66,10 @@ async function makeRun(name: string, id: string): Promise<string> {
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<RunlogError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(RunlogError);
   return err as RunlogError;
 }
@@ -141,7 +154,11 @@ describe('readWandbRuns', () => {
     await sparse('wandb_data/artifacts/staging/abc/file1', 700 * 1024 ** 2);
     await sparse('wandb_data/artifacts/staging/def/file2', 500 * 1024 ** 2);
     const staging = await findStagingBloat(root);
-    expect(staging).toMatchObject({ path: path.join(root, 'wandb_data/artifacts/staging'), flagged: true, bytes: 1200 * 1024 ** 2 });
+    expect(staging).toMatchObject({
+      path: path.join(root, 'wandb_data/artifacts/staging'),
+      flagged: true,
+      bytes: 1200 * 1024 ** 2,
+    });
     expect(staging?.offenders.map((o) => o.path)).toEqual(['abc/file1', 'def/file2']);
   });
 
@@ -153,7 +170,9 @@ describe('readWandbRuns', () => {
 describe('wandbRunUrl', () => {
   it('builds the run URL and refuses empty parts', () => {
     expect(wandbRunUrl('team', 'project', 'abc123')).toBe('https://wandb.ai/team/project/runs/abc123');
-    expect(wandbRunUrl('team', 'my proj', 'abc', 'https://wandb.example.com/')).toBe('https://wandb.example.com/team/my%20proj/runs/abc');
+    expect(wandbRunUrl('team', 'my proj', 'abc', 'https://wandb.example.com/')).toBe(
+      'https://wandb.example.com/team/my%20proj/runs/abc',
+    );
     expect(() => wandbRunUrl('', 'p', 'x')).toThrow(RunlogError);
   });
 });
@@ -164,10 +183,16 @@ describe('readWandbKey', () => {
     await mkdir(home);
     expect(await readWandbKey({ env: {}, home })).toBeNull();
     await writeFile(path.join(home, '.wandb_key'), 'from-key-file\n');
-    expect(await readWandbKey({ env: {}, home })).toEqual({ key: 'from-key-file', source: path.join(home, '.wandb_key') });
+    expect(await readWandbKey({ env: {}, home })).toEqual({
+      key: 'from-key-file',
+      source: path.join(home, '.wandb_key'),
+    });
     await writeFile(path.join(home, '.wandb_token'), '\n  from-token-file  \n');
     expect((await readWandbKey({ env: {}, home }))?.key).toBe('from-token-file');
-    expect(await readWandbKey({ env: { WANDB_API_KEY: 'from-env' }, home })).toEqual({ key: 'from-env', source: 'WANDB_API_KEY' });
+    expect(await readWandbKey({ env: { WANDB_API_KEY: 'from-env' }, home })).toEqual({
+      key: 'from-env',
+      source: 'WANDB_API_KEY',
+    });
   });
 });
 
@@ -203,7 +228,11 @@ describe('wandb sync', () => {
     runDir = await makeRun('offline-run-20260311_150000-abc123', 'abc123');
   });
 
-  const env = (extra: Record<string, string> = {}) => ({ PATH: `${bin}${path.delimiter}/usr/bin${path.delimiter}/bin`, RECORD_DIR: record, ...extra });
+  const env = (extra: Record<string, string> = {}) => ({
+    PATH: `${bin}${path.delimiter}/usr/bin${path.delimiter}/bin`,
+    RECORD_DIR: record,
+    ...extra,
+  });
 
   it('dry-runs by default: returns the argv and runs nothing', async () => {
     const result = await runWandbSync({ dir: runDir, entity: 'team', project: 'arx5', env: env(), home });
@@ -219,30 +248,47 @@ describe('wandb sync', () => {
   it('with yes, runs wandb with the key in its environment only, and scrubs it from the output', async () => {
     const result = await runWandbSync({ dir: runDir, entity: 'team', project: 'arx5', yes: true, env: env(), home });
     expect(result).toMatchObject({ dryRun: false, exitCode: 0, urls: ['https://wandb.ai/team/arx5/runs/abc123'] });
-    expect((await readFile(path.join(record, 'argv'), 'utf8')).trim().split('\n')).toEqual(['sync', '--entity', 'team', '--project', 'arx5', runDir]);
+    expect((await readFile(path.join(record, 'argv'), 'utf8')).trim().split('\n')).toEqual([
+      'sync',
+      '--entity',
+      'team',
+      '--project',
+      'arx5',
+      runDir,
+    ]);
     expect(await readFile(path.join(record, 'key'), 'utf8')).toBe(KEY);
     expect(result.output).toContain('using key [REDACTED]');
     expect(JSON.stringify(result)).not.toContain(KEY);
   });
 
   it('reports a failed sync without the key', async () => {
-    const err = await errorOf(runWandbSync({ dir: runDir, entity: 'team', project: 'arx5', yes: true, env: env({ FAKE_EXIT: '3' }), home }));
+    const err = await errorOf(
+      runWandbSync({ dir: runDir, entity: 'team', project: 'arx5', yes: true, env: env({ FAKE_EXIT: '3' }), home }),
+    );
     expect(err.code).toBe('WANDB_SYNC_FAILED');
     expect(err.message).toMatch(/exited with 3/);
     expect(JSON.stringify({ message: err.message, hint: err.hint, details: err.details })).not.toContain(KEY);
   });
 
   it('needs the wandb CLI on PATH', async () => {
-    const err = await errorOf(syncPlan({ dir: runDir, entity: 'team', project: 'arx5', env: { PATH: path.join(root, 'empty') }, home }));
+    const err = await errorOf(
+      syncPlan({ dir: runDir, entity: 'team', project: 'arx5', env: { PATH: path.join(root, 'empty') }, home }),
+    );
     expect(err.code).toBe('WANDB_CLI_MISSING');
     expect(err.hint).toContain('pip install wandb');
   });
 
   it('needs an explicit destination and a key', async () => {
-    expect((await errorOf(syncPlan({ dir: runDir, entity: '', project: 'arx5', env: env(), home }))).code).toBe('WANDB_DESTINATION_REQUIRED');
-    expect((await errorOf(syncPlan({ dir: runDir, entity: 'team', project: 'a b', env: env(), home }))).code).toBe('WANDB_DESTINATION_INVALID');
+    expect((await errorOf(syncPlan({ dir: runDir, entity: '', project: 'arx5', env: env(), home }))).code).toBe(
+      'WANDB_DESTINATION_REQUIRED',
+    );
+    expect((await errorOf(syncPlan({ dir: runDir, entity: 'team', project: 'a b', env: env(), home }))).code).toBe(
+      'WANDB_DESTINATION_INVALID',
+    );
     const noKeyHome = path.join(root, 'nokey');
     await mkdir(noKeyHome);
-    expect((await errorOf(syncPlan({ dir: runDir, entity: 'team', project: 'arx5', env: env(), home: noKeyHome }))).code).toBe('WANDB_KEY_MISSING');
+    expect(
+      (await errorOf(syncPlan({ dir: runDir, entity: 'team', project: 'arx5', env: env(), home: noKeyHome }))).code,
+    ).toBe('WANDB_KEY_MISSING');
   });
 });

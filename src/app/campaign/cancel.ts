@@ -12,7 +12,13 @@ import { commit } from '../../ledger/commit.js';
 import { campaignSummary, resolveCampaign } from '../../ledger/read/campaigns.js';
 import type { CampaignCancelOut } from '../../schemas/output.js';
 
-export async function campaignCancel(input: { campaign: string; reason: string; graceMs?: number; ledger?: string; push: boolean }): Promise<CommandOutput<CampaignCancelOut>> {
+export async function campaignCancel(input: {
+  campaign: string;
+  reason: string;
+  graceMs?: number;
+  ledger?: string;
+  push: boolean;
+}): Promise<CommandOutput<CampaignCancelOut>> {
   const ledger = openLedger({ ledger: input.ledger });
   const c = resolveCampaign(ledger, input.campaign);
   const s = campaignSummary(ledger, c);
@@ -23,12 +29,23 @@ export async function campaignCancel(input: { campaign: string; reason: string; 
   const ends = await stopWave(ctx, active, reason, input.graceMs);
   const tx = await commit(
     ledger,
-    { kind: 'batch', args: { subject: `${c.id}: cancel (${ends.length} stopped, ${pending.length} queued)`, ops: [...ends, { kind: 'campaign-halt', args: { campaign: c.id, reason, at: new Date().toISOString(), runs: pending } }] } },
+    {
+      kind: 'batch',
+      args: {
+        subject: `${c.id}: cancel (${ends.length} stopped, ${pending.length} queued)`,
+        ops: [
+          ...ends,
+          { kind: 'campaign-halt', args: { campaign: c.id, reason, at: new Date().toISOString(), runs: pending } },
+        ],
+      },
+    },
     { push: input.push },
   );
   return {
     result: { id: c.id, stopped: ends.map((e) => e.run!), canceled: pending, commit: tx.commit, pushed: tx.pushed },
-    human: [`${c.id}: stopped ${ends.length} running entr${ends.length === 1 ? 'y' : 'ies'}, cancelled ${pending.length} queued; nothing new starts (\`runlog campaign resume ${c.id}\` starts them again)`],
+    human: [
+      `${c.id}: stopped ${ends.length} running entr${ends.length === 1 ? 'y' : 'ies'}, cancelled ${pending.length} queued; nothing new starts (\`runlog campaign resume ${c.id}\` starts them again)`,
+    ],
     pushError: tx.pushError,
   };
 }

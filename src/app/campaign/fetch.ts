@@ -8,7 +8,16 @@
  * names. A declared path that leads out of its attempt directory (a
  * symlink) is not followed.
  */
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CommandOutput } from '../../cli/output.js';
 import { parseFrozen } from '../../campaigns/freeze.js';
@@ -51,7 +60,12 @@ function filesOf(base: string, artifact: string): FileCopy[] | null {
   return out;
 }
 
-export async function campaignFetch(input: { campaign: string; to: string; ledger?: string; push: boolean }): Promise<CommandOutput<CampaignFetchOut>> {
+export async function campaignFetch(input: {
+  campaign: string;
+  to: string;
+  ledger?: string;
+  push: boolean;
+}): Promise<CommandOutput<CampaignFetchOut>> {
   const ledger = openLedger({ ledger: input.ledger });
   const c = resolveCampaign(ledger, input.campaign);
   const frozen = parseFrozen(readFileSync(join(c.abs, MANIFEST_FILE), 'utf8'), c.id, `${c.folder}/${MANIFEST_FILE}`);
@@ -98,14 +112,28 @@ export async function campaignFetch(input: { campaign: string; to: string; ledge
     mkdirSync(join(to, c.id), { recursive: true });
     writeFileSync(join(to, c.id, 'SHA256SUMS'), `${sums.join('\n')}\n`);
   }
-  const tx = await commit(ledger, { kind: 'campaign-fetch', args: { campaign: c.id, at: new Date().toISOString(), syncedTo: to, rows } }, { push: input.push });
+  const tx = await commit(
+    ledger,
+    { kind: 'campaign-fetch', args: { campaign: c.id, at: new Date().toISOString(), syncedTo: to, rows } },
+    { push: input.push },
+  );
   const expected = rows.length * declared.length;
   const present = rows.reduce((n, r) => n + r.present, 0);
   const verified = rows.reduce((n, r) => n + r.verified, 0);
-  const missing = rows.flatMap((r) => r.missing.map((m) => `${r.id.split('/').pop()!.replace(/^\d{4}-\d{2}-\d{2}_/, '')}/${m}`));
+  const missing = rows.flatMap((r) =>
+    r.missing.map(
+      (m) =>
+        `${r.id
+          .split('/')
+          .pop()!
+          .replace(/^\d{4}-\d{2}-\d{2}_/, '')}/${m}`,
+    ),
+  );
   return {
     result: { id: c.id, to, expected, present, verified, missing, files, commit: tx.commit, pushed: tx.pushed },
-    human: [`${c.id}: artifacts ${verified}/${expected} verified, ${files} file(s) copied to ${join(to, c.id)}${missing.length > 0 ? `; missing: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}` : ''}`],
+    human: [
+      `${c.id}: artifacts ${verified}/${expected} verified, ${files} file(s) copied to ${join(to, c.id)}${missing.length > 0 ? `; missing: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}` : ''}`,
+    ],
     pushError: tx.pushError,
   };
 }

@@ -11,8 +11,12 @@ export async function campaignList(input: { ledger?: string; json: boolean }): P
   if (!input.json) {
     const w = Math.max(8, ...campaigns.map((c) => c.id.length));
     for (const c of campaigns) {
-      const counts = Object.entries(c.counts).map(([s, n]) => `${n} ${s}`).join(', ');
-      human.push(`${c.id.padEnd(w)}  ${(c.created ?? '?').slice(0, 10)}  ${String(c.runs).padStart(5)} runs  ${counts}${c.halted ? `  [halted: ${c.halted}]` : ''}`);
+      const counts = Object.entries(c.counts)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ');
+      human.push(
+        `${c.id.padEnd(w)}  ${(c.created ?? '?').slice(0, 10)}  ${String(c.runs).padStart(5)} runs  ${counts}${c.halted ? `  [halted: ${c.halted}]` : ''}`,
+      );
     }
     if (campaigns.length === 0) human.push('no campaigns yet: `runlog campaign launch <manifest>`');
   }

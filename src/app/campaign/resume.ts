@@ -24,7 +24,13 @@ import { campaignSummary, resolveCampaign } from '../../ledger/read/campaigns.js
 import type { CampaignResumeOut } from '../../schemas/output.js';
 
 /** Endings a resume starts again by default; command_failed only when asked. */
-const RESUMABLE: ReadonlySet<RunState> = new Set(['canceled', 'worker_lost', 'timed_out', 'retry_exhausted', 'validation_failed']);
+const RESUMABLE: ReadonlySet<RunState> = new Set([
+  'canceled',
+  'worker_lost',
+  'timed_out',
+  'retry_exhausted',
+  'validation_failed',
+]);
 
 export interface CampaignResumeInput {
   campaign: string;
@@ -39,7 +45,11 @@ export async function campaignResume(input: CampaignResumeInput): Promise<Comman
   const c = resolveCampaign(ledger, input.campaign);
   const plan = loadLocalPlan(ledger.gitDir, c.id);
   if (!plan) {
-    throw failed('CAMPAIGN_NOT_LOCAL', `${c.id} was not launched from this clone, so its commands are not here`, 'run `runlog campaign launch <the same manifest>` in this clone first: it finds the same campaign, writes nothing to the ledger and keeps the launch plan here');
+    throw failed(
+      'CAMPAIGN_NOT_LOCAL',
+      `${c.id} was not launched from this clone, so its commands are not here`,
+      'run `runlog campaign launch <the same manifest>` in this clone first: it finds the same campaign, writes nothing to the ledger and keeps the launch plan here',
+    );
   }
   const s = campaignSummary(ledger, c);
   const at = new Date();
@@ -67,13 +77,40 @@ export async function campaignResume(input: CampaignResumeInput): Promise<Comman
     const ctx = createContext(ledger, { push: input.push });
     throttled = await liveArrays(ctx, active, input.maxParallel);
   }
-  const tx = ops.length === 0 ? null : await commit(ledger, { kind: 'batch', args: { subject: `${c.id}: resume ${runs.length} run(s)${input.maxParallel !== undefined ? `, max_parallel ${maxParallel}` : ''}`, ops } }, { push: input.push });
+  const tx =
+    ops.length === 0
+      ? null
+      : await commit(
+          ledger,
+          {
+            kind: 'batch',
+            args: {
+              subject: `${c.id}: resume ${runs.length} run(s)${input.maxParallel !== undefined ? `, max_parallel ${maxParallel}` : ''}`,
+              ops,
+            },
+          },
+          { push: input.push },
+        );
   const resumed = picked.map((r) => ({ entry: r.entry, id: r.id, from: r.state }));
   return {
-    result: { id: c.id, resumed, acknowledged: acknowledge, maxParallel, throttled, commit: tx?.commit ?? null, pushed: tx?.pushed ?? false },
+    result: {
+      id: c.id,
+      resumed,
+      acknowledged: acknowledge,
+      maxParallel,
+      throttled,
+      commit: tx?.commit ?? null,
+      pushed: tx?.pushed ?? false,
+    },
     human: [
-      resumed.length > 0 ? `${c.id}: ${resumed.length} entr${resumed.length === 1 ? 'y' : 'ies'} queued again: ${resumed.map((r) => `${r.entry} (was ${r.from})`).join(', ')}` : `${c.id}: nothing to resume${acknowledge.length > 0 ? ` (failed: ${acknowledge.join(', ')}; --include-failed reruns them)` : ''}`,
-      ...(throttled.length > 0 ? [`max_parallel ${maxParallel}: throttle updated on Slurm array(s) ${throttled.join(', ')}`] : input.maxParallel !== undefined ? [`max_parallel ${maxParallel}`] : []),
+      resumed.length > 0
+        ? `${c.id}: ${resumed.length} entr${resumed.length === 1 ? 'y' : 'ies'} queued again: ${resumed.map((r) => `${r.entry} (was ${r.from})`).join(', ')}`
+        : `${c.id}: nothing to resume${acknowledge.length > 0 ? ` (failed: ${acknowledge.join(', ')}; --include-failed reruns them)` : ''}`,
+      ...(throttled.length > 0
+        ? [`max_parallel ${maxParallel}: throttle updated on Slurm array(s) ${throttled.join(', ')}`]
+        : input.maxParallel !== undefined
+          ? [`max_parallel ${maxParallel}`]
+          : []),
       ...(resumed.length > 0 ? ['`runlog supervise` launches them'] : []),
     ],
     pushError: tx?.pushError,

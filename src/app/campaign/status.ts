@@ -13,18 +13,30 @@ import { openLedger } from '../../git/ledger-repo.js';
 import { campaignSummary, resolveCampaign } from '../../ledger/read/campaigns.js';
 
 function entryLine(r: Summary['runs'][number], width: number, key: string | null): string {
-  const parts = [r.entry.padEnd(width), r.state.padEnd(16), (r.failure_class && r.state !== 'completed' ? r.failure_class : '').padEnd(17), `attempt ${r.attempts}`];
+  const parts = [
+    r.entry.padEnd(width),
+    r.state.padEnd(16),
+    (r.failure_class && r.state !== 'completed' ? r.failure_class : '').padEnd(17),
+    `attempt ${r.attempts}`,
+  ];
   if (key && r.metrics[key] !== undefined) parts.push(`${key} ${r.metrics[key]}`);
   if (r.wandb_gate.startsWith('failed') || r.wandb_gate.startsWith('unreadable')) parts.push(r.wandb_gate);
   return parts.join('  ').trimEnd();
 }
 
-export async function campaignStatus(input: { campaign: string; ledger?: string; json: boolean }): Promise<CommandOutput<Summary>> {
+export async function campaignStatus(input: {
+  campaign: string;
+  ledger?: string;
+  json: boolean;
+}): Promise<CommandOutput<Summary>> {
   const ledger = openLedger({ ledger: input.ledger });
   const c = resolveCampaign(ledger, input.campaign);
   const s = campaignSummary(ledger, c);
   const warnings: string[] = [];
-  if (!existsSync(localPlanFile(ledger.gitDir, c.id))) warnings.push(`${c.id} was launched from another clone: this machine's supervisor will not start its entries (run \`runlog campaign launch <manifest>\` here to take it over)`);
+  if (!existsSync(localPlanFile(ledger.gitDir, c.id)))
+    warnings.push(
+      `${c.id} was launched from another clone: this machine's supervisor will not start its entries (run \`runlog campaign launch <manifest>\` here to take it over)`,
+    );
   const gateFailed = s.wandb_gate.failed > 0;
   const human: string[] = [];
   if (!input.json) {

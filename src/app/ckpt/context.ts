@@ -67,7 +67,10 @@ export function findRunForCheckpoint(ledger: Ledger, ckpt: string): RunContext |
 
 export function checkpointContext(openLedger: () => Ledger, ref: string, flags: ContextFlags): CheckpointContext {
   const explicitRoot = flags.outputRoot ? path.resolve(flags.outputRoot) : null;
-  const base: LineageOptions = { milestones: flags.milestone ?? [], rejected: (flags.reject ?? []).map((r) => path.resolve(r)) };
+  const base: LineageOptions = {
+    milestones: flags.milestone ?? [],
+    rejected: (flags.reject ?? []).map((r) => path.resolve(r)),
+  };
   if (!ref.endsWith('.md') && isDir(path.resolve(ref))) {
     return { run: null, root: explicitRoot ?? path.resolve(ref), lineage: base, final: null };
   }
@@ -111,19 +114,27 @@ export interface RunForCheckpoint {
 }
 
 /** The run a checkpoint belongs to: --run, else the passport's runlog.run_id, else the run log that names it. */
-export async function runForCheckpoint(ledger: Ledger, root: string, runRef?: string): Promise<RunForCheckpoint | null> {
+export async function runForCheckpoint(
+  ledger: Ledger,
+  root: string,
+  runRef?: string,
+): Promise<RunForCheckpoint | null> {
   let ctx: RunContext | null = null;
   if (runRef) ctx = loadRun(ledger, runRef);
   if (!ctx) {
     const { readPassport } = await import('../../publish/passport.js');
-    const id = await readPassport(root).then((p) => p.runlog?.run_id, () => undefined);
-    if (id) ctx = (() => {
-      try {
-        return loadRun(ledger, id);
-      } catch {
-        return null;
-      }
-    })();
+    const id = await readPassport(root).then(
+      (p) => p.runlog?.run_id,
+      () => undefined,
+    );
+    if (id)
+      ctx = (() => {
+        try {
+          return loadRun(ledger, id);
+        } catch {
+          return null;
+        }
+      })();
   }
   ctx ??= findRunForCheckpoint(ledger, root);
   return ctx ? { runId: ctx.run.id, recorded: recordedName(ledger, ctx, root), ctx } : null;
@@ -147,7 +158,8 @@ const withoutCredentials = (url: string) => url.replace(/^([a-z][\w+.-]*:\/\/)[^
  * private detail that publish must not carry).
  */
 function repoName(remote: string): string {
-  const local = remote.startsWith('/') || remote.startsWith('.') || remote.startsWith('~') || /^file:\/\//i.test(remote);
+  const local =
+    remote.startsWith('/') || remote.startsWith('.') || remote.startsWith('~') || /^file:\/\//i.test(remote);
   return local ? path.basename(remote.replace(/\/+$/, '')).replace(/\.git$/, '') : withoutCredentials(remote);
 }
 
@@ -169,28 +181,53 @@ async function checkpointStep(root: string, given?: number): Promise<number> {
     // No readable metadata.json: the name must say the step.
   }
   if (fromName !== null && fromMeta !== null && fromName !== fromMeta) {
-    throw usageError('CHECKPOINT_STEP_MISMATCH', `${path.basename(root)} says step ${fromName} but its metadata.json says ${fromMeta}`, 'find out which is right and pass --step <n>; never guess the step');
+    throw usageError(
+      'CHECKPOINT_STEP_MISMATCH',
+      `${path.basename(root)} says step ${fromName} but its metadata.json says ${fromMeta}`,
+      'find out which is right and pass --step <n>; never guess the step',
+    );
   }
   const step = fromName ?? fromMeta;
   if (step === null) {
-    throw usageError('CHECKPOINT_STEP_UNPARSED', `cannot parse a numeric step from ${path.basename(root)} or its metadata.json`, 'pass --step <n>; never guess the step');
+    throw usageError(
+      'CHECKPOINT_STEP_UNPARSED',
+      `cannot parse a numeric step from ${path.basename(root)} or its metadata.json`,
+      'pass --step <n>; never guess the step',
+    );
   }
   return step;
 }
 
-export async function passportInputs(ledger: Ledger, checkpoint: string, opts: { run?: string; commit?: string; step?: number }): Promise<PassportInputs> {
+export async function passportInputs(
+  ledger: Ledger,
+  checkpoint: string,
+  opts: { run?: string; commit?: string; step?: number },
+): Promise<PassportInputs> {
   const { usageError } = await import('../../core/errors.js');
   const { sha256File } = await import('../../core/hash.js');
   const root = path.resolve(checkpoint);
-  if (!isDir(root)) throw notFound('CHECKPOINT_NOT_FOUND', `checkpoint ${root} is not a directory`, 'pass the checkpoint directory (e.g. <output root>/checkpoints/100000)');
+  if (!isDir(root))
+    throw notFound(
+      'CHECKPOINT_NOT_FOUND',
+      `checkpoint ${root} is not a directory`,
+      'pass the checkpoint directory (e.g. <output root>/checkpoints/100000)',
+    );
   const found = await runForCheckpoint(ledger, root, opts.run);
   if (!found) {
-    throw usageError('RUN_REQUIRED', `no run log names checkpoint ${root} (as its Results checkpoint or under its output_root)`, 'pass --run <run> to say which run produced it');
+    throw usageError(
+      'RUN_REQUIRED',
+      `no run log names checkpoint ${root} (as its Results checkpoint or under its output_root)`,
+      'pass --run <run> to say which run produced it',
+    );
   }
   const a = found.ctx.artifacts;
   const commit = opts.commit ?? a.gitSha;
   if (!commit) {
-    throw usageError('PASSPORT_COMMIT_REQUIRED', `${found.runId} records no launch git SHA in its Job blocks`, 'record `- git_sha: <sha>` in the Job block, or pass --commit <sha> (the commit the checkpoint was trained from)');
+    throw usageError(
+      'PASSPORT_COMMIT_REQUIRED',
+      `${found.runId} records no launch git SHA in its Job blocks`,
+      'record `- git_sha: <sha>` in the Job block, or pass --commit <sha> (the commit the checkpoint was trained from)',
+    );
   }
   const step = await checkpointStep(root, opts.step);
   const remote = await ledger.git.remoteUrl(ledger.config.remote);
@@ -203,9 +240,18 @@ export async function passportInputs(ledger: Ledger, checkpoint: string, opts: {
     const abs = fromLedger(ledger, a.configSnapshot);
     const outputRoot = a.outputRoot ? fromLedger(ledger, a.outputRoot) : null;
     // Relative to the output root when inside it: a passport travels, cluster paths should not.
-    provenance.config_snapshot_path = outputRoot && abs.startsWith(outputRoot + path.sep) ? path.relative(outputRoot, abs).split(path.sep).join('/') : a.configSnapshot;
+    provenance.config_snapshot_path =
+      outputRoot && abs.startsWith(outputRoot + path.sep)
+        ? path.relative(outputRoot, abs).split(path.sep).join('/')
+        : a.configSnapshot;
     const sha = a.configSha256 ?? (await sha256File(abs).catch(() => null));
     if (sha) provenance.merged_config_sha256 = sha;
   }
-  return { root, runId: found.runId, recorded: found.recorded, provenance, runlog: { run_id: found.runId, step, attempt: found.ctx.doc.view.attempt } };
+  return {
+    root,
+    runId: found.runId,
+    recorded: found.recorded,
+    provenance,
+    runlog: { run_id: found.runId, step, attempt: found.ctx.doc.view.attempt },
+  };
 }

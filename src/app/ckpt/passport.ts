@@ -20,10 +20,26 @@ export interface CkptPassportInput extends LedgerInput {
 
 export async function ckptPassportService(input: CkptPassportInput): Promise<CommandOutput<CkptPassportResult>> {
   const ledger = openLedger({ ledger: input.ledger });
-  const inputs = await passportInputs(ledger, input.checkpoint, { run: input.run, commit: input.commit, step: input.step });
-  const written = await writePassport(inputs.root, { generatedBy: `runlog ${input.version}`, provenance: inputs.provenance, runlog: inputs.runlog, skipDirs: input['skip-dir'] });
+  const inputs = await passportInputs(ledger, input.checkpoint, {
+    run: input.run,
+    commit: input.commit,
+    step: input.step,
+  });
+  const written = await writePassport(inputs.root, {
+    generatedBy: `runlog ${input.version}`,
+    provenance: inputs.provenance,
+    runlog: inputs.runlog,
+    skipDirs: input['skip-dir'],
+  });
   const sha256 = await sha256File(written.file);
-  const args = { run: inputs.runId, at: new Date().toISOString(), checkpoint: inputs.recorded, step: inputs.runlog.step, sha256, weightFiles: written.weightFiles.length };
+  const args = {
+    run: inputs.runId,
+    at: new Date().toISOString(),
+    checkpoint: inputs.recorded,
+    step: inputs.runlog.step,
+    sha256,
+    weightFiles: written.weightFiles.length,
+  };
   const tx = await commit(ledger, { kind: 'ckpt-passport', run: inputs.runId, args }, { push: input.push });
   return {
     result: {
@@ -36,7 +52,10 @@ export async function ckptPassportService(input: CkptPassportInput): Promise<Com
       provenance: inputs.provenance as unknown as Record<string, string>,
       ...committed(tx),
     },
-    human: [`${written.file}: ${written.weightFiles.length} file(s), sha256 ${sha256}`, `next: runlog ckpt signoff ${input.checkpoint} --verdict pass`],
+    human: [
+      `${written.file}: ${written.weightFiles.length} file(s), sha256 ${sha256}`,
+      `next: runlog ckpt signoff ${input.checkpoint} --verdict pass`,
+    ],
     pushError: tx.pushError,
   };
 }

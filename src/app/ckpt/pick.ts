@@ -14,14 +14,27 @@ export interface CkptPickInput {
 }
 
 export async function ckptPickService(input: CkptPickInput): Promise<CommandOutput<CkptPickResult>> {
-  const ctx = checkpointContext(() => openLedger({ ledger: input.ledger }), input.target, { outputRoot: input['output-root'], reject: input.reject });
-  const picked = await pickCheckpoint(await listCheckpoints(ctx.root), { lineage: ctx.lineage, named: input.checkpoint });
+  const ctx = checkpointContext(() => openLedger({ ledger: input.ledger }), input.target, {
+    outputRoot: input['output-root'],
+    reject: input.reject,
+  });
+  const picked = await pickCheckpoint(await listCheckpoints(ctx.root), {
+    lineage: ctx.lineage,
+    named: input.checkpoint,
+  });
   const c = picked.checkpoint;
   return {
     result: {
       root: ctx.root,
       run: ctx.run?.run.id ?? null,
-      checkpoint: { path: c.path, step: c.step, complete: c.complete, kind: c.kind, sizeBytes: c.sizeBytes, lineage: c.lineage ?? [] },
+      checkpoint: {
+        path: c.path,
+        step: c.step,
+        complete: c.complete,
+        kind: c.kind,
+        sizeBytes: c.sizeBytes,
+        lineage: c.lineage ?? [],
+      },
       skipped: picked.skipped,
     },
     human: [c.path, ...picked.skipped.map((s) => `  skipped step ${s.step} (${s.reason}): ${s.path}`)],

@@ -25,9 +25,17 @@ export interface CkptPruneInput extends LedgerInput {
 }
 
 export async function ckptPruneService(input: CkptPruneInput): Promise<CommandOutput<CkptPruneResult>> {
-  const ctx = checkpointContext(() => openLedger({ ledger: input.ledger }), input.target, { outputRoot: input['output-root'], milestone: input.milestone });
+  const ctx = checkpointContext(() => openLedger({ ledger: input.ledger }), input.target, {
+    outputRoot: input['output-root'],
+    milestone: input.milestone,
+  });
   const ckpts = annotateLineage(await listCheckpoints(ctx.root), ctx.lineage);
-  const plan = planPrune(ckpts, { keepLast: input['keep-last'], keepEvery: input['keep-every'], final: ctx.final ?? undefined, protect: (input.protect ?? []).map((p) => resolve(p)) });
+  const plan = planPrune(ckpts, {
+    keepLast: input['keep-last'],
+    keepEvery: input['keep-every'],
+    final: ctx.final ?? undefined,
+    protect: (input.protect ?? []).map((p) => resolve(p)),
+  });
   const result: CkptPruneResult = {
     root: ctx.root,
     run: ctx.run?.run.id ?? null,
@@ -41,23 +49,42 @@ export async function ckptPruneService(input: CkptPruneInput): Promise<CommandOu
   };
   const human = [
     ...result.keep.map((k) => `  keep    ${String(k.step).padStart(10)}  ${k.path}  (${k.reasons.join(', ')})`),
-    ...result.delete.map((d) => `  DELETE  ${String(d.step).padStart(10)}  ${d.path}${d.complete ? '' : '  (incomplete)'}`),
+    ...result.delete.map(
+      (d) => `  DELETE  ${String(d.step).padStart(10)}  ${d.path}${d.complete ? '' : '  (incomplete)'}`,
+    ),
   ];
-  const warnings = plan.unmatchedProtect.map((u) => `warning: --protect/final ${u} matches no checkpoint under ${ctx.root}`);
+  const warnings = plan.unmatchedProtect.map(
+    (u) => `warning: --protect/final ${u} matches no checkpoint under ${ctx.root}`,
+  );
   if (plan.delete.length === 0) return { result, human: [...human, 'nothing to delete'], warnings };
   let confirmed = input.yes;
   if (!confirmed && input.confirm) {
     confirmed = await input.confirm(human, `delete ${plan.delete.length} checkpoint(s)? type "yes" to confirm: `);
     human.length = 0; // the person has seen the plan
   }
-  if (!confirmed) return { result, human: [...human, `dry run: ${plan.delete.length} candidate(s); pass --yes to delete them`], warnings };
+  if (!confirmed)
+    return {
+      result,
+      human: [...human, `dry run: ${plan.delete.length} candidate(s); pass --yes to delete them`],
+      warnings,
+    };
   const removed = await applyPrune(plan);
   result.dryRun = false;
   result.removed = removed.map((c) => ({ path: c.path, step: c.step }));
   human.push(`deleted ${removed.length} checkpoint(s)`);
   if (!ctx.run || removed.length === 0) return { result, human, warnings };
   const id = ctx.run.run.id;
-  const args = { run: id, at: new Date().toISOString(), root: ctx.root, removed: result.removed, kept: result.keep.map((k) => ({ step: k.step, reasons: k.reasons })) };
-  const tx = await commit(openLedger({ ledger: input.ledger }), { kind: 'ckpt-prune', run: id, args }, { push: input.push });
+  const args = {
+    run: id,
+    at: new Date().toISOString(),
+    root: ctx.root,
+    removed: result.removed,
+    kept: result.keep.map((k) => ({ step: k.step, reasons: k.reasons })),
+  };
+  const tx = await commit(
+    openLedger({ ledger: input.ledger }),
+    { kind: 'ckpt-prune', run: id, args },
+    { push: input.push },
+  );
   return { result: { ...result, ...committed(tx) }, human, warnings, pushError: tx.pushError };
 }

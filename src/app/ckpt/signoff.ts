@@ -31,7 +31,14 @@ export async function ckptSignoffService(input: CkptSignoffInput): Promise<Comma
   const ledger = tryLedger(input.ledger);
   // A signoff names the person, not only the tool.
   const by = input.by?.trim() || (await new Git(ledger?.root ?? process.cwd()).userName()) || undefined;
-  const written = await writeSignoff(root, { verdict, reason: input.reason, tool: 'runlog', version: input.version, by, skipDirs: input['skip-dir'] });
+  const written = await writeSignoff(root, {
+    verdict,
+    reason: input.reason,
+    tool: 'runlog',
+    version: input.version,
+    by,
+    skipDirs: input['skip-dir'],
+  });
   const sha256 = await sha256File(written.file);
   const result: CkptSignoffResult = {
     file: written.file,
@@ -45,14 +52,26 @@ export async function ckptSignoffService(input: CkptSignoffInput): Promise<Comma
     commit: null,
     pushed: false,
   };
-  const human = [`${written.file}: verdict ${verdict}${by ? ` by ${by}` : ''}, ${result.artifacts} artifact(s) signed and verified`];
+  const human = [
+    `${written.file}: verdict ${verdict}${by ? ` by ${by}` : ''}, ${result.artifacts} artifact(s) signed and verified`,
+  ];
   const warnings = written.report.warnings.map((w) => `warning: ${w.message}`);
   const run = ledger ? await runForCheckpoint(ledger, root, input.run) : null;
   if (!ledger || !run) {
-    warnings.push('warning: no run log names this checkpoint: the signoff is not recorded in a run log (pass --run to record it)');
+    warnings.push(
+      'warning: no run log names this checkpoint: the signoff is not recorded in a run log (pass --run to record it)',
+    );
     return { result, human, warnings };
   }
-  const args = { run: run.runId, at: new Date().toISOString(), checkpoint: run.recorded, verdict, reason: result.verdict_reason, sha256, ...(by ? { by } : {}) };
+  const args = {
+    run: run.runId,
+    at: new Date().toISOString(),
+    checkpoint: run.recorded,
+    verdict,
+    reason: result.verdict_reason,
+    sha256,
+    ...(by ? { by } : {}),
+  };
   const tx = await commit(ledger, { kind: 'ckpt-signoff', run: run.runId, args }, { push: input.push });
   return { result: { ...result, run: run.runId, ...committed(tx) }, human, warnings, pushError: tx.pushError };
 }

@@ -11,12 +11,19 @@ export interface CkptVerifyInput {
 }
 
 export async function ckptVerifyService(input: CkptVerifyInput): Promise<CommandOutput<CkptVerifyResult>> {
-  const report = await verifyCheckpoint(input.checkpoint, { requireSignoff: input['require-signoff'], skipDirs: input['skip-dir'] });
+  const report = await verifyCheckpoint(input.checkpoint, {
+    requireSignoff: input['require-signoff'],
+    skipDirs: input['skip-dir'],
+  });
   const at = (p: string | undefined) => (p ? `${p}: ` : '');
   const warnings = report.warnings.map((w) => `warning: ${at(w.path)}${w.message}`);
   if (report.ok) {
     const s = report.signoff;
-    return { result: report, human: [`${report.root}: ok${s ? ` (signed ${s.verdict} by ${s.signed_by.tool} at ${s.signed_at})` : ''}`], warnings };
+    return {
+      result: report,
+      human: [`${report.root}: ok${s ? ` (signed ${s.verdict} by ${s.signed_by.tool} at ${s.signed_at})` : ''}`],
+      warnings,
+    };
   }
   warnings.push(...report.failures.map((f) => `${at(f.path)}${f.check}: ${f.message}`));
   const failure = failed(

@@ -36,9 +36,25 @@ export async function heroEventService(input: HeroEventInput): Promise<CommandOu
     apiUrl: input['github-api'],
     push: input.push,
   });
-  const human = [r.written ? `${r.path}: logged "${input.text}" (${r.eventId})` : `${r.path}: already has event ${r.eventId}; nothing written`, ...renderMirror(r.mirror, r.why, r.flush)];
+  const human = [
+    r.written
+      ? `${r.path}: logged "${input.text}" (${r.eventId})`
+      : `${r.path}: already has event ${r.eventId}; nothing written`,
+    ...renderMirror(r.mirror, r.why, r.flush),
+  ];
   return {
-    result: { slug: r.slug, path: r.path, eventId: r.eventId, written: r.written, mirror: r.mirror, why: r.why, commit: r.commit, pushed: r.pushed, pending: r.flush?.pending ?? [], posted: r.flush?.posted ?? [] },
+    result: {
+      slug: r.slug,
+      path: r.path,
+      eventId: r.eventId,
+      written: r.written,
+      mirror: r.mirror,
+      why: r.why,
+      commit: r.commit,
+      pushed: r.pushed,
+      pending: r.flush?.pending ?? [],
+      posted: r.flush?.posted ?? [],
+    },
     human,
     pushError: r.pushError,
   };

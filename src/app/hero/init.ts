@@ -48,8 +48,13 @@ export async function heroInitService(input: HeroInitInput): Promise<CommandOutp
     push: input.push,
   });
   const human = [`${r.slug}: logbook ${r.path}${r.runLog ? `, run log ${r.runLog.path}` : ''}`];
-  if (r.issue) human.push(`issue ${r.issue.status}: ${r.issue.url}${r.issue.bodyLink === 'pending' ? ` (logbook link in the issue body is pending: ${r.issue.pendingReason ?? ''})` : ''}`);
+  if (r.issue)
+    human.push(
+      `issue ${r.issue.status}: ${r.issue.url}${r.issue.bodyLink === 'pending' ? ` (logbook link in the issue body is pending: ${r.issue.pendingReason ?? ''})` : ''}`,
+    );
   else human.push('no GitHub issue linked (pass --create-issue or --issue <url>)');
-  human.push(`committed ${r.commit?.slice(0, 12) ?? '(nothing)'}${r.pushed ? ', pushed' : ''}: ${r.slug}: start hero-run logbook`);
+  human.push(
+    `committed ${r.commit?.slice(0, 12) ?? '(nothing)'}${r.pushed ? ', pushed' : ''}: ${r.slug}: start hero-run logbook`,
+  );
   return { result: r, human, pushError };
 }

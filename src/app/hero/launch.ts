@@ -70,10 +70,17 @@ export async function heroLaunchService(input: HeroLaunchInput): Promise<Command
   }).catch((err: unknown) => {
     throw blockedWithChecklist(err, input.run);
   });
-  const human = [`launch checklist for ${r.slug}${r.relaunch ? ' (relaunch)' : ''}:`, ...renderChecklist(r.checklist.items)];
+  const human = [
+    `launch checklist for ${r.slug}${r.relaunch ? ' (relaunch)' : ''}:`,
+    ...renderChecklist(r.checklist.items),
+  ];
   if (r.submitted) {
-    human.push(`launched ${r.submitted.executor} job ${r.submitted.jobId} (run log ${r.submitted.run}, attempt ${r.submitted.attempt}); output ${r.submitted.outputPath}`);
-    human.push(`committed ${r.commit?.slice(0, 12) ?? '(nothing)'}: ${r.slug}: ${r.relaunch ? 'log relaunch' : 'log launch'}`);
+    human.push(
+      `launched ${r.submitted.executor} job ${r.submitted.jobId} (run log ${r.submitted.run}, attempt ${r.submitted.attempt}); output ${r.submitted.outputPath}`,
+    );
+    human.push(
+      `committed ${r.commit?.slice(0, 12) ?? '(nothing)'}: ${r.slug}: ${r.relaunch ? 'log relaunch' : 'log launch'}`,
+    );
     human.push(...renderMirror(r.mirror ?? 'none', r.why, r.flush));
   } else human.push('dry run: checklist passed; nothing launched or written');
   return {
@@ -102,5 +109,9 @@ export async function heroLaunchService(input: HeroLaunchInput): Promise<Command
 function blockedWithChecklist(err: unknown, ref: string): unknown {
   if (!(err instanceof RunlogError) || err.code !== 'LAUNCH_BLOCKED') return err;
   const checklist = (err.details as { checklist: Parameters<typeof renderChecklist>[0] }).checklist;
-  return new RunlogError(err.kind, err.code, err.message, err.hint, { cause: err.cause, details: err.details, preface: [`launch checklist for ${ref}:`, ...renderChecklist(checklist)] });
+  return new RunlogError(err.kind, err.code, err.message, err.hint, {
+    cause: err.cause,
+    details: err.details,
+    preface: [`launch checklist for ${ref}:`, ...renderChecklist(checklist)],
+  });
 }

@@ -28,9 +28,17 @@ export async function heroLinkService(input: HeroLinkInput): Promise<CommandOutp
   const repo = `${ref.owner}/${ref.repo}`;
   const linked = await mirror.linkLogbook({ repo, issueNumber: ref.number, logbookPath: path });
   if (linked.status === 'pending') {
-    throw failed('GITHUB_UNREACHABLE', `could not read ${repo}#${ref.number} to link ${path}: ${linked.reason}`, 'nothing was written; run `runlog hero link` again when GitHub is reachable');
+    throw failed(
+      'GITHUB_UNREACHABLE',
+      `could not read ${repo}#${ref.number} to link ${path}: ${linked.reason}`,
+      'nothing was written; run `runlog hero link` again when GitHub is reachable',
+    );
   }
-  const tx = await commit<{ changed: boolean }>(ledger, { kind: 'hero-link', run: slug, args: { slug, path, issueUrl: linked.issue.htmlUrl } }, { push: input.push });
+  const tx = await commit<{ changed: boolean }>(
+    ledger,
+    { kind: 'hero-link', run: slug, args: { slug, path, issueUrl: linked.issue.htmlUrl } },
+    { push: input.push },
+  );
   const result: HeroLinkResult = {
     slug,
     path,

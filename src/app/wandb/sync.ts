@@ -26,11 +26,32 @@ export async function wandbSyncService(input: WandbSyncInput): Promise<CommandOu
   const { runWandbSync, readWandbRuns } = await import('../../wandb/index.js');
   const { ctx, dirs } = wandbDirs(() => openLedger({ ledger: input.ledger }), input.target, input.dir);
   const bloated = (await Promise.all(dirs.map((d) => readWandbRuns(d)))).flat().filter((r) => r.bloat.flagged);
-  const warnings = bloated.map((r) => `warning: ${r.id}: ${(r.bloat.bytes / 1024 ** 2).toFixed(1)} MiB in media/artifacts/staging (${r.bloat.offenders.slice(0, 3).map((o) => o.path).join(', ')})`);
+  const warnings = bloated.map(
+    (r) =>
+      `warning: ${r.id}: ${(r.bloat.bytes / 1024 ** 2).toFixed(1)} MiB in media/artifacts/staging (${r.bloat.offenders
+        .slice(0, 3)
+        .map((o) => o.path)
+        .join(', ')})`,
+  );
   if (input.yes && bloated.length > 0 && !input['allow-bloat']) {
-    throw failed('WANDB_BLOAT', `${bloated.length} W&B run(s) carry flagged staging/artifact bloat`, 'remove only transient staging data (see `runlog wandb show`), or pass --allow-bloat to sync anyway');
+    throw failed(
+      'WANDB_BLOAT',
+      `${bloated.length} W&B run(s) carry flagged staging/artifact bloat`,
+      'remove only transient staging data (see `runlog wandb show`), or pass --allow-bloat to sync anyway',
+    );
   }
-  const result: WandbSyncResult = { run: ctx?.run.id ?? null, dryRun: true, argv: [], keySource: '', runs: [], urls: [], bloatFlagged: bloated.length > 0, recorded: false, commit: null, pushed: false };
+  const result: WandbSyncResult = {
+    run: ctx?.run.id ?? null,
+    dryRun: true,
+    argv: [],
+    keySource: '',
+    runs: [],
+    urls: [],
+    bloatFlagged: bloated.length > 0,
+    recorded: false,
+    commit: null,
+    pushed: false,
+  };
   for (const dir of dirs) {
     const r = await runWandbSync({ dir, entity: input.entity, project: input.project, yes: input.yes });
     result.dryRun = r.dryRun;
@@ -39,12 +60,26 @@ export async function wandbSyncService(input: WandbSyncInput): Promise<CommandOu
     result.runs.push(...r.plan.runs);
     result.urls.push(...r.urls);
   }
-  const human = [`${result.dryRun ? 'would run' : 'ran'}: ${result.argv.join(' ')}  (key from ${result.keySource})`, ...result.urls.map((u) => `  ${u}`)];
+  const human = [
+    `${result.dryRun ? 'would run' : 'ran'}: ${result.argv.join(' ')}  (key from ${result.keySource})`,
+    ...result.urls.map((u) => `  ${u}`),
+  ];
   if (result.dryRun) human.push('dry run: pass --yes to sync');
   if (result.dryRun || !ctx) return { result, human, warnings };
   const ledger = openLedger({ ledger: input.ledger });
   const local = path.relative(ledger.root, dirs[0]!);
-  const args = { run: ctx.run.id, at: new Date().toISOString(), job: input.job, local: local.startsWith('..') ? dirs[0] : local.split(path.sep).join('/'), synced: result.urls };
+  const args = {
+    run: ctx.run.id,
+    at: new Date().toISOString(),
+    job: input.job,
+    local: local.startsWith('..') ? dirs[0] : local.split(path.sep).join('/'),
+    synced: result.urls,
+  };
   const tx = await commit<{ job: string }>(ledger, { kind: 'wandb', run: ctx.run.id, args }, { push: input.push });
-  return { result: { ...result, recorded: tx.commit !== null, ...committed(tx) }, human, warnings, pushError: tx.pushError };
+  return {
+    result: { ...result, recorded: tx.commit !== null, ...committed(tx) },
+    human,
+    warnings,
+    pushError: tx.pushError,
+  };
 }

@@ -39,19 +39,30 @@ function commonLine(c: Comparison): string | null {
 export function compareTerminal(c: Comparison, width: number): string[] {
   if (c.runs.length === 0) return ['no runs match'];
   const cs = cells(c);
-  const columns: Column[] = [{ header: 'run', cutStart: true, min: 16 }, ...cs.map((x) => ({ header: x.header, align: x.numeric ? ('right' as const) : ('left' as const) }))];
+  const columns: Column[] = [
+    { header: 'run', cutStart: true, min: 16 },
+    ...cs.map((x) => ({ header: x.header, align: x.numeric ? ('right' as const) : ('left' as const) })),
+  ];
   const rows = c.runs.map((r) => [r.id, ...cs.map((x) => x.value(r))]);
   const { lines, hidden } = fitTable(columns, rows, width);
   const notes: string[] = [];
   const common = commonLine(c);
   if (common) notes.push(cut(printable(common), width));
-  if (hidden > 0) notes.push(cut(`${hidden} more column${hidden === 1 ? '' : 's'} did not fit: pick some with --metric, or use --md or --json`, width));
+  if (hidden > 0)
+    notes.push(
+      cut(
+        `${hidden} more column${hidden === 1 ? '' : 's'} did not fit: pick some with --metric, or use --md or --json`,
+        width,
+      ),
+    );
   return notes.length > 0 ? [...lines, '', ...notes] : lines;
 }
 
 /** A pipe inside a cell would end it: GFM reads `\|` as a literal pipe. Line breaks cannot live in a cell. */
 export function gfmCell(text: string): string {
-  return printable(text.replace(/[\r\n]+/g, ' ')).replace(/\\/g, '\\\\').replace(/\|/g, '\\|');
+  return printable(text.replace(/[\r\n]+/g, ' '))
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|');
 }
 
 /** `[id](path)`, the path relative to where the table is pasted (the current directory). */
@@ -68,7 +79,14 @@ export function compareMarkdown(c: Comparison, cwd: string): string[] {
   const rule = ['---', ...cs.map((x) => (x.numeric ? '---:' : '---'))];
   const row = (values: string[]) => `| ${values.map(gfmCell).join(' | ')} |`;
   // The link is built from escaped parts already; only its pipes need escaping.
-  const lines = [row(header), `| ${rule.join(' | ')} |`, ...c.runs.map((r) => `| ${[printable(link(r, cwd)).replace(/\|/g, '\\|'), ...cs.map((x) => gfmCell(x.value(r)))].join(' | ')} |`)];
+  const lines = [
+    row(header),
+    `| ${rule.join(' | ')} |`,
+    ...c.runs.map(
+      (r) =>
+        `| ${[printable(link(r, cwd)).replace(/\|/g, '\\|'), ...cs.map((x) => gfmCell(x.value(r)))].join(' | ')} |`,
+    ),
+  ];
   const common = commonLine(c);
   if (common) lines.push('', gfmCell(common));
   return lines;

@@ -12,7 +12,12 @@ export function renderDiff(r: DiffResult): string[] {
     if (s.changes.length === 0) out.push(s.same.length > 0 ? `  same: ${s.same.join(', ')}` : '  nothing recorded');
     else if (s.same.length > 0) out.push(`  (same: ${s.same.join(', ')})`);
     if (s.name === 'code' && (r.codeDiff.from || r.codeDiff.to)) {
-      if (r.codeDiff.stat) out.push(...(r.codeDiff.stat.length > 0 ? [`  git diff --stat ${r.codeDiff.from} ${r.codeDiff.to}:`, ...r.codeDiff.stat.map((l) => `   ${l}`)] : []));
+      if (r.codeDiff.stat)
+        out.push(
+          ...(r.codeDiff.stat.length > 0
+            ? [`  git diff --stat ${r.codeDiff.from} ${r.codeDiff.to}:`, ...r.codeDiff.stat.map((l) => `   ${l}`)]
+            : []),
+        );
       else out.push(`  no code diff: ${r.codeDiff.reason}`);
     }
   }

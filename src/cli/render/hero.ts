@@ -5,6 +5,9 @@ export function renderMirror(mirror: string, why: string, flush: FlushResult | n
   const lines: string[] = [];
   if (mirror === 'none') lines.push(`issue: not posted (${why})`);
   for (const p of flush?.posted ?? []) lines.push(`issue: posted ${p.eventId} → ${p.commentUrl}`);
-  for (const p of flush?.pending ?? []) lines.push(`issue: PENDING ${p.eventId} [${p.code}] ${p.reason}${p.retryAt ? ` (retry after ${p.retryAt})` : ''}; the next cycle or \`runlog sync\` posts it`);
+  for (const p of flush?.pending ?? [])
+    lines.push(
+      `issue: PENDING ${p.eventId} [${p.code}] ${p.reason}${p.retryAt ? ` (retry after ${p.retryAt})` : ''}; the next cycle or \`runlog sync\` posts it`,
+    );
   return lines;
 }

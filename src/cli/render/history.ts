@@ -6,7 +6,9 @@ export function renderEntryHistory(r: HistoryEntriesResult): string[] {
   const authors = r.entries.map((e) => (e.commit ? `${e.commit.author} <${e.commit.authorEmail}>` : '(not committed)'));
   const w = Math.max(0, ...authors.map((a) => a.length));
   const out = r.entries.map((e, i) => {
-    const who = e.commit ? `${e.commit.sha.slice(0, 12)}  ${e.commit.authorTime}` : `${'-'.repeat(12)}  ${' '.repeat(20)}`;
+    const who = e.commit
+      ? `${e.commit.sha.slice(0, 12)}  ${e.commit.authorTime}`
+      : `${'-'.repeat(12)}  ${' '.repeat(20)}`;
     const moved = e.commit && e.commit.path !== r.path ? `  (in ${e.commit.path})` : '';
     const entry = e.continuation ? `    ${e.text}` : `${e.stamp ?? ''} — ${e.text}`;
     return `${who}  ${authors[i]!.padEnd(w)}  L${e.line}  ${entry}${moved}`;

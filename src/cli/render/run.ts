@@ -3,7 +3,9 @@ import type { ShowResult } from '../../schemas/output.js';
 
 export function renderRun(r: ShowResult, sparkline: string | null = null, now = Date.now()): string {
   const out: string[] = [];
-  out.push(`${r.id}  [${r.state}${r.stateInferred ? ' (inferred)' : ''}]${r.runType ? `  ${r.runType}` : ''}${r.attempt > 1 ? `  attempt ${r.attempt}` : ''}`);
+  out.push(
+    `${r.id}  [${r.state}${r.stateInferred ? ' (inferred)' : ''}]${r.runType ? `  ${r.runType}` : ''}${r.attempt > 1 ? `  attempt ${r.attempt}` : ''}`,
+  );
   if (r.objective) out.push(`objective: ${r.objective}`);
   out.push(`file: ${r.path}`);
   const progress = progressLine(r, now);
@@ -13,14 +15,21 @@ export function renderRun(r: ShowResult, sparkline: string | null = null, now = 
     out.push('', 'jobs:');
     for (const j of r.jobs) {
       const f = j.fields;
-      const bits = [f['execution_id'] ?? f['job_id'], f['node'] && `node ${f['node']}`, f['runtime'] && `runtime ${f['runtime']}`].filter(Boolean);
+      const bits = [
+        f['execution_id'] ?? f['job_id'],
+        f['node'] && `node ${f['node']}`,
+        f['runtime'] && `runtime ${f['runtime']}`,
+      ].filter(Boolean);
       out.push(`  ${j.heading}${bits.length ? ` — ${bits.join(', ')}` : ''}`);
     }
   }
   const dated = r.status;
   if (dated.length > 0) {
     const shown = dated.slice(-15);
-    out.push('', `status (${dated.length} entr${dated.length === 1 ? 'y' : 'ies'}${dated.length > shown.length ? `, last ${shown.length}` : ''}):`);
+    out.push(
+      '',
+      `status (${dated.length} entr${dated.length === 1 ? 'y' : 'ies'}${dated.length > shown.length ? `, last ${shown.length}` : ''}):`,
+    );
     for (const e of shown) {
       const head = e.continuation ? '    ' : `  ${(e as { stamp?: string | null }).stamp ?? e.at ?? ''} — `;
       out.push(`${head}${e.continuation ? e.message : statusText(e)}`);

@@ -5,9 +5,15 @@ import type { CkptSignoffResult } from '../../schemas/output.js';
 
 export default class CkptSignoff extends RunlogCommand {
   static summary = 'Write SIGNOFF.json (schema 0.2) over the passport and every file it lists, then verify it.';
-  static description = 'A hard failure is never signed: fix it instead. soft_signal needs --reason. The signoff is recorded in the run log of the run that produced the checkpoint, and Next then allows eval / upload.';
-  static examples = ['<%= config.bin %> ckpt signoff /out/checkpoints/100000 --verdict pass --by "Ada Lovelace"', '<%= config.bin %> ckpt signoff /out/checkpoints/100000 --verdict soft_signal --reason "val loss flat for the last 5k steps"'];
-  static args = { checkpoint: Args.string({ description: 'checkpoint directory holding MODEL_PASSPORT.json', required: true }) };
+  static description =
+    'A hard failure is never signed: fix it instead. soft_signal needs --reason. The signoff is recorded in the run log of the run that produced the checkpoint, and Next then allows eval / upload.';
+  static examples = [
+    '<%= config.bin %> ckpt signoff /out/checkpoints/100000 --verdict pass --by "Ada Lovelace"',
+    '<%= config.bin %> ckpt signoff /out/checkpoints/100000 --verdict soft_signal --reason "val loss flat for the last 5k steps"',
+  ];
+  static args = {
+    checkpoint: Args.string({ description: 'checkpoint directory holding MODEL_PASSPORT.json', required: true }),
+  };
   static flags = {
     verdict: Flags.string({ description: 'pass or soft_signal', options: ['pass', 'soft_signal'], required: true }),
     reason: Flags.string({ description: 'why (required for soft_signal)' }),

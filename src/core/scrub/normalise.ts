@@ -12,7 +12,8 @@
  */
 
 /** ESC [ … final byte; ESC ] … (BEL | ESC \); other two-byte ESC sequences; 8-bit CSI/OSC too. */
-const ESCAPES = /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?|(?:\u001b[\]PX^_]|[\u009d\u0090\u0098\u009e\u009f])[^\u0007\u001b\u009c]{0,65536}(?:\u0007|\u001b\\|\u009c)?|\u001b[ -~]?/g;
+const ESCAPES =
+  /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?|(?:\u001b[\]PX^_]|[\u009d\u0090\u0098\u009e\u009f])[^\u0007\u001b\u009c]{0,65536}(?:\u0007|\u001b\\|\u009c)?|\u001b[ -~]?/g;
 /** C0 except TAB and LF, DEL, C1. CR is handled as a line break first. */
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 /** LRE/RLE/PDF/LRO/RLO, LRI/RLI/FSI/PDI, LRM/RLM/ALM, zero-width space/no-break space/word joiner. */
@@ -20,7 +21,11 @@ const INVISIBLE = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b\u2060\ufe
 
 /** Multi-line text: line breaks become `\n`, escapes and invisible controls go. */
 export function normaliseText(text: string): string {
-  return text.replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n').replace(ESCAPES, '').replace(CONTROLS, '').replace(INVISIBLE, '');
+  return text
+    .replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
+    .replace(ESCAPES, '')
+    .replace(CONTROLS, '')
+    .replace(INVISIBLE, '');
 }
 
 /** One-line text (a status entry, a field value): normalised, then every run of whitespace is one space. */

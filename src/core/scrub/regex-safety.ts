@@ -65,7 +65,14 @@ export function catastrophicAt(src: string): number {
       atomEnd = j + 1;
     } else if (c === '(') {
       stack.push({ start: i, risky: false });
-      i += src[i + 1] === '?' ? (/^\(\?<[=!]/.test(src.slice(i)) ? 4 : /^\(\?<[A-Za-z]/.test(src.slice(i)) ? src.indexOf('>', i) + 1 - i : 3) : 1;
+      i +=
+        src[i + 1] === '?'
+          ? /^\(\?<[=!]/.test(src.slice(i))
+            ? 4
+            : /^\(\?<[A-Za-z]/.test(src.slice(i))
+              ? src.indexOf('>', i) + 1 - i
+              : 3
+          : 1;
       continue;
     } else if (c === ')') {
       closed = stack.length > 1 ? stack.pop()! : null;

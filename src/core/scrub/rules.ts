@@ -64,7 +64,10 @@ export const SECRET_FLAG_NAME = String.raw`--?(?:(?:[A-Za-z0-9]+[-_])*(?:${NOT_S
 const PEM_LABEL = String.raw`[A-Z0-9 ]{0,40} PRIVATE KEY(?: BLOCK)?-----`;
 
 /** A fixed-prefix token: the prefix after a word start, then its body; fixed-length bodies pass `end` so longer words are left alone. */
-const token = (kind: string, prefix: string, body: string, end = ''): ScrubRule => ({ kind, pattern: rx(String.raw`${TOKEN_START}${prefix}${body}${end}`) });
+const token = (kind: string, prefix: string, body: string, end = ''): ScrubRule => ({
+  kind,
+  pattern: rx(String.raw`${TOKEN_START}${prefix}${body}${end}`),
+});
 
 export const DEFAULT_RULES: readonly ScrubRule[] = [
   // A whole PEM block; a block cut off by a log tail (no END line) is redacted up to where the base64 stops.
@@ -80,7 +83,9 @@ export const DEFAULT_RULES: readonly ScrubRule[] = [
   { kind: 'aws', pattern: rx(String.raw`(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])`) },
   {
     kind: 'aws',
-    pattern: rx(String.raw`${WORD_START}(?:aws_|AWS_)?(?:secret_access_key|SECRET_ACCESS_KEY)${ASSIGN}([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])`),
+    pattern: rx(
+      String.raw`${WORD_START}(?:aws_|AWS_)?(?:secret_access_key|SECRET_ACCESS_KEY)${ASSIGN}([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])`,
+    ),
     group: 1,
   },
 
@@ -93,13 +98,27 @@ export const DEFAULT_RULES: readonly ScrubRule[] = [
     pattern: rx(String.raw`${WORD_START}wandb[ \t]+login\b[^\n]{0,200}?(?<![A-Za-z0-9])([0-9a-f]{40})(?![A-Za-z0-9])`),
     group: 1,
   },
-  { kind: 'wandb', pattern: rx(String.raw`${WORD_START}wandb\.login\([^)\n]{0,200}?\bkey[ \t]*=[ \t]*["']([^"'\n]{1,1024})`), group: 1 },
-  { kind: 'wandb', pattern: rx(String.raw`${WORD_START}machine[ \t]+api\.wandb\.ai\s+login[ \t]+\S{1,256}\s+password[ \t]+(\S{1,1024})`), group: 1 },
+  {
+    kind: 'wandb',
+    pattern: rx(String.raw`${WORD_START}wandb\.login\([^)\n]{0,200}?\bkey[ \t]*=[ \t]*["']([^"'\n]{1,1024})`),
+    group: 1,
+  },
+  {
+    kind: 'wandb',
+    pattern: rx(
+      String.raw`${WORD_START}machine[ \t]+api\.wandb\.ai\s+login[ \t]+\S{1,256}\s+password[ \t]+(\S{1,1024})`,
+    ),
+    group: 1,
+  },
 
   { kind: 'huggingface', pattern: rx(String.raw`${WORD_START}hf_[A-Za-z0-9]{30,}`) },
 
   { kind: 'slack', pattern: rx(String.raw`(?<![A-Za-z0-9])(?:xox[abprs]|xapp)-[A-Za-z0-9-]{10,}`) },
-  { kind: 'slack', pattern: rx(String.raw`hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9_/-]{8,})`), group: 1 },
+  {
+    kind: 'slack',
+    pattern: rx(String.raw`hooks\.slack\.com/(?:services|workflows|triggers)/([A-Za-z0-9_/-]{8,})`),
+    group: 1,
+  },
 
   { kind: 'anthropic', pattern: rx(String.raw`${TOKEN_START}sk-ant-(?:api|admin|oat|sid)\d{2}-[A-Za-z0-9_-]{20,}`) },
   // Stripe: secret, restricted and webhook-signing keys (`pk_` keys are public by design).
@@ -115,13 +134,17 @@ export const DEFAULT_RULES: readonly ScrubRule[] = [
 
   {
     kind: 'bearer',
-    pattern: rx(String.raw`${TOKEN_START}(?:[Pp]roxy-)?(?:Authorization|authorization|AUTHORIZATION)${ASSIGN}(?:Bearer|bearer|BEARER)[ \t]+([^\s"']{1,4096})`),
+    pattern: rx(
+      String.raw`${TOKEN_START}(?:[Pp]roxy-)?(?:Authorization|authorization|AUTHORIZATION)${ASSIGN}(?:Bearer|bearer|BEARER)[ \t]+([^\s"']{1,4096})`,
+    ),
     group: 1,
   },
   // Outside a header, "Bearer" is prose unless a long token with a digit follows.
   {
     kind: 'bearer',
-    pattern: rx(String.raw`${WORD_START}(?:Bearer|bearer|BEARER)[ \t]+(?=[A-Za-z0-9._~+/-]{0,4096}[0-9])([A-Za-z0-9._~+/-]{16,}=*)`),
+    pattern: rx(
+      String.raw`${WORD_START}(?:Bearer|bearer|BEARER)[ \t]+(?=[A-Za-z0-9._~+/-]{0,4096}[0-9])([A-Za-z0-9._~+/-]{16,}=*)`,
+    ),
     group: 1,
   },
   {
@@ -137,16 +160,32 @@ export const DEFAULT_RULES: readonly ScrubRule[] = [
   // host name follows; a `host:port/` in front of a later `@` (`https://h:8080/x@y`) is a port, not a password.
   {
     kind: 'url_credentials',
-    pattern: rx(String.raw`://(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://)([^\s/?#@:]{0,256}:(?!\d{1,5}(?:[/?#]|$))\S{0,512}?)@(?=(?:\[[0-9A-Fa-f:.]{2,64}\]|[A-Za-z0-9._~%-]{1,253})(?:[:/?#\s"'\`]|$))`),
+    pattern: rx(
+      String.raw`://(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}://)([^\s/?#@:]{0,256}:(?!\d{1,5}(?:[/?#]|$))\S{0,512}?)@(?=(?:\[[0-9A-Fa-f:.]{2,64}\]|[A-Za-z0-9._~%-]{1,253})(?:[:/?#\s"'\`]|$))`,
+    ),
     group: 1,
   },
 
   // Azure storage connection strings and service-bus keys; SAS URLs carry their signature in `sig=`.
-  { kind: 'azure', pattern: rx(String.raw`${WORD_START}(?:AccountKey|SharedAccessKey|AccessKey)[ \t]*=[ \t]*([A-Za-z0-9+/]{20,}={0,2})`), group: 1 },
+  {
+    kind: 'azure',
+    pattern: rx(
+      String.raw`${WORD_START}(?:AccountKey|SharedAccessKey|AccessKey)[ \t]*=[ \t]*([A-Za-z0-9+/]{20,}={0,2})`,
+    ),
+    group: 1,
+  },
   { kind: 'azure', pattern: rx(String.raw`[?&;]sig=([A-Za-z0-9%+/=]{16,})`), group: 1 },
-  { kind: 'discord', pattern: rx(String.raw`(?:discord|discordapp)\.com/api/webhooks/\d{5,30}/([A-Za-z0-9_-]{20,})`), group: 1 },
+  {
+    kind: 'discord',
+    pattern: rx(String.raw`(?:discord|discordapp)\.com/api/webhooks/\d{5,30}/([A-Za-z0-9_-]{20,})`),
+    group: 1,
+  },
   // Literal first, the rest behind it (see assignedTo).
-  { kind: 'telegram', pattern: rx(String.raw`:(?<=(?<![A-Za-z0-9_:])\d{8,10}:)(AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])`), group: 1 },
+  {
+    kind: 'telegram',
+    pattern: rx(String.raw`:(?<=(?<![A-Za-z0-9_:])\d{8,10}:)(AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])`),
+    group: 1,
+  },
   token('docker', 'dckr_pat_', '[A-Za-z0-9_-]{20,}'),
   token('vault', String.raw`hv[sbr]\.`, '[A-Za-z0-9_-]{24,}'),
   token('gcp_oauth', 'GOCSPX-', '[A-Za-z0-9_-]{20,}'),
@@ -164,7 +203,11 @@ export const DEFAULT_RULES: readonly ScrubRule[] = [
   token('sentry', 'sntr[ysu]s_', '[A-Za-z0-9+/=_]{40,}'),
   token('newrelic', 'NR(?:AK|AA|II|JS)-', '[A-Z0-9]{27}', '(?![A-Za-z0-9])'),
   token('pulumi', 'pul-', '[0-9a-f]{40}', '(?![A-Za-z0-9])'),
-  { kind: 'terraform', pattern: rx(String.raw`\.atlasv1\.(?<=(?<![A-Za-z0-9_])[A-Za-z0-9]{14}\.atlasv1\.)([A-Za-z0-9_=-]{60,})`), group: 1 },
+  {
+    kind: 'terraform',
+    pattern: rx(String.raw`\.atlasv1\.(?<=(?<![A-Za-z0-9_])[A-Za-z0-9]{14}\.atlasv1\.)([A-Za-z0-9_=-]{60,})`),
+    group: 1,
+  },
   token('supabase', 'sbp_', '[0-9a-f]{40}', '(?![A-Za-z0-9])'),
   token('tailscale', 'tskey-(?:auth|api|client|scim|webhook)-', '[A-Za-z0-9]{6,}-[A-Za-z0-9]{16,}'),
   token('age', 'AGE-SECRET-KEY-1', '[0-9A-Z]{58}', '(?![A-Za-z0-9])'),
@@ -174,14 +217,26 @@ export const DEFAULT_RULES: readonly ScrubRule[] = [
   { kind: 'npm', pattern: rx(String.raw`(?<![A-Za-z0-9])_auth(?:Token)?[ \t]*=[ \t]*(?!\$\{)([^\s"']{8,})`), group: 1 },
 
   // Passwords given as short flags: `sshpass -p <pw>`, `mysql -p<pw>` (attached: `-p <db>` prompts).
-  { kind: 'password_flag', pattern: rx(String.raw`${WORD_START}sshpass(?:[ \t]+-[A-Za-z](?:[ \t]+[^-\s]\S{0,256})?){0,4}?[ \t]+-p[ \t]*["']?${value()}`), group: 1 },
   {
     kind: 'password_flag',
-    pattern: rx(String.raw`${WORD_START}(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlimport|mysqlshow)\b[^\n|;&]{0,256}?[ \t]-p["']?${value()}`),
+    pattern: rx(
+      String.raw`${WORD_START}sshpass(?:[ \t]+-[A-Za-z](?:[ \t]+[^-\s]\S{0,256})?){0,4}?[ \t]+-p[ \t]*["']?${value()}`,
+    ),
+    group: 1,
+  },
+  {
+    kind: 'password_flag',
+    pattern: rx(
+      String.raw`${WORD_START}(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlimport|mysqlshow)\b[^\n|;&]{0,256}?[ \t]-p["']?${value()}`,
+    ),
     group: 1,
   },
 
-  { kind: 'netrc', pattern: rx(String.raw`${WORD_START}machine[ \t]+\S{1,256}\s+login[ \t]+\S{1,256}\s+password[ \t]+(\S{1,1024})`), group: 1 },
+  {
+    kind: 'netrc',
+    pattern: rx(String.raw`${WORD_START}machine[ \t]+\S{1,256}\s+login[ \t]+\S{1,256}\s+password[ \t]+(\S{1,1024})`),
+    group: 1,
+  },
 
   {
     kind: 'flag_value',
@@ -192,14 +247,20 @@ export const DEFAULT_RULES: readonly ScrubRule[] = [
   // SHOUTY_ENV names: any *_TOKEN, *_KEY, *_SECRET, *PASSWORD.
   {
     kind: 'env_assignment',
-    pattern: rx(assignedTo(String.raw`${WORD_START}[A-Z0-9_]*(?:${NOT_SPECIAL_TOKEN}TOKEN|_KEY|APIKEY|SECRET|PASSWORD|PASSWD|PASSPHRASE|_PASS|_PWD)`) + value()),
+    pattern: rx(
+      assignedTo(
+        String.raw`${WORD_START}[A-Z0-9_]*(?:${NOT_SPECIAL_TOKEN}TOKEN|_KEY|APIKEY|SECRET|PASSWORD|PASSWD|PASSPHRASE|_PASS|_PWD)`,
+      ) + value(),
+    ),
     group: 1,
   },
   // snake/dotted config names: `api_key`, `hf_token`, `db.password`, `client_secret`.
   {
     kind: 'env_assignment',
     pattern: rx(
-      assignedTo(String.raw`(?<![A-Za-z0-9_.-])(?:[a-z0-9]+[_.-])*(?:${NOT_SPECIAL_TOKEN}token|secret|password|passwd|passphrase|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key)`) + value(),
+      assignedTo(
+        String.raw`(?<![A-Za-z0-9_.-])(?:[a-z0-9]+[_.-])*(?:${NOT_SPECIAL_TOKEN}token|secret|password|passwd|passphrase|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key)`,
+      ) + value(),
     ),
     group: 1,
   },
@@ -207,7 +268,9 @@ export const DEFAULT_RULES: readonly ScrubRule[] = [
   {
     kind: 'env_assignment',
     pattern: rx(
-      assignedTo(String.raw`${WORD_START}[a-z][A-Za-z0-9]*(?:(?<!pad|eos|bos|unk|mask|cls|sep|max|min|num)Token|Secret|Password|Passwd|(?<=[aA]pi|[sS]ecret|[aA]ccess|[pP]rivate)Key)`) + value(),
+      assignedTo(
+        String.raw`${WORD_START}[a-z][A-Za-z0-9]*(?:(?<!pad|eos|bos|unk|mask|cls|sep|max|min|num)Token|Secret|Password|Passwd|(?<=[aA]pi|[sS]ecret|[aA]ccess|[pP]rivate)Key)`,
+      ) + value(),
     ),
     group: 1,
   },

@@ -57,9 +57,13 @@ function compile(rule: ScrubRule): Compiled {
   const cached = compiledCache.get(rule);
   if (cached) return cached;
   if (!KIND.test(rule.kind)) {
-    throw badRule(`scrub rule kind "${rule.kind}" is not a lower_snake name`, 'name the kind with lowercase letters, digits and underscores, e.g. "internal_token"', {
-      kind: rule.kind,
-    });
+    throw badRule(
+      `scrub rule kind "${rule.kind}" is not a lower_snake name`,
+      'name the kind with lowercase letters, digits and underscores, e.g. "internal_token"',
+      {
+        kind: rule.kind,
+      },
+    );
   }
   const group = rule.group ?? 0;
   // Counting a pattern's groups compiles it once more (24 built-in rules: ~4 ms of every append), so
@@ -215,11 +219,13 @@ function eachElement(argv: readonly string[], extra: readonly ScrubRule[]): stri
     if (SSHPASS.test(arg)) program = 'sshpass';
     else if (MYSQL_TOOL.test(arg)) program = 'mysql';
     if (program === 'sshpass' && previous === '-p' && !MASKED.test(arg)) return placeholder('password_flag');
-    if (program === 'mysql' && /^-p./.test(arg) && !MASKED.test(arg.slice(2))) return `-p${placeholder('password_flag')}`;
+    if (program === 'mysql' && /^-p./.test(arg) && !MASKED.test(arg.slice(2)))
+      return `-p${placeholder('password_flag')}`;
     const inline = FLAG_WITH_VALUE.exec(arg);
     if (inline && !MASKED.test(inline[2]!)) return `${inline[1]!}${redactedValue}`;
     // A following long flag means the secret flag was used as a switch; redacting it would hide the command's shape.
-    if (previous !== undefined && FLAG_ALONE.test(previous) && !LONG_FLAG.test(arg) && !MASKED.test(arg)) return redactedValue;
+    if (previous !== undefined && FLAG_ALONE.test(previous) && !LONG_FLAG.test(arg) && !MASKED.test(arg))
+      return redactedValue;
     return scrub(arg, extra);
   });
 }
@@ -299,10 +305,14 @@ export function compileRules(config: readonly ScrubRuleConfig[]): ScrubRule[] {
     const where = `scrub rule ${index + 1} (${JSON.stringify(entry.kind)}) in runlog.config.yaml`;
     const flags = entry.flags ?? '';
     if (!CONFIG_FLAGS.test(flags)) {
-      throw badRule(`${where} has flags "${flags}"; allowed flags are i, m, s, u, v`, `remove the other flags from ${where}; g is implied`, {
-        index,
-        kind: entry.kind,
-      });
+      throw badRule(
+        `${where} has flags "${flags}"; allowed flags are i, m, s, u, v`,
+        `remove the other flags from ${where}; g is implied`,
+        {
+          index,
+          kind: entry.kind,
+        },
+      );
     }
     let pattern: RegExp;
     try {
@@ -323,13 +333,18 @@ export function compileRules(config: readonly ScrubRuleConfig[]): ScrubRule[] {
       );
     }
     if (pattern.test('')) {
-      throw badRule(`${where} matches the empty string`, `make the pattern of ${where} require at least one character, e.g. use + instead of *`, {
-        index,
-        kind: entry.kind,
-        pattern: entry.pattern,
-      });
+      throw badRule(
+        `${where} matches the empty string`,
+        `make the pattern of ${where} require at least one character, e.g. use + instead of *`,
+        {
+          index,
+          kind: entry.kind,
+          pattern: entry.pattern,
+        },
+      );
     }
-    const rule: ScrubRule = entry.group === undefined ? { kind: entry.kind, pattern } : { kind: entry.kind, pattern, group: entry.group };
+    const rule: ScrubRule =
+      entry.group === undefined ? { kind: entry.kind, pattern } : { kind: entry.kind, pattern, group: entry.group };
     compile(rule);
     return rule;
   });

@@ -70,17 +70,29 @@ export class LocalExecutor implements Executor {
 
   async submit(spec: JobSpec): Promise<JobHandle> {
     if (spec.argv.length === 0 || spec.argv[0] === '') {
-      throw usageError('LOCAL_EMPTY_COMMAND', `run ${spec.runId} has an empty command`, 'give the command to launch after --');
+      throw usageError(
+        'LOCAL_EMPTY_COMMAND',
+        `run ${spec.runId} has an empty command`,
+        'give the command to launch after --',
+      );
     }
     if (!isAbsolute(spec.outputDir)) {
-      throw usageError('LOCAL_OUTPUT_DIR_RELATIVE', `output directory ${spec.outputDir} is not absolute`, 'pin the output directory to an absolute path');
+      throw usageError(
+        'LOCAL_OUTPUT_DIR_RELATIVE',
+        `output directory ${spec.outputDir} is not absolute`,
+        'pin the output directory to an absolute path',
+      );
     }
     mkdirSync(spec.outputDir, { recursive: true });
     const dir = this.state.attemptDir(spec.idempotencyKey);
     // A retried submit (say, by a restarted supervisor) finds the job it launched before.
     if (readRecord(localFile(dir, 'job'), jobRecordSchema) !== undefined) return this.awaitStart(spec, dir);
     if (!existsSync(localFile(dir, 'intent')) && existsSync(join(spec.outputDir, LOCAL_FILES.log))) {
-      throw failed('LOCAL_OUTPUT_DIR_TAKEN', `output directory ${spec.outputDir} already holds an output log that is not attempt ${spec.idempotencyKey}'s`, 'give each attempt its own output directory');
+      throw failed(
+        'LOCAL_OUTPUT_DIR_TAKEN',
+        `output directory ${spec.outputDir} already holds an output log that is not attempt ${spec.idempotencyKey}'s`,
+        'give each attempt its own output directory',
+      );
     }
 
     const intent: IntentRecord = {
@@ -110,12 +122,17 @@ export class LocalExecutor implements Executor {
     const job = dir === undefined ? undefined : readRecord(localFile(dir, 'job'), jobRecordSchema);
     if (dir === undefined || job === undefined) return this.observeNow(handle);
     if (job.host !== hostname()) {
-      throw failed('LOCAL_WRONG_HOST', `job ${handle.jobId} runs on ${job.host}, not on ${hostname()}`, `run the cancel on ${job.host}`);
+      throw failed(
+        'LOCAL_WRONG_HOST',
+        `job ${handle.jobId} runs on ${job.host}, not on ${hostname()}`,
+        `run the cancel on ${job.host}`,
+      );
     }
     if (this.hasEnded(job, dir)) return this.observeNow(handle);
 
     const stopPath = localFile(dir, 'stop');
-    if (!existsSync(stopPath)) writeRecord(stopPath, { requestedAt: new Date().toISOString(), graceMs } satisfies StopRecord);
+    if (!existsSync(stopPath))
+      writeRecord(stopPath, { requestedAt: new Date().toISOString(), graceMs } satisfies StopRecord);
     signalJob(job, 'SIGTERM');
     if (!(await this.waitUntil(() => this.hasEnded(this.reread(dir, job), dir), graceMs))) {
       signalJob(this.reread(dir, job), 'SIGKILL');
@@ -163,7 +180,8 @@ export class LocalExecutor implements Executor {
     const log = join(spec.outputDir, LOCAL_FILES.log);
     const deadline = Date.now() + this.launchTimeoutMs;
     for (;;) {
-      const wrapperExited = launch !== undefined && (launch.child.exitCode !== null || launch.child.signalCode !== null);
+      const wrapperExited =
+        launch !== undefined && (launch.child.exitCode !== null || launch.child.signalCode !== null);
       const job = readRecord(jobPath, jobRecordSchema);
       if (job !== undefined) {
         const started = job.pgid !== undefined || this.hasEnded(job, dir);
@@ -171,8 +189,13 @@ export class LocalExecutor implements Executor {
           return handleFor(job, log);
         }
       } else if (launch?.error !== undefined || wrapperExited) {
-        const why = launch?.error?.message ?? `the wrapper exited with ${launch?.child.exitCode ?? launch?.child.signalCode}`;
-        throw failed('LOCAL_LAUNCH_FAILED', `could not launch run ${spec.runId}: ${why}`, `read ${log} for the wrapper's message`);
+        const why =
+          launch?.error?.message ?? `the wrapper exited with ${launch?.child.exitCode ?? launch?.child.signalCode}`;
+        throw failed(
+          'LOCAL_LAUNCH_FAILED',
+          `could not launch run ${spec.runId}: ${why}`,
+          `read ${log} for the wrapper's message`,
+        );
       }
       if (Date.now() > deadline) {
         throw failed(
@@ -191,19 +214,34 @@ export class LocalExecutor implements Executor {
 
   private observe(handle: JobHandle, context: PollContext): JobObservation {
     const dir = this.dirOf(handle);
-    if (dir === undefined) return { jobId: handle.jobId, phase: 'unknown', evidence: `job ${handle.jobId} was not launched from this machine` };
+    if (dir === undefined)
+      return {
+        jobId: handle.jobId,
+        phase: 'unknown',
+        evidence: `job ${handle.jobId} was not launched from this machine`,
+      };
     try {
       const job = readRecord(localFile(dir, 'job'), jobRecordSchema);
-      if (job === undefined) return { jobId: handle.jobId, phase: 'unknown', evidence: `no job record for ${handle.extra?.['key']} in this machine's local state` };
+      if (job === undefined)
+        return {
+          jobId: handle.jobId,
+          phase: 'unknown',
+          evidence: `no job record for ${handle.extra?.['key']} in this machine's local state`,
+        };
       const base = { jobId: handle.jobId, node: job.host, startedAt: job.startedAt };
       const stop = readRecord(localFile(dir, 'stop'), stopRecordSchema);
       const exit = readRecord(localFile(dir, 'exit'), exitRecordSchema);
       if (exit !== undefined) return { ...base, ...fromExit(exit, stop) };
       if (job.host !== context.host) {
-        return { ...base, phase: 'unknown', evidence: `no exit.json yet; the job runs on ${job.host} and liveness is only visible there` };
+        return {
+          ...base,
+          phase: 'unknown',
+          evidence: `no exit.json yet; the job runs on ${job.host} and liveness is only visible there`,
+        };
       }
       const wrapper = checkProcess(job.pid, { startTicks: job.pidStartTicks, bootId: job.bootId }, context.bootId);
-      if (wrapper.alive) return { ...base, phase: 'running', evidence: `wrapper ${wrapper.evidence}; no exit.json yet` };
+      if (wrapper.alive)
+        return { ...base, phase: 'running', evidence: `wrapper ${wrapper.evidence}; no exit.json yet` };
       // The wrapper may have recorded the end between the first read and the liveness check.
       const late = readRecord(localFile(dir, 'exit'), exitRecordSchema);
       if (late !== undefined) return { ...base, ...fromExit(late, stop) };
@@ -212,9 +250,14 @@ export class LocalExecutor implements Executor {
           ? undefined
           : checkProcess(job.childPid, { startTicks: job.childStartTicks, bootId: job.bootId }, context.bootId);
       if (stop !== undefined && command?.alive !== true) {
-        return { ...base, phase: 'canceled', evidence: `stop requested at ${stop.requestedAt}; wrapper gone without exit.json (${wrapper.evidence})` };
+        return {
+          ...base,
+          phase: 'canceled',
+          evidence: `stop requested at ${stop.requestedAt}; wrapper gone without exit.json (${wrapper.evidence})`,
+        };
       }
-      const orphan = command?.alive === true ? `; the command (pid ${job.childPid}) still runs without its wrapper` : '';
+      const orphan =
+        command?.alive === true ? `; the command (pid ${job.childPid}) still runs without its wrapper` : '';
       return { ...base, phase: 'unknown', evidence: `no exit.json and wrapper ${wrapper.evidence}${orphan}` };
     } catch (err) {
       return { jobId: handle.jobId, phase: 'unknown', evidence: (err as Error).message };
@@ -223,7 +266,9 @@ export class LocalExecutor implements Executor {
 
   /** The end is recorded (or can never be) and nothing of the group is left. */
   private hasEnded(job: JobRecord, dir: string): boolean {
-    const recorded = existsSync(localFile(dir, 'exit')) || !checkProcess(job.pid, { startTicks: job.pidStartTicks, bootId: job.bootId }).alive;
+    const recorded =
+      existsSync(localFile(dir, 'exit')) ||
+      !checkProcess(job.pid, { startTicks: job.pidStartTicks, bootId: job.bootId }).alive;
     return recorded && (job.pgid === undefined || !sameBoot(job) || groupMembers(job.pgid).length === 0);
   }
 
@@ -322,13 +367,26 @@ function signalJob(job: JobRecord, signal: NodeJS.Signals): void {
 function openOutputLog(path: string): number {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
+    fd = openSync(
+      path,
+      constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK,
+      0o600,
+    );
   } catch (err) {
-    throw failed('LOCAL_OUTPUT_NOT_A_FILE', `cannot open the output log ${path}: ${(err as Error).message}`, 'give the attempt a fresh output directory (or remove what is at that path)', { cause: err });
+    throw failed(
+      'LOCAL_OUTPUT_NOT_A_FILE',
+      `cannot open the output log ${path}: ${(err as Error).message}`,
+      'give the attempt a fresh output directory (or remove what is at that path)',
+      { cause: err },
+    );
   }
   if (!fstatSync(fd).isFile()) {
     closeSync(fd);
-    throw failed('LOCAL_OUTPUT_NOT_A_FILE', `the output log ${path} is not a regular file`, 'give the attempt a fresh output directory (or remove what is at that path)');
+    throw failed(
+      'LOCAL_OUTPUT_NOT_A_FILE',
+      `the output log ${path} is not a regular file`,
+      'give the attempt a fresh output directory (or remove what is at that path)',
+    );
   }
   return fd;
 }

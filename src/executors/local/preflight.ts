@@ -14,9 +14,13 @@ function resourceReasons(spec: JobSpec, hw: LocalHardware): string[] {
   const { cpus, memMb, gpus } = spec.resources;
   const reasons: string[] = [];
   if (cpus !== undefined && cpus > hw.cpus) reasons.push(`requested ${cpus} CPUs; this machine has ${hw.cpus}`);
-  if (memMb !== undefined && memMb > hw.memMb) reasons.push(`requested ${memMb} MiB of memory; this machine has ${hw.memMb} MiB`);
+  if (memMb !== undefined && memMb > hw.memMb)
+    reasons.push(`requested ${memMb} MiB of memory; this machine has ${hw.memMb} MiB`);
   if (gpus !== undefined && gpus > hw.gpus.length) {
-    const found = hw.gpus.length === 0 ? 'no GPU (nvidia-smi found none)' : `${hw.gpus.length} (${hw.gpus.map((g) => g.name).join(', ')})`;
+    const found =
+      hw.gpus.length === 0
+        ? 'no GPU (nvidia-smi found none)'
+        : `${hw.gpus.length} (${hw.gpus.map((g) => g.name).join(', ')})`;
     reasons.push(`requested ${gpus} GPUs; this machine has ${found}`);
   }
   return reasons;
@@ -58,14 +62,21 @@ function outputDirReasons(spec: JobSpec, stateDir: string): string[] {
   while (!exists(existing)) existing = dirname(existing);
   if (!isDirectory(existing)) return [`output directory ${dir} cannot be created: ${existing} is not a directory`];
   if (!isWritable(existing)) {
-    return [existing === dir ? `output directory ${dir} is not writable` : `output directory ${dir} cannot be created: ${existing} is not writable`];
+    return [
+      existing === dir
+        ? `output directory ${dir} is not writable`
+        : `output directory ${dir} cannot be created: ${existing} is not writable`,
+    ];
   }
   if (existing !== dir) return [];
-  if (lstatSync(dir).isSymbolicLink()) return [`output directory ${dir} is a symbolic link; give this attempt a real, new directory`];
+  if (lstatSync(dir).isSymbolicLink())
+    return [`output directory ${dir} is a symbolic link; give this attempt a real, new directory`];
   const ours = existsSync(localFile(stateDir, 'intent'));
   const entries = readdirSync(dir);
   if (!ours && entries.length > 0) {
-    return [`output directory ${dir} already holds files that are not attempt ${spec.idempotencyKey}'s (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); give this attempt its own output directory`];
+    return [
+      `output directory ${dir} already holds files that are not attempt ${spec.idempotencyKey}'s (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); give this attempt its own output directory`,
+    ];
   }
   return [];
 }

@@ -60,9 +60,14 @@ export function readRecord<T>(path: string, schema: z.ZodType<T>): T | undefined
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw failed('LOCAL_RECORD_UNREADABLE', `cannot read ${path}: ${(err as Error).message}`, 'check the permissions of the job output directory', {
-      cause: err,
-    });
+    throw failed(
+      'LOCAL_RECORD_UNREADABLE',
+      `cannot read ${path}: ${(err as Error).message}`,
+      'check the permissions of the job output directory',
+      {
+        cause: err,
+      },
+    );
   }
   let value: unknown;
   try {
@@ -71,14 +76,20 @@ export function readRecord<T>(path: string, schema: z.ZodType<T>): T | undefined
     throw corrupt(path, (err as Error).message, err);
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw corrupt(path, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw corrupt(path, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return parsed.data;
 }
 
 const corrupt = (path: string, why: string, cause?: unknown) =>
-  failed('LOCAL_RECORD_CORRUPT', `${path} is not a valid job record (${why})`, 'the file was edited or truncated; inspect it, or launch a new attempt in a fresh output directory', {
-    cause,
-  });
+  failed(
+    'LOCAL_RECORD_CORRUPT',
+    `${path} is not a valid job record (${why})`,
+    'the file was edited or truncated; inspect it, or launch a new attempt in a fresh output directory',
+    {
+      cause,
+    },
+  );
 
 /** Readers see the old file or the new one, never half of it. */
 export function writeRecord(path: string, value: unknown): void {

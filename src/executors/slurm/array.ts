@@ -18,7 +18,13 @@ import { failed, rejected } from '../../core/errors.js';
 import { shellQuote } from '../../core/shell-quote.js';
 import { isoSeconds } from '../../core/time.js';
 import type { JobHandle, JobSpec, WaveRequest } from '../types.js';
-import { jobNameFor, sbatchDirectives, scriptProblems, withProfileDefaults, type SlurmProfile } from './batch-script.js';
+import {
+  jobNameFor,
+  sbatchDirectives,
+  scriptProblems,
+  withProfileDefaults,
+  type SlurmProfile,
+} from './batch-script.js';
 import type { SlurmClient } from './client.js';
 import { slurmTimeToIso } from './parse.js';
 
@@ -47,7 +53,9 @@ function directive(option: string, value: string): string {
 /** The resources every task of an array shares: the first spec's, with the wave's name, output and comment. */
 function arrayDirectives(specs: JobSpec[], wave: Wave, profile: SlurmProfile): string[] {
   const own = new Set(['--job-name', '--output', '--comment']);
-  const shared = sbatchDirectives(specs[0]!, profile).filter((l) => !own.has(/^#SBATCH (--[a-z-]+)/.exec(l)?.[1] ?? ''));
+  const shared = sbatchDirectives(specs[0]!, profile).filter(
+    (l) => !own.has(/^#SBATCH (--[a-z-]+)/.exec(l)?.[1] ?? ''),
+  );
   return [
     directive('--job-name', jobNameFor(wave.name)),
     directive('--output', outputDirective(wave.dir)),
@@ -76,7 +84,7 @@ export function renderArrayScript(specs: JobSpec[], wave: Wave, profile: SlurmPr
     '#!/bin/bash',
     ...arrayDirectives(specs, wave, profile),
     `# Written by runlog for campaign wave ${wave.key.replace(/[^\x20-\x7e]/g, '?')}: array task i runs entry i below.`,
-    '# Every value was quoted by runlog\'s POSIX single-quote escaper: this shell expands none of it.',
+    "# Every value was quoted by runlog's POSIX single-quote escaper: this shell expands none of it.",
     '',
     'runlog_task="${SLURM_ARRAY_TASK_ID:?runlog: not an array task}"',
     'runlog_job="${SLURM_ARRAY_JOB_ID}_${runlog_task}"',
@@ -102,7 +110,14 @@ export function renderArrayScript(specs: JobSpec[], wave: Wave, profile: SlurmPr
   ].join('\n');
 }
 
-function handles(specs: JobSpec[], wave: Wave, arrayId: string, submittedAt: string, partition: string, scriptPath: string): JobHandle[] {
+function handles(
+  specs: JobSpec[],
+  wave: Wave,
+  arrayId: string,
+  submittedAt: string,
+  partition: string,
+  scriptPath: string,
+): JobHandle[] {
   return specs.map((spec, i) => ({
     executor: 'slurm',
     jobId: `${arrayId}_${i}`,
@@ -124,12 +139,29 @@ function handles(specs: JobSpec[], wave: Wave, arrayId: string, submittedAt: str
  * (comment and output pattern match), or a task of it already wrote its log
  * into the wave directory.
  */
-async function findWave(client: SlurmClient, wave: Wave): Promise<{ arrayId: string; submittedAt: string; partition: string } | undefined> {
-  const out = await client.runOk('squeue', ['-h', '-t', 'all', '-r', '-n', jobNameFor(wave.name), '-O', 'ArrayJobID:|,SubmitTime:|,Partition:|,STDOUT:|,Comment:|']);
+async function findWave(
+  client: SlurmClient,
+  wave: Wave,
+): Promise<{ arrayId: string; submittedAt: string; partition: string } | undefined> {
+  const out = await client.runOk('squeue', [
+    '-h',
+    '-t',
+    'all',
+    '-r',
+    '-n',
+    jobNameFor(wave.name),
+    '-O',
+    'ArrayJobID:|,SubmitTime:|,Partition:|,STDOUT:|,Comment:|',
+  ]);
   const wanted = `${outputDirective(wave.dir)}|${wave.key}`;
   for (const raw of out.stdout.split('\n')) {
     const parts = raw.replace(/\|$/, '').split('|');
-    if (parts.length >= 5 && parts.slice(3).join('|') === wanted) return { arrayId: parts[0]!, submittedAt: slurmTimeToIso(parts[1]) ?? new Date().toISOString(), partition: parts[2]! };
+    if (parts.length >= 5 && parts.slice(3).join('|') === wanted)
+      return {
+        arrayId: parts[0]!,
+        submittedAt: slurmTimeToIso(parts[1]) ?? new Date().toISOString(),
+        partition: parts[2]!,
+      };
   }
   if (!existsSync(wave.dir)) return undefined;
   for (const name of readdirSync(wave.dir)) {
@@ -139,12 +171,22 @@ async function findWave(client: SlurmClient, wave: Wave): Promise<{ arrayId: str
   return undefined;
 }
 
-export async function submitArray(client: SlurmClient, profile: SlurmProfile, requested: JobSpec[], wave: Wave): Promise<JobHandle[]> {
+export async function submitArray(
+  client: SlurmClient,
+  profile: SlurmProfile,
+  requested: JobSpec[],
+  wave: Wave,
+): Promise<JobHandle[]> {
   if (requested.length === 0) return [];
   const specs = requested.map((s) => withProfileDefaults(s, profile));
   const problems = specs.flatMap((s) => scriptProblems(s, profile).map((p) => `${s.runId}: ${p}`));
   if (problems.length > 0) {
-    throw rejected('SLURM_SCRIPT_INVALID', `cannot write the array script for wave ${wave.key}: ${problems.join('; ')}`, 'fix the entries (run preflight to see every reason) and launch again', { problems });
+    throw rejected(
+      'SLURM_SCRIPT_INVALID',
+      `cannot write the array script for wave ${wave.key}: ${problems.join('; ')}`,
+      'fix the entries (run preflight to see every reason) and launch again',
+      { problems },
+    );
   }
   const scriptPath = join(wave.dir, 'wave.sbatch');
   const found = await findWave(client, wave);
@@ -157,11 +199,21 @@ export async function submitArray(client: SlurmClient, profile: SlurmProfile, re
   const out = await client.run('sbatch', ['--parsable', scriptPath], { cwd: specs[0]!.cwd });
   if (out.exitCode !== 0) {
     const detail = out.stderr.trim().split('\n').join(' / ') || `exit status ${out.exitCode}`;
-    throw rejected('SLURM_SUBMIT_REJECTED', `sbatch refused wave ${wave.key}: ${detail}`, 'check the partition, resources and profile (preflight shows what the cluster offers)', { stderr: out.stderr, scriptPath });
+    throw rejected(
+      'SLURM_SUBMIT_REJECTED',
+      `sbatch refused wave ${wave.key}: ${detail}`,
+      'check the partition, resources and profile (preflight shows what the cluster offers)',
+      { stderr: out.stderr, scriptPath },
+    );
   }
   const arrayId = out.stdout.trim().split(';')[0] ?? '';
   if (!/^\d+$/.test(arrayId)) {
-    throw failed('SLURM_SUBMIT_UNPARSEABLE', `sbatch --parsable printed ${JSON.stringify(out.stdout)}, not a job id`, 'run the script by hand with sbatch --parsable to see what it prints', { details: { scriptPath } });
+    throw failed(
+      'SLURM_SUBMIT_UNPARSEABLE',
+      `sbatch --parsable printed ${JSON.stringify(out.stdout)}, not a job id`,
+      'run the script by hand with sbatch --parsable to see what it prints',
+      { details: { scriptPath } },
+    );
   }
   const partition = specs[0]!.resources.partition ?? profile.partition ?? '';
   return handles(specs, wave, arrayId, submittedAt, partition, scriptPath);

@@ -24,7 +24,8 @@ export function withProfileDefaults(spec: JobSpec, profile: SlurmProfile): JobSp
   const resources: ResourceRequest = { ...profile.defaults };
   // A GPU count from the job replaces the profile's GRES rather than mixing with it.
   if (spec.resources.gres !== undefined || spec.resources.gpus !== undefined) delete resources.gres;
-  for (const [k, v] of Object.entries(spec.resources)) if (v !== undefined) (resources as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(spec.resources))
+    if (v !== undefined) (resources as Record<string, unknown>)[k] = v;
   return { ...spec, resources };
 }
 
@@ -58,13 +59,16 @@ export function exitCodePathFor(outputDir: string, jobId: string): string {
  * value with a double quote, backslash or line break cannot be carried.
  */
 function directiveProblem(what: string, value: string): string | undefined {
-  if (/["\\\r\n]/.test(value)) return `${what} contains a double quote, backslash or line break, which an #SBATCH line cannot carry: ${JSON.stringify(value)}`;
+  if (/["\\\r\n]/.test(value))
+    return `${what} contains a double quote, backslash or line break, which an #SBATCH line cannot carry: ${JSON.stringify(value)}`;
   return undefined;
 }
 
 function directive(option: string, value?: string): string {
   if (value === undefined) return `#SBATCH ${option}`;
-  return /[^A-Za-z0-9._/:,+@%-]/.test(value) || value === '' ? `#SBATCH ${option}="${value}"` : `#SBATCH ${option}=${value}`;
+  return /[^A-Za-z0-9._/:,+@%-]/.test(value) || value === ''
+    ? `#SBATCH ${option}="${value}"`
+    : `#SBATCH ${option}=${value}`;
 }
 
 function extraDirective(arg: string): string {
@@ -85,7 +89,8 @@ export function slurmTime(seconds: number): string {
 export function gresRequest(spec: JobSpec): string | undefined {
   const parts: string[] = [];
   if (spec.resources.gres) parts.push(...spec.resources.gres.split(',').filter((g) => g !== ''));
-  if (spec.resources.gpus && spec.resources.gpus > 0 && !parts.some((g) => g.split(':')[0] === 'gpu')) parts.push(`gpu:${spec.resources.gpus}`);
+  if (spec.resources.gpus && spec.resources.gpus > 0 && !parts.some((g) => g.split(':')[0] === 'gpu'))
+    parts.push(`gpu:${spec.resources.gpus}`);
   return parts.length > 0 ? parts.join(',') : undefined;
 }
 
@@ -110,7 +115,8 @@ export function scriptProblems(spec: JobSpec, profile: SlurmProfile): string[] {
     if (p) problems.push(p);
   }
   for (const arg of profile.extraArgs ?? []) {
-    if (!arg.startsWith('-')) problems.push(`profile extraArgs entries must be sbatch options starting with '-': ${JSON.stringify(arg)}`);
+    if (!arg.startsWith('-'))
+      problems.push(`profile extraArgs entries must be sbatch options starting with '-': ${JSON.stringify(arg)}`);
     const p = directiveProblem('a profile extraArgs entry', arg);
     if (p) problems.push(p);
   }
@@ -151,14 +157,22 @@ export function defaultTemplatePath(): string {
     if (existsSync(candidate)) return candidate;
     dir = dirname(dir);
   }
-  throw usageError('SLURM_TEMPLATE_MISSING', 'templates/slurm.sbatch was not found next to the runlog installation', 'reinstall runlog or pass templatePath to the Slurm executor');
+  throw usageError(
+    'SLURM_TEMPLATE_MISSING',
+    'templates/slurm.sbatch was not found next to the runlog installation',
+    'reinstall runlog or pass templatePath to the Slurm executor',
+  );
 }
 
 export function renderTemplate(template: string, values: Record<string, string>): string {
   return template.replace(/\{\{([A-Z_]+)\}\}/g, (_, key: string) => {
     const value = values[key];
     if (value === undefined) {
-      throw usageError('SLURM_TEMPLATE_PLACEHOLDER', `the Slurm batch template uses an unknown placeholder {{${key}}}`, `use only ${Object.keys(values).join(', ')}`);
+      throw usageError(
+        'SLURM_TEMPLATE_PLACEHOLDER',
+        `the Slurm batch template uses an unknown placeholder {{${key}}}`,
+        `use only ${Object.keys(values).join(', ')}`,
+      );
     }
     return value;
   });

@@ -39,9 +39,15 @@ export class SlurmCommandError extends RunlogError {
 
   constructor(command: SlurmCommand, out: SlurmOutput) {
     const detail = firstLines(out.stderr) || `exit status ${out.exitCode}`;
-    super('failed', 'SLURM_COMMAND_FAILED', `${command} failed: ${detail}`, `run the same ${command} by hand with SLURM_CONF set to see the full error`, {
-      details: { command, exitCode: out.exitCode, stderr: out.stderr },
-    });
+    super(
+      'failed',
+      'SLURM_COMMAND_FAILED',
+      `${command} failed: ${detail}`,
+      `run the same ${command} by hand with SLURM_CONF set to see the full error`,
+      {
+        details: { command, exitCode: out.exitCode, stderr: out.stderr },
+      },
+    );
     this.command = command;
     this.status = out.exitCode;
     this.stderr = out.stderr;
@@ -96,7 +102,9 @@ export function jsonProblem(stdout: string): string | undefined {
   const errors = (parsed as { errors?: unknown }).errors;
   if (!Array.isArray(errors) || errors.length === 0) return undefined;
   return errors
-    .map((e: { description?: unknown; error?: unknown; source?: unknown }) => [e.source, e.description, e.error].filter((x) => typeof x === 'string').join(': '))
+    .map((e: { description?: unknown; error?: unknown; source?: unknown }) =>
+      [e.source, e.description, e.error].filter((x) => typeof x === 'string').join(': '),
+    )
     .join('; ');
 }
 
@@ -149,7 +157,11 @@ export class SlurmClient {
       env: { ...process.env, ...this.env, ...opts.env },
       timeoutMs,
     }).catch((err: unknown) => {
-      throw new SlurmTransportError(command, `could not run ${command}: ${err instanceof Error ? err.message : String(err)}`, err);
+      throw new SlurmTransportError(
+        command,
+        `could not run ${command}: ${err instanceof Error ? err.message : String(err)}`,
+        err,
+      );
     });
     if (out === 'timeout') throw new SlurmTransportError(command, `no answer within ${timeoutMs} ms`);
     const problem = transportProblem(out.stderr);

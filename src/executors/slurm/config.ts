@@ -92,20 +92,30 @@ export function clusterProfile(config: LedgerConfig, name?: string): { name: str
   if (chosen === undefined) {
     throw usageError(
       'NO_CLUSTER_PROFILE',
-      names.length === 0 ? 'runlog.config.yaml has no clusters: profile for the Slurm executor' : `several cluster profiles (${names.join(', ')}) and none chosen`,
+      names.length === 0
+        ? 'runlog.config.yaml has no clusters: profile for the Slurm executor'
+        : `several cluster profiles (${names.join(', ')}) and none chosen`,
       names.length === 0
         ? 'add `clusters: {<name>: {partition: <p>, env: {SLURM_CONF: <path>}}}` to runlog.config.yaml'
         : 'pass --cluster <name> or set default_cluster in runlog.config.yaml',
     );
   }
   if (!Object.hasOwn(all, chosen)) {
-    throw usageError('UNKNOWN_CLUSTER', `no cluster profile named ${chosen}`, names.length > 0 ? `use one of: ${names.join(', ')}` : 'add it under clusters: in runlog.config.yaml');
+    throw usageError(
+      'UNKNOWN_CLUSTER',
+      `no cluster profile named ${chosen}`,
+      names.length > 0 ? `use one of: ${names.join(', ')}` : 'add it under clusters: in runlog.config.yaml',
+    );
   }
   const parsed = ClusterProfileSchema.safeParse(all[chosen] ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = [chosen, ...issue.path.map(String)].join('.');
-    throw usageError('BAD_CONFIG', `runlog.config.yaml: clusters.${where}: ${issue.message}`, `fix clusters.${chosen} in runlog.config.yaml (keys: ${Object.keys(ClusterProfileSchema.shape).join(', ')})`);
+    throw usageError(
+      'BAD_CONFIG',
+      `runlog.config.yaml: clusters.${where}: ${issue.message}`,
+      `fix clusters.${chosen} in runlog.config.yaml (keys: ${Object.keys(ClusterProfileSchema.shape).join(', ')})`,
+    );
   }
   checkProfileValues(chosen, parsed.data);
   return { name: chosen, profile: parsed.data };
@@ -142,21 +152,35 @@ function checkProfileValues(name: string, p: ClusterProfile): void {
   }
   for (const arg of p.extra_args ?? []) {
     if (!arg.startsWith('-')) {
-      throw usageError('BAD_CONFIG', `runlog.config.yaml: clusters.${name}.extra_args: ${JSON.stringify(arg)} is not an sbatch option`, 'write each entry as one option, e.g. "--exclusive" or "--reservation=maint"');
+      throw usageError(
+        'BAD_CONFIG',
+        `runlog.config.yaml: clusters.${name}.extra_args: ${JSON.stringify(arg)} is not an sbatch option`,
+        'write each entry as one option, e.g. "--exclusive" or "--reservation=maint"',
+      );
     }
   }
 }
 
 function durationMs(value: string | number, where: string): number {
   const ms = typeof value === 'number' ? value * 1000 : parseDuration(value, where);
-  if (!(ms > 0)) throw usageError('BAD_CONFIG_DURATION', `${where} in runlog.config.yaml must be longer than zero`, 'use e.g. 30s, 10m or 2h');
+  if (!(ms > 0))
+    throw usageError(
+      'BAD_CONFIG_DURATION',
+      `${where} in runlog.config.yaml must be longer than zero`,
+      'use e.g. 30s, 10m or 2h',
+    );
   return ms;
 }
 
 /** A memory size as sbatch reads it (`64G`, `512M`, `512`: MiB) in MiB. */
 export function parseMemMb(value: string | number, where: string): number {
   const mb = typeof value === 'number' ? value : parseSize(value, where);
-  if (!(mb > 0)) throw usageError('BAD_SIZE', `${where} ${JSON.stringify(String(value))} is not a memory size above zero`, `use e.g. ${where} 16G or 512M (a bare number is MiB)`);
+  if (!(mb > 0))
+    throw usageError(
+      'BAD_SIZE',
+      `${where} ${JSON.stringify(String(value))} is not a memory size above zero`,
+      `use e.g. ${where} 16G or 512M (a bare number is MiB)`,
+    );
   return mb;
 }
 
@@ -180,8 +204,12 @@ export interface SlurmMonitorSettings {
 /** The supervisor's Slurm clocks for this profile. */
 export function slurmMonitorSettings(profile: ClusterProfile): SlurmMonitorSettings {
   return {
-    pendingGraceMs: profile.pending_grace === undefined ? DEFAULT_PENDING_GRACE_MS : durationMs(profile.pending_grace, 'pending_grace'),
-    staleAfterMs: profile.stale_after === undefined ? DEFAULT_STALE_AFTER_MS : durationMs(profile.stale_after, 'stale_after'),
+    pendingGraceMs:
+      profile.pending_grace === undefined
+        ? DEFAULT_PENDING_GRACE_MS
+        : durationMs(profile.pending_grace, 'pending_grace'),
+    staleAfterMs:
+      profile.stale_after === undefined ? DEFAULT_STALE_AFTER_MS : durationMs(profile.stale_after, 'stale_after'),
   };
 }
 
@@ -189,8 +217,14 @@ export function slurmMonitorSettings(profile: ClusterProfile): SlurmMonitorSetti
 export function slurmExecutorOptions(profile: ClusterProfile, root: string): SlurmExecutorOptions {
   return {
     env: profile.env,
-    callTimeoutMs: profile.call_timeout === undefined ? DEFAULT_CALL_TIMEOUT_MS : durationMs(profile.call_timeout, 'call_timeout'),
-    templatePath: profile.template === undefined ? undefined : isAbsolute(profile.template) ? profile.template : join(root, profile.template),
+    callTimeoutMs:
+      profile.call_timeout === undefined ? DEFAULT_CALL_TIMEOUT_MS : durationMs(profile.call_timeout, 'call_timeout'),
+    templatePath:
+      profile.template === undefined
+        ? undefined
+        : isAbsolute(profile.template)
+          ? profile.template
+          : join(root, profile.template),
     profile: {
       partition: profile.partition,
       account: profile.account,
@@ -204,7 +238,11 @@ export function slurmExecutorOptions(profile: ClusterProfile, root: string): Slu
 }
 
 /** The supervisor's clocks for an executor: Slurm's come from its profile, other executors have no queue. */
-export function monitorClocks(config: LedgerConfig, executor: string, cluster?: string): { pendingGraceMs?: number; staleAfterMs: number } {
+export function monitorClocks(
+  config: LedgerConfig,
+  executor: string,
+  cluster?: string,
+): { pendingGraceMs?: number; staleAfterMs: number } {
   if (executor !== 'slurm') return { staleAfterMs: DEFAULT_STALE_AFTER_MS };
   return slurmMonitorSettings(clusterProfile(config, cluster).profile);
 }

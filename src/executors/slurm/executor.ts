@@ -68,7 +68,12 @@ export class SlurmExecutor implements Executor {
     const spec = withProfileDefaults(requested, this.profile);
     const problems = scriptProblems(spec, this.profile);
     if (problems.length > 0) {
-      throw rejected('SLURM_SCRIPT_INVALID', `cannot write a batch script for ${spec.runId}: ${problems.join('; ')}`, 'fix the request (run preflight to see every reason) and launch again', { problems });
+      throw rejected(
+        'SLURM_SCRIPT_INVALID',
+        `cannot write a batch script for ${spec.runId}: ${problems.join('; ')}`,
+        'fix the request (run preflight to see every reason) and launch again',
+        { problems },
+      );
     }
     const existing = await this.findByKey(spec);
     if (existing) return existing;
@@ -84,14 +89,24 @@ export class SlurmExecutor implements Executor {
     const out = await this.client.run('sbatch', ['--parsable', scriptPath], { cwd: spec.cwd, env: spec.env });
     if (out.exitCode !== 0) {
       const detail = out.stderr.trim().split('\n').join(' / ') || `exit status ${out.exitCode}`;
-      throw rejected('SLURM_SUBMIT_REJECTED', `sbatch refused ${spec.runId}: ${detail}`, 'check the partition, resources and profile (runlog preflight shows what the cluster offers)', {
-        stderr: out.stderr,
-        scriptPath,
-      });
+      throw rejected(
+        'SLURM_SUBMIT_REJECTED',
+        `sbatch refused ${spec.runId}: ${detail}`,
+        'check the partition, resources and profile (runlog preflight shows what the cluster offers)',
+        {
+          stderr: out.stderr,
+          scriptPath,
+        },
+      );
     }
     const jobId = out.stdout.trim().split(';')[0] ?? '';
     if (!/^\d+(_\d+)?$/.test(jobId)) {
-      throw failed('SLURM_SUBMIT_UNPARSEABLE', `sbatch --parsable printed ${JSON.stringify(out.stdout)}, not a job id`, 'run the script by hand with sbatch --parsable to see what it prints', { details: { scriptPath } });
+      throw failed(
+        'SLURM_SUBMIT_UNPARSEABLE',
+        `sbatch --parsable printed ${JSON.stringify(out.stdout)}, not a job id`,
+        'run the script by hand with sbatch --parsable to see what it prints',
+        { details: { scriptPath } },
+      );
     }
     const partition = (await this.partitionOf(jobId)) ?? spec.resources.partition ?? this.profile.partition ?? '';
     return this.handle(spec, jobId, submittedAt, partition, scriptPath);
@@ -126,7 +141,15 @@ export class SlurmExecutor implements Executor {
    */
   private async findByKey(spec: JobSpec): Promise<JobHandle | undefined> {
     const name = jobNameFor(spec.runId);
-    const out = await this.client.runOk('squeue', ['-h', '-t', 'all', '-n', name, '-O', 'JobID:|,SubmitTime:|,Partition:|,STDOUT:|,Comment:|']);
+    const out = await this.client.runOk('squeue', [
+      '-h',
+      '-t',
+      'all',
+      '-n',
+      name,
+      '-O',
+      'JobID:|,SubmitTime:|,Partition:|,STDOUT:|,Comment:|',
+    ]);
     const wanted = `${outputDirective(spec.outputDir)}|${spec.idempotencyKey}`;
     for (const raw of out.stdout.split('\n')) {
       const parts = raw.replace(/\|$/, '').split('|');
@@ -147,11 +170,24 @@ export class SlurmExecutor implements Executor {
     const ids = [...byId.keys()];
     // Array tasks (`<array>_<task>`) are asked for by their array: one id per array, every task listed (-r).
     const asked = [...new Set(ids.map((id) => id.split('_')[0]!))];
-    const result = (transportError?: string): PollResult => ({ jobs, calls: this.client.calls - before, ...(transportError ? { transportError } : {}) });
+    const result = (transportError?: string): PollResult => ({
+      jobs,
+      calls: this.client.calls - before,
+      ...(transportError ? { transportError } : {}),
+    });
 
     let squeueOut: SlurmOutput;
     try {
-      squeueOut = await this.client.run('squeue', ['-h', '-t', 'all', '-r', '-j', asked.join(','), '-O', SQUEUE_FORMAT]);
+      squeueOut = await this.client.run('squeue', [
+        '-h',
+        '-t',
+        'all',
+        '-r',
+        '-j',
+        asked.join(','),
+        '-O',
+        SQUEUE_FORMAT,
+      ]);
     } catch (err) {
       if (err instanceof SlurmTransportError) return result(err.message);
       throw err;
@@ -169,7 +205,8 @@ export class SlurmExecutor implements Executor {
     const missing = ids.filter((id) => !jobs.has(id));
     if (missing.length === 0) return result();
     try {
-      for (const [id, obs] of await this.observeFinished(missing.map((id) => byId.get(id) as JobHandle))) jobs.set(id, obs);
+      for (const [id, obs] of await this.observeFinished(missing.map((id) => byId.get(id) as JobHandle)))
+        jobs.set(id, obs);
     } catch (err) {
       if (err instanceof SlurmTransportError) return result(err.message);
       throw err;
@@ -185,7 +222,15 @@ export class SlurmExecutor implements Executor {
   async observeFinished(handles: JobHandle[]): Promise<Map<string, JobObservation>> {
     const jobs = new Map<string, JobObservation>();
     if (handles.length === 0) return jobs;
-    const out = await this.client.run('sacct', ['-X', '-P', '-n', '-j', handles.map((h) => h.jobId).join(','), '-o', SACCT_FIELDS.join(',')]);
+    const out = await this.client.run('sacct', [
+      '-X',
+      '-P',
+      '-n',
+      '-j',
+      handles.map((h) => h.jobId).join(','),
+      '-o',
+      SACCT_FIELDS.join(','),
+    ]);
     if (ACCOUNTING_DISABLED.test(out.stderr + out.stdout)) {
       for (const handle of handles) jobs.set(handle.jobId, await this.fromExitFile(handle));
       return jobs;
@@ -200,7 +245,11 @@ export class SlurmExecutor implements Executor {
         const preempted = row.state.startsWith('CANCELLED') && (await this.outputSaysPreempted(handle));
         jobs.set(id, observationFromSacct(row, { preemptedInOutput: preempted }));
       } else if (candidates.length === 0) {
-        jobs.set(id, { jobId: id, phase: 'unknown', evidence: `squeue -t all and sacct -j ${id} both printed nothing for job ${id}` });
+        jobs.set(id, {
+          jobId: id,
+          phase: 'unknown',
+          evidence: `squeue -t all and sacct -j ${id} both printed nothing for job ${id}`,
+        });
       }
     }
     return jobs;
@@ -216,9 +265,18 @@ export class SlurmExecutor implements Executor {
     const path = handle.extra?.exitCodePath ?? exitCodePathFor(dirname(handle.outputPath), handle.jobId);
     const code = await readExitFile(path);
     if (code === undefined) {
-      return { jobId: handle.jobId, phase: 'unknown', evidence: `squeue no longer lists job ${handle.jobId}, accounting is disabled and ${path} does not exist` };
+      return {
+        jobId: handle.jobId,
+        phase: 'unknown',
+        evidence: `squeue no longer lists job ${handle.jobId}, accounting is disabled and ${path} does not exist`,
+      };
     }
-    return { jobId: handle.jobId, phase: code === 0 ? 'completed' : 'failed', exitCode: code, evidence: `${path}: ${code} (squeue no longer lists the job; accounting is disabled)` };
+    return {
+      jobId: handle.jobId,
+      phase: code === 0 ? 'completed' : 'failed',
+      exitCode: code,
+      evidence: `${path}: ${code} (squeue no longer lists the job; accounting is disabled)`,
+    };
   }
 
   submitWave(specs: JobSpec[], wave: WaveRequest): Promise<JobHandle[]> {
@@ -247,8 +305,13 @@ export class SlurmExecutor implements Executor {
       if (last && (isTerminal(last.phase) || last.phase === 'unknown')) return last;
       await sleep(500);
     }
-    throw failed('SLURM_CANCEL_UNCONFIRMED', `scancel ${handle.jobId} was sent but Slurm did not report the job ended in time`, 'poll the job again later; if it still runs, ask the cluster admins', {
-      details: { last: last?.evidence, transportError: lastTransport },
-    });
+    throw failed(
+      'SLURM_CANCEL_UNCONFIRMED',
+      `scancel ${handle.jobId} was sent but Slurm did not report the job ended in time`,
+      'poll the job again later; if it still runs, ask the cluster admins',
+      {
+        details: { last: last?.evidence, transportError: lastTransport },
+      },
+    );
   }
 }

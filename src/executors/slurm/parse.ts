@@ -132,7 +132,19 @@ export interface SqueueRow {
  * delimiter. An array task's JobID is its own number (or the array's while it
  * pends); ArrayJobID and ArrayTaskID name it as `<array>_<task>`.
  */
-export const SQUEUE_FIELDS = ['JobID', 'State', 'exit_code', 'RestartCnt', 'NodeList', 'StartTime', 'EndTime', 'Partition', 'ArrayJobID', 'ArrayTaskID', 'Reason'];
+export const SQUEUE_FIELDS = [
+  'JobID',
+  'State',
+  'exit_code',
+  'RestartCnt',
+  'NodeList',
+  'StartTime',
+  'EndTime',
+  'Partition',
+  'ArrayJobID',
+  'ArrayTaskID',
+  'Reason',
+];
 export const SQUEUE_FORMAT = SQUEUE_FIELDS.map((f) => `${f}:|`).join(',');
 
 export function parseSqueue(stdout: string): SqueueRow[] {
@@ -142,9 +154,31 @@ export function parseSqueue(stdout: string): SqueueRow[] {
     if (line.trim() === '') continue;
     const parts = line.split('|');
     if (parts.length < SQUEUE_FIELDS.length) continue;
-    const [rawId, state, exitStatus, restarts, nodes, start, end, partition, arrayJob, arrayTask] = parts as [string, string, string, string, string, string, string, string, string, string];
+    const [rawId, state, exitStatus, restarts, nodes, start, end, partition, arrayJob, arrayTask] = parts as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const jobId = /^\d+$/.test(arrayTask) && /^\d+$/.test(arrayJob) ? `${arrayJob}_${arrayTask}` : rawId;
-    rows.push({ jobId, state, exitStatus, restarts, nodes, start, end, partition, reason: parts.slice(10).join('|'), line });
+    rows.push({
+      jobId,
+      state,
+      exitStatus,
+      restarts,
+      nodes,
+      start,
+      end,
+      partition,
+      reason: parts.slice(10).join('|'),
+      line,
+    });
   }
   return rows;
 }
@@ -170,7 +204,15 @@ export function parseSacct(stdout: string): SacctRow[] {
     if (line.trim() === '') continue;
     const parts = line.split('|');
     if (parts.length < SACCT_FIELDS.length) continue;
-    const [jobId, jobName, state, exitCode, nodes, start, end] = parts as [string, string, string, string, string, string, string];
+    const [jobId, jobName, state, exitCode, nodes, start, end] = parts as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     rows.push({ jobId, jobName, state, exitCode, nodes, start, end, reason: parts.slice(7).join('|'), line });
   }
   return rows;
@@ -196,7 +238,8 @@ function exitFacts(phase: JobPhase, status: ExitStatus): ExitStatus {
   return status.signal === undefined ? {} : { signal: status.signal };
 }
 
-const meaningful = (v: string | undefined) => (v === undefined || v === '' || v === '(null)' || v === 'None assigned' ? undefined : v);
+const meaningful = (v: string | undefined) =>
+  v === undefined || v === '' || v === '(null)' || v === 'None assigned' ? undefined : v;
 
 /** What squeue and sacct rows share; each passes its own exit-status reading. */
 function observationFromRow(

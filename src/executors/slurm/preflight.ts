@@ -60,7 +60,11 @@ export async function slurmPreflight(client: SlurmClient, spec: JobSpec, profile
     : partitions.find((p) => p.get('Default') === 'YES');
   const names = partitions.map((p) => p.get('PartitionName')).join(', ');
   if (!partition) {
-    reasons.push(requested ? `partition ${requested} does not exist (partitions: ${names || 'none'})` : `no partition was requested and the cluster has no default partition (partitions: ${names || 'none'})`);
+    reasons.push(
+      requested
+        ? `partition ${requested} does not exist (partitions: ${names || 'none'})`
+        : `no partition was requested and the cluster has no default partition (partitions: ${names || 'none'})`,
+    );
     return reasons;
   }
   const pname = partition.get('PartitionName') as string;
@@ -79,19 +83,28 @@ export async function slurmPreflight(client: SlurmClient, spec: JobSpec, profile
   const cpus = r.cpus ?? 1;
   const maxCpusPerNode = Number(partition.get('MaxCPUsPerNode'));
   const largestCpus = Math.max(...nodes.map((n) => n.cpus));
-  if (cpus > largestCpus) reasons.push(`requested ${cpus} CPUs but the largest node in partition ${pname} has ${largestCpus}`);
-  else if (Number.isFinite(maxCpusPerNode) && cpus > maxCpusPerNode) reasons.push(`requested ${cpus} CPUs but partition ${pname} allows ${maxCpusPerNode} per node`);
+  if (cpus > largestCpus)
+    reasons.push(`requested ${cpus} CPUs but the largest node in partition ${pname} has ${largestCpus}`);
+  else if (Number.isFinite(maxCpusPerNode) && cpus > maxCpusPerNode)
+    reasons.push(`requested ${cpus} CPUs but partition ${pname} allows ${maxCpusPerNode} per node`);
 
   const memMb = r.memMb ?? 0;
   const largestMem = Math.max(...nodes.map((n) => n.memMb));
   const maxMemPerNode = limitMb(partition.get('MaxMemPerNode'));
-  if (memMb > largestMem) reasons.push(`requested ${memMb} MiB of memory but the largest node in partition ${pname} has ${largestMem} MiB`);
-  else if (memMb > maxMemPerNode) reasons.push(`requested ${memMb} MiB of memory but partition ${pname} allows ${maxMemPerNode} MiB per node`);
+  if (memMb > largestMem)
+    reasons.push(`requested ${memMb} MiB of memory but the largest node in partition ${pname} has ${largestMem} MiB`);
+  else if (memMb > maxMemPerNode)
+    reasons.push(`requested ${memMb} MiB of memory but partition ${pname} allows ${maxMemPerNode} MiB per node`);
 
   const gresWanted = parseGres(gresRequest(spec));
   for (const [name, count] of gresWanted) {
     const best = Math.max(...nodes.map((n) => gresAvailable(n, name)));
-    if (count > best) reasons.push(best === 0 ? `requested GRES ${name}:${count} but no node in partition ${pname} has ${name}` : `requested GRES ${name}:${count} but the best node in partition ${pname} has ${best}`);
+    if (count > best)
+      reasons.push(
+        best === 0
+          ? `requested GRES ${name}:${count} but no node in partition ${pname} has ${name}`
+          : `requested GRES ${name}:${count} but the best node in partition ${pname} has ${best}`,
+      );
   }
 
   const constraint = r.constraint ?? profile.constraint;
@@ -100,18 +113,27 @@ export async function slurmPreflight(client: SlurmClient, spec: JobSpec, profile
   }
 
   if (reasons.length === 0) {
-    const fits = nodes.some((n) => n.cpus >= cpus && n.memMb >= memMb && [...gresWanted].every(([name, count]) => gresAvailable(n, name) >= count));
-    if (!fits) reasons.push(`no single node in partition ${pname} has ${cpus} CPUs, ${memMb} MiB and the requested GRES together`);
+    const fits = nodes.some(
+      (n) =>
+        n.cpus >= cpus && n.memMb >= memMb && [...gresWanted].every(([name, count]) => gresAvailable(n, name) >= count),
+    );
+    if (!fits)
+      reasons.push(
+        `no single node in partition ${pname} has ${cpus} CPUs, ${memMb} MiB and the requested GRES together`,
+      );
   }
 
   const limit = r.timeLimitSec ?? 0;
   const maxTime = parseSlurmDuration(partition.get('MaxTime') ?? 'UNLIMITED') ?? Number.POSITIVE_INFINITY;
-  if (limit > 0 && limit > maxTime) reasons.push(`requested a time limit of ${human(limit)} but partition ${pname} allows at most ${human(maxTime)}`);
+  if (limit > 0 && limit > maxTime)
+    reasons.push(`requested a time limit of ${human(limit)} but partition ${pname} allows at most ${human(maxTime)}`);
 
   for (const scarce of profile.scarceGres ?? []) {
     const everyNodeHasIt = nodes.every((n) => gresAvailable(n, scarce) > 0);
     if (everyNodeHasIt && !gresWanted.has(scarce) && ![...gresWanted.keys()].some((g) => g.startsWith(`${scarce}:`))) {
-      reasons.push(`partition ${pname} holds scarce GRES ${scarce} on every node but the job requests none; request ${scarce} or pick a partition without it`);
+      reasons.push(
+        `partition ${pname} holds scarce GRES ${scarce} on every node but the job requests none; request ${scarce} or pick a partition without it`,
+      );
     }
   }
   return reasons;

@@ -11,17 +11,31 @@ import { parseDuration } from '../../core/time.js';
 const group = 'SLURM';
 
 export const slurmSubmitFlags = {
-  cluster: Flags.string({ helpGroup: group, summary: 'Slurm: cluster profile from runlog.config.yaml (default: default_cluster, or the only profile).' }),
-  partition: Flags.string({ helpGroup: group, summary: "Slurm: partition (default: the profile's, else the cluster's default partition)." }),
-  gres: Flags.string({ helpGroup: group, summary: 'Slurm: generic resources, e.g. gpu:2 or gpu:a100:1 (checked against the nodes before sbatch).' }),
+  cluster: Flags.string({
+    helpGroup: group,
+    summary: 'Slurm: cluster profile from runlog.config.yaml (default: default_cluster, or the only profile).',
+  }),
+  partition: Flags.string({
+    helpGroup: group,
+    summary: "Slurm: partition (default: the profile's, else the cluster's default partition).",
+  }),
+  gres: Flags.string({
+    helpGroup: group,
+    summary: 'Slurm: generic resources, e.g. gpu:2 or gpu:a100:1 (checked against the nodes before sbatch).',
+  }),
   account: Flags.string({ helpGroup: group, summary: 'Slurm: account to charge (default: the profile’s).' }),
   qos: Flags.string({ helpGroup: group, summary: 'Slurm: quality of service (default: the profile’s).' }),
   constraint: Flags.string({ helpGroup: group, summary: 'Slurm: node feature constraint (default: the profile’s).' }),
-  time: Flags.string({ helpGroup: group, summary: "Slurm: the job's time limit for sbatch (e.g. 90m, 12h, 1:30:00); Slurm ends it as TIMEOUT (timed_out, walltime)." }),
+  time: Flags.string({
+    helpGroup: group,
+    summary:
+      "Slurm: the job's time limit for sbatch (e.g. 90m, 12h, 1:30:00); Slurm ends it as TIMEOUT (timed_out, walltime).",
+  }),
   requeue: Flags.boolean({
     helpGroup: group,
     allowNo: true,
-    summary: "Slurm: --no-requeue ends the attempt as worker_lost on a node failure instead of letting Slurm requeue it (default: the cluster's).",
+    summary:
+      "Slurm: --no-requeue ends the attempt as worker_lost on a node failure instead of letting Slurm requeue it (default: the cluster's).",
   }),
 };
 
@@ -59,18 +73,32 @@ export function slurmRequestFlags(executor: string, flags: SlurmFlagValues): Slu
   const given = (Object.keys(slurmSubmitFlags) as (keyof SlurmFlagValues)[]).filter((k) => flags[k] !== undefined);
   if (executor !== 'slurm') {
     if (given.length > 0) {
-      const shown = given.map((k) => (k === 'requeue' ? (flags.requeue ? '--requeue' : '--no-requeue') : `--${k}`)).join(', ');
-      throw usageError('SLURM_FLAG_WITHOUT_SLURM', `${shown} ${given.length === 1 ? 'applies' : 'apply'} only to --executor slurm, not ${executor}`, `add --executor slurm, or drop ${shown}`);
+      const shown = given
+        .map((k) => (k === 'requeue' ? (flags.requeue ? '--requeue' : '--no-requeue') : `--${k}`))
+        .join(', ');
+      throw usageError(
+        'SLURM_FLAG_WITHOUT_SLURM',
+        `${shown} ${given.length === 1 ? 'applies' : 'apply'} only to --executor slurm, not ${executor}`,
+        `add --executor slurm, or drop ${shown}`,
+      );
     }
     return {};
   }
   if (flags.gres !== undefined && !GRES.test(flags.gres)) {
-    throw usageError('BAD_GRES', `--gres ${JSON.stringify(flags.gres)} is not a GRES list`, 'use name[:type]:count, comma-separated, e.g. --gres gpu:2 or --gres gpu:a100:1');
+    throw usageError(
+      'BAD_GRES',
+      `--gres ${JSON.stringify(flags.gres)} is not a GRES list`,
+      'use name[:type]:count, comma-separated, e.g. --gres gpu:2 or --gres gpu:a100:1',
+    );
   }
   for (const key of ['partition', 'account', 'qos', 'constraint'] as const) {
     const v = flags[key];
     if (v !== undefined && (v.trim() === '' || /["\\\r\n]/.test(v))) {
-      throw usageError('BAD_SLURM_FLAG', `--${key} ${JSON.stringify(v)} cannot be passed to sbatch`, `give --${key} a plain name without quotes, backslashes or line breaks`);
+      throw usageError(
+        'BAD_SLURM_FLAG',
+        `--${key} ${JSON.stringify(v)} cannot be passed to sbatch`,
+        `give --${key} a plain name without quotes, backslashes or line breaks`,
+      );
     }
   }
   const out: SlurmRequestFlags = {};
@@ -81,7 +109,12 @@ export function slurmRequestFlags(executor: string, flags: SlurmFlagValues): Slu
   if (flags.constraint !== undefined) out.constraint = flags.constraint;
   if (flags.time !== undefined) {
     const ms = parseDuration(flags.time, '--time');
-    if (!(ms > 0)) throw usageError('BAD_DURATION', `--time ${JSON.stringify(flags.time)} must be longer than zero`, 'give a limit such as --time 30m; leave --time out for the partition default');
+    if (!(ms > 0))
+      throw usageError(
+        'BAD_DURATION',
+        `--time ${JSON.stringify(flags.time)} must be longer than zero`,
+        'give a limit such as --time 30m; leave --time out for the partition default',
+      );
     out.timeLimitSec = Math.ceil(ms / 1000);
   }
   const gpus = gpusInGres(flags.gres);

@@ -38,7 +38,8 @@ const LOG_FILE = 'output.log';
 const LAUNCH_TIMEOUT_MS = 10 * 60_000;
 
 /** `sh -c <script> <name> <args...>` as one command line for the remote shell. */
-const scriptCommand = (script: string, name: string, args: (string | number)[]) => shellQuoteArgv(['sh', '-c', script, name, ...args.map(String)]);
+const scriptCommand = (script: string, name: string, args: (string | number)[]) =>
+  shellQuoteArgv(['sh', '-c', script, name, ...args.map(String)]);
 
 export class SshExecutor implements Executor {
   readonly name = 'ssh';
@@ -68,7 +69,11 @@ export class SshExecutor implements Executor {
   }
 
   async preflight(spec: JobSpec): Promise<string[]> {
-    if (spec.host === undefined) return [spec.placement ?? 'no host given: pass --host <profile or ssh destination>, or add hosts: profiles to runlog.config.yaml'];
+    if (spec.host === undefined)
+      return [
+        spec.placement ??
+          'no host given: pass --host <profile or ssh destination>, or add hosts: profiles to runlog.config.yaml',
+      ];
     const profile = this.profile(spec.host);
     const reasons: string[] = [];
     if (spec.source) {
@@ -76,13 +81,18 @@ export class SshExecutor implements Executor {
         cwdInTree(spec.source.gitTop, spec.cwd);
         const script = spec.source.script;
         if (script !== undefined && !isInside(spec.source.gitTop, resolve(spec.cwd, script))) {
-          reasons.push(`script ${script} is outside the repository ${spec.source.gitTop}, so it is not in the tree handed off to ${profile.name}`);
+          reasons.push(
+            `script ${script} is outside the repository ${spec.source.gitTop}, so it is not in the tree handed off to ${profile.name}`,
+          );
         }
       } catch (err) {
         reasons.push((err as Error).message);
       }
     }
-    const r = await this.transport.run({ destination: profile.destination, command: scriptCommand(PROBE, 'runlog-probe', [profile.workdir]) });
+    const r = await this.transport.run({
+      destination: profile.destination,
+      command: scriptCommand(PROBE, 'runlog-probe', [profile.workdir]),
+    });
     if (isTransportFailure(r) || r.code !== 0) {
       reasons.push(`host ${profile.name} is not reachable: ${describeFailure(profile.destination, r)}`);
       return reasons;
@@ -94,7 +104,12 @@ export class SshExecutor implements Executor {
   }
 
   async submit(spec: JobSpec): Promise<JobHandle> {
-    if (spec.host === undefined) throw rejected('SSH_NO_HOST', `run ${spec.runId} has no host to run on`, spec.placement ?? 'pass --host <profile or ssh destination>');
+    if (spec.host === undefined)
+      throw rejected(
+        'SSH_NO_HOST',
+        `run ${spec.runId} has no host to run on`,
+        spec.placement ?? 'pass --host <profile or ssh destination>',
+      );
     const profile = this.profile(spec.host);
     mkdirSync(spec.outputDir, { recursive: true });
     const known = this.store.attempt(spec.idempotencyKey);
@@ -111,7 +126,12 @@ export class SshExecutor implements Executor {
       mirror: join(spec.outputDir, LOG_FILE),
     };
     if (!known) {
-      if (!spec.source) throw rejected('SSH_NO_SOURCE', `run ${spec.runId} has no recorded commit to hand off`, 'launch from a git repository with a commit');
+      if (!spec.source)
+        throw rejected(
+          'SSH_NO_SOURCE',
+          `run ${spec.runId} has no recorded commit to hand off`,
+          'launch from a git repository with a commit',
+        );
       this.store.saveAttempt(record);
     }
 
@@ -127,16 +147,31 @@ export class SshExecutor implements Executor {
     }
     const r = await this.transport.run({
       destination: record.destination,
-      command: scriptCommand(LAUNCH, 'runlog-launch', [record.workdir, spec.runId, spec.attempt, workerKey(record), WRAPPER, script]),
+      command: scriptCommand(LAUNCH, 'runlog-launch', [
+        record.workdir,
+        spec.runId,
+        spec.attempt,
+        workerKey(record),
+        WRAPPER,
+        script,
+      ]),
       stdin: tar,
       timeoutMs: Math.max(this.settings.callTimeoutMs, LAUNCH_TIMEOUT_MS),
     });
     const out = parseFields(r.stdout.toString('utf8'));
     if (isTransportFailure(r)) {
-      throw failed('SSH_UNREACHABLE', `could not launch run ${spec.runId} on ${record.host}: ${describeFailure(record.destination, r)}`, `check \`ssh ${record.destination} true\`; submitting the same attempt again adopts the job if it did start`);
+      throw failed(
+        'SSH_UNREACHABLE',
+        `could not launch run ${spec.runId} on ${record.host}: ${describeFailure(record.destination, r)}`,
+        `check \`ssh ${record.destination} true\`; submitting the same attempt again adopts the job if it did start`,
+      );
     }
     if (r.code !== 0 || out['pid'] === undefined || out['pid'] === '') {
-      throw rejected('SSH_LAUNCH_REFUSED', `${record.host} refused run ${spec.runId}: ${out['error'] ?? (r.stderr.trim() || `exit ${r.code}`)}`, 'fix the reason above, then start a new attempt with `runlog retry`');
+      throw rejected(
+        'SSH_LAUNCH_REFUSED',
+        `${record.host} refused run ${spec.runId}: ${out['error'] ?? (r.stderr.trim() || `exit ${r.code}`)}`,
+        'fix the reason above, then start a new attempt with `runlog retry`',
+      );
     }
     const launched: SshAttemptRecord = {
       ...record,
@@ -151,11 +186,23 @@ export class SshExecutor implements Executor {
   }
 
   private handleOf(rec: SshAttemptRecord): JobHandle {
-    const extra: Record<string, string> = { key: rec.key, pid: String(rec.pid), workdir: rec.dir ?? '', host: rec.host };
+    const extra: Record<string, string> = {
+      key: rec.key,
+      pid: String(rec.pid),
+      workdir: rec.dir ?? '',
+      host: rec.host,
+    };
     if (rec.bootId) extra['boot_id'] = rec.bootId;
     const probed = this.probes.get(rec.key);
     if (probed) extra['probed'] = probed;
-    return { executor: 'ssh', jobId: jobIdOf(rec), outputPath: rec.mirror, host: rec.host, submittedAt: rec.submittedAt, extra };
+    return {
+      executor: 'ssh',
+      jobId: jobIdOf(rec),
+      outputPath: rec.mirror,
+      host: rec.host,
+      submittedAt: rec.submittedAt,
+      extra,
+    };
   }
 
   /** This machine's record of the job a handle names; a handle it did not launch has none. */
@@ -183,13 +230,21 @@ export class SshExecutor implements Executor {
     for (const [destination, runs] of byHost) {
       const args: (string | number)[] = [this.settings.maxLogChunkBytes];
       for (const { rec } of runs) args.push(rec.dir!, mirrorSize(rec.mirror));
-      const r = await this.transport.run({ destination, command: `sh -s -- ${shellQuoteArgv(args.map(String))}`, stdin: POLL });
+      const r = await this.transport.run({
+        destination,
+        command: `sh -s -- ${shellQuoteArgv(args.map(String))}`,
+        stdin: POLL,
+      });
       calls += r.invocations;
       const report = isTransportFailure(r) ? undefined : parsePollOutput(r.stdout);
       if (!report?.complete || report.runs.length !== runs.length) {
-        const error = report ? `ssh ${destination}: the poll script ended early (exit ${r.code}): ${r.stderr.trim().slice(0, 300)}` : describeFailure(destination, r);
+        const error = report
+          ? `ssh ${destination}: the poll script ended early (exit ${r.code}): ${r.stderr.trim().slice(0, 300)}`
+          : describeFailure(destination, r);
         const lost = this.unreachable(destination, error);
-        if (lost) for (const { handle } of runs) jobs.set(handle.jobId, { jobId: handle.jobId, phase: 'unknown', node: runs[0]!.rec.host, evidence: lost });
+        if (lost)
+          for (const { handle } of runs)
+            jobs.set(handle.jobId, { jobId: handle.jobId, phase: 'unknown', node: runs[0]!.rec.host, evidence: lost });
         else errors.push(error);
         continue;
       }
@@ -222,7 +277,11 @@ export class SshExecutor implements Executor {
   async cancel(handle: JobHandle, opts: { graceMs?: number } = {}): Promise<JobObservation> {
     const rec = this.recordOf(handle);
     if (!rec) {
-      throw failed('SSH_NOT_LAUNCHED_HERE', `job ${handle.jobId} was not launched from this machine`, 'stop it from the machine that launched it; runlog never signals a process its own records do not name');
+      throw failed(
+        'SSH_NOT_LAUNCHED_HERE',
+        `job ${handle.jobId} was not launched from this machine`,
+        'stop it from the machine that launched it; runlog never signals a process its own records do not name',
+      );
     }
     const graceSec = Math.max(1, Math.ceil((opts.graceMs ?? 10_000) / 1000));
     const r: SshResult = await this.transport.run({
@@ -231,10 +290,26 @@ export class SshExecutor implements Executor {
       timeoutMs: this.settings.callTimeoutMs + graceSec * 1000 + 5_000,
     });
     const out = parseFields(r.stdout.toString('utf8'));
-    if (isTransportFailure(r)) throw failed('SSH_UNREACHABLE', `could not stop ${handle.jobId}: ${describeFailure(rec.destination, r)}`, `the job may still run on ${rec.host}; try again when \`ssh ${rec.destination} true\` works`);
-    if (out['refused'] !== undefined) throw failed('SSH_STOP_REFUSED', `${rec.host} refused to stop ${handle.jobId}: ${out['refused']}`, 'the worker no longer runs the process this machine launched; nothing was signalled');
+    if (isTransportFailure(r))
+      throw failed(
+        'SSH_UNREACHABLE',
+        `could not stop ${handle.jobId}: ${describeFailure(rec.destination, r)}`,
+        `the job may still run on ${rec.host}; try again when \`ssh ${rec.destination} true\` works`,
+      );
+    if (out['refused'] !== undefined)
+      throw failed(
+        'SSH_STOP_REFUSED',
+        `${rec.host} refused to stop ${handle.jobId}: ${out['refused']}`,
+        'the worker no longer runs the process this machine launched; nothing was signalled',
+      );
     const after = await this.poll([handle]);
-    return after.jobs.get(handle.jobId) ?? { jobId: handle.jobId, phase: 'unknown', evidence: after.transportError ?? 'no answer after stop' };
+    return (
+      after.jobs.get(handle.jobId) ?? {
+        jobId: handle.jobId,
+        phase: 'unknown',
+        evidence: after.transportError ?? 'no answer after stop',
+      }
+    );
   }
 }
 
@@ -267,7 +342,12 @@ function mirrorSize(path: string): number {
  * copy of the worker's (a log the worker truncated is truncated here too),
  * and gives it the worker's modification time on this machine's clock.
  */
-function mirror(path: string, chunk: { offset: number; bytes: Buffer } | undefined, mtimeSec: string | undefined, offsetMs: number): void {
+function mirror(
+  path: string,
+  chunk: { offset: number; bytes: Buffer } | undefined,
+  mtimeSec: string | undefined,
+  offsetMs: number,
+): void {
   if (chunk === undefined && mtimeSec === undefined) return;
   const fd = openSync(path, 'a+', 0o600);
   try {
@@ -284,4 +364,3 @@ function mirror(path: string, chunk: { offset: number; bytes: Buffer } | undefin
     utimesSync(path, t, t);
   }
 }
-

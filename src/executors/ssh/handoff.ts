@@ -33,10 +33,23 @@ const MAX_TAR = 2 * 1024 * 1024 * 1024;
 
 function run(cmd: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd, env, encoding: 'buffer', maxBuffer: MAX_TAR, timeout: 10 * 60_000 }, (err, stdout, stderr) => {
-      if (err) reject(failed('SSH_HANDOFF_FAILED', `${cmd} ${args[0]} failed while preparing the handoff: ${stderr.toString('utf8').trim() || err.message}`, 'check that the launch commit exists and the patch applies to it', { cause: err }));
-      else resolve(stdout);
-    });
+    execFile(
+      cmd,
+      args,
+      { cwd, env, encoding: 'buffer', maxBuffer: MAX_TAR, timeout: 10 * 60_000 },
+      (err, stdout, stderr) => {
+        if (err)
+          reject(
+            failed(
+              'SSH_HANDOFF_FAILED',
+              `${cmd} ${args[0]} failed while preparing the handoff: ${stderr.toString('utf8').trim() || err.message}`,
+              'check that the launch commit exists and the patch applies to it',
+              { cause: err },
+            ),
+          );
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -44,16 +57,28 @@ function run(cmd: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv):
 export function cwdInTree(gitTop: string, cwd: string): string {
   const rel = relative(gitTop, cwd);
   if (rel.startsWith('..') || isAbsolute(rel)) {
-    throw usageError('SSH_CWD_OUTSIDE_REPO', `the job's directory ${cwd} is outside the repository ${gitTop}`, 'run submit from inside the repository whose code the job runs, or pass --cwd inside it');
+    throw usageError(
+      'SSH_CWD_OUTSIDE_REPO',
+      `the job's directory ${cwd} is outside the repository ${gitTop}`,
+      'run submit from inside the repository whose code the job runs, or pass --cwd inside it',
+    );
   }
   return rel.split(sep).join('/');
 }
 
 /** run.sh: every word quoted by the one quoting function; the variables are checked names. */
 export function runScript(cwd: string, argv: string[], env: Record<string, string>): string {
-  const lines = ['# written by runlog: enter the launched tree, set the run variables, run the command', `cd ${shellQuote(cwd === '' ? 'src' : `src/${cwd}`)} || exit 126`];
+  const lines = [
+    '# written by runlog: enter the launched tree, set the run variables, run the command',
+    `cd ${shellQuote(cwd === '' ? 'src' : `src/${cwd}`)} || exit 126`,
+  ];
   for (const [name, value] of Object.entries(env)) {
-    if (!ENV_NAME.test(name)) throw usageError('BAD_ENV_NAME', `${JSON.stringify(name)} is not an environment variable name`, 'use letters, digits and underscores');
+    if (!ENV_NAME.test(name))
+      throw usageError(
+        'BAD_ENV_NAME',
+        `${JSON.stringify(name)} is not an environment variable name`,
+        'use letters, digits and underscores',
+      );
     if (name === 'RUNLOG_OUTPUT_DIR') continue;
     lines.push(`${name}=${shellQuote(value)}; export ${name}`);
   }
@@ -89,7 +114,11 @@ export async function buildHandoff(input: HandoffInput): Promise<Handoff> {
       copyFileSync(source.configSnapshot, join(stage, 'config', basename(source.configSnapshot)));
     }
     writeFileSync(join(stage, 'run.sh'), runScript(inTree, input.argv, input.env), { mode: 0o600 });
-    const tar = await run('tar', ['-c', '-f', '-', '-C', stage, 'src', 'run.sh', ...(source.configSnapshot ? ['config'] : [])], stage);
+    const tar = await run(
+      'tar',
+      ['-c', '-f', '-', '-C', stage, 'src', 'run.sh', ...(source.configSnapshot ? ['config'] : [])],
+      stage,
+    );
     return { tar, cwdInTree: inTree };
   } finally {
     rmSync(stage, { recursive: true, force: true });

@@ -40,15 +40,26 @@ function misfits(p: HostProfile, r: PlacementRequest): string[] {
   const gpus = p.gpus ?? 0;
   if ((r.gpus ?? 0) > gpus) out.push(`${gpus} GPUs < ${r.gpus} requested`);
   if (r.cpus !== undefined && p.cpus !== undefined && r.cpus > p.cpus) out.push(`${p.cpus} CPUs < ${r.cpus} requested`);
-  if (r.memMb !== undefined && p.memMb !== undefined && r.memMb > p.memMb) out.push(`mem ${gib(p.memMb)} < ${gib(r.memMb)} requested`);
+  if (r.memMb !== undefined && p.memMb !== undefined && r.memMb > p.memMb)
+    out.push(`mem ${gib(p.memMb)} < ${gib(r.memMb)} requested`);
   const missing = r.tags.filter((t) => !p.tags.includes(t));
   if (missing.length > 0) out.push(`lacks tag${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
   return out;
 }
 
 export function placeRun(profiles: HostProfile[], r: PlacementRequest): PlacementOutcome {
-  const asked = [`${r.gpus ?? 0} GPUs`, r.cpus !== undefined && `${r.cpus} CPUs`, r.memMb !== undefined && `mem ${gib(r.memMb)}`, r.tags.length > 0 && `tags ${r.tags.join(', ')}`].filter(Boolean).join(', ');
-  if (profiles.length === 0) return { record: `no host fits (${asked}): runlog.config.yaml has no hosts: profiles; add one or pass --host <ssh destination>` };
+  const asked = [
+    `${r.gpus ?? 0} GPUs`,
+    r.cpus !== undefined && `${r.cpus} CPUs`,
+    r.memMb !== undefined && `mem ${gib(r.memMb)}`,
+    r.tags.length > 0 && `tags ${r.tags.join(', ')}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  if (profiles.length === 0)
+    return {
+      record: `no host fits (${asked}): runlog.config.yaml has no hosts: profiles; add one or pass --host <ssh destination>`,
+    };
   const notes = new Map<string, string>();
   const fitting: HostProfile[] = [];
   for (const p of profiles) {
@@ -62,7 +73,8 @@ export function placeRun(profiles: HostProfile[], r: PlacementRequest): Placemen
   let override = '';
   if (!wantsGpu) {
     const plain = fitting.filter((p) => !scarce(p));
-    for (const p of fitting.filter(scarce)) notes.set(p.name, `held back: its ${p.gpus} GPUs are scarce and this run asks for none`);
+    for (const p of fitting.filter(scarce))
+      notes.set(p.name, `held back: its ${p.gpus} GPUs are scarce and this run asks for none`);
     if (plain.length > 0) candidates = plain;
     else if (fitting.length > 0 && r.overridePolicy?.trim()) {
       candidates = fitting;
@@ -71,10 +83,17 @@ export function placeRun(profiles: HostProfile[], r: PlacementRequest): Placemen
   }
   const others = () => profiles.filter((p) => notes.has(p.name)).map((p) => `${p.name}: ${notes.get(p.name)}`);
   if (candidates.length === 0) {
-    const hint = fitting.length > 0 ? '; only hosts with scarce GPUs fit: pass --override-policy "<reason>" to use one, or ask for a GPU' : '';
+    const hint =
+      fitting.length > 0
+        ? '; only hosts with scarce GPUs fit: pass --override-policy "<reason>" to use one, or ask for a GPU'
+        : '';
     return { record: `no host fits (${asked}): ${others().join('; ')}${hint}` };
   }
-  const spare = (p: HostProfile) => [(p.gpus ?? 0) - (r.gpus ?? 0), p.memMb ?? Number.MAX_SAFE_INTEGER, p.cpus ?? Number.MAX_SAFE_INTEGER];
+  const spare = (p: HostProfile) => [
+    (p.gpus ?? 0) - (r.gpus ?? 0),
+    p.memMb ?? Number.MAX_SAFE_INTEGER,
+    p.cpus ?? Number.MAX_SAFE_INTEGER,
+  ];
   const [host] = [...candidates].sort((a, b) => {
     const sa = spare(a);
     const sb = spare(b);
@@ -84,5 +103,8 @@ export function placeRun(profiles: HostProfile[], r: PlacementRequest): Placemen
   for (const p of candidates) if (p !== host) notes.set(p.name, `fits, but ${host!.name} is the tighter fit`);
   notes.delete(host!.name);
   const rest = others();
-  return { host, record: `placed on ${host!.name} (${describeHost(host!)}) for ${asked}${override}${rest.length > 0 ? `; not ${rest.join('; not ')}` : ''}` };
+  return {
+    host,
+    record: `placed on ${host!.name} (${describeHost(host!)}) for ${asked}${override}${rest.length > 0 ? `; not ${rest.join('; not ')}` : ''}`,
+  };
 }

@@ -21,7 +21,8 @@ export interface ProbeFacts {
   bootId?: string;
 }
 
-const num = (v: string | undefined) => (v === undefined || v.trim() === '' || !Number.isFinite(Number(v)) ? undefined : Number(v));
+const num = (v: string | undefined) =>
+  v === undefined || v.trim() === '' || !Number.isFinite(Number(v)) ? undefined : Number(v);
 
 export function parseProbe(text: string): ProbeFacts {
   const f = parseFields(text);
@@ -47,9 +48,16 @@ export function parseProbe(text: string): ProbeFacts {
 
 /** One line for the Job block: what the profile declares next to what the worker has. */
 export function probeSummary(profile: HostProfile, p: ProbeFacts): string {
-  const gpus = p.hasNvidiaSmi ? `${p.gpus.length} GPU${p.gpus.length === 1 ? '' : 's'}${p.gpus.length > 0 ? ` (${[...new Set(p.gpus.map((g) => g.name))].join(', ')})` : ''}` : 'no nvidia-smi';
-  const probed = [`${p.cpus ?? '?'} CPUs`, `mem ${p.memMb ?? '?'} MiB`, gpus, `free disk ${p.freeMb ?? '?'} MiB`].join(', ');
-  const declared = profile.gpus !== undefined || profile.memMb !== undefined || profile.cpus !== undefined ? `; declared ${[profile.gpus !== undefined && `${profile.gpus} GPUs${profile.gpuClass ? ` (${profile.gpuClass})` : ''}`, profile.cpus !== undefined && `${profile.cpus} CPUs`, profile.memMb !== undefined && `mem ${profile.memMb} MiB`].filter(Boolean).join(', ')}` : '';
+  const gpus = p.hasNvidiaSmi
+    ? `${p.gpus.length} GPU${p.gpus.length === 1 ? '' : 's'}${p.gpus.length > 0 ? ` (${[...new Set(p.gpus.map((g) => g.name))].join(', ')})` : ''}`
+    : 'no nvidia-smi';
+  const probed = [`${p.cpus ?? '?'} CPUs`, `mem ${p.memMb ?? '?'} MiB`, gpus, `free disk ${p.freeMb ?? '?'} MiB`].join(
+    ', ',
+  );
+  const declared =
+    profile.gpus !== undefined || profile.memMb !== undefined || profile.cpus !== undefined
+      ? `; declared ${[profile.gpus !== undefined && `${profile.gpus} GPUs${profile.gpuClass ? ` (${profile.gpuClass})` : ''}`, profile.cpus !== undefined && `${profile.cpus} CPUs`, profile.memMb !== undefined && `mem ${profile.memMb} MiB`].filter(Boolean).join(', ')}`
+      : '';
   return `probed ${probed}${declared}`;
 }
 
@@ -57,14 +65,19 @@ export function probeReasons(profile: HostProfile, p: ProbeFacts, r: ResourceReq
   const reasons: string[] = [];
   const on = `on ${profile.name}`;
   if (!p.writable) reasons.push(`workdir ${p.workdir} ${on} cannot be created or written`);
-  if (p.freeMb !== undefined && p.freeMb < minFreeMb) reasons.push(`only ${p.freeMb} MiB free under ${p.workdir} ${on} (ssh.min_free_disk is ${minFreeMb} MiB)`);
+  if (p.freeMb !== undefined && p.freeMb < minFreeMb)
+    reasons.push(`only ${p.freeMb} MiB free under ${p.workdir} ${on} (ssh.min_free_disk is ${minFreeMb} MiB)`);
   if (!p.hasSetsid) reasons.push(`setsid is not installed ${on}; the job could not be detached from the ssh session`);
   if (!p.hasTar) reasons.push(`tar is not installed ${on}; the code cannot be handed off`);
-  if (r.cpus !== undefined && p.cpus !== undefined && r.cpus > p.cpus) reasons.push(`requested ${r.cpus} CPUs; ${profile.name} has ${p.cpus}`);
-  if (r.memMb !== undefined && p.memMb !== undefined && r.memMb > p.memMb) reasons.push(`requested ${r.memMb} MiB of memory; ${profile.name} has ${p.memMb} MiB`);
+  if (r.cpus !== undefined && p.cpus !== undefined && r.cpus > p.cpus)
+    reasons.push(`requested ${r.cpus} CPUs; ${profile.name} has ${p.cpus}`);
+  if (r.memMb !== undefined && p.memMb !== undefined && r.memMb > p.memMb)
+    reasons.push(`requested ${r.memMb} MiB of memory; ${profile.name} has ${p.memMb} MiB`);
   if (r.gpus !== undefined && r.gpus > p.gpus.length) {
     const found = p.hasNvidiaSmi ? `${p.gpus.length} (nvidia-smi)` : 'none (no nvidia-smi)';
-    reasons.push(`requested ${r.gpus} GPUs; ${profile.name} has ${found}${profile.gpus !== undefined ? `, ${profile.gpus} declared` : ''}`);
+    reasons.push(
+      `requested ${r.gpus} GPUs; ${profile.name} has ${found}${profile.gpus !== undefined ? `, ${profile.gpus} declared` : ''}`,
+    );
   }
   return reasons;
 }

@@ -62,7 +62,8 @@ export function parsePollOutput(out: Buffer): PollReport {
     }
     if (key === 'chunk') {
       const [offset, length] = value.split(' ').map(Number);
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || length! < 0 || pos + length! > out.length) break;
+      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || length! < 0 || pos + length! > out.length)
+        break;
       current.chunk = { offset: offset!, bytes: out.subarray(pos, pos + length!) };
       // The bytes, then the newline the script adds after them.
       pos += length! + 1;
@@ -73,7 +74,16 @@ export function parsePollOutput(out: Buffer): PollReport {
   return report;
 }
 
-const SIGNAL_NAMES: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM' };
+const SIGNAL_NAMES: Record<number, string> = {
+  1: 'SIGHUP',
+  2: 'SIGINT',
+  3: 'SIGQUIT',
+  6: 'SIGABRT',
+  9: 'SIGKILL',
+  11: 'SIGSEGV',
+  13: 'SIGPIPE',
+  15: 'SIGTERM',
+};
 
 /** A shell's exit status above 128 is a death by signal 128+n. */
 export function signalOfStatus(code: number): string | undefined {

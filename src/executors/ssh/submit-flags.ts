@@ -12,9 +12,14 @@ const group = 'SSH';
 export const sshSubmitFlags = {
   host: Flags.string({
     helpGroup: group,
-    summary: 'SSH: a hosts: profile from runlog.config.yaml, or any ssh destination (an alias from your ~/.ssh/config, user@host). Without it, runlog places the run on the profile that fits.',
+    summary:
+      'SSH: a hosts: profile from runlog.config.yaml, or any ssh destination (an alias from your ~/.ssh/config, user@host). Without it, runlog places the run on the profile that fits.',
   }),
-  tag: Flags.string({ helpGroup: group, summary: 'SSH placement: a runtime tag the host must declare (repeatable), e.g. --tag cuda12.', multiple: true }),
+  tag: Flags.string({
+    helpGroup: group,
+    summary: 'SSH placement: a runtime tag the host must declare (repeatable), e.g. --tag cuda12.',
+    multiple: true,
+  }),
 };
 
 export interface SshFlagValues {
@@ -27,7 +32,11 @@ export function sshRequestFlags(executor: string, flags: SshFlagValues): { host?
   if (executor !== 'ssh') {
     if (given.length > 0) {
       const shown = given.map((k) => `--${k}`).join(', ');
-      throw usageError('SSH_FLAG_WITHOUT_SSH', `${shown} ${given.length === 1 ? 'applies' : 'apply'} only to --executor ssh, not ${executor}`, `add --executor ssh, or drop ${shown}`);
+      throw usageError(
+        'SSH_FLAG_WITHOUT_SSH',
+        `${shown} ${given.length === 1 ? 'applies' : 'apply'} only to --executor ssh, not ${executor}`,
+        `add --executor ssh, or drop ${shown}`,
+      );
     }
     return {};
   }

@@ -81,7 +81,11 @@ export function describeFailure(destination: string, r: SshResult): string {
 export function checkDestination(destination: string, where: string): string {
   // eslint-disable-next-line no-control-regex
   if (destination === '' || destination.startsWith('-') || /[\s\x00-\x1f\x7f]/.test(destination)) {
-    throw usageError('BAD_SSH_DESTINATION', `${where}: ${JSON.stringify(destination)} is not an ssh destination`, 'use a host name, an alias from your ssh config, user@host, or ssh://user@host:port');
+    throw usageError(
+      'BAD_SSH_DESTINATION',
+      `${where}: ${JSON.stringify(destination)} is not an ssh destination`,
+      'use a host name, an alias from your ssh config, user@host, or ssh://user@host:port',
+    );
   }
   return destination;
 }
@@ -116,7 +120,7 @@ export class SshTransport {
   private readonly controlDir: string | undefined;
 
   constructor(private readonly opts: SshTransportOptions) {
-    const dir = opts.controlDir === false ? undefined : opts.controlDir ?? defaultControlDir();
+    const dir = opts.controlDir === false ? undefined : (opts.controlDir ?? defaultControlDir());
     this.controlDir = dir !== undefined && privateDir(dir) ? dir : undefined;
   }
 
@@ -125,9 +129,25 @@ export class SshTransport {
     const o = this.opts;
     const args: string[] = [];
     if (o.configFile) args.push('-F', o.configFile);
-    args.push('-o', 'BatchMode=yes', '-o', `ConnectTimeout=${o.connectTimeoutSec}`, '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=3');
+    args.push(
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      `ConnectTimeout=${o.connectTimeoutSec}`,
+      '-o',
+      'ServerAliveInterval=5',
+      '-o',
+      'ServerAliveCountMax=3',
+    );
     if (mux && this.controlDir) {
-      args.push('-o', 'ControlMaster=auto', '-o', `ControlPath=${join(this.controlDir, '%C')}`, '-o', `ControlPersist=${o.controlPersistSec}`);
+      args.push(
+        '-o',
+        'ControlMaster=auto',
+        '-o',
+        `ControlPath=${join(this.controlDir, '%C')}`,
+        '-o',
+        `ControlPersist=${o.controlPersistSec}`,
+      );
     } else {
       args.push('-o', 'ControlMaster=no', '-o', 'ControlPath=none');
     }
@@ -140,7 +160,7 @@ export class SshTransport {
     const first = await this.once(call, this.controlDir !== undefined);
     if (this.controlDir === undefined) return first;
     const muxTrouble = first.timedOut || (first.code === SSH_FAILURE && MUX_TROUBLE.test(first.stderr));
-    if (!muxTrouble || typeof call.stdin === 'object' && !Buffer.isBuffer(call.stdin)) return first;
+    if (!muxTrouble || (typeof call.stdin === 'object' && !Buffer.isBuffer(call.stdin))) return first;
     await this.dropSocket(call.destination);
     const second = await this.once(call, false);
     return { ...second, invocations: first.invocations + second.invocations, ms: first.ms + second.ms };

@@ -21,13 +21,26 @@ import type { Scrubber } from '../../core/scrub/scrub.js';
 import { failed, usageError } from '../../core/errors.js';
 import { STATES, type RunState } from '../../core/lifecycle.js';
 import type { Operation } from '../../core/operation.js';
-import type { PassportRecordArgs, PruneRecordArgs, SealRecordArgs, SignoffRecordArgs, WandbRecordArgs } from './artifacts.js';
+import type {
+  PassportRecordArgs,
+  PruneRecordArgs,
+  SealRecordArgs,
+  SignoffRecordArgs,
+  WandbRecordArgs,
+} from './artifacts.js';
 import type { JobRequeueArgs } from './job-requeue.js';
 import type { JobEndArgs, JobIntentArgs, JobLaunchArgs, JobRejectArgs, JobUpdateArgs } from './jobs.js';
 import type { PlotArgs } from './plot.js';
 import type { HeroInitArgs, HeroLaunchArgs, HeroLinkArgs, LogbookEventArgs, MirrorPostedArgs } from './logbook.js';
 import type { AppendArgs, CancelArgs, CompleteArgs, FailArgs, NewArgs, RequestArgs, ResumeArgs } from './record.js';
-import type { BatchArgs, CampaignFetchArgs, CampaignHaltArgs, CampaignLaunchArgs, CampaignResumeArgs, CampaignSetArgs } from './campaign.js';
+import type {
+  BatchArgs,
+  CampaignFetchArgs,
+  CampaignHaltArgs,
+  CampaignLaunchArgs,
+  CampaignResumeArgs,
+  CampaignSetArgs,
+} from './campaign.js';
 
 interface ArgsByKind {
   init: Record<string, never>;
@@ -91,14 +104,16 @@ function fieldTypes(s: Scrubber) {
   // Chart readings are numbers as compact text, checked where they are decoded (plot/codec.ts).
   const readings = z.unknown().optional();
   // A batch's operations pass the door one by one, as if each were committed alone.
-  const operation = z.object({ kind: z.string(), run: z.string().optional(), args: z.record(z.string(), z.unknown()) }).transform((o, ctx) => {
-    if (o.kind === 'batch') {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'a batch cannot hold another batch', fatal: true });
-      return z.NEVER;
-    }
-    const { v: _v, ...ready } = prepareOperation({ v: 1, ...o }, s);
-    return ready;
-  });
+  const operation = z
+    .object({ kind: z.string(), run: z.string().optional(), args: z.record(z.string(), z.unknown()) })
+    .transform((o, ctx) => {
+      if (o.kind === 'batch') {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'a batch cannot hold another batch', fatal: true });
+        return z.NEVER;
+      }
+      const { v: _v, ...ready } = prepareOperation({ v: 1, ...o }, s);
+      return ready;
+    });
   return { line, text, name, int, count, state, metrics, fields, readings, operation };
 }
 
@@ -147,7 +162,14 @@ function frozenManifest(t: Types) {
 type Types = ReturnType<typeof fieldTypes>;
 
 function entryArgs(t: Types) {
-  return { at: t.name, seconds: z.boolean().optional(), title: t.line, fields: t.fields, eventId: t.name, mirror: z.enum(['pending', 'none']) };
+  return {
+    at: t.name,
+    seconds: z.boolean().optional(),
+    title: t.line,
+    fields: t.fields,
+    eventId: t.name,
+    mirror: z.enum(['pending', 'none']),
+  };
 }
 
 function newArgs(t: Types): Schema<NewArgs> {
@@ -169,7 +191,15 @@ function newArgs(t: Types): Schema<NewArgs> {
 const BUILDERS: { [K in OperationKind]: (t: Types) => Schema<ArgsByKind[K]> } = {
   init: () => z.object({}).transform(() => ({}) as Record<string, never>),
   new: newArgs,
-  append: (t) => z.object({ run: t.name, message: t.line, state: t.state.optional(), step: t.count.optional(), metrics: t.metrics, at: t.name }),
+  append: (t) =>
+    z.object({
+      run: t.name,
+      message: t.line,
+      state: t.state.optional(),
+      step: t.count.optional(),
+      metrics: t.metrics,
+      at: t.name,
+    }),
   complete: (t) =>
     z.object({
       run: t.name,
@@ -187,7 +217,15 @@ const BUILDERS: { [K in OperationKind]: (t: Types) => Schema<ArgsByKind[K]> } = 
   fail: (t) => z.object({ run: t.name, failureClass: t.name, reason: t.line, at: t.name, state: t.state.optional() }),
   cancel: (t) => z.object({ run: t.name, reason: t.line, at: t.name }),
   request: (t) => z.object({ run: t.name, at: t.name, changes: z.array(z.tuple([t.name, t.line.optional(), t.line])) }),
-  resume: (t) => z.object({ run: t.name, from: t.line.optional(), at: t.name, label: t.line.optional(), fields: t.fields.optional(), exhausted: z.boolean().optional() }),
+  resume: (t) =>
+    z.object({
+      run: t.name,
+      from: t.line.optional(),
+      at: t.name,
+      label: t.line.optional(),
+      fields: t.fields.optional(),
+      exhausted: z.boolean().optional(),
+    }),
   timeline: (t) => z.object({ group: t.name.optional() }),
   experiments: (t) => z.object({ group: t.name.optional() }),
   'ckpt-prune': (t) =>
@@ -198,16 +236,59 @@ const BUILDERS: { [K in OperationKind]: (t: Types) => Schema<ArgsByKind[K]> } = 
       removed: z.array(z.object({ path: t.line, step: t.count })),
       kept: z.array(z.object({ step: t.count, reasons: z.array(t.line) })),
     }),
-  'ckpt-passport': (t) => z.object({ run: t.name, at: t.name, checkpoint: t.line, step: t.count.nullable(), sha256: t.name, weightFiles: t.count }),
+  'ckpt-passport': (t) =>
+    z.object({
+      run: t.name,
+      at: t.name,
+      checkpoint: t.line,
+      step: t.count.nullable(),
+      sha256: t.name,
+      weightFiles: t.count,
+    }),
   'ckpt-signoff': (t) =>
-    z.object({ run: t.name, at: t.name, checkpoint: t.line, verdict: z.enum(['pass', 'soft_signal']), reason: t.line.nullable().optional(), sha256: t.name, by: t.line.optional() }),
-  seal: (t) => z.object({ run: t.name, at: t.name, tag: t.name, target: t.name, milestone: t.name.optional(), sealCommit: t.name.optional() }),
-  wandb: (t) => z.object({ run: t.name, at: t.name, job: t.name.optional(), local: t.line.optional(), synced: z.array(t.line) }),
-  'job-intent': (t) => z.object({ run: t.name, key: t.name, attempt: t.count, at: t.name, fields: t.fields, ignore: t.name.optional() }),
-  'job-launch': (t) => z.object({ run: t.name, key: t.name, at: t.name, state: z.enum(['running', 'queued']), fields: t.fields, message: t.line }),
+    z.object({
+      run: t.name,
+      at: t.name,
+      checkpoint: t.line,
+      verdict: z.enum(['pass', 'soft_signal']),
+      reason: t.line.nullable().optional(),
+      sha256: t.name,
+      by: t.line.optional(),
+    }),
+  seal: (t) =>
+    z.object({
+      run: t.name,
+      at: t.name,
+      tag: t.name,
+      target: t.name,
+      milestone: t.name.optional(),
+      sealCommit: t.name.optional(),
+    }),
+  wandb: (t) =>
+    z.object({ run: t.name, at: t.name, job: t.name.optional(), local: t.line.optional(), synced: z.array(t.line) }),
+  'job-intent': (t) =>
+    z.object({ run: t.name, key: t.name, attempt: t.count, at: t.name, fields: t.fields, ignore: t.name.optional() }),
+  'job-launch': (t) =>
+    z.object({
+      run: t.name,
+      key: t.name,
+      at: t.name,
+      state: z.enum(['running', 'queued']),
+      fields: t.fields,
+      message: t.line,
+    }),
   'job-reject': (t) => z.object({ run: t.name, key: t.name, at: t.name, reasons: z.array(t.line), fields: t.fields }),
   'job-update': (t) =>
-    z.object({ run: t.name, key: t.name, at: t.name, state: t.state.optional(), step: t.count.optional(), metrics: t.metrics, message: t.line, fields: t.fields }),
+    z.object({
+      run: t.name,
+      key: t.name,
+      at: t.name,
+      state: t.state.optional(),
+      step: t.count.optional(),
+      metrics: t.metrics,
+      message: t.line,
+      fields: t.fields,
+    }),
   'job-end': (t) =>
     z.object({
       run: t.name,
@@ -271,17 +352,29 @@ const BUILDERS: { [K in OperationKind]: (t: Types) => Schema<ArgsByKind[K]> } = 
     }),
   plot: (t) => z.object({ run: t.name, readings: z.array(z.any()) }),
   'hero-link': (t) => z.object({ slug: t.name, path: t.name, issueUrl: t.line }),
-  'mirror-posted': (t) => z.object({ slug: t.name, path: t.name, events: z.array(z.object({ eventId: t.name, state: z.literal('posted') })) }),
+  'mirror-posted': (t) =>
+    z.object({
+      slug: t.name,
+      path: t.name,
+      events: z.array(z.object({ eventId: t.name, state: z.literal('posted') })),
+    }),
   'campaign-launch': (t) => z.object({ manifest: frozenManifest(t), date: t.name, at: t.name }),
   'campaign-halt': (t) => z.object({ campaign: t.name, reason: t.line, at: t.name, runs: z.array(t.name) }),
   'campaign-resume': (t) =>
-    z.object({ campaign: t.name, at: t.name, runs: z.array(z.object({ run: t.name, key: t.name, label: t.line, fields: t.fields })), acknowledge: z.array(t.name) }),
+    z.object({
+      campaign: t.name,
+      at: t.name,
+      runs: z.array(z.object({ run: t.name, key: t.name, label: t.line, fields: t.fields })),
+      acknowledge: z.array(t.name),
+    }),
   'campaign-fetch': (t) =>
     z.object({
       campaign: t.name,
       at: t.name,
       syncedTo: t.line,
-      rows: z.array(z.object({ id: t.name, attempt: t.count, present: t.count, verified: t.count, missing: z.array(t.line) })),
+      rows: z.array(
+        z.object({ id: t.name, attempt: t.count, present: t.count, verified: t.count, missing: z.array(t.line) }),
+      ),
     }),
   'campaign-set': (t) => z.object({ campaign: t.name, maxParallel: t.count.min(1), at: t.name }),
   batch: (t) => z.object({ subject: t.line, ops: z.array(t.operation) }),
@@ -298,22 +391,43 @@ const isKind = (kind: string): kind is OperationKind => Object.hasOwn(BUILDERS, 
  */
 export function prepareOperation(op: Operation, scrubber: Scrubber): Operation {
   if (!op || typeof op !== 'object' || op.v !== 1 || typeof op.kind !== 'string') {
-    throw failed('BAD_OPERATION', 'an operation record is not a version-1 runlog operation', 'the commit was not written by this runlog; integrate it by hand');
+    throw failed(
+      'BAD_OPERATION',
+      'an operation record is not a version-1 runlog operation',
+      'the commit was not written by this runlog; integrate it by hand',
+    );
   }
   if (!isKind(op.kind)) {
-    throw failed('UNKNOWN_OPERATION', `this runlog does not know the operation "${op.kind}"`, 'upgrade runlog: the commit was made by a newer version');
+    throw failed(
+      'UNKNOWN_OPERATION',
+      `this runlog does not know the operation "${op.kind}"`,
+      'upgrade runlog: the commit was made by a newer version',
+    );
   }
   const t = fieldTypes(scrubber);
   const parsed = BUILDERS[op.kind](t).safeParse(op.args);
   const run = op.run === undefined ? undefined : t.name.safeParse(op.run);
   if (!parsed.success || (run && !run.success)) {
-    const issue = parsed.success ? { path: ['run'], message: run!.success ? '' : run!.error.issues[0]!.message } : parsed.error.issues[0]!;
+    const issue = parsed.success
+      ? { path: ['run'], message: run!.success ? '' : run!.error.issues[0]!.message }
+      : parsed.error.issues[0]!;
     const where = issue.path.length > 0 ? issue.path.join('.') : '(arguments)';
     const message = `operation "${op.kind}": ${where}: ${issue.message}`;
     const details = { kind: op.kind, field: where };
     // A person typed the name that was refused: that is a usage error; the rest are malformed records.
-    if (issue.message === SECRET_IN_NAME) throw usageError('SECRET_IN_NAME', message, 'rename it: a run id, path, key or tag must be plain text; put secrets in the environment', details);
-    throw failed('BAD_OPERATION', message, 'a commit whose operation is malformed was not written by this runlog: it is not applied (a replay keeps it under refs/runlog/conflicts/)', { details });
+    if (issue.message === SECRET_IN_NAME)
+      throw usageError(
+        'SECRET_IN_NAME',
+        message,
+        'rename it: a run id, path, key or tag must be plain text; put secrets in the environment',
+        details,
+      );
+    throw failed(
+      'BAD_OPERATION',
+      message,
+      'a commit whose operation is malformed was not written by this runlog: it is not applied (a replay keeps it under refs/runlog/conflicts/)',
+      { details },
+    );
   }
   const out: Operation = { v: 1, kind: op.kind, args: parsed.data as Record<string, unknown> };
   if (op.run !== undefined) out.run = op.run;

@@ -21,7 +21,8 @@ function noteEdit(doc: RunLogDoc, at: Date, text: string): Edit {
   return doc.appendStatusEdit(`- ${statusStamp(at)} — ${text}`);
 }
 
-const sameCheckpoint = (a: string | null, b: string) => a !== null && (a === b || a.replace(/\/+$/, '') === b.replace(/\/+$/, ''));
+const sameCheckpoint = (a: string | null, b: string) =>
+  a !== null && (a === b || a.replace(/\/+$/, '') === b.replace(/\/+$/, ''));
 
 export interface PruneRecordArgs {
   run: string;
@@ -31,7 +32,10 @@ export interface PruneRecordArgs {
   kept: { step: number; reasons: string[] }[];
 }
 
-export function applyPruneRecord(view: LedgerView, a: PruneRecordArgs): Applied<{ id: string; path: string; removed: number }> {
+export function applyPruneRecord(
+  view: LedgerView,
+  a: PruneRecordArgs,
+): Applied<{ id: string; path: string; removed: number }> {
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const steps = a.removed.map((r) => r.step).join(', ');
@@ -57,10 +61,21 @@ export function applyPassportRecord(view: LedgerView, a: PassportRecordArgs): Ap
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const ckpt = a.checkpoint;
-  const edits: Edit[] = [noteEdit(doc, new Date(a.at), `passport written for \`${ckpt}\`${a.step !== null ? ` (step ${a.step})` : ''}: ${a.weightFiles} file(s), MODEL_PASSPORT.json sha256 ${a.sha256}`)];
+  const edits: Edit[] = [
+    noteEdit(
+      doc,
+      new Date(a.at),
+      `passport written for \`${ckpt}\`${a.step !== null ? ` (step ${a.step})` : ''}: ${a.weightFiles} file(s), MODEL_PASSPORT.json sha256 ${a.sha256}`,
+    ),
+  ];
   const results = doc.section('Results', 'first');
-  if (results && sameCheckpoint(runArtifacts(doc).finalCheckpoint, ckpt)) edits.push(...doc.fieldEdits(results, [['passport', `\`MODEL_PASSPORT.json\` sha256 \`${a.sha256}\``]]));
-  return { writes: [{ path, content: applyEdits(doc.src.text, edits) }], subject: `${a.run}: log checkpoint passport`, result: { id: a.run, path } };
+  if (results && sameCheckpoint(runArtifacts(doc).finalCheckpoint, ckpt))
+    edits.push(...doc.fieldEdits(results, [['passport', `\`MODEL_PASSPORT.json\` sha256 \`${a.sha256}\``]]));
+  return {
+    writes: [{ path, content: applyEdits(doc.src.text, edits) }],
+    subject: `${a.run}: log checkpoint passport`,
+    result: { id: a.run, path },
+  };
 }
 
 export interface SignoffRecordArgs {
@@ -80,10 +95,17 @@ export function applySignoffRecord(view: LedgerView, a: SignoffRecordArgs): Appl
   const ckpt = a.checkpoint;
   const verdict = a.verdict === 'soft_signal' && a.reason ? `soft_signal (${a.reason})` : a.verdict;
   const by = a.by ? `signed off by ${a.by}, ` : '';
-  const edits: Edit[] = [noteEdit(doc, new Date(a.at), `signoff for \`${ckpt}\`: ${by}verdict ${verdict}, SIGNOFF.json sha256 ${a.sha256}`)];
+  const edits: Edit[] = [
+    noteEdit(doc, new Date(a.at), `signoff for \`${ckpt}\`: ${by}verdict ${verdict}, SIGNOFF.json sha256 ${a.sha256}`),
+  ];
   const results = doc.section('Results', 'first');
-  if (results && sameCheckpoint(runArtifacts(doc).finalCheckpoint, ckpt)) edits.push(...doc.fieldEdits(results, [['signoff', `\`${verdict}\``]]));
-  return { writes: [{ path, content: applyEdits(doc.src.text, edits) }], subject: `${a.run}: log checkpoint signoff`, result: { id: a.run, path } };
+  if (results && sameCheckpoint(runArtifacts(doc).finalCheckpoint, ckpt))
+    edits.push(...doc.fieldEdits(results, [['signoff', `\`${verdict}\``]]));
+  return {
+    writes: [{ path, content: applyEdits(doc.src.text, edits) }],
+    subject: `${a.run}: log checkpoint signoff`,
+    result: { id: a.run, path },
+  };
 }
 
 export interface SealRecordArgs {
@@ -100,7 +122,10 @@ export function sealLine(a: Pick<SealRecordArgs, 'tag' | 'target' | 'sealCommit'
 }
 
 /** Records a seal once: a second record of the same tag changes nothing. */
-export function applySealRecord(view: LedgerView, a: SealRecordArgs): Applied<{ id: string; path: string; recorded: boolean }> {
+export function applySealRecord(
+  view: LedgerView,
+  a: SealRecordArgs,
+): Applied<{ id: string; path: string; recorded: boolean }> {
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const subject = a.milestone ? `${a.run}: log seal (${a.milestone})` : `${a.run}: log final seal`;
@@ -114,11 +139,19 @@ export function applySealRecord(view: LedgerView, a: SealRecordArgs): Applied<{ 
   if (seal) {
     const last = [...seal.bodyLines].reverse().find((l) => l.text.trim() !== '');
     const anchor = last ?? doc.src.lines[seal.headingIndex]!;
-    edits.push({ start: anchor.next, end: anchor.next, text: doc.src.fragment(`${anchor.next === anchor.end ? '\n' : ''}${line}\n`) });
+    edits.push({
+      start: anchor.next,
+      end: anchor.next,
+      text: doc.src.fragment(`${anchor.next === anchor.end ? '\n' : ''}${line}\n`),
+    });
   } else {
     edits.push(newSectionEdit(doc, 'Seal', line));
   }
-  return { writes: [{ path, content: applyEdits(doc.src.text, edits) }], subject, result: { id: a.run, path, recorded: true } };
+  return {
+    writes: [{ path, content: applyEdits(doc.src.text, edits) }],
+    subject,
+    result: { id: a.run, path, recorded: true },
+  };
 }
 
 /** A new `## <name>` section just before `## Next`, or at the end of the file. */
@@ -139,13 +172,23 @@ export interface WandbRecordArgs {
   synced: string[];
 }
 
-export function applyWandbRecord(view: LedgerView, a: WandbRecordArgs): Applied<{ id: string; path: string; job: string }> {
+export function applyWandbRecord(
+  view: LedgerView,
+  a: WandbRecordArgs,
+): Applied<{ id: string; path: string; job: string }> {
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const jobs = doc.view.jobs;
-  const job = a.job === undefined ? jobs[jobs.length - 1] : jobs.find((j) => j.heading === a.job || j.heading === `Job (${a.job})`);
+  const job =
+    a.job === undefined
+      ? jobs[jobs.length - 1]
+      : jobs.find((j) => j.heading === a.job || j.heading === `Job (${a.job})`);
   if (!job) {
-    throw usageError('JOB_BLOCK_NOT_FOUND', a.job === undefined ? `${a.run} has no Job block` : `${a.run} has no Job block "${a.job}"`, `name one of: ${jobs.map((j) => j.heading).join(', ') || '(none: add a ## Job block first)'}`);
+    throw usageError(
+      'JOB_BLOCK_NOT_FOUND',
+      a.job === undefined ? `${a.run} has no Job block` : `${a.run} has no Job block "${a.job}"`,
+      `name one of: ${jobs.map((j) => j.heading).join(', ') || '(none: add a ## Job block first)'}`,
+    );
   }
   const section = doc.outline.sections.find((s) => s.depth === 2 && s.line === job.line)!;
   const local = a.local ? `\`${a.local}\`` : undefined;
@@ -161,7 +204,11 @@ export function applyWandbRecord(view: LedgerView, a: WandbRecordArgs): Applied<
   if (wb) edits.push(...doc.fieldEdits(wb, wbFields));
   else edits.push(newSectionEdit(doc, 'W&B', wbFields.map(([k, v]) => `- ${k}: ${v}`).join('\n')));
   if (synced) edits.push(noteEdit(doc, new Date(a.at), `W&B synced: ${synced} (${job.heading})`));
-  return { writes: [{ path, content: applyEdits(doc.src.text, edits) }], subject: `${a.run}: log W&B ${synced ? 'sync' : 'run'}`, result: { id: a.run, path, job: job.heading } };
+  return {
+    writes: [{ path, content: applyEdits(doc.src.text, edits) }],
+    subject: `${a.run}: log W&B ${synced ? 'sync' : 'run'}`,
+    result: { id: a.run, path, job: job.heading },
+  };
 }
 
 export const checkpointStep = (p: string): number | null => parseStep(p.replace(/\/+$/, '').split('/').pop() ?? '');

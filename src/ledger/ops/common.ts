@@ -11,7 +11,8 @@ export function runPath(view: LedgerView, id: string): string {
 export function loadRunDoc(view: LedgerView, id: string): { doc: RunLogDoc; path: string } {
   const path = runPath(view, id);
   const text = view.read(path);
-  if (text === null) throw notFound('RUN_NOT_FOUND', `no run log at ${path}`, 'see `runlog list` for the runs in this ledger');
+  if (text === null)
+    throw notFound('RUN_NOT_FOUND', `no run log at ${path}`, 'see `runlog list` for the runs in this ledger');
   return { doc: new RunLogDoc(text, path), path };
 }
 

@@ -61,27 +61,42 @@ function mayOverwrite(key: keyof ExperimentRow, current: string): boolean {
  * the user's once written); only the changed cell's text is spliced, so the
  * user's columns, order and alignment stay as they are.
  */
-export async function experimentsUpsert(view: LedgerView, folder: string, rows: ExperimentRow[], fill: (keyof ExperimentRow)[] = ['status', 'val_loss']): Promise<{ path: string; content: string }> {
+export async function experimentsUpsert(
+  view: LedgerView,
+  folder: string,
+  rows: ExperimentRow[],
+  fill: (keyof ExperimentRow)[] = ['status', 'val_loss'],
+): Promise<{ path: string; content: string }> {
   const path = `${folder}/experiments.md`;
-  const existing = view.read(path) ?? loadTemplate('experiments.md', { root: view.root, templatesDir: view.config.templates_dir });
+  const existing =
+    view.read(path) ?? loadTemplate('experiments.md', { root: view.root, templatesDir: view.config.templates_dir });
   const src = new Source(existing);
   const table = (await findTables(src)).find((t) => column(t, 'run') !== -1);
   if (!table) {
     const sep = existing.endsWith('\n') ? '\n' : '\n\n';
     const header = [...KNOWN];
-    const body = rows.map((r) => formatRow(header.map((h) => (h === 'run' ? runLink(r.run) : (r[h] ?? ''))))).join('\n');
-    return { path, content: existing + src.fragment(`${sep}${formatRow(header)}\n|${header.map(() => '---').join('|')}|\n${body}\n`) };
+    const body = rows
+      .map((r) => formatRow(header.map((h) => (h === 'run' ? runLink(r.run) : (r[h] ?? '')))))
+      .join('\n');
+    return {
+      path,
+      content: existing + src.fragment(`${sep}${formatRow(header)}\n|${header.map(() => '---').join('|')}|\n${body}\n`),
+    };
   }
   const edits: Edit[] = [];
   const added: string[] = [];
   for (const row of rows) {
     const idx = rowFor(table, row.run);
     if (idx === -1) {
-      added.push(formatRow(table.header.map((h) => {
-        const k = h.toLowerCase().replace(/[\s-]+/g, '_') as keyof ExperimentRow;
-        if (k === 'run') return runLink(row.run);
-        return (KNOWN as readonly string[]).includes(k) ? (row[k] ?? '') : '';
-      })));
+      added.push(
+        formatRow(
+          table.header.map((h) => {
+            const k = h.toLowerCase().replace(/[\s-]+/g, '_') as keyof ExperimentRow;
+            if (k === 'run') return runLink(row.run);
+            return (KNOWN as readonly string[]).includes(k) ? (row[k] ?? '') : '';
+          }),
+        ),
+      );
       continue;
     }
     const r = table.rows[idx]!;

@@ -37,11 +37,14 @@ export function runFolders(view: LedgerView, group?: string): Map<string | null,
   return byGroup;
 }
 
-const folderPath = (view: LedgerView, group: string | null) => (group ? `${view.config.runs_dir}/${group}` : view.config.runs_dir);
+const folderPath = (view: LedgerView, group: string | null) =>
+  group ? `${view.config.runs_dir}/${group}` : view.config.runs_dir;
 
 /** When a run log was created: its `created:` field, else its first dated Status entry. */
 function createdAt(text: string): number | undefined {
-  const m = /^- created: `?(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)`?/m.exec(text) ?? /^[-*] (\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?)/m.exec(text);
+  const m =
+    /^- created: `?(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)`?/m.exec(text) ??
+    /^[-*] (\d{4}-\d\d-\d\d(?: \d\d:\d\d(?::\d\d)?)?)/m.exec(text);
   if (!m) return undefined;
   const t = Date.parse(m[1]!.includes('T') ? m[1]! : `${m[1]!.replace(' ', 'T')}${m[1]!.length > 10 ? '' : 'T00:00'}Z`);
   return Number.isNaN(t) ? undefined : t;
@@ -51,9 +54,20 @@ export function applyRebuildTimeline(view: LedgerView, a: { group?: string }): A
   const writes: Write[] = [];
   for (const [group, runs] of runFolders(view, a.group)) {
     if (runs.length === 0) continue;
-    writes.push(timelineRebuild(view, folderPath(view, group), group, runs.map((r) => ({ file: r.path.split('/').pop()!, created: createdAt(view.read(r.path) ?? '') }))));
+    writes.push(
+      timelineRebuild(
+        view,
+        folderPath(view, group),
+        group,
+        runs.map((r) => ({ file: r.path.split('/').pop()!, created: createdAt(view.read(r.path) ?? '') })),
+      ),
+    );
   }
-  return { writes, subject: `runlog: rebuild timeline${a.group ? ` (${a.group})` : ''}`, result: { files: writes.map((w) => w.path) } };
+  return {
+    writes,
+    subject: `runlog: rebuild timeline${a.group ? ` (${a.group})` : ''}`,
+    result: { files: writes.map((w) => w.path) },
+  };
 }
 
 /** The val_loss an experiments row shows: the final one, never one read at an earlier step. */
@@ -61,7 +75,10 @@ function finalValLoss(raw: string | undefined): string {
   return raw === undefined || /\(step \d+\)/.test(raw) ? '' : (fieldValue(raw) ?? '');
 }
 
-export async function applyRebuildExperiments(view: LedgerView, a: { group?: string }): Promise<Applied<{ files: string[] }>> {
+export async function applyRebuildExperiments(
+  view: LedgerView,
+  a: { group?: string },
+): Promise<Applied<{ files: string[] }>> {
   const writes: Write[] = [];
   for (const [group, runs] of runFolders(view, a.group)) {
     const rows = [];
@@ -82,5 +99,9 @@ export async function applyRebuildExperiments(view: LedgerView, a: { group?: str
     if (rows.length === 0) continue;
     writes.push(await experimentsUpsert(view, folderPath(view, group), rows, ['status', 'val_loss']));
   }
-  return { writes, subject: `runlog: rebuild experiments${a.group ? ` (${a.group})` : ''}`, result: { files: writes.map((w) => w.path) } };
+  return {
+    writes,
+    subject: `runlog: rebuild experiments${a.group ? ` (${a.group})` : ''}`,
+    result: { files: writes.map((w) => w.path) },
+  };
 }

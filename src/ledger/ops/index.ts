@@ -16,12 +16,43 @@ import { prepareOperation, type OperationKind } from './args.js';
 type AnyApply = (view: LedgerView, args: never) => Promise<Applied> | Applied;
 type Loader = () => Promise<AnyApply>;
 
-const record = (name: 'applyAppend' | 'applyCancel' | 'applyComplete' | 'applyFail' | 'applyNew' | 'applyRequest' | 'applyResume'): Loader => async () => (await import('./record.js'))[name];
-const indexFiles = (name: 'applyInit' | 'applyRebuildExperiments' | 'applyRebuildTimeline'): Loader => async () => (await import('./index-files.js'))[name];
-const artifacts = (name: 'applyPassportRecord' | 'applyPruneRecord' | 'applySealRecord' | 'applySignoffRecord' | 'applyWandbRecord'): Loader => async () => (await import('./artifacts.js'))[name];
-const job = (kind: string): Loader => async () => (await import('./jobs.js')).JOB_OPERATIONS[kind as keyof typeof import('./jobs.js')['JOB_OPERATIONS']] as AnyApply;
-const campaign = (name: 'applyCampaignLaunch' | 'applyCampaignHalt' | 'applyCampaignResume' | 'applyCampaignFetch' | 'applyCampaignSet'): Loader => async () => (await import('./campaign.js'))[name] as AnyApply;
-const logbook = (kind: string): Loader => async () => (await import('./logbook.js')).LOGBOOK_OPERATIONS[kind as keyof typeof import('./logbook.js')['LOGBOOK_OPERATIONS']] as AnyApply;
+const record =
+  (
+    name: 'applyAppend' | 'applyCancel' | 'applyComplete' | 'applyFail' | 'applyNew' | 'applyRequest' | 'applyResume',
+  ): Loader =>
+  async () =>
+    (await import('./record.js'))[name];
+const indexFiles =
+  (name: 'applyInit' | 'applyRebuildExperiments' | 'applyRebuildTimeline'): Loader =>
+  async () =>
+    (await import('./index-files.js'))[name];
+const artifacts =
+  (
+    name: 'applyPassportRecord' | 'applyPruneRecord' | 'applySealRecord' | 'applySignoffRecord' | 'applyWandbRecord',
+  ): Loader =>
+  async () =>
+    (await import('./artifacts.js'))[name];
+const job =
+  (kind: string): Loader =>
+  async () =>
+    (await import('./jobs.js')).JOB_OPERATIONS[kind as keyof typeof import('./jobs.js')['JOB_OPERATIONS']] as AnyApply;
+const campaign =
+  (
+    name:
+      | 'applyCampaignLaunch'
+      | 'applyCampaignHalt'
+      | 'applyCampaignResume'
+      | 'applyCampaignFetch'
+      | 'applyCampaignSet',
+  ): Loader =>
+  async () =>
+    (await import('./campaign.js'))[name] as AnyApply;
+const logbook =
+  (kind: string): Loader =>
+  async () =>
+    (await import('./logbook.js')).LOGBOOK_OPERATIONS[
+      kind as keyof typeof import('./logbook.js')['LOGBOOK_OPERATIONS']
+    ] as AnyApply;
 
 const REGISTRY: Record<OperationKind, Loader> = {
   init: indexFiles('applyInit'),
@@ -59,7 +90,8 @@ const REGISTRY: Record<OperationKind, Loader> = {
   'campaign-set': campaign('applyCampaignSet'),
   batch: async () => {
     const { applyBatch } = await import('./campaign.js');
-    return ((view: LedgerView, args: Parameters<typeof applyBatch>[1]) => applyBatch(view, args, applyPrepared)) as AnyApply;
+    return ((view: LedgerView, args: Parameters<typeof applyBatch>[1]) =>
+      applyBatch(view, args, applyPrepared)) as AnyApply;
   },
 };
 
@@ -82,12 +114,15 @@ const changesNext = (op: Operation) => !(op.kind === 'append' && (op.args as { s
  */
 async function withNext(view: LedgerView, applied: Applied): Promise<Applied> {
   const runs = `${view.config.runs_dir}/`;
-  const isRunLog = (p: string) => p.startsWith(runs) && p.endsWith('.md') && !/(?:^|\/)(?:timeline|experiments)\.md$/.test(p);
+  const isRunLog = (p: string) =>
+    p.startsWith(runs) && p.endsWith('.md') && !/(?:^|\/)(?:timeline|experiments)\.md$/.test(p);
   if (!applied.writes.some((w) => isRunLog(w.path))) return applied;
   const { refreshNext } = await import('./next-lines.js');
   return {
     ...applied,
-    writes: applied.writes.map((w) => (isRunLog(w.path) ? { ...w, content: refreshNext(w.content, w.path, w.path.slice(runs.length, -3)) } : w)),
+    writes: applied.writes.map((w) =>
+      isRunLog(w.path) ? { ...w, content: refreshNext(w.content, w.path, w.path.slice(runs.length, -3)) } : w,
+    ),
   };
 }
 
@@ -103,7 +138,11 @@ export async function applyOperation(view: LedgerView, op: Operation): Promise<A
   const ready = prepareOperation(op, scrubberFor(view.config.scrub?.rules));
   const applied = await applyPrepared(view, ready);
   // The launch writes its own summary; anything else that touches a campaign's run log updates it.
-  if (ready.kind === 'campaign-launch' || !applied.writes.some((w) => w.path.endsWith('.md') && CAMPAIGN_RUN.test(w.content))) return { ...applied, op: ready };
+  if (
+    ready.kind === 'campaign-launch' ||
+    !applied.writes.some((w) => w.path.endsWith('.md') && CAMPAIGN_RUN.test(w.content))
+  )
+    return { ...applied, op: ready };
   const { campaignSummaryWrites } = await import('./campaign.js');
   return { ...(await campaignSummaryWrites(view, applied)), op: ready };
 }

@@ -42,7 +42,14 @@ export async function applyJobRequeue(view: LedgerView, a: JobRequeueArgs): Prom
     retry: { key: a.nextKey, label, notBefore: a.at, fields: [['scheduled_by', 'scheduler'], ...a.carryFields] },
   });
   if ('skipped' in ended.result) return ended;
-  const launched = applyJobLaunch(overlay(view, ended.writes), { run: a.run, key: a.nextKey, at: a.at, state: 'queued', fields: a.jobFields, message: a.message });
+  const launched = applyJobLaunch(overlay(view, ended.writes), {
+    run: a.run,
+    key: a.nextKey,
+    at: a.at,
+    state: 'queued',
+    fields: a.jobFields,
+    message: a.message,
+  });
   return {
     writes: mergeWrites(ended.writes, launched.writes),
     subject: `${a.run}: log ${label} (scheduler requeued the job)`,

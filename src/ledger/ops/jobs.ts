@@ -48,7 +48,11 @@ function jobFieldEdits(doc: RunLogDoc, fields: readonly JobField[]): Edit[] {
   return section && fields.length > 0 ? doc.fieldEdits(section, [...fields]) : [];
 }
 
-const skip = (id: string, why: string): Applied<JobOpResult> => ({ writes: [], subject: `${id}: nothing to record`, result: { id, skipped: why } });
+const skip = (id: string, why: string): Applied<JobOpResult> => ({
+  writes: [],
+  subject: `${id}: nothing to record`,
+  result: { id, skipped: why },
+});
 
 // ---- intent: preflight passed, about to submit ---------------------------
 
@@ -68,12 +72,15 @@ export function applyJobIntent(view: LedgerView, a: JobIntentArgs): Applied<JobO
   const from = doc.view.state;
   const key = latestKey(doc);
   if (key === a.key && from !== 'pending') return skip(a.run, `attempt ${a.key} is already ${from}`);
-  if (key !== undefined && key !== a.key) return skip(a.run, `the latest Job block belongs to attempt ${key}, not ${a.key}`);
+  if (key !== undefined && key !== a.key)
+    return skip(a.run, `the latest Job block belongs to attempt ${key}, not ${a.key}`);
   checkTransition(from, 'validating');
   const at = new Date(a.at);
   const edits = [
     ...jobFieldEdits(doc, [[KEY_FIELD, `\`${a.key}\``], ...a.fields]),
-    doc.appendStatusEdit(formatStatusLine({ at, state: 'validating', message: `preflight passed for attempt ${a.attempt}; submitting` })),
+    doc.appendStatusEdit(
+      formatStatusLine({ at, state: 'validating', message: `preflight passed for attempt ${a.attempt}; submitting` }),
+    ),
   ];
   const fm = doc.frontMatterEdit('state', 'validating');
   if (fm && doc.view.hasFrontMatter) edits.push(fm);
@@ -91,9 +98,18 @@ function gitignoreWrite(view: LedgerView, entry: string): Write | null {
   const line = `/${entry.replace(/^\/+/, '').replace(/\/*$/, '/')}`;
   const current = view.read('.gitignore');
   const lines = (current ?? '').split(/\r?\n/).map((l) => l.trim());
-  if (lines.includes(line) || lines.includes(line.slice(1)) || lines.includes(line.slice(0, -1)) || lines.includes(line.slice(1, -1))) return null;
+  if (
+    lines.includes(line) ||
+    lines.includes(line.slice(1)) ||
+    lines.includes(line.slice(0, -1)) ||
+    lines.includes(line.slice(1, -1))
+  )
+    return null;
   const base = current === null || current === '' ? '' : current.endsWith('\n') ? current : `${current}\n`;
-  return { path: '.gitignore', content: `${base}# job outputs pinned by runlog (logs, exit records, config snapshots)\n${line}\n` };
+  return {
+    path: '.gitignore',
+    content: `${base}# job outputs pinned by runlog (logs, exit records, config snapshots)\n${line}\n`,
+  };
 }
 
 // ---- launch: the executor accepted the job -------------------------------
@@ -112,7 +128,8 @@ export function applyJobLaunch(view: LedgerView, a: JobLaunchArgs): Applied<JobO
   doc.assertWritable();
   const from = doc.view.state;
   if (latestKey(doc) !== a.key) return skip(a.run, `the latest Job block is not attempt ${a.key}`);
-  if (from !== 'validating' && from !== 'pending' && from !== 'lost') return skip(a.run, `attempt ${a.key} is already ${from}`);
+  if (from !== 'validating' && from !== 'pending' && from !== 'lost')
+    return skip(a.run, `attempt ${a.key} is already ${from}`);
   checkTransition(from, a.state);
   const at = new Date(a.at);
   const edits = [
@@ -138,11 +155,17 @@ export interface JobRejectArgs {
   fields: JobField[];
 }
 
-export async function applyJobReject(view: LedgerView, a: JobRejectArgs): Promise<Applied<JobOpResult & { reasons?: string[] }>> {
+export async function applyJobReject(
+  view: LedgerView,
+  a: JobRejectArgs,
+): Promise<Applied<JobOpResult & { reasons?: string[] }>> {
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const from = doc.view.state;
-  const fieldText = applyEdits(doc.src.text, jobFieldEdits(doc, [[KEY_FIELD, `\`${a.key}\``], ...a.fields, ['terminal_state', 'validation_failed']]));
+  const fieldText = applyEdits(
+    doc.src.text,
+    jobFieldEdits(doc, [[KEY_FIELD, `\`${a.key}\``], ...a.fields, ['terminal_state', 'validation_failed']]),
+  );
   const first: Write[] = [{ path, content: fieldText }];
   const appended = await applyAppend(overlay(view, first), {
     run: a.run,
@@ -154,7 +177,14 @@ export async function applyJobReject(view: LedgerView, a: JobRejectArgs): Promis
   return {
     writes: mergeWrites(first, appended.writes),
     subject: `${a.run}: validation_failed (${a.reasons.length} reason${a.reasons.length === 1 ? '' : 's'})`,
-    result: { id: a.run, path, state: 'validation_failed', previousState: from, attempt: doc.view.attempt, reasons: a.reasons },
+    result: {
+      id: a.run,
+      path,
+      state: 'validation_failed',
+      previousState: from,
+      attempt: doc.view.attempt,
+      reasons: a.reasons,
+    },
   };
 }
 
@@ -244,7 +274,13 @@ export async function applyJobEnd(view: LedgerView, a: JobEndArgs): Promise<Appl
       checkpointUnder: a.checkpointUnder,
     });
   } else {
-    ended = await applyFail(overlay(view, first), { run: a.run, failureClass: a.failureClass ?? 'unknown', reason: a.reason, at: a.at, state: a.state });
+    ended = await applyFail(overlay(view, first), {
+      run: a.run,
+      failureClass: a.failureClass ?? 'unknown',
+      reason: a.reason,
+      at: a.at,
+      state: a.state,
+    });
   }
   let writes = mergeWrites(first, ended.writes);
   let subject = ended.subject;

@@ -39,7 +39,12 @@ export interface LogbookWriteResult {
 
 function loadLogbook(view: LedgerView, path: string): LogbookDoc {
   const text = view.read(path);
-  if (text === null) throw notFound('LOGBOOK_NOT_FOUND', `no logbook at ${path}`, 'start it with `runlog hero init <run> …`, or check the name');
+  if (text === null)
+    throw notFound(
+      'LOGBOOK_NOT_FOUND',
+      `no logbook at ${path}`,
+      'start it with `runlog hero init <run> …`, or check the name',
+    );
   return new LogbookDoc(text, path);
 }
 
@@ -69,13 +74,21 @@ function applyEvent(what: (a: LogbookEventArgs) => string) {
     return {
       writes: edit ? [{ path: a.path, content: applyEdits(doc.src.text, [edit]) }] : [],
       subject: `${a.slug}: ${what(a)}`,
-      result: { slug: a.slug, path: a.path, eventId: a.eventId, written: edit !== null, mirror: existing?.mirror ?? a.mirror },
+      result: {
+        slug: a.slug,
+        path: a.path,
+        eventId: a.eventId,
+        written: edit !== null,
+        mirror: existing?.mirror ?? a.mirror,
+      },
     };
   };
 }
 
 export const applyHeroEvent = applyEvent(() => 'log event');
-export const applyBabysitEvent = applyEvent((a) => (/^babysit check\b/i.test(a.title) ? 'log babysit check' : `log ${a.title.slice(0, 72)}`));
+export const applyBabysitEvent = applyEvent((a) =>
+  /^babysit check\b/i.test(a.title) ? 'log babysit check' : `log ${a.title.slice(0, 72)}`,
+);
 
 // ---- mirror-posted: pending markers resolved ---------------------------------
 
@@ -85,7 +98,10 @@ export interface MirrorPostedArgs {
   events: { eventId: string; state: Extract<MirrorState, 'posted'> }[];
 }
 
-export function applyMirrorPosted(view: LedgerView, a: MirrorPostedArgs): Applied<{ slug: string; path: string; marked: string[] }> {
+export function applyMirrorPosted(
+  view: LedgerView,
+  a: MirrorPostedArgs,
+): Applied<{ slug: string; path: string; marked: string[] }> {
   const doc = loadLogbook(view, a.path);
   const edits: Edit[] = [];
   const marked: string[] = [];
@@ -117,7 +133,10 @@ export interface HeroLinkArgs {
  * `issue:` (when the file has front matter) and the Run Contract's `Issue`
  * field (when it has a contract); one of them at least, nothing else.
  */
-export function applyHeroLink(view: LedgerView, a: HeroLinkArgs): Applied<{ slug: string; path: string; issueUrl: string; changed: boolean }> {
+export function applyHeroLink(
+  view: LedgerView,
+  a: HeroLinkArgs,
+): Applied<{ slug: string; path: string; issueUrl: string; changed: boolean }> {
   const doc = loadLogbook(view, a.path);
   const url = a.issueUrl;
   const edits: Edit[] = [];
@@ -127,14 +146,16 @@ export function applyHeroLink(view: LedgerView, a: HeroLinkArgs): Applied<{ slug
     const m = /^issue:[^\r\n]*/m.exec(raw);
     const line = `issue: ${url}`;
     if (m) {
-      if (m[0] !== line) edits.push({ start: fm.rawStart + m.index, end: fm.rawStart + m.index + m[0].length, text: line });
+      if (m[0] !== line)
+        edits.push({ start: fm.rawStart + m.index, end: fm.rawStart + m.index + m[0].length, text: line });
     } else edits.push({ start: fm.rawEnd, end: fm.rawEnd, text: doc.src.fragment(`${line}\n`) });
   }
   const contract = doc.outline.sections.find((x) => x.depth === 2 && /^run contract\b/i.test(x.title));
   const issueLine = contract?.contentLines.find((l) => /^\s*[-*+]\s+Issue\s*:/i.test(l.text));
   if (issueLine) {
     const colon = issueLine.text.indexOf(':');
-    if (issueLine.text.slice(colon + 1).trim() !== url) edits.push({ start: issueLine.start + colon + 1, end: issueLine.end, text: ` ${url}` });
+    if (issueLine.text.slice(colon + 1).trim() !== url)
+      edits.push({ start: issueLine.start + colon + 1, end: issueLine.end, text: ` ${url}` });
   } else if (!fm) {
     edits.push({ start: 0, end: 0, text: doc.src.fragment(`---\nissue: ${url}\n---\n`) });
   }
@@ -185,7 +206,11 @@ export interface HeroInitResult {
 
 export async function applyHeroInit(view: LedgerView, a: HeroInitArgs): Promise<Applied<HeroInitResult>> {
   if (view.read(a.path) !== null) {
-    throw failed('LOGBOOK_EXISTS', `${a.path} already exists`, `use it as it is: \`runlog hero event ${a.slug} …\` or \`runlog hero launch ${a.slug} …\`; pick another run name for a new run`);
+    throw failed(
+      'LOGBOOK_EXISTS',
+      `${a.path} already exists`,
+      `use it as it is: \`runlog hero event ${a.slug} …\` or \`runlog hero launch ${a.slug} …\`; pick another run name for a new run`,
+    );
   }
   const writes: Write[] = [];
   let runLog: HeroInitResult['runLog'] = null;
@@ -209,22 +234,25 @@ export async function applyHeroInit(view: LedgerView, a: HeroInitArgs): Promise<
   const at = new Date(a.at);
   const t = formatInZone(at, 'UTC');
   const issue = a.issueUrl ?? 'none (no GitHub issue linked)';
-  const content = renderTemplate(loadTemplate('logbook.md', { root: view.root, templatesDir: view.config.templates_dir }), {
-    run: a.slug,
-    issue_front: a.issueUrl ?? 'null',
-    issue,
-    dri: a.dri,
-    goal: a.goal,
-    stop_criteria: a.stopCriteria,
-    wandb: a.wandb,
-    output_root: a.outputRoot,
-    final_step: String(a.finalStep),
-    retention: a.retention,
-    cadence: a.cadence,
-    run_log: runLog ? `\`${runLog.path}\`` : 'none',
-    created_stamp: `${t.date} ${t.time} ${t.zone}`,
-    created_marker: `<!-- runlog:event=${a.eventId} mirror=none -->`,
-  });
+  const content = renderTemplate(
+    loadTemplate('logbook.md', { root: view.root, templatesDir: view.config.templates_dir }),
+    {
+      run: a.slug,
+      issue_front: a.issueUrl ?? 'null',
+      issue,
+      dri: a.dri,
+      goal: a.goal,
+      stop_criteria: a.stopCriteria,
+      wandb: a.wandb,
+      output_root: a.outputRoot,
+      final_step: String(a.finalStep),
+      retention: a.retention,
+      cadence: a.cadence,
+      run_log: runLog ? `\`${runLog.path}\`` : 'none',
+      created_stamp: `${t.date} ${t.time} ${t.zone}`,
+      created_marker: `<!-- runlog:event=${a.eventId} mirror=none -->`,
+    },
+  );
   writes.push({ path: a.path, content });
   return {
     writes,
@@ -246,12 +274,25 @@ export interface HeroLaunchArgs {
   files: { path: string; content: string }[];
 }
 
-export function applyHeroLaunch(view: LedgerView, a: HeroLaunchArgs): Applied<LogbookWriteResult & { instance: string; relaunch: boolean }> {
+export function applyHeroLaunch(
+  view: LedgerView,
+  a: HeroLaunchArgs,
+): Applied<LogbookWriteResult & { instance: string; relaunch: boolean }> {
   const doc = loadLogbook(view, a.path);
   const what = a.relaunch ? 'log relaunch' : 'log launch';
-  const result = { slug: a.slug, path: a.path, eventId: a.entry.eventId, instance: a.instance.title, relaunch: a.relaunch };
+  const result = {
+    slug: a.slug,
+    path: a.path,
+    eventId: a.entry.eventId,
+    instance: a.instance.title,
+    relaunch: a.relaunch,
+  };
   if (doc.findEvent(a.entry.eventId)) {
-    return { writes: [], subject: `${a.slug}: ${what}`, result: { ...result, written: false, mirror: doc.findEvent(a.entry.eventId)!.mirror ?? 'none' } };
+    return {
+      writes: [],
+      subject: `${a.slug}: ${what}`,
+      result: { ...result, written: false, mirror: doc.findEvent(a.entry.eventId)!.mirror ?? 'none' },
+    };
   }
   const at = new Date(a.at);
   const edits: Edit[] = [

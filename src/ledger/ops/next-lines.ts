@@ -32,11 +32,16 @@ export function nextEdits(doc: RunLogDoc, facts: NextFacts): Edit[] {
     // Above the person's own lines: the suggestion comes first.
     if (first) return [{ start: first.start, end: first.start, text: src.fragment(`${block.join('\n')}\n`) }];
     const at = heading.next;
-    return [{ start: at, end: at, text: src.fragment(`${heading.next === heading.end ? '\n' : ''}${block.join('\n')}\n`) }];
+    return [
+      { start: at, end: at, text: src.fragment(`${heading.next === heading.end ? '\n' : ''}${block.join('\n')}\n`) },
+    ];
   }
   if (ours.length === block.length && ours.every((l, i) => l.text === block[i])) return [];
   const [head, ...rest] = ours;
-  return [{ start: head!.start, end: head!.end, text: src.fragment(block.join('\n')) }, ...rest.map((l) => ({ start: l.start, end: l.next, text: '' }))];
+  return [
+    { start: head!.start, end: head!.end, text: src.fragment(block.join('\n')) },
+    ...rest.map((l) => ({ start: l.start, end: l.next, text: '' })),
+  ];
 }
 
 /** A run log's content with its Next lines brought up to date (the same text when they are). */

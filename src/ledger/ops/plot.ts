@@ -29,7 +29,6 @@ import { loadRunDoc } from './common.js';
 export const CHART_ALT = 'loss and throughput';
 export const CHART_FIELD = 'chart';
 
-
 export interface Charted {
   /** The run log with the Results link. */
   content: string;
@@ -43,7 +42,9 @@ function linkEdits(doc: RunLogDoc, id: string): Edit[] {
   if (results) return doc.fieldEdits(results, [[CHART_FIELD, value]]);
   const text = doc.src.text;
   const lead = text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
-  return [{ start: text.length, end: text.length, text: doc.src.fragment(`${lead}## Results\n- ${CHART_FIELD}: ${value}\n`) }];
+  return [
+    { start: text.length, end: text.length, text: doc.src.fragment(`${lead}## Results\n- ${CHART_FIELD}: ${value}\n`) },
+  ];
 }
 
 /**
@@ -59,7 +60,10 @@ export function chartWrites(view: LedgerView, id: string, path: string, content:
   const chart = runChartOf(id, doc.view, logs);
   chart.title = clean(chart.title);
   chart.marks = chart.marks.map((m) => ({ ...m, label: clean(m.label) }));
-  return { content: applyEdits(content, linkEdits(doc, id)), svg: { path: chartFile(view.config.runs_dir, id), content: renderRunChart(chart) } };
+  return {
+    content: applyEdits(content, linkEdits(doc, id)),
+    svg: { path: chartFile(view.config.runs_dir, id), content: renderRunChart(chart) },
+  };
 }
 
 export interface PlotArgs {
@@ -89,6 +93,12 @@ export function applyPlot(view: LedgerView, a: PlotArgs): Applied<PlotResult> {
   return {
     writes: [{ path, content: charted.content }, charted.svg],
     subject: `${a.run}: plot`,
-    result: { id: a.run, path, chart: charted.svg.path, link: chartLink(a.run), bytes: Buffer.byteLength(charted.svg.content) },
+    result: {
+      id: a.run,
+      path,
+      chart: charted.svg.path,
+      link: chartLink(a.run),
+      bytes: Buffer.byteLength(charted.svg.content),
+    },
   };
 }

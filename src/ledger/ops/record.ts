@@ -41,37 +41,62 @@ export interface NewArgs {
   at: string;
 }
 
-export async function applyNew(view: LedgerView, a: NewArgs): Promise<Applied<{ id: string; path: string; state: RunState }>> {
+export async function applyNew(
+  view: LedgerView,
+  a: NewArgs,
+): Promise<Applied<{ id: string; path: string; state: RunState }>> {
   const id = `${a.group ? `${a.group}/` : ''}${a.date}_${a.task}`;
   const path = runPath(view, id);
   if (view.read(path) !== null) {
-    throw failed('RUN_EXISTS', `${path} already exists`, `pick another task name or --date; to run the same config again use \`runlog resume ${id}\``);
+    throw failed(
+      'RUN_EXISTS',
+      `${path} already exists`,
+      `pick another task name or --date; to run the same config again use \`runlog resume ${id}\``,
+    );
   }
   const at = new Date(a.at);
   const runTypeLabel = a.subtype ? `${a.type} (${a.subtype})` : a.type;
-  const fm = renderFrontMatter({ schema_version: 1, id, state: 'pending', run_type: a.type, subtype: a.subtype, campaign: null, attempt: 1 });
+  const fm = renderFrontMatter({
+    schema_version: 1,
+    id,
+    state: 'pending',
+    run_type: a.type,
+    subtype: a.subtype,
+    campaign: null,
+    attempt: 1,
+  });
   const objective = a.objective;
   const code = (v: string | undefined) => (v ? `\`${v}\`` : 'n/a');
-  const content = renderTemplate(loadTemplate('run-log.md', { root: view.root, templatesDir: view.config.templates_dir }), {
-    front_matter: fm,
-    task: a.task,
-    description: objective,
-    run_type_label: runTypeLabel,
-    objective,
-    script: code(a.script),
-    config: code(a.config),
-    dataset: code(a.dataset),
-    settings: a.settings.length > 0 ? a.settings.join(', ') : 'n/a',
-    created_iso: isoSeconds(at),
-    created_human: humanDate(at),
-    first_entry: formatStatusLine({ at, state: 'pending', message: 'run log created' }),
-  });
+  const content = renderTemplate(
+    loadTemplate('run-log.md', { root: view.root, templatesDir: view.config.templates_dir }),
+    {
+      front_matter: fm,
+      task: a.task,
+      description: objective,
+      run_type_label: runTypeLabel,
+      objective,
+      script: code(a.script),
+      config: code(a.config),
+      dataset: code(a.dataset),
+      settings: a.settings.length > 0 ? a.settings.join(', ') : 'n/a',
+      created_iso: isoSeconds(at),
+      created_human: humanDate(at),
+      first_entry: formatStatusLine({ at, state: 'pending', message: 'run log created' }),
+    },
+  );
   const writes: Write[] = [{ path, content }];
   const folder = folderOf(view, id);
   const file = `${a.date}_${a.task}.md`;
   writes.push(timelineAdd(view, folder, a.group ?? null, file));
   if (a.type === 'experiment') {
-    writes.push(await experimentsUpsert(view, folder, [{ run: `${a.date}_${a.task}`, description: objective, status: 'pending', val_loss: '', notes: '' }], []));
+    writes.push(
+      await experimentsUpsert(
+        view,
+        folder,
+        [{ run: `${a.date}_${a.task}`, description: objective, status: 'pending', val_loss: '', notes: '' }],
+        [],
+      ),
+    );
   }
   return { writes, subject: `${id}: new ${a.type} run`, result: { id, path, state: 'pending' } };
 }
@@ -93,7 +118,15 @@ export interface AppendArgs {
   at: string;
 }
 
-function entryEdits(doc: RunLogDoc, at: Date, state: RunState, step: number | null | undefined, metrics: Record<string, number>, message: string, extra: Record<string, string> = {}): Edit[] {
+function entryEdits(
+  doc: RunLogDoc,
+  at: Date,
+  state: RunState,
+  step: number | null | undefined,
+  metrics: Record<string, number>,
+  message: string,
+  extra: Record<string, string> = {},
+): Edit[] {
   const edits: Edit[] = [doc.appendStatusEdit(formatStatusLine({ at, state, step, metrics, message }))];
   if (doc.view.hasFrontMatter && doc.view.frontMatter?.state !== state) {
     const e = doc.frontMatterEdit('state', state);
@@ -120,7 +153,13 @@ export async function applyAppend(view: LedgerView, a: AppendArgs): Promise<Appl
   return {
     writes,
     subject: `${a.run}: log status${to !== from ? ` (${to})` : ''}`,
-    result: { id: a.run, path, state: to, previousState: from, entry: { at: isoSeconds(at), state: to, step: a.step ?? null, metrics: a.metrics, message } },
+    result: {
+      id: a.run,
+      path,
+      state: to,
+      previousState: from,
+      entry: { at: isoSeconds(at), state: to, step: a.step ?? null, metrics: a.metrics, message },
+    },
   };
 }
 
@@ -195,7 +234,12 @@ function attemptRuntimes(doc: RunLogDoc, latest: string | null): { total: string
   jobs.forEach((j, i) => {
     const raw = (i === jobs.length - 1 ? latest : null) ?? j.fields['runtime']?.replace(/`/g, '').trim() ?? '';
     const m = CLOCK.exec(raw);
-    if (m) parts.push({ n: (j.fields['attempt'] ?? String(i + 1)).replace(/`/g, '').trim(), seconds: Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]), text: raw });
+    if (m)
+      parts.push({
+        n: (j.fields['attempt'] ?? String(i + 1)).replace(/`/g, '').trim(),
+        seconds: Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]),
+        text: raw,
+      });
   });
   if (parts.length === 0) return { total: null, perAttempt: null };
   const total = runtime(parts.reduce((s, p) => s + p.seconds, 0) * 1000);
@@ -225,7 +269,11 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   if (a.exitCode !== undefined && a.exitCode !== 0) {
-    throw usageError('NONZERO_EXIT', `exit code ${a.exitCode} is not a completion`, `record a failure instead: runlog fail ${a.run} --class <class> --reason <text>`);
+    throw usageError(
+      'NONZERO_EXIT',
+      `exit code ${a.exitCode} is not a completion`,
+      `record a failure instead: runlog fail ${a.run} --class <class> --reason <text>`,
+    );
   }
   const from = doc.view.state;
   if (from === 'completed') return amendResults(view, doc, path, a);
@@ -250,16 +298,19 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
   if (runtimes.perAttempt) results.push(['runtime_per_attempt', runtimes.perAttempt]);
   if (finalStep !== null) results.push(['final step', String(finalStep)]);
   // A metric last seen before the final step says at which step it was read.
-  const atStep = (s: number | null | undefined) => (finalStep !== null && s !== undefined && s !== null && s !== finalStep ? ` (step ${s})` : '');
+  const atStep = (s: number | null | undefined) =>
+    finalStep !== null && s !== undefined && s !== null && s !== finalStep ? ` (step ${s})` : '';
   const train = seriesEnds(doc, ['train_loss', 'loss']);
   const val = seriesEnds(doc, ['val_loss', 'eval_loss']);
   const endTrain = a.metrics['train_loss'] ?? a.metrics['loss'];
   const endVal = a.metrics['val_loss'] ?? a.metrics['eval_loss'];
   const startTrain = train.first ?? a.startMetrics?.['train_loss'];
   if (startTrain !== undefined) results.push(['start_train_loss', `\`${startTrain}\``]);
-  if (endTrain === undefined && train.last !== undefined) results.push(['end_train_loss', `\`${train.last}\`${atStep(train.lastStep)}`]);
+  if (endTrain === undefined && train.last !== undefined)
+    results.push(['end_train_loss', `\`${train.last}\`${atStep(train.lastStep)}`]);
   if (val.first !== undefined) results.push(['start_val_loss', `\`${val.first}\``]);
-  if (endVal === undefined && val.last !== undefined) results.push(['end_val_loss', `\`${val.last}\`${atStep(val.lastStep)}`]);
+  if (endVal === undefined && val.last !== undefined)
+    results.push(['end_val_loss', `\`${val.last}\`${atStep(val.lastStep)}`]);
   results.push(...metricFields(a.metrics));
   if (summary) results.push(['loss_one_liner', summary]);
   for (const [k, v] of a.results ?? []) results.push([k, v]);
@@ -276,7 +327,15 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
   if (charted.svg) writes.push(charted.svg);
   const valLoss = endVal ?? (val.lastStep === finalStep || finalStep === null ? val.last : undefined);
   if (doc.view.runType === 'experiment') {
-    writes.push(await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: 'completed', val_loss: valLoss !== undefined ? String(valLoss) : undefined }]));
+    writes.push(
+      await experimentsUpsert(view, folderOf(view, a.run), [
+        {
+          run: a.run.split('/').pop()!,
+          status: 'completed',
+          val_loss: valLoss !== undefined ? String(valLoss) : undefined,
+        },
+      ]),
+    );
   }
   return {
     writes,
@@ -300,17 +359,31 @@ export async function applyComplete(view: LedgerView, a: CompleteArgs): Promise<
  * Fields that already hold the given value are left out, so repeating the
  * same `complete` (an agent retrying) changes nothing and commits nothing.
  */
-async function amendResults(view: LedgerView, doc: RunLogDoc, path: string, a: CompleteArgs): Promise<Applied<CompleteResult>> {
+async function amendResults(
+  view: LedgerView,
+  doc: RunLogDoc,
+  path: string,
+  a: CompleteArgs,
+): Promise<Applied<CompleteResult>> {
   const fields: [string, string][] = [];
   if (a.finalStep !== undefined) fields.push(['final step', String(a.finalStep)]);
   fields.push(...metricFields(a.metrics));
   if (a.summary) fields.push(['loss_one_liner', a.summary]);
   if (a.checkpoint) fields.push(checkpointField(a.checkpoint, a.checkpointUnder));
   if (fields.length === 0) {
-    throw usageError('NOTHING_TO_AMEND', `${a.run} is already completed and nothing to amend was given`, `add what changed: runlog complete ${a.run} --metric <key=value> / --checkpoint <dir> / --summary <text>`);
+    throw usageError(
+      'NOTHING_TO_AMEND',
+      `${a.run} is already completed and nothing to amend was given`,
+      `add what changed: runlog complete ${a.run} --metric <key=value> / --checkpoint <dir> / --summary <text>`,
+    );
   }
   const results = doc.section('Results', 'first');
-  if (!results) throw failed('NO_RESULTS_SECTION', `${path} has no ## Results section to amend`, 'add a `## Results` section by hand, commit it, then run complete again');
+  if (!results)
+    throw failed(
+      'NO_RESULTS_SECTION',
+      `${path} has no ## Results section to amend`,
+      'add a `## Results` section by hand, commit it, then run complete again',
+    );
   const bare = (v: string | undefined) => v?.replace(/`/g, '').trim();
   const current = doc.view.results ?? {};
   const changed = fields.filter(([k, v]) => bare(current[k]) !== bare(v));
@@ -319,17 +392,32 @@ async function amendResults(view: LedgerView, doc: RunLogDoc, path: string, a: C
     return {
       writes: [],
       subject: `${a.run}: amend results`,
-      result: { id: a.run, path, state: 'completed', previousState: 'completed', entry: { at: isoSeconds(at), state: 'completed', step: null, metrics: a.metrics, message: 'results unchanged' }, results: {}, chart: null, amended: [] },
+      result: {
+        id: a.run,
+        path,
+        state: 'completed',
+        previousState: 'completed',
+        entry: { at: isoSeconds(at), state: 'completed', step: null, metrics: a.metrics, message: 'results unchanged' },
+        results: {},
+        chart: null,
+        amended: [],
+      },
     };
   }
   fields.splice(0, fields.length, ...changed);
-  const names = fields.map(([k, v]) => (k === 'loss_one_liner' || k === 'checkpoint' ? k : `${k}=${v.replace(/`/g, '')}`));
+  const names = fields.map(([k, v]) =>
+    k === 'loss_one_liner' || k === 'checkpoint' ? k : `${k}=${v.replace(/`/g, '')}`,
+  );
   const message = `results amended: ${names.join(', ')}`;
   const edits: Edit[] = [doc.appendStatusEdit(`- ${statusStamp(at)} — ${message}`), ...doc.fieldEdits(results, fields)];
   const writes: Write[] = [{ path, content: applyEdits(doc.src.text, edits) }];
   const val = a.metrics['val_loss'] ?? a.metrics['eval_loss'];
   if (doc.view.runType === 'experiment' && val !== undefined) {
-    writes.push(await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: 'completed', val_loss: String(val) }]));
+    writes.push(
+      await experimentsUpsert(view, folderOf(view, a.run), [
+        { run: a.run.split('/').pop()!, status: 'completed', val_loss: String(val) },
+      ]),
+    );
   }
   return {
     writes,
@@ -356,7 +444,10 @@ export interface FailArgs {
   state?: RunState;
 }
 
-export async function applyFail(view: LedgerView, a: FailArgs): Promise<Applied<EntryResult & { failureClass: string }>> {
+export async function applyFail(
+  view: LedgerView,
+  a: FailArgs,
+): Promise<Applied<EntryResult & { failureClass: string }>> {
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const from = doc.view.state;
@@ -375,11 +466,19 @@ export async function applyFail(view: LedgerView, a: FailArgs): Promise<Applied<
   const edits = entryEdits(doc, at, to, undefined, {}, message, { failure_class: a.failureClass });
   edits.push(...endJobEdits(doc, at));
   const writes: Write[] = [{ path, content: applyEdits(doc.src.text, edits) }];
-  if (doc.view.runType === 'experiment') writes.push(await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: to }]));
+  if (doc.view.runType === 'experiment')
+    writes.push(await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: to }]));
   return {
     writes,
     subject: `${a.run}: ${to === 'command_failed' ? 'fail' : to} (${a.failureClass})`,
-    result: { id: a.run, path, state: to, previousState: from, failureClass: a.failureClass, entry: { at: isoSeconds(at), state: to, step: null, metrics: {}, message } },
+    result: {
+      id: a.run,
+      path,
+      state: to,
+      previousState: from,
+      failureClass: a.failureClass,
+      entry: { at: isoSeconds(at), state: to, step: null, metrics: {}, message },
+    },
   };
 }
 
@@ -401,7 +500,14 @@ function amendFailure(doc: RunLogDoc, path: string, a: FailArgs): Applied<EntryR
   return {
     writes: [{ path, content: applyEdits(doc.src.text, edits) }],
     subject: `${a.run}: amend failure (${a.failureClass})`,
-    result: { id: a.run, path, state, previousState: state, failureClass: a.failureClass, entry: { at: isoSeconds(at), state, step: null, metrics: {}, message } },
+    result: {
+      id: a.run,
+      path,
+      state,
+      previousState: state,
+      failureClass: a.failureClass,
+      entry: { at: isoSeconds(at), state, step: null, metrics: {}, message },
+    },
   };
 }
 
@@ -412,7 +518,11 @@ export interface CancelArgs {
 }
 
 /** `experiments: false`: the caller updates experiments.md once for many runs (a campaign halt cancels hundreds). */
-export async function applyCancel(view: LedgerView, a: CancelArgs, opts: { experiments?: boolean } = {}): Promise<Applied<EntryResult>> {
+export async function applyCancel(
+  view: LedgerView,
+  a: CancelArgs,
+  opts: { experiments?: boolean } = {},
+): Promise<Applied<EntryResult>> {
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const from = doc.view.state;
@@ -422,8 +532,21 @@ export async function applyCancel(view: LedgerView, a: CancelArgs, opts: { exper
   const edits = entryEdits(doc, at, 'canceled', undefined, {}, message);
   edits.push(...endJobEdits(doc, at));
   const writes: Write[] = [{ path, content: applyEdits(doc.src.text, edits) }];
-  if (doc.view.runType === 'experiment' && opts.experiments !== false) writes.push(await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: 'canceled' }]));
-  return { writes, subject: `${a.run}: cancel`, result: { id: a.run, path, state: 'canceled', previousState: from, entry: { at: isoSeconds(at), state: 'canceled', step: null, metrics: {}, message } } };
+  if (doc.view.runType === 'experiment' && opts.experiments !== false)
+    writes.push(
+      await experimentsUpsert(view, folderOf(view, a.run), [{ run: a.run.split('/').pop()!, status: 'canceled' }]),
+    );
+  return {
+    writes,
+    subject: `${a.run}: cancel`,
+    result: {
+      id: a.run,
+      path,
+      state: 'canceled',
+      previousState: from,
+      entry: { at: isoSeconds(at), state: 'canceled', step: null, metrics: {}, message },
+    },
+  };
 }
 
 // ---- request ----------------------------------------------------------------
@@ -444,11 +567,28 @@ export function applyRequest(view: LedgerView, a: RequestArgs): Applied<{ id: st
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const config = doc.section('Config', 'first');
-  if (!config) throw failed('BROKEN_RUN_LOG', `${path} has no ## Config section to record the request in`, 'add a `## Config` section by hand, commit it, then run the command again');
+  if (!config)
+    throw failed(
+      'BROKEN_RUN_LOG',
+      `${path} has no ## Config section to record the request in`,
+      'add a `## Config` section by hand, commit it, then run the command again',
+    );
   const value = (v: string) => `\`${v}\``;
-  const said = a.changes.map(([k, before, now]) => `${k} ${before && !/^n\/?a$/i.test(before) ? value(before) : '(none)'} → ${value(now)}`).join(', ');
-  const edits: Edit[] = [...doc.fieldEdits(config, a.changes.map(([k, , now]) => [k, value(now)])), doc.appendStatusEdit(`- ${statusStamp(new Date(a.at))} — request updated: ${said}`)];
-  return { writes: [{ path, content: applyEdits(doc.src.text, edits) }], subject: `${a.run}: update request`, result: { id: a.run, path } };
+  const said = a.changes
+    .map(([k, before, now]) => `${k} ${before && !/^n\/?a$/i.test(before) ? value(before) : '(none)'} → ${value(now)}`)
+    .join(', ');
+  const edits: Edit[] = [
+    ...doc.fieldEdits(
+      config,
+      a.changes.map(([k, , now]) => [k, value(now)]),
+    ),
+    doc.appendStatusEdit(`- ${statusStamp(new Date(a.at))} — request updated: ${said}`),
+  ];
+  return {
+    writes: [{ path, content: applyEdits(doc.src.text, edits) }],
+    subject: `${a.run}: update request`,
+    result: { id: a.run, path },
+  };
 }
 
 // ---- resume ---------------------------------------------------------------
@@ -465,12 +605,19 @@ export interface ResumeArgs {
   exhausted?: boolean;
 }
 
-export async function applyResume(view: LedgerView, a: ResumeArgs): Promise<Applied<EntryResult & { attempt: number; heading: string }>> {
+export async function applyResume(
+  view: LedgerView,
+  a: ResumeArgs,
+): Promise<Applied<EntryResult & { attempt: number; heading: string }>> {
   const { doc, path } = loadRunDoc(view, a.run);
   doc.assertWritable();
   const from = doc.view.state;
   if (!TERMINAL.has(from) && from !== 'stalled' && from !== 'lost' && from !== 'pending') {
-    throw failed('RUN_ACTIVE', `${a.run} is ${from}; only an ended, stalled or lost run can be resumed`, `stop it first (\`runlog stop ${a.run}\`) or wait for it to end`);
+    throw failed(
+      'RUN_ACTIVE',
+      `${a.run} is ${from}; only an ended, stalled or lost run can be resumed`,
+      `stop it first (\`runlog stop ${a.run}\`) or wait for it to end`,
+    );
   }
   checkTransition(from, 'pending', { newAttempt: true, exhausted: a.exhausted });
   const at = new Date(a.at);
@@ -485,14 +632,24 @@ export async function applyResume(view: LedgerView, a: ResumeArgs): Promise<Appl
   if (a.from) fields.push(['resumed from', `\`${a.from}\``]);
   fields.push(...(a.fields ?? []));
   const message = `${a.label ?? 'resumed'} as attempt ${attempt}${a.from ? ` from ${a.from}` : ''}`;
-  const edits: Edit[] = [doc.jobBlockEdit(heading, fields), ...entryEdits(doc, at, 'pending', undefined, {}, message, { attempt: String(attempt) })];
+  const edits: Edit[] = [
+    doc.jobBlockEdit(heading, fields),
+    ...entryEdits(doc, at, 'pending', undefined, {}, message, { attempt: String(attempt) }),
+  ];
   // The class belongs to the attempt that failed (its Job block keeps it), not to the run going again.
   const cleared = doc.frontMatterEdit('failure_class', null);
   if (cleared) edits.push(cleared);
   return {
     writes: [{ path, content: applyEdits(doc.src.text, edits) }, ...(await statusRow(view, doc, a.run, 'pending'))],
     subject: `${a.run}: ${a.label?.startsWith('retry') ? 'log retry' : 'log resume'}`,
-    result: { id: a.run, path, state: 'pending', previousState: from, attempt, heading, entry: { at: isoSeconds(at), state: 'pending', step: null, metrics: {}, message } },
+    result: {
+      id: a.run,
+      path,
+      state: 'pending',
+      previousState: from,
+      attempt,
+      heading,
+      entry: { at: isoSeconds(at), state: 'pending', step: null, metrics: {}, message },
+    },
   };
 }
-

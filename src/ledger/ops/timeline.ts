@@ -101,11 +101,19 @@ function listRange(src: Source): { first: number; last: number } | null {
  * every run of the same or an earlier date, since it is the newest of its
  * day. Lines after it only get their number moved; every other byte stays.
  */
-export function timelineAdd(view: LedgerView, folder: string, group: string | null, file: string): { path: string; content: string } {
+export function timelineAdd(
+  view: LedgerView,
+  folder: string,
+  group: string | null,
+  file: string,
+): { path: string; content: string } {
   const path = `${folder}/timeline.md`;
   const existing = view.read(path);
   if (existing === null) {
-    const head = renderTemplate(loadTemplate('timeline.md', { root: view.root, templatesDir: view.config.templates_dir }), { title: timelineTitle(group) });
+    const head = renderTemplate(
+      loadTemplate('timeline.md', { root: view.root, templatesDir: view.config.templates_dir }),
+      { title: timelineTitle(group) },
+    );
     return { path, content: `${head}${timelineLine(1, file)}\n` };
   }
   const src = new Source(existing);
@@ -125,8 +133,12 @@ export function timelineAdd(view: LedgerView, folder: string, group: string | nu
   if (after === -1) {
     const lastLine = src.lines[range.last]!;
     const n = Number(/^ {0,3}(\d+)/.exec(lastLine.text)![1]) + 1;
-    const text = lastLine.next === lastLine.end ? `\n${timelineLine(n, file, linked)}` : `${timelineLine(n, file, linked)}\n`;
-    return { path, content: applyEdits(existing, [{ start: lastLine.next, end: lastLine.next, text: src.fragment(text) }]) };
+    const text =
+      lastLine.next === lastLine.end ? `\n${timelineLine(n, file, linked)}` : `${timelineLine(n, file, linked)}\n`;
+    return {
+      path,
+      content: applyEdits(existing, [{ start: lastLine.next, end: lastLine.next, text: src.fragment(text) }]),
+    };
   }
   const at = items[after]!;
   const n = Number(/^ {0,3}(\d+)/.exec(at.text)![1]);
@@ -143,12 +155,25 @@ export function timelineAdd(view: LedgerView, folder: string, group: string | nu
  * else. A line that already says what the rebuild would (as a link or in the
  * older plain form) is kept as written.
  */
-export function timelineRebuild(view: LedgerView, folder: string, group: string | null, files: TimelineFile[]): { path: string; content: string } {
+export function timelineRebuild(
+  view: LedgerView,
+  folder: string,
+  group: string | null,
+  files: TimelineFile[],
+): { path: string; content: string } {
   const path = `${folder}/timeline.md`;
   const existing = view.read(path);
   if (existing === null) {
-    const head = renderTemplate(loadTemplate('timeline.md', { root: view.root, templatesDir: view.config.templates_dir }), { title: timelineTitle(group) });
-    return { path, content: `${head}${sortRunFiles(files).map((f, i) => `${timelineLine(i + 1, f)}\n`).join('')}` };
+    const head = renderTemplate(
+      loadTemplate('timeline.md', { root: view.root, templatesDir: view.config.templates_dir }),
+      { title: timelineTitle(group) },
+    );
+    return {
+      path,
+      content: `${head}${sortRunFiles(files)
+        .map((f, i) => `${timelineLine(i + 1, f)}\n`)
+        .join('')}`,
+    };
   }
   const src = new Source(existing);
   const range = listRange(src);

@@ -37,7 +37,13 @@ const INIT_FROM = ['initialize_from', 'init_from', 'initialise_from', 'load_ckpt
 const RESUMED_FROM = ['resumed_from', 'resumed from', 'resume_from', 'initialize_from', 'init_from'];
 const GIT_SHA = ['git_sha', 'source_git_sha', 'commit', 'git_commit', 'sha', 'training_repo_commit'];
 const CONFIG_SNAPSHOT = ['config_snapshot', 'resolved_config', 'config_snapshot_path'];
-const CONFIG_SHA = ['config_snapshot_sha256', 'config_sha256', 'config_snapshot_hash', 'config_hash', 'merged_config_sha256'];
+const CONFIG_SHA = [
+  'config_snapshot_sha256',
+  'config_sha256',
+  'config_snapshot_hash',
+  'config_hash',
+  'merged_config_sha256',
+];
 const COMMAND = ['command', 'submit_command', 'launch_command', 'cmd'];
 const WANDB_LOCAL = ['wandb_local', 'w&b_local', 'wandb_dir', 'wandb'];
 
@@ -96,17 +102,29 @@ export function runArtifacts(doc: RunLogDoc): RunArtifacts {
     outputRoot: lastOf(jobs, OUTPUT_ROOT) ?? field(v.config, ...OUTPUT_ROOT),
     finalCheckpoint: field(results, 'checkpoint', 'final_checkpoint'),
     launchSource: field(first, ...INIT_FROM),
-    recoverySources: jobs.slice(1).map((j) => field(j.fields, ...RESUMED_FROM)).filter((s): s is string => s !== null),
+    recoverySources: jobs
+      .slice(1)
+      .map((j) => field(j.fields, ...RESUMED_FROM))
+      .filter((s): s is string => s !== null),
     gitSha: lastOf(jobs, GIT_SHA),
     repo: lastOf(jobs, ['training_repo', 'repo', 'repository']),
     command: lastOf(jobs, COMMAND),
     configSnapshot: lastOf(jobs, CONFIG_SNAPSHOT) ?? field(results, ...CONFIG_SNAPSHOT),
     configSha256: lastOf(jobs, CONFIG_SHA),
-    dirty: isYes(dirtyRaw) ? { patch: lastOf(jobs, ['patch', 'dirty_patch', 'patch_path']), patchSha256: lastOf(jobs, ['patch_sha256', 'patch_hash', 'patch_identity']) } : null,
+    dirty: isYes(dirtyRaw)
+      ? {
+          patch: lastOf(jobs, ['patch', 'dirty_patch', 'patch_path']),
+          patchSha256: lastOf(jobs, ['patch_sha256', 'patch_hash', 'patch_identity']),
+        }
+      : null,
     wandbLocal: [...wandbLocal],
     wandbSynced: [...wandbSynced],
-    milestones: (milestonesRaw ?? '').split(/[\s,]+/).map((s) => Number(s.replace(/_/g, ''))).filter((n) => Number.isSafeInteger(n) && n > 0),
-    finalStep: finalStepRaw !== null && /^\d[\d,_]*$/.test(finalStepRaw) ? Number(finalStepRaw.replace(/[,_]/g, '')) : null,
+    milestones: (milestonesRaw ?? '')
+      .split(/[\s,]+/)
+      .map((s) => Number(s.replace(/_/g, '')))
+      .filter((n) => Number.isSafeInteger(n) && n > 0),
+    finalStep:
+      finalStepRaw !== null && /^\d[\d,_]*$/.test(finalStepRaw) ? Number(finalStepRaw.replace(/[,_]/g, '')) : null,
   };
 }
 

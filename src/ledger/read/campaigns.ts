@@ -17,7 +17,15 @@ import type { Ledger } from '../../git/ledger-repo.js';
 import { RunLogDoc } from '../../markdown/runlog.js';
 import { parseFrozen } from '../../campaigns/freeze.js';
 import { CAMPAIGN_ID, MANIFEST_FILE, SUMMARY_FILE } from '../../campaigns/paths.js';
-import { initialSummary, parseSummary, rowFromRun, unreadableRow, withTotals, type Summary, type SummaryRow } from '../../campaigns/summary.js';
+import {
+  initialSummary,
+  parseSummary,
+  rowFromRun,
+  unreadableRow,
+  withTotals,
+  type Summary,
+  type SummaryRow,
+} from '../../campaigns/summary.js';
 import { StatCache } from './stat-cache.js';
 
 export interface CampaignRef {
@@ -40,7 +48,11 @@ export function campaignFolders(ledger: Ledger): CampaignRef[] {
 /** An exact id, or a prefix (the name) that names one campaign. */
 export function resolveCampaign(ledger: Ledger, ref: string): CampaignRef {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(ref)) {
-    throw usageError('BAD_CAMPAIGN_REF', `campaign ${JSON.stringify(ref)} is not a campaign id`, 'name a campaign by its id (`<name>-<8 hex>`, see `runlog campaign list`) or by its name when only one campaign has it');
+    throw usageError(
+      'BAD_CAMPAIGN_REF',
+      `campaign ${JSON.stringify(ref)} is not a campaign id`,
+      'name a campaign by its id (`<name>-<8 hex>`, see `runlog campaign list`) or by its name when only one campaign has it',
+    );
   }
   const all = campaignFolders(ledger);
   const exact = all.find((c) => c.id === ref);
@@ -48,9 +60,23 @@ export function resolveCampaign(ledger: Ledger, ref: string): CampaignRef {
   const matches = all.filter((c) => c.id.startsWith(ref));
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) {
-    throw usageError('AMBIGUOUS_CAMPAIGN', `${JSON.stringify(ref)} names ${matches.length} campaigns`, `use one of: ${matches.map((c) => c.id).join(', ')}`, { candidates: matches.map((c) => c.id) });
+    throw usageError(
+      'AMBIGUOUS_CAMPAIGN',
+      `${JSON.stringify(ref)} names ${matches.length} campaigns`,
+      `use one of: ${matches.map((c) => c.id).join(', ')}`,
+      { candidates: matches.map((c) => c.id) },
+    );
   }
-  throw notFound('CAMPAIGN_NOT_FOUND', `no campaign ${JSON.stringify(ref)} in ${ledger.config.runs_dir}/`, all.length > 0 ? `known campaigns: ${all.slice(0, 5).map((c) => c.id).join(', ')}${all.length > 5 ? ', …' : ''}` : 'launch one with `runlog campaign launch <manifest>`');
+  throw notFound(
+    'CAMPAIGN_NOT_FOUND',
+    `no campaign ${JSON.stringify(ref)} in ${ledger.config.runs_dir}/`,
+    all.length > 0
+      ? `known campaigns: ${all
+          .slice(0, 5)
+          .map((c) => c.id)
+          .join(', ')}${all.length > 5 ? ', …' : ''}`
+      : 'launch one with `runlog campaign launch <manifest>`',
+  );
 }
 
 /** The frozen manifest's bytes must still hash to the id: status never answers for an edited campaign. */
@@ -58,7 +84,11 @@ function checkManifest(c: CampaignRef): string {
   const text = readFileSync(join(c.abs, MANIFEST_FILE), 'utf8');
   const sha = createHash('sha256').update(text).digest('hex');
   if (!c.id.endsWith(`-${sha.slice(0, 8)}`)) {
-    throw failed('CAMPAIGN_MANIFEST_CHANGED', `${c.folder}/${MANIFEST_FILE} does not hash to the campaign id ${c.id}: it was edited after launch`, `restore it from git (\`git log -- ${c.folder}/${MANIFEST_FILE}\`); a changed manifest is launched as a new campaign`);
+    throw failed(
+      'CAMPAIGN_MANIFEST_CHANGED',
+      `${c.folder}/${MANIFEST_FILE} does not hash to the campaign id ${c.id}: it was edited after launch`,
+      `restore it from git (\`git log -- ${c.folder}/${MANIFEST_FILE}\`); a changed manifest is launched as a new campaign`,
+    );
   }
   return text;
 }
@@ -69,13 +99,17 @@ const CACHE_VERSION = 1;
 /** The campaign's summary as of now: every row recomputed from its run log. */
 export function campaignSummary(ledger: Ledger, c: CampaignRef): Summary {
   const manifestText = checkManifest(c);
-  const stored = parseSummary(existsSync(join(c.abs, SUMMARY_FILE)) ? readFileSync(join(c.abs, SUMMARY_FILE), 'utf8') : '');
+  const stored = parseSummary(
+    existsSync(join(c.abs, SUMMARY_FILE)) ? readFileSync(join(c.abs, SUMMARY_FILE), 'utf8') : '',
+  );
   const files = readdirSync(c.abs).filter((f) => RUN_FILE.test(f));
   const base: Summary =
     stored ??
     (() => {
       const frozen = parseFrozen(manifestText, c.id, `${c.folder}/${MANIFEST_FILE}`);
-      const ids = frozen.manifest.entries.map((e) => `${c.id}/${files.find((f) => f.endsWith(`_${e.name}.md`))?.slice(0, -3) ?? `unknown_${e.name}`}`);
+      const ids = frozen.manifest.entries.map(
+        (e) => `${c.id}/${files.find((f) => f.endsWith(`_${e.name}.md`))?.slice(0, -3) ?? `unknown_${e.name}`}`,
+      );
       return initialSummary(c.id, frozen.sha256, new Date().toISOString(), frozen.manifest, ids);
     })();
   const cache = StatCache.open<{ row: SummaryRow | null }>(ledger.gitDir, 'campaign-rows.json', CACHE_VERSION);
@@ -86,7 +120,8 @@ export function campaignSummary(ledger: Ledger, c: CampaignRef): Summary {
     const abs = join(c.abs, f);
     const { row } = cache.get(`${c.folder}/${f}`, abs, () => {
       const doc = new RunLogDoc(readFileSync(abs, 'utf8'), `${c.folder}/${f}`);
-      if (doc.errors.length > 0) return { row: unreadableRow(id, `${doc.errors[0]!.file}:${doc.errors[0]!.line}: ${doc.errors[0]!.message}`) };
+      if (doc.errors.length > 0)
+        return { row: unreadableRow(id, `${doc.errors[0]!.file}:${doc.errors[0]!.line}: ${doc.errors[0]!.message}`) };
       // A dated file that is not one of this campaign's run logs is not a row.
       if (!doc.isRun || doc.view.campaign !== c.id) return { row: null };
       return { row: rowFromRun(id, doc, base.declared) };
@@ -94,7 +129,12 @@ export function campaignSummary(ledger: Ledger, c: CampaignRef): Summary {
     if (row === null) continue;
     const prev = previous.get(id);
     // Fetch results belong to the attempt they verified.
-    byId.set(id, prev && prev.artifacts.attempt === row.attempts && row.state === 'completed' ? { ...row, artifacts: { ...prev.artifacts, expected: row.artifacts.expected } } : row);
+    byId.set(
+      id,
+      prev && prev.artifacts.attempt === row.attempts && row.state === 'completed'
+        ? { ...row, artifacts: { ...prev.artifacts, expected: row.artifacts.expected } }
+        : row,
+    );
   }
   cache.save();
   const ordered: SummaryRow[] = [];
@@ -120,8 +160,11 @@ export interface CampaignListing {
 /** Every campaign, from its stored summary (no run log is read). */
 export function listCampaigns(ledger: Ledger): CampaignListing[] {
   return campaignFolders(ledger).map((c) => {
-    const s = parseSummary(existsSync(join(c.abs, SUMMARY_FILE)) ? readFileSync(join(c.abs, SUMMARY_FILE), 'utf8') : '');
-    const nonzero = (o: Record<string, number> | undefined) => Object.fromEntries(Object.entries(o ?? {}).filter(([, n]) => n > 0));
+    const s = parseSummary(
+      existsSync(join(c.abs, SUMMARY_FILE)) ? readFileSync(join(c.abs, SUMMARY_FILE), 'utf8') : '',
+    );
+    const nonzero = (o: Record<string, number> | undefined) =>
+      Object.fromEntries(Object.entries(o ?? {}).filter(([, n]) => n > 0));
     return {
       id: c.id,
       created: s?.created ?? null,
@@ -137,6 +180,8 @@ export function listCampaigns(ledger: Ledger): CampaignListing[] {
 /** Summaries of every campaign as stored (the fleet view reads these). */
 export function storedSummaries(ledger: Ledger): Summary[] {
   return campaignFolders(ledger)
-    .map((c) => parseSummary(existsSync(join(c.abs, SUMMARY_FILE)) ? readFileSync(join(c.abs, SUMMARY_FILE), 'utf8') : ''))
+    .map((c) =>
+      parseSummary(existsSync(join(c.abs, SUMMARY_FILE)) ? readFileSync(join(c.abs, SUMMARY_FILE), 'utf8') : ''),
+    )
     .filter((s): s is Summary => s !== null);
 }

@@ -65,7 +65,9 @@ function select(ledger: Ledger, q: CompareQuery, cache: StatCache<RunFacts>): { 
   const { root, config } = ledger;
   if (q.runs && q.runs.length > 0) {
     const seen = new Set<string>();
-    const files = q.runs.map((r) => resolveRun(root, config.runs_dir, r)).filter((f) => !seen.has(f.id) && seen.add(f.id));
+    const files = q.runs
+      .map((r) => resolveRun(root, config.runs_dir, r))
+      .filter((f) => !seen.has(f.id) && seen.add(f.id));
     return { files, whole: false };
   }
   const all = listRunFiles(root, config.runs_dir);
@@ -75,7 +77,13 @@ function select(ledger: Ledger, q: CompareQuery, cache: StatCache<RunFacts>): { 
     files = all.filter((f) => inGroup(f, group));
     if (files.length === 0 && !existsSync(join(root, config.runs_dir, group))) {
       const groups = [...new Set(all.map((f) => f.group).filter((g): g is string => g !== null))];
-      throw notFound('GROUP_NOT_FOUND', `no group ${JSON.stringify(q.group)} under ${config.runs_dir}/`, groups.length > 0 ? `groups here: ${groups.slice(0, 10).join(', ')}` : 'see `runlog list` for the runs in this ledger');
+      throw notFound(
+        'GROUP_NOT_FOUND',
+        `no group ${JSON.stringify(q.group)} under ${config.runs_dir}/`,
+        groups.length > 0
+          ? `groups here: ${groups.slice(0, 10).join(', ')}`
+          : 'see `runlog list` for the runs in this ledger',
+      );
     }
   }
   if (q.campaign !== undefined) files = files.filter((f) => factsOf(cache, f).campaign === q.campaign);
@@ -115,7 +123,11 @@ function metricColumns(runs: ComparedRun[], wanted: string[] | undefined): { met
   if (wanted && wanted.length > 0) {
     const unknown = wanted.filter((m) => !keys.includes(m));
     if (unknown.length > 0 && runs.length > 0) {
-      throw usageError('UNKNOWN_METRIC', `no compared run has metric ${unknown.map((m) => JSON.stringify(m)).join(', ')}`, keys.length > 0 ? `metrics here: ${keys.join(', ')}` : 'these runs record no metrics yet');
+      throw usageError(
+        'UNKNOWN_METRIC',
+        `no compared run has metric ${unknown.map((m) => JSON.stringify(m)).join(', ')}`,
+        keys.length > 0 ? `metrics here: ${keys.join(', ')}` : 'these runs record no metrics yet',
+      );
     }
     return { metrics: [...new Set(wanted)], shared };
   }
@@ -154,15 +166,29 @@ function sortValue(r: ComparedRun, key: string): SortValue {
 function sortRuns(runs: ComparedRun[], spec: string): ComparedRun[] {
   const desc = spec.startsWith('-');
   const key = desc ? spec.slice(1) : spec;
-  const known = new Set<string>([...SORT_COLUMNS, ...runs.flatMap((r) => [...Object.keys(r.metrics), ...Object.keys(r.settings)])]);
+  const known = new Set<string>([
+    ...SORT_COLUMNS,
+    ...runs.flatMap((r) => [...Object.keys(r.metrics), ...Object.keys(r.settings)]),
+  ]);
   if (!known.has(key)) {
-    throw usageError('BAD_SORT', `--sort ${JSON.stringify(spec)} names no metric, setting or column of these runs`, `sort by one of: ${[...known].join(', ')} (prefix - for descending, e.g. --sort=-accuracy)`);
+    throw usageError(
+      'BAD_SORT',
+      `--sort ${JSON.stringify(spec)} names no metric, setting or column of these runs`,
+      `sort by one of: ${[...known].join(', ')} (prefix - for descending, e.g. --sort=-accuracy)`,
+    );
   }
   const keyed = runs.map((r, i) => ({ r, i, v: sortValue(r, key) }));
   keyed.sort((a, b) => {
     // Runs without the value go last either way.
     if (a.v === null || b.v === null) return a.v === b.v ? a.i - b.i : a.v === null ? 1 : -1;
-    const c = typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : String(a.v) < String(b.v) ? -1 : String(a.v) > String(b.v) ? 1 : 0;
+    const c =
+      typeof a.v === 'number' && typeof b.v === 'number'
+        ? a.v - b.v
+        : String(a.v) < String(b.v)
+          ? -1
+          : String(a.v) > String(b.v)
+            ? 1
+            : 0;
     return (desc ? -c : c) || a.i - b.i;
   });
   return keyed.map((k) => k.r);
@@ -185,7 +211,10 @@ export function compareRuns(ledger: Ledger, q: CompareQuery): Comparison {
   const { metrics, shared } = metricColumns(runs, q.metrics);
   if (q.metrics && q.metrics.length > 0) {
     const keep = new Set(metrics);
-    runs = runs.map((r) => ({ ...r, metrics: Object.fromEntries(Object.entries(r.metrics).filter(([k]) => keep.has(k))) }));
+    runs = runs.map((r) => ({
+      ...r,
+      metrics: Object.fromEntries(Object.entries(r.metrics).filter(([k]) => keep.has(k))),
+    }));
   }
   return { runs, settings, common, metrics, shared };
 }

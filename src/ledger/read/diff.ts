@@ -26,7 +26,8 @@ export interface DiffSection {
 
 type Facts = Record<SectionName, Record<string, string | null>>;
 
-const str = (v: number | string | null | undefined): string | null => (v === null || v === undefined ? null : String(v));
+const str = (v: number | string | null | undefined): string | null =>
+  v === null || v === undefined ? null : String(v);
 const metric = (v: MetricValue | undefined) => (v === undefined ? null : String(v));
 
 /** What one run says, per section; null where it says nothing. */
@@ -38,7 +39,8 @@ function facts(doc: RunLogDoc): Facts {
   // Final metrics by name (a running run's from Status, a finished one's from Results), then the other Results fields.
   const results: Record<string, string | null> = {};
   for (const [k, m] of Object.entries(metricsOf(v))) results[k] = metric(m);
-  for (const [k, raw] of Object.entries(v.results ?? {})) if (k !== 'runtime' && !resultMetric(k, raw)) results[k] = raw;
+  for (const [k, raw] of Object.entries(v.results ?? {}))
+    if (k !== 'runtime' && !resultMetric(k, raw)) results[k] = raw;
   return {
     run: {
       state: v.state,
@@ -77,7 +79,11 @@ function facts(doc: RunLogDoc): Facts {
   };
 }
 
-export function diffSection(name: SectionName, before: Record<string, string | null>, after: Record<string, string | null>): DiffSection {
+export function diffSection(
+  name: SectionName,
+  before: Record<string, string | null>,
+  after: Record<string, string | null>,
+): DiffSection {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   const changes: Change[] = [];
   const same: string[] = [];

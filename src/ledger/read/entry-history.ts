@@ -22,7 +22,10 @@ export interface AttributedEntry {
   commit: LineAuthor | null;
 }
 
-export async function entryHistory(ledger: Ledger, ref: string): Promise<{ id: string; path: string; entries: AttributedEntry[] }> {
+export async function entryHistory(
+  ledger: Ledger,
+  ref: string,
+): Promise<{ id: string; path: string; entries: AttributedEntry[] }> {
   const run = resolveRun(ledger.root, ledger.config.runs_dir, ref);
   const doc = new RunLogDoc(readFileSync(run.abs, 'utf8'), run.path);
   const blame = await blameFile(ledger.git, run.path);

@@ -12,7 +12,11 @@ const SLUG = /^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$/;
 
 export function validateRunSlug(slug: string): string {
   if (!SLUG.test(slug) || slug.includes('..') || slug.endsWith('.md')) {
-    throw usageError('BAD_RUN_SLUG', `run name ${JSON.stringify(slug)} is not a stable slug`, "use letters, digits, '.', '_' and '-' only, e.g. grug-moe-1e23-ep8");
+    throw usageError(
+      'BAD_RUN_SLUG',
+      `run name ${JSON.stringify(slug)} is not a stable slug`,
+      "use letters, digits, '.', '_' and '-' only, e.g. grug-moe-1e23-ep8",
+    );
   }
   return slug;
 }
@@ -39,15 +43,28 @@ export function listLogbooks(root: string): string[] {
 export function resolveLogbook(root: string, ref: string, cwd = process.cwd()): { slug: string; path: string } {
   const text = ref.trim();
   if (text === '' || /[\0\r\n]/.test(text) || text.split(/[\\/]/).includes('..')) {
-    throw usageError('BAD_RUN_REF', `run ref ${JSON.stringify(ref)} is not a logbook name`, `name a logbook by its slug (the file name under ${LOGBOOK_DIR}/ without .md)`);
+    throw usageError(
+      'BAD_RUN_REF',
+      `run ref ${JSON.stringify(ref)} is not a logbook name`,
+      `name a logbook by its slug (the file name under ${LOGBOOK_DIR}/ without .md)`,
+    );
   }
   if (text.endsWith('.md') || isAbsolute(text)) {
     const abs = isAbsolute(text) ? text : existsSync(join(cwd, text)) ? join(cwd, text) : join(root, text);
     const rel = relative(root, abs).split(sep).join('/');
     if (!rel.startsWith(`${LOGBOOK_DIR}/`) || rel.slice(LOGBOOK_DIR.length + 1).includes('/')) {
-      throw usageError('BAD_RUN_REF', `${text} is not a logbook under ${LOGBOOK_DIR}/`, `logbooks live in ${LOGBOOK_DIR}/<run>.md`);
+      throw usageError(
+        'BAD_RUN_REF',
+        `${text} is not a logbook under ${LOGBOOK_DIR}/`,
+        `logbooks live in ${LOGBOOK_DIR}/<run>.md`,
+      );
     }
-    if (!existsSync(abs)) throw notFound('LOGBOOK_NOT_FOUND', `no logbook at ${rel}`, `create it with \`runlog hero init ${slugOf(rel)} …\``);
+    if (!existsSync(abs))
+      throw notFound(
+        'LOGBOOK_NOT_FOUND',
+        `no logbook at ${rel}`,
+        `create it with \`runlog hero init ${slugOf(rel)} …\``,
+      );
     return { slug: slugOf(rel), path: rel };
   }
   const all = listLogbooks(root);
@@ -56,9 +73,19 @@ export function resolveLogbook(root: string, ref: string, cwd = process.cwd()): 
   const matches = all.filter((p) => slugOf(p).endsWith(text));
   if (matches.length === 1) return { slug: slugOf(matches[0]!), path: matches[0]! };
   if (matches.length > 1) {
-    throw usageError('AMBIGUOUS_RUN', `run ref ${JSON.stringify(ref)} matches ${matches.length} logbooks`, `use one of: ${matches.map(slugOf).join(', ')}`, { candidates: matches.map(slugOf) });
+    throw usageError(
+      'AMBIGUOUS_RUN',
+      `run ref ${JSON.stringify(ref)} matches ${matches.length} logbooks`,
+      `use one of: ${matches.map(slugOf).join(', ')}`,
+      { candidates: matches.map(slugOf) },
+    );
   }
-  throw notFound('LOGBOOK_NOT_FOUND', `no logbook named ${JSON.stringify(ref)} in ${LOGBOOK_DIR}/`, `start one with \`runlog hero init ${text} --dri <name> --goal <text> …\`, or check the slug with \`ls ${LOGBOOK_DIR}\``, {
-    candidates: all.map(slugOf),
-  });
+  throw notFound(
+    'LOGBOOK_NOT_FOUND',
+    `no logbook named ${JSON.stringify(ref)} in ${LOGBOOK_DIR}/`,
+    `start one with \`runlog hero init ${text} --dri <name> --goal <text> …\`, or check the slug with \`ls ${LOGBOOK_DIR}\``,
+    {
+      candidates: all.map(slugOf),
+    },
+  );
 }

@@ -54,7 +54,11 @@ const HEAD_BYTES = 4096;
  * state and type filters (or has no usable front matter: a hand-kept log's
  * state lives in its Status entries).
  */
-export async function listRuns(ledger: Ledger, filter: ListFilter, gitKeysFrom = GIT_KEYS_FROM): Promise<{ runs: ListedRun[]; diagnostics: Diagnostic[] }> {
+export async function listRuns(
+  ledger: Ledger,
+  filter: ListFilter,
+  gitKeysFrom = GIT_KEYS_FROM,
+): Promise<{ runs: ListedRun[]; diagnostics: Diagnostic[] }> {
   const runs: ListedRun[] = [];
   const diagnostics: Diagnostic[] = [];
   const index = RunIndex.open(ledger.gitDir);
@@ -64,12 +68,24 @@ export async function listRuns(ledger: Ledger, filter: ListFilter, gitKeysFrom =
   // Clean tracked files git vouches for by blob id; only those whose index line is missing or stale keep theirs here.
   const gitKeys = ids.length >= gitKeysFrom;
   const blobs = new Map<string, string>();
-  if (gitKeys) await cleanBlobs(ledger.git, ledger.gitTop, ledger.root, runsDir, (path, blob) => index.vouch(path, `g${blob}`) || blobs.set(path, blob));
+  if (gitKeys)
+    await cleanBlobs(
+      ledger.git,
+      ledger.gitTop,
+      ledger.root,
+      runsDir,
+      (path, blob) => index.vouch(path, `g${blob}`) || blobs.set(path, blob),
+    );
   const head = Buffer.allocUnsafe(HEAD_BYTES);
   for (const id of ids) {
     // Built per run, not kept: a RunFile for each of 100,000 runs is ~25 MB.
     const slash = id.lastIndexOf('/');
-    const f = { id, path: `${runsDir}/${id}.md`, abs: `${base}${sep}${sep === '/' ? id : id.split('/').join(sep)}.md`, group: slash === -1 ? null : id.slice(0, slash) };
+    const f = {
+      id,
+      path: `${runsDir}/${id}.md`,
+      abs: `${base}${sep}${sep === '/' ? id : id.split('/').join(sep)}.md`,
+      group: slash === -1 ? null : id.slice(0, slash),
+    };
     if (filter.group && f.group !== filter.group && !(f.group ?? '').startsWith(`${filter.group}/`)) continue;
     if (filter.campaign && f.group !== filter.campaign) continue;
     const known = gitKeys ? index.vouched(f.path) : undefined;
@@ -141,8 +157,24 @@ function headSummary(head: string): RunHead | null {
 function summarize(text: string, path: string): RunSummary {
   const doc = new RunLogDoc(text, path);
   const v = doc.view;
-  if (!doc.isRun) return { state: v.state, runType: null, failureClass: null, updated: null, stateInferred: true, errors: [], notARun: true };
-  return { state: v.state, runType: v.runType, failureClass: failureClassOf(v), updated: lastStamp(v.status), stateInferred: v.stateInferred, errors: doc.errors };
+  if (!doc.isRun)
+    return {
+      state: v.state,
+      runType: null,
+      failureClass: null,
+      updated: null,
+      stateInferred: true,
+      errors: [],
+      notARun: true,
+    };
+  return {
+    state: v.state,
+    runType: v.runType,
+    failureClass: failureClassOf(v),
+    updated: lastStamp(v.status),
+    stateInferred: v.stateInferred,
+    errors: doc.errors,
+  };
 }
 
 export interface ShownRun {

@@ -34,7 +34,8 @@ const CONFIG_SETTINGS = ['script', 'config', 'dataset'];
 const UNSET = /^(?:n\/?a|none|-+|\u2014|\(none\)|\(not set\))$/i;
 
 /** Results fields that are bookkeeping, not measurements. */
-const NOT_METRICS = /^(?:runtime|final[ _]step|exit[ _]code|checkpoint\w*|config_\w+|passport|signoff|seal|caveats|loss_one_liner)$/i;
+const NOT_METRICS =
+  /^(?:runtime|final[ _]step|exit[ _]code|checkpoint\w*|config_\w+|passport|signoff|seal|caveats|loss_one_liner)$/i;
 
 /** A run log's facts; `notARun` for Markdown among the runs that is not one. */
 export function runFacts(doc: RunLogDoc): RunFacts {
@@ -123,13 +124,29 @@ function finalStep(v: RunLogView): number | null {
   return null;
 }
 
-const UNIT_S: Record<string, number> = { d: 86400, h: 3600, hr: 3600, hrs: 3600, m: 60, min: 60, mins: 60, s: 1, sec: 1 };
+const UNIT_S: Record<string, number> = {
+  d: 86400,
+  h: 3600,
+  hr: 3600,
+  hrs: 3600,
+  m: 60,
+  min: 60,
+  mins: 60,
+  s: 1,
+  sec: 1,
+};
 
 /** `18:26:53`, `1:05`, `3h 12m`, `~2.5 h`, `45 min` → seconds; null for anything else. */
 export function runtimeSeconds(text: string): number | null {
-  const t = text.replace(/[`~\u2248]/g, '').trim().toLowerCase();
+  const t = text
+    .replace(/[`~\u2248]/g, '')
+    .trim()
+    .toLowerCase();
   const hms = /^(\d+):(\d{2})(?::(\d{2}))?$/.exec(t);
-  if (hms) return hms[3] === undefined ? Number(hms[1]) * 3600 + Number(hms[2]) * 60 : Number(hms[1]) * 3600 + Number(hms[2]) * 60 + Number(hms[3]);
+  if (hms)
+    return hms[3] === undefined
+      ? Number(hms[1]) * 3600 + Number(hms[2]) * 60
+      : Number(hms[1]) * 3600 + Number(hms[2]) * 60 + Number(hms[3]);
   const parts = [...t.matchAll(/(\d+(?:\.\d+)?)\s*(d|hrs?|h|mins?|m|sec|s)\b/g)];
   if (parts.length === 0 || t.replace(/(\d+(?:\.\d+)?)\s*(d|hrs?|h|mins?|m|sec|s)\b/g, '').trim() !== '') return null;
   return Math.round(parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_S[p[2]!]!, 0));
@@ -142,7 +159,9 @@ function hms(seconds: number): string {
 
 /** The run's compute time: the sum over Job blocks that say theirs, else what Results says. */
 function runtimeOf(v: RunLogView): { text: string | null; seconds: number | null } {
-  const jobTimes = v.jobs.map((j) => j.fields['runtime']).filter((r): r is string => r !== undefined && r.trim() !== '');
+  const jobTimes = v.jobs
+    .map((j) => j.fields['runtime'])
+    .filter((r): r is string => r !== undefined && r.trim() !== '');
   const parsed = jobTimes.map(runtimeSeconds);
   if (jobTimes.length > 1 && parsed.every((s) => s !== null)) {
     const total = parsed.reduce((a: number, s) => a + s!, 0);

@@ -45,12 +45,28 @@ const orNull = (s: string | undefined) => (s === undefined || s === '' ? null : 
 function fields(path: string, key: string, e: IndexEntry): string[] {
   if ('head' in e) return [path, key, 'h', e.state, e.runType];
   const kind = e.notARun ? 'n' : e.stateInferred ? 'i' : 'f';
-  return [path, key, kind, e.state, nul(e.runType), nul(e.failureClass), nul(e.updated), e.errors.length > 0 ? JSON.stringify(e.errors) : ''];
+  return [
+    path,
+    key,
+    kind,
+    e.state,
+    nul(e.runType),
+    nul(e.failureClass),
+    nul(e.updated),
+    e.errors.length > 0 ? JSON.stringify(e.errors) : '',
+  ];
 }
 
 function decode(f: string[]): IndexEntry {
   if (f[2] === 'h') return { head: true, state: f[3]!, runType: f[4]! };
-  const e: RunSummary = { state: f[3]!, runType: orNull(f[4]), failureClass: orNull(f[5]), updated: orNull(f[6]), stateInferred: f[2] !== 'f', errors: f[7] ? (JSON.parse(f[7]) as Diagnostic[]) : [] };
+  const e: RunSummary = {
+    state: f[3]!,
+    runType: orNull(f[4]),
+    failureClass: orNull(f[5]),
+    updated: orNull(f[6]),
+    stateInferred: f[2] !== 'f',
+    errors: f[7] ? (JSON.parse(f[7]) as Diagnostic[]) : [],
+  };
   if (f[2] === 'n') e.notARun = true;
   return e;
 }
@@ -63,7 +79,8 @@ function keyed(line: string, path: string, key: string): boolean {
 function decodeLine(line: string): IndexEntry | undefined {
   const f = line.split('\t');
   // Anything may have damaged the file: a line of the wrong shape is a miss, recomputed silently.
-  if (f.length !== (f[2] === 'h' ? 5 : 8) || !'hnif'.includes(f[2] ?? 'x') || f[2]!.length !== 1 || f[3] === '') return undefined;
+  if (f.length !== (f[2] === 'h' ? 5 : 8) || !'hnif'.includes(f[2] ?? 'x') || f[2]!.length !== 1 || f[3] === '')
+    return undefined;
   try {
     return decode(f);
   } catch {

@@ -58,7 +58,12 @@ export function listRunIds(root: string, runsDir: string): string[] {
 
 export function runFileFromId(root: string, runsDir: string, id: string): RunFile {
   const slash = id.lastIndexOf('/');
-  return { id, path: `${runsDir}/${id}.md`, abs: join(root, runsDir, `${id}.md`), group: slash === -1 ? null : id.slice(0, slash) };
+  return {
+    id,
+    path: `${runsDir}/${id}.md`,
+    abs: join(root, runsDir, `${id}.md`),
+    group: slash === -1 ? null : id.slice(0, slash),
+  };
 }
 
 /**
@@ -67,7 +72,11 @@ export function runFileFromId(root: string, runsDir: string, id: string): RunFil
  */
 export function resolveRun(root: string, runsDir: string, ref: string, cwd = process.cwd()): RunFile {
   const bad = (why: string) =>
-    usageError('BAD_RUN_REF', `run ref ${JSON.stringify(ref)} ${why}`, `name a run by its id (e.g. group/2026-03-22_train), its file path under ${runsDir}/, or a unique suffix`);
+    usageError(
+      'BAD_RUN_REF',
+      `run ref ${JSON.stringify(ref)} ${why}`,
+      `name a run by its id (e.g. group/2026-03-22_train), its file path under ${runsDir}/, or a unique suffix`,
+    );
   if (ref.trim() === '' || /[\0\r\n]/.test(ref)) throw bad('is empty or has control characters');
   const base = join(root, runsDir);
   const segments = ref.split(/[\\/]/);
@@ -93,21 +102,41 @@ export function resolveRun(root: string, runsDir: string, ref: string, cwd = pro
   const candidates = atSegment.length > 0 ? atSegment : matches;
   if (candidates.length === 1) return checkInside(root, base, candidates[0]!, bad);
   if (candidates.length > 1) {
-    throw usageError('AMBIGUOUS_RUN', `run ref ${JSON.stringify(ref)} matches ${candidates.length} runs`, `use one of: ${candidates.map((c) => c.id).join(', ')}`, {
-      candidates: candidates.map((c) => c.id),
-    });
+    throw usageError(
+      'AMBIGUOUS_RUN',
+      `run ref ${JSON.stringify(ref)} matches ${candidates.length} runs`,
+      `use one of: ${candidates.map((c) => c.id).join(', ')}`,
+      {
+        candidates: candidates.map((c) => c.id),
+      },
+    );
   }
   // Suggest runs sharing the task part of the name: every dated name shares its first characters.
-  const task = ref.split('/').pop()!.replace(/\.md$/, '').replace(/^\d{4}-\d{2}-\d{2}_?/, '');
+  const task = ref
+    .split('/')
+    .pop()!
+    .replace(/\.md$/, '')
+    .replace(/^\d{4}-\d{2}-\d{2}_?/, '');
   const near = task.length >= 2 ? runs.filter((r) => r.id.split('/').pop()!.includes(task)).slice(0, 5) : [];
-  throw notFound('RUN_NOT_FOUND', `no run matches ${JSON.stringify(ref)}`, near.length > 0 ? `did you mean: ${near.map((c) => c.id).join(', ')}` : 'see `runlog list` for the runs in this ledger', {
-    candidates: near.map((c) => c.id),
-  });
+  throw notFound(
+    'RUN_NOT_FOUND',
+    `no run matches ${JSON.stringify(ref)}`,
+    near.length > 0
+      ? `did you mean: ${near.map((c) => c.id).join(', ')}`
+      : 'see `runlog list` for the runs in this ledger',
+    {
+      candidates: near.map((c) => c.id),
+    },
+  );
 }
 
 function isListedRunFile(base: string, id: string): boolean {
   const segments = id.split('/');
-  if (!isRunFileName(`${segments[segments.length - 1]}.md`) || segments.some((x) => x === '' || x.startsWith('.') || x.includes('\\'))) return false;
+  if (
+    !isRunFileName(`${segments[segments.length - 1]}.md`) ||
+    segments.some((x) => x === '' || x.startsWith('.') || x.includes('\\'))
+  )
+    return false;
   try {
     let dir = base;
     for (const x of segments.slice(0, -1)) {
@@ -132,7 +161,12 @@ function fileWithin(root: string, runsDir: string, abs: string, bad: (why: strin
   const base = join(root, runsDir);
   const rel = relative(base, abs);
   if (rel.startsWith('..') || isAbsolute(rel)) throw bad(`is outside ${runsDir}/`);
-  if (!existsSync(abs)) throw notFound('RUN_NOT_FOUND', `no run log at ${relative(root, abs) || abs}`, 'see `runlog list` for the runs in this ledger');
+  if (!existsSync(abs))
+    throw notFound(
+      'RUN_NOT_FOUND',
+      `no run log at ${relative(root, abs) || abs}`,
+      'see `runlog list` for the runs in this ledger',
+    );
   if (!statSync(abs).isFile()) throw bad('is not a file');
   const id = rel.split(sep).join('/').replace(/\.md$/, '');
   return checkInside(root, base, runFileFromId(root, runsDir, id), bad);
@@ -148,7 +182,8 @@ function checkInside(root: string, base: string, run: RunFile, bad: (why: string
   try {
     insidePath(root, run.path);
   } catch (err) {
-    if ((err as RunlogError).code === 'SYMLINK_IN_LEDGER') throw bad('is a symbolic link; runlog does not follow links inside the ledger');
+    if ((err as RunlogError).code === 'SYMLINK_IN_LEDGER')
+      throw bad('is a symbolic link; runlog does not follow links inside the ledger');
     throw err;
   }
   return run;

@@ -31,7 +31,8 @@ export class StatCache<T extends object> {
     try {
       const raw = JSON.parse(readFileSync(cache.file!, 'utf8')) as { v: number; runs: Record<string, Entry<T>> } | null;
       // Derived data anything may have damaged: a cache of the wrong shape is rebuilt, never trusted.
-      if (raw?.v === version && typeof raw.runs === 'object' && raw.runs !== null) cache.entries = new Map(Object.entries(raw.runs));
+      if (raw?.v === version && typeof raw.runs === 'object' && raw.runs !== null)
+        cache.entries = new Map(Object.entries(raw.runs));
     } catch {
       // no cache yet, or an unreadable one: it is rebuilt as files are read
     }

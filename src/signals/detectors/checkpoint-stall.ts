@@ -25,14 +25,20 @@ const name = (c: CheckpointInfo): string => (c.path ? `${c.path} (step ${c.step}
  * intervals past the newest complete checkpoint, and when the newest
  * checkpoint has no `metadata.json` (a write in flight, or a stuck one).
  */
-export function detectCheckpointStall(input: CheckpointStallInput, thresholds: DetectorThresholds = DEFAULT_THRESHOLDS): Finding[] {
+export function detectCheckpointStall(
+  input: CheckpointStallInput,
+  thresholds: DetectorThresholds = DEFAULT_THRESHOLDS,
+): Finding[] {
   const steps = input.progress.map((p) => p.step).filter((s): s is number => s !== undefined && Number.isFinite(s));
   if (steps.length === 0) return [];
   const latestStep = Math.max(...steps);
   const sorted = [...input.checkpoints].sort((a, b) => a.step - b.step);
   const complete = sorted.filter((c) => c.complete);
   const newestComplete = complete.at(-1);
-  const completeGaps = complete.slice(1).map((c, i) => c.step - complete[i]!.step).filter((d) => d > 0);
+  const completeGaps = complete
+    .slice(1)
+    .map((c, i) => c.step - complete[i]!.step)
+    .filter((d) => d > 0);
   const interval = input.interval ?? (completeGaps.length ? median(completeGaps) : undefined);
   const findings: Finding[] = [];
 

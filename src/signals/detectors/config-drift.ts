@@ -37,7 +37,8 @@ export function flattenConfig(value: Record<string, unknown>, prefix = ''): Reco
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     const path = prefix ? `${prefix}.${key}` : key;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date)) Object.assign(out, flattenConfig(v as Record<string, unknown>, path));
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date))
+      Object.assign(out, flattenConfig(v as Record<string, unknown>, path));
     else out[path] = v;
   }
   return out;
@@ -54,7 +55,8 @@ export function isCriticalKey(key: string): boolean {
 export function diffConfigs(input: ConfigDriftInput): ConfigChange[] {
   const before = flattenConfig(input.previous);
   const after = flattenConfig(input.current);
-  const ignored = (key: string) => (input.ignore ?? []).some((i) => key === i || (i.endsWith('.') && key.startsWith(i)));
+  const ignored = (key: string) =>
+    (input.ignore ?? []).some((i) => key === i || (i.endsWith('.') && key.startsWith(i)));
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   return keys
     .filter((key) => !ignored(key) && !same(before[key], after[key]))

@@ -1,5 +1,13 @@
 export { detectCheckpointStall, type CheckpointInfo, type CheckpointStallInput } from './checkpoint-stall.js';
-export { CRITICAL_CONFIG_KEYS, detectConfigDrift, diffConfigs, flattenConfig, isCriticalKey, type ConfigChange, type ConfigDriftInput } from './config-drift.js';
+export {
+  CRITICAL_CONFIG_KEYS,
+  detectConfigDrift,
+  diffConfigs,
+  flattenConfig,
+  isCriticalKey,
+  type ConfigChange,
+  type ConfigDriftInput,
+} from './config-drift.js';
 export { detectFinalStepMismatch, type FinalStepInput } from './final-step.js';
 export { detectLossSpike } from './loss-spike.js';
 export { detectMissingArtifacts, type ArtifactCheckInput } from './missing-artifacts.js';

@@ -18,9 +18,17 @@ const above = (value: number, trend: number, ratio: number): boolean => value - 
  * single point. Steps before `warmupSteps` are ignored; non-finite values
  * are left to detectNonFinite. Reports the most recent sustained spike.
  */
-export function detectLossSpike(series: readonly SeriesPoint[], thresholds: DetectorThresholds = DEFAULT_THRESHOLDS): Finding[] {
-  const points = series.filter((p) => Number.isFinite(p.value) && p.step >= thresholds.warmupSteps).sort((a, b) => a.step - b.step);
-  const deltas = points.slice(1).map((p, i) => p.step - points[i]!.step).filter((d) => d > 0);
+export function detectLossSpike(
+  series: readonly SeriesPoint[],
+  thresholds: DetectorThresholds = DEFAULT_THRESHOLDS,
+): Finding[] {
+  const points = series
+    .filter((p) => Number.isFinite(p.value) && p.step >= thresholds.warmupSteps)
+    .sort((a, b) => a.step - b.step);
+  const deltas = points
+    .slice(1)
+    .map((p, i) => p.step - points[i]!.step)
+    .filter((d) => d > 0);
   const stride = deltas.length ? median(deltas) : 1;
   const covered = (s: Streak): number => s.points.at(-1)!.step - s.points[0]!.step + stride;
   const sustained = (s: Streak): boolean => s.points.length >= 2 && covered(s) >= thresholds.lossSpikeMinSteps;

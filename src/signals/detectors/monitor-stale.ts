@@ -1,4 +1,12 @@
-import { DEFAULT_THRESHOLDS, type DetectorThresholds, type Finding, type Instant, formatMinutes, minutesBetween, toMillis } from './types.js';
+import {
+  DEFAULT_THRESHOLDS,
+  type DetectorThresholds,
+  type Finding,
+  type Instant,
+  formatMinutes,
+  minutesBetween,
+  toMillis,
+} from './types.js';
 
 export interface MonitorStaleInput {
   now: Instant;
@@ -17,7 +25,10 @@ export interface MonitorStaleInput {
  * the run being unhealthy: the job may be fine while the monitor is dead or
  * its output no longer reaches us.
  */
-export function detectMonitorStale(input: MonitorStaleInput, thresholds: DetectorThresholds = DEFAULT_THRESHOLDS): Finding[] {
+export function detectMonitorStale(
+  input: MonitorStaleInput,
+  thresholds: DetectorThresholds = DEFAULT_THRESHOLDS,
+): Finding[] {
   const now = toMillis(input.now, 'now');
   const findings: Finding[] = [];
   if (input.lastCheckAt !== undefined) {

@@ -22,7 +22,10 @@ export function detectNonFinite(points: readonly LossPoint[], scrubber: Scrubber
   if (bad.length === 0) return [];
   const first = bad[0]!;
   const field = first.loss !== undefined && !Number.isFinite(first.loss) ? 'loss' : 'gradNorm';
-  const lastFinite = points.slice(0, points.indexOf(first)).reverse().find((p) => p.loss !== undefined && Number.isFinite(p.loss));
+  const lastFinite = points
+    .slice(0, points.indexOf(first))
+    .reverse()
+    .find((p) => p.loss !== undefined && Number.isFinite(p.loss));
   const evidence = [
     `first non-finite value at ${describe(first, field)}`,
     // Scrubbed (the ledger's rules too) before the cut: half a token no longer has the shape a scrubber knows.

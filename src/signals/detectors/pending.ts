@@ -1,4 +1,12 @@
-import { DEFAULT_THRESHOLDS, type DetectorThresholds, type Finding, type Instant, formatMinutes, minutesBetween, toMillis } from './types.js';
+import {
+  DEFAULT_THRESHOLDS,
+  type DetectorThresholds,
+  type Finding,
+  type Instant,
+  formatMinutes,
+  minutesBetween,
+  toMillis,
+} from './types.js';
 
 export interface PendingInput {
   /** When the job was submitted / entered the queue. */
@@ -15,7 +23,10 @@ export interface PendingInput {
  * means it will never start. Call it only while the job is queued.
  * Cluster changes need approval: the advice is to notify, not to mutate.
  */
-export function detectPendingTooLong(input: PendingInput, thresholds: DetectorThresholds = DEFAULT_THRESHOLDS): Finding[] {
+export function detectPendingTooLong(
+  input: PendingInput,
+  thresholds: DetectorThresholds = DEFAULT_THRESHOLDS,
+): Finding[] {
   const waited = minutesBetween(toMillis(input.since, 'pending since'), toMillis(input.now, 'now'));
   const reason = input.reason ? `; reason ${input.reason}` : '';
   if (input.neverStarts) {

@@ -15,7 +15,10 @@ export interface FailedAttempt {
  * preemption; the same place again suggests a deterministic bug, so the
  * advice is to escalate, not to relaunch.
  */
-export function detectRepeatedFailure(failures: readonly FailedAttempt[], thresholds: DetectorThresholds = DEFAULT_THRESHOLDS): Finding[] {
+export function detectRepeatedFailure(
+  failures: readonly FailedAttempt[],
+  thresholds: DetectorThresholds = DEFAULT_THRESHOLDS,
+): Finding[] {
   const withStep = failures.filter((f) => f.step !== undefined).sort((a, b) => a.attempt - b.attempt);
   const latest = withStep.at(-1);
   if (!latest) return [];
@@ -23,7 +26,10 @@ export function detectRepeatedFailure(failures: readonly FailedAttempt[], thresh
   if (same.length < thresholds.repeatedFailureMin) return [];
   const classes = [...new Set(same.map((f) => f.failureClass ?? 'unknown'))];
   const steps = same.map((f) => f.step!);
-  const where = Math.min(...steps) === Math.max(...steps) ? `step ${steps[0]}` : `steps ${Math.min(...steps)}–${Math.max(...steps)}`;
+  const where =
+    Math.min(...steps) === Math.max(...steps)
+      ? `step ${steps[0]}`
+      : `steps ${Math.min(...steps)}–${Math.max(...steps)}`;
   return [
     {
       detector: 'repeated_failure',
@@ -31,7 +37,10 @@ export function detectRepeatedFailure(failures: readonly FailedAttempt[], thresh
       kind: 'run_unhealthy',
       message: `${same.length} attempts failed at ${where}${classes.length === 1 ? ` (${classes[0]})` : ''}`,
       evidence: same
-        .map((f) => `attempt ${f.attempt}: step ${f.step}, ${f.failureClass ?? 'unknown'}${f.evidence ? ` — ${f.evidence}` : ''}`)
+        .map(
+          (f) =>
+            `attempt ${f.attempt}: step ${f.step}, ${f.failureClass ?? 'unknown'}${f.evidence ? ` — ${f.evidence}` : ''}`,
+        )
         .join('; '),
       next: `Escalate to the DRI and do not relaunch: inspect the data and code path at ${where}; relaunch only once the cause is understood.`,
     },

@@ -26,7 +26,10 @@ interface Violation {
  * that, where drift can accumulate, within `resumeRelative` of the old value.
  * Only steps both lineages logged are compared.
  */
-export function detectResumeMismatch(input: ResumeMismatchInput, thresholds: DetectorThresholds = DEFAULT_THRESHOLDS): Finding[] {
+export function detectResumeMismatch(
+  input: ResumeMismatchInput,
+  thresholds: DetectorThresholds = DEFAULT_THRESHOLDS,
+): Finding[] {
   const before = new Map<number, number>();
   for (const p of input.previous) if (Number.isFinite(p.value)) before.set(p.step, p.value);
   const violations: Violation[] = [];
@@ -39,7 +42,13 @@ export function detectResumeMismatch(input: ResumeMismatchInput, thresholds: Det
     const catchUp = p.step - input.resumeStep <= thresholds.resumeCatchupSteps;
     const allowed = catchUp ? thresholds.resumeCatchupAbs : thresholds.resumeRelative * Math.abs(old);
     if (diff > allowed) {
-      violations.push({ step: p.step, previous: old, current: p.value, phase: catchUp ? 'catch-up' : 'after warmup', excess: allowed > 0 ? diff / allowed : Infinity });
+      violations.push({
+        step: p.step,
+        previous: old,
+        current: p.value,
+        phase: catchUp ? 'catch-up' : 'after warmup',
+        excess: allowed > 0 ? diff / allowed : Infinity,
+      });
     }
   }
   if (violations.length === 0) return [];

@@ -21,7 +21,10 @@ export interface ThroughputInput {
  * cadences all sit more than `throughputDrop` below baseline. A single dip
  * (checkpoint write, eval) breaks the streak and does not fire.
  */
-export function detectThroughputCollapse(input: ThroughputInput, thresholds: DetectorThresholds = DEFAULT_THRESHOLDS): Finding[] {
+export function detectThroughputCollapse(
+  input: ThroughputInput,
+  thresholds: DetectorThresholds = DEFAULT_THRESHOLDS,
+): Finding[] {
   const samples = input.samples.filter((s) => Number.isFinite(s.value));
   const limitFor = (baseline: number) => baseline * (1 - thresholds.throughputDrop);
   // Low cadences never join the history, so a long collapse cannot become its own baseline.

@@ -68,7 +68,9 @@ export const DEFAULT_THRESHOLDS: Readonly<DetectorThresholds> = Object.freeze({
 });
 
 /** Defaults overlaid with config; a bad value is a usage error naming the key. */
-export function resolveThresholds(overrides: Partial<Record<keyof DetectorThresholds, unknown>> = {}): DetectorThresholds {
+export function resolveThresholds(
+  overrides: Partial<Record<keyof DetectorThresholds, unknown>> = {},
+): DetectorThresholds {
   const parsed = DetectorThresholdsSchema.strict().safeParse({ ...DEFAULT_THRESHOLDS, ...overrides });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -92,7 +94,11 @@ export type Instant = Date | string | number;
 export function toMillis(value: Instant, field: string): number {
   const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
   if (!Number.isFinite(ms)) {
-    throw usageError('TIMESTAMP_INVALID', `${field} is not a valid time: ${String(value)}`, 'pass an ISO-8601 timestamp such as 2026-03-11T15:00:00Z');
+    throw usageError(
+      'TIMESTAMP_INVALID',
+      `${field} is not a valid time: ${String(value)}`,
+      'pass an ISO-8601 timestamp such as 2026-03-11T15:00:00Z',
+    );
   }
   return ms;
 }
@@ -100,4 +106,8 @@ export function toMillis(value: Instant, field: string): number {
 export const minutesBetween = (fromMs: number, toMs: number): number => (toMs - fromMs) / 60_000;
 
 export const formatMinutes = (minutes: number): string =>
-  minutes >= 120 ? `${(minutes / 60).toFixed(1)} h` : minutes >= 1 ? `${Math.round(minutes)} min` : `${Math.round(minutes * 60)} s`;
+  minutes >= 120
+    ? `${(minutes / 60).toFixed(1)} h`
+    : minutes >= 1
+      ? `${Math.round(minutes)} min`
+      : `${Math.round(minutes * 60)} s`;

@@ -106,13 +106,18 @@ describe('a remote that never answers', () => {
 
 describe('a job that turns its output log into a FIFO', () => {
   it('poll and show do not hang on it', async () => {
-    const script = 'rm -f "$RUNLOG_OUTPUT_DIR/output.log"; mkfifo "$RUNLOG_OUTPUT_DIR/output.log"; echo fifo-ready > "$RUNLOG_OUTPUT_DIR/ready"; exec sleep ' + marker;
+    const script =
+      'rm -f "$RUNLOG_OUTPUT_DIR/output.log"; mkfifo "$RUNLOG_OUTPUT_DIR/output.log"; echo fifo-ready > "$RUNLOG_OUTPUT_DIR/ready"; exec sleep ' +
+      marker;
     const sub = await a.run(['submit', run, '--allow-dirty', '--json', '--', 'sh', '-c', script]);
     expectCalm(sub, 'submit');
     expect(sub.code).toBe(0);
     const outputDir = (sub.json as { outputDir: string }).outputDir;
     const { waitFor } = await import('../../support/ledger.js');
-    await waitFor(() => readdirSync(outputDir).includes('ready'), { timeoutMs: 10_000, what: 'the job to make its FIFO' });
+    await waitFor(() => readdirSync(outputDir).includes('ready'), {
+      timeoutMs: 10_000,
+      what: 'the job to make its FIFO',
+    });
 
     for (const args of [['poll'], ['show', run], ['list']]) {
       const r = await a.run(args, { timeoutMs: 20_000 });

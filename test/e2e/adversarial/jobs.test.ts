@@ -12,7 +12,20 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fileAt, git } from '../../support/ledger.js';
-import { alive, arena, bootId, errorCode, expectCalm, hostileRunLog, hostname, localJobFields, sacrifice, startTicks, type Arena, type Hostile } from './support.js';
+import {
+  alive,
+  arena,
+  bootId,
+  errorCode,
+  expectCalm,
+  hostileRunLog,
+  hostname,
+  localJobFields,
+  sacrifice,
+  startTicks,
+  type Arena,
+  type Hostile,
+} from './support.js';
 
 let a: Arena;
 const victims: { stop(): void }[] = [];
@@ -35,7 +48,18 @@ async function push(files: Record<string, Hostile>): Promise<void> {
 
 /** A launch plan as runlog saves it, running `argv`. */
 function plan(argv: string[], cwd: string): string {
-  return JSON.stringify({ schema: 1, executor: 'local', argv, cwd, resources: {}, allowDirty: true, timeoutMs: 60_000, heartbeatMs: 60_000, retries: 0, stallAction: 'fail' });
+  return JSON.stringify({
+    schema: 1,
+    executor: 'local',
+    argv,
+    cwd,
+    resources: {},
+    allowDirty: true,
+    timeoutMs: 60_000,
+    heartbeatMs: 60_000,
+    retries: 0,
+    stallAction: 'fail',
+  });
 }
 
 /** A job record as the local wrapper writes it, describing the live process `pid` as its group leader. */
@@ -109,7 +133,14 @@ describe('a committed launch plan never runs', () => {
     const fromBlock = join(a.outside, 'retried-from-block');
     const fromPlan = join(a.outside, 'retried-from-plan');
     await push({
-      [`run_logs/${id}.md`]: hostileRunLog({ id, state: 'command_failed', job: localJobFields(id, dir, { command: '`' + JSON.stringify(['touch', fromBlock]) + '`', cwd: '`' + a.outside + '`' }) }),
+      [`run_logs/${id}.md`]: hostileRunLog({
+        id,
+        state: 'command_failed',
+        job: localJobFields(id, dir, {
+          command: `\`${JSON.stringify(['touch', fromBlock])}\``,
+          cwd: `\`${a.outside}\``,
+        }),
+      }),
       'hostile/retry/attempt-1/launch.json': plan(['touch', fromPlan], a.outside),
     });
     expectCalm(await a.run(['sync']), 'sync');
@@ -145,7 +176,14 @@ describe('a committed job record is never signalled', () => {
       [`run_logs/${id}.md`]: hostileRunLog({
         id,
         state: 'running',
-        job: localJobFields(id, dir, { timeout: '1000 ms (1s)', executor_handle: '`' + JSON.stringify({ pid: String(victimProc.pid), idempotencyKey: `${id}#1`, pgid: String(victimProc.pid) }) + '`', pid: String(victimProc.pid) }),
+        job: localJobFields(id, dir, {
+          timeout: '1000 ms (1s)',
+          executor_handle:
+            '`' +
+            JSON.stringify({ pid: String(victimProc.pid), idempotencyKey: `${id}#1`, pgid: String(victimProc.pid) }) +
+            '`',
+          pid: String(victimProc.pid),
+        }),
       }),
       'hostile/record/attempt-1/job.json': jobRecord(id, victimProc.pid, victimProc.pid),
       'hostile/record/attempt-1/output.log': 'step 1 loss 0.5\n',
@@ -182,7 +220,11 @@ describe('a committed job record is never signalled', () => {
     victims.push(victimProc);
     const dir = join(a.victim, 'hostile', 'pgid1', 'attempt-1');
     await push({
-      [`run_logs/${id}.md`]: hostileRunLog({ id, state: 'running', job: localJobFields(id, dir, { timeout: '1000 ms (1s)', executor_handle: '`{"pid":"1","pgid":"1"}`' }) }),
+      [`run_logs/${id}.md`]: hostileRunLog({
+        id,
+        state: 'running',
+        job: localJobFields(id, dir, { timeout: '1000 ms (1s)', executor_handle: '`{"pid":"1","pgid":"1"}`' }),
+      }),
       'hostile/pgid1/attempt-1/job.json': jobRecord(id, victimProc.pid, 1),
     });
     expectCalm(await a.run(['sync']), 'sync');
@@ -197,9 +239,26 @@ describe('a committed job record is never signalled', () => {
     const id = '2026-03-22_leak';
     const dir = join(a.victim, 'hostile', 'leak', 'attempt-1');
     await push({
-      [`run_logs/${id}.md`]: hostileRunLog({ id, state: 'running', job: localJobFields(id, dir, { output_log: '`' + a.privateFile + '`' }) }),
-      'hostile/leak/attempt-1/job.json': JSON.stringify({ schema: 1, idempotencyKey: `${id}#1`, argv: ['x'], cwd: '/tmp', host: hostname(), pid: 999_999, claimedAt: '2026-03-22T10:00:00Z', pgid: 999_999 }),
-      'hostile/leak/attempt-1/exit.json': JSON.stringify({ exitCode: 1, signal: null, endedAt: '2026-03-22T11:00:00Z' }),
+      [`run_logs/${id}.md`]: hostileRunLog({
+        id,
+        state: 'running',
+        job: localJobFields(id, dir, { output_log: `\`${a.privateFile}\`` }),
+      }),
+      'hostile/leak/attempt-1/job.json': JSON.stringify({
+        schema: 1,
+        idempotencyKey: `${id}#1`,
+        argv: ['x'],
+        cwd: '/tmp',
+        host: hostname(),
+        pid: 999_999,
+        claimedAt: '2026-03-22T10:00:00Z',
+        pgid: 999_999,
+      }),
+      'hostile/leak/attempt-1/exit.json': JSON.stringify({
+        exitCode: 1,
+        signal: null,
+        endedAt: '2026-03-22T11:00:00Z',
+      }),
     });
     expectCalm(await a.run(['sync']), 'sync');
     expectCalm(await a.run(['poll']), 'poll');
@@ -211,7 +270,10 @@ describe('a committed job record is never signalled', () => {
 
 describe('our own jobs still work next to hostile ones', () => {
   it('a job this clone launched is polled and stopped as before', async () => {
-    expectCalm(await a.run(['new', 'own', '--type', 'experiment', '--objective', 'ours', '--date', '2026-03-22']), 'new');
+    expectCalm(
+      await a.run(['new', 'own', '--type', 'experiment', '--objective', 'ours', '--date', '2026-03-22']),
+      'new',
+    );
     const sub = await a.run(['submit', '2026-03-22_own', '--allow-dirty', '--json', '--', 'sleep', '30']);
     expectCalm(sub, 'submit');
     expect(sub.code).toBe(0);

@@ -14,7 +14,8 @@ process.kill = function guardedKill(pid, signal) {
   const probe = signal === 0 || signal === '0';
   if (!probe) {
     const refused = (target >= -1 && target <= 1) || protect.has(Math.abs(target));
-    if (log) appendFileSync(log, `${JSON.stringify({ target, signal: signal ?? 'SIGTERM', by: process.pid, refused })}\n`);
+    if (log)
+      appendFileSync(log, `${JSON.stringify({ target, signal: signal ?? 'SIGTERM', by: process.pid, refused })}\n`);
     if (refused) throw Object.assign(new Error(`kill guard refused signal ${signal} to ${target}`), { code: 'EPERM' });
   }
   return real(pid, signal);

@@ -76,7 +76,18 @@ describe('symlinked files under run_logs/ are refused', () => {
 
       // Everything that does not touch the link still works.
       expectCalm(await a.run(['list']), 'list');
-      const other = await a.run(['new', `beside-${index.replace('.md', '')}`, '--type', 'experiment', '--objective', 'x', '--date', '2026-03-22', '--group', 'fine']);
+      const other = await a.run([
+        'new',
+        `beside-${index.replace('.md', '')}`,
+        '--type',
+        'experiment',
+        '--objective',
+        'x',
+        '--date',
+        '2026-03-22',
+        '--group',
+        'fine',
+      ]);
       expectCalm(other, 'new --group fine');
       expect(other.code).toBe(0);
       expect(await leaked()).toBe(false);
@@ -84,9 +95,16 @@ describe('symlinked files under run_logs/ are refused', () => {
   }
 
   it('a committed run log that is a symlink is refused by show, append and list', async () => {
-    await hostile({ 'run_logs/2026-03-22_link.md': { link: a.privateFile }, 'run_logs/2026-03-22_inner.md': { link: 'timeline.md' } });
+    await hostile({
+      'run_logs/2026-03-22_link.md': { link: a.privateFile },
+      'run_logs/2026-03-22_inner.md': { link: 'timeline.md' },
+    });
     expectCalm(await a.run(['sync']), 'sync');
-    for (const args of [['show', '2026-03-22_link'], ['append', '2026-03-22_link', 'x'], ['show', '2026-03-22_inner']]) {
+    for (const args of [
+      ['show', '2026-03-22_link'],
+      ['append', '2026-03-22_link', 'x'],
+      ['show', '2026-03-22_inner'],
+    ]) {
       const r = await a.run(args);
       expectCalm(r, args.join(' '));
       expect(r.code, args.join(' ')).not.toBe(0);
@@ -107,7 +125,18 @@ describe('symlinked files under run_logs/ are refused', () => {
     const outside = a.outsideHash();
     const before = await head();
 
-    const r = await a.run(['new', 'probe', '--type', 'experiment', '--objective', 'x', '--date', '2026-03-22', '--group', 'grp']);
+    const r = await a.run([
+      'new',
+      'probe',
+      '--type',
+      'experiment',
+      '--objective',
+      'x',
+      '--date',
+      '2026-03-22',
+      '--group',
+      'grp',
+    ]);
     expectCalm(r, 'new --group grp');
     expect(r.code).toBe(1);
     expect(errorCode(r)).toBe('SYMLINK_IN_LEDGER');
@@ -160,12 +189,19 @@ describe('settings that lead out of the repository are refused', () => {
       await git(a.attacker, ['pull', '-q', '--rebase', 'origin', 'main']);
       const config = readFileSync(join(a.attacker, 'runlog.config.yaml'), 'utf8') + setting(a);
       // The victim's revert below takes this commit back whole.
-      await a.push({ 'runlog.config.yaml': config, ...(name.includes('symlink') ? { logs: { link: a.outside } } : {}) });
+      await a.push({
+        'runlog.config.yaml': config,
+        ...(name.includes('symlink') ? { logs: { link: a.outside } } : {}),
+      });
       expectCalm(await a.run(['sync']), 'sync');
       const outside = a.outsideHash();
       const before = await head();
 
-      for (const args of [['new', 'probe', '--type', 'experiment', '--objective', 'x', '--date', '2026-03-22'], ['list'], ['timeline']]) {
+      for (const args of [
+        ['new', 'probe', '--type', 'experiment', '--objective', 'x', '--date', '2026-03-22'],
+        ['list'],
+        ['timeline'],
+      ]) {
         const r = await a.run(args);
         expectCalm(r, args.join(' '));
         expect(r.code, args.join(' ')).toBe(1);

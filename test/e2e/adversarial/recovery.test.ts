@@ -68,13 +68,23 @@ describe('a commit that fails leaves nothing half done', () => {
   sharedArena();
   it('no git identity: GIT_IDENTITY_MISSING, the hand-kept untracked file is untouched, and the next command works', async () => {
     const hand = join(a.victim, 'run_logs', '2026-03-20_hand.md');
-    const text = (await git(a.victim, ['show', `HEAD:run_logs/${run}.md`])).replace(`id: ${run}`, 'id: 2026-03-20_hand');
+    const text = (await git(a.victim, ['show', `HEAD:run_logs/${run}.md`])).replace(
+      `id: ${run}`,
+      'id: 2026-03-20_hand',
+    );
     writeFileSync(hand, text);
     await git(a.victim, ['config', '--unset', 'user.name']);
     await git(a.victim, ['config', '--unset', 'user.email']);
     await git(a.victim, ['config', 'user.useConfigOnly', 'true']);
     const env = testEnv();
-    const noIdentity: Record<string, string> = { HOME: join(a.l.base, 'empty-home'), GIT_AUTHOR_NAME: '', GIT_AUTHOR_EMAIL: '', GIT_COMMITTER_NAME: '', GIT_COMMITTER_EMAIL: '', EMAIL: '' };
+    const noIdentity: Record<string, string> = {
+      HOME: join(a.l.base, 'empty-home'),
+      GIT_AUTHOR_NAME: '',
+      GIT_AUTHOR_EMAIL: '',
+      GIT_COMMITTER_NAME: '',
+      GIT_COMMITTER_EMAIL: '',
+      EMAIL: '',
+    };
     mkdirSync(noIdentity['HOME']!);
     expect(env['GIT_CONFIG_NOSYSTEM']).toBe('1');
 
@@ -153,7 +163,11 @@ describe('a commit that fails leaves nothing half done', () => {
     // Lines whose path and key still match (so they would be trusted) but whose fields are garbage.
     const keep = (l: string) => l.split('\t').slice(0, 2).join('\t');
     const poisoned = [good[0], ...good.slice(1, -2).map((l) => `${keep(l)}\tf`), ...good.slice(-2)].join('\n');
-    const damaged = [good[0], ...good.slice(1, -2).map((l) => `${keep(l)}\tf\t\t\t\t\t\t{not json`), ...good.slice(-2)].join('\n');
+    const damaged = [
+      good[0],
+      ...good.slice(1, -2).map((l) => `${keep(l)}\tf\t\t\t\t\t\t{not json`),
+      ...good.slice(-2),
+    ].join('\n');
     for (const content of [poisoned, damaged, `${good[0]}\n`, 'garbage', '']) {
       writeFileSync(index, content);
       const r = await a.run(['list', '--json']);
@@ -229,8 +243,14 @@ describe('a lock taken over while a command was paused', () => {
     const hook = join(a.l.remote, 'hooks', 'pre-receive');
     writeFileSync(hook, '#!/bin/sh\nsleep 3\n', { mode: 0o755 });
     const first = spawnRunlog(a.victim, ['append', run, 'paused entry']);
-    await waitFor(() => existsSync(join(a.victim, '.git', 'runlog', 'ledger.lock')), { timeoutMs: 10_000, what: 'the first command to take the lock' });
-    await waitFor(async () => (await git(a.victim, ['log', '-1', '--format=%s'])).includes('log status'), { timeoutMs: 10_000, what: 'the first commit' });
+    await waitFor(() => existsSync(join(a.victim, '.git', 'runlog', 'ledger.lock')), {
+      timeoutMs: 10_000,
+      what: 'the first command to take the lock',
+    });
+    await waitFor(async () => (await git(a.victim, ['log', '-1', '--format=%s'])).includes('log status'), {
+      timeoutMs: 10_000,
+      what: 'the first commit',
+    });
     first.child.kill('SIGSTOP');
     try {
       // A second command takes the stale lock over and finishes.

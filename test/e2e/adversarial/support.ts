@@ -8,7 +8,17 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -120,7 +130,8 @@ export function treeHash(dir: string): string {
 export function expectCalm(r: CliResult, what: string): void {
   expect(r.signal, `${what} was killed at its deadline (it hung)\n${r.stderr}`).toBeNull();
   expect(r.stderr, `${what} reported an internal error`).not.toMatch(/error\[INTERNAL\]/);
-  if (r.code !== 0) expect(stderrError(r.stderr) ?? jsonError(r), `${what} failed without a coded error:\n${r.stderr}`).not.toBeNull();
+  if (r.code !== 0)
+    expect(stderrError(r.stderr) ?? jsonError(r), `${what} failed without a coded error:\n${r.stderr}`).not.toBeNull();
 }
 
 /** The --json error envelope, when it has both a code and a hint. */
@@ -225,22 +236,26 @@ ${status}
 }
 
 /** Job block fields of a local attempt, as runlog writes them, pointing at `outputDir`. */
-export function localJobFields(id: string, outputDir: string, extra: Record<string, string> = {}): Record<string, string> {
+export function localJobFields(
+  id: string,
+  outputDir: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
-    execution_id: '`' + `${hostname()}:4242` + '`',
-    idempotency_key: '`' + `${id}#1` + '`',
+    execution_id: `\`${hostname()}:4242\``,
+    idempotency_key: `\`${id}#1\``,
     executor: 'local',
     attempt: '1',
     submitted: '`2026-03-22T10:00:00Z`',
     command: '`["sleep","1"]`',
     cwd: '`/tmp`',
-    output_dir: '`' + outputDir + '`',
+    output_dir: `\`${outputDir}\``,
     timeout: '259200000 ms (72h)',
     heartbeat: '1800000 ms (30m)',
     retry_budget: '2',
     stall_action: 'retry',
-    output_log: '`' + join(outputDir, 'output.log') + '`',
-    worker: '`' + hostname() + '`',
+    output_log: `\`${join(outputDir, 'output.log')}\``,
+    worker: `\`${hostname()}\``,
     start: '`2026-03-22T10:00:01Z`',
     ...extra,
   };

@@ -50,7 +50,9 @@ beforeAll(async () => {
   leaks['late trailer'] = await oldVersionAppend(l.main, run, STRIPE.text, '2026-03-22T13:00:00.000Z');
   await git(l.main, ['tag', '-a', 'seal/old', '-m', `seal old\nlaunch command: ${VAULT.text}`]);
   // A commit that only a refs/runlog/* ref reaches (what a replay keeps aside).
-  const aside = (await git(l.main, ['commit-tree', 'HEAD^{tree}', '-p', 'HEAD', '-m', `kept aside\n\n${AZURE.text}`])).trim();
+  const aside = (
+    await git(l.main, ['commit-tree', 'HEAD^{tree}', '-p', 'HEAD', '-m', `kept aside\n\n${AZURE.text}`])
+  ).trim();
   await git(l.main, ['update-ref', 'refs/runlog/replayed/1-1', aside]);
   leaks['aside'] = aside;
   // A merge whose resolution added a line neither parent had.
@@ -80,7 +82,8 @@ describe('runlog audit', () => {
     report = AuditOutput.parse(r.json);
     expect(report.clean).toBe(false);
     expect(report.scanned.commits).toBeGreaterThanOrEqual(FILLER + 4);
-    const has = (f: Partial<AuditResult['findings'][number]>) => expect(report.findings).toContainEqual(expect.objectContaining(f));
+    const has = (f: Partial<AuditResult['findings'][number]>) =>
+      expect(report.findings).toContainEqual(expect.objectContaining(f));
     has({ where: 'trailer', commit: leaks['trailer'], kind: 'github' });
     has({ where: 'trailer', commit: leaks['late trailer'], kind: 'stripe' });
     has({ where: 'tag', ref: 'refs/tags/seal/old', kind: 'vault' });

@@ -34,7 +34,9 @@ const printed: string[] = [];
 async function cli(args: string[], expectCode = 0): Promise<CliResult> {
   const r = await runlog(dir, args, { env: { GH_TOKEN: gh.token }, timeoutMs: 120_000 });
   printed.push(r.stdout, r.stderr);
-  expect(r.code, `runlog ${args.slice(0, 2).join(' ')}: ${r.stdout.slice(0, 600)} ${r.stderr.slice(0, 400)}`).toBe(expectCode);
+  expect(r.code, `runlog ${args.slice(0, 2).join(' ')}: ${r.stdout.slice(0, 600)} ${r.stderr.slice(0, 400)}`).toBe(
+    expectCode,
+  );
   return r;
 }
 
@@ -42,7 +44,9 @@ const id = (r: CliResult) => (r.json as { id: string }).id;
 
 beforeAll(async () => {
   gh = await startGitHubServer({ repos: [REPO] });
-  jl = await jobLedger({ extra: `github:\n  repo: ${REPO}\n  apiUrl: ${gh.url}\n  maxRateLimitWaitSec: 0\n  retries: 1\n` });
+  jl = await jobLedger({
+    extra: `github:\n  repo: ${REPO}\n  apiUrl: ${gh.url}\n  maxRateLimitWaitSec: 0\n  retries: 1\n`,
+  });
   dir = jl.dir;
   await git(dir, ['config', 'runlog.githubApi', gh.url]);
   out = mkdtempSync(join(tmpdir(), 'runlog-secrets-publish-'));
@@ -65,7 +69,26 @@ afterAll(async () => {
 describe('the secrets corpus through every door', () => {
   it('reaches no commit, ref, tag, remote, GitHub request, published file or --json echo', async () => {
     const newRun = (task: string, extra: string[] = []) =>
-      cli(['new', task, '--type', 'experiment', '--objective', ALL, '--setting', ALL, '--script', ALL, '--dataset', ALL, '--subtype', ALL, '--date', '2026-03-22', '--json', ...extra]);
+      cli([
+        'new',
+        task,
+        '--type',
+        'experiment',
+        '--objective',
+        ALL,
+        '--setting',
+        ALL,
+        '--script',
+        ALL,
+        '--dataset',
+        ALL,
+        '--subtype',
+        ALL,
+        '--date',
+        '2026-03-22',
+        '--json',
+        ...extra,
+      ]);
     const a = id(await newRun('doors-a'));
     const b = id(await newRun('doors-b'));
     const c = id(await newRun('doors-c'));
@@ -78,15 +101,52 @@ describe('the secrets corpus through every door', () => {
 
     // A submitted command line: the corpus as whole words (`sh -c "<text>"`) and split as a shell would.
     // (No --script: preflight would refuse a command that is not the recorded script.)
-    const job = id(await cli(['new', 'doors-job', '--type', 'experiment', '--objective', ALL, '--date', '2026-03-22', '--json']));
-    const argv = ['node', leak, ...corpus.map((x) => x.text), ...corpus.flatMap((x) => x.text.split(/\s+/).filter(Boolean))];
+    const job = id(
+      await cli(['new', 'doors-job', '--type', 'experiment', '--objective', ALL, '--date', '2026-03-22', '--json']),
+    );
+    const argv = [
+      'node',
+      leak,
+      ...corpus.map((x) => x.text),
+      ...corpus.flatMap((x) => x.text.split(/\s+/).filter(Boolean)),
+    ];
     await cli(['submit', job, '--retries', '0', '--json', '--', ...argv]);
     const ended = await pollUntil(dir, job, (s) => s === 'command_failed', 60_000);
     expect(ended.status.at(-1)!.message).toMatch(/RuntimeError: /);
 
     // A hero run: the issue it opens and the comment an event posts go through the GitHub stand-in.
-    await cli(['hero', 'init', 'doors-hero', '--create-issue', '--dri', 'alice', '--goal', ALL, '--final-step', '10', '--retention', 'keep 3', '--output-root', '/tmp/none', '--json']);
-    const event = await cli(['hero', 'event', 'doors-hero', ALL, '--kind', 'milestone', '--status', ALL, '--evidence', ALL, '--decision', ALL, '--json']);
+    await cli([
+      'hero',
+      'init',
+      'doors-hero',
+      '--create-issue',
+      '--dri',
+      'alice',
+      '--goal',
+      ALL,
+      '--final-step',
+      '10',
+      '--retention',
+      'keep 3',
+      '--output-root',
+      '/tmp/none',
+      '--json',
+    ]);
+    const event = await cli([
+      'hero',
+      'event',
+      'doors-hero',
+      ALL,
+      '--kind',
+      'milestone',
+      '--status',
+      ALL,
+      '--evidence',
+      ALL,
+      '--decision',
+      ALL,
+      '--json',
+    ]);
     expect((event.json as { mirror: string }).mirror).toBe('posted');
 
     await cli(['publish', a, '--out', out, '--json']);

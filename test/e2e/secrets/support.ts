@@ -26,7 +26,8 @@ export function treeText(dir: string): string {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory() && e.name !== '.git' && e.name !== 'node_modules') walk(p);
-      else if (e.isFile() && statSync(p).size < 4 * 1024 * 1024) out.push(`${relative(dir, p)}:\n${readFileSync(p, 'utf8')}`);
+      else if (e.isFile() && statSync(p).size < 4 * 1024 * 1024)
+        out.push(`${relative(dir, p)}:\n${readFileSync(p, 'utf8')}`);
     }
   };
   walk(dir);

@@ -8,7 +8,16 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { git, snapshotLedger } from '../../support/ledger.js';
-import { expectAllPushed, expectIndexesCurrent, plain, remoteFile, remoteTags, show, story, type Story } from './support.js';
+import {
+  expectAllPushed,
+  expectIndexesCurrent,
+  plain,
+  remoteFile,
+  remoteTags,
+  show,
+  story,
+  type Story,
+} from './support.js';
 
 let s: Story;
 afterEach(() => s?.cleanup());
@@ -20,10 +29,28 @@ it('new → append → complete → amend results → passport → signoff → p
   writeFileSync(join(ckpt, 'model.safetensors'), Buffer.alloc(4096, 7));
   writeFileSync(join(ckpt, 'metadata.json'), JSON.stringify({ step: 200 }));
 
-  const id = ((await s.ok(['new', 'train', '--type', 'experiment', '--objective', 'front cam, default LR', '--group', 'arx5', '--date', '2026-03-22', '--json'])).json as { id: string }).id;
+  const id = (
+    (
+      await s.ok([
+        'new',
+        'train',
+        '--type',
+        'experiment',
+        '--objective',
+        'front cam, default LR',
+        '--group',
+        'arx5',
+        '--date',
+        '2026-03-22',
+        '--json',
+      ])
+    ).json as { id: string }
+  ).id;
   expect(id).toBe('arx5/2026-03-22_train');
   // The timeline is a list of links in the hand-kept format, and both indexes are current.
-  expect(readFileSync(join(s.dir, 'run_logs/arx5/timeline.md'), 'utf8')).toContain('1. [`2026-03-22_train.md`](2026-03-22_train.md) — Sunday, Mar 22nd');
+  expect(readFileSync(join(s.dir, 'run_logs/arx5/timeline.md'), 'utf8')).toContain(
+    '1. [`2026-03-22_train.md`](2026-03-22_train.md) — Sunday, Mar 22nd',
+  );
   await expectIndexesCurrent(s);
   let shown = await show(s, id);
   expect(shown.next.join('\n')).toMatch(/runlog submit arx5\/2026-03-22_train/);
@@ -34,9 +61,29 @@ it('new → append → complete → amend results → passport → signoff → p
   expect(shown.next.join('\n')).toMatch(/runlog complete arx5\/2026-03-22_train/);
   expect(shown.next.join('\n')).not.toMatch(/runlog submit/);
   await s.ok(['append', id, 'loss falling', '--step', '100', '--metric', 'train_loss=1.5', '--metric', 'val_loss=1.6']);
-  await s.ok(['append', id, 'still falling', '--step', '200', '--metric', 'train_loss=0.9', '--metric', 'val_loss=0.95']);
+  await s.ok([
+    'append',
+    id,
+    'still falling',
+    '--step',
+    '200',
+    '--metric',
+    'train_loss=0.9',
+    '--metric',
+    'val_loss=0.95',
+  ]);
 
-  const done = await s.cli(['complete', id, '--final-step', '200', '--checkpoint', ckpt, '--summary', 'smooth descent, no spikes', '--json']);
+  const done = await s.cli([
+    'complete',
+    id,
+    '--final-step',
+    '200',
+    '--checkpoint',
+    ckpt,
+    '--summary',
+    'smooth descent, no spikes',
+    '--json',
+  ]);
   expect(done.code, done.stderr).toBe(0);
   shown = await show(s, id);
   expect(shown.state).toBe('completed');
@@ -47,11 +94,21 @@ it('new → append → complete → amend results → passport → signoff → p
   expect(shown.next.join('\n')).not.toMatch(/submit the job/);
   // The experiments row links to the run log and carries the final val_loss.
   const experiments = readFileSync(join(s.dir, 'run_logs/arx5/experiments.md'), 'utf8');
-  expect(experiments).toMatch(/\| \[2026-03-22_train\]\(2026-03-22_train\.md\) \| front cam, default LR \| 0\.95 \| completed \|/);
+  expect(experiments).toMatch(
+    /\| \[2026-03-22_train\]\(2026-03-22_train\.md\) \| front cam, default LR \| 0\.95 \| completed \|/,
+  );
   await expectIndexesCurrent(s);
 
   // An eval after completion amends Results: no new state, one note saying what changed.
-  const amend = await s.cli(['complete', id, '--metric', 'eval_accuracy=0.91', '--summary', 'smooth descent; 91% on the held-out set', '--json']);
+  const amend = await s.cli([
+    'complete',
+    id,
+    '--metric',
+    'eval_accuracy=0.91',
+    '--summary',
+    'smooth descent; 91% on the held-out set',
+    '--json',
+  ]);
   expect(amend.code, amend.stderr).toBe(0);
   expect(amend.json).toMatchObject({ state: 'completed', previousState: 'completed' });
   shown = await show(s, id);
@@ -90,14 +147,16 @@ it('new → append → complete → amend results → passport → signoff → p
 
   const pkg = join(s.l.base, 'release');
   const pub = await s.ok(['publish', id, '--out', pkg, '--json']);
-  expect((pub.json as { files: string[] }).files.map((f) => f.split('/').pop())).toEqual(expect.arrayContaining(['MODEL_PASSPORT.json', 'SIGNOFF.json', 'TRAINING_LOG.md']));
+  expect((pub.json as { files: string[] }).files.map((f) => f.split('/').pop())).toEqual(
+    expect.arrayContaining(['MODEL_PASSPORT.json', 'SIGNOFF.json', 'TRAINING_LOG.md']),
+  );
   const published = readFileSync(join(pkg, 'TRAINING_LOG.md'), 'utf8');
   expect(published).toContain('eval_accuracy');
   expect(published).toContain('Ada Lovelace');
   expect((await s.cli(['publish', '--check', pkg])).code).toBe(0);
 
   const seal = await s.ok(['seal', id, '--json']);
-  expect((seal.json as { tag: string; tagPushed: boolean })).toMatchObject({ tag: `seal/${id}`, tagPushed: true });
+  expect(seal.json as { tag: string; tagPushed: boolean }).toMatchObject({ tag: `seal/${id}`, tagPushed: true });
   expect(await remoteTags(s)).toContain(`seal/${id}`);
   shown = await show(s, id);
   expect(shown.next.join('\n')).toMatch(/sealed/);

@@ -10,14 +10,39 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { snapshotLedger } from '../../support/ledger.js';
-import { expectAllPushed, expectIndexesCurrent, plain, pollUntil, remoteTags, show, story, type Story } from './support.js';
+import {
+  expectAllPushed,
+  expectIndexesCurrent,
+  plain,
+  pollUntil,
+  remoteTags,
+  show,
+  story,
+  type Story,
+} from './support.js';
 
 let s: Story;
 afterEach(() => s?.cleanup());
 
 it('submit → auto-complete with checkpoints → passport → signoff → publish → seal', async () => {
   s = await story('submitted', { trainScript: true });
-  const id = ((await s.ok(['new', 'train', '--type', 'experiment', '--objective', 'tiny run', '--script', 'train.mjs', '--date', '2026-03-22', '--json'])).json as { id: string }).id;
+  const id = (
+    (
+      await s.ok([
+        'new',
+        'train',
+        '--type',
+        'experiment',
+        '--objective',
+        'tiny run',
+        '--script',
+        'train.mjs',
+        '--date',
+        '2026-03-22',
+        '--json',
+      ])
+    ).json as { id: string }
+  ).id;
   const command = ['node', 'train.mjs', '--steps', '12', '--sleep-ms', '20', '--ckpt-every', '5'];
 
   // A dry run checks everything and writes nothing.
@@ -64,7 +89,9 @@ it('submit → auto-complete with checkpoints → passport → signoff → publi
   const signed = await s.ok(['ckpt', 'signoff', ckpt, '--verdict', 'pass', '--json']);
   expect((signed.json as { run: string }).run).toBe(id);
   // Without --by, the signoff names the person from git's user.name.
-  expect((JSON.parse(readFileSync(join(ckpt, 'SIGNOFF.json'), 'utf8')) as { signed_by: { name?: string } }).signed_by.name).toBe('Runlog Test');
+  expect(
+    (JSON.parse(readFileSync(join(ckpt, 'SIGNOFF.json'), 'utf8')) as { signed_by: { name?: string } }).signed_by.name,
+  ).toBe('Runlog Test');
   expect((await show(s, id)).next.join('\n')).toMatch(/may proceed/);
 
   const pkg = join(s.l.base, 'release');
@@ -75,7 +102,7 @@ it('submit → auto-complete with checkpoints → passport → signoff → publi
   expect((await s.cli(['publish', '--check', pkg])).code).toBe(0);
 
   const seal = await s.ok(['seal', id, '--json']);
-  expect((seal.json as { tag: string; tagPushed: boolean })).toMatchObject({ tag: `seal/${id}`, tagPushed: true });
+  expect(seal.json as { tag: string; tagPushed: boolean }).toMatchObject({ tag: `seal/${id}`, tagPushed: true });
   expect(await remoteTags(s)).toContain(`seal/${id}`);
   await expectIndexesCurrent(s);
   await expectAllPushed(s);

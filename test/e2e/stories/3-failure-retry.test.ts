@@ -14,12 +14,43 @@ import { expectAllPushed, expectIndexesCurrent, plain, pollUntil, show, story, t
 let s: Story;
 afterEach(() => s?.cleanup());
 
-const listed = async (cls: string) => ((await s.ok(['list', '--class', cls, '--json'])).json as { runs: { id: string }[] }).runs.map((r) => r.id);
+const listed = async (cls: string) =>
+  ((await s.ok(['list', '--class', cls, '--json'])).json as { runs: { id: string }[] }).runs.map((r) => r.id);
 
 it('failure → Next says retry with a fix → retry with a fixed command → completed, failure class cleared', async () => {
   s = await story('failure', { trainScript: true });
-  const id = ((await s.ok(['new', 'train', '--type', 'experiment', '--objective', 'big batch', '--script', 'train.mjs', '--date', '2026-03-22', '--json'])).json as { id: string }).id;
-  await s.ok(['submit', id, '--', 'node', 'train.mjs', '--steps', '6', '--sleep-ms', '20', '--fail-at', '3', '--fail-with', 'oom_gpu']);
+  const id = (
+    (
+      await s.ok([
+        'new',
+        'train',
+        '--type',
+        'experiment',
+        '--objective',
+        'big batch',
+        '--script',
+        'train.mjs',
+        '--date',
+        '2026-03-22',
+        '--json',
+      ])
+    ).json as { id: string }
+  ).id;
+  await s.ok([
+    'submit',
+    id,
+    '--',
+    'node',
+    'train.mjs',
+    '--steps',
+    '6',
+    '--sleep-ms',
+    '20',
+    '--fail-at',
+    '3',
+    '--fail-with',
+    'oom_gpu',
+  ]);
   const failed = await pollUntil(s, id, (st) => st === 'command_failed');
   expect(failed.failureClass).toBe('oom_gpu');
   expect(await listed('oom_gpu')).toEqual([id]);
@@ -43,7 +74,23 @@ it('failure → Next says retry with a fix → retry with a fixed command → co
 
 it('a request that fails preflight: dry run writes nothing, retry --script fixes it, no empty Job blocks', async () => {
   s = await story('dead-end', { trainScript: true });
-  const id = ((await s.ok(['new', 'train', '--type', 'experiment', '--objective', 'typo in the script', '--script', 'trian.mjs', '--date', '2026-03-22', '--json'])).json as { id: string }).id;
+  const id = (
+    (
+      await s.ok([
+        'new',
+        'train',
+        '--type',
+        'experiment',
+        '--objective',
+        'typo in the script',
+        '--script',
+        'trian.mjs',
+        '--date',
+        '2026-03-22',
+        '--json',
+      ])
+    ).json as { id: string }
+  ).id;
   const command = ['node', 'train.mjs', '--steps', '4', '--sleep-ms', '20'];
 
   const before = await snapshotLedger(s.dir);

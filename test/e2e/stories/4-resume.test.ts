@@ -16,7 +16,23 @@ afterEach(() => s?.cleanup());
 
 it('resume from a checkpoint → the job receives it', async () => {
   s = await story('resume', { trainScript: true });
-  const id = ((await s.ok(['new', 'train', '--type', 'experiment', '--objective', 'walltime-limited', '--script', 'train.mjs', '--date', '2026-03-22', '--json'])).json as { id: string }).id;
+  const id = (
+    (
+      await s.ok([
+        'new',
+        'train',
+        '--type',
+        'experiment',
+        '--objective',
+        'walltime-limited',
+        '--script',
+        'train.mjs',
+        '--date',
+        '2026-03-22',
+        '--json',
+      ])
+    ).json as { id: string }
+  ).id;
   await s.ok(['submit', id, '--', 'node', 'train.mjs', '--steps', '10', '--sleep-ms', '20', '--ckpt-every', '5']);
   const first = await pollUntil(s, id, (st) => st === 'completed');
   const ckpt = join(plain(first.jobs.at(-1)!.fields['output_dir']), 'checkpoints', 'step-10');
@@ -41,7 +57,21 @@ it('resume from a checkpoint → the job receives it', async () => {
   expect(plain(shown.jobs.at(-1)!.fields['resumed from'])).toContain(ckpt);
   expect(shown.next[0]).toContain(`runlog submit ${id} -- `);
 
-  await s.ok(['submit', id, '--', 'node', 'train.mjs', '--steps', '14', '--sleep-ms', '20', '--ckpt-every', '5', '--init-from', '{init_from}']);
+  await s.ok([
+    'submit',
+    id,
+    '--',
+    'node',
+    'train.mjs',
+    '--steps',
+    '14',
+    '--sleep-ms',
+    '20',
+    '--ckpt-every',
+    '5',
+    '--init-from',
+    '{init_from}',
+  ]);
   const done = await pollUntil(s, id, (st) => st === 'completed');
   const job = done.jobs.at(-1)!.fields;
   expect(done.jobs.map((j) => j.heading)).toEqual(['Job', 'Job (resumed)']);

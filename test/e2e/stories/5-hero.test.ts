@@ -9,7 +9,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startGitHubServer, type FakeGitHub } from '../../support/github-server.js';
-import { expectAllPushed, expectIndexesCurrent, plain, remoteFile, remoteTags, show, story, type Story } from './support.js';
+import {
+  expectAllPushed,
+  expectIndexesCurrent,
+  plain,
+  remoteFile,
+  remoteTags,
+  show,
+  story,
+  type Story,
+} from './support.js';
 
 const REPO = 'octo-org/hello';
 let s: Story;
@@ -34,18 +43,63 @@ interface SyncJson {
 }
 
 it('hero: init → launch into the pinned root → babysit through an outage → completion → sync → seal', async () => {
-  s = await story('hero', { trainScript: true, config: `github:\n  repo: ${REPO}\n  apiUrl: ${gh.url}\n  maxRateLimitWaitSec: 0\n  retries: 0\n` });
+  s = await story('hero', {
+    trainScript: true,
+    config: `github:\n  repo: ${REPO}\n  apiUrl: ${gh.url}\n  maxRateLimitWaitSec: 0\n  retries: 0\n`,
+  });
   const env = { GH_TOKEN: gh.token };
   const root = join(s.l.base, 'pinned', 'big-run');
 
-  const init = (await s.ok(['hero', 'init', 'big-run', '--create-issue', '--dri', 'alice', '--goal', 'the story', '--final-step', '30', '--retention', 'keep last 10 + final', '--output-root', root, '--json'], env)).json as {
+  const init = (
+    await s.ok(
+      [
+        'hero',
+        'init',
+        'big-run',
+        '--create-issue',
+        '--dri',
+        'alice',
+        '--goal',
+        'the story',
+        '--final-step',
+        '30',
+        '--retention',
+        'keep last 10 + final',
+        '--output-root',
+        root,
+        '--json',
+      ],
+      env,
+    )
+  ).json as {
     runLog: { id: string };
     issue: { number: number };
   };
   const id = init.runLog.id;
   expect(gh.issues).toHaveLength(1);
 
-  const launch = (await s.ok(['hero', 'launch', 'big-run', '--rollback-depth', '3', '--json', '--', 'node', 'train.mjs', '--steps', '30', '--sleep-ms', '60', '--ckpt-every', '10'], env)).json as {
+  const launch = (
+    await s.ok(
+      [
+        'hero',
+        'launch',
+        'big-run',
+        '--rollback-depth',
+        '3',
+        '--json',
+        '--',
+        'node',
+        'train.mjs',
+        '--steps',
+        '30',
+        '--sleep-ms',
+        '60',
+        '--ckpt-every',
+        '10',
+      ],
+      env,
+    )
+  ).json as {
     submitted: { outputPath: string };
   };
   // The job writes under the pinned root, and the Job block says so.
@@ -97,7 +151,9 @@ it('hero: init → launch into the pinned root → babysit through an outage →
   expect(synced.code, synced.stderr).toBe(0);
   const syncJson = synced.json as SyncJson;
   expect(syncJson.mirror.pending).toEqual([]);
-  expect(syncJson.mirror.posted.map((p) => p.eventId).sort()).toEqual(downJson.mirror.pending.map((p) => p.eventId).sort());
+  expect(syncJson.mirror.posted.map((p) => p.eventId).sort()).toEqual(
+    downJson.mirror.pending.map((p) => p.eventId).sort(),
+  );
   const comments = gh.comments(init.issue.number, REPO).map((c) => String(c.body));
   expect(comments.some((c) => /completed at step 30/.test(c))).toBe(true);
   for (const c of comments) expect(c.startsWith('🤖')).toBe(true);
@@ -108,7 +164,7 @@ it('hero: init → launch into the pinned root → babysit through an outage →
   await s.ok(['ckpt', 'passport', ckpt]);
   await s.ok(['ckpt', 'signoff', ckpt, '--verdict', 'pass', '--by', 'alice']);
   const seal = await s.ok(['seal', id, '--json'], env);
-  expect((seal.json as { tag: string; tagPushed: boolean })).toMatchObject({ tag: `seal/${id}`, tagPushed: true });
+  expect(seal.json as { tag: string; tagPushed: boolean }).toMatchObject({ tag: `seal/${id}`, tagPushed: true });
   expect(await remoteTags(s)).toContain(`seal/${id}`);
   expect(await remoteFile(s, '.agents/logbooks/big-run.md')).not.toContain('mirror=pending');
   await expectIndexesCurrent(s);
@@ -118,25 +174,71 @@ it('hero: init → launch into the pinned root → babysit through an outage →
 it('hero link adopts an issue for an existing logbook, and sync posts its updates without a github: section', async () => {
   s = await story('hero-link');
   const env = { GH_TOKEN: gh.token };
-  const create = await s.cli(['hero', 'init', 'small', '--create-issue', '--dri', 'bob', '--goal', 'g', '--final-step', '10', '--retention', 'keep 3', '--output-root', join(s.l.base, 'out')], env);
+  const create = await s.cli(
+    [
+      'hero',
+      'init',
+      'small',
+      '--create-issue',
+      '--dri',
+      'bob',
+      '--goal',
+      'g',
+      '--final-step',
+      '10',
+      '--retention',
+      'keep 3',
+      '--output-root',
+      join(s.l.base, 'out'),
+    ],
+    env,
+  );
   expect(create.code).toBe(2);
   expect(create.stderr).toMatch(/^error\[GITHUB_REPO_MISSING\]/m);
   expect(create.stderr).not.toContain('\\n');
 
-  await s.ok(['hero', 'init', 'small', '--dri', 'bob', '--goal', 'g', '--final-step', '10', '--retention', 'keep 3', '--output-root', join(s.l.base, 'out')], env);
+  await s.ok(
+    [
+      'hero',
+      'init',
+      'small',
+      '--dri',
+      'bob',
+      '--goal',
+      'g',
+      '--final-step',
+      '10',
+      '--retention',
+      'keep 3',
+      '--output-root',
+      join(s.l.base, 'out'),
+    ],
+    env,
+  );
   const issue = gh.seedIssue({ repo: REPO, title: 'Hero run: small', body: 'Opened by a person.' });
-  const linked = await s.ok(['hero', 'link', 'small', '--issue', String(issue.html_url), '--github-api', gh.url, '--json'], env);
+  const linked = await s.ok(
+    ['hero', 'link', 'small', '--issue', String(issue.html_url), '--github-api', gh.url, '--json'],
+    env,
+  );
   expect(linked.json).toMatchObject({ slug: 'small', issue: { number: issue.number, repo: REPO } });
   expect(readFileSync(join(s.dir, '.agents/logbooks/small.md'), 'utf8')).toContain(String(issue.html_url));
   expect(String(gh.issues[0]!.data.body)).toContain('.agents/logbooks/small.md');
 
   await gh.stop();
-  const ev = await s.ok(['hero', 'event', 'small', 'first milestone', '--kind', 'milestone', '--github-api', gh.url, '--json'], env);
+  const ev = await s.ok(
+    ['hero', 'event', 'small', 'first milestone', '--kind', 'milestone', '--github-api', gh.url, '--json'],
+    env,
+  );
   expect(ev.json).toMatchObject({ mirror: 'pending' });
   await gh.start();
   const synced = await s.cli(['sync', '--github-api', gh.url, '--json'], env);
   expect(synced.code, synced.stderr).toBe(0);
   expect((synced.json as SyncJson).mirror.posted).toHaveLength(1);
-  expect(gh.comments(issue.number as number, REPO).map((c) => String(c.body)).some((b) => b.includes('first milestone'))).toBe(true);
+  expect(
+    gh
+      .comments(issue.number as number, REPO)
+      .map((c) => String(c.body))
+      .some((b) => b.includes('first milestone')),
+  ).toBe(true);
   await expectAllPushed(s);
 });

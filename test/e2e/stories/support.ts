@@ -20,20 +20,35 @@ export interface Story {
 }
 
 /** Clocks shrunk to seconds so a story's jobs end in seconds. */
-const FAST_JOBS = ['kill_grace: 1s', 'backoff_base: 0.2s', 'backoff_max: 1s', 'stall_grace: 1s', 'lost_grace: 1s', 'cadence_every: 1s'];
+const FAST_JOBS = [
+  'kill_grace: 1s',
+  'backoff_base: 0.2s',
+  'backoff_max: 1s',
+  'stall_grace: 1s',
+  'lost_grace: 1s',
+  'cadence_every: 1s',
+];
 
-export async function story(prefix: string, o: { trainScript?: boolean; config?: string; env?: Record<string, string> } = {}): Promise<Story> {
+export async function story(
+  prefix: string,
+  o: { trainScript?: boolean; config?: string; env?: Record<string, string> } = {},
+): Promise<Story> {
   const l = await makeLedger({ prefix: `runlog-story-${prefix}-` });
   const dir = l.main;
-  const cli = (args: string[], env: Record<string, string> = {}) => runlog(dir, args, { env: { ...o.env, ...env }, timeoutMs: 90_000 });
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runlog(dir, args, { env: { ...o.env, ...env }, timeoutMs: 90_000 });
   const ok = async (args: string[], env: Record<string, string> = {}) => {
     const r = await cli(args, env);
-    if (r.code !== 0) throw new Error(`runlog ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+    if (r.code !== 0)
+      throw new Error(`runlog ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
     return r;
   };
   if (o.trainScript || o.config) {
     if (o.trainScript) copyFileSync(join(REPO_ROOT, 'examples', 'train.mjs'), join(dir, 'train.mjs'));
-    appendFileSync(join(dir, 'runlog.config.yaml'), `\njobs:\n${FAST_JOBS.map((j) => `  ${j}`).join('\n')}\n${o.config ?? ''}`);
+    appendFileSync(
+      join(dir, 'runlog.config.yaml'),
+      `\njobs:\n${FAST_JOBS.map((j) => `  ${j}`).join('\n')}\n${o.config ?? ''}`,
+    );
     await git(dir, ['add', '-A']);
     await git(dir, ['commit', '-q', '-m', 'training script and fast clocks']);
     await git(dir, ['push', '-q', 'origin', 'main']);
@@ -60,7 +75,8 @@ function killJobs(root: string): void {
       else if (e.name === 'job.json') {
         try {
           const job = JSON.parse(readFileSync(p, 'utf8')) as { pid?: number; pgid?: number };
-          for (const target of [job.pgid ? -job.pgid : 0, job.pid ?? 0]) if (target !== 0) process.kill(target, 'SIGKILL');
+          for (const target of [job.pgid ? -job.pgid : 0, job.pid ?? 0])
+            if (target !== 0) process.kill(target, 'SIGKILL');
         } catch {
           // Gone already, or not a job record.
         }
@@ -75,7 +91,13 @@ export interface Shown {
   failureClass: string | null;
   attempt: number;
   jobs: { heading: string; fields: Record<string, string> }[];
-  status: { at: string | null; state: string | null; step: number | null; metrics: Record<string, number | null>; message: string }[];
+  status: {
+    at: string | null;
+    state: string | null;
+    step: number | null;
+    metrics: Record<string, number | null>;
+    message: string;
+  }[];
   results: Record<string, string> | null;
   next: string[];
   config: Record<string, string>;
@@ -86,7 +108,12 @@ export async function show(s: Story, run: string): Promise<Shown> {
 }
 
 /** One poll pass per round until the run's state is accepted; a deadline, never a fixed sleep. */
-export async function pollUntil(s: Story, run: string, accept: (state: string) => boolean, timeoutMs = 45_000): Promise<Shown> {
+export async function pollUntil(
+  s: Story,
+  run: string,
+  accept: (state: string) => boolean,
+  timeoutMs = 45_000,
+): Promise<Shown> {
   const deadline = Date.now() + timeoutMs;
   const seen: string[] = [];
   for (;;) {
@@ -94,7 +121,8 @@ export async function pollUntil(s: Story, run: string, accept: (state: string) =
     const shown = await show(s, run);
     if (seen.at(-1) !== shown.state) seen.push(shown.state);
     if (accept(shown.state)) return shown;
-    if (Date.now() > deadline) throw new Error(`${run} did not reach the expected state in ${timeoutMs} ms (seen: ${seen.join(' → ')})`);
+    if (Date.now() > deadline)
+      throw new Error(`${run} did not reach the expected state in ${timeoutMs} ms (seen: ${seen.join(' → ')})`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }

@@ -14,7 +14,10 @@ const dir = mkdtempSync(join(tmpdir(), 'runlog-manifest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const identity = { argv: (a: string[]) => a, text: (t: string) => t };
-const redact = { argv: (a: string[]) => a.map((w) => w.replace(/sk-[a-z0-9]+/g, '[REDACTED]')), text: (t: string) => t.replace(/sk-[a-z0-9]+/g, '[REDACTED]') };
+const redact = {
+  argv: (a: string[]) => a.map((w) => w.replace(/sk-[a-z0-9]+/g, '[REDACTED]')),
+  text: (t: string) => t.replace(/sk-[a-z0-9]+/g, '[REDACTED]'),
+};
 
 function write(name: string, text: string): string {
   const p = join(dir, name);
@@ -52,7 +55,13 @@ describe('manifest → frozen campaign', () => {
   it('expands the grid (first key outermost), keeps values as written, then the explicit runs', () => {
     const { frozen } = prepare(SWEEP);
     const m = frozen.manifest;
-    expect(m.entries.map((e) => e.name)).toEqual(['lr1e-4_seed0', 'lr1e-4_seed1', 'lr3e-4_seed0', 'lr3e-4_seed1', 'baseline']);
+    expect(m.entries.map((e) => e.name)).toEqual([
+      'lr1e-4_seed0',
+      'lr1e-4_seed1',
+      'lr3e-4_seed0',
+      'lr3e-4_seed1',
+      'baseline',
+    ]);
     expect(m.entries[0]!.command).toEqual(['python', 'train.py', '--lr', '1e-4', '--seed', '0']);
     expect(m.entries[4]!.policy).toEqual({ retries: 0 });
     expect(m.policy.max_parallel).toBe(2);
@@ -63,7 +72,9 @@ describe('manifest → frozen campaign', () => {
 
   it('freezes to the same bytes and id however the keys were ordered; any change is a new id', () => {
     const a = prepare(SWEEP);
-    const reordered = prepare(`policy: {max_parallel: 2}\nartifacts: [result.json]\nname: lr-sweep\nruns:\n  - {seed: 0, lr: 3e-4, retries: 0, name: baseline}\ncommand: python train.py --lr {lr} --seed {seed}\ngrid:\n  lr: [1e-4, 3e-4]\n  seed: [0, 1]\n`);
+    const reordered = prepare(
+      `policy: {max_parallel: 2}\nartifacts: [result.json]\nname: lr-sweep\nruns:\n  - {seed: 0, lr: 3e-4, retries: 0, name: baseline}\ncommand: python train.py --lr {lr} --seed {seed}\ngrid:\n  lr: [1e-4, 3e-4]\n  seed: [0, 1]\n`,
+    );
     expect(reordered.frozen.text).toBe(a.frozen.text);
     expect(reordered.frozen.id).toBe(a.frozen.id);
     const edited = prepare(SWEEP.replace('max_parallel: 2', 'max_parallel: 3'));
@@ -73,7 +84,9 @@ describe('manifest → frozen campaign', () => {
   it('the frozen text parses back to itself and a hand edit is detected', () => {
     const { frozen } = prepare(SWEEP);
     expect(renderFrozen(parseFrozen(frozen.text, frozen.id, 'manifest.yaml').manifest)).toBe(frozen.text);
-    expect(() => parseFrozen(frozen.text.replace('"1e-4"', '"1e-5"'), frozen.id, 'manifest.yaml')).toThrow(/does not hash/);
+    expect(() => parseFrozen(frozen.text.replace('"1e-4"', '"1e-5"'), frozen.id, 'manifest.yaml')).toThrow(
+      /does not hash/,
+    );
   });
 
   it('a value with spaces or shell characters stays one argument', () => {
@@ -83,18 +96,28 @@ describe('manifest → frozen campaign', () => {
   });
 
   it('scrubs secrets from the recorded commands; the exact form keeps them for this machine', () => {
-    const p = prepareCampaign(write('s.yaml', 'name: s\ncommand: train --key sk-abc123 --lr {lr}\ngrid: {lr: [1]}\n'), {}, redact);
+    const p = prepareCampaign(
+      write('s.yaml', 'name: s\ncommand: train --key sk-abc123 --lr {lr}\ngrid: {lr: [1]}\n'),
+      {},
+      redact,
+    );
     expect(p.frozen.text).not.toContain('sk-abc123');
     expect(p.exact.manifest.entries[0]!.command).toContain('sk-abc123');
     expect(p.frozen.manifest.entries.map((e) => e.name)).toEqual(p.exact.manifest.entries.map((e) => e.name));
   });
 
   it('reads CSV: a header of parameters, optional name and command columns', () => {
-    const { frozen } = prepare('name,command,lr\nfirst,train --lr {lr},0.1\nsecond,"train --lr {lr} --note ""x,y""",0.2\n', 'grid.csv');
+    const { frozen } = prepare(
+      'name,command,lr\nfirst,train --lr {lr},0.1\nsecond,"train --lr {lr} --note ""x,y""",0.2\n',
+      'grid.csv',
+    );
     expect(frozen.manifest.name).toBe('grid');
     expect(frozen.manifest.entries.map((e) => e.name)).toEqual(['first', 'second']);
     expect(frozen.manifest.entries[1]!.command).toEqual(['train', '--lr', '0.2', '--note', 'x,y']);
-    expect(parseCsv('a,b\r\n"1\n2",3\n')).toEqual([{ fields: ['a', 'b'], line: 1 }, { fields: ['1\n2', '3'], line: 2 }]);
+    expect(parseCsv('a,b\r\n"1\n2",3\n')).toEqual([
+      { fields: ['a', 'b'], line: 1 },
+      { fields: ['1\n2', '3'], line: 2 },
+    ]);
   });
 
   it('task entries take task_timeout; `none` must be written to lift a limit', () => {
@@ -105,27 +128,86 @@ describe('manifest → frozen campaign', () => {
     const { manifest: m } = frozen;
     expect(entryClocks(m.policy, m.entries[0]!.policy, 'task').timeoutMs).toBe(2 * 3600_000);
     expect(entryClocks(m.policy, m.entries[0]!.policy, 'run').timeoutMs).toBeNull();
-    const own = prepare('name: t\ncommand: eval {x}\nruns:\n  - {x: 1, kind: task, task_timeout: 5m}\n').frozen.manifest;
-    expect(entryClocks(own.policy, own.entries[0]!.policy, 'task')).toMatchObject({ timeoutMs: 300_000, heartbeatMs: 1_800_000 });
+    const own = prepare('name: t\ncommand: eval {x}\nruns:\n  - {x: 1, kind: task, task_timeout: 5m}\n').frozen
+      .manifest;
+    expect(entryClocks(own.policy, own.entries[0]!.policy, 'task')).toMatchObject({
+      timeoutMs: 300_000,
+      heartbeatMs: 1_800_000,
+    });
   });
 });
 
 describe('bad manifests name the key and the line', () => {
   const cases: [string, string, RegExp, string][] = [
-    ['unknown top-level key', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\nmax_paralel: 3\n', /m\.yaml:4: max_paralel: unknown key/, 'CAMPAIGN_UNKNOWN_KEY'],
-    ['unknown policy key', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy:\n  retry: 3\n', /m\.yaml:5: policy\.retry: unknown key/, 'CAMPAIGN_UNKNOWN_KEY'],
-    ['placeholder without a value', 'name: x\ncommand: t {a} {b}\ngrid: {a: [1]}\n', /m\.yaml:2: command: placeholder \{b\} has no value/, 'CAMPAIGN_PLACEHOLDER'],
-    ['duplicate entry names', 'name: x\ncommand: t {a}\nruns:\n  - {name: r, a: 1}\n  - {name: r, a: 2}\n', /m\.yaml:5: .*entry name r is used twice \(first at line 4\)/, 'CAMPAIGN_DUPLICATE_ENTRY'],
+    [
+      'unknown top-level key',
+      'name: x\ncommand: t {a}\ngrid: {a: [1]}\nmax_paralel: 3\n',
+      /m\.yaml:4: max_paralel: unknown key/,
+      'CAMPAIGN_UNKNOWN_KEY',
+    ],
+    [
+      'unknown policy key',
+      'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy:\n  retry: 3\n',
+      /m\.yaml:5: policy\.retry: unknown key/,
+      'CAMPAIGN_UNKNOWN_KEY',
+    ],
+    [
+      'placeholder without a value',
+      'name: x\ncommand: t {a} {b}\ngrid: {a: [1]}\n',
+      /m\.yaml:2: command: placeholder \{b\} has no value/,
+      'CAMPAIGN_PLACEHOLDER',
+    ],
+    [
+      'duplicate entry names',
+      'name: x\ncommand: t {a}\nruns:\n  - {name: r, a: 1}\n  - {name: r, a: 2}\n',
+      /m\.yaml:5: .*entry name r is used twice \(first at line 4\)/,
+      'CAMPAIGN_DUPLICATE_ENTRY',
+    ],
     ['empty grid', 'name: x\ncommand: t {a}\ngrid: {a: []}\n', /m\.yaml:3: grid\.a: .*empty/, 'CAMPAIGN_EMPTY'],
     ['no grid and no runs', 'name: x\ncommand: t\n', /no grid and no runs/, 'CAMPAIGN_EMPTY'],
-    ['max_parallel 0', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy:\n  max_parallel: 0\n', /m\.yaml:5: policy\.max_parallel: max_parallel must be at least 1/, 'CAMPAIGN_MANIFEST_INVALID'],
-    ['negative timeout', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy:\n  timeout: -5m\n', /m\.yaml:5: policy\.timeout: timeout "-5m" is negative/, 'CAMPAIGN_MANIFEST_INVALID'],
-    ['zero timeout', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy: {timeout: 0}\n', /timeout is zero; a run without a limit needs `none`/, 'CAMPAIGN_MANIFEST_INVALID'],
-    ['heartbeat none', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy: {heartbeat: none}\n', /heartbeat cannot be none/, 'CAMPAIGN_MANIFEST_INVALID'],
-    ['parameter unused by the command', 'name: x\ncommand: t {a}\nruns:\n  - {a: 1, sede: 2}\n', /m\.yaml:4: .*parameter sede .* not used/, 'CAMPAIGN_UNKNOWN_KEY'],
+    [
+      'max_parallel 0',
+      'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy:\n  max_parallel: 0\n',
+      /m\.yaml:5: policy\.max_parallel: max_parallel must be at least 1/,
+      'CAMPAIGN_MANIFEST_INVALID',
+    ],
+    [
+      'negative timeout',
+      'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy:\n  timeout: -5m\n',
+      /m\.yaml:5: policy\.timeout: timeout "-5m" is negative/,
+      'CAMPAIGN_MANIFEST_INVALID',
+    ],
+    [
+      'zero timeout',
+      'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy: {timeout: 0}\n',
+      /timeout is zero; a run without a limit needs `none`/,
+      'CAMPAIGN_MANIFEST_INVALID',
+    ],
+    [
+      'heartbeat none',
+      'name: x\ncommand: t {a}\ngrid: {a: [1]}\npolicy: {heartbeat: none}\n',
+      /heartbeat cannot be none/,
+      'CAMPAIGN_MANIFEST_INVALID',
+    ],
+    [
+      'parameter unused by the command',
+      'name: x\ncommand: t {a}\nruns:\n  - {a: 1, sede: 2}\n',
+      /m\.yaml:4: .*parameter sede .* not used/,
+      'CAMPAIGN_UNKNOWN_KEY',
+    ],
     ['not YAML', 'name: [unclosed\n', /m\.yaml:\d+: not valid YAML/, 'CAMPAIGN_MANIFEST_FORMAT'],
-    ['an ssh campaign without a host', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\nexecutor: ssh\n', /m\.yaml:4: executor: an ssh campaign needs `host:`/, 'CAMPAIGN_MANIFEST_INVALID'],
-    ['a Slurm campaign with a host', 'name: x\ncommand: t {a}\ngrid: {a: [1]}\nexecutor: slurm\nhost: gpu1\n', /m\.yaml:5: host: .*`cluster:`/, 'CAMPAIGN_MANIFEST_INVALID'],
+    [
+      'an ssh campaign without a host',
+      'name: x\ncommand: t {a}\ngrid: {a: [1]}\nexecutor: ssh\n',
+      /m\.yaml:4: executor: an ssh campaign needs `host:`/,
+      'CAMPAIGN_MANIFEST_INVALID',
+    ],
+    [
+      'a Slurm campaign with a host',
+      'name: x\ncommand: t {a}\ngrid: {a: [1]}\nexecutor: slurm\nhost: gpu1\n',
+      /m\.yaml:5: host: .*`cluster:`/,
+      'CAMPAIGN_MANIFEST_INVALID',
+    ],
     ['a YAML list, not a mapping', '- a\n- b\n', /a manifest is a mapping/, 'CAMPAIGN_MANIFEST_FORMAT'],
   ];
   for (const [what, text, message, code] of cases) {

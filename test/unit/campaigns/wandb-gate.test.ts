@@ -19,13 +19,21 @@ describe('strict W&B gate', () => {
   it('fails without a W&B run, passes with one written until the end, fails when its files went stale', () => {
     const none = join(base, 'none');
     mkdirSync(none);
-    expect(wandbGate(none, { heartbeatMs: 60_000, endedAtMs: Date.now() })).toMatchObject({ passed: false, reason: expect.stringMatching(/no W&B run/) });
+    expect(wandbGate(none, { heartbeatMs: 60_000, endedAtMs: Date.now() })).toMatchObject({
+      passed: false,
+      reason: expect.stringMatching(/no W&B run/),
+    });
     const live = join(base, 'live');
     run(live, 1_000);
     expect(wandbGate(live, { heartbeatMs: 60_000, endedAtMs: Date.now() }).passed).toBe(true);
     const stale = join(base, 'stale');
     run(stale, 600_000);
-    expect(wandbGate(stale, { heartbeatMs: 60_000, endedAtMs: Date.now() })).toMatchObject({ passed: false, reason: expect.stringMatching(/stopped advancing/) });
-    expect(wandbGate(none, { heartbeatMs: 60_000, endedAtMs: Date.now(), syncedUrl: 'https://wandb.ai/e/p/runs/x' }).passed).toBe(true);
+    expect(wandbGate(stale, { heartbeatMs: 60_000, endedAtMs: Date.now() })).toMatchObject({
+      passed: false,
+      reason: expect.stringMatching(/stopped advancing/),
+    });
+    expect(
+      wandbGate(none, { heartbeatMs: 60_000, endedAtMs: Date.now(), syncedUrl: 'https://wandb.ai/e/p/runs/x' }).passed,
+    ).toBe(true);
   });
 });

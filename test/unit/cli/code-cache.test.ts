@@ -13,7 +13,10 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function bundle(hash: string, body = 'exports.twice = (n) => n * 2; exports.here = __dirname;'): { file: string; cache: string } {
+function bundle(
+  hash: string,
+  body = 'exports.twice = (n) => n * 2; exports.here = __dirname;',
+): { file: string; cache: string } {
   const dir = mkdtempSync(join(tmpdir(), 'runlog-code-cache-'));
   dirs.push(dir);
   const file = join(dir, 'fast.cjs');
@@ -55,7 +58,7 @@ describe('code cache', () => {
     expect(m.exports.twice(1)).toBe(2);
   });
 
-  it('writing a cache removes the command\'s old ones (all but the newest few, none older than two weeks), never another command\'s', () => {
+  it("writing a cache removes the command's old ones (all but the newest few, none older than two weeks), never another command's", () => {
     const { file, cache } = bundle('new1');
     mkdirSync(cache, { recursive: true });
     const day = 24 * 3600;
@@ -71,7 +74,11 @@ describe('code cache', () => {
     const m = loadCached<{ twice(n: number): number }>(file, 'show', cache);
     m.save();
     const left = readdirSync(cache).sort();
-    expect(left.filter((n) => n.endsWith('-show.bin') && !n.includes('new1'))).toEqual(['v20-x64-old1-1-show.bin', 'v20-x64-old2-1-show.bin', 'v20-x64-old3-1-show.bin']);
+    expect(left.filter((n) => n.endsWith('-show.bin') && !n.includes('new1'))).toEqual([
+      'v20-x64-old1-1-show.bin',
+      'v20-x64-old2-1-show.bin',
+      'v20-x64-old3-1-show.bin',
+    ]);
     expect(left.filter((n) => n.includes('new1'))).toHaveLength(1);
     expect(left).toContain('v20-x64-any-1-list.bin');
     expect(left).toContain('v20-x64-any-1-campaign:status.bin');

@@ -14,7 +14,9 @@ describe('fast entry flags', () => {
         args: Record<string, unknown>;
         baseFlags: Record<string, unknown>;
       };
-      const own = Object.keys(cmd.flags ?? {}).filter((f) => !GLOBAL.has(f)).sort();
+      const own = Object.keys(cmd.flags ?? {})
+        .filter((f) => !GLOBAL.has(f))
+        .sort();
       expect(Object.keys(spec.options).sort()).toEqual(own);
       expect(Object.keys(cmd.baseFlags).sort()).toEqual(['ledger', 'push']);
       expect(spec.args).toEqual(Object.keys(cmd.args ?? {}));

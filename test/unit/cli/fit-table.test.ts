@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { cut, fitTable, len } from '../../../src/cli/render/fit-table.js';
 
-const cols = [{ header: 'run', cutStart: true, min: 8 }, { header: 'state' }, { header: 'loss', align: 'right' as const }];
+const cols = [
+  { header: 'run', cutStart: true, min: 8 },
+  { header: 'state' },
+  { header: 'loss', align: 'right' as const },
+];
 const rows = [
   ['group/2026-03-22_a_very_long_task_name', 'completed', '0.125'],
   ['group/2026-03-23_short', 'running', '1.5'],

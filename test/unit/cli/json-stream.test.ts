@@ -18,7 +18,13 @@ describe('writeJsonDocument', () => {
     { toJSON: () => ({ replaced: true }) },
     { date: new Date(0), list: [new Date(1)] },
     { 'we"ird\tkey': ['\u2028', '—'] },
-    { runs: Array.from({ length: 1201 }, (_, i) => (i % 7 === 0 ? undefined : i % 5 === 0 ? [i, { x: null }] : { id: i, s: 'a\nb' })), 'k"2': { deep: [1] }, last: [] },
+    {
+      runs: Array.from({ length: 1201 }, (_, i) =>
+        i % 7 === 0 ? undefined : i % 5 === 0 ? [i, { x: null }] : { id: i, s: 'a\nb' },
+      ),
+      'k"2': { deep: [1] },
+      last: [],
+    },
   ];
   for (const v of cases) {
     it(`matches JSON.stringify for ${JSON.stringify(v).slice(0, 80)}`, () => {
@@ -27,7 +33,11 @@ describe('writeJsonDocument', () => {
   }
 
   it('writes a long array in many chunks', () => {
-    const runs = Array.from({ length: 5000 }, (_, i) => ({ id: `group/2026-03-22_run${i}`, state: 'running', updated: '2026-03-22T10:00:00Z' }));
+    const runs = Array.from({ length: 5000 }, (_, i) => ({
+      id: `group/2026-03-22_run${i}`,
+      state: 'running',
+      updated: '2026-03-22T10:00:00Z',
+    }));
     const out = streamed({ runs, warnings: ['w'] });
     expect(out.text).toBe(`${JSON.stringify({ runs, warnings: ['w'] }, null, 2)}\n`);
     expect(out.chunks).toBeGreaterThan(5);

@@ -12,7 +12,8 @@ function looseObjects(schema: z.ZodType, path: string, seen = new Set<z.ZodType>
   if (seen.has(schema)) return [];
   seen.add(schema);
   const def = (schema as z.ZodType & { def: Record<string, unknown> }).def;
-  const walk = (child: unknown, at: string): string[] => (child instanceof z.ZodType ? looseObjects(child, at, seen) : []);
+  const walk = (child: unknown, at: string): string[] =>
+    child instanceof z.ZodType ? looseObjects(child, at, seen) : [];
   if (schema instanceof z.ZodObject) {
     const catchall = def['catchall'] as z.ZodType | undefined;
     // strict() sets a `never` catchall; an error object names its extra fields with unknown on purpose.
@@ -27,7 +28,9 @@ function looseObjects(schema: z.ZodType, path: string, seen = new Set<z.ZodType>
 }
 
 describe('output schemas', () => {
-  const exported = Object.entries(schemas as Record<string, unknown>).filter((e): e is [string, z.ZodType] => e[1] instanceof z.ZodType);
+  const exported = Object.entries(schemas as Record<string, unknown>).filter(
+    (e): e is [string, z.ZodType] => e[1] instanceof z.ZodType,
+  );
 
   it('every exported schema rejects unknown keys at every level', () => {
     expect(exported.length).toBeGreaterThan(40);

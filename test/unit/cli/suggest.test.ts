@@ -1,7 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { closest, didYouMean } from '../../../src/cli/suggest.js';
 
-const COMMANDS = ['append', 'babysit', 'cancel', 'complete', 'list', 'logs', 'new', 'poll', 'publish', 'resume', 'retry', 'show', 'submit', 'sync', 'timeline'];
+const COMMANDS = [
+  'append',
+  'babysit',
+  'cancel',
+  'complete',
+  'list',
+  'logs',
+  'new',
+  'poll',
+  'publish',
+  'resume',
+  'retry',
+  'show',
+  'submit',
+  'sync',
+  'timeline',
+];
 
 describe('did you mean', () => {
   it('finds swaps, typos and prefixes, closest first', () => {

@@ -13,7 +13,9 @@ describe('atomicWriteMany', () => {
     const dir = join(base, 'ok');
     mkdirSync(dir);
     writeFileSync(join(dir, 'f0.md'), 'old');
-    await atomicWriteMany(Array.from({ length: 600 }, (_, i) => ({ path: join(dir, `f${i}.md`), content: `file ${i}\n` })));
+    await atomicWriteMany(
+      Array.from({ length: 600 }, (_, i) => ({ path: join(dir, `f${i}.md`), content: `file ${i}\n` })),
+    );
     const names = readdirSync(dir);
     expect(names).toHaveLength(600);
     expect(names.some((n) => n.endsWith('.tmp'))).toBe(false);

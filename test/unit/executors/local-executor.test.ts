@@ -64,7 +64,11 @@ async function submit(s: JobSpec): Promise<JobHandle> {
   return handle;
 }
 
-async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -118,7 +122,12 @@ describe('LocalExecutor', () => {
     expect(log).toContain('hello from the job');
     expect(log).toContain('and stderr');
     const job = JSON.parse(await readFile(join(jobDir(s), 'job.json'), 'utf8'));
-    expect(job).toMatchObject({ idempotencyKey: s.idempotencyKey, argv: s.argv, host: hostname(), pid: Number(handle.extra?.pid) });
+    expect(job).toMatchObject({
+      idempotencyKey: s.idempotencyKey,
+      argv: s.argv,
+      host: hostname(),
+      pid: Number(handle.extra?.pid),
+    });
     expect(job.pgid).toBe(Number(handle.extra?.pgid));
     expect(job.startedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     const exit = JSON.parse(await readFile(join(jobDir(s), 'exit.json'), 'utf8'));
@@ -135,7 +144,9 @@ describe('LocalExecutor', () => {
 
   it('runs in the spec cwd with the spec env on top of the inherited one', async () => {
     const handle = await submit(
-      spec('env', node('console.log(process.cwd(), process.env.RUNLOG_TEST_VAR, typeof process.env.PATH)'), { env: { RUNLOG_TEST_VAR: 'set-by-spec' } }),
+      spec('env', node('console.log(process.cwd(), process.env.RUNLOG_TEST_VAR, typeof process.env.PATH)'), {
+        env: { RUNLOG_TEST_VAR: 'set-by-spec' },
+      }),
     );
     expect((await waitForEnd(handle)).phase).toBe('completed');
     expect(await readFile(handle.outputPath, 'utf8')).toContain(`${dir} set-by-spec string`);
@@ -151,7 +162,12 @@ describe('LocalExecutor', () => {
 
   it('records the exit after the process that launched it has exited', async () => {
     const gate = join(dir, 'gate');
-    const s = spec('detached', node(`const fs = require('fs'); setInterval(() => { if (fs.existsSync(${JSON.stringify(gate)})) process.exit(5); }, 20);`));
+    const s = spec(
+      'detached',
+      node(
+        `const fs = require('fs'); setInterval(() => { if (fs.existsSync(${JSON.stringify(gate)})) process.exit(5); }, 20);`,
+      ),
+    );
     const launcher = join(dir, 'launch.ts');
     await writeFile(
       launcher,
@@ -162,10 +178,14 @@ describe('LocalExecutor', () => {
         'console.log(JSON.stringify(handle));',
       ].join('\n'),
     );
-    const { stdout } = await execFileAsync(process.execPath, [join(repoRoot, 'node_modules/vite-node/vite-node.mjs'), launcher], {
-      cwd: repoRoot,
-      timeout: 60_000,
-    });
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [join(repoRoot, 'node_modules/vite-node/vite-node.mjs'), launcher],
+      {
+        cwd: repoRoot,
+        timeout: 60_000,
+      },
+    );
     const handle = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as JobHandle;
     started.push(handle);
 
@@ -180,7 +200,12 @@ describe('LocalExecutor', () => {
   it('cancels a process that ignores SIGTERM by killing it after the grace period', async () => {
     const ready = join(dir, 'ready');
     const handle = await submit(
-      spec('stubborn', node(`process.on('SIGTERM', () => console.log('ignoring SIGTERM')); require('fs').writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000);`)),
+      spec(
+        'stubborn',
+        node(
+          `process.on('SIGTERM', () => console.log('ignoring SIGTERM')); require('fs').writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000);`,
+        ),
+      ),
     );
     await waitFor('the job to install its handler', () => (existsSync(ready) ? true : undefined));
 
@@ -198,7 +223,9 @@ describe('LocalExecutor', () => {
 
   it('cancels a well-behaved process with SIGTERM within the grace period', async () => {
     const ready = join(dir, 'ready');
-    const handle = await submit(spec('polite', node(`require('fs').writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000);`)));
+    const handle = await submit(
+      spec('polite', node(`require('fs').writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000);`)),
+    );
     await waitFor('the job to start', () => (existsSync(ready) ? true : undefined));
     const end = await executor.cancel(handle, { graceMs: 10_000 });
     expect(end.phase).toBe('canceled');
@@ -216,7 +243,9 @@ describe('LocalExecutor', () => {
       'setInterval(() => {}, 1000);',
     ].join('\n');
     const handle = await submit(spec('group', node(child)));
-    const grandchildPid = await waitFor('the grandchild pid', () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined));
+    const grandchildPid = await waitFor('the grandchild pid', () =>
+      existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined,
+    );
     expect(isGone(grandchildPid)).toBe(false);
 
     const end = await executor.cancel(handle, { graceMs: 300 });
@@ -234,7 +263,12 @@ describe('LocalExecutor', () => {
 
   it('forwards a SIGTERM sent to the wrapper and reports it as a failure, not a cancel', async () => {
     const ready = join(dir, 'ready');
-    const handle = await submit(spec('preempted', node(`require('fs').writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000);`)));
+    const handle = await submit(
+      spec(
+        'preempted',
+        node(`require('fs').writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000);`),
+      ),
+    );
     await waitFor('the job to start', () => (existsSync(ready) ? true : undefined));
     process.kill(Number(handle.extra?.pid), 'SIGTERM');
     const end = await waitForEnd(handle);
@@ -244,7 +278,9 @@ describe('LocalExecutor', () => {
 
   it('reports unknown when the wrapper is SIGKILLed, and says the command is orphaned', async () => {
     const ready = join(dir, 'ready');
-    const handle = await submit(spec('lost', node(`require('fs').writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000);`)));
+    const handle = await submit(
+      spec('lost', node(`require('fs').writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000);`)),
+    );
     await waitFor('the job to start', () => (existsSync(ready) ? true : undefined));
     process.kill(Number(handle.extra?.pid), 'SIGKILL');
 
@@ -261,7 +297,10 @@ describe('LocalExecutor', () => {
 
   it('treats a recorded pid now owned by another process as gone', async () => {
     const ready = join(dir, 'ready');
-    const s = spec('reused', node(`require('fs').writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000);`));
+    const s = spec(
+      'reused',
+      node(`require('fs').writeFileSync(${JSON.stringify(ready)}, ''); setInterval(() => {}, 1000);`),
+    );
     const handle = await submit(s);
     await waitFor('the job to start', () => (existsSync(ready) ? true : undefined));
     expect((await observe(handle)).phase).toBe('running');
@@ -277,7 +316,10 @@ describe('LocalExecutor', () => {
 
   it('returns the existing job when the same attempt is submitted again', async () => {
     const counter = join(dir, 'starts');
-    const s = spec('twice', node(`require('fs').appendFileSync(${JSON.stringify(counter)}, 'x'); setTimeout(() => {}, 300);`));
+    const s = spec(
+      'twice',
+      node(`require('fs').appendFileSync(${JSON.stringify(counter)}, 'x'); setTimeout(() => {}, 300);`),
+    );
     const [a, b] = await Promise.all([submit(s), new LocalExecutor({ state }).submit(s)]);
     const c = await submit(s);
     expect(b.jobId).toBe(a.jobId);
@@ -291,7 +333,18 @@ describe('LocalExecutor', () => {
     const s = spec('interrupted', node(`require('fs').appendFileSync(${JSON.stringify(counter)}, 'x');`));
     // What a CLI killed between recording its intent and spawning leaves behind.
     await mkdir(s.outputDir, { recursive: true });
-    await writeFile(join(jobDir(s), 'intent.json'), JSON.stringify({ schema: 1, idempotencyKey: s.idempotencyKey, runId: s.runId, attempt: 1, argv: s.argv, cwd: s.cwd, submittedAt: new Date().toISOString() }));
+    await writeFile(
+      join(jobDir(s), 'intent.json'),
+      JSON.stringify({
+        schema: 1,
+        idempotencyKey: s.idempotencyKey,
+        runId: s.runId,
+        attempt: 1,
+        argv: s.argv,
+        cwd: s.cwd,
+        submittedAt: new Date().toISOString(),
+      }),
+    );
     const handle = await submit(s);
     expect((await waitForEnd(handle)).phase).toBe('completed');
     expect((await submit(s)).jobId).toBe(handle.jobId);
@@ -301,18 +354,23 @@ describe('LocalExecutor', () => {
   it('refuses a different attempt in an output directory that holds a job', async () => {
     const s = spec('taken', node(''));
     await submit(s);
-    await expect(executor.submit({ ...s, idempotencyKey: 'test/taken#2', attempt: 2 })).rejects.toMatchObject({ code: 'LOCAL_OUTPUT_DIR_TAKEN' });
+    await expect(executor.submit({ ...s, idempotencyKey: 'test/taken#2', attempt: 2 })).rejects.toMatchObject({
+      code: 'LOCAL_OUTPUT_DIR_TAKEN',
+    });
   });
 
   it('polls fifty jobs with one executor call', async () => {
-    const handles = await Promise.all(Array.from({ length: 50 }, (_, i) => submit(spec(`many-${i}`, ['/bin/sh', '-c', `exit ${i % 2}`]))));
+    const handles = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => submit(spec(`many-${i}`, ['/bin/sh', '-c', `exit ${i % 2}`]))),
+    );
     const result = await waitFor('all fifty jobs to end', async () => {
       const r = await executor.poll(handles);
       return [...r.jobs.values()].every((o) => o.phase !== 'running') ? r : undefined;
     });
     expect(result.calls).toBe(1);
     expect(result.jobs.size).toBe(50);
-    for (const [i, h] of handles.entries()) expect(result.jobs.get(h.jobId)?.phase).toBe(i % 2 === 0 ? 'completed' : 'failed');
+    for (const [i, h] of handles.entries())
+      expect(result.jobs.get(h.jobId)?.phase).toBe(i % 2 === 0 ? 'completed' : 'failed');
   });
 
   it('reports unknown for a handle this machine did not launch (no local record), whatever its output directory holds', async () => {
@@ -328,7 +386,10 @@ describe('LocalExecutor', () => {
     // A forged handle naming a key this machine never launched is no better.
     const forged = await observe({ ...handle, extra: { key: 'test/never#1', pid: '1', pgid: '1' } });
     expect(forged.phase).toBe('unknown');
-    const cancel = await executor.cancel({ ...handle, extra: { key: 'test/never#1', pid: '1', pgid: '1' } }, { graceMs: 10 });
+    const cancel = await executor.cancel(
+      { ...handle, extra: { key: 'test/never#1', pid: '1', pgid: '1' } },
+      { graceMs: 10 },
+    );
     expect(cancel.phase).toBe('unknown');
   });
 });

@@ -46,7 +46,9 @@ describe('LocalExecutor.preflight', () => {
 
   it('rejects more CPUs, memory or GPUs than this machine has', async () => {
     const hw = await probeLocalHardware();
-    const reasons = await executor.preflight(spec({ resources: { cpus: 9999, memMb: 1024 * 1024 * 1024, gpus: hw.gpus.length + 1 } }));
+    const reasons = await executor.preflight(
+      spec({ resources: { cpus: 9999, memMb: 1024 * 1024 * 1024, gpus: hw.gpus.length + 1 } }),
+    );
     expect(reasons).toHaveLength(3);
     expect(reasons[0]).toContain(`requested 9999 CPUs; this machine has ${availableParallelism()}`);
     expect(reasons[1]).toContain('MiB of memory');
@@ -62,7 +64,9 @@ describe('LocalExecutor.preflight', () => {
     await writeScript(join(dir, 'train.sh'), '#!/bin/sh\nexit 0\n');
     await writeScript(join(dir, 'notes.sh'), '#!/bin/sh\nexit 0\n', 0o644);
     expect(await executor.preflight(spec({ argv: ['./train.sh'] }))).toEqual([]);
-    expect(await executor.preflight(spec({ argv: ['./notes.sh'] }))).toEqual([`./notes.sh is not an executable file (resolved from ${dir})`]);
+    expect(await executor.preflight(spec({ argv: ['./notes.sh'] }))).toEqual([
+      `./notes.sh is not an executable file (resolved from ${dir})`,
+    ]);
     expect(await executor.preflight(spec({ argv: ['./gone.sh'] }))).toHaveLength(1);
   });
 
@@ -83,7 +87,9 @@ describe('LocalExecutor.preflight', () => {
   it('rejects an output directory that cannot be created or is relative', async () => {
     await writeFile(join(dir, 'a-file'), '');
     const under = await executor.preflight(spec({ outputDir: join(dir, 'a-file', 'out') }));
-    expect(under).toEqual([`output directory ${join(dir, 'a-file', 'out')} cannot be created: ${join(dir, 'a-file')} is not a directory`]);
+    expect(under).toEqual([
+      `output directory ${join(dir, 'a-file', 'out')} cannot be created: ${join(dir, 'a-file')} is not a directory`,
+    ]);
     expect(await executor.preflight(spec({ outputDir: 'relative/out' }))).toEqual([
       'output directory relative/out is not absolute; pin it to an absolute path',
     ]);
@@ -93,7 +99,9 @@ describe('LocalExecutor.preflight', () => {
     const first = spec({ argv: [process.execPath, '-e', ''] });
     const handle = await executor.submit(first);
     const reasons = await executor.preflight({ ...first, idempotencyKey: 'test/preflight#2', attempt: 2 });
-    expect(reasons).toEqual([`output directory ${first.outputDir} already holds files that are not attempt test/preflight#2's (output.log); give this attempt its own output directory`]);
+    expect(reasons).toEqual([
+      `output directory ${first.outputDir} already holds files that are not attempt test/preflight#2's (output.log); give this attempt its own output directory`,
+    ]);
     // The same attempt is fine: submit would adopt it.
     expect(await executor.preflight(first)).toEqual([]);
     await executor.cancel(handle, { graceMs: 1_000 });
@@ -129,6 +137,8 @@ describe('probeLocalHardware', () => {
   });
 
   it('parses names that contain commas and skips blank or malformed lines', () => {
-    expect(parseNvidiaSmi('Tesla V100, PCIe, 16384 MiB\n\nnot a gpu line\n')).toEqual([{ name: 'Tesla V100, PCIe', memMb: 16384 }]);
+    expect(parseNvidiaSmi('Tesla V100, PCIe, 16384 MiB\n\nnot a gpu line\n')).toEqual([
+      { name: 'Tesla V100, PCIe', memMb: 16384 },
+    ]);
   });
 });

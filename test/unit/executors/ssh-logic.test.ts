@@ -9,8 +9,18 @@ import { placeRun } from '../../../src/executors/ssh/placement.js';
 import { parsePollOutput, signalOfStatus } from '../../../src/executors/ssh/protocol.js';
 import type { SshAttemptRecord } from '../../../src/executors/ssh/state.js';
 
-const host = (name: string, p: Partial<HostProfile> = {}): HostProfile => ({ name, destination: `${name}.lab`, workdir: '~/.runlog', tags: [], ...p });
-const POOL = [host('big', { gpus: 8, gpuClass: 'h100', memMb: 1024 * 1024, tags: ['cuda12'] }), host('small', { gpus: 1, gpuClass: 'a10', memMb: 64 * 1024, tags: ['cuda12'] }), host('cpu', { gpus: 0, memMb: 32 * 1024 })];
+const host = (name: string, p: Partial<HostProfile> = {}): HostProfile => ({
+  name,
+  destination: `${name}.lab`,
+  workdir: '~/.runlog',
+  tags: [],
+  ...p,
+});
+const POOL = [
+  host('big', { gpus: 8, gpuClass: 'h100', memMb: 1024 * 1024, tags: ['cuda12'] }),
+  host('small', { gpus: 1, gpuClass: 'a10', memMb: 64 * 1024, tags: ['cuda12'] }),
+  host('cpu', { gpus: 0, memMb: 32 * 1024 }),
+];
 const req = (r: Partial<Parameters<typeof placeRun>[1]> = {}) => ({ tags: [], scarceGpus: 1, ...r });
 
 describe('placement across host profiles', () => {
@@ -35,7 +45,9 @@ describe('placement across host profiles', () => {
   it('says no host fits when none does, naming each host’s reason', () => {
     const out = placeRun(POOL, req({ gpus: 16 }));
     expect(out.host).toBeUndefined();
-    expect(out.record).toBe('no host fits (16 GPUs): big: 8 GPUs < 16 requested; small: 1 GPUs < 16 requested; cpu: 0 GPUs < 16 requested');
+    expect(out.record).toBe(
+      'no host fits (16 GPUs): big: 8 GPUs < 16 requested; small: 1 GPUs < 16 requested; cpu: 0 GPUs < 16 requested',
+    );
     expect(placeRun([], req()).record).toMatch(/no hosts: profiles/);
   });
 });
@@ -43,7 +55,12 @@ describe('placement across host profiles', () => {
 describe('poll stream framing', () => {
   it('reads chunks by length, whatever bytes they hold', () => {
     const evil = Buffer.from('line\n@end\n@run 9\nchunk=0 999\n\u0000\xff', 'latin1');
-    const out = Buffer.concat([Buffer.from('now=100\nboot_id=b1\n@run 0\npid=42\nchunk=7 '), Buffer.from(`${evil.length}\n`), evil, Buffer.from('\n@run 1\nmissing=1\n@end\n')]);
+    const out = Buffer.concat([
+      Buffer.from('now=100\nboot_id=b1\n@run 0\npid=42\nchunk=7 '),
+      Buffer.from(`${evil.length}\n`),
+      evil,
+      Buffer.from('\n@run 1\nmissing=1\n@end\n'),
+    ]);
     const r = parsePollOutput(out);
     expect(r).toMatchObject({ now: 100, bootId: 'b1', complete: true });
     expect(r.runs).toHaveLength(2);
@@ -65,9 +82,25 @@ describe('poll stream framing', () => {
 });
 
 describe('a run’s phase from the worker’s files', () => {
-  const rec: SshAttemptRecord = { schema: 1, key: 'r#1', launchId: 'L', runId: 'r', attempt: 1, host: 'cpu', destination: 'cpu.lab', workdir: '~/.runlog', submittedAt: '', mirror: '/x', dir: '/w/r/attempt-1', pid: 42, pidStart: '1000', bootId: 'b1' };
+  const rec: SshAttemptRecord = {
+    schema: 1,
+    key: 'r#1',
+    launchId: 'L',
+    runId: 'r',
+    attempt: 1,
+    host: 'cpu',
+    destination: 'cpu.lab',
+    workdir: '~/.runlog',
+    submittedAt: '',
+    mirror: '/x',
+    dir: '/w/r/attempt-1',
+    pid: 42,
+    pidStart: '1000',
+    bootId: 'b1',
+  };
   const ctx = { bootId: 'b1', clockOffsetMs: 5_000 };
-  const obs = (fields: Record<string, string>, c = ctx) => observeRun('cpu:42', rec, { fields: { key: 'r#1 L', pid: '42', ...fields } }, c);
+  const obs = (fields: Record<string, string>, c = ctx) =>
+    observeRun('cpu:42', rec, { fields: { key: 'r#1 L', pid: '42', ...fields } }, c);
 
   it('running while the recorded process lives, with worker times moved onto our clock', () => {
     const o = obs({ cur_state: 'S', cur_start: '1000', started: '100' });

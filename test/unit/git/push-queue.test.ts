@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hostKey } from '../../../src/git/lock.js';
 import { takePushTurn } from '../../../src/git/push-queue.js';
 
-const settled = async <T>(p: Promise<T>, ms = 400): Promise<boolean> => Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+const settled = async <T>(p: Promise<T>, ms = 400): Promise<boolean> =>
+  Promise.race([p.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 
 describe('push queue', () => {
   let tmp: string;
@@ -48,7 +49,10 @@ describe('push queue', () => {
     const end = await takePushTurn(remote, 'main', tmp);
     const [key] = readdirSync(join(tmp, `runlog-${process.getuid!()}-push`));
     end();
-    writeFileSync(join(tmp, `runlog-${process.getuid!()}-push`, key!, `000000000000001-${dead}-dead00`), JSON.stringify({ pid: dead, host: hostKey() }));
+    writeFileSync(
+      join(tmp, `runlog-${process.getuid!()}-push`, key!, `000000000000001-${dead}-dead00`),
+      JSON.stringify({ pid: dead, host: hostKey() }),
+    );
     expect(await settled(takePushTurn(remote, 'main', tmp).then((e) => e()))).toBe(true);
   });
 

@@ -10,8 +10,25 @@ const facts = (rel: string) => runFacts(new RunLogDoc(readFileSync(resolve(FIXTU
 describe('what compare reads from a hand-kept run log', () => {
   it('a finished replication: settings from the key settings line, the primary Results section wins', () => {
     const f = facts('arx5_multitask/2026-02-20_train.md');
-    expect(f).toMatchObject({ state: 'completed', stateInferred: true, runType: 'replication', attempts: 1, runtime: '18:26:53', runtimeSeconds: 66413, step: 9999, failureClass: null });
-    expect(f.settings).toEqual({ script: 'slurm/train_arx5.sh', config: 'configurations/arx5_multitask.yaml', dataset: expect.stringContaining('arx5_multitask_v2.hdf5'), lr: '3e-4', batch: '64', steps: '10k', bf16: 'on' });
+    expect(f).toMatchObject({
+      state: 'completed',
+      stateInferred: true,
+      runType: 'replication',
+      attempts: 1,
+      runtime: '18:26:53',
+      runtimeSeconds: 66413,
+      step: 9999,
+      failureClass: null,
+    });
+    expect(f.settings).toEqual({
+      script: 'slurm/train_arx5.sh',
+      config: 'configurations/arx5_multitask.yaml',
+      dataset: expect.stringContaining('arx5_multitask_v2.hdf5'),
+      lr: '3e-4',
+      batch: '64',
+      steps: '10k',
+      bf16: 'on',
+    });
     // `loss` from the Status prose, train_loss from `end_train_loss` of the primary Results.
     expect(f.metrics).toEqual({ loss: 0.089, train_loss: 0.085 });
   });

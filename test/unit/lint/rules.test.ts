@@ -33,8 +33,10 @@ const GOOD = `# train — baseline
 ## Next
 - decide on a longer run
 `;
-const EXPERIMENTS = '# Experiments\n\n| run | description | val_loss | status | notes |\n|-----|-------------|----------|--------|-------|\n| 2026-03-11_train | baseline | | completed | |\n';
-const FRONT = '---\nschema_version: 1\nid: g/2026-03-11_train\nstate: completed\nrun_type: experiment\nattempt: 1\n---\n';
+const EXPERIMENTS =
+  '# Experiments\n\n| run | description | val_loss | status | notes |\n|-----|-------------|----------|--------|-------|\n| 2026-03-11_train | baseline | | completed | |\n';
+const FRONT =
+  '---\nschema_version: 1\nid: g/2026-03-11_train\nstate: completed\nrun_type: experiment\nattempt: 1\n---\n';
 
 let dir: string;
 const put = async (rel: string, text: string) => {
@@ -62,27 +64,90 @@ describe('lint', () => {
   });
 
   const cases: [string, string, () => Promise<void>][] = [
-    ['status-without-progress', 'run_logs/g/2026-03-11_train.md:14', () => put('run_logs/g/2026-03-11_train.md', GOOD.replace('- 2026-03-12 14:30', '- 2026-03-11 16:00 UTC — running, all looks fine\n- 2026-03-12 14:30'))],
-    ['results-without-checkpoint', 'run_logs/g/2026-03-11_train.md:16', () => put('run_logs/g/2026-03-11_train.md', GOOD.replace(/- checkpoint: .*\n/, ''))],
-    ['missing-run-type', 'run_logs/g/2026-03-11_train.md:3', () => put('run_logs/g/2026-03-11_train.md', GOOD.replace('- run_type: experiment\n', ''))],
-    ['experiment-not-in-summary', 'run_logs/g/2026-03-11_train.md:4', async () => {
-      await put('run_logs/g/2026-03-11_train.md', GOOD);
-      await put('run_logs/g/experiments.md', EXPERIMENTS.replace(/\| 2026-03-11_train .*\n/, ''));
-    }],
-    ['wandb-url-only-in-section', 'run_logs/g/2026-03-11_train.md:23', () => put('run_logs/g/2026-03-11_train.md', GOOD.replace('## Status', '## Job (resumed)\n- execution_id: 1235\n\n## Status'))],
-    ['wandb-not-synced', 'run_logs/g/2026-03-11_train.md:20', () => put('run_logs/g/2026-03-11_train.md', GOOD.replace(/- synced: .*/, '- synced: pending'))],
-    ['file-naming', 'run_logs/g/train_2026-03-11.md:1', async () => {
-      await put('run_logs/g/train_2026-03-11.md', GOOD);
-      await put('run_logs/g/experiments.md', EXPERIMENTS.replace('2026-03-11_train', 'train_2026-03-11'));
-    }],
-    ['iso-only-dates', 'run_logs/g/2026-03-11_train.md:9', () => put('run_logs/g/2026-03-11_train.md', GOOD.replace(/- start_human: .*\n/, ''))],
-    ['missing-timeline', 'run_logs/g/timeline.md', async () => {
-      await put('run_logs/g/2026-03-11_train.md', GOOD);
-      await rm(path.join(dir, 'run_logs/g/timeline.md'));
-    }],
-    ['published-without-passport', 'run_logs/g/2026-03-11_train.md:24', () => put('run_logs/g/2026-03-11_train.md', GOOD.replace('## Next', '## HuggingFace\n- repo: https://huggingface.co/a/b\n- includes: README, TRAINING_LOG\n\n## Next'))],
-    ['next-eval-before-passport', 'run_logs/g/2026-03-11_train.md:26', () => put('run_logs/g/2026-03-11_train.md', `${GOOD}- eval this checkpoint on the benchmark\n`)],
-    ['front-matter-mismatch', 'run_logs/g/2026-03-11_train.md:4', () => put('run_logs/g/2026-03-11_train.md', FRONT.replace('state: completed', 'state: running') + GOOD)],
+    [
+      'status-without-progress',
+      'run_logs/g/2026-03-11_train.md:14',
+      () =>
+        put(
+          'run_logs/g/2026-03-11_train.md',
+          GOOD.replace('- 2026-03-12 14:30', '- 2026-03-11 16:00 UTC — running, all looks fine\n- 2026-03-12 14:30'),
+        ),
+    ],
+    [
+      'results-without-checkpoint',
+      'run_logs/g/2026-03-11_train.md:16',
+      () => put('run_logs/g/2026-03-11_train.md', GOOD.replace(/- checkpoint: .*\n/, '')),
+    ],
+    [
+      'missing-run-type',
+      'run_logs/g/2026-03-11_train.md:3',
+      () => put('run_logs/g/2026-03-11_train.md', GOOD.replace('- run_type: experiment\n', '')),
+    ],
+    [
+      'experiment-not-in-summary',
+      'run_logs/g/2026-03-11_train.md:4',
+      async () => {
+        await put('run_logs/g/2026-03-11_train.md', GOOD);
+        await put('run_logs/g/experiments.md', EXPERIMENTS.replace(/\| 2026-03-11_train .*\n/, ''));
+      },
+    ],
+    [
+      'wandb-url-only-in-section',
+      'run_logs/g/2026-03-11_train.md:23',
+      () =>
+        put(
+          'run_logs/g/2026-03-11_train.md',
+          GOOD.replace('## Status', '## Job (resumed)\n- execution_id: 1235\n\n## Status'),
+        ),
+    ],
+    [
+      'wandb-not-synced',
+      'run_logs/g/2026-03-11_train.md:20',
+      () => put('run_logs/g/2026-03-11_train.md', GOOD.replace(/- synced: .*/, '- synced: pending')),
+    ],
+    [
+      'file-naming',
+      'run_logs/g/train_2026-03-11.md:1',
+      async () => {
+        await put('run_logs/g/train_2026-03-11.md', GOOD);
+        await put('run_logs/g/experiments.md', EXPERIMENTS.replace('2026-03-11_train', 'train_2026-03-11'));
+      },
+    ],
+    [
+      'iso-only-dates',
+      'run_logs/g/2026-03-11_train.md:9',
+      () => put('run_logs/g/2026-03-11_train.md', GOOD.replace(/- start_human: .*\n/, '')),
+    ],
+    [
+      'missing-timeline',
+      'run_logs/g/timeline.md',
+      async () => {
+        await put('run_logs/g/2026-03-11_train.md', GOOD);
+        await rm(path.join(dir, 'run_logs/g/timeline.md'));
+      },
+    ],
+    [
+      'published-without-passport',
+      'run_logs/g/2026-03-11_train.md:24',
+      () =>
+        put(
+          'run_logs/g/2026-03-11_train.md',
+          GOOD.replace(
+            '## Next',
+            '## HuggingFace\n- repo: https://huggingface.co/a/b\n- includes: README, TRAINING_LOG\n\n## Next',
+          ),
+        ),
+    ],
+    [
+      'next-eval-before-passport',
+      'run_logs/g/2026-03-11_train.md:26',
+      () => put('run_logs/g/2026-03-11_train.md', `${GOOD}- eval this checkpoint on the benchmark\n`),
+    ],
+    [
+      'front-matter-mismatch',
+      'run_logs/g/2026-03-11_train.md:4',
+      () => put('run_logs/g/2026-03-11_train.md', FRONT.replace('state: completed', 'state: running') + GOOD),
+    ],
   ];
   it.each(cases)('%s fires, with file:line', async (rule, where, setup) => {
     await setup();
@@ -94,25 +159,49 @@ describe('lint', () => {
   });
 
   it('published-without-passport is quiet when the package records passport, signoff and verdict', async () => {
-    await put('run_logs/g/2026-03-11_train.md', GOOD.replace('## Next', '## HuggingFace\n- includes: README, TRAINING_LOG, MODEL_PASSPORT.json, SIGNOFF.json\n- signoff verdict: `pass`\n\n## Next'));
+    await put(
+      'run_logs/g/2026-03-11_train.md',
+      GOOD.replace(
+        '## Next',
+        '## HuggingFace\n- includes: README, TRAINING_LOG, MODEL_PASSPORT.json, SIGNOFF.json\n- signoff verdict: `pass`\n\n## Next',
+      ),
+    );
     expect(rules()).toEqual([]);
   });
 
   it('published-without-passport fires when the local checkpoint lacks the files even if the section claims them', async () => {
     await put('out/checkpoints/1000/metadata.json', '{}');
-    await put('run_logs/g/2026-03-11_train.md', GOOD.replace('## Next', '## HuggingFace\n- includes: MODEL_PASSPORT.json, SIGNOFF.json\n- signoff verdict: `pass`\n\n## Next'));
+    await put(
+      'run_logs/g/2026-03-11_train.md',
+      GOOD.replace(
+        '## Next',
+        '## HuggingFace\n- includes: MODEL_PASSPORT.json, SIGNOFF.json\n- signoff verdict: `pass`\n\n## Next',
+      ),
+    );
     expect(rules()).toEqual(['published-without-passport']);
   });
 
   it('next-eval-before-passport is quiet once the signoff is recorded, and on the passport gate itself', async () => {
-    await put('run_logs/g/2026-03-11_train.md', `${GOOD.replace('- checkpoint:', '- signoff: `pass`\n- checkpoint:')}- eval this checkpoint\n`);
+    await put(
+      'run_logs/g/2026-03-11_train.md',
+      `${GOOD.replace('- checkpoint:', '- signoff: `pass`\n- checkpoint:')}- eval this checkpoint\n`,
+    );
     expect(rules()).toEqual([]);
-    await put('run_logs/g/2026-03-11_train.md', `${GOOD}- before eval or upload: generate \`MODEL_PASSPORT.json\` + \`SIGNOFF.json\` first\n`);
+    await put(
+      'run_logs/g/2026-03-11_train.md',
+      `${GOOD}- before eval or upload: generate \`MODEL_PASSPORT.json\` + \`SIGNOFF.json\` first\n`,
+    );
     expect(rules()).toEqual([]);
   });
 
   it('wandb-url-only-in-section is quiet when the Job blocks carry their URLs', async () => {
-    await put('run_logs/g/2026-03-11_train.md', GOOD.replace('## Status', '## Job (resumed)\n- execution_id: 1235\n- wandb_synced: `https://wandb.ai/a/b/runs/abc123`\n\n## Status'));
+    await put(
+      'run_logs/g/2026-03-11_train.md',
+      GOOD.replace(
+        '## Status',
+        '## Job (resumed)\n- execution_id: 1235\n- wandb_synced: `https://wandb.ai/a/b/runs/abc123`\n\n## Status',
+      ),
+    );
     expect(rules()).toEqual([]);
   });
 
@@ -128,9 +217,15 @@ describe('lint', () => {
   });
 
   it('severities come from runlog.config.yaml; off silences a rule; errors are counted', async () => {
-    await put('run_logs/g/2026-03-11_train.md', GOOD.replace(/- checkpoint: .*\n/, '').replace(/- start_human: .*\n/, ''));
+    await put(
+      'run_logs/g/2026-03-11_train.md',
+      GOOD.replace(/- checkpoint: .*\n/, '').replace(/- start_human: .*\n/, ''),
+    );
     expect(lint()).toMatchObject({ errors: 1, warnings: 1 });
-    await put('runlog.config.yaml', 'schema_version: 1\nlint:\n  rules:\n    results-without-checkpoint: off\n    iso-only-dates: error\n');
+    await put(
+      'runlog.config.yaml',
+      'schema_version: 1\nlint:\n  rules:\n    results-without-checkpoint: off\n    iso-only-dates: error\n',
+    );
     expect(lint()).toMatchObject({ errors: 1, warnings: 0, findings: [{ rule: 'iso-only-dates', severity: 'error' }] });
     await put('runlog.config.yaml', 'schema_version: 1\nlint:\n  rules:\n    no-such-rule: off\n');
     expect(() => lint()).toThrow(/unknown rule/);

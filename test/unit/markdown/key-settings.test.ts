@@ -7,9 +7,18 @@ describe('the key settings line', () => {
   });
 
   it('as people write it: spaces, semicolons, colons, switches, the number first', () => {
-    expect(parseKeySettings('lr 3e-4, batch 64, 10k steps, bf16')).toEqual({ lr: '3e-4', batch: '64', steps: '10k', bf16: 'on' });
+    expect(parseKeySettings('lr 3e-4, batch 64, 10k steps, bf16')).toEqual({
+      lr: '3e-4',
+      batch: '64',
+      steps: '10k',
+      bf16: 'on',
+    });
     expect(parseKeySettings('lr=3e-4; bs=256')).toEqual({ lr: '3e-4', bs: '256' });
-    expect(parseKeySettings('`lr: 1e-4`, shard size 50k, optimizer adamw')).toEqual({ lr: '1e-4', 'shard size': '50k', optimizer: 'adamw' });
+    expect(parseKeySettings('`lr: 1e-4`, shard size 50k, optimizer adamw')).toEqual({
+      lr: '1e-4',
+      'shard size': '50k',
+      optimizer: 'adamw',
+    });
     expect(parseKeySettings('LR 3e-4, resume from latest')).toEqual({ lr: '3e-4', resume: 'from latest' });
   });
 

@@ -44,7 +44,10 @@ const norm = (t: string) => t.replace(/[ \t]*\r?\n[ \t]*/g, ' ').trim();
 
 function outlineHeadings(text: string): { headings: H[]; frontMatter: boolean } {
   const o = outline(new Source(text));
-  return { headings: o.sections.map((s) => ({ depth: s.depth, title: norm(s.title), line: s.line })), frontMatter: o.frontMatter !== undefined };
+  return {
+    headings: o.sections.map((s) => ({ depth: s.depth, title: norm(s.title), line: s.line })),
+    frontMatter: o.frontMatter !== undefined,
+  };
 }
 
 function markdownFiles(dir: string): string[] {
@@ -84,7 +87,8 @@ const TRICKY: Record<string, string> = {
   'single-line comment': '# T\n<!-- ## no -->\n## Real\n',
   'multi-line comment': '# T\n<!--\n## Status\n- 2026-01-01 — example\n-->\n## Real\n',
   'comment ending mid-line': '# T\n<!-- a\nb --> trailing\n## Real\n',
-  'comment inside Status, indented': '## Status\n- 2026-03-11 — a\n  <!-- note\n  ## not here\n  -->\n- 2026-03-12 — b\n## Results\n',
+  'comment inside Status, indented':
+    '## Status\n- 2026-03-11 — a\n  <!-- note\n  ## not here\n  -->\n- 2026-03-12 — b\n## Results\n',
   'html div block until blank line': '# T\n<div>\n## inside html\n</div>\n\n## Real\n',
   'details block': '# T\n<details>\n<summary>x</summary>\n## inside\n\n## Real\n',
   'type 7 tag cannot interrupt a paragraph': '# T\ntext\n<span>\n## Real\n',
@@ -130,7 +134,8 @@ describe('outline vs remark on tricky inputs', () => {
 
 describe('what the outline hides', () => {
   it('marks comment and code lines inside a Status section so they are not entries', () => {
-    const text = '## Status\n<!-- agents: newest last\n- 2026-01-01 00:00 UTC — example, not an entry\n-->\n- 2026-03-11 15:00 UTC — running\n```\n- 2026-01-02 — in code\n```\n## Results\n';
+    const text =
+      '## Status\n<!-- agents: newest last\n- 2026-01-01 00:00 UTC — example, not an entry\n-->\n- 2026-03-11 15:00 UTC — running\n```\n- 2026-01-02 — in code\n```\n## Results\n';
     const s = outline(new Source(text)).sections[0]!;
     expect(s.bodyLines).toHaveLength(7);
     expect(s.contentLines.map((l) => l.text)).toEqual(['- 2026-03-11 15:00 UTC — running']);

@@ -20,7 +20,8 @@ const GOLDEN = join(__dirname, 'golden');
 /** A loss that decays from `start` with a little deterministic wobble. */
 function decay(start: number, steps: number, every: number, from = 0): Point[] {
   const out: Point[] = [];
-  for (let s = from; s <= steps; s += every) out.push([s, Number((start * Math.exp(-s / (steps / 2)) + 0.05 * Math.sin(s / every)).toFixed(4))]);
+  for (let s = from; s <= steps; s += every)
+    out.push([s, Number((start * Math.exp(-s / (steps / 2)) + 0.05 * Math.sin(s / every)).toFixed(4))]);
   return out;
 }
 
@@ -29,7 +30,12 @@ function sweep(): CampaignChart {
   const values = [1.92, 1.95, 1.71, Number.NaN, 2.4, 1.74];
   return {
     title: 'lr-sweep-1a2b3c4d',
-    metric: { name: 'val_loss', lowerIsBetter: true, total: names.length, entries: names.map((entry, i) => ({ entry, value: values[i]! })) },
+    metric: {
+      name: 'val_loss',
+      lowerIsBetter: true,
+      total: names.length,
+      entries: names.map((entry, i) => ({ entry, value: values[i]! })),
+    },
     curves: [
       { entry: 'lr3e-4_seed0', segments: [decay(3.2, 2000, 100)] },
       { entry: 'lr1e-3_seed1', segments: [decay(3.4, 2000, 100)] },
@@ -41,9 +47,16 @@ function sweep(): CampaignChart {
 }
 
 function huge(): CampaignChart {
-  const entries = Array.from({ length: 10_000 }, (_, i) => ({ entry: `e${i}`, value: i % 7 === 0 ? Number.NaN : 1 + ((i * 7919) % 1000) / 1000 }));
+  const entries = Array.from({ length: 10_000 }, (_, i) => ({
+    entry: `e${i}`,
+    value: i % 7 === 0 ? Number.NaN : 1 + ((i * 7919) % 1000) / 1000,
+  }));
   const curves = Array.from({ length: 25 }, (_, i) => ({ entry: `e${i}`, segments: [decay(3 + i / 10, 5000, 1)] }));
-  return { title: 'big-00000000', metric: { name: 'accuracy', lowerIsBetter: false, total: entries.length, entries }, curves };
+  return {
+    title: 'big-00000000',
+    metric: { name: 'accuracy', lowerIsBetter: false, total: entries.length, entries },
+    curves,
+  };
 }
 
 describe('campaign chart', () => {
@@ -58,7 +71,15 @@ describe('campaign chart', () => {
     const svg = renderCampaignChart(sweep())!;
     expect(svgProblems(svg)).toEqual([]);
     expect(svg).not.toMatch(/<script|href|url\(|@import|NaN|Infinity|undefined/i);
-    for (const label of ['>final val_loss per entry (lower is better), 5 of 6 with a result<', '>best: lr3e-4_seed0 (1.71)<', '>loss curves of 4 entries<', '>lr1e-4_seed0<', '>entry, in manifest order<', '>step<']) expect(svg).toContain(label);
+    for (const label of [
+      '>final val_loss per entry (lower is better), 5 of 6 with a result<',
+      '>best: lr3e-4_seed0 (1.71)<',
+      '>loss curves of 4 entries<',
+      '>lr1e-4_seed0<',
+      '>entry, in manifest order<',
+      '>step<',
+    ])
+      expect(svg).toContain(label);
     expect(renderCampaignChart(sweep())).toBe(svg);
   });
 
@@ -73,7 +94,13 @@ describe('campaign chart', () => {
 
   it('nothing to draw: no chart', () => {
     expect(renderCampaignChart({ title: 'x-00000000', metric: null, curves: [] })).toBeNull();
-    expect(renderCampaignChart({ title: 'x-00000000', metric: { name: 'val_loss', lowerIsBetter: true, total: 2, entries: [{ entry: 'a', value: Number.NaN }] }, curves: [{ entry: 'a', segments: [] }] })).toBeNull();
+    expect(
+      renderCampaignChart({
+        title: 'x-00000000',
+        metric: { name: 'val_loss', lowerIsBetter: true, total: 2, entries: [{ entry: 'a', value: Number.NaN }] },
+        curves: [{ entry: 'a', segments: [] }],
+      }),
+    ).toBeNull();
   });
 });
 
@@ -85,7 +112,9 @@ describe.skipIf(!rsvg && process.env['CI'] !== 'true')('campaign chart rendered 
   it('is not blank: many colours, the curves among them', () => {
     writeFileSync(join(dir, 'c.svg'), renderCampaignChart(sweep())!);
     // A PPM-free check: rsvg's PNG is opaque white where nothing is drawn, so the coloured bytes tell.
-    execFileSync('rsvg-convert', ['--format', 'png', '--output', join(dir, 'c.png'), join(dir, 'c.svg')], { timeout: 30_000 });
+    execFileSync('rsvg-convert', ['--format', 'png', '--output', join(dir, 'c.png'), join(dir, 'c.svg')], {
+      timeout: 30_000,
+    });
     const png = readFileSync(join(dir, 'c.png'));
     expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
     expect(png.readUInt32BE(16)).toBe(720);
@@ -101,7 +130,18 @@ describe('Charts section of campaign.md', () => {
     executor: 'local' as const,
     type: 'experiment' as const,
     resources: {},
-    policy: { max_parallel: 2, fail_fast: false, retries: 2, infra_retries: 5, timeout: '72h', task_timeout: '2h', heartbeat: '30m', stall_action: 'retry' as const, backoff: '30s', backoff_max: '30m' },
+    policy: {
+      max_parallel: 2,
+      fail_fast: false,
+      retries: 2,
+      infra_retries: 5,
+      timeout: '72h',
+      task_timeout: '2h',
+      heartbeat: '30m',
+      stall_action: 'retry' as const,
+      backoff: '30s',
+      backoff_max: '30m',
+    },
     artifacts: [],
     checkpoints: 'checkpoints',
     wandb: { strict: false },
@@ -111,10 +151,16 @@ describe('Charts section of campaign.md', () => {
 
   function summary(): Summary {
     const s = initialSummary('lr-00000000', 'f'.repeat(64), '2026-05-01T10:00:00Z', manifest, ids);
-    return withTotals({ ...s, runs: s.runs.map((r, i) => (i < 25 ? { ...r, state: 'completed', metrics: { val_loss: 2 + ((i * 7) % 25) / 10 } } : r)) });
+    return withTotals({
+      ...s,
+      runs: s.runs.map((r, i) =>
+        i < 25 ? { ...r, state: 'completed', metrics: { val_loss: 2 + ((i * 7) % 25) / 10 } } : r,
+      ),
+    });
   }
 
-  const runLog = (loss: number) => `# x\n\n## Status\n- 2026-05-01 10:00 UTC — running, step 10, train_loss ${loss + 1} — progress\n- 2026-05-01 10:05 UTC — completed, step 20, train_loss ${loss} — done\n`;
+  const runLog = (loss: number) =>
+    `# x\n\n## Status\n- 2026-05-01 10:00 UTC — running, step 10, train_loss ${loss + 1} — progress\n- 2026-05-01 10:05 UTC — completed, step 20, train_loss ${loss} — done\n`;
 
   it('draws the best twenty completed entries, reading only their run logs, and links the SVG', () => {
     const s = summary();
@@ -124,10 +170,16 @@ describe('Charts section of campaign.md', () => {
       return runLog(2);
     });
     expect(read).toHaveLength(20);
-    const best20 = [...s.runs].filter((r) => r.state === 'completed').sort((a, b) => a.metrics['val_loss']! - b.metrics['val_loss']!).slice(0, 20).map((r) => r.id);
+    const best20 = [...s.runs]
+      .filter((r) => r.state === 'completed')
+      .sort((a, b) => a.metrics['val_loss']! - b.metrics['val_loss']!)
+      .slice(0, 20)
+      .map((r) => r.id);
     expect(read).toEqual(best20);
     expect(out.lines[0]).toBe(`![final val_loss per entry and loss curves](${CAMPAIGN_CHART})`);
-    expect(out.lines.join('\n')).toMatch(/Best val_loss: \*\*2\*\* — \[e0\]\(2026-05-01_e0\.md\) \(25 of 30 completed\)\./);
+    expect(out.lines.join('\n')).toMatch(
+      /Best val_loss: \*\*2\*\* — \[e0\]\(2026-05-01_e0\.md\) \(25 of 30 completed\)\./,
+    );
     expect(out.svg).toContain('>loss curves of 20 entries<');
   });
 

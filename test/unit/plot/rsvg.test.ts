@@ -17,7 +17,11 @@ const available = spawnSync('rsvg-convert', ['--version']).status === 0;
 const inCi = process.env['CI'] === 'true';
 
 /** RGBA pixels of an 8-bit RGB/RGBA non-interlaced PNG (what rsvg-convert writes). */
-function decodePng(buf: Buffer): { width: number; height: number; pixel: (x: number, y: number) => [number, number, number] } {
+function decodePng(buf: Buffer): {
+  width: number;
+  height: number;
+  pixel: (x: number, y: number) => [number, number, number];
+} {
   let pos = 8;
   let width = 0;
   let height = 0;
@@ -55,7 +59,11 @@ function decodePng(buf: Buffer): { width: number; height: number; pixel: (x: num
       out[y * stride + i] = (x + pred) & 0xff;
     }
   }
-  return { width, height, pixel: (x, y) => [out[y * stride + x * bpp]!, out[y * stride + x * bpp + 1]!, out[y * stride + x * bpp + 2]!] };
+  return {
+    width,
+    height,
+    pixel: (x, y) => [out[y * stride + x * bpp]!, out[y * stride + x * bpp + 1]!, out[y * stride + x * bpp + 2]!],
+  };
 }
 
 describe.skipIf(!available && !inCi)('rendered by librsvg', () => {
@@ -66,7 +74,10 @@ describe.skipIf(!available && !inCi)('rendered by librsvg', () => {
     expect(available).toBe(true);
   });
 
-  for (const [name, make] of [['resumed', resumed], ['long-100k', long]] as const) {
+  for (const [name, make] of [
+    ['resumed', resumed],
+    ['long-100k', long],
+  ] as const) {
     it(`${name}: the PNG is not blank and shows the train-loss blue`, () => {
       const svgPath = join(dir, `${name}.svg`);
       const pngPath = join(dir, `${name}.png`);

@@ -64,7 +64,8 @@ describe('config', () => {
     writeFileSync(join(dir, 'c.json'), '{"lr": 1}');
     writeFileSync(join(dir, 'd.json'), '{"lr": ');
     writeFileSync(join(dir, 'e.yaml'), '- just\n- a list\n');
-    for (const ok of ['a.yaml', 'b.toml', 'c.json']) expect(checkConfig(ok, dir)).toMatchObject({ reasons: [], sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    for (const ok of ['a.yaml', 'b.toml', 'c.json'])
+      expect(checkConfig(ok, dir)).toMatchObject({ reasons: [], sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(checkConfig('d.json', dir).reasons[0]!.message).toMatch(/^config d\.json does not parse as JSON/);
     expect(checkConfig('missing.yaml', dir).reasons[0]!.message).toMatch(/cannot be read: ENOENT/);
     expect(checkConfig('e.yaml', dir).reasons).toEqual([]);
@@ -87,11 +88,29 @@ describe('checkpoint', () => {
 describe('placement policy', () => {
   const policy = { scarce: { gpus: 1 }, lightRunTypes: ['eval', 'debug', 'pipeline'] };
   it('refuses scarce hardware to light work unless overridden, and records the decision', () => {
-    const refused = decidePlacement({ executor: 'local', target: 'box', runType: 'experiment', subtype: 'eval sweep', resources: { gpus: 2 } }, policy);
+    const refused = decidePlacement(
+      { executor: 'local', target: 'box', runType: 'experiment', subtype: 'eval sweep', resources: { gpus: 2 } },
+      policy,
+    );
     expect(refused.reasons[0]!.message).toMatch(/light run type "eval" asks for scarce 2 GPUs/);
-    const overridden = decidePlacement({ executor: 'local', target: 'box', runType: 'pipeline', subtype: null, resources: { gpus: 1 }, overrideReason: 'only GPU box free' }, policy);
+    const overridden = decidePlacement(
+      {
+        executor: 'local',
+        target: 'box',
+        runType: 'pipeline',
+        subtype: null,
+        resources: { gpus: 1 },
+        overrideReason: 'only GPU box free',
+      },
+      policy,
+    );
     expect(overridden).toMatchObject({ reasons: [], override: 'only GPU box free' });
     expect(overridden.placement).toContain('policy overridden');
-    expect(decidePlacement({ executor: 'local', target: 'box', runType: 'experiment', subtype: null, resources: { gpus: 1 } }, policy).reasons).toEqual([]);
+    expect(
+      decidePlacement(
+        { executor: 'local', target: 'box', runType: 'experiment', subtype: null, resources: { gpus: 1 } },
+        policy,
+      ).reasons,
+    ).toEqual([]);
   });
 });

@@ -17,31 +17,73 @@ interface Case {
   evidence: string;
 }
 
-const tb = (...lines: string[]) => ['Traceback (most recent call last):', '  File "/work/train.py", line 212, in <module>', '    main()', ...lines].join('\n');
+const tb = (...lines: string[]) =>
+  ['Traceback (most recent call last):', '  File "/work/train.py", line 212, in <module>', '    main()', ...lines].join(
+    '\n',
+  );
 
 const CASES: Case[] = [
-  { rule: 'reason-timeout', cls: 'walltime', input: { exitCode: 0x0f, tail: 'step=9000 loss=1.2', executorReason: 'TIMEOUT' }, evidence: 'executor reason: TIMEOUT' },
-  { rule: 'reason-timeout', cls: 'walltime', input: { signal: 'SIGTERM', tail: '', executorReason: 'timed_out' }, evidence: 'executor reason: timed_out' },
-  { rule: 'reason-preempted', cls: 'preemption', input: { exitCode: null, tail: 'step=10', executorReason: 'PREEMPTED' }, evidence: 'executor reason: PREEMPTED' },
-  { rule: 'reason-node-fail', cls: 'node_failure', input: { exitCode: 1, tail: '', executorReason: 'NODE_FAIL' }, evidence: 'executor reason: NODE_FAIL' },
-  { rule: 'reason-oom', cls: 'oom_host', input: { exitCode: 0x7d, tail: 'step=3', executorReason: 'OUT_OF_MEMORY' }, evidence: 'executor reason: OUT_OF_MEMORY' },
-  { rule: 'reason-cancelled', cls: 'cancelled', input: { exitCode: 0x0f, tail: '', executorReason: 'CANCELLED by 1000' }, evidence: 'executor reason: CANCELLED by 1000' },
+  {
+    rule: 'reason-timeout',
+    cls: 'walltime',
+    input: { exitCode: 0x0f, tail: 'step=9000 loss=1.2', executorReason: 'TIMEOUT' },
+    evidence: 'executor reason: TIMEOUT',
+  },
+  {
+    rule: 'reason-timeout',
+    cls: 'walltime',
+    input: { signal: 'SIGTERM', tail: '', executorReason: 'timed_out' },
+    evidence: 'executor reason: timed_out',
+  },
+  {
+    rule: 'reason-preempted',
+    cls: 'preemption',
+    input: { exitCode: null, tail: 'step=10', executorReason: 'PREEMPTED' },
+    evidence: 'executor reason: PREEMPTED',
+  },
+  {
+    rule: 'reason-node-fail',
+    cls: 'node_failure',
+    input: { exitCode: 1, tail: '', executorReason: 'NODE_FAIL' },
+    evidence: 'executor reason: NODE_FAIL',
+  },
+  {
+    rule: 'reason-oom',
+    cls: 'oom_host',
+    input: { exitCode: 0x7d, tail: 'step=3', executorReason: 'OUT_OF_MEMORY' },
+    evidence: 'executor reason: OUT_OF_MEMORY',
+  },
+  {
+    rule: 'reason-cancelled',
+    cls: 'cancelled',
+    input: { exitCode: 0x0f, tail: '', executorReason: 'CANCELLED by 1000' },
+    evidence: 'executor reason: CANCELLED by 1000',
+  },
   {
     rule: 'slurm-time-limit',
     cls: 'walltime',
-    input: { exitCode: 0x0f, tail: 'step=4000 loss=2.01\nslurmstepd: error: *** JOB 481516 ON gpu-a17 CANCELLED AT 2026-03-11T15:00:02 DUE TO TIME LIMIT ***' },
+    input: {
+      exitCode: 0x0f,
+      tail: 'step=4000 loss=2.01\nslurmstepd: error: *** JOB 481516 ON gpu-a17 CANCELLED AT 2026-03-11T15:00:02 DUE TO TIME LIMIT ***',
+    },
     evidence: 'slurmstepd: error: *** JOB 481516 ON gpu-a17 CANCELLED AT 2026-03-11T15:00:02 DUE TO TIME LIMIT ***',
   },
   {
     rule: 'slurm-preemption',
     cls: 'preemption',
-    input: { exitCode: 0x0f, tail: 'slurmstepd: error: *** STEP 481516.0 ON gpu-a17 CANCELLED AT 2026-03-11T15:00:02 DUE TO PREEMPTION ***' },
+    input: {
+      exitCode: 0x0f,
+      tail: 'slurmstepd: error: *** STEP 481516.0 ON gpu-a17 CANCELLED AT 2026-03-11T15:00:02 DUE TO PREEMPTION ***',
+    },
     evidence: 'slurmstepd: error: *** STEP 481516.0 ON gpu-a17 CANCELLED AT 2026-03-11T15:00:02 DUE TO PREEMPTION ***',
   },
   {
     rule: 'slurm-node-failure',
     cls: 'node_failure',
-    input: { exitCode: 1, tail: 'srun: error: Node failure on gpu-a17\nslurmstepd: error: *** JOB 481516 ON gpu-a17 CANCELLED AT 2026-03-11T15:00:02 DUE TO NODE FAILURE ***' },
+    input: {
+      exitCode: 1,
+      tail: 'srun: error: Node failure on gpu-a17\nslurmstepd: error: *** JOB 481516 ON gpu-a17 CANCELLED AT 2026-03-11T15:00:02 DUE TO NODE FAILURE ***',
+    },
     evidence: 'slurmstepd: error: *** JOB 481516 ON gpu-a17 CANCELLED AT 2026-03-11T15:00:02 DUE TO NODE FAILURE ***',
   },
   {
@@ -51,12 +93,16 @@ const CASES: Case[] = [
       exitCode: 0x7d,
       tail: 'step=12 loss=3.4\nslurmstepd: error: Detected 1 oom-kill event(s) in StepId=481516.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.',
     },
-    evidence: 'slurmstepd: error: Detected 1 oom-kill event(s) in StepId=481516.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.',
+    evidence:
+      'slurmstepd: error: Detected 1 oom-kill event(s) in StepId=481516.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.',
   },
   {
     rule: 'slurm-cancelled',
     cls: 'cancelled',
-    input: { exitCode: 0x0f, tail: 'step=100\nslurmstepd: error: *** JOB 481516 ON gpu-a17 CANCELLED AT 2026-03-11T15:00:02 ***' },
+    input: {
+      exitCode: 0x0f,
+      tail: 'step=100\nslurmstepd: error: *** JOB 481516 ON gpu-a17 CANCELLED AT 2026-03-11T15:00:02 ***',
+    },
     evidence: 'slurmstepd: error: *** JOB 481516 ON gpu-a17 CANCELLED AT 2026-03-11T15:00:02 ***',
   },
   {
@@ -75,10 +121,21 @@ const CASES: Case[] = [
         'RuntimeError: [enforce fail at inline_container.cc:595] . unexpected pos 4096 vs 0: OSError: [Errno 28] No space left on device',
       ),
     },
-    evidence: 'RuntimeError: [enforce fail at inline_container.cc:595] . unexpected pos 4096 vs 0: OSError: [Errno 28] No space left on device',
+    evidence:
+      'RuntimeError: [enforce fail at inline_container.cc:595] . unexpected pos 4096 vs 0: OSError: [Errno 28] No space left on device',
   },
-  { rule: 'disk-full', cls: 'disk_full', input: { exitCode: 1, tail: "Error: ENOSPC: no space left on device, write" }, evidence: 'Error: ENOSPC: no space left on device, write' },
-  { rule: 'disk-full', cls: 'disk_full', input: { exitCode: 1, tail: 'cp: error writing /scratch/u/ckpt/shard-3: Disk quota exceeded' }, evidence: 'cp: error writing /scratch/u/ckpt/shard-3: Disk quota exceeded' },
+  {
+    rule: 'disk-full',
+    cls: 'disk_full',
+    input: { exitCode: 1, tail: 'Error: ENOSPC: no space left on device, write' },
+    evidence: 'Error: ENOSPC: no space left on device, write',
+  },
+  {
+    rule: 'disk-full',
+    cls: 'disk_full',
+    input: { exitCode: 1, tail: 'cp: error writing /scratch/u/ckpt/shard-3: Disk quota exceeded' },
+    evidence: 'cp: error writing /scratch/u/ckpt/shard-3: Disk quota exceeded',
+  },
   {
     rule: 'gpu-oom',
     cls: 'oom_gpu',
@@ -90,35 +147,72 @@ const CASES: Case[] = [
         'torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.15 GiB of which 1.02 GiB is free.',
       ),
     },
-    evidence: 'torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.15 GiB of which 1.02 GiB is free.',
+    evidence:
+      'torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.15 GiB of which 1.02 GiB is free.',
   },
   {
     rule: 'gpu-oom',
     cls: 'oom_gpu',
-    input: { exitCode: 1, tail: tb('RuntimeError: CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`') },
+    input: {
+      exitCode: 1,
+      tail: tb('RuntimeError: CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`'),
+    },
     evidence: 'RuntimeError: CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`',
   },
   {
     rule: 'host-memory-error',
     cls: 'oom_host',
-    input: { exitCode: 1, tail: tb('  File "/work/data.py", line 40, in load', '    arr = np.concatenate(chunks)', 'MemoryError: Unable to allocate 96.0 GiB for an array with shape (12884901888,) and data type float64') },
+    input: {
+      exitCode: 1,
+      tail: tb(
+        '  File "/work/data.py", line 40, in load',
+        '    arr = np.concatenate(chunks)',
+        'MemoryError: Unable to allocate 96.0 GiB for an array with shape (12884901888,) and data type float64',
+      ),
+    },
     evidence: 'MemoryError: Unable to allocate 96.0 GiB for an array with shape (12884901888,) and data type float64',
   },
   {
     rule: 'host-killed',
     cls: 'oom_host',
-    input: { exitCode: 137, tail: 'step=300 loss=1.9\n/var/spool/slurmd/job481516/slurm_script: line 12: 90211 Killed                  python train.py' },
+    input: {
+      exitCode: 137,
+      tail: 'step=300 loss=1.9\n/var/spool/slurmd/job481516/slurm_script: line 12: 90211 Killed                  python train.py',
+    },
     evidence: '/var/spool/slurmd/job481516/slurm_script: line 12: 90211 Killed                  python train.py',
   },
   { rule: 'host-killed', cls: 'oom_host', input: { signal: 'SIGKILL', tail: 'Killed' }, evidence: 'Killed' },
-  { rule: 'numerical', cls: 'numerical', input: { exitCode: 1, tail: 'step=1200 loss=2.3\nstep=1210 loss=nan grad_norm=nan\nRuntimeError: stopping' }, evidence: 'step=1210 loss=nan grad_norm=nan' },
-  { rule: 'numerical', cls: 'numerical', input: { exitCode: 1, tail: 'ERROR train.py:301 loss is nan at step 5012, aborting' }, evidence: 'ERROR train.py:301 loss is nan at step 5012, aborting' },
-  { rule: 'numerical', cls: 'numerical', input: { exitCode: 1, tail: '{"step": 77, "loss": NaN}' }, evidence: '{"step": 77, "loss": NaN}' },
-  { rule: 'numerical', cls: 'numerical', input: { exitCode: 1, tail: 'Loss is inf, stopping training' }, evidence: 'Loss is inf, stopping training' },
   {
     rule: 'numerical',
     cls: 'numerical',
-    input: { exitCode: 1, tail: tb('FloatingPointError: Minimum loss scale reached (0.0001). Your loss is probably exploding.') },
+    input: { exitCode: 1, tail: 'step=1200 loss=2.3\nstep=1210 loss=nan grad_norm=nan\nRuntimeError: stopping' },
+    evidence: 'step=1210 loss=nan grad_norm=nan',
+  },
+  {
+    rule: 'numerical',
+    cls: 'numerical',
+    input: { exitCode: 1, tail: 'ERROR train.py:301 loss is nan at step 5012, aborting' },
+    evidence: 'ERROR train.py:301 loss is nan at step 5012, aborting',
+  },
+  {
+    rule: 'numerical',
+    cls: 'numerical',
+    input: { exitCode: 1, tail: '{"step": 77, "loss": NaN}' },
+    evidence: '{"step": 77, "loss": NaN}',
+  },
+  {
+    rule: 'numerical',
+    cls: 'numerical',
+    input: { exitCode: 1, tail: 'Loss is inf, stopping training' },
+    evidence: 'Loss is inf, stopping training',
+  },
+  {
+    rule: 'numerical',
+    cls: 'numerical',
+    input: {
+      exitCode: 1,
+      tail: tb('FloatingPointError: Minimum loss scale reached (0.0001). Your loss is probably exploding.'),
+    },
     evidence: 'FloatingPointError: Minimum loss scale reached (0.0001). Your loss is probably exploding.',
   },
   {
@@ -131,19 +225,29 @@ const CASES: Case[] = [
         '\tsize mismatch for transformer.wte.weight: copying a param with shape torch.Size([50304, 768]) from checkpoint, the shape in current model is torch.Size([50257, 768]).',
       ),
     },
-    evidence: 'size mismatch for transformer.wte.weight: copying a param with shape torch.Size([50304, 768]) from checkpoint, the shape in current model is torch.Size([50257, 768]).',
+    evidence:
+      'size mismatch for transformer.wte.weight: copying a param with shape torch.Size([50304, 768]) from checkpoint, the shape in current model is torch.Size([50257, 768]).',
   },
   {
     rule: 'checkpoint-load',
     cls: 'checkpoint_error',
-    input: { exitCode: 1, tail: 'INFO resuming from /ckpt/run7/step-4000\nERROR unexpected EOF while loading checkpoint /ckpt/run7/step-4000/model.pt' },
+    input: {
+      exitCode: 1,
+      tail: 'INFO resuming from /ckpt/run7/step-4000\nERROR unexpected EOF while loading checkpoint /ckpt/run7/step-4000/model.pt',
+    },
     evidence: 'ERROR unexpected EOF while loading checkpoint /ckpt/run7/step-4000/model.pt',
   },
   {
     rule: 'checkpoint-missing',
     cls: 'checkpoint_error',
-    input: { exitCode: 1, tail: tb("FileNotFoundError: [Errno 2] No such file or directory: '/data/runs/gpt2/checkpoints/step_4000/metadata.json'") },
-    evidence: "FileNotFoundError: [Errno 2] No such file or directory: '/data/runs/gpt2/checkpoints/step_4000/metadata.json'",
+    input: {
+      exitCode: 1,
+      tail: tb(
+        "FileNotFoundError: [Errno 2] No such file or directory: '/data/runs/gpt2/checkpoints/step_4000/metadata.json'",
+      ),
+    },
+    evidence:
+      "FileNotFoundError: [Errno 2] No such file or directory: '/data/runs/gpt2/checkpoints/step_4000/metadata.json'",
   },
   {
     rule: 'checkpoint-missing',
@@ -154,7 +258,10 @@ const CASES: Case[] = [
   {
     rule: 'auth',
     cls: 'auth',
-    input: { exitCode: 1, tail: 'wandb: ERROR Error while calling W&B API: user is not logged in (<Response [401]>)\nwandb: ERROR Run initialization has timed out after 90.0 sec.' },
+    input: {
+      exitCode: 1,
+      tail: 'wandb: ERROR Error while calling W&B API: user is not logged in (<Response [401]>)\nwandb: ERROR Run initialization has timed out after 90.0 sec.',
+    },
     evidence: 'wandb: ERROR Error while calling W&B API: user is not logged in (<Response [401]>)',
   },
   {
@@ -162,35 +269,64 @@ const CASES: Case[] = [
     cls: 'auth',
     input: {
       exitCode: 1,
-      tail: tb('requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://huggingface.co/api/models/meta-llama/Llama-2-7b'),
+      tail: tb(
+        'requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://huggingface.co/api/models/meta-llama/Llama-2-7b',
+      ),
     },
-    evidence: 'requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://huggingface.co/api/models/meta-llama/Llama-2-7b',
+    evidence:
+      'requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://huggingface.co/api/models/meta-llama/Llama-2-7b',
   },
-  { rule: 'auth', cls: 'auth', input: { exitCode: 1, tail: 'HTTP/1.1 403 Forbidden' }, evidence: 'HTTP/1.1 403 Forbidden' },
-  { rule: 'auth', cls: 'auth', input: { exitCode: 1, tail: 'openai.AuthenticationError: Invalid API key provided' }, evidence: 'openai.AuthenticationError: Invalid API key provided' },
+  {
+    rule: 'auth',
+    cls: 'auth',
+    input: { exitCode: 1, tail: 'HTTP/1.1 403 Forbidden' },
+    evidence: 'HTTP/1.1 403 Forbidden',
+  },
+  {
+    rule: 'auth',
+    cls: 'auth',
+    input: { exitCode: 1, tail: 'openai.AuthenticationError: Invalid API key provided' },
+    evidence: 'openai.AuthenticationError: Invalid API key provided',
+  },
   {
     rule: 'data-missing-file',
     cls: 'data_error',
-    input: { exitCode: 1, tail: tb("FileNotFoundError: [Errno 2] No such file or directory: '/checkpoint/alice/data/c4/train-00017.parquet'") },
+    input: {
+      exitCode: 1,
+      tail: tb(
+        "FileNotFoundError: [Errno 2] No such file or directory: '/checkpoint/alice/data/c4/train-00017.parquet'",
+      ),
+    },
     evidence: "FileNotFoundError: [Errno 2] No such file or directory: '/checkpoint/alice/data/c4/train-00017.parquet'",
   },
   {
     rule: 'dataset-not-found',
     cls: 'data_error',
-    input: { exitCode: 1, tail: tb("datasets.exceptions.DatasetNotFoundError: Dataset 'acme/private-corpus' doesn't exist on the Hub or cannot be accessed.") },
-    evidence: "datasets.exceptions.DatasetNotFoundError: Dataset 'acme/private-corpus' doesn't exist on the Hub or cannot be accessed.",
+    input: {
+      exitCode: 1,
+      tail: tb(
+        "datasets.exceptions.DatasetNotFoundError: Dataset 'acme/private-corpus' doesn't exist on the Hub or cannot be accessed.",
+      ),
+    },
+    evidence:
+      "datasets.exceptions.DatasetNotFoundError: Dataset 'acme/private-corpus' doesn't exist on the Hub or cannot be accessed.",
   },
   {
     rule: 'nccl-timeout',
     cls: 'nccl_timeout',
     input: {
       exitCode: 1,
-      tail: "[rank3]:[E ProcessGroupNCCL.cpp:563] [Rank 3] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=88123, OpType=ALLREDUCE, NumelIn=1, NumelOut=1, Timeout(ms)=600000) ran for 600043 milliseconds before timing out.",
+      tail: '[rank3]:[E ProcessGroupNCCL.cpp:563] [Rank 3] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=88123, OpType=ALLREDUCE, NumelIn=1, NumelOut=1, Timeout(ms)=600000) ran for 600043 milliseconds before timing out.',
     },
     evidence:
       '[rank3]:[E ProcessGroupNCCL.cpp:563] [Rank 3] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=88123, OpType=ALLREDUCE, NumelIn=1, NumelOut=1, Timeout(ms)=600000) ran for 600043 milliseconds before timing out.',
   },
-  { rule: 'nccl-timeout', cls: 'nccl_timeout', input: { exitCode: 1, tail: 'gpu-a17:901:933 [0] NCCL INFO comm 0x5 rank 0 operation timed out' }, evidence: 'gpu-a17:901:933 [0] NCCL INFO comm 0x5 rank 0 operation timed out' },
+  {
+    rule: 'nccl-timeout',
+    cls: 'nccl_timeout',
+    input: { exitCode: 1, tail: 'gpu-a17:901:933 [0] NCCL INFO comm 0x5 rank 0 operation timed out' },
+    evidence: 'gpu-a17:901:933 [0] NCCL INFO comm 0x5 rank 0 operation timed out',
+  },
   {
     rule: 'network',
     cls: 'network_transient',
@@ -209,12 +345,23 @@ const CASES: Case[] = [
     evidence:
       "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='huggingface.co', port=443): Max retries exceeded with url: /api (Caused by NameResolutionError(\"Failed to resolve 'huggingface.co' ([Errno -3] Temporary failure in name resolution)\"))",
   },
-  { rule: 'network', cls: 'network_transient', input: { exitCode: 1, tail: 'Error: getaddrinfo ENOTFOUND api.wandb.ai' }, evidence: 'Error: getaddrinfo ENOTFOUND api.wandb.ai' },
   {
     rule: 'network',
     cls: 'network_transient',
-    input: { exitCode: 1, tail: tb("requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='s3.amazonaws.com', port=443): Read timed out. (read timeout=60)") },
-    evidence: "requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='s3.amazonaws.com', port=443): Read timed out. (read timeout=60)",
+    input: { exitCode: 1, tail: 'Error: getaddrinfo ENOTFOUND api.wandb.ai' },
+    evidence: 'Error: getaddrinfo ENOTFOUND api.wandb.ai',
+  },
+  {
+    rule: 'network',
+    cls: 'network_transient',
+    input: {
+      exitCode: 1,
+      tail: tb(
+        "requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='s3.amazonaws.com', port=443): Read timed out. (read timeout=60)",
+      ),
+    },
+    evidence:
+      "requests.exceptions.ReadTimeout: HTTPSConnectionPool(host='s3.amazonaws.com', port=443): Read timed out. (read timeout=60)",
   },
   {
     rule: 'keyboard-interrupt',
@@ -225,7 +372,14 @@ const CASES: Case[] = [
   {
     rule: 'python-exception',
     cls: 'code_error',
-    input: { exitCode: 1, tail: tb('  File "/work/train.py", line 150, in main', "    cfg.optimizer.betas[2]", 'IndexError: list index out of range') },
+    input: {
+      exitCode: 1,
+      tail: tb(
+        '  File "/work/train.py", line 150, in main',
+        '    cfg.optimizer.betas[2]',
+        'IndexError: list index out of range',
+      ),
+    },
     evidence: 'IndexError: list index out of range',
   },
   {
@@ -237,11 +391,24 @@ const CASES: Case[] = [
   {
     rule: 'python-exception',
     cls: 'code_error',
-    input: { exitCode: 1, tail: '  File "/work/train.py", line 3\n    def f(:\n          ^\nSyntaxError: invalid syntax' },
+    input: {
+      exitCode: 1,
+      tail: '  File "/work/train.py", line 3\n    def f(:\n          ^\nSyntaxError: invalid syntax',
+    },
     evidence: 'SyntaxError: invalid syntax',
   },
-  { rule: 'python-exception', cls: 'code_error', input: { exitCode: 1, tail: tb("ModuleNotFoundError: No module named 'flash_attn'") }, evidence: "ModuleNotFoundError: No module named 'flash_attn'" },
-  { rule: 'status-sigterm', cls: 'preemption', input: { exitCode: 143, tail: 'step=4000 loss=2.0\n' }, evidence: 'exit code 143' },
+  {
+    rule: 'python-exception',
+    cls: 'code_error',
+    input: { exitCode: 1, tail: tb("ModuleNotFoundError: No module named 'flash_attn'") },
+    evidence: "ModuleNotFoundError: No module named 'flash_attn'",
+  },
+  {
+    rule: 'status-sigterm',
+    cls: 'preemption',
+    input: { exitCode: 143, tail: 'step=4000 loss=2.0\n' },
+    evidence: 'exit code 143',
+  },
   { rule: 'status-sigterm', cls: 'preemption', input: { signal: '15', tail: '' }, evidence: 'signal SIGTERM' },
   { rule: 'status-sigint', cls: 'cancelled', input: { signal: 'INT', tail: 'step=3' }, evidence: 'signal SIGINT' },
 ];
@@ -272,8 +439,16 @@ describe('classifyFailure: precedence', () => {
   });
 
   it('a missing checkpoint path is checkpoint_error, a missing data path is data_error', () => {
-    const ckpt = classifyFailure({ exitCode: 1, tail: tb("FileNotFoundError: [Errno 2] No such file or directory: '/data/out/run1/checkpoint-500/model.safetensors'") });
-    const data = classifyFailure({ exitCode: 1, tail: tb("FileNotFoundError: [Errno 2] No such file or directory: '/ckpt-root/datasets/wiki/train.jsonl'") });
+    const ckpt = classifyFailure({
+      exitCode: 1,
+      tail: tb(
+        "FileNotFoundError: [Errno 2] No such file or directory: '/data/out/run1/checkpoint-500/model.safetensors'",
+      ),
+    });
+    const data = classifyFailure({
+      exitCode: 1,
+      tail: tb("FileNotFoundError: [Errno 2] No such file or directory: '/ckpt-root/datasets/wiki/train.jsonl'"),
+    });
     expect(ckpt?.class).toBe('checkpoint_error');
     expect(data?.class).toBe('data_error');
   });
@@ -295,9 +470,12 @@ describe('classifyFailure: precedence', () => {
     const tail = [
       'wandb: Network error (ConnectionError), entering retry loop.',
       "urllib3 WARNING Retrying (Retry(total=4)) after connection broken by 'ReadTimeoutError'",
-      tb('KeyError: \'input_ids\''),
+      tb("KeyError: 'input_ids'"),
     ].join('\n');
-    expect(classifyFailure({ exitCode: 1, tail })).toMatchObject({ class: 'code_error', evidence: "KeyError: 'input_ids'" });
+    expect(classifyFailure({ exitCode: 1, tail })).toMatchObject({
+      class: 'code_error',
+      evidence: "KeyError: 'input_ids'",
+    });
   });
 
   it('SIGTERM with a code error in the output is the code error', () => {
@@ -309,11 +487,18 @@ describe('classifyFailure: precedence', () => {
   });
 
   it('an exception name without a traceback header is not a code error', () => {
-    expect(classifyFailure({ exitCode: 2, tail: 'usage: train.py [-h]\ntrain.py: error: ValueError: unrecognized arguments' })).toMatchObject({ class: 'unknown' });
+    expect(
+      classifyFailure({
+        exitCode: 2,
+        tail: 'usage: train.py [-h]\ntrain.py: error: ValueError: unrecognized arguments',
+      }),
+    ).toMatchObject({ class: 'unknown' });
   });
 
   it('a SyntaxError while parsing is not a truncated checkpoint', () => {
-    expect(classifyFailure({ exitCode: 1, tail: tb('SyntaxError: unexpected EOF while parsing') })?.class).toBe('code_error');
+    expect(classifyFailure({ exitCode: 1, tail: tb('SyntaxError: unexpected EOF while parsing') })?.class).toBe(
+      'code_error',
+    );
   });
 });
 
@@ -332,7 +517,9 @@ describe('classifyFailure: executor phases as reasons', () => {
 
 describe('classifyFailure: outcomes that are not rule matches', () => {
   it('returns null for exit 0 without a signal', () => {
-    expect(classifyFailure({ exitCode: 0, tail: 'Traceback (most recent call last):\nValueError: logged and handled' })).toBeNull();
+    expect(
+      classifyFailure({ exitCode: 0, tail: 'Traceback (most recent call last):\nValueError: logged and handled' }),
+    ).toBeNull();
   });
 
   it('is unknown with the last non-empty line as evidence', () => {
@@ -377,7 +564,9 @@ describe('failure classes', () => {
     ]);
     expect(FailureClassSchema.parse('oom_gpu')).toBe('oom_gpu');
     expect(FailureClassSchema.safeParse('oom').success).toBe(false);
-    expect([...RETRYABLE_CLASSES].sort()).toEqual(['network_transient', 'nccl_timeout', 'node_failure', 'preemption'].sort());
+    expect([...RETRYABLE_CLASSES].sort()).toEqual(
+      ['network_transient', 'nccl_timeout', 'node_failure', 'preemption'].sort(),
+    );
   });
 });
 

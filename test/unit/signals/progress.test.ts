@@ -19,7 +19,13 @@ describe('parseProgress: plain text', () => {
 
   it('reads "Step n/total, loss: x" and keeps the nominal total apart from the step', () => {
     const [r] = parseProgress('2026-03-11 15:00:01 INFO Step 100/1000, loss: 0.53, grad_norm: 1.25, tokens/s: 12000');
-    expect(r).toMatchObject({ step: 100, total: 1000, loss: 0.53, gradNorm: 1.25, throughput: { value: 12000, unit: 'tokens/s' } });
+    expect(r).toMatchObject({
+      step: 100,
+      total: 1000,
+      loss: 0.53,
+      gradNorm: 1.25,
+      throughput: { value: 12000, unit: 'tokens/s' },
+    });
   });
 
   it('reads nanoGPT-style iter lines and ignores values with units', () => {
@@ -36,18 +42,30 @@ describe('parseProgress: plain text', () => {
   });
 
   it('ignores lines without progress fields', () => {
-    expect(parseProgress('Loading 3 shards from /data\nlr=0.1\nTraceback (most recent call last):\n  File "x.py", line 100, in main')).toEqual([]);
+    expect(
+      parseProgress(
+        'Loading 3 shards from /data\nlr=0.1\nTraceback (most recent call last):\n  File "x.py", line 100, in main',
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('parseProgress: JSON lines', () => {
   it('reads step, loss, grad norm and tokens per second', () => {
     const [r] = parseProgress('{"step": 100, "loss": 0.53, "grad_norm": 1.2, "tokens_per_sec": 12000}');
-    expect(r).toMatchObject({ step: 100, loss: 0.53, gradNorm: 1.2, throughput: { value: 12000, unit: 'tokens/s' }, format: 'json' });
+    expect(r).toMatchObject({
+      step: 100,
+      loss: 0.53,
+      gradNorm: 1.2,
+      throughput: { value: 12000, unit: 'tokens/s' },
+      format: 'json',
+    });
   });
 
   it('reads W&B-style keys and nested objects', () => {
-    const [r] = parseProgress('[rank0] {"train/loss": 2.5, "global_step": 4000, "throughput": {"tokens_per_second": 9e5}}');
+    const [r] = parseProgress(
+      '[rank0] {"train/loss": 2.5, "global_step": 4000, "throughput": {"tokens_per_second": 9e5}}',
+    );
     expect(r).toMatchObject({ step: 4000, loss: 2.5, throughput: { value: 9e5, unit: 'tokens/s' } });
     expect(r!.metrics['throughput/tokens_per_second']).toBe(9e5);
   });
@@ -62,7 +80,7 @@ describe('parseProgress: JSON lines', () => {
 describe('parseProgress: Hugging Face Trainer dicts', () => {
   const log = [
     "{'loss': 0.53, 'grad_norm': 1.2, 'learning_rate': 5e-05, 'epoch': 0.1}",
-    " 10%|█         | 100/1000 [00:30<04:30,  3.33it/s]",
+    ' 10%|█         | 100/1000 [00:30<04:30,  3.33it/s]',
     "{'loss': 0.41, 'grad_norm': tensor(0.9, device='cuda:0'), 'learning_rate': 4.5e-05, 'epoch': 0.2}",
     "{'eval_loss': 0.45, 'eval_runtime': 12.3, 'epoch': 0.2}",
     "{'loss': nan, 'grad_norm': nan, 'learning_rate': 4e-05, 'epoch': 0.3}",
@@ -81,7 +99,8 @@ describe('parseProgress: Hugging Face Trainer dicts', () => {
 
 describe('parseProgress: Hugging Face Trainer without a TTY', () => {
   it('takes the step from the bar the dict was printed after', () => {
-    const text = "\r  9%|▉         | 99/1000 [00:29<04:30,  3.33it/s]\r 10%|█         | 100/1000 [00:30<04:30,  3.33it/s]{'loss': 0.53, 'grad_norm': 1.2, 'learning_rate': 5e-05, 'epoch': 0.1}\n";
+    const text =
+      "\r  9%|▉         | 99/1000 [00:29<04:30,  3.33it/s]\r 10%|█         | 100/1000 [00:30<04:30,  3.33it/s]{'loss': 0.53, 'grad_norm': 1.2, 'learning_rate': 5e-05, 'epoch': 0.1}\n";
     const records = parseProgress(text);
     expect(records.at(-1)).toMatchObject({ step: 100, total: 1000, loss: 0.53, format: 'python_dict' });
     expect(records.at(-1)!.stepCounted).toBeUndefined();
@@ -123,7 +142,11 @@ describe('parseProgress: PyTorch Lightning bars', () => {
 describe('configured patterns', () => {
   it('maps named and numbered groups and wins over the built-ins', () => {
     const patterns = compileProgressPatterns([
-      { pattern: String.raw`^\| it (?<it>\d+) \| objective=(\S+) \| (\d+) tok/s`, fields: { step: 'it', loss: 2, throughput: 3 }, throughputUnit: 'tokens/s' },
+      {
+        pattern: String.raw`^\| it (?<it>\d+) \| objective=(\S+) \| (\d+) tok/s`,
+        fields: { step: 'it', loss: 2, throughput: 3 },
+        throughputUnit: 'tokens/s',
+      },
     ]);
     const [r] = parseProgress('| it 42 | objective=nan | 900 tok/s', patterns);
     expect(r).toMatchObject({ step: 42, throughput: { value: 900, unit: 'tokens/s' }, format: 'pattern' });
@@ -131,7 +154,9 @@ describe('configured patterns', () => {
   });
 
   it('accepts uncompiled patterns in parseProgress', () => {
-    const [r] = parseProgress('ITER:17 L=0.25', [{ pattern: String.raw`ITER:(\d+) L=([\d.]+)`, fields: { step: 1, loss: 2 } }]);
+    const [r] = parseProgress('ITER:17 L=0.25', [
+      { pattern: String.raw`ITER:(\d+) L=([\d.]+)`, fields: { step: 1, loss: 2 } },
+    ]);
     expect(r).toMatchObject({ step: 17, loss: 0.25 });
   });
 
@@ -145,12 +170,16 @@ describe('configured patterns', () => {
       expect((err as RunlogError).code).toBe('PROGRESS_PATTERN_INVALID');
       expect((err as RunlogError).exitCode).toBe(2);
     }
-    expect(() => compileProgressPatterns([{ pattern: String.raw`(\d+)`, fields: { step: 2 } }])).toThrowError(/group 2/);
+    expect(() => compileProgressPatterns([{ pattern: String.raw`(\d+)`, fields: { step: 2 } }])).toThrowError(
+      /group 2/,
+    );
   });
 
   it('refuses a pattern that can backtrack exponentially (the config arrives through git; every poll runs it)', () => {
     for (const pattern of [String.raw`step (\d+)(=+)+>x`, String.raw`(\d+) (a|ab)*c`]) {
-      expect(() => compileProgressPatterns([{ pattern, fields: { step: 1 } }]), pattern).toThrowError(/exponential time/);
+      expect(() => compileProgressPatterns([{ pattern, fields: { step: 1 } }]), pattern).toThrowError(
+        /exponential time/,
+      );
     }
     expect(compileProgressPatterns([{ pattern: String.raw`step (\d+) [=]+>`, fields: { step: 1 } }])).toHaveLength(1);
   });
@@ -158,7 +187,9 @@ describe('configured patterns', () => {
 
 describe('latestProgress', () => {
   it('returns the last record with a step and the first and last loss', () => {
-    const summary = latestProgress('step=1 loss=2.5\nstep=2 loss=2.1\nsaving...\n{"eval_loss": 1.9, "epoch": 1}\nstep=3 loss=1.8\n{"epoch": 2}');
+    const summary = latestProgress(
+      'step=1 loss=2.5\nstep=2 loss=2.1\nsaving...\n{"eval_loss": 1.9, "epoch": 1}\nstep=3 loss=1.8\n{"epoch": 2}',
+    );
     expect(summary.latest).toMatchObject({ step: 3, line: 5 });
     expect(summary.firstLoss).toBe(2.5);
     expect(summary.lastLoss).toBe(1.8);
@@ -199,7 +230,10 @@ describe('readTail', () => {
 
   it('cuts at a carriage return when a progress bar never printed a newline', async () => {
     const path = join(dir, 'bar.log');
-    const updates = Array.from({ length: 5000 }, (_, i) => `\rEpoch 0: 50%|█████| ${i}/5000 [00:10<00:10, 9.0it/s, loss=0.5]`);
+    const updates = Array.from(
+      { length: 5000 },
+      (_, i) => `\rEpoch 0: 50%|█████| ${i}/5000 [00:10<00:10, 9.0it/s, loss=0.5]`,
+    );
     await writeFile(path, updates.join(''));
     const tail = await readTail(path, 2048);
     expect(tail.length).toBeGreaterThan(0);

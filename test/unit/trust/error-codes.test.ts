@@ -3,7 +3,16 @@
  * (real files, real git, real FIFOs), with a hint a user can act on.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -43,7 +52,12 @@ async function codeOf(f: () => unknown): Promise<RunlogError> {
 function gitRepo(): string {
   const repo = join(dir, 'repo');
   execFileSync('git', ['init', '-q', '-b', 'main', repo]);
-  for (const [k, v] of [['user.name', 'T'], ['user.email', 't@runlog.invalid'], ['commit.gpgsign', 'false']]) execFileSync('git', ['-C', repo, 'config', k!, v!]);
+  for (const [k, v] of [
+    ['user.name', 'T'],
+    ['user.email', 't@runlog.invalid'],
+    ['commit.gpgsign', 'false'],
+  ])
+    execFileSync('git', ['-C', repo, 'config', k!, v!]);
   writeFileSync(join(repo, 'a.md'), 'a\n');
   execFileSync('git', ['-C', repo, 'add', 'a.md']);
   execFileSync('git', ['-C', repo, 'commit', '-q', '-m', 'a']);
@@ -55,11 +69,19 @@ describe('git failures become coded errors', () => {
 
   it.each([
     ['*** Please tell me who you are.\n\nRun\n  git config --global user.email', 'GIT_IDENTITY_MISSING', 1],
-    ['fatal: unable to auto-detect email address (got \'root@vm.(none)\')', 'GIT_IDENTITY_MISSING', 1],
+    ["fatal: unable to auto-detect email address (got 'root@vm.(none)')", 'GIT_IDENTITY_MISSING', 1],
     ['error: unable to write file .git/objects/ab/cd: No space left on device', 'DISK_FULL', 1],
-    ["fatal: Unable to create '/repo/.git/index.lock': File exists.\n\nAnother git process seems to be running", 'INDEX_LOCKED', 1],
+    [
+      "fatal: Unable to create '/repo/.git/index.lock': File exists.\n\nAnother git process seems to be running",
+      'INDEX_LOCKED',
+      1,
+    ],
     ['fatal: not a git repository (or any of the parent directories): .git', 'NOT_A_GIT_REPO', 1],
-    ["error: insufficient permission for adding an object to repository database .git/objects\nfatal: Permission denied", 'GIT_PERMISSION_DENIED', 1],
+    [
+      'error: insufficient permission for adding an object to repository database .git/objects\nfatal: Permission denied',
+      'GIT_PERMISSION_DENIED',
+      1,
+    ],
     ["fatal: pathspec 'run_logs/g/x.md' is beyond a symbolic link", 'SYMLINK_IN_LEDGER', 1],
     ['fatal: something git has never said before', 'GIT_FAILED', 1],
   ] as [string, ErrorCode, number][])('%s → %s', (stderr, code, exit) => {
@@ -73,12 +95,19 @@ describe('git failures become coded errors', () => {
     const net = translateGitFault(['fetch', '-q', 'origin'], '/repo', { type: 'timeout', ms: 3000 });
     expect(net).toMatchObject({ code: 'REMOTE_TIMEOUT', kind: 'push' });
     expect(net.message).toContain('3 s');
-    expect(translateGitFault(['commit', '-q'], '/repo', { type: 'timeout', ms: 3000 })).toMatchObject({ code: 'GIT_TIMEOUT', kind: 'failed' });
+    expect(translateGitFault(['commit', '-q'], '/repo', { type: 'timeout', ms: 3000 })).toMatchObject({
+      code: 'GIT_TIMEOUT',
+      kind: 'failed',
+    });
   });
 
   it('git that cannot start is GIT_NOT_FOUND, a full disk at spawn is DISK_FULL', () => {
-    expect(translateGitFault(['status'], '/repo', { type: 'spawn', errno: 'ENOENT', message: 'spawn git ENOENT' }).code).toBe('GIT_NOT_FOUND');
-    expect(translateGitFault(['status'], '/repo', { type: 'spawn', errno: 'ENOSPC', message: 'x' }).code).toBe('DISK_FULL');
+    expect(
+      translateGitFault(['status'], '/repo', { type: 'spawn', errno: 'ENOENT', message: 'spawn git ENOENT' }).code,
+    ).toBe('GIT_NOT_FOUND');
+    expect(translateGitFault(['status'], '/repo', { type: 'spawn', errno: 'ENOSPC', message: 'x' }).code).toBe(
+      'DISK_FULL',
+    );
   });
 
   it('a real git past its deadline is stopped with everything it started', async () => {
@@ -89,13 +118,17 @@ describe('git failures become coded errors', () => {
     expect(e).toBeInstanceOf(GitError);
     expect(e.code).toBe('GIT_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(5_000);
-    const left = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && (() => {
-      try {
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
-      } catch {
-        return false;
-      }
-    })());
+    const left = readdirSync('/proc').filter(
+      (p) =>
+        /^\d+$/.test(p) &&
+        (() => {
+          try {
+            return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(marker);
+          } catch {
+            return false;
+          }
+        })(),
+    );
     expect(left).toEqual([]);
   });
 });
@@ -104,7 +137,8 @@ describe('file-system faults at the edge', () => {
   it('ENOSPC/EDQUOT are DISK_FULL, EACCES/EPERM/EROFS are PERMISSION_DENIED, anything else stays INTERNAL', () => {
     const errno = (code: string) => Object.assign(new Error(`${code}: failed, open '/x'`), { code });
     for (const c of ['ENOSPC', 'EDQUOT']) expect(toRunlogError(errno(c)).code).toBe('DISK_FULL');
-    for (const c of ['EACCES', 'EPERM', 'EROFS']) expect(toRunlogError(errno(c))).toMatchObject({ code: 'PERMISSION_DENIED', exitCode: 1 });
+    for (const c of ['EACCES', 'EPERM', 'EROFS'])
+      expect(toRunlogError(errno(c))).toMatchObject({ code: 'PERMISSION_DENIED', exitCode: 1 });
     expect(toRunlogError(new TypeError('x is undefined')).code).toBe('INTERNAL');
   });
 });
@@ -119,8 +153,12 @@ describe('paths stay inside', () => {
     symlinkSync(join(outside, 'netrc'), join(root, 'run_logs', 'timeline.md'));
     symlinkSync(outside, join(root, 'run_logs', 'grp'));
     expect((await codeOf(() => readInside(root, 'run_logs/timeline.md'))).code).toBe('SYMLINK_IN_LEDGER');
-    expect((await codeOf(() => writeManyInside(root, [{ path: 'run_logs/timeline.md', content: 'x' }]))).code).toBe('SYMLINK_IN_LEDGER');
-    expect((await codeOf(() => writeManyInside(root, [{ path: 'run_logs/grp/new.md', content: 'x' }]))).code).toBe('SYMLINK_IN_LEDGER');
+    expect((await codeOf(() => writeManyInside(root, [{ path: 'run_logs/timeline.md', content: 'x' }]))).code).toBe(
+      'SYMLINK_IN_LEDGER',
+    );
+    expect((await codeOf(() => writeManyInside(root, [{ path: 'run_logs/grp/new.md', content: 'x' }]))).code).toBe(
+      'SYMLINK_IN_LEDGER',
+    );
     expect(readdirSync(outside)).toEqual(['netrc']);
     expect(readFileSync(join(outside, 'netrc'), 'utf8')).toBe('secret');
   });
@@ -140,7 +178,9 @@ describe('paths stay inside', () => {
 
   it('NOT_A_DIRECTORY when a file sits where a folder must go', async () => {
     writeFileSync(join(dir, 'run_logs'), '');
-    expect((await codeOf(() => writeManyInside(dir, [{ path: 'run_logs/x.md', content: 'x' }]))).code).toBe('NOT_A_DIRECTORY');
+    expect((await codeOf(() => writeManyInside(dir, [{ path: 'run_logs/x.md', content: 'x' }]))).code).toBe(
+      'NOT_A_DIRECTORY',
+    );
   });
 
   it('LOCAL_STATE_UNUSABLE when .git/runlog is a file', async () => {
@@ -162,7 +202,13 @@ describe('processes', () => {
     const state = new LocalState(join(dir, 'state'));
     expect(jobOfAttempt(state, { idempotencyKey: 'r#1', jobId: 'h:42' })).toBe('foreign');
     expect(jobOfAttempt(state, { idempotencyKey: 'r#1' })).toBe('none');
-    saveLaunch(state, 'r#1', { executor: 'local', jobId: 'h:42', outputPath: '/x/output.log', submittedAt: 'now', extra: { key: 'r#1' } });
+    saveLaunch(state, 'r#1', {
+      executor: 'local',
+      jobId: 'h:42',
+      outputPath: '/x/output.log',
+      submittedAt: 'now',
+      extra: { key: 'r#1' },
+    });
     expect(jobOfAttempt(state, { idempotencyKey: 'r#1', jobId: 'h:42' })).toMatchObject({ jobId: 'h:42' });
     // The same key with another job id is not ours either.
     expect(jobOfAttempt(state, { idempotencyKey: 'r#1', jobId: 'h:43' })).toBe('foreign');
@@ -176,10 +222,32 @@ describe('processes', () => {
     const key = 'test/fifo#1';
     const out = join(dir, 'out');
     mkdirSync(out);
-    writeFileSync(join(state.attemptDir(key), 'intent.json'), JSON.stringify({ schema: 1, idempotencyKey: key, runId: 'test/fifo', attempt: 1, argv: ['true'], cwd: dir, submittedAt: new Date().toISOString() }));
+    writeFileSync(
+      join(state.attemptDir(key), 'intent.json'),
+      JSON.stringify({
+        schema: 1,
+        idempotencyKey: key,
+        runId: 'test/fifo',
+        attempt: 1,
+        argv: ['true'],
+        cwd: dir,
+        submittedAt: new Date().toISOString(),
+      }),
+    );
     execFileSync('mkfifo', [join(out, 'output.log')]);
     const ex = new LocalExecutor({ state });
-    const e = await codeOf(() => ex.submit({ runId: 'test/fifo', attempt: 1, idempotencyKey: key, argv: ['true'], cwd: dir, outputDir: out, env: {}, resources: {} }));
+    const e = await codeOf(() =>
+      ex.submit({
+        runId: 'test/fifo',
+        attempt: 1,
+        idempotencyKey: key,
+        argv: ['true'],
+        cwd: dir,
+        outputDir: out,
+        env: {},
+        resources: {},
+      }),
+    );
     expect(e.code).toBe('LOCAL_OUTPUT_NOT_A_FILE');
     expect(existsSync(join(state.attemptDir(key), 'job.json'))).toBe(false);
   });
@@ -191,7 +259,10 @@ describe('recovery and the lock', () => {
     const git = new Git(repo);
     const head = (await git.run(['rev-parse', 'HEAD'])).trim();
     mkdirSync(join(repo, '.git', 'runlog'));
-    writeFileSync(join(repo, '.git', 'runlog', 'journal.json'), JSON.stringify({ head, paths: ['gone.md'], created: [] }));
+    writeFileSync(
+      join(repo, '.git', 'runlog', 'journal.json'),
+      JSON.stringify({ head, paths: ['gone.md'], created: [] }),
+    );
     const e = await codeOf(() => new TxJournal(join(repo, '.git'), repo, git).recover());
     expect(e.code).toBe('RECOVERY_FAILED');
     expect(existsSync(join(repo, '.git', 'runlog', 'journal.json'))).toBe(false);
@@ -206,8 +277,13 @@ describe('recovery and the lock', () => {
     mkdirSync(gitDir);
     const lock = await acquireLedgerLock(gitDir);
     const owner = join(gitDir, 'runlog', 'ledger.lock', 'owner.json');
-    writeFileSync(owner, JSON.stringify({ ...JSON.parse(readFileSync(owner, 'utf8')), token: 'someone-else', pid: 4242 }));
-    const landed = await codeOf(() => lock.check({ commit: 'a'.repeat(40), subject: 'run: log status', pushed: false }));
+    writeFileSync(
+      owner,
+      JSON.stringify({ ...JSON.parse(readFileSync(owner, 'utf8')), token: 'someone-else', pid: 4242 }),
+    );
+    const landed = await codeOf(() =>
+      lock.check({ commit: 'a'.repeat(40), subject: 'run: log status', pushed: false }),
+    );
     expect(landed.code).toBe('LOCK_COMPROMISED');
     expect(landed.message).toContain('aaaaaaaaaaaa');
     expect(landed.hint).toMatch(/do not run the command again/);

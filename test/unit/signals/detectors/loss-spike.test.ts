@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLDS, detectLossSpike, resolveThresholds, type SeriesPoint } from '../../../../src/signals/detectors/index.js';
+import {
+  DEFAULT_THRESHOLDS,
+  detectLossSpike,
+  resolveThresholds,
+  type SeriesPoint,
+} from '../../../../src/signals/detectors/index.js';
 
 /** A slowly falling loss logged every step from `from` to `to`. */
 const baseline = (from: number, to: number): SeriesPoint[] =>

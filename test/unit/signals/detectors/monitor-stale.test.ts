@@ -3,15 +3,35 @@ import { detectMonitorStale, resolveThresholds } from '../../../../src/signals/d
 
 describe('detectMonitorStale', () => {
   it('reports a last check older than two cadences as monitor_stale, not run_unhealthy', () => {
-    const [f, ...rest] = detectMonitorStale({ now: '2026-03-11T12:00:00Z', cadenceMinutes: 15, lastCheckAt: '2026-03-11T11:20:00Z', jobRunning: true });
+    const [f, ...rest] = detectMonitorStale({
+      now: '2026-03-11T12:00:00Z',
+      cadenceMinutes: 15,
+      lastCheckAt: '2026-03-11T11:20:00Z',
+      jobRunning: true,
+    });
     expect(rest).toEqual([]);
-    expect(f).toMatchObject({ detector: 'monitor_stale', severity: 'alert', kind: 'monitor_stale', message: "The monitor's last successful check was 40 min ago (cadence 15 min)" });
+    expect(f).toMatchObject({
+      detector: 'monitor_stale',
+      severity: 'alert',
+      kind: 'monitor_stale',
+      message: "The monitor's last successful check was 40 min ago (cadence 15 min)",
+    });
     expect(f!.evidence).toBe('last check 2026-03-11T11:20:00.000Z; limit 30 min');
   });
 
   it('reports an output log that stopped changing while the job runs', () => {
-    const [f] = detectMonitorStale({ now: '2026-03-11T12:00:00Z', cadenceMinutes: 15, lastCheckAt: '2026-03-11T11:55:00Z', jobRunning: true, logMtime: '2026-03-11T10:00:00Z' });
-    expect(f).toMatchObject({ kind: 'monitor_stale', severity: 'warn', message: 'The job is running but its output log has not changed for 2.0 h' });
+    const [f] = detectMonitorStale({
+      now: '2026-03-11T12:00:00Z',
+      cadenceMinutes: 15,
+      lastCheckAt: '2026-03-11T11:55:00Z',
+      jobRunning: true,
+      logMtime: '2026-03-11T10:00:00Z',
+    });
+    expect(f).toMatchObject({
+      kind: 'monitor_stale',
+      severity: 'warn',
+      message: 'The job is running but its output log has not changed for 2.0 h',
+    });
   });
 
   it('is quiet for fresh checks, a fresh log, or a log that stopped because the job ended', () => {
@@ -22,7 +42,12 @@ describe('detectMonitorStale', () => {
   });
 
   it('takes staleLogMinutes from config', () => {
-    const input = { now: '2026-03-11T12:00:00Z', cadenceMinutes: 15, jobRunning: true, logMtime: '2026-03-11T11:50:00Z' };
+    const input = {
+      now: '2026-03-11T12:00:00Z',
+      cadenceMinutes: 15,
+      jobRunning: true,
+      logMtime: '2026-03-11T11:50:00Z',
+    };
     expect(detectMonitorStale(input)).toEqual([]);
     expect(detectMonitorStale(input, resolveThresholds({ staleLogMinutes: 5 }))).toHaveLength(1);
   });

@@ -4,11 +4,18 @@ import { parseProgress } from '../../../../src/signals/progress.js';
 
 describe('detectNonFinite', () => {
   it('fires on the first NaN loss from parsed output, naming step and line', () => {
-    const records = parseProgress('step=10 loss=2.5 grad_norm=1.1\nstep=20 loss=2.4 grad_norm=1.0\nstep=30 loss=nan grad_norm=nan\nstep=40 loss=nan');
+    const records = parseProgress(
+      'step=10 loss=2.5 grad_norm=1.1\nstep=20 loss=2.4 grad_norm=1.0\nstep=30 loss=nan grad_norm=nan\nstep=40 loss=nan',
+    );
     const [f, ...rest] = detectNonFinite(records);
     expect(rest).toEqual([]);
     expect(FindingSchema.parse(f)).toEqual(f);
-    expect(f).toMatchObject({ detector: 'non_finite', severity: 'alert', kind: 'run_unhealthy', message: 'Loss became NaN at step 30' });
+    expect(f).toMatchObject({
+      detector: 'non_finite',
+      severity: 'alert',
+      kind: 'run_unhealthy',
+      message: 'Loss became NaN at step 30',
+    });
     expect(f!.evidence).toContain('step 30: loss=NaN');
     expect(f!.evidence).toContain('line: step=30 loss=nan grad_norm=nan');
     expect(f!.evidence).toContain('last finite loss 2.4 at step 20');

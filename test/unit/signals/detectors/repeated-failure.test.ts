@@ -8,8 +8,15 @@ describe('detectRepeatedFailure', () => {
       { attempt: 2, step: 4050, failureClass: 'code_error', evidence: "KeyError: 'input_ids'" },
     ]);
     expect(rest).toEqual([]);
-    expect(f).toMatchObject({ detector: 'repeated_failure', severity: 'alert', kind: 'run_unhealthy', message: '2 attempts failed at steps 4012–4050 (code_error)' });
-    expect(f!.evidence).toBe("attempt 1: step 4012, code_error — KeyError: 'input_ids'; attempt 2: step 4050, code_error — KeyError: 'input_ids'");
+    expect(f).toMatchObject({
+      detector: 'repeated_failure',
+      severity: 'alert',
+      kind: 'run_unhealthy',
+      message: '2 attempts failed at steps 4012–4050 (code_error)',
+    });
+    expect(f!.evidence).toBe(
+      "attempt 1: step 4012, code_error — KeyError: 'input_ids'; attempt 2: step 4050, code_error — KeyError: 'input_ids'",
+    );
     expect(f!.next).toMatch(/do not relaunch/);
   });
 
@@ -23,7 +30,12 @@ describe('detectRepeatedFailure', () => {
   });
 
   it('stays quiet for failures at different places or a single failure', () => {
-    expect(detectRepeatedFailure([{ attempt: 1, step: 100 }, { attempt: 2, step: 5000 }])).toEqual([]);
+    expect(
+      detectRepeatedFailure([
+        { attempt: 1, step: 100 },
+        { attempt: 2, step: 5000 },
+      ]),
+    ).toEqual([]);
     expect(detectRepeatedFailure([{ attempt: 1, step: 100 }])).toEqual([]);
     expect(detectRepeatedFailure([{ attempt: 1 }, { attempt: 2 }])).toEqual([]);
   });

@@ -13,7 +13,9 @@ describe('detectResumeMismatch', () => {
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ detector: 'resume_loss_mismatch', severity: 'alert', kind: 'run_unhealthy' });
     expect(f!.message).toBe("The resumed attempt's loss differs from the previous lineage at 1 of 300 shared steps");
-    expect(f!.evidence).toMatch(/^step 1050: loss 2\.4 now vs 2\.395 before resume from step 1000 \(difference 0\.005; limit 0\.002 absolute during catch-up\)$/);
+    expect(f!.evidence).toMatch(
+      /^step 1050: loss 2\.4 now vs 2\.395 before resume from step 1000 \(difference 0\.005; limit 0\.002 absolute during catch-up\)$/,
+    );
   });
 
   it('allows 1% after the catch-up window and alerts beyond it', () => {

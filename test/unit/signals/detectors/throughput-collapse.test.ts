@@ -1,14 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { detectThroughputCollapse, resolveThresholds } from '../../../../src/signals/detectors/index.js';
 
-const samples = (...values: number[]) => values.map((value, i) => ({ value, at: `2026-03-11T${String(10 + i).padStart(2, '0')}:00:00Z` }));
+const samples = (...values: number[]) =>
+  values.map((value, i) => ({ value, at: `2026-03-11T${String(10 + i).padStart(2, '0')}:00:00Z` }));
 
 describe('detectThroughputCollapse', () => {
   it('alerts when the last three cadences are more than 25% below baseline', () => {
-    const [f, ...rest] = detectThroughputCollapse({ samples: samples(12000, 12100, 11900, 12050, 8000, 7900, 8100), unit: 'tokens/s' });
+    const [f, ...rest] = detectThroughputCollapse({
+      samples: samples(12000, 12100, 11900, 12050, 8000, 7900, 8100),
+      unit: 'tokens/s',
+    });
     expect(rest).toEqual([]);
-    expect(f).toMatchObject({ detector: 'throughput_collapse', severity: 'alert', kind: 'run_unhealthy', message: 'Throughput is 33% below baseline for 3 consecutive cadences' });
-    expect(f!.evidence).toBe('last 3 cadences: 8000, 7900, 8100 tokens/s vs baseline 12025 tokens/s (since 2026-03-11T14:00:00Z)');
+    expect(f).toMatchObject({
+      detector: 'throughput_collapse',
+      severity: 'alert',
+      kind: 'run_unhealthy',
+      message: 'Throughput is 33% below baseline for 3 consecutive cadences',
+    });
+    expect(f!.evidence).toBe(
+      'last 3 cadences: 8000, 7900, 8100 tokens/s vs baseline 12025 tokens/s (since 2026-03-11T14:00:00Z)',
+    );
   });
 
   it('keeps firing through a long collapse: the low cadences never become the baseline', () => {
