@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { RunlogCommand } from '../../cli/base-command.js';
 import type { Envelope } from '../../cli/output.js';
 import type { HeroEventResult } from '../../schemas/output.js';
+import { EVENT_KINDS } from '../../hero/mirror-policy.js';
 
 export default class HeroEvent extends RunlogCommand {
   static summary =
@@ -22,19 +23,7 @@ export default class HeroEvent extends RunlogCommand {
     kind: Flags.string({
       description:
         'what kind of event; milestone, failure, relaunch, rollback, retention, escalation, anomaly, completion and launch go to the issue',
-      options: [
-        'note',
-        'check',
-        'launch',
-        'milestone',
-        'failure',
-        'relaunch',
-        'rollback',
-        'retention',
-        'escalation',
-        'anomaly',
-        'completion',
-      ],
+      options: [...EVENT_KINDS],
       default: 'note',
     }),
     post: Flags.boolean({
