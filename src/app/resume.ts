@@ -10,6 +10,7 @@ import type { ResumeResult } from '../schemas/output.js';
 import { committed, type LedgerInput } from './ledger-input.js';
 import { rejected } from '../core/errors.js';
 import { checkCheckpoint } from '../preflight/checkpoint.js';
+import { scrubberFor } from '../core/scrub/scrub.js';
 
 export interface ResumeInput extends LedgerInput {
   run: string;
@@ -38,7 +39,8 @@ export async function resumeService(input: ResumeInput): Promise<CommandOutput<R
     if (c.code)
       throw rejected(
         c.code,
-        c.reasons.map((x) => x.message).join('; '),
+        // The refused reference is echoed back, so it passes the scrubber like everything else runlog prints.
+        scrubberFor(ledger.config.scrub.rules).text(c.reasons.map((x) => x.message).join('; ')),
         'resume only from a complete checkpoint: `runlog ckpt pick <run>` names the newest one; nothing was written',
       );
     from = c.abs;
@@ -64,5 +66,8 @@ export async function resumeService(input: ResumeInput): Promise<CommandOutput<R
 
 /** A path separator, a leading `.` or `~`, or something on disk at that name. */
 function looksLikePath(ref: string): boolean {
-  return /[/\\]/.test(ref) || /^[.~]/.test(ref) || existsSync(resolve(process.cwd(), ref));
+  if (existsSync(resolve(process.cwd(), ref))) return true;
+  // A path never spans lines: text that does is a note about where the run resumed, not a checkpoint.
+  if (/[\r\n]/.test(ref)) return false;
+  return /[/\\]/.test(ref) || /^[.~]/.test(ref);
 }

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startGitHubServer, type FakeGitHub } from '../../support/github-server.js';
+import { git } from '../../support/ledger.js';
 import {
   expectAllPushed,
   expectIndexesCurrent,
@@ -47,6 +48,8 @@ it('hero: init → launch into the pinned root → babysit through an outage →
     trainScript: true,
     config: `github:\n  repo: ${REPO}\n  apiUrl: ${gh.url}\n  maxRateLimitWaitSec: 0\n  retries: 0\n`,
   });
+  // The config names the API; this machine confirms it once, as a GitHub Enterprise user would.
+  await git(s.dir, ['config', 'runlog.githubApi', gh.url]);
   const env = { GH_TOKEN: gh.token };
   const root = join(s.l.base, 'pinned', 'big-run');
 
