@@ -30,7 +30,7 @@ const WRITES: [string, string[]][] = [
   ['complete', ['--final-step', '100']],
   ['fail', ['--class', 'oom_gpu', '--reason', 'CUDA out of memory']],
   ['cancel', ['--reason', 'not needed']],
-  ['resume', ['--from', '/ckpt/step-100']],
+  ['resume', ['--from', 'shard 45']], // text, so the refusal is about the run log, not a missing checkpoint
 ];
 
 describe('broken run logs', () => {
